@@ -1,0 +1,391 @@
+//! Constraints: the scope an item of a key applies to.
+
+use std::fmt;
+
+/// The eight constraint fields Temporal knows, in Temporal's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConstraintField {
+    Namespace,
+    NamespaceId,
+    TaskQueueName,
+    TaskType,
+    HistoryTaskType,
+    ShardId,
+    Destination,
+    ChasmTaskType,
+}
+
+impl ConstraintField {
+    pub const ALL: [ConstraintField; 8] = [
+        ConstraintField::Namespace,
+        ConstraintField::NamespaceId,
+        ConstraintField::TaskQueueName,
+        ConstraintField::TaskType,
+        ConstraintField::HistoryTaskType,
+        ConstraintField::ShardId,
+        ConstraintField::Destination,
+        ConstraintField::ChasmTaskType,
+    ];
+
+    /// The name written in dynamic config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConstraintField::Namespace => "namespace",
+            ConstraintField::NamespaceId => "namespaceId",
+            ConstraintField::TaskQueueName => "taskQueueName",
+            ConstraintField::TaskType => "taskType",
+            ConstraintField::HistoryTaskType => "historyTaskType",
+            ConstraintField::ShardId => "shardId",
+            ConstraintField::Destination => "destination",
+            ConstraintField::ChasmTaskType => "chasmTaskType",
+        }
+    }
+
+    /// Constraint names are matched case-insensitively, as Temporal does.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for ConstraintField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of constraint fields: the shape of a constraint set, as used by the
+/// precedence levels (`{namespace, taskQueueName}`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldSet(u8);
+
+impl FieldSet {
+    pub const EMPTY: FieldSet = FieldSet(0);
+
+    pub const fn of(fields: &[ConstraintField]) -> FieldSet {
+        let mut bits = 0u8;
+        let mut i = 0;
+        while i < fields.len() {
+            bits |= 1 << (fields[i] as u8);
+            i += 1;
+        }
+        FieldSet(bits)
+    }
+
+    pub fn contains(self, f: ConstraintField) -> bool {
+        self.0 & f.bit() != 0
+    }
+
+    pub fn insert(&mut self, f: ConstraintField) {
+        self.0 |= f.bit();
+    }
+
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = ConstraintField> {
+        ConstraintField::ALL.into_iter().filter(move |f| self.contains(*f))
+    }
+}
+
+impl fmt::Display for FieldSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = self.iter().map(|x| x.name()).collect();
+        write!(f, "{{{}}}", names.join(", "))
+    }
+}
+
+/// A task queue type (`taskType` constraint): Temporal's `TaskQueueType` enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskQueueType(pub i32);
+
+const TASK_QUEUE_TYPES: [(&str, &str, i32); 3] = [
+    ("Workflow", "TASK_QUEUE_TYPE_WORKFLOW", 1),
+    ("Activity", "TASK_QUEUE_TYPE_ACTIVITY", 2),
+    ("Nexus", "TASK_QUEUE_TYPE_NEXUS", 3),
+];
+
+impl TaskQueueType {
+    /// Parse a name as Temporal does (case-sensitive short or proto name).
+    pub fn from_name(name: &str) -> Option<Self> {
+        TASK_QUEUE_TYPES
+            .iter()
+            .find(|(short, long, _)| *short == name || *long == name)
+            .map(|(_, _, n)| TaskQueueType(*n))
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        TASK_QUEUE_TYPES.iter().map(|(s, _, _)| *s)
+    }
+
+    pub fn name(self) -> Option<&'static str> {
+        TASK_QUEUE_TYPES
+            .iter()
+            .find(|(_, _, n)| *n == self.0)
+            .map(|(s, _, _)| *s)
+    }
+}
+
+impl fmt::Display for TaskQueueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+/// A history task type (`historyTaskType` constraint): the server's `TaskType`
+/// enum. Any int is accepted unchecked, as Temporal does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HistoryTaskType(pub i32);
+
+/// Short name, proto name suffix, number (Temporal v1.31.2).
+const HISTORY_TASK_TYPES: [(&str, &str, i32); 31] = [
+    ("ReplicationHistory", "REPLICATION_HISTORY", 1),
+    ("ReplicationSyncActivity", "REPLICATION_SYNC_ACTIVITY", 2),
+    ("TransferWorkflowTask", "TRANSFER_WORKFLOW_TASK", 3),
+    ("TransferActivityTask", "TRANSFER_ACTIVITY_TASK", 4),
+    ("TransferCloseExecution", "TRANSFER_CLOSE_EXECUTION", 5),
+    ("TransferCancelExecution", "TRANSFER_CANCEL_EXECUTION", 6),
+    ("TransferStartChildExecution", "TRANSFER_START_CHILD_EXECUTION", 7),
+    ("TransferSignalExecution", "TRANSFER_SIGNAL_EXECUTION", 8),
+    ("TransferResetWorkflow", "TRANSFER_RESET_WORKFLOW", 10),
+    ("WorkflowTaskTimeout", "WORKFLOW_TASK_TIMEOUT", 12),
+    ("ActivityTimeout", "ACTIVITY_TIMEOUT", 13),
+    ("UserTimer", "USER_TIMER", 14),
+    ("WorkflowRunTimeout", "WORKFLOW_RUN_TIMEOUT", 15),
+    ("DeleteHistoryEvent", "DELETE_HISTORY_EVENT", 16),
+    ("ActivityRetryTimer", "ACTIVITY_RETRY_TIMER", 17),
+    ("WorkflowBackoffTimer", "WORKFLOW_BACKOFF_TIMER", 18),
+    ("VisibilityStartExecution", "VISIBILITY_START_EXECUTION", 19),
+    ("VisibilityUpsertExecution", "VISIBILITY_UPSERT_EXECUTION", 20),
+    ("VisibilityCloseExecution", "VISIBILITY_CLOSE_EXECUTION", 21),
+    ("VisibilityDeleteExecution", "VISIBILITY_DELETE_EXECUTION", 22),
+    ("TransferDeleteExecution", "TRANSFER_DELETE_EXECUTION", 24),
+    ("ReplicationSyncWorkflowState", "REPLICATION_SYNC_WORKFLOW_STATE", 25),
+    ("ArchivalArchiveExecution", "ARCHIVAL_ARCHIVE_EXECUTION", 26),
+    ("StateMachineOutbound", "STATE_MACHINE_OUTBOUND", 27),
+    ("StateMachineTimer", "STATE_MACHINE_TIMER", 28),
+    ("WorkflowExecutionTimeout", "WORKFLOW_EXECUTION_TIMEOUT", 29),
+    ("ReplicationSyncHsm", "REPLICATION_SYNC_HSM", 30),
+    (
+        "ReplicationSyncVersionedTransition",
+        "REPLICATION_SYNC_VERSIONED_TRANSITION",
+        31,
+    ),
+    ("ChasmPure", "CHASM_PURE", 32),
+    ("Chasm", "CHASM", 33),
+    ("ReplicationDeleteExecution", "REPLICATION_DELETE_EXECUTION", 34),
+];
+
+impl HistoryTaskType {
+    pub fn from_name(name: &str) -> Option<Self> {
+        let proto = name.strip_prefix("TASK_TYPE_");
+        HISTORY_TASK_TYPES
+            .iter()
+            .find(|(short, long, _)| *short == name || Some(*long) == proto)
+            .map(|(_, _, n)| HistoryTaskType(*n))
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        HISTORY_TASK_TYPES.iter().map(|(s, _, _)| *s)
+    }
+
+    pub fn name(self) -> Option<&'static str> {
+        HISTORY_TASK_TYPES
+            .iter()
+            .find(|(_, _, n)| *n == self.0)
+            .map(|(s, _, _)| *s)
+    }
+}
+
+impl fmt::Display for HistoryTaskType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+/// The constraint set of one item. Zero values (`""`, `0`) are stored as
+/// `None`: Temporal cannot tell them from "unset".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Constraints {
+    pub namespace: Option<String>,
+    pub namespace_id: Option<String>,
+    pub task_queue_name: Option<String>,
+    pub task_type: Option<TaskQueueType>,
+    pub history_task_type: Option<HistoryTaskType>,
+    pub shard_id: Option<i32>,
+    pub destination: Option<String>,
+    pub chasm_task_type: Option<String>,
+}
+
+/// A constraint value, for code that walks the fields generically.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintValue {
+    Str(String),
+    TaskType(TaskQueueType),
+    HistoryTaskType(HistoryTaskType),
+    ShardId(i32),
+}
+
+impl fmt::Display for ConstraintValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConstraintValue::Str(s) => f.write_str(s),
+            ConstraintValue::TaskType(t) => t.fmt(f),
+            ConstraintValue::HistoryTaskType(t) => t.fmt(f),
+            ConstraintValue::ShardId(n) => n.fmt(f),
+        }
+    }
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.fields().is_empty()
+    }
+
+    /// Which fields are set.
+    pub fn fields(&self) -> FieldSet {
+        let mut set = FieldSet::EMPTY;
+        for (f, _) in self.iter() {
+            set.insert(f);
+        }
+        set
+    }
+
+    pub fn get(&self, field: ConstraintField) -> Option<ConstraintValue> {
+        use ConstraintValue as V;
+        match field {
+            ConstraintField::Namespace => self.namespace.clone().map(V::Str),
+            ConstraintField::NamespaceId => self.namespace_id.clone().map(V::Str),
+            ConstraintField::TaskQueueName => self.task_queue_name.clone().map(V::Str),
+            ConstraintField::TaskType => self.task_type.map(V::TaskType),
+            ConstraintField::HistoryTaskType => self.history_task_type.map(V::HistoryTaskType),
+            ConstraintField::ShardId => self.shard_id.map(V::ShardId),
+            ConstraintField::Destination => self.destination.clone().map(V::Str),
+            ConstraintField::ChasmTaskType => self.chasm_task_type.clone().map(V::Str),
+        }
+    }
+
+    /// Set a field; a zero value clears it, as in Temporal.
+    pub fn set(&mut self, field: ConstraintField, value: Option<ConstraintValue>) {
+        use ConstraintValue as V;
+        let s = |v: Option<ConstraintValue>| match v {
+            Some(V::Str(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        };
+        match field {
+            ConstraintField::Namespace => self.namespace = s(value),
+            ConstraintField::NamespaceId => self.namespace_id = s(value),
+            ConstraintField::TaskQueueName => self.task_queue_name = s(value),
+            ConstraintField::Destination => self.destination = s(value),
+            ConstraintField::ChasmTaskType => self.chasm_task_type = s(value),
+            ConstraintField::TaskType => {
+                self.task_type = match value {
+                    Some(V::TaskType(t)) if t.0 != 0 => Some(t),
+                    _ => None,
+                }
+            }
+            ConstraintField::HistoryTaskType => {
+                self.history_task_type = match value {
+                    Some(V::HistoryTaskType(t)) if t.0 != 0 => Some(t),
+                    _ => None,
+                }
+            }
+            ConstraintField::ShardId => {
+                self.shard_id = match value {
+                    Some(V::ShardId(n)) if n != 0 => Some(n),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The set fields with their values, in Temporal's field order.
+    pub fn iter(&self) -> impl Iterator<Item = (ConstraintField, ConstraintValue)> + '_ {
+        ConstraintField::ALL
+            .into_iter()
+            .filter_map(move |f| self.get(f).map(|v| (f, v)))
+    }
+
+    /// Keep only the given fields (a scope projected onto a precedence level).
+    pub fn project(&self, fields: FieldSet) -> Constraints {
+        let mut out = Constraints::default();
+        for (f, v) in self.iter() {
+            if fields.contains(f) {
+                out.set(f, Some(v));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Constraints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        write!(f, "{{{}}}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_names_are_case_insensitive() {
+        assert_eq!(
+            ConstraintField::from_name("TaskQueueName"),
+            Some(ConstraintField::TaskQueueName)
+        );
+        assert_eq!(ConstraintField::from_name("SHARDID"), Some(ConstraintField::ShardId));
+        assert_eq!(
+            ConstraintField::from_name("chasmtasktype"),
+            Some(ConstraintField::ChasmTaskType)
+        );
+        assert_eq!(ConstraintField::from_name("taskqueue"), None);
+    }
+
+    #[test]
+    fn enum_names_are_case_sensitive() {
+        assert_eq!(TaskQueueType::from_name("Workflow"), Some(TaskQueueType(1)));
+        assert_eq!(
+            TaskQueueType::from_name("TASK_QUEUE_TYPE_NEXUS"),
+            Some(TaskQueueType(3))
+        );
+        assert_eq!(TaskQueueType::from_name("workflow"), None);
+        assert_eq!(
+            HistoryTaskType::from_name("ActivityRetryTimer"),
+            Some(HistoryTaskType(17))
+        );
+        assert_eq!(
+            HistoryTaskType::from_name("TASK_TYPE_USER_TIMER"),
+            Some(HistoryTaskType(14))
+        );
+        assert_eq!(HistoryTaskType::from_name("usertimer"), None);
+        assert_eq!(HistoryTaskType(4).to_string(), "TransferActivityTask");
+        assert_eq!(HistoryTaskType(99).to_string(), "99");
+    }
+
+    #[test]
+    fn zero_values_mean_unset() {
+        let mut c = Constraints::default();
+        c.set(ConstraintField::ShardId, Some(ConstraintValue::ShardId(0)));
+        c.set(ConstraintField::Namespace, Some(ConstraintValue::Str(String::new())));
+        assert!(c.is_empty());
+        c.set(ConstraintField::Namespace, Some(ConstraintValue::Str("ns".into())));
+        assert_eq!(c.fields(), FieldSet::of(&[ConstraintField::Namespace]));
+        assert_eq!(c.to_string(), "{namespace: ns}");
+    }
+}

@@ -1,0 +1,636 @@
+//! The document model: key -> list of constrained values, read from YAML or
+//! JSON with every problem Temporal would reject reported with its position.
+
+use crate::constraints::{ConstraintField, ConstraintValue, Constraints, HistoryTaskType, TaskQueueType};
+use crate::finding::{Code, Finding};
+use crate::key::Key;
+use crate::value::Value;
+use crate::yaml::{self, LoadError, Node, NodeKind, Pos};
+
+/// Where an item was read from. Ignored by equality: two documents that mean
+/// the same are equal wherever they were read from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ItemPos {
+    pub item: Pos,
+    pub value: Pos,
+    pub constraints: Pos,
+}
+
+impl PartialEq for ItemPos {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// One item of a key: a value and the scope it applies to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstrainedValue {
+    pub value: Value,
+    pub constraints: Constraints,
+    pub pos: ItemPos,
+}
+
+impl ConstrainedValue {
+    pub fn new(value: Value, constraints: Constraints) -> Self {
+        ConstrainedValue {
+            value,
+            constraints,
+            pos: ItemPos::default(),
+        }
+    }
+}
+
+/// One key of a document with its items, in file order.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: Key,
+    pub items: Vec<ConstrainedValue>,
+    pub key_pos: Pos,
+}
+
+impl PartialEq for Entry {
+    /// The exact spelling counts: rewriting a key's case is a change to store.
+    fn eq(&self, other: &Self) -> bool {
+        self.key.as_str() == other.key.as_str() && self.items == other.items
+    }
+}
+
+/// A dynamic config document. Entries keep file order, and may hold two
+/// spellings of one key (reported as `case-duplicate-key`).
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// The file name, `<stdin>`, or an etcd key, used in findings.
+    pub origin: String,
+    pub entries: Vec<Entry>,
+}
+
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Document {
+    pub fn new(origin: impl Into<String>) -> Self {
+        Document {
+            origin: origin.into(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The first entry for a key, in any spelling.
+    pub fn get(&self, key: &Key) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.key == key)
+    }
+
+    pub fn insert(&mut self, key: Key, items: Vec<ConstrainedValue>) {
+        match self.entries.iter_mut().find(|e| e.key == key) {
+            Some(e) => e.items = items,
+            None => self.entries.push(Entry {
+                key,
+                items,
+                key_pos: Pos::default(),
+            }),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The canonical YAML text (see [`crate::serialize`]).
+    pub fn to_yaml(&self) -> String {
+        crate::serialize::document_to_yaml(self)
+    }
+}
+
+/// A parse result: the document as Temporal would read it (items Temporal
+/// would reject left out) and every finding made while reading.
+#[derive(Clone, Debug)]
+pub struct Parsed<T> {
+    pub value: T,
+    pub findings: Vec<Finding>,
+}
+
+impl<T> Parsed<T> {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.level == crate::finding::Level::Error)
+    }
+}
+
+fn load_error(origin: &str, e: &LoadError) -> Finding {
+    match e {
+        LoadError::Syntax { pos, message } => Finding::new(
+            Code::YamlSyntax,
+            origin,
+            *pos,
+            None,
+            format!("not valid YAML: {message}"),
+        ),
+        LoadError::DuplicateKey { key, pos, first } => Finding::new(
+            Code::DuplicateKey,
+            origin,
+            *pos,
+            None,
+            format!("key {key:?} is defined twice (first at line {})", first.line),
+        )
+        .with_hint("YAML forbids duplicate keys and Temporal rejects the file: merge the two"),
+    }
+}
+
+fn key_text(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Str(s) => s.clone(),
+        NodeKind::Int(i) => i.to_string(),
+        NodeKind::Float(f) => f.to_string(),
+        NodeKind::Bool(b) => b.to_string(),
+        NodeKind::Null => String::new(),
+        NodeKind::Seq(_) | NodeKind::Map(_) => "<complex key>".into(),
+    }
+}
+
+/// Read a whole dynamic config file (YAML or JSON).
+pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
+    let mut doc = Document::new(origin);
+    let mut findings = Vec::new();
+    let root = match yaml::load(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Parsed { value: doc, findings },
+        Err(e) => {
+            findings.push(load_error(origin, &e));
+            return Parsed { value: doc, findings };
+        }
+    };
+    match root.kind {
+        NodeKind::Null => {}
+        NodeKind::Map(pairs) => {
+            for (k, v) in pairs {
+                let name = key_text(&k);
+                let items = read_items(origin, &name, &v, &mut findings);
+                doc.entries.push(Entry {
+                    key: Key::new(name),
+                    items,
+                    key_pos: k.pos,
+                });
+            }
+        }
+        other => findings.push(
+            Finding::new(
+                Code::NotAMap,
+                origin,
+                root.pos,
+                None,
+                format!(
+                    "a dynamic config file must be a map of key names to lists, found {}",
+                    other.describe()
+                ),
+            )
+            .with_hint("write `frontend.rps:` on its own line, then its items as `- value: ...`"),
+        ),
+    }
+    Parsed { value: doc, findings }
+}
+
+/// Read one key's list as stored in etcd (the list alone, no key name).
+pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
+    let mut findings = Vec::new();
+    let items = match yaml::load(text) {
+        Ok(Some(root)) => read_items(origin, key, &root, &mut findings),
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            let mut f = load_error(origin, &e);
+            f.key = Some(key.to_string());
+            findings.push(f);
+            Vec::new()
+        }
+    };
+    Parsed { value: items, findings }
+}
+
+fn read_items(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Vec<ConstrainedValue> {
+    let list = match &node.kind {
+        NodeKind::Seq(list) => list,
+        // yaml.v3 decodes null into an empty list.
+        NodeKind::Null => return Vec::new(),
+        other => {
+            findings.push(
+                Finding::new(
+                    Code::NotAList,
+                    origin,
+                    node.pos,
+                    Some(key),
+                    format!("the value of a key must be a list of items, found {}", other.describe()),
+                )
+                .with_hint(format!("write it as a list: `{key}:` then `  - value: ...`")),
+            );
+            return Vec::new();
+        }
+    };
+    list.iter()
+        .filter_map(|item| read_item(origin, key, item, findings))
+        .collect()
+}
+
+fn read_item(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Option<ConstrainedValue> {
+    let NodeKind::Map(fields) = &node.kind else {
+        findings.push(
+            Finding::new(
+                Code::NotAMap,
+                origin,
+                node.pos,
+                Some(key),
+                format!(
+                    "an item must be a map with `value` and optional `constraints`, found {}",
+                    node.kind.describe()
+                ),
+            )
+            .with_hint("write `- value: ...`"),
+        );
+        return None;
+    };
+    let mut ok = true;
+    let mut value = Value::Null;
+    let mut pos = ItemPos {
+        item: node.pos,
+        value: node.pos,
+        constraints: node.pos,
+    };
+    let mut constraints = Constraints::default();
+    for (k, v) in fields {
+        match &k.kind {
+            NodeKind::Str(s) if s == "value" => {
+                pos.value = v.pos;
+                match Value::from_node(v) {
+                    Ok(val) => value = val,
+                    Err((p, msg)) => {
+                        findings.push(Finding::new(Code::NonStringKey, origin, p, Some(key), msg));
+                        ok = false;
+                    }
+                }
+            }
+            NodeKind::Str(s) if s == "constraints" => {
+                pos.constraints = k.pos;
+                match read_constraints(origin, key, v, findings) {
+                    Some(c) => constraints = c,
+                    None => ok = false,
+                }
+            }
+            other => {
+                let name = key_text(k);
+                let mut f = Finding::new(
+                    Code::UnknownItemField,
+                    origin,
+                    k.pos,
+                    Some(key),
+                    format!("unknown item field {name:?}: Temporal reads only `value` and `constraints`, and silently ignores this one"),
+                );
+                let lower = name.to_ascii_lowercase();
+                if matches!(other, NodeKind::Str(_)) && lower == "value" {
+                    f = f.with_hint(
+                        "field names are case-sensitive: write `value`; as written, the item's value is null",
+                    );
+                } else if strsim::levenshtein(&lower, "constraints") <= 3 {
+                    f = f.with_hint("did you mean `constraints`? As written, the item has no constraints and becomes a value for every scope");
+                } else if strsim::levenshtein(&lower, "value") <= 2 {
+                    f = f.with_hint("did you mean `value`? As written, the item's value is null");
+                }
+                findings.push(f);
+            }
+        }
+    }
+    ok.then_some(ConstrainedValue {
+        value,
+        constraints,
+        pos,
+    })
+}
+
+fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Option<Constraints> {
+    let pairs = match &node.kind {
+        NodeKind::Null => return Some(Constraints::default()),
+        NodeKind::Map(pairs) => pairs,
+        other => {
+            findings.push(Finding::new(
+                Code::NotAMap,
+                origin,
+                node.pos,
+                Some(key),
+                format!(
+                    "`constraints` must be a map such as `{{namespace: my-ns}}`, found {}",
+                    other.describe()
+                ),
+            ));
+            return None;
+        }
+    };
+    let mut ok = true;
+    let mut c = Constraints::default();
+    let mut seen: Vec<(ConstraintField, String)> = Vec::new();
+    for (k, v) in pairs {
+        let name = key_text(k);
+        let Some(field) = ConstraintField::from_name(&name) else {
+            let known: Vec<&str> = ConstraintField::ALL.iter().map(|f| f.name()).collect();
+            let mut f = Finding::new(
+                Code::UnknownConstraint,
+                origin,
+                k.pos,
+                Some(key),
+                format!("unknown constraint {name:?}"),
+            );
+            f = match crate::registry::closest(&name, known.iter().copied()) {
+                Some(best) => f.with_hint(format!(
+                    "did you mean `{best}`? Known constraints: {}",
+                    known.join(", ")
+                )),
+                None => f.with_hint(format!("known constraints: {}", known.join(", "))),
+            };
+            findings.push(f);
+            ok = false;
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field) {
+            findings.push(Finding::new(
+                Code::DuplicateKey,
+                origin,
+                k.pos,
+                Some(key),
+                format!("constraint {} is given twice (as {first:?} and {name:?}); constraint names ignore case, and which one Temporal uses is random", field.name()),
+            ));
+            ok = false;
+            continue;
+        }
+        seen.push((field, name.clone()));
+        match constraint_value(field, v) {
+            Ok(Some(val)) => {
+                c.set(field, Some(val));
+            }
+            Ok(None) => findings.push(
+                Finding::new(
+                    Code::ZeroConstraint,
+                    origin,
+                    v.pos,
+                    Some(key),
+                    format!(
+                        "`{name}: {}` is a zero value, which Temporal reads as unset",
+                        preview(v)
+                    ),
+                )
+                .with_hint(format!(
+                    "remove `{name}` (the item then applies to every {}) or give it a real value",
+                    scope_word(field)
+                )),
+            ),
+            Err((code, msg, hint)) => {
+                let mut f = Finding::new(code, origin, v.pos, Some(key), msg);
+                if let Some(h) = hint {
+                    f = f.with_hint(h);
+                }
+                findings.push(f);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(c)
+}
+
+fn scope_word(field: ConstraintField) -> &'static str {
+    match field {
+        ConstraintField::Namespace => "namespace",
+        ConstraintField::NamespaceId => "namespace",
+        ConstraintField::TaskQueueName => "task queue",
+        ConstraintField::TaskType => "task type",
+        ConstraintField::HistoryTaskType => "history task type",
+        ConstraintField::ShardId => "shard",
+        ConstraintField::Destination => "destination",
+        ConstraintField::ChasmTaskType => "CHASM task type",
+    }
+}
+
+fn preview(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Str(s) => format!("{s:?}"),
+        other => key_text(&Node {
+            kind: other.clone(),
+            pos: node.pos,
+        }),
+    }
+}
+
+type ConstraintError = (Code, String, Option<String>);
+
+/// A constraint's value by Temporal's rules; `Ok(None)` for a zero value.
+fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<ConstraintValue>, ConstraintError> {
+    let name = field.name();
+    let wrong_type = |expected: &str, hint: Option<String>| -> ConstraintError {
+        (
+            Code::BadConstraintType,
+            format!("constraint {name} must be {expected}, found {}", node.kind.describe()),
+            hint,
+        )
+    };
+    match field {
+        ConstraintField::Namespace
+        | ConstraintField::NamespaceId
+        | ConstraintField::TaskQueueName
+        | ConstraintField::Destination
+        | ConstraintField::ChasmTaskType => match &node.kind {
+            NodeKind::Str(s) if s.is_empty() => Ok(None),
+            NodeKind::Str(s) => Ok(Some(ConstraintValue::Str(s.clone()))),
+            NodeKind::Seq(_) | NodeKind::Map(_) => Err(wrong_type("a string", None)),
+            _ => Err(wrong_type(
+                "a string",
+                Some(format!("quote it: {name}: \"{}\"", preview(node))),
+            )),
+        },
+        ConstraintField::ShardId => match &node.kind {
+            NodeKind::Int(0) => Ok(None),
+            NodeKind::Int(i) => i32::try_from(*i)
+                .map(|n| Some(ConstraintValue::ShardId(n)))
+                .map_err(|_| wrong_type("an int that fits 32 bits", None)),
+            NodeKind::Str(s) if s.parse::<i32>().is_ok() => {
+                Err(wrong_type("an int", Some(format!("remove the quotes: shardId: {s}"))))
+            }
+            _ => Err(wrong_type("an int", None)),
+        },
+        ConstraintField::TaskType => {
+            let names = || TaskQueueType::names().collect::<Vec<_>>().join(", ");
+            match &node.kind {
+                NodeKind::Str(s) => match TaskQueueType::from_name(s) {
+                    Some(t) => Ok(Some(ConstraintValue::TaskType(t))),
+                    None => {
+                        let hint = match TaskQueueType::names().find(|n| n.eq_ignore_ascii_case(s)) {
+                            Some(n) => format!("names are case-sensitive: write `{n}`"),
+                            None => format!("use one of {} (or TASK_QUEUE_TYPE_WORKFLOW, ...)", names()),
+                        };
+                        Err((Code::BadEnum, format!("unknown task queue type {s:?}"), Some(hint)))
+                    }
+                },
+                NodeKind::Int(i) if *i > 0 && *i <= i64::from(i32::MAX) => {
+                    Ok(Some(ConstraintValue::TaskType(TaskQueueType(*i as i32))))
+                }
+                NodeKind::Int(i) => Err((
+                    Code::BadEnum,
+                    format!("task queue type {i} is not valid: Temporal rejects unspecified (0) and negative types"),
+                    Some(format!("use one of {}", names())),
+                )),
+                _ => Err(wrong_type(
+                    "a task queue type name or number",
+                    Some(format!("use one of {}", names())),
+                )),
+            }
+        }
+        ConstraintField::HistoryTaskType => match &node.kind {
+            NodeKind::Str(s) if s == "Unspecified" || s == "TASK_TYPE_UNSPECIFIED" => Ok(None),
+            NodeKind::Str(s) => match HistoryTaskType::from_name(s) {
+                Some(t) => Ok(Some(ConstraintValue::HistoryTaskType(t))),
+                None => {
+                    let hint = match HistoryTaskType::names().find(|n| n.eq_ignore_ascii_case(s)) {
+                        Some(n) => format!("names are case-sensitive: write `{n}`"),
+                        None => match crate::registry::closest(s, HistoryTaskType::names()) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => "use a name such as TransferActivityTask, ActivityRetryTimer or UserTimer (or its TASK_TYPE_* form)".into(),
+                        },
+                    };
+                    Err((Code::BadEnum, format!("unknown history task type {s:?}"), Some(hint)))
+                }
+            },
+            NodeKind::Int(0) => Ok(None),
+            NodeKind::Int(i) => i32::try_from(*i)
+                .map(|n| Some(ConstraintValue::HistoryTaskType(HistoryTaskType(n))))
+                .map_err(|_| wrong_type("a history task type name or a 32-bit int", None)),
+            _ => Err(wrong_type("a history task type name or number", None)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        parse_document("t.yaml", text)
+            .findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn reads_items_and_constraints() {
+        let p = parse_document(
+            "t.yaml",
+            "frontend.rps:\n  - value: 500\n    constraints: {namespace: hot, TaskQueueName: q, taskType: Activity}\n  - value: 1200\n",
+        );
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        let e = &p.value.entries[0];
+        assert_eq!(e.key.as_str(), "frontend.rps");
+        assert_eq!(e.items.len(), 2);
+        assert_eq!(e.items[0].constraints.namespace.as_deref(), Some("hot"));
+        assert_eq!(e.items[0].constraints.task_type, Some(TaskQueueType(2)));
+        assert_eq!(e.items[0].pos.item, Pos::new(2, 5));
+        assert!(e.items[1].constraints.is_empty());
+    }
+
+    #[test]
+    fn constraints_omitted_null_or_empty_mean_none() {
+        let p = parse_document(
+            "t",
+            "a:\n- value: 1\n- value: 2\n  constraints:\n- value: 3\n  constraints: {}\n",
+        );
+        assert!(p.findings.is_empty());
+        assert!(p.value.entries[0].items.iter().all(|i| i.constraints.is_empty()));
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(codes("a: [1, 2"), ["yaml-syntax"]);
+        assert_eq!(codes("a:\n- value: 1\na:\n- value: 2\n"), ["duplicate-key"]);
+        assert_eq!(codes("- value: 1\n"), ["not-a-map"]);
+        assert_eq!(codes("a: 5\n"), ["not-a-list"]);
+        assert_eq!(codes("a:\n- 5\n"), ["not-a-map"]);
+        assert_eq!(codes("a:\n- value: {1: x}\n"), ["non-string-key"]);
+        assert_eq!(codes("a:\n- value: 1\n  constraints: [x]\n"), ["not-a-map"]);
+    }
+
+    #[test]
+    fn constraint_errors() {
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {namespce: x}\n"),
+            ["unknown-constraint"]
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {shardId: \"3\"}\n"),
+            ["bad-constraint-type"]
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {namespace: 5}\n"),
+            ["bad-constraint-type"]
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {taskType: workflow}\n"),
+            ["bad-enum"]
+        );
+        assert_eq!(codes("a:\n- value: 1\n  constraints: {taskType: 0}\n"), ["bad-enum"]);
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {taskType: 7}\n"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {historyTaskType: Bogus}\n"),
+            ["bad-enum"]
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {historyTaskType: 99}\n"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes("a:\n- value: 1\n  constraints: {namespace: x, Namespace: y}\n"),
+            ["duplicate-key"]
+        );
+        // Bad items are left out of the document.
+        let p = parse_document("t", "a:\n- value: 1\n  constraints: {shardId: x}\n- value: 2\n");
+        assert_eq!(p.value.entries[0].items.len(), 1);
+    }
+
+    #[test]
+    fn zero_constraints_warn_and_mean_unset() {
+        let p = parse_document("t", "a:\n- value: 1\n  constraints: {shardId: 0, namespace: \"\"}\n");
+        let codes: Vec<_> = p.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [Code::ZeroConstraint, Code::ZeroConstraint]);
+        assert!(p.value.entries[0].items[0].constraints.is_empty());
+    }
+
+    #[test]
+    fn unknown_item_fields() {
+        let p = parse_document("t", "a:\n- value: 1\n  constraint: {namespace: x}\n");
+        assert_eq!(p.findings[0].code, Code::UnknownItemField);
+        assert!(p.findings[0].hint.as_deref().unwrap().contains("every scope"));
+        // Temporal still reads the item, as a global value.
+        assert!(p.value.entries[0].items[0].constraints.is_empty());
+        let p = parse_document("t", "a:\n- Value: 1\n");
+        assert!(p.findings[0].hint.as_deref().unwrap().contains("case-sensitive"));
+        assert_eq!(p.value.entries[0].items[0].value, Value::Null);
+    }
+
+    #[test]
+    fn json_is_read_too() {
+        let p = parse_document(
+            "t.json",
+            r#"{"frontend.rps": [{"value": 5, "constraints": {"namespace": "a"}}]}"#,
+        );
+        assert!(p.findings.is_empty());
+        assert_eq!(p.value.entries[0].items[0].value, Value::Int(5));
+    }
+
+    #[test]
+    fn stored_values_parse_alone() {
+        let p = parse_items("etcd", "frontend.rps", "- value: 5\n");
+        assert_eq!(p.value.len(), 1);
+        let p = parse_items("etcd", "frontend.rps", "value: 5\n");
+        assert_eq!(p.findings[0].code, Code::NotAList);
+    }
+}

@@ -1,0 +1,159 @@
+//! Findings: what validation reports, each with a stable code.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::yaml::Pos;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $level:ident, $doc:literal;)*) => {
+        /// A stable finding code. The names never change once released:
+        /// scripts match on them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $(#[doc = $doc] $variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The level a finding of this code has unless an option changes it.
+            pub fn default_level(self) -> Level {
+                match self { $(Code::$variant => Level::$level,)* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    YamlSyntax = "yaml-syntax", Error, "The text is not valid YAML (or JSON); Temporal rejects the whole file.";
+    DuplicateKey = "duplicate-key", Error, "A mapping key appears twice; Temporal rejects the whole file.";
+    NotAMap = "not-a-map", Error, "The file, an item or a constraints field is not a map; Temporal rejects the whole file.";
+    NotAList = "not-a-list", Error, "A key's value is not a list of items; Temporal rejects the whole file.";
+    UnknownConstraint = "unknown-constraint", Error, "A constraint name Temporal does not know; Temporal rejects the whole file.";
+    BadConstraintType = "bad-constraint-type", Error, "A constraint value of the wrong YAML type (shardId must be an int, the others strings); Temporal rejects the whole file.";
+    BadEnum = "bad-enum", Error, "A taskType or historyTaskType name Temporal does not know; Temporal rejects the whole file.";
+    NonStringKey = "non-string-key", Error, "A map inside a value has a key that is not a string; Temporal rejects the whole file.";
+    UnknownItemField = "unknown-item-field", Error, "An item field other than `value` and `constraints`; Temporal ignores it silently.";
+    UnknownKey = "unknown-key", Error, "A key the selected Temporal release does not register; Temporal only warns and ignores it.";
+    TypeMismatch = "type-mismatch", Error, "A value Temporal cannot convert to the key's type; Temporal uses the compiled-in default.";
+    BadDuration = "bad-duration", Error, "A duration string Temporal cannot parse; Temporal uses the compiled-in default.";
+    NeverMatches = "never-matches", Error, "An item whose constraint set is none of the key's precedence levels, so no lookup ever reads it.";
+    DuplicateConstraints = "duplicate-constraints", Error, "Two items of one key with equal constraints; Temporal silently uses the first.";
+    CaseDuplicateKey = "case-duplicate-key", Error, "One key written in two spellings; Temporal picks one at random.";
+    IgnoredField = "ignored-field", Warning, "A field of a structured value that Temporal does not know and silently ignores.";
+    ZeroConstraint = "zero-constraint", Warning, "A constraint with a zero value (shardId: 0, namespace: \"\"), which Temporal reads as unset.";
+    ZeroRateLimit = "zero-rate-limit", Warning, "Zero or a negative number on a rate, limit or size setting: dangerous, though sometimes deliberate.";
+    PartitionMismatch = "partition-mismatch", Warning, "Fewer read partitions than write partitions for one scope: tasks in the extra partitions are never read.";
+    ShadowedByBuiltin = "shadowed-by-builtin", Note, "A value that a more specific built-in default overrides for some task queues.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem (or remark) about a source, pointing at its line and column.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub level: Level,
+    /// The file (or `<stdin>`, or an etcd key) the finding is about.
+    pub origin: String,
+    pub line: u32,
+    pub column: u32,
+    /// The dynamic config key, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: Code, origin: &str, pos: Pos, key: Option<&str>, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            level: code.default_level(),
+            origin: origin.to_string(),
+            line: pos.line,
+            column: pos.col,
+            key: key.map(str::to_string),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    pub fn pos(&self) -> Pos {
+        Pos::new(self.line, self.column)
+    }
+
+    /// `file:line:col`, or the file alone when the position is unknown.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.origin.clone()
+        } else {
+            format!("{}:{}:{}", self.origin, self.line, self.column)
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    /// `error[never-matches]: prod.yaml:12:5: frontend.rps: message`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]: {}: ", self.level, self.code, self.location())?;
+        if let Some(k) = &self.key {
+            write!(f, "{k}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Sort findings by file position, then code, for stable reports.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.origin.as_str(), a.line, a.column, a.code).cmp(&(b.origin.as_str(), b.line, b.column, b.code))
+    });
+}

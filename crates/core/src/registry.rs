@@ -1,0 +1,618 @@
+//! Temporal's key registry: every registered key with its type, precedence
+//! and defaults, per Temporal release, embedded as data.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::constraints::{ConstraintField as F, Constraints, FieldSet};
+use crate::key::fold;
+use crate::typed::TypedSchemas;
+use crate::value::Value;
+
+/// The value type of a setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Bool,
+    Int,
+    Float,
+    String,
+    Duration,
+    Map,
+    /// A structured setting, with the Go type the registry names.
+    Typed(String),
+}
+
+impl ValueType {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "bool" => ValueType::Bool,
+            "int" => ValueType::Int,
+            "float" => ValueType::Float,
+            "string" => ValueType::String,
+            "duration" => ValueType::Duration,
+            "map" => ValueType::Map,
+            _ => ValueType::Typed(s.strip_prefix("typed:")?.to_string()),
+        })
+    }
+}
+
+impl fmt::Display for ValueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueType::Bool => f.write_str("bool"),
+            ValueType::Int => f.write_str("int"),
+            ValueType::Float => f.write_str("float"),
+            ValueType::String => f.write_str("string"),
+            ValueType::Duration => f.write_str("duration"),
+            ValueType::Map => f.write_str("map"),
+            ValueType::Typed(t) => write!(f, "typed:{t}"),
+        }
+    }
+}
+
+/// A key's precedence kind: which constraint sets a lookup tries, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Precedence {
+    Global,
+    Namespace,
+    NamespaceId,
+    TaskQueue,
+    ShardId,
+    /// Named `taskType` in the registry: the *history* task type.
+    HistoryTaskType,
+    Destination,
+    ChasmTaskType,
+}
+
+const GLOBAL: &[FieldSet] = &[FieldSet::EMPTY];
+const NAMESPACE: &[FieldSet] = &[FieldSet::of(&[F::Namespace]), FieldSet::EMPTY];
+const NAMESPACE_ID: &[FieldSet] = &[FieldSet::of(&[F::NamespaceId]), FieldSet::EMPTY];
+const TASK_QUEUE: &[FieldSet] = &[
+    FieldSet::of(&[F::Namespace, F::TaskQueueName, F::TaskType]),
+    FieldSet::of(&[F::Namespace, F::TaskQueueName]),
+    FieldSet::of(&[F::TaskQueueName]),
+    FieldSet::of(&[F::Namespace]),
+    FieldSet::EMPTY,
+];
+const SHARD_ID: &[FieldSet] = &[FieldSet::of(&[F::ShardId]), FieldSet::EMPTY];
+const HISTORY_TASK_TYPE: &[FieldSet] = &[FieldSet::of(&[F::HistoryTaskType]), FieldSet::EMPTY];
+const DESTINATION: &[FieldSet] = &[
+    FieldSet::of(&[F::Namespace, F::Destination]),
+    FieldSet::of(&[F::Destination]),
+    FieldSet::of(&[F::Namespace]),
+    FieldSet::EMPTY,
+];
+const CHASM_TASK_TYPE: &[FieldSet] = &[FieldSet::of(&[F::ChasmTaskType]), FieldSet::EMPTY];
+
+impl Precedence {
+    pub const ALL: [Precedence; 8] = [
+        Precedence::Global,
+        Precedence::Namespace,
+        Precedence::NamespaceId,
+        Precedence::TaskQueue,
+        Precedence::ShardId,
+        Precedence::HistoryTaskType,
+        Precedence::Destination,
+        Precedence::ChasmTaskType,
+    ];
+
+    /// The registry's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precedence::Global => "global",
+            Precedence::Namespace => "namespace",
+            Precedence::NamespaceId => "namespaceId",
+            Precedence::TaskQueue => "taskQueue",
+            Precedence::ShardId => "shardId",
+            Precedence::HistoryTaskType => "taskType",
+            Precedence::Destination => "destination",
+            Precedence::ChasmTaskType => "chasmTaskType",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// The levels a lookup tries, most specific first. An item matches a level
+    /// when its constraint set has exactly these fields (and equal values).
+    pub fn levels(self) -> &'static [FieldSet] {
+        match self {
+            Precedence::Global => GLOBAL,
+            Precedence::Namespace => NAMESPACE,
+            Precedence::NamespaceId => NAMESPACE_ID,
+            Precedence::TaskQueue => TASK_QUEUE,
+            Precedence::ShardId => SHARD_ID,
+            Precedence::HistoryTaskType => HISTORY_TASK_TYPE,
+            Precedence::Destination => DESTINATION,
+            Precedence::ChasmTaskType => CHASM_TASK_TYPE,
+        }
+    }
+
+    /// Every field some level uses.
+    pub fn fields(self) -> FieldSet {
+        let mut all = FieldSet::EMPTY;
+        for level in self.levels() {
+            for f in level.iter() {
+                all.insert(f);
+            }
+        }
+        all
+    }
+}
+
+impl fmt::Display for Precedence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A built-in constrained default (`{TaskQueueName=temporal-sys-per-ns-tq}=>1`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstrainedDefault {
+    pub constraints: Constraints,
+    pub value: Value,
+    /// The text as the registry gives it.
+    pub raw: String,
+}
+
+/// One registered setting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyDef {
+    /// The registered spelling, such as `history.TaskDLQErrorPattern`.
+    pub name: String,
+    pub value_type: ValueType,
+    pub precedence: Precedence,
+    /// The default as the registry prints it (Go formatting; empty for
+    /// structured settings, whose defaults live in the typed schema).
+    pub default: String,
+    pub constrained_defaults: Vec<ConstrainedDefault>,
+}
+
+impl KeyDef {
+    /// The registered default as a value of the key's type.
+    pub fn default_value(&self) -> Value {
+        scalar_default(&self.value_type, &self.default)
+    }
+}
+
+fn scalar_default(ty: &ValueType, raw: &str) -> Value {
+    match ty {
+        ValueType::Bool => raw.parse().map(Value::Bool).unwrap_or(Value::String(raw.into())),
+        ValueType::Int => raw.parse().map(Value::Int).unwrap_or(Value::String(raw.into())),
+        ValueType::Float => raw.parse().map(Value::Float).unwrap_or(Value::String(raw.into())),
+        ValueType::Map if raw.is_empty() => Value::Map(Default::default()),
+        ValueType::Typed(_) if raw.is_empty() => Value::Null,
+        _ => Value::String(raw.into()),
+    }
+}
+
+/// Why a registry could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("unknown Temporal version {given:?}: tcfg knows {known} (use --schema FILE for another release)")]
+    UnknownVersion { given: String, known: String },
+    #[error("{origin}:{line}: {message}")]
+    BadSchema {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// An embedded Temporal release.
+pub struct Release {
+    /// The release tag the data was read from, such as `v1.31.2`.
+    pub tag: &'static str,
+    tsv: &'static str,
+    typed: &'static str,
+}
+
+impl fmt::Debug for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag)
+    }
+}
+
+impl Release {
+    /// `1.31` for `v1.31.2`.
+    pub fn minor(&self) -> &'static str {
+        let t = &self.tag[1..];
+        &t[..t.rfind('.').unwrap_or(t.len())]
+    }
+}
+
+/// Every embedded release, oldest first.
+pub static RELEASES: [Release; 5] = [
+    Release {
+        tag: "v1.27.4",
+        tsv: include_str!("../data/registry/temporal-v1.27.4.tsv"),
+        typed: include_str!("../data/typed/temporal-v1.27.4.json"),
+    },
+    Release {
+        tag: "v1.28.4",
+        tsv: include_str!("../data/registry/temporal-v1.28.4.tsv"),
+        typed: include_str!("../data/typed/temporal-v1.28.4.json"),
+    },
+    Release {
+        tag: "v1.29.7",
+        tsv: include_str!("../data/registry/temporal-v1.29.7.tsv"),
+        typed: include_str!("../data/typed/temporal-v1.29.7.json"),
+    },
+    Release {
+        tag: "v1.30.6",
+        tsv: include_str!("../data/registry/temporal-v1.30.6.tsv"),
+        typed: include_str!("../data/typed/temporal-v1.30.6.json"),
+    },
+    Release {
+        tag: "v1.31.2",
+        tsv: include_str!("../data/registry/temporal-v1.31.2.tsv"),
+        typed: include_str!("../data/typed/temporal-v1.31.2.json"),
+    },
+];
+
+/// The release used when none is named.
+pub fn latest_release() -> &'static Release {
+    &RELEASES[RELEASES.len() - 1]
+}
+
+/// Find an embedded release by `1.29`, `v1.29`, `1.29.7` or `v1.29.7`.
+pub fn find_release(version: &str) -> Result<&'static Release, RegistryError> {
+    let v = version.trim().trim_start_matches('v');
+    RELEASES
+        .iter()
+        .find(|r| r.minor() == v || &r.tag[1..] == v)
+        .ok_or_else(|| RegistryError::UnknownVersion {
+            given: version.to_string(),
+            known: RELEASES.iter().map(|r| r.minor()).collect::<Vec<_>>().join(", "),
+        })
+}
+
+/// The keys of one Temporal release (or of a custom `--schema` file).
+#[derive(Debug)]
+pub struct Registry {
+    /// `v1.31.2`, or the schema file's name.
+    pub version: String,
+    keys: Vec<KeyDef>,
+    index: HashMap<String, usize>,
+    typed_json: Option<&'static str>,
+    typed: OnceLock<TypedSchemas>,
+    /// Whether this is an embedded release (so release history applies).
+    embedded: bool,
+}
+
+impl Registry {
+    pub fn release(release: &'static Release) -> Registry {
+        let mut r = Registry::from_tsv(release.tag, release.tsv).expect("embedded registry data is valid");
+        r.typed_json = Some(release.typed);
+        r.embedded = true;
+        r
+    }
+
+    /// The registry for `--temporal-version`, or the newest release.
+    pub fn for_version(version: Option<&str>) -> Result<Registry, RegistryError> {
+        Ok(Registry::release(match version {
+            Some(v) => find_release(v)?,
+            None => latest_release(),
+        }))
+    }
+
+    /// Read a registry in the project's TSV format
+    /// (`key, type, precedence, default, constrained_defaults`).
+    pub fn from_tsv(origin: &str, text: &str) -> Result<Registry, RegistryError> {
+        let bad = |line: usize, message: String| RegistryError::BadSchema {
+            origin: origin.to_string(),
+            line,
+            message,
+        };
+        let mut keys = Vec::new();
+        let mut index = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            if line.trim().is_empty() || line.starts_with('#') || (n == 1 && line.starts_with("key\t")) {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() < 3 {
+                return Err(bad(
+                    n,
+                    format!(
+                        "expected at least 3 tab-separated columns (key, type, precedence), found {}",
+                        cols.len()
+                    ),
+                ));
+            }
+            let name = cols[0].trim().to_string();
+            let value_type = ValueType::parse(cols[1].trim()).ok_or_else(|| {
+                bad(
+                    n,
+                    format!(
+                        "unknown type {:?} (bool, int, float, string, duration, map or typed:<GoType>)",
+                        cols[1]
+                    ),
+                )
+            })?;
+            let precedence = Precedence::parse(cols[2].trim()).ok_or_else(|| {
+                bad(
+                    n,
+                    format!(
+                        "unknown precedence {:?} (one of {})",
+                        cols[2],
+                        Precedence::ALL.map(|p| p.name()).join(", ")
+                    ),
+                )
+            })?;
+            let default = cols.get(3).map(|s| s.to_string()).unwrap_or_default();
+            let constrained_defaults = match cols.get(4).map(|s| s.trim()) {
+                Some(s) if !s.is_empty() => parse_constrained_defaults(s, &value_type).map_err(|m| bad(n, m))?,
+                _ => Vec::new(),
+            };
+            if index.insert(fold(&name), keys.len()).is_some() {
+                return Err(bad(n, format!("key {name} is listed twice")));
+            }
+            keys.push(KeyDef {
+                name,
+                value_type,
+                precedence,
+                default,
+                constrained_defaults,
+            });
+        }
+        Ok(Registry {
+            version: origin.to_string(),
+            keys,
+            index,
+            typed_json: None,
+            typed: OnceLock::new(),
+            embedded: false,
+        })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&KeyDef> {
+        self.index.get(&fold(name)).map(|&i| &self.keys[i])
+    }
+
+    /// The registered spelling of a key, if registered.
+    pub fn canonical_name(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|d| d.name.as_str())
+    }
+
+    pub fn keys(&self) -> &[KeyDef] {
+        &self.keys
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.embedded
+    }
+
+    /// Value schemas of structured settings (embedded releases only).
+    pub fn typed(&self) -> Option<&TypedSchemas> {
+        let json = self.typed_json?;
+        Some(self.typed.get_or_init(|| TypedSchemas::parse(json)))
+    }
+
+    /// Registered names close to `name`, best first.
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        suggestions(name, self.keys.iter().map(|k| k.name.as_str()))
+    }
+}
+
+/// Candidates close to `name` by edit distance (case-insensitive), best first.
+pub fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let target = fold(name);
+    let limit = (target.chars().count() / 4).clamp(1, 4);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|c| {
+            let d = strsim::levenshtein(&target, &fold(c));
+            (d <= limit).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// The single best candidate, if any is close.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    suggestions(name, candidates).into_iter().next()
+}
+
+fn parse_constrained_defaults(s: &str, ty: &ValueType) -> Result<Vec<ConstrainedDefault>, String> {
+    let mut out = Vec::new();
+    for part in s.split(';') {
+        let part = part.trim();
+        let (cons, value) = part
+            .split_once("=>")
+            .ok_or_else(|| format!("constrained default {part:?} lacks `=>`"))?;
+        let inner = cons
+            .trim()
+            .strip_prefix('{')
+            .and_then(|c| c.strip_suffix('}'))
+            .ok_or_else(|| format!("constrained default {part:?}: constraints must be in braces"))?;
+        let mut constraints = Constraints::default();
+        for field in inner.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            let (name, v) = field
+                .split_once('=')
+                .ok_or_else(|| format!("constrained default {part:?}: expected Name=value"))?;
+            let f = F::from_name(name.trim()).ok_or_else(|| format!("unknown constraint {name:?} in {part:?}"))?;
+            let v = v.trim().to_string();
+            let cv = match f {
+                F::ShardId => crate::constraints::ConstraintValue::ShardId(
+                    v.parse().map_err(|_| format!("bad shardId in {part:?}"))?,
+                ),
+                F::TaskType => crate::constraints::ConstraintValue::TaskType(
+                    crate::constraints::TaskQueueType::from_name(&v)
+                        .ok_or_else(|| format!("bad taskType in {part:?}"))?,
+                ),
+                F::HistoryTaskType => crate::constraints::ConstraintValue::HistoryTaskType(
+                    crate::constraints::HistoryTaskType::from_name(&v)
+                        .ok_or_else(|| format!("bad historyTaskType in {part:?}"))?,
+                ),
+                _ => crate::constraints::ConstraintValue::Str(v),
+            };
+            constraints.set(f, Some(cv));
+        }
+        let raw = value.trim().to_string();
+        out.push(ConstrainedDefault {
+            constraints,
+            value: scalar_default(ty, &raw),
+            raw,
+        });
+    }
+    Ok(out)
+}
+
+/// In which embedded releases a key is registered, for "removed in" and
+/// "added in" hints.
+pub fn releases_with(name: &str) -> Vec<&'static str> {
+    static INDEX: OnceLock<Vec<std::collections::HashSet<String>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        RELEASES
+            .iter()
+            .map(|r| {
+                r.tsv
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split('\t').next())
+                    .map(fold)
+                    .collect()
+            })
+            .collect()
+    });
+    let folded = fold(name);
+    RELEASES
+        .iter()
+        .zip(index)
+        .filter(|(_, keys)| keys.contains(&folded))
+        .map(|(r, _)| r.tag)
+        .collect()
+}
+
+/// "removed in v1.29" / "added in v1.30" for a key unknown to `current`.
+pub fn release_note(name: &str, current: &str) -> Option<String> {
+    let present = releases_with(name);
+    if present.is_empty() {
+        return None;
+    }
+    let idx = RELEASES.iter().position(|r| r.tag == current)?;
+    let later: Vec<_> = RELEASES[idx + 1..]
+        .iter()
+        .filter(|r| present.contains(&r.tag))
+        .collect();
+    let earlier = RELEASES[..idx].iter().rev().find(|r| present.contains(&r.tag));
+    if let Some(first) = later.first() {
+        return Some(format!(
+            "added in v{} (this check uses {current}; pass --temporal-version {})",
+            first.minor(),
+            first.minor()
+        ));
+    }
+    if let Some(last) = earlier {
+        let removed_in = RELEASES
+            .iter()
+            .position(|r| r.tag == last.tag)
+            .and_then(|i| RELEASES.get(i + 1))
+            .map(|r| format!("v{}", r.minor()))
+            .unwrap_or_else(|| current.to_string());
+        return Some(format!("removed in {removed_in} (last registered in {})", last.tag));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_releases_have_the_documented_counts() {
+        let counts: Vec<usize> = RELEASES.iter().map(|r| Registry::release(r).len()).collect();
+        assert_eq!(counts, [484, 508, 514, 576, 616]);
+    }
+
+    #[test]
+    fn versions_are_found_by_minor_or_full_tag() {
+        assert_eq!(find_release("1.29").unwrap().tag, "v1.29.7");
+        assert_eq!(find_release("v1.29.7").unwrap().tag, "v1.29.7");
+        assert_eq!(find_release("1.30.6").unwrap().tag, "v1.30.6");
+        let err = find_release("1.12").unwrap_err().to_string();
+        assert!(err.contains("1.27, 1.28, 1.29, 1.30, 1.31"), "{err}");
+        assert_eq!(Registry::for_version(None).unwrap().version, "v1.31.2");
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_keeps_registered_spelling() {
+        let r = Registry::for_version(None).unwrap();
+        assert_eq!(
+            r.canonical_name("HISTORY.taskdlqerrorpattern"),
+            Some("history.TaskDLQErrorPattern")
+        );
+        let d = r.get("frontend.rps").unwrap();
+        assert_eq!(d.value_type, ValueType::Int);
+        assert_eq!(d.precedence, Precedence::Global);
+    }
+
+    #[test]
+    fn constrained_defaults_are_parsed() {
+        let r = Registry::for_version(None).unwrap();
+        let d = r.get("matching.numTaskqueueReadPartitions").unwrap();
+        assert_eq!(d.constrained_defaults.len(), 5);
+        assert_eq!(
+            d.constrained_defaults[0].constraints.task_queue_name.as_deref(),
+            Some("temporal-sys-per-ns-tq")
+        );
+        assert_eq!(d.constrained_defaults[0].value, Value::Int(1));
+        assert!(d.constrained_defaults[4].constraints.is_empty());
+        let d = r.get("matching.updateAckInterval").unwrap();
+        assert_eq!(d.constrained_defaults[0].value, Value::String("5m0s".into()));
+    }
+
+    #[test]
+    fn precedence_levels() {
+        assert_eq!(Precedence::TaskQueue.levels().len(), 5);
+        assert_eq!(Precedence::parse("taskType"), Some(Precedence::HistoryTaskType));
+        assert_eq!(
+            Precedence::Destination.levels()[0].to_string(),
+            "{namespace, destination}"
+        );
+    }
+
+    #[test]
+    fn release_history_hints() {
+        assert_eq!(
+            release_note("history.cacheMaxSize", "v1.31.2").as_deref(),
+            Some("removed in v1.29 (last registered in v1.28.4)")
+        );
+        assert!(release_note("chasm.callback.allowedAddresses", "v1.27.4")
+            .unwrap()
+            .starts_with("added in"));
+        assert_eq!(release_note("no.such.key", "v1.31.2"), None);
+    }
+
+    #[test]
+    fn suggestions_by_edit_distance() {
+        let r = Registry::for_version(None).unwrap();
+        assert_eq!(r.suggest("frontend.rsp").first(), Some(&"frontend.rps"));
+    }
+
+    #[test]
+    fn custom_schema_files() {
+        let r = Registry::from_tsv(
+            "custom.tsv",
+            "key\ttype\tprecedence\tdefault\tconstrained_defaults\nmy.key\tint\tnamespace\t5\t\n",
+        )
+        .unwrap();
+        assert_eq!(r.get("MY.KEY").unwrap().default_value(), Value::Int(5));
+        let err = Registry::from_tsv("custom.tsv", "my.key\tinteger\tglobal\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("custom.tsv:1: unknown type"), "{err}");
+    }
+}

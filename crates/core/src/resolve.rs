@@ -1,0 +1,401 @@
+//! Precedence resolution: which item a Temporal lookup returns for a scope.
+
+use crate::constraints::{Constraints, FieldSet};
+use crate::document::{ConstrainedValue, Document};
+use crate::key::Key;
+use crate::registry::{KeyDef, Registry, ValueType};
+use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Value};
+
+/// Where a resolved value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// The item at this index of the key's list.
+    Item { index: usize },
+    /// A built-in constrained default of the key.
+    BuiltinDefault { constraints: Constraints },
+    /// The key's registered default: nothing stored matched the scope, or the
+    /// matching item could not be converted to the key's type.
+    RegisteredDefault,
+}
+
+/// The value a lookup returns, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolution {
+    pub value: Value,
+    pub source: Source,
+    /// The precedence level that matched (none for the registered default).
+    pub level: Option<FieldSet>,
+    /// Set when the matching item did not convert, so the default was used.
+    pub conversion_error: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ResolveError {
+    #[error("unknown key {name}{}", did_you_mean(.suggestions))]
+    UnknownKey { name: String, suggestions: Vec<String> },
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    match s {
+        [] => String::new(),
+        [one] => format!(" (did you mean {one}?)"),
+        many => format!(" (did you mean one of {}?)", many.join(", ")),
+    }
+}
+
+/// Task queue constraints match the base name: `/_sys/orders/3` is partition
+/// 3 of `orders`.
+pub fn base_task_queue(name: &str) -> &str {
+    match name.strip_prefix("/_sys/") {
+        Some(rest) => match rest.rsplit_once('/') {
+            Some((base, partition)) if partition.bytes().all(|b| b.is_ascii_digit()) && !partition.is_empty() => base,
+            _ => name,
+        },
+        None => name,
+    }
+}
+
+/// Does the value convert to the key's type (Temporal's converters)?
+pub fn convert_error(value: &Value, ty: &ValueType) -> Option<String> {
+    let r = match ty {
+        ValueType::Bool => check_bool(value).map(|_| ()),
+        ValueType::Int => check_int(value).map(|_| ()),
+        ValueType::Float => check_float(value).map(|_| ()),
+        ValueType::String => check_string(value),
+        ValueType::Duration => check_duration(value).map(|_| ()),
+        ValueType::Map => check_map(value),
+        ValueType::Typed(_) => Ok(()),
+    };
+    r.err().map(|m| m.message)
+}
+
+/// Resolve one key's items for a scope, as Temporal's lookup does: try each
+/// precedence level, most specific first; at each level the first item whose
+/// whole constraint set equals the scope projected onto the level wins, then
+/// a built-in constrained default of that level.
+pub fn resolve_items(items: &[ConstrainedValue], def: &KeyDef, scope: &Constraints) -> Resolution {
+    let mut scope = scope.clone();
+    if let Some(tq) = scope.task_queue_name.take() {
+        scope.task_queue_name = Some(base_task_queue(&tq).to_string());
+    }
+    for level in def.precedence.levels() {
+        let want = scope.project(*level);
+        if let Some(index) = items.iter().position(|i| i.constraints == want) {
+            let value = items[index].value.clone();
+            if let Some(err) = convert_error(&value, &def.value_type) {
+                return Resolution {
+                    value: def.default_value(),
+                    source: Source::RegisteredDefault,
+                    level: None,
+                    conversion_error: Some(err),
+                };
+            }
+            return Resolution {
+                value,
+                source: Source::Item { index },
+                level: Some(*level),
+                conversion_error: None,
+            };
+        }
+        if let Some(b) = def.constrained_defaults.iter().find(|b| b.constraints == want) {
+            return Resolution {
+                value: b.value.clone(),
+                source: Source::BuiltinDefault {
+                    constraints: b.constraints.clone(),
+                },
+                level: Some(*level),
+                conversion_error: None,
+            };
+        }
+    }
+    Resolution {
+        value: def.default_value(),
+        source: Source::RegisteredDefault,
+        level: None,
+        conversion_error: None,
+    }
+}
+
+/// Resolve `key` in a document for a scope. The key may be spelled in any
+/// case; when the document spells it several ways, the first entry counts.
+pub fn resolve(
+    doc: &Document,
+    registry: &Registry,
+    key: &Key,
+    scope: &Constraints,
+) -> Result<Resolution, ResolveError> {
+    let def = registry.get(key.as_str()).ok_or_else(|| ResolveError::UnknownKey {
+        name: key.to_string(),
+        suggestions: registry.suggest(key.as_str()).into_iter().map(String::from).collect(),
+    })?;
+    let items = doc.get(key).map(|e| e.items.as_slice()).unwrap_or(&[]);
+    Ok(resolve_items(items, def, scope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constraints::{HistoryTaskType, TaskQueueType};
+    use crate::document::parse_document;
+
+    fn doc(text: &str) -> Document {
+        let p = parse_document("t.yaml", text);
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        p.value
+    }
+
+    fn scope(pairs: &[(&str, &str)]) -> Constraints {
+        let mut c = Constraints::default();
+        for (k, v) in pairs {
+            match *k {
+                "namespace" => c.namespace = Some(v.to_string()),
+                "namespaceId" => c.namespace_id = Some(v.to_string()),
+                "taskQueueName" => c.task_queue_name = Some(v.to_string()),
+                "taskType" => c.task_type = TaskQueueType::from_name(v),
+                "historyTaskType" => c.history_task_type = HistoryTaskType::from_name(v),
+                "shardId" => c.shard_id = v.parse().ok(),
+                "destination" => c.destination = Some(v.to_string()),
+                "chasmTaskType" => c.chasm_task_type = Some(v.to_string()),
+                _ => panic!("{k}"),
+            }
+        }
+        c
+    }
+
+    fn get(d: &Document, key: &str, s: &[(&str, &str)]) -> Resolution {
+        let r = Registry::for_version(None).unwrap();
+        resolve(d, &r, &Key::new(key), &scope(s)).unwrap()
+    }
+
+    #[test]
+    fn global_keys_ignore_scope() {
+        let d = doc("frontend.rps:\n- value: 1200\n");
+        let r = get(&d, "frontend.rps", &[("namespace", "x")]);
+        assert_eq!((r.value, r.source), (Value::Int(1200), Source::Item { index: 0 }));
+        let r = get(&Document::default(), "frontend.rps", &[]);
+        assert_eq!((r.value, r.source), (Value::Int(2400), Source::RegisteredDefault));
+    }
+
+    #[test]
+    fn namespace_precedence() {
+        let d = doc("frontend.namespaceRPS:\n- value: 1\n- value: 2\n  constraints: {namespace: hot}\n");
+        assert_eq!(
+            get(&d, "frontend.namespaceRPS", &[("namespace", "hot")]).value,
+            Value::Int(2)
+        );
+        assert_eq!(
+            get(&d, "frontend.namespaceRPS", &[("namespace", "cold")]).value,
+            Value::Int(1)
+        );
+        assert_eq!(get(&d, "frontend.namespaceRPS", &[]).value, Value::Int(1));
+    }
+
+    #[test]
+    fn namespace_id_precedence() {
+        let key = "history.standbyTaskReReplicationContextTimeout";
+        let d = doc(&format!(
+            "{key}:\n- value: 1s\n- value: 2s\n  constraints: {{namespaceId: abc}}\n"
+        ));
+        assert_eq!(
+            get(&d, key, &[("namespaceId", "abc")]).source,
+            Source::Item { index: 1 }
+        );
+        assert_eq!(
+            get(&d, key, &[("namespaceId", "zzz")]).source,
+            Source::Item { index: 0 }
+        );
+        assert_eq!(get(&d, key, &[("namespace", "abc")]).source, Source::Item { index: 0 });
+    }
+
+    #[test]
+    fn task_queue_precedence_walks_all_five_levels() {
+        let d = doc(concat!(
+            "matching.numTaskqueueReadPartitions:\n",
+            "- value: 1\n",
+            "- value: 2\n  constraints: {namespace: ns}\n",
+            "- value: 3\n  constraints: {taskQueueName: q}\n",
+            "- value: 4\n  constraints: {namespace: ns, taskQueueName: q}\n",
+            "- value: 5\n  constraints: {namespace: ns, taskQueueName: q, taskType: Activity}\n",
+            "- value: 99\n  constraints: {namespace: ns, taskType: Activity}\n",
+        ));
+        let k = "matching.numTaskqueueReadPartitions";
+        let full = [("namespace", "ns"), ("taskQueueName", "q"), ("taskType", "Activity")];
+        assert_eq!(get(&d, k, &full).value, Value::Int(5));
+        assert_eq!(
+            get(
+                &d,
+                k,
+                &[("namespace", "ns"), ("taskQueueName", "q"), ("taskType", "Workflow")]
+            )
+            .value,
+            Value::Int(4)
+        );
+        assert_eq!(
+            get(&d, k, &[("namespace", "other"), ("taskQueueName", "q")]).value,
+            Value::Int(3)
+        );
+        assert_eq!(
+            get(&d, k, &[("namespace", "ns"), ("taskQueueName", "other")]).value,
+            Value::Int(2)
+        );
+        assert_eq!(
+            get(&d, k, &[("namespace", "x"), ("taskQueueName", "y")]).value,
+            Value::Int(1)
+        );
+        // Partitions match their base task queue.
+        assert_eq!(
+            get(
+                &d,
+                k,
+                &[
+                    ("namespace", "ns"),
+                    ("taskQueueName", "/_sys/q/3"),
+                    ("taskType", "Activity")
+                ]
+            )
+            .value,
+            Value::Int(5)
+        );
+    }
+
+    #[test]
+    fn builtin_constrained_defaults_beat_less_specific_user_values() {
+        let d = doc("matching.numTaskqueueReadPartitions:\n- value: 8\n");
+        let k = "matching.numTaskqueueReadPartitions";
+        let r = get(
+            &d,
+            k,
+            &[("namespace", "any"), ("taskQueueName", "temporal-sys-per-ns-tq")],
+        );
+        assert_eq!(r.value, Value::Int(1));
+        assert!(matches!(r.source, Source::BuiltinDefault { .. }));
+        assert_eq!(
+            get(&d, k, &[("namespace", "any"), ("taskQueueName", "orders")]).value,
+            Value::Int(8)
+        );
+        // A user value at the built-in's own level wins over it.
+        let d = doc("matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {taskQueueName: temporal-sys-per-ns-tq}\n");
+        assert_eq!(
+            get(&d, k, &[("taskQueueName", "temporal-sys-per-ns-tq")]).value,
+            Value::Int(8)
+        );
+        // With nothing stored the built-in defaults still apply.
+        let r = get(
+            &Document::default(),
+            "matching.updateAckInterval",
+            &[("taskQueueName", "temporal-sys-per-ns-tq")],
+        );
+        assert_eq!(r.value, Value::String("5m0s".into()));
+    }
+
+    #[test]
+    fn shard_history_task_type_destination_and_chasm_precedence() {
+        let r = Registry::for_version(None).unwrap();
+        let find = |p| {
+            r.keys()
+                .iter()
+                .find(|k| {
+                    k.precedence == p
+                        && matches!(
+                            k.value_type,
+                            ValueType::Int | ValueType::Float | ValueType::Duration | ValueType::Bool
+                        )
+                })
+                .unwrap()
+                .name
+                .clone()
+        };
+        for (p, field, a, b) in [
+            (crate::Precedence::ShardId, "shardId", "3", "4"),
+            (
+                crate::Precedence::HistoryTaskType,
+                "historyTaskType",
+                "UserTimer",
+                "ActivityRetryTimer",
+            ),
+            (crate::Precedence::ChasmTaskType, "chasmTaskType", "scheduler", "other"),
+        ] {
+            let key = find(p);
+            let def = r.get(&key).unwrap();
+            let lit = |v: &Value| crate::serialize::flow(v);
+            let specific = Value::Bool(true);
+            let global = Value::Bool(false);
+            let (sv, gv) = match def.value_type {
+                ValueType::Bool => (specific.clone(), global.clone()),
+                ValueType::Duration => (Value::String("7s".into()), Value::String("9s".into())),
+                _ => (Value::Int(7), Value::Int(9)),
+            };
+            let d = doc(&format!(
+                "{key}:\n- value: {}\n- value: {}\n  constraints: {{{field}: {a}}}\n",
+                lit(&gv),
+                lit(&sv)
+            ));
+            assert_eq!(get(&d, &key, &[(field, a)]).value, sv, "{key}");
+            assert_eq!(get(&d, &key, &[(field, b)]).value, gv, "{key}");
+        }
+        let dest = find(crate::Precedence::Destination);
+        let d = doc(&format!(
+            "{dest}:\n- value: 1s\n- value: 2s\n  constraints: {{namespace: ns}}\n- value: 3s\n  constraints: {{destination: d}}\n- value: 4s\n  constraints: {{namespace: ns, destination: d}}\n"
+        ));
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(
+            get(&d, &dest, &[("namespace", "ns"), ("destination", "d")]).value,
+            s("4s")
+        );
+        assert_eq!(
+            get(&d, &dest, &[("namespace", "x"), ("destination", "d")]).value,
+            s("3s")
+        );
+        assert_eq!(
+            get(&d, &dest, &[("namespace", "ns"), ("destination", "x")]).value,
+            s("2s")
+        );
+        assert_eq!(
+            get(&d, &dest, &[("namespace", "x"), ("destination", "x")]).value,
+            s("1s")
+        );
+    }
+
+    #[test]
+    fn first_of_equal_items_wins_and_order_is_irrelevant_otherwise() {
+        let d = doc("frontend.namespaceRPS:\n- value: 2\n  constraints: {namespace: a}\n- value: 1\n- value: 3\n  constraints: {namespace: a}\n");
+        assert_eq!(
+            get(&d, "frontend.namespaceRPS", &[("namespace", "a")]).source,
+            Source::Item { index: 0 }
+        );
+    }
+
+    #[test]
+    fn unconvertible_values_fall_back_to_the_default_not_a_less_specific_item() {
+        let d = doc("frontend.namespaceRPS:\n- value: 5\n- value: \"lots\"\n  constraints: {namespace: a}\n");
+        let r = get(&d, "frontend.namespaceRPS", &[("namespace", "a")]);
+        assert_eq!(r.source, Source::RegisteredDefault);
+        assert!(r.conversion_error.is_some());
+        assert_ne!(r.value, Value::Int(5));
+    }
+
+    #[test]
+    fn items_that_never_match_are_never_returned() {
+        let d = doc("frontend.rps:\n- value: 5\n  constraints: {namespace: a}\n");
+        assert_eq!(
+            get(&d, "frontend.rps", &[("namespace", "a")]).source,
+            Source::RegisteredDefault
+        );
+        let d = doc("matching.numTaskqueueReadPartitions:\n- value: 5\n  constraints: {taskType: Activity}\n");
+        let r = get(
+            &d,
+            "matching.numTaskqueueReadPartitions",
+            &[("namespace", "n"), ("taskQueueName", "q"), ("taskType", "Activity")],
+        );
+        assert_ne!(r.value, Value::Int(5));
+    }
+
+    #[test]
+    fn keys_resolve_in_any_case_and_unknown_keys_suggest() {
+        let d = doc("Frontend.RPS:\n- value: 7\n");
+        assert_eq!(get(&d, "frontend.rps", &[]).value, Value::Int(7));
+        let r = Registry::for_version(None).unwrap();
+        let err = resolve(&d, &r, &Key::new("frontend.rsp"), &Constraints::default()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown key frontend.rsp (did you mean frontend.rps?)");
+    }
+}

@@ -1,0 +1,327 @@
+//! The canonical serialisation: what tcfg stores in etcd and prints.
+//!
+//! One form per meaning, so that text comparisons, diffs and etcd values stay
+//! stable: items ordered most specific first (stable for equal constraint
+//! sets, whose order matters to Temporal), `value` before `constraints`,
+//! constraint fields in Temporal's order, empty constraints omitted, map keys
+//! sorted. Scalars are written so that yaml.v3 reads back the same value and
+//! type, and quoted wherever a YAML 1.1 reader would see a bool or number.
+
+use crate::constraints::{ConstraintValue, Constraints};
+use crate::document::{ConstrainedValue, Document};
+use crate::value::Value;
+use crate::yaml::{resolve_plain, NodeKind};
+
+/// A float as YAML text that reads back as the same float.
+pub fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.into()
+    } else {
+        // Debug keeps a `.0` or an exponent, so the text never reads as an int.
+        format!("{f:?}")
+    }
+}
+
+const YAML11_WORDS: [&str; 22] = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<",
+    "null", "Null", "NULL", "~",
+];
+
+fn needs_quotes(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return true;
+    };
+    if !matches!(resolve_plain(s), NodeKind::Str(_)) || YAML11_WORDS.contains(&s) {
+        return true;
+    }
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() || s.ends_with(char::is_whitespace) {
+        return true;
+    }
+    // YAML 1.1 readers see sexagesimal numbers (1:30) and timestamps in these.
+    if first.is_ascii_digit() && (s.contains(':') || s.contains('-')) {
+        return true;
+    }
+    s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string.
+pub fn string_text(s: &str) -> String {
+    if !needs_quotes(s) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float_text(*f),
+        Value::String(s) => string_text(s),
+        Value::List(l) if l.is_empty() => "[]".into(),
+        Value::Map(m) if m.is_empty() => "{}".into(),
+        _ => return None,
+    })
+}
+
+/// One-line flow form (`{a: 1, b: [x, y]}`), for messages and tables.
+pub fn flow(v: &Value) -> String {
+    match v {
+        Value::List(l) if !l.is_empty() => {
+            format!("[{}]", l.iter().map(flow).collect::<Vec<_>>().join(", "))
+        }
+        Value::Map(m) if !m.is_empty() => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", flow_key(k), flow(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => {
+            let s = scalar_text(other).unwrap_or_default();
+            // Flow context treats these as indicators anywhere.
+            if matches!(other, Value::String(_)) && !s.starts_with('"') && s.contains([',', '[', ']', '{', '}']) {
+                format!("{:?}", s)
+            } else {
+                s
+            }
+        }
+    }
+}
+
+fn flow_key(k: &str) -> String {
+    flow(&Value::String(k.to_string()))
+}
+
+fn indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Write `v` after a `key:` already on the line whose indentation is `at`.
+fn after_key(out: &mut String, v: &Value, at: usize) {
+    if let Some(s) = scalar_text(v) {
+        out.push(' ');
+        out.push_str(&s);
+        out.push('\n');
+        return;
+    }
+    out.push('\n');
+    match v {
+        Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, false),
+        Value::List(l) => list_entries(out, l, at + 2, false),
+        _ => unreachable!("scalars are written inline"),
+    }
+}
+
+fn map_entries<'a>(
+    out: &mut String,
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+    at: usize,
+    first_inline: bool,
+) {
+    for (i, (k, v)) in entries.enumerate() {
+        if !(first_inline && i == 0) {
+            indent(out, at);
+        }
+        out.push_str(&string_text(k));
+        out.push(':');
+        after_key(out, v, at);
+    }
+}
+
+fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
+    for (i, v) in l.iter().enumerate() {
+        if !(first_inline && i == 0) {
+            indent(out, at);
+        }
+        out.push('-');
+        if let Some(s) = scalar_text(v) {
+            out.push(' ');
+            out.push_str(&s);
+            out.push('\n');
+            continue;
+        }
+        out.push(' ');
+        match v {
+            Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, true),
+            Value::List(inner) => list_entries(out, inner, at + 2, true),
+            _ => unreachable!("scalars are written inline"),
+        }
+    }
+}
+
+fn constraint_text(v: &ConstraintValue) -> String {
+    match v {
+        ConstraintValue::Str(s) => string_text(s),
+        ConstraintValue::TaskType(t) => t.to_string(),
+        ConstraintValue::HistoryTaskType(t) => t.to_string(),
+        ConstraintValue::ShardId(n) => n.to_string(),
+    }
+}
+
+/// Items in canonical order: most specific constraint sets first, equal
+/// sets kept in their given order (Temporal uses the first of them).
+pub fn canonical_order(items: &[ConstrainedValue]) -> Vec<&ConstrainedValue> {
+    let mut sorted: Vec<&ConstrainedValue> = items.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.constraints
+            .fields()
+            .len()
+            .cmp(&a.constraints.fields().len())
+            .then_with(|| a.constraints.cmp(&b.constraints))
+    });
+    sorted
+}
+
+fn write_constraints(out: &mut String, c: &Constraints, at: usize) {
+    if c.is_empty() {
+        return;
+    }
+    indent(out, at);
+    out.push_str("constraints:\n");
+    for (field, value) in c.iter() {
+        indent(out, at + 2);
+        out.push_str(field.name());
+        out.push_str(": ");
+        out.push_str(&constraint_text(&value));
+        out.push('\n');
+    }
+}
+
+fn write_items(out: &mut String, items: &[ConstrainedValue], at: usize) {
+    for item in canonical_order(items) {
+        indent(out, at);
+        out.push_str("- value:");
+        after_key(out, &item.value, at + 2);
+        write_constraints(out, &item.constraints, at + 2);
+    }
+}
+
+/// The canonical YAML of one key's list: the value tcfg stores in etcd.
+pub fn items_to_yaml(items: &[ConstrainedValue]) -> String {
+    if items.is_empty() {
+        return "[]\n".into();
+    }
+    let mut out = String::new();
+    write_items(&mut out, items, 0);
+    out
+}
+
+/// The canonical YAML of a whole document: keys sorted case-insensitively,
+/// each written with the spelling it has in the document.
+pub fn document_to_yaml(doc: &Document) -> String {
+    let mut entries: Vec<_> = doc.entries.iter().collect();
+    entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
+    let mut out = String::new();
+    for e in entries {
+        out.push_str(&string_text(e.key.as_str()));
+        if e.items.is_empty() {
+            out.push_str(": []\n");
+            continue;
+        }
+        out.push_str(":\n");
+        write_items(&mut out, &e.items, 2);
+    }
+    if out.is_empty() {
+        out.push_str("{}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn strings_that_look_like_other_types_are_quoted() {
+        for s in [
+            "true",
+            "yes",
+            "on",
+            "Off",
+            "10",
+            "0777",
+            "1e3",
+            "",
+            " x",
+            "null",
+            "~",
+            "1:30",
+            "2001-12-14",
+            "-5",
+            "a: b",
+            "#x",
+            "*",
+            "<<",
+        ] {
+            assert!(string_text(s).starts_with('"'), "{s:?} should be quoted");
+        }
+        for s in [
+            "10s",
+            "1m30s",
+            "off-ish",
+            "http://localhost:7243/namespaces/{{.NamespaceName}}/nexus/callback",
+            "temporal-sys-per-ns-tq",
+        ] {
+            assert_eq!(string_text(s), s, "{s:?} should stay plain");
+        }
+        assert_eq!(string_text("a\"b\n"), "\"a\\\"b\\n\"");
+    }
+
+    #[test]
+    fn floats_keep_their_type() {
+        assert_eq!(float_text(1.0), "1.0");
+        assert_eq!(float_text(0.5), "0.5");
+        assert_eq!(float_text(f64::INFINITY), ".inf");
+        assert!(matches!(resolve_plain(&float_text(1e300)), NodeKind::Float(_)));
+    }
+
+    #[test]
+    fn nested_values_are_block_style() {
+        let mut inner = BTreeMap::new();
+        inner.insert("Pattern".to_string(), Value::String("*".into()));
+        inner.insert("AllowInsecure".to_string(), Value::Bool(true));
+        let items = vec![ConstrainedValue::new(
+            Value::List(vec![Value::Map(inner)]),
+            Constraints::default(),
+        )];
+        assert_eq!(
+            items_to_yaml(&items),
+            "- value:\n    - AllowInsecure: true\n      Pattern: \"*\"\n"
+        );
+    }
+
+    #[test]
+    fn flow_form() {
+        let v = Value::List(vec![
+            Value::Int(1),
+            Value::String("a,b".into()),
+            Value::String("true".into()),
+        ]);
+        assert_eq!(flow(&v), "[1, \"a,b\", \"true\"]");
+    }
+}

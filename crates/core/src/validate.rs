@@ -1,0 +1,594 @@
+//! Validation: what Temporal would reject, ignore or silently misread.
+
+use std::collections::HashMap;
+
+use crate::constraints::{ConstraintField, Constraints, FieldSet};
+use crate::document::{parse_document, ConstrainedValue, Document, Entry};
+use crate::finding::{self, Code, Finding, Level};
+use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
+use crate::resolve::resolve_items;
+use crate::typed::{self, Schema, TypedProblem};
+use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Mismatch, Value};
+use crate::yaml::Pos;
+
+/// Validation options.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Report unknown keys as warnings (custom server builds).
+    pub allow_unknown_keys: bool,
+}
+
+/// Parse and validate a file: every finding, sorted by position.
+pub fn check_source(origin: &str, text: &str, registry: &Registry, opts: &Options) -> (Document, Vec<Finding>) {
+    let parsed = parse_document(origin, text);
+    let mut findings = parsed.findings;
+    findings.extend(validate(&parsed.value, registry, opts));
+    finding::sort(&mut findings);
+    (parsed.value, findings)
+}
+
+/// The semantic checks on a parsed document.
+pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
+    let mut v = Validator {
+        origin: &doc.origin,
+        registry,
+        opts,
+        out: Vec::new(),
+    };
+    v.case_duplicates(doc);
+    for entry in &doc.entries {
+        v.entry(entry);
+    }
+    v.partitions(doc);
+    v.out
+}
+
+struct Validator<'a> {
+    origin: &'a str,
+    registry: &'a Registry,
+    opts: &'a Options,
+    out: Vec<Finding>,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, code: Code, pos: Pos, key: &str, message: impl Into<String>) -> &mut Finding {
+        self.out.push(Finding::new(code, self.origin, pos, Some(key), message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn case_duplicates(&mut self, doc: &Document) {
+        let mut first: HashMap<&str, &Entry> = HashMap::new();
+        for e in &doc.entries {
+            match first.get(e.key.folded()) {
+                Some(f) => {
+                    let msg = format!(
+                        "written twice, as {} (line {}) and {}: Temporal ignores case in key names and picks one of the two at random",
+                        f.key, f.key_pos.line, e.key
+                    );
+                    self.push(Code::CaseDuplicateKey, e.key_pos, e.key.as_str(), msg).hint =
+                        Some("merge the items into one key".into());
+                }
+                None => {
+                    first.insert(e.key.folded(), e);
+                }
+            }
+        }
+    }
+
+    fn entry(&mut self, entry: &Entry) {
+        let name = entry.key.as_str();
+        let Some(def) = self.registry.get(name) else {
+            self.unknown_key(entry);
+            return;
+        };
+        for item in &entry.items {
+            self.value_type(name, def, item);
+            self.never_matches(name, def, item);
+            self.zero_rate_limit(name, def, item);
+        }
+        self.duplicate_constraints(name, &entry.items);
+        self.shadowed(name, def, &entry.items);
+    }
+
+    fn unknown_key(&mut self, entry: &Entry) {
+        let name = entry.key.as_str();
+        let level = if self.opts.allow_unknown_keys {
+            Level::Warning
+        } else {
+            Level::Error
+        };
+        let version = self.registry.version.clone();
+        let mut hints = Vec::new();
+        if self.registry.is_embedded() {
+            if let Some(note) = release_note(name, &version) {
+                hints.push(note);
+            }
+        }
+        let suggestions = self.registry.suggest(name);
+        if !suggestions.is_empty() {
+            hints.push(format!("did you mean {}?", suggestions.join(" or ")));
+        }
+        if !self.opts.allow_unknown_keys {
+            hints.push("Temporal ignores unknown keys; pass --allow-unknown-keys for a custom server build".into());
+        }
+        let f = self.push(
+            Code::UnknownKey,
+            entry.key_pos,
+            name,
+            format!("not a key of Temporal {version}"),
+        );
+        f.level = level;
+        f.hint = Some(hints.join("; "));
+    }
+
+    fn value_type(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
+        let pos = item.pos.value;
+        let simple = |r: Result<(), Mismatch>| r.err().into_iter().map(TypedProblem::Mismatch).collect::<Vec<_>>();
+        let problems = match &def.value_type {
+            ValueType::Bool => simple(check_bool(&item.value).map(|_| ())),
+            ValueType::Int => simple(check_int(&item.value).map(|_| ())),
+            ValueType::Float => simple(check_float(&item.value).map(|_| ())),
+            ValueType::String => simple(check_string(&item.value)),
+            ValueType::Duration => simple(check_duration(&item.value).map(|_| ())),
+            ValueType::Map => simple(check_map(&item.value)),
+            ValueType::Typed(go) => {
+                let schema = match self.registry.typed().and_then(|t| t.get(name)) {
+                    Some(s) => s.schema.clone(),
+                    None => Schema::from_go_type(go),
+                };
+                if matches!(item.value, Value::Null) {
+                    vec![TypedProblem::Mismatch(
+                        Mismatch::new("the value is null")
+                            .hint("the item has no `value:` (field names are case-sensitive)"),
+                    )]
+                } else {
+                    typed::check(&item.value, &schema)
+                }
+            }
+        };
+        for p in problems {
+            match p {
+                TypedProblem::Mismatch(m) => {
+                    let code = if m.bad_duration {
+                        Code::BadDuration
+                    } else {
+                        Code::TypeMismatch
+                    };
+                    let at = if m.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at `value{}`", m.path)
+                    };
+                    let msg = format!("{}{at}: {}", def.value_type, m.message);
+                    let f = self.push(code, pos, name, msg);
+                    f.hint = Some(
+                        m.hint
+                            .unwrap_or_else(|| "Temporal logs a warning and uses the compiled-in default".into()),
+                    );
+                }
+                TypedProblem::Ignored { path, field, known } => {
+                    let close = crate::registry::closest(&field, known.iter().map(String::as_str));
+                    let msg = format!(
+                        "field `{field}` in `value{path}` is not a field of {}; Temporal silently ignores it",
+                        def.value_type
+                    );
+                    let f = self.push(Code::IgnoredField, pos, name, msg);
+                    f.hint = Some(match close {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("known fields: {}", known.join(", ")),
+                    });
+                }
+            }
+        }
+    }
+
+    fn never_matches(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
+        let fields = item.constraints.fields();
+        let levels = def.precedence.levels();
+        if levels.contains(&fields) {
+            return;
+        }
+        let shown: Vec<String> = levels.iter().map(|l| l.to_string()).collect();
+        let hint = match def.precedence {
+            Precedence::Global => format!(
+                "{} is a global setting: it takes no constraints, so remove them",
+                def.name
+            ),
+            Precedence::TaskQueue if fields.contains(ConstraintField::TaskType) => {
+                "taskType counts only together with namespace and taskQueueName: {namespace, taskQueueName, taskType}"
+                    .into()
+            }
+            _ => {
+                let extra: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| !def.precedence.fields().contains(*f))
+                    .map(|f| f.name())
+                    .collect();
+                if extra.is_empty() {
+                    format!(
+                        "the lookups of a {} setting try only {}",
+                        def.precedence,
+                        shown.join(", ")
+                    )
+                } else {
+                    format!(
+                        "a {} setting never looks at {}; its lookups try {}",
+                        def.precedence,
+                        extra.join(", "),
+                        shown.join(", ")
+                    )
+                }
+            }
+        };
+        let msg = format!(
+            "an item constrained by {fields} can never match: {} is a {} setting",
+            def.name, def.precedence
+        );
+        let pos = if item.pos.constraints.is_known() {
+            item.pos.constraints
+        } else {
+            item.pos.item
+        };
+        self.push(Code::NeverMatches, pos, name, msg).hint = Some(hint);
+    }
+
+    fn zero_rate_limit(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
+        if !matches!(def.value_type, ValueType::Int | ValueType::Float) || !is_rate_limit_key(&def.name) {
+            return;
+        }
+        let n = match item.value {
+            Value::Int(i) => i as f64,
+            Value::Float(f) => f,
+            _ => return,
+        };
+        if n <= 0.0 {
+            let msg = format!(
+                "{} {} on a rate/limit/size setting{}",
+                if n == 0.0 { "zero" } else { "a negative value" },
+                crate::serialize::flow(&item.value),
+                scope_suffix(&item.constraints)
+            );
+            let f = self.push(Code::ZeroRateLimit, item.pos.value, name, msg);
+            f.hint = Some(format!(
+                "this may block all traffic or disable the limit; the registered default is {}",
+                def.default
+            ));
+        }
+    }
+
+    fn duplicate_constraints(&mut self, name: &str, items: &[ConstrainedValue]) {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(first) = items[..i].iter().find(|o| o.constraints == item.constraints) {
+                let msg = format!(
+                    "two items with the constraints {} (the other at line {}): Temporal uses the first and ignores this one",
+                    item.constraints, first.pos.item.line
+                );
+                self.push(Code::DuplicateConstraints, item.pos.item, name, msg).hint =
+                    Some("remove one of them, or make their constraints differ".into());
+            }
+        }
+    }
+
+    fn shadowed(&mut self, name: &str, def: &KeyDef, items: &[ConstrainedValue]) {
+        if def.constrained_defaults.is_empty() {
+            return;
+        }
+        let levels = def.precedence.levels();
+        let rank = |c: &Constraints| levels.iter().position(|l| *l == c.fields());
+        for item in items {
+            let Some(user_rank) = rank(&item.constraints) else {
+                continue;
+            };
+            let shadows: Vec<String> = def
+                .constrained_defaults
+                .iter()
+                .filter(|b| {
+                    rank(&b.constraints).is_some_and(|r| r < user_rank)
+                        && compatible(&b.constraints, &item.constraints)
+                        && !items.iter().any(|i| i.constraints == b.constraints)
+                })
+                .map(|b| format!("{} => {}", b.constraints, b.raw))
+                .collect();
+            if shadows.is_empty() {
+                continue;
+            }
+            let msg = format!(
+                "this value does not reach every task queue{}: more specific built-in defaults still apply: {}",
+                scope_suffix(&item.constraints),
+                shadows.join("; ")
+            );
+            self.push(Code::ShadowedByBuiltin, item.pos.item, name, msg).hint =
+                Some("to override a built-in default, add an item with exactly its constraints".into());
+        }
+    }
+
+    fn partitions(&mut self, doc: &Document) {
+        let (Some(read_def), Some(write_def)) = (
+            self.registry.get("matching.numTaskqueueReadPartitions"),
+            self.registry.get("matching.numTaskqueueWritePartitions"),
+        ) else {
+            return;
+        };
+        let read = doc.get(&"matching.numTaskqueueReadPartitions".into());
+        let write = doc.get(&"matching.numTaskqueueWritePartitions".into());
+        if read.is_none() && write.is_none() {
+            return;
+        }
+        let no_items: &[ConstrainedValue] = &[];
+        let read_items = read.map(|e| e.items.as_slice()).unwrap_or(no_items);
+        let write_items = write.map(|e| e.items.as_slice()).unwrap_or(no_items);
+        let mut scopes: Vec<&ConstrainedValue> = read_items.iter().chain(write_items).collect();
+        scopes.dedup_by(|a, b| a.constraints == b.constraints);
+        let mut reported: Vec<Constraints> = Vec::new();
+        for item in scopes {
+            if reported.contains(&item.constraints) {
+                continue;
+            }
+            let r = resolve_items(read_items, read_def, &item.constraints);
+            let w = resolve_items(write_items, write_def, &item.constraints);
+            if let (Value::Int(r), Value::Int(w)) = (&r.value, &w.value) {
+                if r < w {
+                    reported.push(item.constraints.clone());
+                    let at = read_items
+                        .iter()
+                        .find(|i| i.constraints == item.constraints)
+                        .or_else(|| write_items.iter().find(|i| i.constraints == item.constraints))
+                        .map(|i| i.pos.item)
+                        .unwrap_or_default();
+                    let key = read
+                        .map(|e| e.key.as_str())
+                        .unwrap_or("matching.numTaskqueueReadPartitions");
+                    let msg = format!(
+                        "{r} read partitions but {w} write partitions{}: tasks written to the extra partitions are never read",
+                        scope_suffix(&item.constraints)
+                    );
+                    self.push(Code::PartitionMismatch, at, key, msg).hint = Some(
+                        "keep read partitions >= write partitions (when shrinking, lower the write partitions first and the read partitions once the extra ones are drained)".into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Can one lookup scope satisfy both constraint sets?
+fn compatible(a: &Constraints, b: &Constraints) -> bool {
+    a.iter().all(|(f, v)| b.get(f).is_none_or(|w| w == v))
+}
+
+fn scope_suffix(c: &Constraints) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!(" for {c}")
+    }
+}
+
+/// Numeric settings named for a rate, limit or size (`frontend.rps`,
+/// `history.persistenceMaxQPS`, `limit.maxIDLength`, `...CacheMaxSizeBytes`).
+pub fn is_rate_limit_key(name: &str) -> bool {
+    const WORDS: [&str; 7] = ["rps", "qps", "rate", "limit", "size", "burst", "ratelimit"];
+    words(name).iter().any(|w| WORDS.contains(&w.as_str()))
+}
+
+/// Split `history.persistenceMaxQPS` into `history`, `persistence`, `max`, `qps`.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name.split(['.', '_', '-']) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut cur = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = c.is_uppercase()
+                && i > 0
+                && (chars[i - 1].is_lowercase()
+                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+            if boundary && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur).to_lowercase());
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            out.push(cur.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A field set as the levels name it (used in messages).
+pub fn describe_levels(p: Precedence) -> String {
+    p.levels()
+        .iter()
+        .map(FieldSet::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(text: &str) -> Vec<Finding> {
+        let r = Registry::for_version(None).unwrap();
+        check_source("t.yaml", text, &r, &Options::default()).1
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        findings(text).iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn words_split_camel_case_and_acronyms() {
+        assert_eq!(
+            words("history.persistenceMaxQPS"),
+            ["history", "persistence", "max", "qps"]
+        );
+        assert_eq!(
+            words("frontend.namespaceRPS.visibility"),
+            ["frontend", "namespace", "rps", "visibility"]
+        );
+        assert!(is_rate_limit_key("limit.maxIDLength"));
+        assert!(is_rate_limit_key("history.hostLevelCacheMaxSizeBytes"));
+        assert!(!is_rate_limit_key("history.generateMigrationTaskViaFrontend"));
+    }
+
+    #[test]
+    fn unknown_keys_with_did_you_mean_and_release_notes() {
+        let f = findings("frontend.rsp:\n- value: 1\n");
+        assert_eq!(f[0].code, Code::UnknownKey);
+        assert_eq!(f[0].level, Level::Error);
+        assert!(f[0].hint.as_deref().unwrap().contains("did you mean frontend.rps"));
+        assert_eq!((f[0].line, f[0].column), (1, 1));
+        let f = findings("history.cacheMaxSize:\n- value: 1\n");
+        assert!(
+            f[0].hint.as_deref().unwrap().contains("removed in v1.29"),
+            "{:?}",
+            f[0].hint
+        );
+        let r = Registry::for_version(Some("1.27")).unwrap();
+        let (_, f) = check_source(
+            "t",
+            "chasm.callback.allowedAddresses:\n- value: []\n",
+            &r,
+            &Options::default(),
+        );
+        assert!(
+            f[0].hint.as_deref().unwrap().contains("added in v1.30"),
+            "{:?}",
+            f[0].hint
+        );
+        let (_, f) = check_source(
+            "t",
+            "my.custom:\n- value: 1\n",
+            &Registry::for_version(None).unwrap(),
+            &Options {
+                allow_unknown_keys: true,
+            },
+        );
+        assert_eq!(f[0].level, Level::Warning);
+    }
+
+    #[test]
+    fn type_mismatches_point_at_the_value() {
+        let f = findings("limit.maxIDLength:\n  - value: 255.0\n");
+        assert_eq!(f[0].code, Code::TypeMismatch);
+        assert_eq!((f[0].line, f[0].column), (2, 12));
+        assert_eq!(codes("limit.maxIDLength:\n- value: \"255\"\n"), ["type-mismatch"]);
+        assert_eq!(
+            codes("frontend.workerVersioningDataAPIs:\n- value: yes\n"),
+            ["type-mismatch"]
+        );
+        assert!(codes("frontend.workerVersioningDataAPIs:\n- value: \"T\"\n").is_empty());
+        assert_eq!(
+            codes("frontend.keepAliveMinTime:\n- value: 10 seconds\n"),
+            ["bad-duration"]
+        );
+        assert!(codes("frontend.keepAliveMinTime:\n- value: 30\n").is_empty());
+        assert!(codes("frontend.keepAliveMinTime:\n- value: 1d\n").is_empty());
+        assert_eq!(codes("frontend.keepAliveMinTime:\n- value: \"-5\"\n"), ["bad-duration"]);
+        assert_eq!(
+            codes("system.secondaryVisibilityWritingMode:\n- value: false\n"),
+            ["type-mismatch"]
+        );
+        assert!(codes("history.timerProcessorSchedulerActiveRoundRobinWeights:\n- value: {a: 1}\n").is_empty());
+        assert_eq!(
+            codes("history.timerProcessorSchedulerActiveRoundRobinWeights:\n- value: [1]\n"),
+            ["type-mismatch"]
+        );
+        assert_eq!(
+            codes("frontend.rps:\n- Value: 5\n"),
+            ["unknown-item-field", "type-mismatch"]
+        );
+    }
+
+    #[test]
+    fn typed_settings_are_checked_against_their_schema() {
+        assert_eq!(
+            codes("history.defaultActivityRetryPolicy:\n- value: [1]\n"),
+            ["type-mismatch"]
+        );
+        assert_eq!(
+            codes("history.defaultActivityRetryPolicy:\n- value: {InitialInterval: 1s}\n"),
+            ["ignored-field"]
+        );
+        assert_eq!(
+            codes("history.defaultActivityRetryPolicy:\n- value: {InitialIntervalInSeconds: soon}\n"),
+            ["bad-duration"]
+        );
+        assert_eq!(codes("frontend.httpAllowedHosts:\n- value: '*'\n"), ["type-mismatch"]);
+    }
+
+    #[test]
+    fn never_matches() {
+        let f = findings("frontend.rps:\n- value: 5\n  constraints: {namespace: a}\n");
+        assert_eq!(f[0].code, Code::NeverMatches);
+        assert!(f[0].hint.as_deref().unwrap().contains("global setting"));
+        assert_eq!(f[0].line, 3);
+        let f = findings("matching.numTaskqueueReadPartitions:\n- value: 5\n  constraints: {taskType: Activity}\n");
+        assert_eq!(f[0].code, Code::NeverMatches);
+        assert_eq!(
+            codes(
+                "matching.numTaskqueueReadPartitions:\n- value: 5\n  constraints: {namespace: a, taskType: Activity}\n"
+            ),
+            ["never-matches"]
+        );
+        assert_eq!(codes("matching.numTaskqueueReadPartitions:\n- value: 5\n  constraints: {taskQueueName: q, taskType: Activity}\n"), ["never-matches"]);
+        assert_eq!(
+            codes("history.transferProcessorMaxPollRPS:\n- value: 5\n  constraints: {namespace: a}\n"),
+            ["never-matches"]
+        );
+        assert!(codes("frontend.namespaceRPS:\n- value: 5\n  constraints: {namespace: a}\n").is_empty());
+    }
+
+    #[test]
+    fn duplicates() {
+        let f = findings("frontend.namespaceRPS:\n- value: 1\n  constraints: {namespace: a}\n- value: 2\n  constraints: {namespace: a}\n");
+        assert_eq!(f[0].code, Code::DuplicateConstraints);
+        assert_eq!(f[0].line, 4);
+        // {} and omitted constraints are the same set.
+        assert_eq!(
+            codes("frontend.rps:\n- value: 1\n- value: 2\n  constraints: {}\n"),
+            ["duplicate-constraints"]
+        );
+        let f = findings("frontend.rps:\n- value: 1\nFrontend.RPS:\n- value: 2\n");
+        assert_eq!(f[0].code, Code::CaseDuplicateKey);
+        assert_eq!(f[0].line, 3);
+    }
+
+    #[test]
+    fn warnings() {
+        assert_eq!(codes("frontend.rps:\n- value: 0\n"), ["zero-rate-limit"]);
+        assert_eq!(
+            codes("frontend.namespaceRPS:\n- value: -1\n  constraints: {namespace: a}\n"),
+            ["zero-rate-limit"]
+        );
+        assert!(codes("history.shardUpdateMinInterval:\n- value: 0\n").is_empty());
+        let f = findings("matching.numTaskqueueReadPartitions:\n- value: 2\n  constraints: {namespace: a, taskQueueName: q}\nmatching.numTaskqueueWritePartitions:\n- value: 4\n  constraints: {namespace: a, taskQueueName: q}\n");
+        let c: Vec<_> = f.iter().map(|f| f.code).collect();
+        assert_eq!(c, [Code::PartitionMismatch]);
+        assert_eq!(f[0].level, Level::Warning);
+        // A write count above the default read count (4) with no read override.
+        let c = codes("matching.numTaskqueueWritePartitions:\n- value: 8\n  constraints: {namespace: a}\n");
+        assert!(c.contains(&"partition-mismatch"), "{c:?}");
+        assert!(codes("matching.numTaskqueueWritePartitions:\n- value: 2\n")
+            .iter()
+            .all(|c| *c != "partition-mismatch"));
+    }
+
+    #[test]
+    fn shadowed_by_builtin_is_a_note() {
+        let f = findings(
+            "matching.numTaskqueueReadPartitions:\n- value: 8\nmatching.numTaskqueueWritePartitions:\n- value: 8\n",
+        );
+        let notes: Vec<_> = f.iter().filter(|f| f.code == Code::ShadowedByBuiltin).collect();
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[0].level, Level::Note);
+        assert!(notes[0].message.contains("temporal-sys-per-ns-tq"));
+        // A namespace value is shadowed only by built-ins that can share its scope.
+        let f = findings("matching.updateAckInterval:\n- value: 2m\n  constraints: {namespace: a}\n");
+        assert_eq!(f.iter().filter(|f| f.code == Code::ShadowedByBuiltin).count(), 1);
+        let f = findings(
+            "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {namespace: a, taskQueueName: q}\n",
+        );
+        assert!(f.iter().all(|f| f.code != Code::ShadowedByBuiltin));
+    }
+}

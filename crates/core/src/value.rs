@@ -1,0 +1,277 @@
+//! Values of dynamic config items, and Temporal's conversion rules per type.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::duration;
+use crate::yaml::{Node, NodeKind, Pos};
+
+/// A value as Temporal holds it after parsing YAML into `any`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    List(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+}
+
+impl Value {
+    /// Convert a YAML node. Maps must have string keys: Temporal rejects the
+    /// whole file otherwise.
+    pub fn from_node(node: &Node) -> Result<Value, (Pos, String)> {
+        Ok(match &node.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Int(i) => Value::Int(*i),
+            NodeKind::Float(f) => Value::Float(*f),
+            NodeKind::Str(s) => Value::String(s.clone()),
+            NodeKind::Seq(items) => Value::List(items.iter().map(Value::from_node).collect::<Result<_, _>>()?),
+            NodeKind::Map(pairs) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in pairs {
+                    match &k.kind {
+                        NodeKind::Str(s) => {
+                            map.insert(s.clone(), Value::from_node(v)?);
+                        }
+                        other => {
+                            return Err((
+                                k.pos,
+                                format!(
+                                    "map key {} is {}, but Temporal accepts only string keys inside values; quote it",
+                                    scalar_preview(other),
+                                    other.describe()
+                                ),
+                            ))
+                        }
+                    }
+                }
+                Value::Map(map)
+            }
+        })
+    }
+
+    /// "an int", "a string", ... for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a bool",
+            Value::Int(_) => "an int",
+            Value::Float(_) => "a float",
+            Value::String(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a map",
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or_else(|| J::String(crate::serialize::float_text(*f))),
+            Value::String(s) => J::String(s.clone()),
+            Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
+            Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+        }
+    }
+
+    /// Same meaning for Temporal: equal, or an int and a float of equal value
+    /// (a float setting reads both the same).
+    pub fn same_number(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => (*a as f64) == *b,
+            _ => self == other,
+        }
+    }
+}
+
+fn scalar_preview(kind: &NodeKind) -> String {
+    match kind {
+        NodeKind::Null => "null".into(),
+        NodeKind::Bool(b) => b.to_string(),
+        NodeKind::Int(i) => i.to_string(),
+        NodeKind::Float(f) => f.to_string(),
+        NodeKind::Str(s) => format!("{s:?}"),
+        NodeKind::Seq(_) => "[...]".into(),
+        NodeKind::Map(_) => "{...}".into(),
+    }
+}
+
+impl fmt::Display for Value {
+    /// Compact one-line YAML flow form, for messages and tables.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::serialize::flow(self))
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Why a value does not convert to its key's type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mismatch {
+    /// Where inside the value (`.MaximumAttempts`, `[2].Pattern`), empty for the value itself.
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+    /// A duration string that does not parse (reported as `bad-duration`).
+    pub bad_duration: bool,
+}
+
+impl Mismatch {
+    pub fn new(message: impl Into<String>) -> Self {
+        Mismatch {
+            path: String::new(),
+            message: message.into(),
+            hint: None,
+            bad_duration: false,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn at(mut self, segment: &str) -> Self {
+        self.path = format!("{segment}{}", self.path);
+        self
+    }
+}
+
+fn null_hint() -> String {
+    "the item has no `value:` (field names are case-sensitive: `value`, not `Value`)".into()
+}
+
+/// Temporal's `convertBool`.
+pub fn check_bool(v: &Value) -> Result<bool, Mismatch> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) => parse_go_bool(s).ok_or_else(|| {
+            Mismatch::new(format!("{s:?} is not a bool"))
+                .hint("use true or false (Go's ParseBool also takes 1, t, T, TRUE, True and the false forms; yes/on are not bools)")
+        }),
+        Value::Null => Err(Mismatch::new("expected a bool, found null").hint(null_hint())),
+        other => Err(Mismatch::new(format!("expected a bool, found {}", other.describe())).hint("use true or false")),
+    }
+}
+
+/// Temporal's `convertInt`: integers only.
+pub fn check_int(v: &Value) -> Result<i64, Mismatch> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Float(f) => Err(Mismatch::new(format!(
+            "expected an int, found the float {}",
+            crate::serialize::float_text(*f)
+        ))
+        .hint(if f.fract() == 0.0 && f.is_finite() {
+            format!("write {} without the decimal point", *f as i64)
+        } else {
+            "this setting takes whole numbers only".into()
+        })),
+        Value::String(s) => Err(Mismatch::new(format!("expected an int, found the string {s:?}"))
+            .hint("Temporal does not convert strings to ints: remove the quotes")),
+        Value::Null => Err(Mismatch::new("expected an int, found null").hint(null_hint())),
+        other => Err(Mismatch::new(format!("expected an int, found {}", other.describe()))),
+    }
+}
+
+/// Temporal's `convertFloat`: floats or ints.
+pub fn check_float(v: &Value) -> Result<f64, Mismatch> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::String(s) => Err(Mismatch::new(format!("expected a number, found the string {s:?}"))
+            .hint("Temporal does not convert strings to numbers: remove the quotes")),
+        Value::Null => Err(Mismatch::new("expected a number, found null").hint(null_hint())),
+        other => Err(Mismatch::new(format!("expected a number, found {}", other.describe()))),
+    }
+}
+
+pub fn check_string(v: &Value) -> Result<(), Mismatch> {
+    match v {
+        Value::String(_) => Ok(()),
+        Value::Null => Err(Mismatch::new("expected a string, found null").hint(null_hint())),
+        other => Err(Mismatch::new(format!("expected a string, found {}", other.describe()))
+            .hint(format!("quote it: \"{}\"", crate::serialize::flow(other)))),
+    }
+}
+
+/// Temporal's `convertDuration`: a duration string, or a number of seconds.
+pub fn check_duration(v: &Value) -> Result<duration::Nanos, Mismatch> {
+    match v {
+        Value::String(s) => duration::parse_temporal(s).map_err(|m| Mismatch {
+            bad_duration: true,
+            ..Mismatch::new(m)
+        }),
+        Value::Int(i) => duration::from_seconds(*i as f64).ok_or_else(|| Mismatch::new("duration out of range")),
+        Value::Float(f) => duration::from_seconds(*f).ok_or_else(|| Mismatch::new("duration out of range")),
+        Value::Null => Err(Mismatch::new("expected a duration, found null").hint(null_hint())),
+        other => Err(
+            Mismatch::new(format!("expected a duration, found {}", other.describe()))
+                .hint("write a duration such as \"10s\" or \"1m30s\""),
+        ),
+    }
+}
+
+pub fn check_map(v: &Value) -> Result<(), Mismatch> {
+    match v {
+        Value::Map(_) => Ok(()),
+        Value::Null => Err(Mismatch::new("expected a map, found null").hint(null_hint())),
+        other => Err(Mismatch::new(format!("expected a map, found {}", other.describe()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bool_rules() {
+        assert_eq!(check_bool(&Value::Bool(true)), Ok(true));
+        assert_eq!(check_bool(&Value::String("T".into())), Ok(true));
+        assert_eq!(check_bool(&Value::String("0".into())), Ok(false));
+        assert!(check_bool(&Value::String("yes".into())).is_err());
+        assert!(check_bool(&Value::String("on".into())).is_err());
+        assert!(check_bool(&Value::Int(1)).is_err());
+    }
+
+    #[test]
+    fn int_rules() {
+        assert_eq!(check_int(&Value::Int(255)), Ok(255));
+        let e = check_int(&Value::Float(255.0)).unwrap_err();
+        assert!(e.hint.unwrap().contains("255"));
+        assert!(check_int(&Value::String("255".into())).is_err());
+    }
+
+    #[test]
+    fn float_and_string_rules() {
+        assert_eq!(check_float(&Value::Int(3)), Ok(3.0));
+        assert!(check_float(&Value::String("3".into())).is_err());
+        assert!(check_string(&Value::Int(3)).is_err());
+        assert!(check_string(&Value::String("x".into())).is_ok());
+    }
+
+    #[test]
+    fn duration_rules() {
+        let s = 1_000_000_000;
+        assert_eq!(check_duration(&Value::String("10s".into())), Ok(10 * s));
+        assert_eq!(check_duration(&Value::String("1d".into())), Ok(86_400 * s));
+        assert_eq!(check_duration(&Value::Int(30)), Ok(30 * s));
+        assert_eq!(check_duration(&Value::Int(-5)), Ok(-5 * s));
+        assert_eq!(check_duration(&Value::Float(1.5)), Ok(s + s / 2));
+        let e = check_duration(&Value::String("-5".into())).unwrap_err();
+        assert!(e.bad_duration);
+        assert!(check_duration(&Value::Bool(true)).is_err());
+    }
+}

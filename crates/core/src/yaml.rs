@@ -1,0 +1,522 @@
+//! A YAML loader that keeps source positions and reads scalars the way
+//! Temporal's parser (gopkg.in/yaml.v3, decoding into `any`) does.
+//!
+//! Generic YAML libraries resolve plain scalars by YAML 1.1 or strict 1.2 rules
+//! and forget both the scalar style and the position. We need all three: `0777`
+//! is 511 and `1_000` is 1000 for Temporal, `yes` is a string, `"10"` and `10`
+//! differ, and every finding must name its line and column.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A 1-based line and column in a source text. `line == 0` means unknown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
+}
+
+/// One YAML node with its position.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl NodeKind {
+    /// How Temporal's messages name this kind of YAML value.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "a bool",
+            NodeKind::Int(_) => "an int",
+            NodeKind::Float(_) => "a float",
+            NodeKind::Str(_) => "a string",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a map",
+        }
+    }
+}
+
+/// Why a text is not a YAML document Temporal would read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("YAML syntax error: {message}")]
+    Syntax { pos: Pos, message: String },
+    #[error("mapping key {key:?} is defined twice (first at line {first})", first = first.line)]
+    DuplicateKey { key: String, pos: Pos, first: Pos },
+}
+
+impl LoadError {
+    pub fn pos(&self) -> Pos {
+        match self {
+            LoadError::Syntax { pos, .. } | LoadError::DuplicateKey { pos, .. } => *pos,
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        pos: Pos,
+        anchor: usize,
+    },
+    Map {
+        pairs: Vec<(Node, Node)>,
+        seen: HashMap<String, Pos>,
+        merged: Vec<Node>,
+        pending: Option<(Node, bool)>,
+        pos: Pos,
+        anchor: usize,
+    },
+}
+
+/// Parse the first YAML document of `text`. `Ok(None)` for an empty text (only
+/// comments or whitespace), which Temporal reads as an empty config.
+pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| LoadError::Syntax {
+            pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
+            message: e.info().to_string(),
+        })?;
+        let pos = pos_of(&span);
+        let mut merge_key = false;
+        let done = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(LoadError::Syntax {
+                        pos,
+                        message: "a second YAML document (after `---`); Temporal reads only the first, so put everything in one document".into(),
+                    });
+                }
+                None
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let is_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                let tag = tag.map(|t| t.suffix.clone());
+                let node = Node {
+                    kind: resolve_scalar(&value, style, tag.as_deref()),
+                    pos,
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                merge_key = is_merge;
+                Some(node)
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => Some(Node {
+                    kind: n.kind.clone(),
+                    pos,
+                }),
+                None => {
+                    return Err(LoadError::Syntax {
+                        pos,
+                        message: "alias to an unknown anchor".into(),
+                    })
+                }
+            },
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    pos,
+                    anchor,
+                });
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Frame::Map {
+                    pairs: Vec::new(),
+                    seen: HashMap::new(),
+                    merged: Vec::new(),
+                    pending: None,
+                    pos,
+                    anchor,
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Seq { items, pos, anchor }) => (
+                        Node {
+                            kind: NodeKind::Seq(items),
+                            pos,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        mut pairs,
+                        seen,
+                        merged,
+                        pos,
+                        anchor,
+                        ..
+                    }) => {
+                        apply_merges(&mut pairs, &seen, merged);
+                        (
+                            Node {
+                                kind: NodeKind::Map(pairs),
+                                pos,
+                            },
+                            anchor,
+                        )
+                    }
+                    None => {
+                        return Err(LoadError::Syntax {
+                            pos,
+                            message: "unbalanced collection end".into(),
+                        })
+                    }
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
+            }
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => None,
+        };
+        if let Some(node) = done {
+            match stack.last_mut() {
+                None => root = Some(node),
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map {
+                    pairs,
+                    seen,
+                    merged,
+                    pending,
+                    ..
+                }) => match pending.take() {
+                    None => *pending = Some((node, merge_key)),
+                    Some((key, is_merge)) => {
+                        if is_merge {
+                            merged.push(node);
+                            continue;
+                        }
+                        if let Some(id) = key_identity(&key.kind) {
+                            if let Some(first) = seen.get(&id) {
+                                return Err(LoadError::DuplicateKey {
+                                    key: scalar_text(&key.kind),
+                                    pos: key.pos,
+                                    first: *first,
+                                });
+                            }
+                            seen.insert(id, key.pos);
+                        }
+                        pairs.push((key, node));
+                    }
+                },
+            }
+        }
+    }
+    Ok(root)
+}
+
+fn apply_merges(pairs: &mut Vec<(Node, Node)>, seen: &HashMap<String, Pos>, merged: Vec<Node>) {
+    let mut present: std::collections::HashSet<String> = seen.keys().cloned().collect();
+    for source in merged {
+        let maps = match source.kind {
+            NodeKind::Seq(items) => items,
+            other => vec![Node {
+                kind: other,
+                pos: source.pos,
+            }],
+        };
+        for m in maps {
+            if let NodeKind::Map(inner) = m.kind {
+                for (k, v) in inner {
+                    if let Some(id) = key_identity(&k.kind) {
+                        if present.insert(id) {
+                            pairs.push((k, v));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keys are duplicates when they resolve to the same value (`a` and `"a"` are
+/// the same key, `1` and `"1"` are not), as yaml.v3 decides.
+fn key_identity(kind: &NodeKind) -> Option<String> {
+    Some(match kind {
+        NodeKind::Null => "n:".into(),
+        NodeKind::Bool(b) => format!("b:{b}"),
+        NodeKind::Int(i) => format!("i:{i}"),
+        NodeKind::Float(f) => format!("f:{f}"),
+        NodeKind::Str(s) => format!("s:{s}"),
+        NodeKind::Seq(_) | NodeKind::Map(_) => return None,
+    })
+}
+
+fn scalar_text(kind: &NodeKind) -> String {
+    match kind {
+        NodeKind::Null => "null".into(),
+        NodeKind::Bool(b) => b.to_string(),
+        NodeKind::Int(i) => i.to_string(),
+        NodeKind::Float(f) => f.to_string(),
+        NodeKind::Str(s) => s.clone(),
+        NodeKind::Seq(_) => "[...]".into(),
+        NodeKind::Map(_) => "{...}".into(),
+    }
+}
+
+fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
+    match tag {
+        Some("str") => return NodeKind::Str(value.to_string()),
+        Some("null") => return NodeKind::Null,
+        Some("bool") | Some("int") | Some("float") => {
+            let resolved = resolve_plain(value);
+            if !matches!(resolved, NodeKind::Str(_)) {
+                return resolved;
+            }
+        }
+        _ => {}
+    }
+    if style != ScalarStyle::Plain {
+        return NodeKind::Str(value.to_string());
+    }
+    resolve_plain(value)
+}
+
+/// Resolve an untagged plain scalar like yaml.v3's `resolve`.
+pub fn resolve_plain(s: &str) -> NodeKind {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
+        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return NodeKind::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return NodeKind::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
+        _ => {}
+    }
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return NodeKind::Str(s.to_string());
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    if let Some(i) = parse_go_int(&plain) {
+        return NodeKind::Int(i);
+    }
+    if is_yaml_float(&plain) {
+        if let Ok(f) = plain.parse::<f64>() {
+            return NodeKind::Float(f);
+        }
+    }
+    NodeKind::Str(s.to_string())
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b`, a leading `0`
+/// for octal, or decimal. Values that fit only an unsigned 64-bit int are
+/// read as floats, which is what they become once Temporal converts them.
+fn parse_go_int(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let (radix, digits) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        (16, r)
+    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        (8, r)
+    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        (2, r)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(digits, radix).ok()?;
+    if neg {
+        if magnitude <= i64::MAX as u64 + 1 {
+            Some((magnitude as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
+/// yaml.v3: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(text: &str) -> NodeKind {
+        match load(&format!("k: {text}\n")).unwrap().unwrap().kind {
+            NodeKind::Map(mut pairs) => pairs.remove(0).1.kind,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn scalars_resolve_like_yaml_v3() {
+        assert!(matches!(scalar("0777"), NodeKind::Int(511)));
+        assert!(matches!(scalar("0o17"), NodeKind::Int(15)));
+        assert!(matches!(scalar("0x1F"), NodeKind::Int(31)));
+        assert!(matches!(scalar("0b101"), NodeKind::Int(5)));
+        assert!(matches!(scalar("1_000"), NodeKind::Int(1000)));
+        assert!(matches!(scalar("-42"), NodeKind::Int(-42)));
+        assert!(matches!(scalar("+7"), NodeKind::Int(7)));
+        assert!(matches!(scalar("09"), NodeKind::Float(f) if f == 9.0));
+        assert!(matches!(scalar("255.0"), NodeKind::Float(f) if f == 255.0));
+        assert!(matches!(scalar("1e3"), NodeKind::Float(f) if f == 1000.0));
+        assert!(matches!(scalar(".5"), NodeKind::Float(f) if f == 0.5));
+        assert!(matches!(scalar(".inf"), NodeKind::Float(f) if f.is_infinite()));
+        assert!(matches!(scalar("yes"), NodeKind::Str(s) if s == "yes"));
+        assert!(matches!(scalar("on"), NodeKind::Str(s) if s == "on"));
+        assert!(matches!(scalar("True"), NodeKind::Bool(true)));
+        assert!(matches!(scalar("FALSE"), NodeKind::Bool(false)));
+        assert!(matches!(scalar("~"), NodeKind::Null));
+        assert!(matches!(scalar(""), NodeKind::Null));
+        assert!(matches!(scalar("\"10\""), NodeKind::Str(s) if s == "10"));
+        assert!(matches!(scalar("'true'"), NodeKind::Str(s) if s == "true"));
+        assert!(matches!(scalar("10s"), NodeKind::Str(s) if s == "10s"));
+        assert!(matches!(scalar("2001-12-14"), NodeKind::Str(s) if s == "2001-12-14"));
+        assert!(matches!(scalar("!!str 12"), NodeKind::Str(s) if s == "12"));
+        assert!(matches!(scalar("9223372036854775807"), NodeKind::Int(i64::MAX)));
+        assert!(matches!(scalar("-9223372036854775808"), NodeKind::Int(i64::MIN)));
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let root = load("a:\n  - value: 1\n").unwrap().unwrap();
+        let NodeKind::Map(pairs) = root.kind else { panic!() };
+        assert_eq!(pairs[0].0.pos, Pos::new(1, 1));
+        let NodeKind::Seq(items) = &pairs[0].1.kind else {
+            panic!()
+        };
+        assert_eq!(items[0].pos, Pos::new(2, 5));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_with_both_positions() {
+        let err = load("a: 1\nb: 2\n\"a\": 3\n").unwrap_err();
+        assert_eq!(
+            err,
+            LoadError::DuplicateKey {
+                key: "a".into(),
+                pos: Pos::new(3, 1),
+                first: Pos::new(1, 1)
+            }
+        );
+        // Different resolved values are different keys.
+        assert!(load("1: a\n\"1\": b\n").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let err = load("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(matches!(err, LoadError::Syntax { pos, .. } if pos.line >= 1));
+        assert!(load("a: 1\n---\nb: 2\n").is_err());
+    }
+
+    #[test]
+    fn empty_text_is_no_document() {
+        assert!(load("").unwrap().is_none());
+        assert!(load("# only a comment\n").unwrap().is_none());
+    }
+
+    #[test]
+    fn anchors_and_merge_keys() {
+        let root = load("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n")
+            .unwrap()
+            .unwrap();
+        let NodeKind::Map(pairs) = root.kind else { panic!() };
+        let NodeKind::Map(other) = &pairs[1].1.kind else {
+            panic!()
+        };
+        let get = |k: &str| {
+            other
+                .iter()
+                .find(|(key, _)| matches!(&key.kind, NodeKind::Str(s) if s == k))
+                .map(|(_, v)| v.kind.clone())
+        };
+        assert!(matches!(get("x"), Some(NodeKind::Int(1))));
+        assert!(matches!(get("y"), Some(NodeKind::Int(3))));
+    }
+}
