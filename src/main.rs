@@ -1,1 +1,42 @@
-fn main() {}
+//! tcfg: Temporal dynamic config in etcd, for operators.
+
+mod cli;
+mod commands;
+mod output;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, documented in the README. Scripts depend on them.
+pub mod exit {
+    /// Success; for `validate`: the files are valid.
+    pub const OK: u8 = 0;
+    /// An error, an invalid file, or a usage mistake.
+    pub const ERROR: u8 = 1;
+}
+
+fn main() -> ExitCode {
+    output::install_panic_hook();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // A usage mistake is an error (1), never 2: `diff` uses 2 for
+            // "changes", and CI must not read a typo as drift.
+            return ExitCode::from(if e.use_stderr() { exit::ERROR } else { exit::OK });
+        }
+    };
+    cli.global.color.write_global();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            output::print_error(&err);
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -91,6 +91,7 @@ pub struct Finding {
     pub code: Code,
     pub level: Level,
     /// The file (or `<stdin>`, or an etcd key) the finding is about.
+    #[serde(rename = "file")]
     pub origin: String,
     pub line: u32,
     pub column: u32,

@@ -400,10 +400,50 @@ impl Registry {
         Some(self.typed.get_or_init(|| TypedSchemas::parse(json)))
     }
 
+    /// Keys whose name matches `pattern`: a glob with `*` and `?` when it has
+    /// either, else a substring; case-insensitive either way.
+    pub fn search(&self, pattern: &str) -> Vec<&KeyDef> {
+        let p = fold(pattern);
+        let glob = p.contains(['*', '?']);
+        self.keys
+            .iter()
+            .filter(|k| {
+                let name = fold(&k.name);
+                if glob {
+                    glob_match(p.as_bytes(), name.as_bytes())
+                } else {
+                    name.contains(&p)
+                }
+            })
+            .collect()
+    }
+
     /// Registered names close to `name`, best first.
     pub fn suggest(&self, name: &str) -> Vec<&str> {
         suggestions(name, self.keys.iter().map(|k| k.name.as_str()))
     }
+}
+
+fn glob_match(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if let Some(st) = star {
+            pi = st + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 /// Candidates close to `name` by edit distance (case-insensitive), best first.
@@ -594,6 +634,16 @@ mod tests {
             .unwrap()
             .starts_with("added in"));
         assert_eq!(release_note("no.such.key", "v1.31.2"), None);
+    }
+
+    #[test]
+    fn search_by_substring_or_glob() {
+        let r = Registry::for_version(None).unwrap();
+        let names = |p: &str| r.search(p).iter().map(|k| k.name.clone()).collect::<Vec<_>>();
+        assert!(names("NUMTASKQUEUE").contains(&"matching.numTaskqueueReadPartitions".to_string()));
+        assert_eq!(names("matching.numTaskqueue*Partitions").len(), 2);
+        assert_eq!(names("frontend.rp?"), ["frontend.rps"]);
+        assert!(names("zzz-nothing").is_empty());
     }
 
     #[test]

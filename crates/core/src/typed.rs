@@ -143,6 +143,43 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// A short name of the shape (`list of string`, `GradualChange of bool`).
+    pub fn summary(&self) -> String {
+        match self {
+            Schema::Struct(_) | Schema::AnyStruct => "map of fields".into(),
+            Schema::List(i) => format!("list of {}", i.summary()),
+            Schema::Map(v) => format!("map of string to {}", v.summary()),
+            Schema::Int => "int".into(),
+            Schema::Float => "float".into(),
+            Schema::Bool => "bool".into(),
+            Schema::String => "string".into(),
+            Schema::Duration => "duration".into(),
+            Schema::Time => "time (RFC 3339 or Unix seconds)".into(),
+            Schema::GradualChange(of) => format!("{} or {{Old, New, Start, End}}", of.summary()),
+            Schema::Opaque => "not checked".into(),
+        }
+    }
+
+    /// One line per field, indented by depth, for `tcfg keys NAME`.
+    pub fn field_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        fn walk(s: &Schema, depth: usize, out: &mut Vec<String>) {
+            let fields = match s {
+                Schema::Struct(f) => f,
+                Schema::List(i) | Schema::Map(i) => return walk(i, depth, out),
+                _ => return,
+            };
+            for (name, sub) in fields {
+                out.push(format!("{}{name}: {}", "  ".repeat(depth), sub.summary()));
+                walk(sub, depth + 1, out);
+            }
+        }
+        walk(self, 0, &mut out);
+        out
+    }
+}
+
 /// A problem in a structured value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypedProblem {

@@ -27,6 +27,41 @@ pub fn check_source(origin: &str, text: &str, registry: &Registry, opts: &Option
     (parsed.value, findings)
 }
 
+/// Parse and validate several files that together form one desired state:
+/// each file is checked alone, and a key defined in more than one file is
+/// an error (which file should win is not something to guess).
+pub fn check_sources(
+    sources: &[(String, String)],
+    registry: &Registry,
+    opts: &Options,
+) -> (Vec<Document>, Vec<Finding>) {
+    let mut docs = Vec::new();
+    let mut findings = Vec::new();
+    let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
+    for (origin, text) in sources {
+        let (doc, f) = check_source(origin, text, registry, opts);
+        findings.extend(f);
+        for e in &doc.entries {
+            match seen.get(e.key.folded()) {
+                Some((other, pos)) if other != origin => {
+                    let msg = format!("also defined in {other}:{pos}; one key must live in one file");
+                    findings.push(
+                        Finding::new(Code::DuplicateKey, origin, e.key_pos, Some(e.key.as_str()), msg)
+                            .with_hint("remove it from one of the files"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(e.key.folded().to_string(), (origin.clone(), e.key_pos));
+                }
+            }
+        }
+        docs.push(doc);
+    }
+    finding::sort(&mut findings);
+    (docs, findings)
+}
+
 /// The semantic checks on a parsed document.
 pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
     let mut v = Validator {
@@ -101,7 +136,7 @@ impl Validator<'_> {
         let mut hints = Vec::new();
         if self.registry.is_embedded() {
             if let Some(note) = release_note(name, &version) {
-                hints.push(note);
+                hints.push(format!("{note}."));
             }
         }
         let suggestions = self.registry.suggest(name);
@@ -109,7 +144,7 @@ impl Validator<'_> {
             hints.push(format!("did you mean {}?", suggestions.join(" or ")));
         }
         if !self.opts.allow_unknown_keys {
-            hints.push("Temporal ignores unknown keys; pass --allow-unknown-keys for a custom server build".into());
+            hints.push("Temporal ignores unknown keys (pass --allow-unknown-keys for a custom server build).".into());
         }
         let f = self.push(
             Code::UnknownKey,
@@ -118,7 +153,7 @@ impl Validator<'_> {
             format!("not a key of Temporal {version}"),
         );
         f.level = level;
-        f.hint = Some(hints.join("; "));
+        f.hint = Some(hints.join(" "));
     }
 
     fn value_type(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
@@ -414,6 +449,21 @@ mod tests {
 
     fn codes(text: &str) -> Vec<&'static str> {
         findings(text).iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_key_in_two_files_is_an_error() {
+        let r = Registry::for_version(None).unwrap();
+        let sources = vec![
+            ("a.yaml".to_string(), "frontend.rps:\n- value: 1\n".to_string()),
+            ("b.yaml".to_string(), "x: 1\nFrontend.RPS:\n- value: 2\n".to_string()),
+        ];
+        let (docs, f) = check_sources(&sources, &r, &Options::default());
+        assert_eq!(docs.len(), 2);
+        let dup: Vec<_> = f.iter().filter(|f| f.code == Code::DuplicateKey).collect();
+        assert_eq!(dup.len(), 1);
+        assert_eq!(dup[0].origin, "b.yaml");
+        assert!(dup[0].message.contains("a.yaml:1:1"));
     }
 
     #[test]

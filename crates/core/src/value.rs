@@ -81,6 +81,22 @@ impl Value {
         }
     }
 
+    /// From JSON (as the typed schema data writes defaults).
+    pub fn from_json(j: &serde_json::Value) -> Value {
+        use serde_json::Value as J;
+        match j {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            J::String(s) => Value::String(s.clone()),
+            J::Array(a) => Value::List(a.iter().map(Value::from_json).collect()),
+            J::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
+        }
+    }
+
     /// Same meaning for Temporal: equal, or an int and a float of equal value
     /// (a float setting reads both the same).
     pub fn same_number(&self, other: &Value) -> bool {

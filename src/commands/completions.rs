@@ -1,0 +1,44 @@
+//! `tcfg completions`: shell completion scripts (clap_complete).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::exit;
+use crate::output;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg completions bash > /etc/bash_completion.d/tcfg\n  tcfg completions zsh > ~/.zfunc/_tcfg\n  tcfg completions fish > ~/.config/fish/completions/tcfg.fish\n\nThe generated scripts are also in the repository's completions/ folder."
+)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(required_unless_present = "dir")]
+    pub shell: Option<Shell>,
+
+    /// Write the scripts of every shell into this folder (for packagers)
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn run(args: CompletionsArgs) -> Result<u8> {
+    let mut cmd = Cli::command();
+    if let Some(dir) = args.dir {
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+            let path = clap_complete::generate_to(shell, &mut cmd, "tcfg", &dir)
+                .with_context(|| format!("cannot write the {shell} completions into {}", dir.display()))?;
+            writeln!(output::stderr(), "wrote {}", path.display())?;
+        }
+        return Ok(exit::OK);
+    }
+    let shell = args.shell.context("name a shell")?;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "tcfg", &mut buf);
+    output::stdout().write_all(&buf)?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,268 @@
+//! `tcfg keys`: the registered keys of a Temporal release.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use comfy_table::{presets, ContentArrangement, Table};
+use serde_json::json;
+use tcfg_core::registry::releases_with;
+use tcfg_core::{KeyDef, Registry};
+
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, Format, BOLD, DIM};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg keys                       every key of the newest release\n  tcfg keys frontend              keys whose name contains \"frontend\"\n  tcfg keys 'matching.*Partitions' a glob\n  tcfg keys frontend.rps          one key in full\n  tcfg keys --temporal-version 1.28 -o json | jq -r '.[].name'"
+)]
+pub struct KeysArgs {
+    /// A key name (shows it in full), or a filter: a substring, or a glob with * and ?
+    pub pattern: Option<String>,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    pub output: Format,
+
+    /// Only keys of this type (bool, int, float, string, duration, map, typed)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub value_type: Option<String>,
+
+    /// Only keys of this precedence (global, namespace, namespaceId, taskQueue, shardId, taskType, destination, chasmTaskType)
+    #[arg(long, value_name = "PRECEDENCE")]
+    pub precedence: Option<String>,
+}
+
+pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    if let Some(def) = args.pattern.as_deref().and_then(|p| registry.get(p)) {
+        if args.value_type.is_none() && args.precedence.is_none() {
+            return show_one(&registry, def, args.output);
+        }
+    }
+    let mut keys: Vec<&KeyDef> = match &args.pattern {
+        Some(p) => registry.search(p),
+        None => registry.keys().iter().collect(),
+    };
+    if let Some(t) = &args.value_type {
+        let t = t.to_ascii_lowercase();
+        keys.retain(|k| {
+            let ty = k.value_type.to_string().to_ascii_lowercase();
+            ty == t || (t == "typed" && ty.starts_with("typed:"))
+        });
+    }
+    if let Some(p) = &args.precedence {
+        keys.retain(|k| k.precedence.name().eq_ignore_ascii_case(p));
+    }
+    keys.sort_by_key(|k| k.name.to_ascii_lowercase());
+    if keys.is_empty() {
+        let mut msg = format!("no key of Temporal {} matches", registry.version);
+        if let Some(p) = &args.pattern {
+            msg.push_str(&format!(" {p:?}"));
+            let s = registry.suggest(p);
+            if !s.is_empty() {
+                msg.push_str(&format!(" (did you mean {}?)", s.join(" or ")));
+            }
+        }
+        bail!(msg);
+    }
+    let mut out = output::stdout();
+    match args.output {
+        Format::Json => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(&registry, k)).collect::<Vec<_>>())?
+            )?;
+        }
+        Format::Yaml => {
+            let v: Vec<_> = keys.iter().map(|k| key_json(&registry, k)).collect();
+            out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
+        }
+        Format::Table => {
+            let mut table = new_table();
+            table.set_header(["KEY", "TYPE", "PRECEDENCE", "DEFAULT"]);
+            for k in &keys {
+                table.add_row([
+                    k.name.clone(),
+                    ellipsize(&k.value_type.to_string(), 48),
+                    k.precedence.to_string(),
+                    ellipsize(&default_text(&registry, k), 60),
+                ]);
+            }
+            write_table(&mut out, &table)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// A table that fits a terminal, and stays plain (grep-able) in a pipe.
+pub fn new_table() -> Table {
+    let mut table = Table::new();
+    if output::stdout_is_terminal() {
+        table.load_preset(presets::UTF8_HORIZONTAL_ONLY);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        table.load_preset(presets::NOTHING);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    table
+}
+
+/// Print a table without the padding comfy-table leaves at line ends.
+pub fn write_table(out: &mut impl Write, table: &Table) -> std::io::Result<()> {
+    for line in table.to_string().lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Long cells (structured defaults) are cut in tables; `tcfg keys NAME` and
+/// `-o json` show them whole.
+fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max - 1).collect();
+    format!("{cut}\u{2026}")
+}
+
+fn default_text(registry: &Registry, k: &KeyDef) -> String {
+    if !k.default.is_empty() {
+        return k.default.clone();
+    }
+    match registry.typed().and_then(|t| t.get(&k.name)) {
+        Some(t) if !t.default.is_null() => tcfg_core::serialize::flow(&tcfg_core::Value::from_json(&t.default)),
+        _ => String::new(),
+    }
+}
+
+fn key_json(registry: &Registry, k: &KeyDef) -> serde_json::Value {
+    let typed = registry.typed().and_then(|t| t.get(&k.name));
+    json!({
+        "name": k.name,
+        "type": k.value_type.to_string(),
+        "precedence": k.precedence.name(),
+        "levels": k.precedence.levels().iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        "default": match typed {
+            Some(t) => t.default.clone(),
+            None => k.default_value().to_json(),
+        },
+        "constrained_defaults": k.constrained_defaults.iter().map(|d| json!({
+            "constraints": d.constraints.iter().map(|(f, v)| (f.name().to_string(), json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
+            "value": d.value.to_json(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
+    let mut out = output::stdout();
+    match format {
+        Format::Json => {
+            let mut v = key_json(registry, k);
+            v["releases"] = json!(releases_with(&k.name));
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            return Ok(exit::OK);
+        }
+        Format::Yaml => {
+            let mut v = key_json(registry, k);
+            v["releases"] = json!(releases_with(&k.name));
+            out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
+            return Ok(exit::OK);
+        }
+        Format::Table => {}
+    }
+    let label = |s: &str| paint(DIM, format!("{s:<22}"));
+    writeln!(out, "{}", paint(BOLD, &k.name))?;
+    writeln!(out, "  {}{}", label("type"), k.value_type)?;
+    writeln!(out, "  {}{}", label("precedence"), k.precedence)?;
+    let levels: Vec<String> = k.precedence.levels().iter().map(|l| l.to_string()).collect();
+    writeln!(out, "  {}{}", label("lookups try"), levels.join(" > "))?;
+    let default = default_text(registry, k);
+    writeln!(
+        out,
+        "  {}{}",
+        label("default"),
+        if default.is_empty() { "(none)".into() } else { default }
+    )?;
+    if !k.constrained_defaults.is_empty() {
+        writeln!(out, "  {}", label("built-in defaults"))?;
+        for d in &k.constrained_defaults {
+            writeln!(out, "    {} => {}", d.constraints, d.raw)?;
+        }
+    }
+    if registry.is_embedded() {
+        let present = releases_with(&k.name);
+        writeln!(out, "  {}{}", label("registered in"), present.join(", "))?;
+    }
+    if let Some(t) = registry.typed().and_then(|t| t.get(&k.name)) {
+        writeln!(out, "  {}{}", label("value"), t.schema.summary())?;
+        for line in t.schema.field_lines() {
+            writeln!(out, "    {line}")?;
+        }
+        if !t.notes.is_empty() {
+            writeln!(out, "  {}", label("notes"))?;
+            for line in textwrap(&t.notes, 90) {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    writeln!(out, "  {}", label("example"))?;
+    let example = example_item(k);
+    for line in example.lines() {
+        writeln!(out, "    {line}")?;
+    }
+    Ok(exit::OK)
+}
+
+/// A ready-to-edit item for the key at its most specific level.
+fn example_item(k: &KeyDef) -> String {
+    let level = k.precedence.levels()[0];
+    let mut s = format!("{}:\n  - value: {}\n", k.name, example_value(k));
+    if !level.is_empty() {
+        s.push_str("    constraints:\n");
+        for f in level.iter() {
+            let v = match f {
+                tcfg_core::ConstraintField::TaskType => "Workflow",
+                tcfg_core::ConstraintField::HistoryTaskType => "TransferActivityTask",
+                tcfg_core::ConstraintField::ShardId => "1",
+                tcfg_core::ConstraintField::Namespace => "my-namespace",
+                tcfg_core::ConstraintField::NamespaceId => "my-namespace-id",
+                tcfg_core::ConstraintField::TaskQueueName => "my-task-queue",
+                tcfg_core::ConstraintField::Destination => "my-destination",
+                tcfg_core::ConstraintField::ChasmTaskType => "my-chasm-task-type",
+            };
+            s.push_str(&format!("      {}: {v}\n", f.name()));
+        }
+    }
+    s
+}
+
+fn example_value(k: &KeyDef) -> String {
+    use tcfg_core::ValueType as T;
+    match &k.value_type {
+        T::Map => "{}".into(),
+        T::Typed(_) => "...".into(),
+        _ if k.default.is_empty() => "...".into(),
+        _ => tcfg_core::serialize::flow(&k.default_value()),
+    }
+}
+
+fn textwrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}

@@ -1,0 +1,118 @@
+//! `tcfg validate`: check files as Temporal would read them.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use tcfg_core::validate::{check_sources, Options};
+use tcfg_core::Finding;
+
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, GREEN};
+use crate::report::{write_findings, Counts};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg validate -f prod.yaml\n  tcfg validate -f base.yaml -f overrides.yaml --strict\n  kubectl get cm dynconfig -o jsonpath='{.data.dc\\.yaml}' | tcfg validate -f -\n  tcfg validate -f prod.yaml -o json | jq '.findings[] | select(.level == \"error\")'\n\nExit status: 0 when valid, 1 when any error is found (or any warning, with --strict).\nNotes never fail validation."
+)]
+pub struct ValidateArgs {
+    /// Files to check (YAML or JSON; `-` reads standard input). Together they form one config
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1.., required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Report format: text findings on stderr, or one JSON report on stdout
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: ReportFormat,
+
+    /// Fail on warnings too (notes never fail)
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Report unknown keys as warnings, for custom server builds with keys of their own
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format_version: u32,
+    temporal_version: &'a str,
+    valid: bool,
+    files: Vec<&'a str>,
+    summary: JsonSummary,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let sources = args
+        .files
+        .iter()
+        .map(|p| super::read_input(p))
+        .collect::<Result<Vec<_>>>()?;
+    let opts = Options {
+        allow_unknown_keys: args.allow_unknown_keys,
+    };
+    let (_, findings) = check_sources(&sources, &registry, &opts);
+    let counts = Counts::of(&findings);
+    let valid = counts.errors == 0 && !(args.strict && counts.warnings > 0);
+
+    match args.output {
+        ReportFormat::Json => {
+            let report = JsonReport {
+                format_version: 1,
+                temporal_version: &registry.version,
+                valid,
+                files: sources.iter().map(|(o, _)| o.as_str()).collect(),
+                summary: JsonSummary {
+                    errors: counts.errors,
+                    warnings: counts.warnings,
+                    notes: counts.notes,
+                },
+                findings: &findings,
+            };
+            let mut out = output::stdout();
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        }
+        ReportFormat::Text => {
+            let texts: HashMap<String, String> = sources.iter().cloned().collect();
+            let mut err = output::stderr();
+            write_findings(&mut err, &findings, &texts)?;
+            let files = match sources.len() {
+                1 => sources[0].0.clone(),
+                n => format!("{n} files"),
+            };
+            let verdict = if valid {
+                paint(GREEN, "valid")
+            } else if counts.errors == 0 {
+                paint(output::WARNING, "invalid (--strict)")
+            } else {
+                paint(output::ERROR, "invalid")
+            };
+            writeln!(
+                err,
+                "{files}: {verdict}: {} (Temporal {})",
+                counts.describe(),
+                registry.version
+            )?;
+        }
+    }
+    Ok(if valid { exit::OK } else { exit::ERROR })
+}

@@ -1,0 +1,76 @@
+//! Conventions shared by every command: data on stdout, messages on stderr,
+//! colour only where wanted, quiet exit on a closed pipe, errors as sentences.
+
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+use clap::ValueEnum;
+
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GREEN: Style = AnsiColor::Green.on_default();
+
+/// Structured output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text or table
+    Table,
+    Json,
+    Yaml,
+}
+
+/// Standard output, with colour stripped unless wanted.
+pub fn stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
+    anstream::AutoStream::auto(io::stdout().lock())
+}
+
+/// Standard error, with colour stripped unless wanted.
+pub fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
+    anstream::AutoStream::auto(io::stderr().lock())
+}
+
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// `tcfg keys | head` closes the pipe early: that is not an error.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Print an error as one sentence with its causes, never a Debug dump or a
+/// backtrace (whatever RUST_BACKTRACE says).
+pub fn print_error(err: &anyhow::Error) {
+    let mut e = stderr();
+    let _ = writeln!(e, "{}: {err:#}", paint(ERROR, "error"));
+}
+
+/// A bug must still reach the user as a sentence, not a backtrace.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "error: tcfg hit an internal error ({msg}{at}); nothing more was written. Please report this."
+        );
+    }));
+}

@@ -1,0 +1,99 @@
+//! Compiler-style rendering of findings.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use tcfg_core::{Finding, Level};
+
+use crate::output::{paint, BOLD, DIM, ERROR, NOTE, WARNING};
+
+/// Counts by level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.level {
+                Level::Error => c.errors += 1,
+                Level::Warning => c.warnings += 1,
+                Level::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    /// "2 errors, 1 warning, no notes"
+    pub fn describe(&self) -> String {
+        let n = |count: usize, word: &str| match count {
+            0 => format!("no {word}s"),
+            1 => format!("1 {word}"),
+            n => format!("{n} {word}s"),
+        };
+        format!(
+            "{}, {}, {}",
+            n(self.errors, "error"),
+            n(self.warnings, "warning"),
+            n(self.notes, "note")
+        )
+    }
+}
+
+fn level_style(level: Level) -> anstyle::Style {
+    match level {
+        Level::Error => ERROR,
+        Level::Warning => WARNING,
+        Level::Note => NOTE,
+    }
+}
+
+/// Write each finding with the source line it points at and its hint.
+/// `sources` maps an origin to its text, for the snippet.
+pub fn write_findings(w: &mut impl Write, findings: &[Finding], sources: &HashMap<String, String>) -> io::Result<()> {
+    for f in findings {
+        let head = format!("{}[{}]", f.level, f.code);
+        let key = f.key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default();
+        writeln!(
+            w,
+            "{}: {}: {}{}",
+            paint(level_style(f.level), head),
+            paint(BOLD, f.location()),
+            key,
+            f.message
+        )?;
+        if let Some(line) = sources
+            .get(&f.origin)
+            .filter(|_| f.line > 0)
+            .and_then(|text| text.lines().nth(f.line as usize - 1))
+        {
+            let num = f.line.to_string();
+            let pad = " ".repeat(num.len());
+            let caret_at: String = line
+                .chars()
+                .take(f.column.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(w, "{} {}", pad, paint(DIM, "|"))?;
+            writeln!(w, "{} {} {}", paint(DIM, &num), paint(DIM, "|"), line)?;
+            writeln!(
+                w,
+                "{} {} {}{}",
+                pad,
+                paint(DIM, "|"),
+                caret_at,
+                paint(level_style(f.level), "^")
+            )?;
+            if let Some(h) = &f.hint {
+                writeln!(w, "{} {} hint: {h}", pad, paint(DIM, "="))?;
+            }
+        } else if let Some(h) = &f.hint {
+            writeln!(w, "  {} hint: {h}", paint(DIM, "="))?;
+        }
+    }
+    Ok(())
+}
