@@ -278,8 +278,8 @@ impl Validator<'_> {
         };
         if n <= 0.0 {
             let msg = format!(
-                "{} {} on a rate/limit/size setting{}",
-                if n == 0.0 { "zero" } else { "a negative value" },
+                "{} {} on a rate, limit or size setting{}",
+                if n == 0.0 { "the value" } else { "the negative value" },
                 crate::serialize::flow(&item.value),
                 scope_suffix(&item.constraints)
             );
