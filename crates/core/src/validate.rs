@@ -189,12 +189,11 @@ impl Validator<'_> {
                     } else {
                         Code::TypeMismatch
                     };
-                    let at = if m.path.is_empty() {
-                        String::new()
+                    let msg = if m.path.is_empty() {
+                        m.message
                     } else {
-                        format!(" at `value{}`", m.path)
+                        format!("`value{}`: {}", m.path, m.message)
                     };
-                    let msg = format!("{}{at}: {}", def.value_type, m.message);
                     let f = self.push(code, pos, name, msg);
                     f.hint = Some(
                         m.hint

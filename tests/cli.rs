@@ -1,0 +1,274 @@
+//! The `tcfg` binary end to end, for the commands that need no etcd.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn tcfg() -> Command {
+    let mut c = Command::cargo_bin("tcfg").unwrap();
+    c.env_remove("TCFG_TEMPORAL_VERSION").env_remove("TCFG_SCHEMA").env_remove("NO_COLOR");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/tests/fixtures").join(name)
+}
+
+fn write_temp(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn validate_accepts_a_valid_file() {
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(fixture("development.yaml"))
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("development.yaml: valid: no errors, no warnings, no notes (Temporal v1.31.2)"));
+}
+
+#[test]
+fn validate_reports_compiler_style_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(&dir, "prod.yaml", "frontend.rps:\n  - value: 5\n    constraints:\n      namespace: a\n");
+    tcfg()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "prod.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[never-matches]: prod.yaml:3:5: frontend.rps: "))
+        .stderr(predicate::str::contains("3 |     constraints:"))
+        .stderr(predicate::str::contains("= hint: frontend.rps is a global setting"))
+        .stderr(predicate::str::contains("prod.yaml: invalid: 1 error"));
+    drop(f);
+}
+
+#[test]
+fn validate_reads_stdin() {
+    tcfg()
+        .args(["validate", "-f", "-"])
+        .write_stdin("frontend.rps:\n- value: 255.0\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[type-mismatch]: <stdin>:2:10: frontend.rps: expected an int"));
+}
+
+#[test]
+fn validate_json_report_is_machine_readable() {
+    let out = tcfg()
+        .args(["validate", "-o", "json", "-f"])
+        .arg(fixture("never-matches.yaml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["summary"]["errors"], 4);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "never-matches");
+    assert_eq!(f["level"], "error");
+    assert_eq!(f["line"], 3);
+    assert_eq!(f["column"], 5);
+    assert_eq!(f["key"], "frontend.rps");
+    assert!(f["file"].as_str().unwrap().ends_with("never-matches.yaml"));
+    assert!(f["hint"].as_str().is_some());
+}
+
+#[test]
+fn warnings_fail_only_with_strict_and_notes_never() {
+    tcfg().args(["validate", "-f"]).arg(fixture("zero-rate-limit.yaml")).assert().code(0);
+    tcfg().args(["validate", "--strict", "-f"]).arg(fixture("zero-rate-limit.yaml")).assert().code(1);
+    tcfg().args(["validate", "--strict", "-f"]).arg(fixture("shadowed-by-builtin.yaml")).assert().code(0);
+}
+
+#[test]
+fn unknown_keys_can_be_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(&dir, "c.yaml", "mycompany.featureFlag:\n- value: true\n");
+    tcfg().args(["validate", "-f"]).arg(&f).assert().code(1);
+    tcfg()
+        .args(["validate", "--allow-unknown-keys", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[unknown-key]"));
+}
+
+#[test]
+fn temporal_version_selects_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(&dir, "c.yaml", "chasm.callback.allowedAddresses:\n- value: []\n");
+    tcfg().args(["validate", "-f"]).arg(&f).assert().code(0);
+    tcfg()
+        .args(["validate", "--temporal-version", "1.27", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("added in v1.30"));
+    tcfg()
+        .env("TCFG_TEMPORAL_VERSION", "v1.27.4")
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Temporal v1.27.4"));
+    tcfg()
+        .args(["validate", "--temporal-version", "1.99", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31"));
+}
+
+#[test]
+fn a_custom_schema_file_replaces_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write_temp(&dir, "s.tsv", "key\ttype\tprecedence\tdefault\tconstrained_defaults\nacme.widgets\tint\tnamespace\t3\t\n");
+    let f = write_temp(&dir, "c.yaml", "acme.widgets:\n- value: 4\n  constraints: {namespace: a}\n");
+    tcfg().arg("--schema").arg(&schema).args(["validate", "-f"]).arg(&f).assert().code(0);
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .args(["keys", "acme.widgets", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"precedence\": \"namespace\""));
+    let bad = write_temp(&dir, "bad.tsv", "acme.widgets\tinteger\tnamespace\n");
+    tcfg()
+        .arg("--schema")
+        .arg(&bad)
+        .args(["keys"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.tsv:1: unknown type \"integer\""));
+}
+
+#[test]
+fn several_files_form_one_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(&dir, "a.yaml", "frontend.rps:\n- value: 1\n");
+    let b = write_temp(&dir, "b.yaml", "frontend.RPS:\n- value: 2\n");
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&a)
+        .arg("-f")
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[duplicate-key]"))
+        .stderr(predicate::str::contains("2 files: invalid"));
+}
+
+#[test]
+fn errors_are_sentences_never_debug_dumps_or_backtraces() {
+    let assert = tcfg()
+        .env("RUST_BACKTRACE", "full")
+        .args(["validate", "-f", "/nonexistent/prod.yaml"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.starts_with("error: cannot read /nonexistent/prod.yaml: "), "{stderr}");
+    assert!(!stderr.contains("backtrace") && !stderr.contains("Os {") && !stderr.contains("Caused by"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn usage_mistakes_exit_1_not_2() {
+    tcfg().args(["validate"]).assert().code(1).stderr(predicate::str::contains("--file"));
+    tcfg().args(["frobnicate"]).assert().code(1);
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    for cmd in [vec!["--help"], vec!["validate", "--help"], vec!["keys", "--help"], vec!["completions", "--help"]] {
+        tcfg().args(&cmd).assert().code(0).stdout(predicate::str::contains("Examples:"));
+    }
+}
+
+#[test]
+fn keys_lists_filters_and_shows_one() {
+    tcfg()
+        .args(["keys"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("frontend.rps").and(predicate::str::contains("KEY")));
+    let out = tcfg().args(["keys", "matching.numTaskqueue*", "-o", "json"]).assert().code(0).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["name"], "matching.numTaskqueueReadPartitions");
+    assert_eq!(v[0]["constrained_defaults"][0]["constraints"]["taskQueueName"], "temporal-sys-per-ns-tq");
+    tcfg()
+        .args(["keys", "MATCHING.updateAckInterval"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("matching.updateAckInterval").and(predicate::str::contains("{taskQueueName: temporal-sys-per-ns-tq} => 5m0s")));
+    let out = tcfg().args(["keys", "--precedence", "shardId", "-o", "yaml"]).assert().code(0).get_output().stdout.clone();
+    let v: serde_yaml::Value = serde_yaml::from_slice(&out).unwrap();
+    assert!(v.as_sequence().unwrap().len() >= 5);
+    tcfg()
+        .args(["keys", "frontend.rsp"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean frontend.rps"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+        .args(["keys", "-o", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "[\n");
+    // The reader is dropped here: the pipe closes with most of the output unread.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = fixture("never-matches.yaml");
+    let plain = tcfg().args(["validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    assert!(!plain.contains(&0x1b), "no escapes when stderr is not a terminal");
+    let coloured = tcfg().args(["--color", "always", "validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    assert!(coloured.contains(&0x1b));
+    let no_color = tcfg().env("NO_COLOR", "1").args(["validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    assert!(!no_color.contains(&0x1b));
+}
+
+#[test]
+fn committed_completions_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [("bash", "tcfg.bash"), ("zsh", "_tcfg"), ("fish", "tcfg.fish"), ("powershell", "_tcfg.ps1"), ("elvish", "tcfg.elv")] {
+        let generated = tcfg().args(["completions", shell]).assert().code(0).get_output().stdout.clone();
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            generated == committed,
+            "completions/{file} is stale: run `cargo run -- completions --dir completions` and commit the result"
+        );
+    }
+}
+
+#[test]
+fn completions_dir_writes_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    tcfg().args(["completions", "--dir"]).arg(dir.path()).assert().code(0);
+    for f in ["tcfg.bash", "_tcfg", "tcfg.fish", "_tcfg.ps1", "tcfg.elv"] {
+        assert!(dir.path().join(f).metadata().unwrap().len() > 100, "{f}");
+    }
+    let _ = std::io::sink().write_all(b"");
+}
