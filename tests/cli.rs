@@ -9,12 +9,16 @@ use predicates::prelude::*;
 
 fn tcfg() -> Command {
     let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env_remove("TCFG_TEMPORAL_VERSION").env_remove("TCFG_SCHEMA").env_remove("NO_COLOR");
+    c.env_remove("TCFG_TEMPORAL_VERSION")
+        .env_remove("TCFG_SCHEMA")
+        .env_remove("NO_COLOR");
     c
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/core/tests/fixtures")
+        .join(name)
 }
 
 fn write_temp(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
@@ -31,19 +35,27 @@ fn validate_accepts_a_valid_file() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr(predicate::str::contains("development.yaml: valid: no errors, no warnings, no notes (Temporal v1.31.2)"));
+        .stderr(predicate::str::contains(
+            "development.yaml: valid: no errors, no warnings, no notes (Temporal v1.31.2)",
+        ));
 }
 
 #[test]
 fn validate_reports_compiler_style_and_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write_temp(&dir, "prod.yaml", "frontend.rps:\n  - value: 5\n    constraints:\n      namespace: a\n");
+    let f = write_temp(
+        &dir,
+        "prod.yaml",
+        "frontend.rps:\n  - value: 5\n    constraints:\n      namespace: a\n",
+    );
     tcfg()
         .current_dir(dir.path())
         .args(["validate", "-f", "prod.yaml"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("error[never-matches]: prod.yaml:3:5: frontend.rps: "))
+        .stderr(predicate::str::contains(
+            "error[never-matches]: prod.yaml:3:5: frontend.rps: ",
+        ))
         .stderr(predicate::str::contains("3 |     constraints:"))
         .stderr(predicate::str::contains("= hint: frontend.rps is a global setting"))
         .stderr(predicate::str::contains("prod.yaml: invalid: 1 error"));
@@ -57,7 +69,9 @@ fn validate_reads_stdin() {
         .write_stdin("frontend.rps:\n- value: 255.0\n")
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("error[type-mismatch]: <stdin>:2:10: frontend.rps: expected an int"));
+        .stderr(predicate::str::contains(
+            "error[type-mismatch]: <stdin>:2:10: frontend.rps: expected an int",
+        ));
 }
 
 #[test]
@@ -86,9 +100,21 @@ fn validate_json_report_is_machine_readable() {
 
 #[test]
 fn warnings_fail_only_with_strict_and_notes_never() {
-    tcfg().args(["validate", "-f"]).arg(fixture("zero-rate-limit.yaml")).assert().code(0);
-    tcfg().args(["validate", "--strict", "-f"]).arg(fixture("zero-rate-limit.yaml")).assert().code(1);
-    tcfg().args(["validate", "--strict", "-f"]).arg(fixture("shadowed-by-builtin.yaml")).assert().code(0);
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(fixture("zero-rate-limit.yaml"))
+        .assert()
+        .code(0);
+    tcfg()
+        .args(["validate", "--strict", "-f"])
+        .arg(fixture("zero-rate-limit.yaml"))
+        .assert()
+        .code(1);
+    tcfg()
+        .args(["validate", "--strict", "-f"])
+        .arg(fixture("shadowed-by-builtin.yaml"))
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -127,15 +153,31 @@ fn temporal_version_selects_the_registry() {
         .arg(&f)
         .assert()
         .code(1)
-        .stderr(predicate::str::starts_with("error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31"));
+        .stderr(predicate::str::starts_with(
+            "error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31",
+        ));
 }
 
 #[test]
 fn a_custom_schema_file_replaces_the_registry() {
     let dir = tempfile::tempdir().unwrap();
-    let schema = write_temp(&dir, "s.tsv", "key\ttype\tprecedence\tdefault\tconstrained_defaults\nacme.widgets\tint\tnamespace\t3\t\n");
-    let f = write_temp(&dir, "c.yaml", "acme.widgets:\n- value: 4\n  constraints: {namespace: a}\n");
-    tcfg().arg("--schema").arg(&schema).args(["validate", "-f"]).arg(&f).assert().code(0);
+    let schema = write_temp(
+        &dir,
+        "s.tsv",
+        "key\ttype\tprecedence\tdefault\tconstrained_defaults\nacme.widgets\tint\tnamespace\t3\t\n",
+    );
+    let f = write_temp(
+        &dir,
+        "c.yaml",
+        "acme.widgets:\n- value: 4\n  constraints: {namespace: a}\n",
+    );
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0);
     tcfg()
         .arg("--schema")
         .arg(&schema)
@@ -177,21 +219,40 @@ fn errors_are_sentences_never_debug_dumps_or_backtraces() {
         .assert()
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.starts_with("error: cannot read /nonexistent/prod.yaml: "), "{stderr}");
-    assert!(!stderr.contains("backtrace") && !stderr.contains("Os {") && !stderr.contains("Caused by"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot read /nonexistent/prod.yaml: "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("backtrace") && !stderr.contains("Os {") && !stderr.contains("Caused by"),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]
 fn usage_mistakes_exit_1_not_2() {
-    tcfg().args(["validate"]).assert().code(1).stderr(predicate::str::contains("--file"));
+    tcfg()
+        .args(["validate"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--file"));
     tcfg().args(["frobnicate"]).assert().code(1);
 }
 
 #[test]
 fn every_command_has_examples_in_its_help() {
-    for cmd in [vec!["--help"], vec!["validate", "--help"], vec!["keys", "--help"], vec!["completions", "--help"]] {
-        tcfg().args(&cmd).assert().code(0).stdout(predicate::str::contains("Examples:"));
+    for cmd in [
+        vec!["--help"],
+        vec!["validate", "--help"],
+        vec!["keys", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        tcfg()
+            .args(&cmd)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("Examples:"));
     }
 }
 
@@ -202,17 +263,36 @@ fn keys_lists_filters_and_shows_one() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("frontend.rps").and(predicate::str::contains("KEY")));
-    let out = tcfg().args(["keys", "matching.numTaskqueue*", "-o", "json"]).assert().code(0).get_output().stdout.clone();
+    let out = tcfg()
+        .args(["keys", "matching.numTaskqueue*", "-o", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert_eq!(v[0]["name"], "matching.numTaskqueueReadPartitions");
-    assert_eq!(v[0]["constrained_defaults"][0]["constraints"]["taskQueueName"], "temporal-sys-per-ns-tq");
+    assert_eq!(
+        v[0]["constrained_defaults"][0]["constraints"]["taskQueueName"],
+        "temporal-sys-per-ns-tq"
+    );
     tcfg()
         .args(["keys", "MATCHING.updateAckInterval"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("matching.updateAckInterval").and(predicate::str::contains("{taskQueueName: temporal-sys-per-ns-tq} => 5m0s")));
-    let out = tcfg().args(["keys", "--precedence", "shardId", "-o", "yaml"]).assert().code(0).get_output().stdout.clone();
+        .stdout(
+            predicate::str::contains("matching.updateAckInterval").and(predicate::str::contains(
+                "{taskQueueName: temporal-sys-per-ns-tq} => 5m0s",
+            )),
+        );
+    let out = tcfg()
+        .args(["keys", "--precedence", "shardId", "-o", "yaml"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_yaml::Value = serde_yaml::from_slice(&out).unwrap();
     assert!(v.as_sequence().unwrap().len() >= 5);
     tcfg()
@@ -231,7 +311,9 @@ fn a_closed_pipe_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     assert_eq!(first, "[\n");
     // The reader is dropped here: the pipe closes with most of the output unread.
     let out = child.wait_with_output().unwrap();
@@ -242,19 +324,53 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let f = fixture("never-matches.yaml");
-    let plain = tcfg().args(["validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    let plain = tcfg()
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     assert!(!plain.contains(&0x1b), "no escapes when stderr is not a terminal");
-    let coloured = tcfg().args(["--color", "always", "validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    let coloured = tcfg()
+        .args(["--color", "always", "validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     assert!(coloured.contains(&0x1b));
-    let no_color = tcfg().env("NO_COLOR", "1").args(["validate", "-f"]).arg(&f).assert().code(1).get_output().stderr.clone();
+    let no_color = tcfg()
+        .env("NO_COLOR", "1")
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     assert!(!no_color.contains(&0x1b));
 }
 
 #[test]
 fn committed_completions_are_current() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for (shell, file) in [("bash", "tcfg.bash"), ("zsh", "_tcfg"), ("fish", "tcfg.fish"), ("powershell", "_tcfg.ps1"), ("elvish", "tcfg.elv")] {
-        let generated = tcfg().args(["completions", shell]).assert().code(0).get_output().stdout.clone();
+    for (shell, file) in [
+        ("bash", "tcfg.bash"),
+        ("zsh", "_tcfg"),
+        ("fish", "tcfg.fish"),
+        ("powershell", "_tcfg.ps1"),
+        ("elvish", "tcfg.elv"),
+    ] {
+        let generated = tcfg()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
         let committed = std::fs::read(dir.join(file)).unwrap_or_default();
         assert!(
             generated == committed,

@@ -1,6 +1,8 @@
 //! The document model: key -> list of constrained values, read from YAML or
 //! JSON with every problem Temporal would reject reported with its position.
 
+use std::borrow::Cow;
+
 use crate::constraints::{ConstraintField, ConstraintValue, Constraints, HistoryTaskType, TaskQueueType};
 use crate::finding::{Code, Finding};
 use crate::key::Key;
@@ -142,14 +144,14 @@ fn load_error(origin: &str, e: &LoadError) -> Finding {
     }
 }
 
-fn key_text(node: &Node) -> String {
+fn key_text(node: &Node) -> Cow<'_, str> {
     match &node.kind {
-        NodeKind::Str(s) => s.clone(),
-        NodeKind::Int(i) => i.to_string(),
-        NodeKind::Float(f) => f.to_string(),
-        NodeKind::Bool(b) => b.to_string(),
-        NodeKind::Null => String::new(),
-        NodeKind::Seq(_) | NodeKind::Map(_) => "<complex key>".into(),
+        NodeKind::Str(s) => Cow::Borrowed(s),
+        NodeKind::Int(i) => i.to_string().into(),
+        NodeKind::Float(f) => f.to_string().into(),
+        NodeKind::Bool(b) => b.to_string().into(),
+        NodeKind::Null => Cow::Borrowed(""),
+        NodeKind::Seq(_) | NodeKind::Map(_) => Cow::Borrowed("<complex key>"),
     }
 }
 
@@ -169,8 +171,8 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
         NodeKind::Null => {}
         NodeKind::Map(pairs) => {
             for (k, v) in pairs {
-                let name = key_text(&k);
-                let items = read_items(origin, &name, &v, &mut findings);
+                let name = key_text(&k).into_owned();
+                let items = read_items(origin, &name, v, &mut findings);
                 doc.entries.push(Entry {
                     key: Key::new(name),
                     items,
@@ -199,7 +201,7 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
 pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
     let mut findings = Vec::new();
     let items = match yaml::load(text) {
-        Ok(Some(root)) => read_items(origin, key, &root, &mut findings),
+        Ok(Some(root)) => read_items(origin, key, root, &mut findings),
         Ok(None) => Vec::new(),
         Err(e) => {
             let mut f = load_error(origin, &e);
@@ -211,8 +213,8 @@ pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<Constraine
     Parsed { value: items, findings }
 }
 
-fn read_items(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Vec<ConstrainedValue> {
-    let list = match &node.kind {
+fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Vec<ConstrainedValue> {
+    let list = match node.kind {
         NodeKind::Seq(list) => list,
         // yaml.v3 decodes null into an empty list.
         NodeKind::Null => return Vec::new(),
@@ -230,13 +232,13 @@ fn read_items(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>)
             return Vec::new();
         }
     };
-    list.iter()
+    list.into_iter()
         .filter_map(|item| read_item(origin, key, item, findings))
         .collect()
 }
 
-fn read_item(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Option<ConstrainedValue> {
-    let NodeKind::Map(fields) = &node.kind else {
+fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Option<ConstrainedValue> {
+    let NodeKind::Map(fields) = node.kind else {
         findings.push(
             Finding::new(
                 Code::NotAMap,
@@ -264,7 +266,7 @@ fn read_item(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) 
         match &k.kind {
             NodeKind::Str(s) if s == "value" => {
                 pos.value = v.pos;
-                match Value::from_node(v) {
+                match Value::from_owned_node(v) {
                     Ok(val) => value = val,
                     Err((p, msg)) => {
                         findings.push(Finding::new(Code::NonStringKey, origin, p, Some(key), msg));
@@ -274,13 +276,13 @@ fn read_item(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) 
             }
             NodeKind::Str(s) if s == "constraints" => {
                 pos.constraints = k.pos;
-                match read_constraints(origin, key, v, findings) {
+                match read_constraints(origin, key, &v, findings) {
                     Some(c) => constraints = c,
                     None => ok = false,
                 }
             }
             other => {
-                let name = key_text(k);
+                let name = key_text(&k);
                 let mut f = Finding::new(
                     Code::UnknownItemField,
                     origin,
@@ -329,7 +331,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
     };
     let mut ok = true;
     let mut c = Constraints::default();
-    let mut seen: Vec<(ConstraintField, String)> = Vec::new();
+    let mut seen: Vec<(ConstraintField, &Node)> = Vec::new();
     for (k, v) in pairs {
         let name = key_text(k);
         let Some(field) = ConstraintField::from_name(&name) else {
@@ -353,6 +355,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
             continue;
         };
         if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field) {
+            let first = key_text(first);
             findings.push(Finding::new(
                 Code::DuplicateKey,
                 origin,
@@ -363,7 +366,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
             ok = false;
             continue;
         }
-        seen.push((field, name.clone()));
+        seen.push((field, k));
         match constraint_value(field, v) {
             Ok(Some(val)) => {
                 c.set(field, Some(val));
@@ -413,10 +416,7 @@ fn scope_word(field: ConstraintField) -> &'static str {
 fn preview(node: &Node) -> String {
     match &node.kind {
         NodeKind::Str(s) => format!("{s:?}"),
-        other => key_text(&Node {
-            kind: other.clone(),
-            pos: node.pos,
-        }),
+        _ => key_text(node).into_owned(),
     }
 }
 

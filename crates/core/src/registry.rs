@@ -168,6 +168,8 @@ pub struct KeyDef {
     /// structured settings, whose defaults live in the typed schema).
     pub default: String,
     pub constrained_defaults: Vec<ConstrainedDefault>,
+    /// A numeric setting named for a rate, limit or size (checked for zero).
+    pub rate_limit: bool,
 }
 
 impl KeyDef {
@@ -278,6 +280,8 @@ pub struct Registry {
     index: HashMap<String, usize>,
     typed_json: Option<&'static str>,
     typed: OnceLock<TypedSchemas>,
+    /// Folded names with their letter counts, built on the first suggestion.
+    bags: OnceLock<Vec<(String, Bag)>>,
     /// Whether this is an embedded release (so release history applies).
     embedded: bool,
 }
@@ -351,7 +355,10 @@ impl Registry {
             if index.insert(fold(&name), keys.len()).is_some() {
                 return Err(bad(n, format!("key {name} is listed twice")));
             }
+            let rate_limit =
+                matches!(value_type, ValueType::Int | ValueType::Float) && crate::validate::is_rate_limit_key(&name);
             keys.push(KeyDef {
+                rate_limit,
                 name,
                 value_type,
                 precedence,
@@ -365,6 +372,7 @@ impl Registry {
             index,
             typed_json: None,
             typed: OnceLock::new(),
+            bags: OnceLock::new(),
             embedded: false,
         })
     }
@@ -420,7 +428,68 @@ impl Registry {
 
     /// Registered names close to `name`, best first.
     pub fn suggest(&self, name: &str) -> Vec<&str> {
-        suggestions(name, self.keys.iter().map(|k| k.name.as_str()))
+        let target = fold(name);
+        let target_bag = Bag::of(target.as_bytes());
+        let limit = (target.chars().count() / 4).clamp(1, 4);
+        let bags = self.bags.get_or_init(|| {
+            self.keys
+                .iter()
+                .map(|k| {
+                    let f = fold(&k.name);
+                    let bag = Bag::of(f.as_bytes());
+                    (f, bag)
+                })
+                .collect()
+        });
+        let mut rows = (Vec::new(), Vec::new());
+        let mut scored: Vec<(usize, &str)> = bags
+            .iter()
+            .enumerate()
+            .filter(|(_, (folded, bag))| {
+                folded.len().abs_diff(target.len()) <= limit && target_bag.lower_bound(bag) <= limit
+            })
+            .filter_map(|(i, (folded, _))| {
+                bounded_levenshtein(target.as_bytes(), folded.as_bytes(), limit, &mut rows)
+                    .map(|d| (d, self.keys[i].name.as_str()))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, c)| c).collect()
+    }
+}
+
+/// Letter counts of a name: half their difference never exceeds the edit
+/// distance, which rules out most names without the full comparison.
+#[derive(Debug, Clone)]
+struct Bag([u8; 40]);
+
+impl Bag {
+    fn of(s: &[u8]) -> Bag {
+        let mut b = [0u8; 40];
+        for &c in s {
+            let i = match c {
+                b'a'..=b'z' => (c - b'a') as usize,
+                b'0'..=b'9' => 26 + (c - b'0') as usize,
+                b'.' => 36,
+                b'_' | b'-' => 37,
+                _ => 38,
+            };
+            b[i] = b[i].saturating_add(1);
+        }
+        Bag(b)
+    }
+
+    /// A lower bound of the edit distance between the two names.
+    fn lower_bound(&self, other: &Bag) -> usize {
+        let (mut more, mut less) = (0usize, 0usize);
+        for (a, b) in self.0.iter().zip(other.0.iter()) {
+            if a > b {
+                more += usize::from(a - b);
+            } else {
+                less += usize::from(b - a);
+            }
+        }
+        more.max(less)
     }
 }
 
@@ -450,14 +519,40 @@ fn glob_match(p: &[u8], s: &[u8]) -> bool {
 pub fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let target = fold(name);
     let limit = (target.chars().count() / 4).clamp(1, 4);
+    let mut rows = (Vec::new(), Vec::new());
     let mut scored: Vec<(usize, &str)> = candidates
-        .filter_map(|c| {
-            let d = strsim::levenshtein(&target, &fold(c));
-            (d <= limit).then_some((d, c))
-        })
+        .filter_map(|c| bounded_levenshtein(target.as_bytes(), fold(c).as_bytes(), limit, &mut rows).map(|d| (d, c)))
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance if it is at most `limit`: rejects by length first,
+/// and stops as soon as every path costs more than `limit`.
+fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize, rows: &mut (Vec<usize>, Vec<usize>)) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let (prev, cur) = rows;
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(prev, cur);
+    }
+    let d = prev[b.len()];
+    (d <= limit).then_some(d)
 }
 
 /// The single best candidate, if any is close.
@@ -644,6 +739,27 @@ mod tests {
         assert_eq!(names("matching.numTaskqueue*Partitions").len(), 2);
         assert_eq!(names("frontend.rp?"), ["frontend.rps"]);
         assert!(names("zzz-nothing").is_empty());
+    }
+
+    #[test]
+    fn bounded_levenshtein_agrees_with_the_plain_one() {
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("frontend.rps", "frontend.rsp"),
+            ("", "abc"),
+            ("abc", ""),
+            ("same", "same"),
+        ] {
+            let full = strsim::levenshtein(a, b);
+            for limit in 0..5 {
+                let expected = (full <= limit).then_some(full);
+                assert_eq!(
+                    bounded_levenshtein(a.as_bytes(), b.as_bytes(), limit, &mut Default::default()),
+                    expected,
+                    "{a} {b} {limit}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -267,7 +267,7 @@ impl Validator<'_> {
     }
 
     fn zero_rate_limit(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
-        if !matches!(def.value_type, ValueType::Int | ValueType::Float) || !is_rate_limit_key(&def.name) {
+        if !def.rate_limit {
             return;
         }
         let n = match item.value {

@@ -22,26 +22,36 @@ impl Value {
     /// Convert a YAML node. Maps must have string keys: Temporal rejects the
     /// whole file otherwise.
     pub fn from_node(node: &Node) -> Result<Value, (Pos, String)> {
-        Ok(match &node.kind {
+        Value::from_owned_node(node.clone())
+    }
+
+    /// Like [`Value::from_node`], moving the node's strings instead of copying.
+    pub fn from_owned_node(node: Node) -> Result<Value, (Pos, String)> {
+        Ok(match node.kind {
             NodeKind::Null => Value::Null,
-            NodeKind::Bool(b) => Value::Bool(*b),
-            NodeKind::Int(i) => Value::Int(*i),
-            NodeKind::Float(f) => Value::Float(*f),
-            NodeKind::Str(s) => Value::String(s.clone()),
-            NodeKind::Seq(items) => Value::List(items.iter().map(Value::from_node).collect::<Result<_, _>>()?),
+            NodeKind::Bool(b) => Value::Bool(b),
+            NodeKind::Int(i) => Value::Int(i),
+            NodeKind::Float(f) => Value::Float(f),
+            NodeKind::Str(s) => Value::String(s),
+            NodeKind::Seq(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(Value::from_owned_node)
+                    .collect::<Result<_, _>>()?,
+            ),
             NodeKind::Map(pairs) => {
                 let mut map = BTreeMap::new();
                 for (k, v) in pairs {
-                    match &k.kind {
+                    match k.kind {
                         NodeKind::Str(s) => {
-                            map.insert(s.clone(), Value::from_node(v)?);
+                            map.insert(s, Value::from_owned_node(v)?);
                         }
                         other => {
                             return Err((
                                 k.pos,
                                 format!(
                                     "map key {} is {}, but Temporal accepts only string keys inside values; quote it",
-                                    scalar_preview(other),
+                                    scalar_preview(&other),
                                     other.describe()
                                 ),
                             ))

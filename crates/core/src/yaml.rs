@@ -6,6 +6,7 @@
 //! is 511 and `1_000` is 1000 for Temporal, `yes` is a string, `"10"` and `10`
 //! differ, and every finding must name its line and column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -95,7 +96,7 @@ enum Frame {
     },
     Map {
         pairs: Vec<(Node, Node)>,
-        seen: HashMap<String, Pos>,
+        seen: KeyIndex,
         merged: Vec<Node>,
         pending: Option<(Node, bool)>,
         pos: Pos,
@@ -133,7 +134,7 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
                 let is_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                 let tag = tag.map(|t| t.suffix.clone());
                 let node = Node {
-                    kind: resolve_scalar(&value, style, tag.as_deref()),
+                    kind: resolve_scalar(value, style, tag.as_deref()),
                     pos,
                 };
                 if anchor > 0 {
@@ -165,7 +166,7 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
             Event::MappingStart(anchor, _) => {
                 stack.push(Frame::Map {
                     pairs: Vec::new(),
-                    seen: HashMap::new(),
+                    seen: KeyIndex::default(),
                     merged: Vec::new(),
                     pending: None,
                     pos,
@@ -184,13 +185,12 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
                     ),
                     Some(Frame::Map {
                         mut pairs,
-                        seen,
                         merged,
                         pos,
                         anchor,
                         ..
                     }) => {
-                        apply_merges(&mut pairs, &seen, merged);
+                        apply_merges(&mut pairs, merged);
                         (
                             Node {
                                 kind: NodeKind::Map(pairs),
@@ -231,16 +231,14 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
                             merged.push(node);
                             continue;
                         }
-                        if let Some(id) = key_identity(&key.kind) {
-                            if let Some(first) = seen.get(&id) {
-                                return Err(LoadError::DuplicateKey {
-                                    key: scalar_text(&key.kind),
-                                    pos: key.pos,
-                                    first: *first,
-                                });
-                            }
-                            seen.insert(id, key.pos);
+                        if let Some(first) = seen.find(pairs, &key) {
+                            return Err(LoadError::DuplicateKey {
+                                key: scalar_text(&key.kind),
+                                pos: key.pos,
+                                first,
+                            });
                         }
+                        seen.add(pairs, &key);
                         pairs.push((key, node));
                     }
                 },
@@ -250,8 +248,7 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
     Ok(root)
 }
 
-fn apply_merges(pairs: &mut Vec<(Node, Node)>, seen: &HashMap<String, Pos>, merged: Vec<Node>) {
-    let mut present: std::collections::HashSet<String> = seen.keys().cloned().collect();
+fn apply_merges(pairs: &mut Vec<(Node, Node)>, merged: Vec<Node>) {
     for source in merged {
         let maps = match source.kind {
             NodeKind::Seq(items) => items,
@@ -263,10 +260,9 @@ fn apply_merges(pairs: &mut Vec<(Node, Node)>, seen: &HashMap<String, Pos>, merg
         for m in maps {
             if let NodeKind::Map(inner) = m.kind {
                 for (k, v) in inner {
-                    if let Some(id) = key_identity(&k.kind) {
-                        if present.insert(id) {
-                            pairs.push((k, v));
-                        }
+                    // Keys written in the mapping itself win over merged ones.
+                    if key_identity(&k.kind).is_some() && !pairs.iter().any(|(p, _)| same_key(&p.kind, &k.kind)) {
+                        pairs.push((k, v));
                     }
                 }
             }
@@ -274,15 +270,72 @@ fn apply_merges(pairs: &mut Vec<(Node, Node)>, seen: &HashMap<String, Pos>, merg
     }
 }
 
+/// Finds duplicate keys: a linear scan for the small maps items are made
+/// of, a hash index once a mapping grows (a file's top level).
+#[derive(Default)]
+struct KeyIndex {
+    index: Option<HashMap<KeyId, usize>>,
+}
+
+const KEY_INDEX_THRESHOLD: usize = 16;
+
+impl KeyIndex {
+    fn find(&self, pairs: &[(Node, Node)], key: &Node) -> Option<Pos> {
+        key_identity(&key.kind)?;
+        match &self.index {
+            Some(index) => index.get(&key_identity(&key.kind)?).map(|&i| pairs[i].0.pos),
+            None => pairs
+                .iter()
+                .find(|(k, _)| same_key(&k.kind, &key.kind))
+                .map(|(k, _)| k.pos),
+        }
+    }
+
+    /// Record `key`, about to be pushed onto `pairs`.
+    fn add(&mut self, pairs: &[(Node, Node)], key: &Node) {
+        if self.index.is_none() && pairs.len() + 1 >= KEY_INDEX_THRESHOLD {
+            let index = pairs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (k, _))| key_identity(&k.kind).map(|id| (id, i)))
+                .collect();
+            self.index = Some(index);
+        }
+        if let (Some(index), Some(id)) = (&mut self.index, key_identity(&key.kind)) {
+            index.insert(id, pairs.len());
+        }
+    }
+}
+
+fn same_key(a: &NodeKind, b: &NodeKind) -> bool {
+    match (a, b) {
+        (NodeKind::Null, NodeKind::Null) => true,
+        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
+        (NodeKind::Int(x), NodeKind::Int(y)) => x == y,
+        (NodeKind::Float(x), NodeKind::Float(y)) => x.to_bits() == y.to_bits(),
+        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
+        _ => false,
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(String),
+}
+
 /// Keys are duplicates when they resolve to the same value (`a` and `"a"` are
 /// the same key, `1` and `"1"` are not), as yaml.v3 decides.
-fn key_identity(kind: &NodeKind) -> Option<String> {
+fn key_identity(kind: &NodeKind) -> Option<KeyId> {
     Some(match kind {
-        NodeKind::Null => "n:".into(),
-        NodeKind::Bool(b) => format!("b:{b}"),
-        NodeKind::Int(i) => format!("i:{i}"),
-        NodeKind::Float(f) => format!("f:{f}"),
-        NodeKind::Str(s) => format!("s:{s}"),
+        NodeKind::Null => KeyId::Null,
+        NodeKind::Bool(b) => KeyId::Bool(*b),
+        NodeKind::Int(i) => KeyId::Int(*i),
+        NodeKind::Float(f) => KeyId::Float(f.to_bits()),
+        NodeKind::Str(s) => KeyId::Str(s.clone()),
         NodeKind::Seq(_) | NodeKind::Map(_) => return None,
     })
 }
@@ -299,12 +352,12 @@ fn scalar_text(kind: &NodeKind) -> String {
     }
 }
 
-fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
+fn resolve_scalar(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
     match tag {
-        Some("str") => return NodeKind::Str(value.to_string()),
+        Some("str") => return NodeKind::Str(value.into_owned()),
         Some("null") => return NodeKind::Null,
         Some("bool") | Some("int") | Some("float") => {
-            let resolved = resolve_plain(value);
+            let resolved = resolve_plain(&value);
             if !matches!(resolved, NodeKind::Str(_)) {
                 return resolved;
             }
@@ -312,9 +365,13 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> NodeKin
         _ => {}
     }
     if style != ScalarStyle::Plain {
-        return NodeKind::Str(value.to_string());
+        return NodeKind::Str(value.into_owned());
     }
-    resolve_plain(value)
+    match resolve_plain(&value) {
+        // Reuse the parser's string instead of copying it again.
+        NodeKind::Str(_) => NodeKind::Str(value.into_owned()),
+        other => other,
+    }
 }
 
 /// Resolve an untagged plain scalar like yaml.v3's `resolve`.
@@ -332,7 +389,11 @@ pub fn resolve_plain(s: &str) -> NodeKind {
     if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
         return NodeKind::Str(s.to_string());
     }
-    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let plain: std::borrow::Cow<str> = if s.contains('_') {
+        s.replace('_', "").into()
+    } else {
+        s.into()
+    };
     if let Some(i) = parse_go_int(&plain) {
         return NodeKind::Int(i);
     }
@@ -486,6 +547,23 @@ mod tests {
         );
         // Different resolved values are different keys.
         assert!(load("1: a\n\"1\": b\n").is_ok());
+    }
+
+    #[test]
+    fn duplicates_are_found_in_large_mappings_too() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\n");
+        let err = load(&text).unwrap_err();
+        assert_eq!(
+            err,
+            LoadError::DuplicateKey {
+                key: "k3".into(),
+                pos: Pos::new(41, 1),
+                first: Pos::new(4, 1)
+            }
+        );
+        text.push_str("k39: again\n");
+        assert!(load(&text).is_err());
     }
 
     #[test]
