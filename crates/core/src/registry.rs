@@ -402,6 +402,22 @@ impl Registry {
         self.embedded
     }
 
+    /// Whether the release knows the `chasmTaskType` constraint (v1.31.0 and
+    /// later; custom schemas are assumed current). Older servers reject any
+    /// file that uses it.
+    pub fn knows_chasm_constraint(&self) -> bool {
+        if !self.embedded {
+            return true;
+        }
+        let minor = self
+            .version
+            .trim_start_matches('v')
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse::<u32>().ok());
+        minor.is_none_or(|m| m >= 31)
+    }
+
     /// Value schemas of structured settings (embedded releases only).
     pub fn typed(&self) -> Option<&TypedSchemas> {
         let json = self.typed_json?;

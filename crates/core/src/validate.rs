@@ -72,6 +72,7 @@ pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Find
     };
     v.case_duplicates(doc);
     for entry in &doc.entries {
+        v.chasm_constraint(entry);
         v.entry(entry);
     }
     v.partitions(doc);
@@ -107,6 +108,20 @@ impl Validator<'_> {
                     first.insert(e.key.folded(), e);
                 }
             }
+        }
+    }
+
+    fn chasm_constraint(&mut self, entry: &Entry) {
+        if self.registry.knows_chasm_constraint() {
+            return;
+        }
+        for item in entry.items.iter().filter(|i| i.constraints.chasm_task_type.is_some()) {
+            let msg = format!(
+                "the chasmTaskType constraint is new in Temporal v1.31; {} rejects the whole file",
+                self.registry.version
+            );
+            self.push(Code::UnknownConstraint, item.pos.constraints, entry.key.as_str(), msg)
+                .hint = Some("remove it, or validate against the release you run (--temporal-version)".into());
         }
     }
 

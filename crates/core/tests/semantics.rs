@@ -1,0 +1,478 @@
+//! One test per rule of how Temporal reads dynamic config (the project's
+//! reference, "How Temporal reads dynamic config", read from Temporal
+//! v1.31.2's source). Each test is named after the rule it pins down.
+
+use tcfg_core::validate::{check_source, Options};
+use tcfg_core::{parse_document, resolve, Code, Constraints, Key, Level, Registry, Source, Value};
+
+fn registry() -> Registry {
+    Registry::for_version(None).unwrap()
+}
+
+fn codes_for(registry: &Registry, text: &str) -> Vec<Code> {
+    check_source("t.yaml", text, registry, &Options::default())
+        .1
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+fn codes(text: &str) -> Vec<Code> {
+    codes_for(&registry(), text)
+}
+
+fn errors(text: &str) -> Vec<Code> {
+    check_source("t.yaml", text, &registry(), &Options::default())
+        .1
+        .iter()
+        .filter(|f| f.level == Level::Error)
+        .map(|f| f.code)
+        .collect()
+}
+
+fn lookup(text: &str, key: &str, scope: Constraints) -> (Value, Source) {
+    let doc = parse_document("t.yaml", text).value;
+    let r = resolve(&doc, &registry(), &Key::new(key), &scope).unwrap();
+    (r.value, r.source)
+}
+
+fn ns(n: &str) -> Constraints {
+    Constraints {
+        namespace: Some(n.into()),
+        ..Default::default()
+    }
+}
+
+// ## Format
+
+#[test]
+fn a_file_is_a_map_from_key_to_list_in_yaml_or_json() {
+    assert!(codes("frontend.rps:\n- value: 1\n").is_empty());
+    assert!(codes("{\"frontend.rps\": [{\"value\": 1}]}").is_empty());
+    assert_eq!(codes("[1]"), [Code::NotAMap]);
+}
+
+#[test]
+fn key_names_are_case_insensitive() {
+    assert!(codes("FRONTEND.rps:\n- value: 1\nhistory.taskdlqerrorpattern:\n- value: x\n").is_empty());
+    assert_eq!(
+        lookup("Frontend.RPS:\n- value: 9\n", "frontend.rps", Constraints::default()).0,
+        Value::Int(9)
+    );
+}
+
+#[test]
+fn item_field_names_are_case_sensitive_and_others_are_ignored() {
+    // A misspelled `constraints:` turns the value into a catch-all.
+    let text = "frontend.namespaceRPS:\n- value: 5\n  Constraints: {namespace: a}\n";
+    assert_eq!(codes(text), [Code::UnknownItemField]);
+    assert_eq!(lookup(text, "frontend.namespaceRPS", ns("other")).0, Value::Int(5));
+    // A misspelled `value:` gives nil.
+    let doc = parse_document("t", "frontend.rps:\n- Value: 5\n").value;
+    assert_eq!(doc.entries[0].items[0].value, Value::Null);
+}
+
+#[test]
+fn constraints_omitted_null_or_empty_mean_none() {
+    for c in ["", "  constraints:\n", "  constraints: {}\n", "  constraints: ~\n"] {
+        let doc = parse_document("t", &format!("frontend.rps:\n- value: 1\n{c}")).value;
+        assert!(doc.entries[0].items[0].constraints.is_empty(), "{c:?}");
+    }
+}
+
+#[test]
+fn constraint_names_are_case_insensitive_and_unknown_ones_reject_the_file() {
+    let doc = parse_document(
+        "t",
+        "frontend.namespaceRPS:\n- value: 1\n  constraints: {NameSpace: a}\n",
+    )
+    .value;
+    assert_eq!(doc.entries[0].items[0].constraints.namespace.as_deref(), Some("a"));
+    assert_eq!(
+        errors("frontend.namespaceRPS:\n- value: 1\n  constraints: {tenant: a}\n"),
+        [Code::UnknownConstraint]
+    );
+}
+
+#[test]
+fn chasm_task_type_is_new_in_v1_31() {
+    let text = "history.ChasmStandbyTaskDiscardDelay:\n- value: 1h\n  constraints: {chasmTaskType: x}\n";
+    assert!(codes(text).is_empty());
+    let old = Registry::for_version(Some("1.30")).unwrap();
+    assert!(codes_for(&old, text).contains(&Code::UnknownConstraint));
+}
+
+#[test]
+fn constraint_value_types() {
+    // namespace, namespaceId, taskQueueName, destination, chasmTaskType: strings only.
+    for f in [
+        "namespace",
+        "namespaceId",
+        "taskQueueName",
+        "destination",
+        "chasmTaskType",
+    ] {
+        let e = errors(&format!(
+            "frontend.namespaceRPS:\n- value: 1\n  constraints: {{{f}: 7}}\n"
+        ));
+        assert_eq!(e, [Code::BadConstraintType], "{f}");
+    }
+    // shardId: int only.
+    assert_eq!(
+        errors("frontend.namespaceRPS:\n- value: 1\n  constraints: {shardId: \"7\"}\n"),
+        [Code::BadConstraintType]
+    );
+    // taskType: names (case-sensitive) or an int > 0.
+    let tq = |v: &str| {
+        errors(&format!(
+            "matching.numTaskqueueReadPartitions:\n- value: 1\n  constraints: {{namespace: n, taskQueueName: q, taskType: {v}}}\n"
+        ))
+    };
+    for ok in [
+        "Workflow",
+        "Activity",
+        "Nexus",
+        "TASK_QUEUE_TYPE_WORKFLOW",
+        "TASK_QUEUE_TYPE_ACTIVITY",
+        "TASK_QUEUE_TYPE_NEXUS",
+        "1",
+        "5",
+    ] {
+        assert!(tq(ok).is_empty(), "{ok}");
+    }
+    for bad in ["workflow", "Unspecified", "TASK_QUEUE_TYPE_UNSPECIFIED", "0", "-1"] {
+        assert_eq!(tq(bad), [Code::BadEnum], "{bad}");
+    }
+    // historyTaskType: short or TASK_TYPE_* names (case-sensitive), or any int.
+    let h = |v: &str| {
+        errors(&format!(
+            "history.standbyTaskMissingEventsDiscardDelay:\n- value: 1m\n  constraints: {{historyTaskType: {v}}}\n"
+        ))
+    };
+    for ok in [
+        "TransferActivityTask",
+        "ActivityRetryTimer",
+        "UserTimer",
+        "TASK_TYPE_USER_TIMER",
+        "ReplicationDeleteExecution",
+        "9999",
+    ] {
+        assert!(h(ok).is_empty(), "{ok}");
+    }
+    assert_eq!(h("usertimer"), [Code::BadEnum]);
+}
+
+#[test]
+fn errors_reject_the_whole_file() {
+    let cases: [(&str, Code); 8] = [
+        ("a: [", Code::YamlSyntax),
+        (
+            "frontend.rps:\n- value: 1\nfrontend.rps:\n- value: 2\n",
+            Code::DuplicateKey,
+        ),
+        ("frontend.rps: 5\n", Code::NotAList),
+        ("frontend.rps:\n- 5\n", Code::NotAMap),
+        (
+            "frontend.namespaceRPS:\n- value: 1\n  constraints: {nope: 1}\n",
+            Code::UnknownConstraint,
+        ),
+        (
+            "frontend.namespaceRPS:\n- value: 1\n  constraints: {namespace: 1}\n",
+            Code::BadConstraintType,
+        ),
+        (
+            "frontend.namespaceRPS:\n- value: 1\n  constraints: {taskType: Foo}\n",
+            Code::BadEnum,
+        ),
+        (
+            "history.timerProcessorSchedulerActiveRoundRobinWeights:\n- value: {1: 2}\n",
+            Code::NonStringKey,
+        ),
+    ];
+    for (text, code) in cases {
+        let e = errors(text);
+        assert_eq!(e.first(), Some(&code), "{text:?} gave {e:?}");
+    }
+}
+
+#[test]
+fn what_temporal_only_warns_about_tcfg_reports_as_errors() {
+    assert_eq!(errors("no.such.key:\n- value: 1\n"), [Code::UnknownKey]);
+    assert_eq!(errors("frontend.rps:\n- value: lots\n"), [Code::TypeMismatch]);
+    assert_eq!(
+        errors("frontend.rps:\n- value: 1\n  constraints: {namespace: a}\n"),
+        [Code::NeverMatches]
+    );
+}
+
+#[test]
+fn silently_resolved_ambiguities_are_reported() {
+    assert_eq!(
+        errors("frontend.rps:\n- value: 1\nFRONTEND.RPS:\n- value: 2\n"),
+        [Code::CaseDuplicateKey]
+    );
+    let text = "frontend.namespaceRPS:\n- value: 1\n  constraints: {namespace: a}\n- value: 2\n  constraints: {namespace: a}\n";
+    assert_eq!(errors(text), [Code::DuplicateConstraints]);
+    // The first of equal items wins.
+    assert_eq!(lookup(text, "frontend.namespaceRPS", ns("a")).0, Value::Int(1));
+}
+
+// ## Precedence
+
+#[test]
+fn a_level_matches_only_an_exactly_equal_constraint_set() {
+    let text = "frontend.namespaceRPS:\n- value: 1\n  constraints: {namespace: a}\n- value: 2\n";
+    assert_eq!(
+        lookup(text, "frontend.namespaceRPS", ns("A")).0,
+        Value::Int(2),
+        "strings compare case-sensitively"
+    );
+    assert_eq!(lookup(text, "frontend.namespaceRPS", ns("a")).0, Value::Int(1));
+}
+
+#[test]
+fn order_in_the_file_does_not_matter() {
+    let a = "frontend.namespaceRPS:\n- value: 2\n- value: 1\n  constraints: {namespace: a}\n";
+    let b = "frontend.namespaceRPS:\n- value: 1\n  constraints: {namespace: a}\n- value: 2\n";
+    assert_eq!(
+        lookup(a, "frontend.namespaceRPS", ns("a")).0,
+        lookup(b, "frontend.namespaceRPS", ns("a")).0
+    );
+}
+
+#[test]
+fn zero_values_equal_unset() {
+    for c in ["shardId: 0", "historyTaskType: 0", "namespace: \"\""] {
+        let text = format!("frontend.namespaceRPS:\n- value: 1\n  constraints: {{{c}}}\n");
+        assert_eq!(codes(&text), [Code::ZeroConstraint], "{c}");
+        assert!(parse_document("t", &text).value.entries[0].items[0]
+            .constraints
+            .is_empty());
+    }
+}
+
+#[test]
+fn a_value_that_fails_conversion_does_not_fall_back_to_a_less_specific_item() {
+    let text = "frontend.namespaceRPS:\n- value: 7\n- value: many\n  constraints: {namespace: a}\n";
+    let (v, s) = lookup(text, "frontend.namespaceRPS", ns("a"));
+    assert_eq!(s, Source::RegisteredDefault);
+    assert_ne!(v, Value::Int(7));
+}
+
+#[test]
+fn task_queue_constraints_match_the_base_name_not_a_partition() {
+    let text = "matching.numTaskqueueReadPartitions:\n- value: 9\n  constraints: {taskQueueName: orders}\n";
+    let scope = Constraints {
+        task_queue_name: Some("/_sys/orders/2".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        lookup(text, "matching.numTaskqueueReadPartitions", scope).0,
+        Value::Int(9)
+    );
+}
+
+#[test]
+fn built_in_constrained_defaults_beat_less_specific_user_values() {
+    let text = "matching.numTaskqueueReadPartitions:\n- value: 8\n";
+    let scope = Constraints {
+        task_queue_name: Some("temporal-sys-per-ns-tq".into()),
+        ..ns("default")
+    };
+    let (v, s) = lookup(text, "matching.numTaskqueueReadPartitions", scope);
+    assert_eq!(v, Value::Int(1));
+    assert!(matches!(s, Source::BuiltinDefault { .. }));
+    assert!(codes(text).contains(&Code::ShadowedByBuiltin));
+}
+
+// ## Value types
+
+#[test]
+fn int_rejects_floats_and_strings() {
+    for v in ["100.0", "1e3", "\"100\""] {
+        assert_eq!(
+            errors(&format!("frontend.rps:\n- value: {v}\n")),
+            [Code::TypeMismatch],
+            "{v}"
+        );
+    }
+    for v in ["100", "0x64", "0o144", "0144", "1_00"] {
+        assert!(errors(&format!("frontend.rps:\n- value: {v}\n")).is_empty(), "{v}");
+    }
+}
+
+#[test]
+fn float_takes_floats_and_ints() {
+    for v in ["0.5", "1", "1e3"] {
+        assert!(
+            errors(&format!("frontend.historyHostErrorPercentage:\n- value: {v}\n")).is_empty(),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        errors("frontend.historyHostErrorPercentage:\n- value: \"0.5\"\n"),
+        [Code::TypeMismatch]
+    );
+}
+
+#[test]
+fn bool_takes_go_parse_bool_forms_only() {
+    for v in [
+        "true",
+        "false",
+        "\"1\"",
+        "\"t\"",
+        "\"T\"",
+        "\"TRUE\"",
+        "\"true\"",
+        "\"True\"",
+        "\"0\"",
+        "\"f\"",
+        "\"F\"",
+        "\"FALSE\"",
+        "\"False\"",
+    ] {
+        assert!(
+            errors(&format!("system.enableDeployments:\n- value: {v}\n")).is_empty(),
+            "{v}"
+        );
+    }
+    for v in ["yes", "on", "1", "\"y\""] {
+        assert_eq!(
+            errors(&format!("system.enableDeployments:\n- value: {v}\n")),
+            [Code::TypeMismatch],
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn string_takes_strings_only() {
+    assert_eq!(
+        errors("system.secondaryVisibilityWritingMode:\n- value: off\n"),
+        Vec::<Code>::new(),
+        "off is a string in yaml.v3"
+    );
+    assert_eq!(
+        errors("system.secondaryVisibilityWritingMode:\n- value: 1\n"),
+        [Code::TypeMismatch]
+    );
+}
+
+#[test]
+fn duration_takes_go_durations_days_and_seconds() {
+    for v in [
+        "10s", "1m30s", "1.5h", "1d12h", "1.5d", "\"30\"", "30", "2.5", "\"-5s\"", "-5",
+    ] {
+        assert!(
+            errors(&format!("frontend.keepAliveMinTime:\n- value: {v}\n")).is_empty(),
+            "{v}"
+        );
+    }
+    for v in ["\"-5\"", "10 s", "1w", "\"\""] {
+        assert_eq!(
+            errors(&format!("frontend.keepAliveMinTime:\n- value: {v}\n")),
+            [Code::BadDuration],
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn map_takes_a_string_keyed_map() {
+    assert!(errors("history.timerProcessorSchedulerActiveRoundRobinWeights:\n- value: {a: 1}\n").is_empty());
+    assert_eq!(
+        errors("history.timerProcessorSchedulerActiveRoundRobinWeights:\n- value: [a]\n"),
+        [Code::TypeMismatch]
+    );
+}
+
+#[test]
+fn typed_values_decode_like_mapstructure() {
+    let key = "history.defaultActivityRetryPolicy";
+    // Exact field names first, then case-insensitive; unknown fields ignored (and reported).
+    assert!(codes(&format!("{key}:\n- value: {{maximumattempts: 3}}\n")).is_empty());
+    assert_eq!(
+        codes(&format!("{key}:\n- value: {{InitialInterval: 3}}\n")),
+        [Code::IgnoredField]
+    );
+    // int -> float works, float -> int truncates, string -> int fails.
+    assert!(codes(&format!(
+        "{key}:\n- value: {{BackoffCoefficient: 2, MaximumAttempts: 2.7}}\n"
+    ))
+    .is_empty());
+    assert_eq!(
+        errors(&format!("{key}:\n- value: {{MaximumAttempts: \"2\"}}\n")),
+        [Code::TypeMismatch]
+    );
+    // GradualChange takes a plain T or {Old, New, Start, End}.
+    assert!(codes("matching.enableFairness:\n- value: true\n").is_empty());
+    assert!(
+        codes("matching.enableFairness:\n- value: {Old: false, New: true, End: 2026-01-01T00:00:00Z}\n").is_empty()
+    );
+    // Regexp settings take a list of strings with * wildcards.
+    assert!(codes("frontend.httpAllowedHosts:\n- value: ['*.example.com']\n").is_empty());
+    assert_eq!(
+        errors("frontend.httpAllowedHosts:\n- value: '*.example.com'\n"),
+        [Code::TypeMismatch]
+    );
+}
+
+#[test]
+fn yaml_quirks_of_temporal_parser() {
+    let v = |text: &str| {
+        parse_document("t", &format!("k:\n- value: {text}\n")).value.entries[0].items[0]
+            .value
+            .clone()
+    };
+    assert_eq!(v("0777"), Value::Int(511));
+    assert_eq!(v("0x10"), Value::Int(16));
+    assert_eq!(v("0o10"), Value::Int(8));
+    assert_eq!(v("0b10"), Value::Int(2));
+    assert_eq!(v("1_000"), Value::Int(1000));
+    assert_eq!(v("yes"), Value::String("yes".into()));
+    assert_eq!(v("on"), Value::String("on".into()));
+}
+
+// ## The key registry
+
+#[test]
+fn registry_counts_per_release() {
+    let counts: Vec<usize> = ["1.27", "1.28", "1.29", "1.30", "1.31"]
+        .iter()
+        .map(|v| Registry::for_version(Some(v)).unwrap().len())
+        .collect();
+    assert_eq!(counts, [484, 508, 514, 576, 616]);
+}
+
+#[test]
+fn keys_come_and_go_between_releases() {
+    let f = check_source(
+        "t",
+        "history.cacheMaxSize:\n- value: 1\n",
+        &registry(),
+        &Options::default(),
+    )
+    .1;
+    assert!(f[0].hint.as_deref().unwrap().contains("removed in v1.29"));
+    let f = check_source(
+        "t",
+        "system.enableNexus:\n- value: true\n",
+        &registry(),
+        &Options::default(),
+    )
+    .1;
+    assert_eq!(f[0].code, Code::UnknownKey);
+    assert!(
+        f[0].hint.as_deref().unwrap().contains("removed in v1.31"),
+        "{:?}",
+        f[0].hint
+    );
+    // history.enableChasm went from global to namespace precedence in v1.30.
+    let text = "history.enableChasm:\n- value: true\n  constraints: {namespace: a}\n";
+    assert!(codes(text).is_empty());
+    assert_eq!(
+        codes_for(&Registry::for_version(Some("1.29")).unwrap(), text),
+        [Code::NeverMatches]
+    );
+}
