@@ -187,7 +187,7 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
         if default.is_empty() { "(none)".into() } else { default }
     )?;
     if !k.constrained_defaults.is_empty() {
-        writeln!(out, "  {}", label("built-in defaults"))?;
+        writeln!(out, "  {}", paint(DIM, "built-in defaults"))?;
         for d in &k.constrained_defaults {
             writeln!(out, "    {} => {}", d.constraints, d.raw)?;
         }
@@ -202,13 +202,13 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
             writeln!(out, "    {line}")?;
         }
         if !t.notes.is_empty() {
-            writeln!(out, "  {}", label("notes"))?;
+            writeln!(out, "  {}", paint(DIM, "notes"))?;
             for line in textwrap(&t.notes, 90) {
                 writeln!(out, "    {line}")?;
             }
         }
     }
-    writeln!(out, "  {}", label("example"))?;
+    writeln!(out, "  {}", paint(DIM, "example"))?;
     let example = example_item(k);
     for line in example.lines() {
         writeln!(out, "    {line}")?;

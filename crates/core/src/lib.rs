@@ -4,6 +4,21 @@
 //! its YAML/JSON parsing with source positions, the key [`Registry`] of each
 //! Temporal release, validation ([`validate`]), precedence resolution
 //! ([`resolve`]) and the canonical serialisation ([`serialize`]).
+//!
+//! ```
+//! use tcfg_core::validate::{check_source, Options};
+//! use tcfg_core::{resolve, Constraints, Key, Registry, Source, Value};
+//!
+//! let registry = Registry::for_version(Some("1.31")).unwrap();
+//! let text = "frontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n  - value: 1200\n";
+//! let (doc, findings) = check_source("prod.yaml", text, &registry, &Options::default());
+//! assert!(findings.is_empty());
+//!
+//! let scope = Constraints { namespace: Some("payments".into()), ..Default::default() };
+//! let r = resolve(&doc, &registry, &Key::new("frontend.namespaceRPS"), &scope).unwrap();
+//! assert_eq!(r.value, Value::Int(4000));
+//! assert_eq!(r.source, Source::Item { index: 0 });
+//! ```
 
 pub mod constraints;
 pub mod document;
