@@ -132,6 +132,9 @@ fn load_error(origin: &str, e: &LoadError) -> Finding {
             *pos,
             None,
             format!("not valid YAML: {message}"),
+        )
+        .with_hint(
+            "the mistake may be earlier (an unclosed bracket or quote); Temporal rejects the whole file and keeps its old values",
         ),
         LoadError::DuplicateKey { key, pos, first } => Finding::new(
             Code::DuplicateKey,
@@ -269,7 +272,10 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
                 match Value::from_owned_node(v) {
                     Ok(val) => value = val,
                     Err((p, msg)) => {
-                        findings.push(Finding::new(Code::NonStringKey, origin, p, Some(key), msg));
+                        findings.push(
+                            Finding::new(Code::NonStringKey, origin, p, Some(key), msg)
+                                .with_hint("quote the key, such as `\"1\": 10`"),
+                        );
                         ok = false;
                     }
                 }
@@ -299,6 +305,8 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
                     f = f.with_hint("did you mean `constraints`? As written, the item has no constraints and becomes a value for every scope");
                 } else if strsim::levenshtein(&lower, "value") <= 2 {
                     f = f.with_hint("did you mean `value`? As written, the item's value is null");
+                } else {
+                    f = f.with_hint("remove it, or move what it says into `value` or `constraints`");
                 }
                 findings.push(f);
             }
@@ -316,16 +324,19 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
         NodeKind::Null => return Some(Constraints::default()),
         NodeKind::Map(pairs) => pairs,
         other => {
-            findings.push(Finding::new(
-                Code::NotAMap,
-                origin,
-                node.pos,
-                Some(key),
-                format!(
-                    "`constraints` must be a map such as `{{namespace: my-ns}}`, found {}",
-                    other.describe()
-                ),
-            ));
+            findings.push(
+                Finding::new(
+                    Code::NotAMap,
+                    origin,
+                    node.pos,
+                    Some(key),
+                    format!(
+                        "`constraints` must be a map such as `{{namespace: my-ns}}`, found {}",
+                        other.describe()
+                    ),
+                )
+                .with_hint("write `constraints:` followed by `name: value` lines, or omit it for a global value"),
+            );
             return None;
         }
     };
@@ -362,7 +373,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
                 k.pos,
                 Some(key),
                 format!("constraint {} is given twice (as {first:?} and {name:?}); constraint names ignore case, and which one Temporal uses is random", field.name()),
-            ));
+            ).with_hint("keep one of them"));
             ok = false;
             continue;
         }
@@ -440,7 +451,10 @@ fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<Constr
         | ConstraintField::ChasmTaskType => match &node.kind {
             NodeKind::Str(s) if s.is_empty() => Ok(None),
             NodeKind::Str(s) => Ok(Some(ConstraintValue::Str(s.clone()))),
-            NodeKind::Seq(_) | NodeKind::Map(_) => Err(wrong_type("a string", None)),
+            NodeKind::Seq(_) | NodeKind::Map(_) => Err(wrong_type(
+                "a string",
+                Some("a constraint takes one value: write one item per value".into()),
+            )),
             _ => Err(wrong_type(
                 "a string",
                 Some(format!("quote it: {name}: \"{}\"", preview(node))),
@@ -450,11 +464,14 @@ fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<Constr
             NodeKind::Int(0) => Ok(None),
             NodeKind::Int(i) => i32::try_from(*i)
                 .map(|n| Some(ConstraintValue::ShardId(n)))
-                .map_err(|_| wrong_type("an int that fits 32 bits", None)),
+                .map_err(|_| wrong_type("an int that fits 32 bits", Some("shard ids are 32-bit ints".into()))),
             NodeKind::Str(s) if s.parse::<i32>().is_ok() => {
                 Err(wrong_type("an int", Some(format!("remove the quotes: shardId: {s}"))))
             }
-            _ => Err(wrong_type("an int", None)),
+            _ => Err(wrong_type(
+                "an int",
+                Some("write a shard id such as `shardId: 3`".into()),
+            )),
         },
         ConstraintField::TaskType => {
             let names = || TaskQueueType::names().collect::<Vec<_>>().join(", ");
@@ -501,8 +518,16 @@ fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<Constr
             NodeKind::Int(0) => Ok(None),
             NodeKind::Int(i) => i32::try_from(*i)
                 .map(|n| Some(ConstraintValue::HistoryTaskType(HistoryTaskType(n))))
-                .map_err(|_| wrong_type("a history task type name or a 32-bit int", None)),
-            _ => Err(wrong_type("a history task type name or number", None)),
+                .map_err(|_| {
+                    wrong_type(
+                        "a history task type name or a 32-bit int",
+                        Some("use a name such as UserTimer".into()),
+                    )
+                }),
+            _ => Err(wrong_type(
+                "a history task type name or number",
+                Some("use a name such as TransferActivityTask, ActivityRetryTimer or UserTimer".into()),
+            )),
         },
     }
 }

@@ -53,6 +53,14 @@ fn fixtures_produce_exactly_their_expected_findings() {
             assert_eq!(f.origin, name);
             assert!(f.line > 0, "{name}: {f} has no line");
             assert!(!f.message.is_empty());
+            assert!(
+                f.hint.as_deref().is_some_and(|h| !h.is_empty() && !h.contains('\n')),
+                "{name}: {f} has no one-line hint"
+            );
+            assert!(
+                f.key.is_some() || matches!(f.code, Code::YamlSyntax | Code::NotAMap | Code::DuplicateKey),
+                "{name}: {f} names no key"
+            );
         }
         count += 1;
     }
