@@ -168,7 +168,11 @@ impl Validator<'_> {
             format!("not a key of Temporal {version}"),
         );
         f.level = level;
-        f.hint = Some(hints.join(" "));
+        f.hint = Some(if hints.is_empty() {
+            "Temporal ignores keys it does not register.".into()
+        } else {
+            hints.join(" ")
+        });
     }
 
     fn value_type(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
