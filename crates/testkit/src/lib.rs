@@ -1,0 +1,360 @@
+//! Private etcd servers for tests and the demo, from the etcd binary of the
+//! `etcd-bin-vendored` crate: random free loopback ports, a temporary data
+//! dir, fast elections, readiness by `/health`, and every process killed (by
+//! its PID) when its handle is dropped, also when a test panics.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod tls;
+pub use tls::TlsFiles;
+
+/// How long a server may take to report healthy before the harness gives up.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Options for a server or a cluster.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Serve clients over TLS with these files, requiring client certificates.
+    pub tls: Option<TlsFiles>,
+    /// etcd's `--max-txn-ops` (default 128).
+    pub max_txn_ops: Option<u32>,
+    /// Extra command-line arguments.
+    pub extra_args: Vec<String>,
+}
+
+/// One etcd member.
+pub struct EtcdServer {
+    pub name: String,
+    client_port: u16,
+    peer_port: u16,
+    metrics_port: u16,
+    data_dir: PathBuf,
+    log: PathBuf,
+    initial_cluster: String,
+    cluster_state: &'static str,
+    options: Options,
+    child: Option<Child>,
+}
+
+impl EtcdServer {
+    fn new(name: &str, base: &Path, options: &Options) -> EtcdServer {
+        let data_dir = base.join(name);
+        let log = base.join(format!("{name}.log"));
+        EtcdServer {
+            name: name.to_string(),
+            client_port: free_port(),
+            peer_port: free_port(),
+            metrics_port: free_port(),
+            data_dir,
+            log,
+            initial_cluster: String::new(),
+            cluster_state: "new",
+            options: options.clone(),
+            child: None,
+        }
+    }
+
+    fn scheme(&self) -> &'static str {
+        if self.options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// `127.0.0.1:PORT`, the form etcdctl and tcfg take.
+    pub fn endpoint(&self) -> String {
+        format!("127.0.0.1:{}", self.client_port)
+    }
+
+    /// `http://127.0.0.1:PORT` (or `https://`).
+    pub fn url(&self) -> String {
+        format!("{}://127.0.0.1:{}", self.scheme(), self.client_port)
+    }
+
+    fn peer_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.peer_port)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+
+    /// The server's log, for test failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn spawn(&mut self) {
+        let bin = etcd_bin_vendored::etcd_bin_path().expect("etcd-bin-vendored has a binary for this platform");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
+        let mut cmd = Command::new(bin);
+        cmd.arg("--name")
+            .arg(&self.name)
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .arg("--listen-client-urls")
+            .arg(self.url())
+            .arg("--advertise-client-urls")
+            .arg(self.url())
+            .arg("--listen-peer-urls")
+            .arg(self.peer_url())
+            .arg("--initial-advertise-peer-urls")
+            .arg(self.peer_url())
+            .arg("--listen-metrics-urls")
+            .arg(format!("http://127.0.0.1:{}", self.metrics_port))
+            .arg("--initial-cluster")
+            .arg(&self.initial_cluster)
+            .arg("--initial-cluster-state")
+            .arg(self.cluster_state)
+            .arg("--initial-cluster-token")
+            .arg("tcfg-test")
+            .args([
+                "--heartbeat-interval=10",
+                "--election-timeout=100",
+                "--log-level=warn",
+                "--unsafe-no-fsync",
+            ]);
+        if let Some(n) = self.options.max_txn_ops {
+            cmd.arg(format!("--max-txn-ops={n}"));
+        }
+        if let Some(tls) = &self.options.tls {
+            cmd.arg("--cert-file")
+                .arg(&tls.server_cert)
+                .arg("--key-file")
+                .arg(&tls.server_key)
+                .arg("--trusted-ca-file")
+                .arg(&tls.ca_cert)
+                .arg("--client-cert-auth");
+        }
+        cmd.args(&self.options.extra_args);
+        cmd.stdin(Stdio::null()).stdout(log.try_clone().unwrap()).stderr(log);
+        // Die with the test process even if it is killed without unwinding.
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        self.child = Some(cmd.spawn().expect("start etcd"));
+    }
+
+    /// Wait until `/health` says the member is healthy (a quorum exists).
+    pub fn wait_ready(&self) {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while Instant::now() < deadline {
+            if self.healthy() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "etcd {} did not become healthy within {READY_TIMEOUT:?}; its log:\n{}",
+            self.name,
+            self.log()
+        );
+    }
+
+    /// Whether `/health` answers healthy now.
+    pub fn healthy(&self) -> bool {
+        let Ok(mut s) =
+            TcpStream::connect_timeout(&([127, 0, 0, 1], self.metrics_port).into(), Duration::from_millis(200))
+        else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+        if s.write_all(b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").is_err() {
+            return false;
+        }
+        let mut body = String::new();
+        let _ = s.read_to_string(&mut body);
+        body.contains("\"health\":\"true\"")
+    }
+
+    /// `kill -9` the member.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Send a signal (SIGSTOP, SIGCONT, SIGTERM...) to the member.
+    pub fn signal(&self, sig: i32) {
+        if let Some(pid) = self.pid() {
+            unsafe {
+                libc::kill(pid as i32, sig);
+            }
+        }
+    }
+
+    /// Start the member again with the same data dir and ports.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.cluster_state = "existing";
+        self.spawn();
+    }
+}
+
+impl Drop for EtcdServer {
+    fn drop(&mut self) {
+        if self.pid().is_some() {
+            // A stopped process cannot die of SIGKILL until it is continued.
+            self.signal(libc::SIGCONT);
+        }
+        self.kill();
+    }
+}
+
+/// One or more etcd members forming a cluster, with their data in a
+/// temporary directory removed on drop.
+pub struct EtcdCluster {
+    pub members: Vec<EtcdServer>,
+    pub options: Options,
+    _dir: tempfile::TempDir,
+}
+
+impl EtcdCluster {
+    /// A single-node cluster.
+    pub fn single() -> EtcdCluster {
+        EtcdCluster::start(1, Options::default())
+    }
+
+    /// `n` members, all started and healthy.
+    pub fn start(n: usize, options: Options) -> EtcdCluster {
+        let dir = tempfile::Builder::new().prefix("tcfg-etcd-").tempdir().unwrap();
+        let mut members: Vec<EtcdServer> = (0..n)
+            .map(|i| EtcdServer::new(&format!("m{i}"), dir.path(), &options))
+            .collect();
+        let initial = members
+            .iter()
+            .map(|m| format!("{}={}", m.name, m.peer_url()))
+            .collect::<Vec<_>>()
+            .join(",");
+        for m in &mut members {
+            m.initial_cluster = initial.clone();
+            m.spawn();
+        }
+        for m in &members {
+            m.wait_ready();
+        }
+        EtcdCluster {
+            members,
+            options,
+            _dir: dir,
+        }
+    }
+
+    /// Comma-separated `127.0.0.1:PORT` endpoints of every member.
+    pub fn endpoints(&self) -> String {
+        self.members.iter().map(|m| m.endpoint()).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn endpoint_list(&self) -> Vec<String> {
+        self.members.iter().map(|m| m.endpoint()).collect()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self._dir.path()
+    }
+
+    /// A plain client on every member (no TLS, no auth), for test set-up.
+    pub async fn client(&self) -> etcd_client::Client {
+        let mut opts = etcd_client::ConnectOptions::new().with_connect_timeout(Duration::from_secs(2));
+        if let Some(tls) = &self.options.tls {
+            opts = opts.with_tls(tls.client_options());
+        }
+        let urls: Vec<String> = self.members.iter().map(|m| m.url()).collect();
+        etcd_client::Client::connect(urls, Some(opts))
+            .await
+            .expect("connect to the test etcd")
+    }
+
+    /// The index of the current leader.
+    pub async fn leader(&self) -> usize {
+        let mut c = self.client().await;
+        let status = c.status().await.expect("status");
+        let leader = status.leader();
+        for (i, m) in self.members.iter().enumerate() {
+            let mut mc = etcd_client::Client::connect([m.url()], None).await.expect("connect");
+            if let Ok(s) = mc.status().await {
+                if s.header().map(|h| h.member_id()) == Some(leader) {
+                    return i;
+                }
+            }
+        }
+        panic!("no member is the leader {leader}");
+    }
+
+    /// Enable authentication with a `root` user (password `root`) and the
+    /// given users, each with a role granting `perm` on a key prefix.
+    pub async fn enable_auth(&self, users: &[User<'_>]) {
+        use etcd_client::{Permission, PermissionType};
+        let mut c = self.client().await;
+        c.user_add("root", "root", None).await.expect("add root");
+        c.role_add("root").await.ok();
+        c.user_grant_role("root", "root").await.expect("grant root");
+        for u in users {
+            c.user_add(u.name, u.password, None).await.expect("add user");
+            let role = format!("{}-role", u.name);
+            c.role_add(role.clone()).await.expect("add role");
+            if let Some((prefix, perm)) = u.prefix {
+                let p = match perm {
+                    Perm::Read => Permission::new(PermissionType::Read, prefix).with_prefix(),
+                    Perm::Write => Permission::new(PermissionType::Write, prefix).with_prefix(),
+                    Perm::ReadWrite => Permission::new(PermissionType::Readwrite, prefix).with_prefix(),
+                };
+                c.role_grant_permission(role.clone(), p)
+                    .await
+                    .expect("grant permission");
+            }
+            c.user_grant_role(u.name, role).await.expect("grant role");
+        }
+        c.auth_enable().await.expect("enable auth");
+    }
+
+    /// A client logged in as root (after [`EtcdCluster::enable_auth`]).
+    pub async fn root_client(&self) -> etcd_client::Client {
+        let mut opts = etcd_client::ConnectOptions::new().with_user("root", "root");
+        if let Some(tls) = &self.options.tls {
+            opts = opts.with_tls(tls.client_options());
+        }
+        let urls: Vec<String> = self.members.iter().map(|m| m.url()).collect();
+        etcd_client::Client::connect(urls, Some(opts))
+            .await
+            .expect("connect as root")
+    }
+}
+
+/// A user for [`EtcdCluster::enable_auth`].
+pub struct User<'a> {
+    pub name: &'a str,
+    pub password: &'a str,
+    /// A key prefix and the permission the user's role has on it.
+    pub prefix: Option<(&'a str, Perm)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Perm {
+    Read,
+    Write,
+    ReadWrite,
+}
