@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+
 use crate::commands;
 
 #[derive(Debug, Parser)]
@@ -15,7 +16,7 @@ use crate::commands;
     long_about = "tcfg manages Temporal server dynamic config stored in etcd (and checks dynamic config files).\n\
                   It knows every key of Temporal v1.27 to v1.31 with its type, precedence and defaults, and reads\n\
                   files exactly as Temporal does.",
-    after_help = "Examples:\n  tcfg validate -f prod.yaml\n  tcfg keys frontend\n  tcfg keys matching.numTaskqueueReadPartitions\n  tcfg completions zsh > ~/.zfunc/_tcfg",
+    after_help = "Examples:\n  tcfg validate -f prod.yaml\n  tcfg keys matching.numTaskqueueReadPartitions\n  tcfg --endpoints etcd-1:2379 get frontend.namespaceRPS --namespace payments\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg dump > backup.yaml\n\nExit status: 0 success, 1 error or invalid input, 2 changes found (diff), 3 etcd unreachable or refused the login.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -38,6 +39,59 @@ pub struct GlobalArgs {
     /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
     #[arg(long, global = true, env = "TCFG_COLOR", value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
+
+    #[command(flatten)]
+    pub etcd: EtcdArgs,
+}
+
+/// How to reach etcd. Each flag also reads `TCFG_<NAME>`; then come the seed
+/// library's `ETCD_*` and etcdctl's `ETCDCTL_*` variables, then the config file.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "etcd connection")]
+pub struct EtcdArgs {
+    /// etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]
+    #[arg(long, global = true, env = "TCFG_ENDPOINTS", value_delimiter = ',', value_name = "ENDPOINTS")]
+    pub endpoints: Option<Vec<String>>,
+
+    /// Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]
+    #[arg(long, global = true, env = "TCFG_PREFIX", value_name = "PREFIX")]
+    pub prefix: Option<String>,
+
+    /// CA certificate (PEM) that signed the etcd server certificates
+    #[arg(long, global = true, env = "TCFG_CACERT", value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for mutual TLS
+    #[arg(long, global = true, env = "TCFG_CERT", value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// Client private key (PEM) for mutual TLS
+    #[arg(long, global = true, env = "TCFG_KEY", value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// etcd user (also `name:password`); the password is prompted for on a terminal when not given
+    #[arg(long, global = true, env = "TCFG_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// etcd password
+    #[arg(long, global = true, env = "TCFG_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+
+    /// Time to establish a connection [default: 2s]
+    #[arg(long, global = true, env = "TCFG_DIAL_TIMEOUT", value_name = "DURATION")]
+    pub dial_timeout: Option<String>,
+
+    /// Time for one command's requests [default: 5s]
+    #[arg(long, global = true, env = "TCFG_COMMAND_TIMEOUT", value_name = "DURATION")]
+    pub command_timeout: Option<String>,
+
+    /// The seed library's YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]
+    #[arg(long, global = true, env = "TCFG_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Which etcdConfigs entry of the config file to use [default: the first]
+    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME")]
+    pub cluster: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -64,6 +118,24 @@ pub enum Command {
     Validate(commands::validate::ValidateArgs),
     /// List the keys a Temporal release registers, or show one key in full
     Keys(commands::keys::KeysArgs),
+    /// Show a key's stored items, or its effective value for a namespace, task queue...
+    Get(commands::get::GetArgs),
+    /// Set one item of a key (or, with -f, its whole list)
+    Put(commands::put::PutArgs),
+    /// Remove one item of a key, or the whole key with --all
+    Delete(commands::delete::DeleteArgs),
+    /// Print every key under the prefix as one document
+    Dump(commands::dump::DumpArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

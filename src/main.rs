@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod diff;
 mod output;
 mod report;
 
@@ -19,6 +20,23 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// An error, an invalid file, or a usage mistake.
     pub const ERROR: u8 = 1;
+    /// `diff` (and `apply --dry-run`): there are changes.
+    #[allow(dead_code)]
+    pub const CHANGES: u8 = 2;
+    /// etcd could not be reached, or refused the login or the request.
+    pub const UNREACHABLE: u8 = 3;
+}
+
+/// The exit status an error calls for.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let connection = err
+        .chain()
+        .any(|e| e.downcast_ref::<tcfg_core::store::StoreError>().is_some_and(|s| s.is_connection()));
+    if connection {
+        exit::UNREACHABLE
+    } else {
+        exit::ERROR
+    }
 }
 
 fn main() -> ExitCode {
@@ -40,7 +58,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             output::print_error(&err);
-            ExitCode::from(exit::ERROR)
+            ExitCode::from(exit_code(&err))
         }
     }
 }

@@ -12,6 +12,7 @@ pub const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const GREEN: Style = AnsiColor::Green.on_default();
+pub const ERROR_PLAIN: Style = AnsiColor::Red.on_default();
 
 /// Structured output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

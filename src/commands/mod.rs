@@ -2,28 +2,50 @@
 //! logic lives in `tcfg-core`.
 
 pub mod completions;
+pub mod delete;
+pub mod dump;
+pub mod get;
 pub mod keys;
+pub mod put;
 pub mod validate;
 
-use anyhow::{Context, Result};
-use tcfg_core::Registry;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use tcfg_core::store::{ConnectionSettings, Layer, Store};
+use tcfg_core::{ConstraintField, Constraints, HistoryTaskType, KeyDef, Registry, TaskQueueType};
+
+use crate::cli::{Cli, Command, EtcdArgs, GlobalArgs};
 
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Keys(args) => keys::run(&cli.global, args),
+        Command::Get(args) => block_on(get::run(&cli.global, args)),
+        Command::Put(args) => block_on(put::run(&cli.global, args)),
+        Command::Delete(args) => block_on(delete::run(&cli.global, args)),
+        Command::Dump(args) => block_on(dump::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
+}
+
+/// One command is a handful of requests: a single-threaded runtime starts
+/// fastest.
+fn block_on<F: std::future::Future<Output = Result<u8>>>(f: F) -> Result<u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(f)
 }
 
 /// The key registry the global flags select: `--schema FILE`, else the
 /// embedded release named by `--temporal-version`, else the newest.
 pub fn registry(global: &GlobalArgs) -> Result<Registry> {
     if let Some(path) = &global.schema {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
         return Ok(Registry::from_tsv(&path.display().to_string(), &text)?);
     }
     Ok(Registry::for_version(global.temporal_version.as_deref())?)
@@ -38,4 +60,219 @@ pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((path.display().to_string(), text))
+}
+
+/// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`), if it exists.
+fn default_config_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let path = base.join("tcfg").join("config.yaml");
+    path.is_file().then_some(path)
+}
+
+/// The connection settings: flags (and `TCFG_*`), then `ETCD_*`/`ETCDCTL_*`,
+/// then the config file, then defaults.
+pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
+    let flags = Layer {
+        name: "the command line (or TCFG_* variables)".into(),
+        endpoints: args.endpoints.clone(),
+        prefix: args.prefix.clone(),
+        cacert: args.cacert.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+        server_name: None,
+        disable_tls: None,
+        user: args.user.as_ref().map(|u| u.split_once(':').map(|(u, _)| u.to_string()).unwrap_or(u.clone())),
+        password: args.password.clone().or_else(|| args.user.as_ref().and_then(|u| u.split_once(':')).map(|(_, p)| p.to_string())),
+        dial_timeout: args.dial_timeout.clone(),
+        command_timeout: args.command_timeout.clone(),
+        max_send_size: None,
+    };
+    let env = Layer::from_env(|n| std::env::var(n).ok());
+    let mut layers = vec![flags, env];
+    let config = args.config.clone().or_else(default_config_file);
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+        layers.push(Layer::from_seed_config(&path.display().to_string(), &text, args.cluster.as_deref())?);
+    } else if let Some(c) = &args.cluster {
+        bail!("--cluster {c} needs a config file (--config FILE) that names it in etcdConfigs");
+    }
+    let mut settings = ConnectionSettings::from_layers(&layers)?;
+    if settings.user.is_some() && settings.password.is_none() {
+        if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+            let prompt = format!("Password for etcd user {}", settings.user.as_deref().unwrap_or_default());
+            settings.password = Some(dialoguer::Password::new().with_prompt(prompt).interact().context("cannot read the password")?);
+        } else {
+            bail!("etcd user {} has no password: pass --password or set ETCDCTL_PASSWORD", settings.user.as_deref().unwrap_or_default());
+        }
+    }
+    Ok(settings)
+}
+
+pub async fn connect(global: &GlobalArgs) -> Result<Store> {
+    let settings = connection_settings(&global.etcd)?;
+    Ok(Store::connect(settings).await?)
+}
+
+/// The scope flags shared by `get`, `put`, `delete` and `watch`.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Scope")]
+pub struct ScopeArgs {
+    /// Namespace name
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// Namespace ID
+    #[arg(long, value_name = "ID")]
+    pub namespace_id: Option<String>,
+    /// Task queue name (a partition such as /_sys/orders/3 counts as its base name)
+    #[arg(long, value_name = "NAME")]
+    pub task_queue: Option<String>,
+    /// Task queue type: Workflow, Activity or Nexus
+    #[arg(long, value_name = "TYPE")]
+    pub task_type: Option<String>,
+    /// History task type, such as TransferActivityTask or UserTimer
+    #[arg(long, value_name = "TYPE")]
+    pub history_task_type: Option<String>,
+    /// History shard ID
+    #[arg(long, value_name = "ID")]
+    pub shard_id: Option<i32>,
+    /// Nexus or callback destination
+    #[arg(long, value_name = "NAME")]
+    pub destination: Option<String>,
+    /// CHASM task type
+    #[arg(long, value_name = "TYPE")]
+    pub chasm_task_type: Option<String>,
+}
+
+impl ScopeArgs {
+    /// Whether any scope flag was given (even a zero one).
+    pub fn given(&self) -> bool {
+        self.namespace.is_some()
+            || self.namespace_id.is_some()
+            || self.task_queue.is_some()
+            || self.task_type.is_some()
+            || self.history_task_type.is_some()
+            || self.shard_id.is_some()
+            || self.destination.is_some()
+            || self.chasm_task_type.is_some()
+    }
+
+    pub fn constraints(&self) -> Result<Constraints> {
+        let task_type = match &self.task_type {
+            None => None,
+            Some(t) => Some(match TaskQueueType::from_name(t).or_else(|| t.parse().ok().filter(|n| *n > 0).map(TaskQueueType)) {
+                Some(t) => t,
+                None => bail!(
+                    "unknown --task-type {t:?}: use {}",
+                    TaskQueueType::names().collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        };
+        let history_task_type = match &self.history_task_type {
+            None => None,
+            Some(t) => Some(match HistoryTaskType::from_name(t).or_else(|| t.parse().ok().map(HistoryTaskType)) {
+                Some(t) => t,
+                None => {
+                    let close = tcfg_core::registry::closest(t, HistoryTaskType::names());
+                    bail!(
+                        "unknown --history-task-type {t:?}{}",
+                        close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
+                    )
+                }
+            }),
+        };
+        let s = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        Ok(Constraints {
+            namespace: s(&self.namespace),
+            namespace_id: s(&self.namespace_id),
+            task_queue_name: s(&self.task_queue),
+            task_type,
+            history_task_type: history_task_type.filter(|t| t.0 != 0),
+            shard_id: self.shard_id.filter(|n| *n != 0),
+            destination: s(&self.destination),
+            chasm_task_type: s(&self.chasm_task_type),
+        })
+    }
+}
+
+/// A registered key, or an error with did-you-mean.
+pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
+    match registry.get(name) {
+        Some(d) => Ok(d),
+        None => {
+            let s = registry.suggest(name);
+            let mut msg = format!("{name} is not a key of Temporal {}", registry.version);
+            if let Some(note) = registry.is_embedded().then(|| tcfg_core::registry::release_note(name, &registry.version)).flatten() {
+                msg.push_str(&format!(" ({note})"));
+            }
+            if !s.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", s.join(" or ")));
+            }
+            bail!(msg)
+        }
+    }
+}
+
+/// Constraint fields the key's lookups never read, for a note.
+pub fn unused_scope_fields(def: &KeyDef, scope: &Constraints) -> Vec<ConstraintField> {
+    let used = def.precedence.fields();
+    scope.fields().iter().filter(|f| !used.contains(*f)).collect()
+}
+
+/// `--yes` and `--dry-run`, shared by every command that writes.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct WriteArgs {
+    /// Do not ask for confirmation (needed when standard input is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Show the diff of one key's write, confirm it, and commit it as one
+/// compare-and-swap transaction.
+pub async fn commit_key_write(store: &Store, write: &tcfg_core::edit::KeyWrite, opts: WriteArgs) -> Result<u8> {
+    use std::io::Write;
+    let mut err = crate::output::stderr();
+    if write.is_noop() {
+        writeln!(err, "{} is already as requested: nothing to write", write.etcd_key)?;
+        return Ok(crate::exit::OK);
+    }
+    let old_name = match write.changes.iter().find(|c| c.etcd_key != write.etcd_key) {
+        Some(c) => format!("{} (stored)", c.etcd_key),
+        None if write.old_text.is_empty() => format!("{} (not stored)", write.etcd_key),
+        None => format!("{} (stored)", write.etcd_key),
+    };
+    crate::diff::write_unified(&mut err, &write.old_text, &write.new_text, &old_name, &format!("{} (new)", write.etcd_key))?;
+    if opts.dry_run {
+        writeln!(err, "dry run: nothing written")?;
+        return Ok(crate::exit::OK);
+    }
+    drop(err);
+    if !confirm(&format!("Write {}?", write.etcd_key), opts.yes)? {
+        writeln!(crate::output::stderr(), "nothing written")?;
+        return Ok(crate::exit::ERROR);
+    }
+    let revision = store.commit(&write.changes).await?;
+    writeln!(crate::output::stderr(), "wrote {} at revision {revision}", write.etcd_key)?;
+    Ok(crate::exit::OK)
+}
+
+/// Ask before writing: on a terminal a prompt, elsewhere `--yes` or refuse.
+pub fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .context("cannot read the answer");
+    }
+    bail!("not writing without confirmation: standard input is not a terminal, so pass --yes (or --dry-run to only look)")
 }

@@ -22,12 +22,14 @@
 
 pub mod constraints;
 pub mod document;
+pub mod edit;
 pub mod duration;
 pub mod finding;
 pub mod key;
 pub mod registry;
 pub mod resolve;
 pub mod serialize;
+pub mod store;
 pub mod typed;
 pub mod validate;
 pub mod value;

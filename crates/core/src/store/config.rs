@@ -1,0 +1,492 @@
+//! Where and how to reach etcd: settings layered from flags, environment and
+//! the seed library's YAML config file.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::duration;
+use crate::yaml::{self, Node, NodeKind};
+
+/// The default key prefix, as the seed library recommends.
+pub const DEFAULT_PREFIX: &str = "/temporal/dynamicconfig/";
+
+/// A key prefix, always ending with `/` so that `/prod` never also matches
+/// `/production/`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Prefix(String);
+
+impl Prefix {
+    pub fn new(p: &str) -> Prefix {
+        if p.ends_with('/') {
+            Prefix(p.to_string())
+        } else {
+            Prefix(format!("{p}/"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The etcd key of a dynamic config key.
+    pub fn key_path(&self, name: &str) -> String {
+        format!("{}{name}", self.0)
+    }
+
+    /// The part of an etcd key after the prefix.
+    pub fn name_of<'a>(&self, etcd_key: &'a str) -> Option<&'a str> {
+        etcd_key.strip_prefix(self.0.as_str())
+    }
+
+    /// The end of the prefix range (the prefix with its last byte incremented).
+    pub fn range_end(&self) -> Vec<u8> {
+        let mut end = self.0.as_bytes().to_vec();
+        // The prefix ends with '/', which never overflows.
+        if let Some(last) = end.last_mut() {
+            *last += 1;
+        }
+        end
+    }
+}
+
+impl Default for Prefix {
+    fn default() -> Self {
+        Prefix::new(DEFAULT_PREFIX)
+    }
+}
+
+impl fmt::Display for Prefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A setting and where it came from, for messages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: String,
+}
+
+/// One layer of settings; the first layer that sets a field wins.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    pub name: String,
+    pub endpoints: Option<Vec<String>>,
+    pub prefix: Option<String>,
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// TLS server name (the seed's `clientName`).
+    pub server_name: Option<String>,
+    pub disable_tls: Option<bool>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub dial_timeout: Option<String>,
+    pub command_timeout: Option<String>,
+    pub max_send_size: Option<usize>,
+}
+
+/// Why the settings are unusable.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{origin}:{line}: {message}")]
+    File { origin: String, line: u32, message: String },
+    #[error("{origin} names no etcd cluster {name:?}; it has {known}")]
+    UnknownCluster { origin: String, name: String, known: String },
+    #[error("invalid {what} {value:?} from {origin}: {reason}")]
+    Invalid {
+        what: &'static str,
+        value: String,
+        origin: String,
+        reason: String,
+    },
+    #[error("TLS is disabled by {disabled_by}, but {tls_by} asks for TLS")]
+    TlsConflict { disabled_by: String, tls_by: String },
+    #[error("no etcd endpoints")]
+    NoEndpoints,
+}
+
+impl Layer {
+    /// The environment variables of the seed library (`ETCD_*`) and of
+    /// etcdctl (`ETCDCTL_*`); `ETCD_*` first where both name a setting.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Layer {
+        let get = |n: &str| get(n).filter(|v| !v.is_empty());
+        let list = |v: String| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+        let mut user = get("ETCDCTL_USER");
+        let mut password = get("ETCDCTL_PASSWORD");
+        // etcdctl also takes `--user name:password`.
+        if let Some((u, p)) = user.clone().as_deref().and_then(|u| u.split_once(':')) {
+            if password.is_none() {
+                password = Some(p.to_string());
+            }
+            user = Some(u.to_string());
+        }
+        Layer {
+            name: "the environment".into(),
+            endpoints: get("ETCD_ENDPOINTS").or_else(|| get("ETCDCTL_ENDPOINTS")).map(list),
+            prefix: get("ETCD_KEY_PREFIX"),
+            cacert: get("ETCDCTL_CACERT").map(PathBuf::from),
+            cert: get("ETCDCTL_CERT").map(PathBuf::from),
+            key: get("ETCDCTL_KEY").map(PathBuf::from),
+            server_name: get("ETCD_CLIENT_NAME"),
+            disable_tls: get("ETCD_DISABLE_TLS").map(|v| v.eq_ignore_ascii_case("true") || v == "1"),
+            user,
+            password,
+            dial_timeout: get("ETCDCTL_DIAL_TIMEOUT"),
+            command_timeout: get("ETCDCTL_COMMAND_TIMEOUT"),
+            max_send_size: None,
+        }
+    }
+
+    /// The seed library's YAML config (`etcdConfigs`, `globalKeyPrefix`, ...),
+    /// for the entry named `cluster` (default: the first).
+    pub fn from_seed_config(origin: &str, text: &str, cluster: Option<&str>) -> Result<Layer, ConfigError> {
+        let err = |line: u32, message: String| ConfigError::File {
+            origin: origin.to_string(),
+            line,
+            message,
+        };
+        let root = match yaml::load(text) {
+            Ok(Some(root)) => root,
+            Ok(None) => return Ok(Layer { name: origin.to_string(), ..Default::default() }),
+            Err(e) => return Err(err(e.pos().line, e.to_string())),
+        };
+        let NodeKind::Map(pairs) = &root.kind else {
+            return Err(err(root.pos.line, "expected a map of settings (etcdConfigs, globalKeyPrefix, ...)".into()));
+        };
+        let get = |name: &str| pairs.iter().find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == name)).map(|(_, v)| v);
+        let string = |name: &str| -> Result<Option<String>, ConfigError> {
+            match get(name) {
+                None => Ok(None),
+                Some(Node { kind: NodeKind::Null, .. }) => Ok(None),
+                Some(Node { kind: NodeKind::Str(s), .. }) => Ok(Some(s.clone())),
+                Some(n) => Err(err(n.pos.line, format!("{name} must be a string, found {}", n.kind.describe()))),
+            }
+        };
+        let mut layer = Layer {
+            name: origin.to_string(),
+            ..Default::default()
+        };
+        if let Some(list) = get("etcdConfigs") {
+            let NodeKind::Seq(items) = &list.kind else {
+                return Err(err(list.pos.line, "etcdConfigs must be a list of {name, endpoints}".into()));
+            };
+            let mut names = Vec::new();
+            let mut chosen = None;
+            for item in items {
+                let NodeKind::Map(fields) = &item.kind else {
+                    return Err(err(item.pos.line, "each etcdConfigs entry must be a map with name and endpoints".into()));
+                };
+                let field = |n: &str| fields.iter().find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == n)).map(|(_, v)| v);
+                let name = match field("name").map(|n| &n.kind) {
+                    Some(NodeKind::Str(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                let endpoints = match field("endpoints") {
+                    Some(Node { kind: NodeKind::Seq(eps), .. }) => eps
+                        .iter()
+                        .map(|e| match &e.kind {
+                            NodeKind::Str(s) => Ok(s.clone()),
+                            other => Err(err(e.pos.line, format!("an endpoint must be a string, found {}", other.describe()))),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                    Some(n) => return Err(err(n.pos.line, "endpoints must be a list of host:port strings".into())),
+                    None => Vec::new(),
+                };
+                names.push(name.clone());
+                let wanted = match cluster {
+                    Some(c) => c == name,
+                    None => chosen.is_none(),
+                };
+                if wanted && chosen.is_none() {
+                    chosen = Some(endpoints);
+                }
+            }
+            match (chosen, cluster) {
+                (Some(eps), _) => layer.endpoints = Some(eps),
+                (None, Some(c)) => {
+                    return Err(ConfigError::UnknownCluster {
+                        origin: origin.to_string(),
+                        name: c.to_string(),
+                        known: if names.is_empty() { "none".into() } else { names.join(", ") },
+                    })
+                }
+                (None, None) => {}
+            }
+        } else if let Some(c) = cluster {
+            return Err(ConfigError::UnknownCluster {
+                origin: origin.to_string(),
+                name: c.to_string(),
+                known: "no etcdConfigs".into(),
+            });
+        }
+        layer.prefix = string("globalKeyPrefix")?;
+        layer.cacert = string("clientTlsCaCertFile")?.map(PathBuf::from);
+        layer.cert = string("clientTlsCertFile")?.map(PathBuf::from);
+        layer.key = string("clientTlsKeyFile")?.map(PathBuf::from);
+        layer.server_name = string("clientName")?;
+        // The seed library uses TLS unless told otherwise.
+        layer.disable_tls = Some(match get("disableTLS").map(|n| &n.kind) {
+            None | Some(NodeKind::Null) => false,
+            Some(NodeKind::Bool(b)) => *b,
+            Some(_) => return Err(err(get("disableTLS").map(|n| n.pos.line).unwrap_or(0), "disableTLS must be true or false".into())),
+        });
+        layer.dial_timeout = match get("dialTimeout") {
+            None => None,
+            Some(Node { kind: NodeKind::Str(s), .. }) => Some(s.clone()),
+            Some(Node { kind: NodeKind::Int(i), .. }) => Some(format!("{i}ns")),
+            Some(n) => return Err(err(n.pos.line, "dialTimeout must be a duration such as 2s".into())),
+        };
+        layer.max_send_size = match get("maxCallSendMsgSize") {
+            None => None,
+            Some(Node { kind: NodeKind::Int(i), .. }) if *i > 0 => Some(*i as usize),
+            Some(n) => return Err(err(n.pos.line, "maxCallSendMsgSize must be a positive number of bytes".into())),
+        };
+        Ok(layer)
+    }
+}
+
+/// TLS settings for the client.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TlsSettings {
+    pub ca: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub server_name: Option<String>,
+}
+
+/// Everything needed to reach etcd.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionSettings {
+    /// `host:port` or URLs.
+    pub endpoints: Vec<String>,
+    pub prefix: Prefix,
+    /// `None`: plain text.
+    pub tls: Option<TlsSettings>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub dial_timeout: Duration,
+    pub command_timeout: Duration,
+    pub max_send_size: Option<usize>,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        ConnectionSettings {
+            endpoints: vec!["127.0.0.1:2379".into()],
+            prefix: Prefix::default(),
+            tls: None,
+            user: None,
+            password: None,
+            dial_timeout: Duration::from_secs(2),
+            command_timeout: Duration::from_secs(5),
+            max_send_size: None,
+        }
+    }
+}
+
+fn first<T: Clone>(layers: &[Layer], f: impl Fn(&Layer) -> Option<T>) -> Option<Sourced<T>> {
+    layers.iter().find_map(|l| {
+        f(l).map(|value| Sourced {
+            value,
+            source: l.name.clone(),
+        })
+    })
+}
+
+fn parse_timeout(what: &'static str, s: Option<Sourced<String>>, default: Duration) -> Result<Duration, ConfigError> {
+    let Some(s) = s else { return Ok(default) };
+    match duration::parse_temporal(&s.value) {
+        Ok(n) if n > 0 => Ok(Duration::from_nanos(n as u64)),
+        Ok(_) => Err(ConfigError::Invalid {
+            what,
+            value: s.value,
+            origin: s.source,
+            reason: "it must be positive".into(),
+        }),
+        Err(reason) => Err(ConfigError::Invalid {
+            what,
+            value: s.value,
+            origin: s.source,
+            reason,
+        }),
+    }
+}
+
+impl ConnectionSettings {
+    /// Combine layers, the first that sets a field winning (flags, then
+    /// `TCFG_*`, then `ETCD_*`/`ETCDCTL_*`, then the config file).
+    pub fn from_layers(layers: &[Layer]) -> Result<ConnectionSettings, ConfigError> {
+        let d = ConnectionSettings::default();
+        let endpoints = first(layers, |l| l.endpoints.clone()).map(|s| s.value).unwrap_or(d.endpoints);
+        if endpoints.is_empty() {
+            return Err(ConfigError::NoEndpoints);
+        }
+        let prefix = first(layers, |l| l.prefix.clone()).map(|s| Prefix::new(&s.value)).unwrap_or_default();
+        let cacert = first(layers, |l| l.cacert.clone());
+        let cert = first(layers, |l| l.cert.clone());
+        let key = first(layers, |l| l.key.clone());
+        let server_name = first(layers, |l| l.server_name.clone());
+        let disable = first(layers, |l| l.disable_tls);
+        let https = endpoints.iter().any(|e| e.starts_with("https://"));
+        let asks_tls = if https {
+            Some("an https:// endpoint".to_string())
+        } else {
+            [&cacert, &cert, &key].into_iter().flatten().next().map(|s| format!("the certificate settings of {}", s.source))
+        };
+        let tls_on = match &disable {
+            Some(Sourced { value: true, source }) => {
+                if let Some(by) = asks_tls {
+                    return Err(ConfigError::TlsConflict {
+                        disabled_by: source.clone(),
+                        tls_by: by,
+                    });
+                }
+                false
+            }
+            Some(Sourced { value: false, .. }) => true,
+            None => asks_tls.is_some(),
+        };
+        if cert.is_some() != key.is_some() {
+            let (given, missing) = if cert.is_some() { ("a client certificate", "its key") } else { ("a client key", "its certificate") };
+            return Err(ConfigError::Invalid {
+                what: "client identity",
+                value: String::new(),
+                origin: cert.as_ref().or(key.as_ref()).map(|s| s.source.clone()).unwrap_or_default(),
+                reason: format!("{given} is given without {missing} (--cert and --key go together)"),
+            });
+        }
+        let tls = tls_on.then(|| TlsSettings {
+            ca: cacert.map(|s| s.value),
+            cert: cert.map(|s| s.value),
+            key: key.map(|s| s.value),
+            server_name: server_name.map(|s| s.value),
+        });
+        Ok(ConnectionSettings {
+            endpoints,
+            prefix,
+            tls,
+            user: first(layers, |l| l.user.clone()).map(|s| s.value),
+            password: first(layers, |l| l.password.clone()).map(|s| s.value),
+            dial_timeout: parse_timeout("dial timeout", first(layers, |l| l.dial_timeout.clone()), d.dial_timeout)?,
+            command_timeout: parse_timeout("command timeout", first(layers, |l| l.command_timeout.clone()), d.command_timeout)?,
+            max_send_size: first(layers, |l| l.max_send_size).map(|s| s.value),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_end_with_a_slash() {
+        assert_eq!(Prefix::new("/prod").as_str(), "/prod/");
+        assert_eq!(Prefix::new("/prod/").as_str(), "/prod/");
+        assert_eq!(Prefix::new("/prod").range_end(), b"/prod0".to_vec());
+        assert_eq!(Prefix::new("/prod").name_of("/prod/frontend.rps"), Some("frontend.rps"));
+        assert_eq!(Prefix::new("/prod").name_of("/production/frontend.rps"), None);
+    }
+
+    const SEED: &str = r#"
+etcdConfigs:
+  - name: prod
+    endpoints: ["etcd-1:2379", "etcd-2:2379"]
+  - name: staging
+    endpoints: ["staging-etcd:2379"]
+globalKeyPrefix: /prod/temporal/dynamicconfig/
+disableTLS: false
+clientTlsCaCertFile: /etc/temporal/certs/ca.crt
+clientTlsCertFile: /etc/temporal/certs/client.crt
+clientTlsKeyFile: /etc/temporal/certs/client.key
+clientName: temporal-server
+dialTimeout: 3s
+maxCallSendMsgSize: 4194304
+"#;
+
+    #[test]
+    fn the_seed_config_file_is_read_as_is() {
+        let l = Layer::from_seed_config("config.yaml", SEED, None).unwrap();
+        let s = ConnectionSettings::from_layers(&[l]).unwrap();
+        assert_eq!(s.endpoints, ["etcd-1:2379", "etcd-2:2379"]);
+        assert_eq!(s.prefix.as_str(), "/prod/temporal/dynamicconfig/");
+        let tls = s.tls.unwrap();
+        assert_eq!(tls.server_name.as_deref(), Some("temporal-server"));
+        assert_eq!(tls.ca.unwrap(), PathBuf::from("/etc/temporal/certs/ca.crt"));
+        assert_eq!(s.dial_timeout, Duration::from_secs(3));
+        assert_eq!(s.max_send_size, Some(4194304));
+        let l = Layer::from_seed_config("config.yaml", SEED, Some("staging")).unwrap();
+        assert_eq!(l.endpoints.unwrap(), ["staging-etcd:2379"]);
+        let e = Layer::from_seed_config("config.yaml", SEED, Some("dev")).unwrap_err();
+        assert_eq!(e.to_string(), "config.yaml names no etcd cluster \"dev\"; it has prod, staging");
+        let e = Layer::from_seed_config("c.yaml", "etcdConfigs: 5\n", None).unwrap_err();
+        assert!(e.to_string().starts_with("c.yaml:1: etcdConfigs must be a list"));
+    }
+
+    #[test]
+    fn earlier_layers_win() {
+        let flags = Layer {
+            name: "--endpoints".into(),
+            endpoints: Some(vec!["flag:1".into()]),
+            ..Default::default()
+        };
+        let env = Layer::from_env(|n| match n {
+            "ETCD_ENDPOINTS" => Some("env:1,env:2".into()),
+            "ETCDCTL_USER" => Some("alice:secret".into()),
+            "ETCD_KEY_PREFIX" => Some("/staging".into()),
+            "ETCD_DISABLE_TLS" => Some("true".into()),
+            _ => None,
+        });
+        let file = Layer::from_seed_config("config.yaml", "etcdConfigs: [{name: a, endpoints: [file:1]}]\ndisableTLS: true\n", None).unwrap();
+        let s = ConnectionSettings::from_layers(&[flags.clone(), env.clone(), file.clone()]).unwrap();
+        assert_eq!(s.endpoints, ["flag:1"]);
+        assert_eq!(s.prefix.as_str(), "/staging/");
+        assert_eq!((s.user.as_deref(), s.password.as_deref()), (Some("alice"), Some("secret")));
+        assert!(s.tls.is_none());
+        let s = ConnectionSettings::from_layers(&[env, file.clone()]).unwrap();
+        assert_eq!(s.endpoints, ["env:1", "env:2"]);
+        let s = ConnectionSettings::from_layers(&[file]).unwrap();
+        assert_eq!(s.endpoints, ["file:1"]);
+        let s = ConnectionSettings::from_layers(&[]).unwrap();
+        assert_eq!(s, ConnectionSettings::default());
+    }
+
+    #[test]
+    fn tls_follows_the_settings() {
+        let with = |l: Layer| ConnectionSettings::from_layers(&[l]);
+        assert!(with(Layer { cacert: Some("ca.pem".into()), ..Default::default() }).unwrap().tls.is_some());
+        assert!(with(Layer { endpoints: Some(vec!["https://e:1".into()]), ..Default::default() }).unwrap().tls.is_some());
+        let e = with(Layer {
+            name: "ETCD_DISABLE_TLS".into(),
+            disable_tls: Some(true),
+            cacert: Some("ca.pem".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(matches!(e, ConfigError::TlsConflict { .. }));
+        let e = with(Layer { cert: Some("c.pem".into()), ..Default::default() }).unwrap_err();
+        assert!(e.to_string().contains("--cert and --key go together"));
+    }
+
+    #[test]
+    fn timeouts_are_durations() {
+        let l = Layer {
+            name: "ETCDCTL_DIAL_TIMEOUT".into(),
+            dial_timeout: Some("500ms".into()),
+            command_timeout: Some("10".into()),
+            ..Default::default()
+        };
+        let s = ConnectionSettings::from_layers(&[l]).unwrap();
+        assert_eq!(s.dial_timeout, Duration::from_millis(500));
+        assert_eq!(s.command_timeout, Duration::from_secs(10));
+        let l = Layer {
+            name: "--dial-timeout".into(),
+            dial_timeout: Some("soon".into()),
+            ..Default::default()
+        };
+        let e = ConnectionSettings::from_layers(&[l]).unwrap_err().to_string();
+        assert!(e.starts_with("invalid dial timeout \"soon\" from --dial-timeout"), "{e}");
+    }
+}

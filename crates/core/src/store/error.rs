@@ -1,0 +1,204 @@
+//! Store errors as sentences an operator can act on.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use super::config::ConfigError;
+
+/// What a compare-and-swap found instead of what it expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The etcd key.
+    pub key: String,
+    /// The mod revision expected (0: expected absent).
+    pub expected: i64,
+    /// The mod revision found (0: absent).
+    pub found: i64,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.expected, self.found) {
+            (0, found) => write!(f, "{} was created at revision {found} by someone else", self.key),
+            (_, 0) => write!(f, "{} was deleted by someone else", self.key),
+            (_, found) => write!(f, "{} changed at revision {found}", self.key),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot connect to etcd at {endpoints}: {reason} (tried {count} endpoint{plural} for {timeout:?})", plural = if *.count == 1 { "" } else { "s" })]
+    Unreachable {
+        endpoints: String,
+        count: usize,
+        reason: String,
+        timeout: Duration,
+    },
+    #[error("TLS with etcd at {endpoints} failed: {reason}")]
+    Tls { endpoints: String, reason: String },
+    #[error("etcd at {endpoints} refused the login: {reason}")]
+    Authentication { endpoints: String, reason: String },
+    #[error("permission denied for {what}: {hint}")]
+    PermissionDenied { what: String, hint: String },
+    #[error("etcd did not answer within {timeout:?} ({what})")]
+    Timeout { what: String, timeout: Duration },
+    #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
+    Compacted { revision: i64 },
+    #[error("nothing was written: {}; run the command again to see the current state", conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))]
+    Conflict { conflicts: Vec<Conflict> },
+    #[error("etcd refused the request: {reason}")]
+    Rejected { reason: String },
+    #[error("etcd error: {0}")]
+    Other(String),
+}
+
+impl StoreError {
+    /// Cannot reach or log in to etcd (exit status 3 in the CLI).
+    pub fn is_connection(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unreachable { .. }
+                | StoreError::Tls { .. }
+                | StoreError::Authentication { .. }
+                | StoreError::PermissionDenied { .. }
+                | StoreError::Timeout { .. }
+        )
+    }
+
+    /// Worth another try on another endpoint (reads only).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unreachable { .. } | StoreError::Timeout { .. })
+    }
+}
+
+/// The innermost useful text of an error chain.
+fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Turn an etcd-client error into a sentence.
+pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
+    use etcd_client::Error as E;
+    let (code, text) = match &e {
+        E::GRpcStatus(s) => (Some(s.code()), format!("{}: {}", s.message(), s.source().map(|x| chain_text(x)).unwrap_or_default())),
+        other => (None, chain_text(other)),
+    };
+    let lower = text.to_lowercase();
+    let endpoints = ctx.endpoints.join(", ");
+    if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("invalid peer certificate") {
+        let hint = if ctx.tls_has_ca {
+            "the server certificate is not signed by the CA given with --cacert"
+        } else {
+            "server certificate not trusted: unknown issuer; pass --cacert"
+        };
+        return StoreError::Tls { endpoints, reason: hint.into() };
+    }
+    if lower.contains("certificaterequired") || lower.contains("certificate required") || lower.contains("bad certificate") {
+        return StoreError::Tls {
+            endpoints,
+            reason: "the server requires a client certificate it trusts; pass --cert and --key".into(),
+        };
+    }
+    if lower.contains("authentication is not enabled") {
+        return StoreError::Authentication {
+            endpoints,
+            reason: "authentication is not enabled on this cluster: drop --user and --password".into(),
+        };
+    }
+    if lower.contains("tls handshake eof") || lower.contains("invalidcontenttype") || lower.contains("corrupt message") || lower.contains("received corrupt") || lower.contains("wrong version number") || (lower.contains("http2") && lower.contains("frame") && ctx.tls) {
+        return StoreError::Tls {
+            endpoints,
+            reason: "the server does not speak TLS; drop --cacert/--cert/--key or use http:// endpoints".into(),
+        };
+    }
+    if lower.contains("user name is empty") || lower.contains("authentication failed") || lower.contains("invalid auth token") || lower.contains("invalid user id or password") {
+        let reason = if lower.contains("user name is empty") {
+            "authentication is enabled; pass --user (and --password)".to_string()
+        } else {
+            "wrong user name or password".to_string()
+        };
+        return StoreError::Authentication { endpoints, reason };
+    }
+    if lower.contains("permission denied") || code == Some(tonic::Code::PermissionDenied) {
+        return StoreError::PermissionDenied {
+            what: ctx.what.to_string(),
+            hint: format!("the user needs {} permission on this prefix", ctx.access),
+        };
+    }
+    if lower.contains("required revision has been compacted") {
+        return StoreError::Compacted { revision: ctx.revision };
+    }
+    if lower.contains("too many operations in txn") {
+        return StoreError::Rejected {
+            reason: "too many operations in one transaction (etcd's --max-txn-ops, 128 by default)".into(),
+        };
+    }
+    if lower.contains("request is too large") || lower.contains("larger than max") || code == Some(tonic::Code::ResourceExhausted) {
+        return StoreError::Rejected {
+            reason: "the request is larger than etcd accepts (--max-request-bytes, 1.5 MiB by default)".into(),
+        };
+    }
+    if code == Some(tonic::Code::DeadlineExceeded) || code == Some(tonic::Code::Cancelled) || lower.contains("timeout expired") || lower.contains("timed out") {
+        return StoreError::Timeout {
+            what: ctx.what.to_string(),
+            timeout: ctx.timeout,
+        };
+    }
+    if code == Some(tonic::Code::Unavailable) || matches!(e, E::TransportError(_)) || lower.contains("connection refused") || lower.contains("tcp connect") || lower.contains("dns error") {
+        let reason = if lower.contains("connection refused") {
+            "connection refused".to_string()
+        } else if lower.contains("dns error") || lower.contains("failed to lookup") {
+            "the host name does not resolve".to_string()
+        } else if lower.contains("no leader") || lower.contains("leader changed") {
+            "the cluster has no leader".to_string()
+        } else {
+            let t = match &e {
+                E::GRpcStatus(s) => s.message().to_string(),
+                other => other.to_string(),
+            };
+            if t.is_empty() {
+                "unavailable".into()
+            } else {
+                t
+            }
+        };
+        return StoreError::Unreachable {
+            endpoints,
+            count: ctx.endpoints.len(),
+            reason,
+            timeout: ctx.dial_timeout,
+        };
+    }
+    StoreError::Other(match &e {
+        E::GRpcStatus(s) => s.message().to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// What a request was about, for its error message.
+pub(crate) struct Context<'a> {
+    pub endpoints: &'a [String],
+    pub what: &'a str,
+    /// "read" or "write".
+    pub access: &'a str,
+    pub tls: bool,
+    pub tls_has_ca: bool,
+    pub timeout: Duration,
+    pub dial_timeout: Duration,
+    pub revision: i64,
+}

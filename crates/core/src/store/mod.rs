@@ -1,0 +1,372 @@
+//! etcd access: a consistent paged read of a whole prefix into a
+//! [`Snapshot`], single-key reads, and compare-and-swap writes.
+//!
+//! Reads are idempotent and retried across endpoints while the cluster is
+//! unreachable (within the dial timeout) or slow (within the command timeout).
+//! Writes are never retried: a lost answer to a write cannot be told from a
+//! refusal, and every write is a compare-and-swap the caller re-plans.
+
+pub mod config;
+mod error;
+pub mod snapshot;
+
+use std::future::Future;
+use std::time::Duration;
+
+use etcd_client::{Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp, TxnOpResponse};
+use tokio::time::{sleep, timeout, Instant};
+
+pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
+pub use error::{Conflict, StoreError};
+pub use snapshot::{foreign_reason, is_key_shaped, ForeignKey, Snapshot, StoredKey};
+
+use crate::registry::Registry;
+use error::{classify, Context};
+
+/// Keys per range request when reading a prefix: well under etcd-client's
+/// 4 MiB response limit even for large values.
+const PAGE: i64 = 2000;
+
+/// What a write expects of a key before it changes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// The key must not exist (`create_revision == 0`).
+    Absent,
+    /// The key must still be at this mod revision.
+    ModRevision(i64),
+}
+
+/// One key to write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub etcd_key: String,
+    /// The new value, or `None` to delete the key.
+    pub value: Option<String>,
+    pub expect: Expect,
+}
+
+/// The stored spellings of one key, read at one revision.
+#[derive(Clone, Debug)]
+pub struct KeyRead {
+    pub revision: i64,
+    /// Usually one; more when other tools stored the key in other cases.
+    pub stored: Vec<StoredKey>,
+}
+
+/// A connection to etcd for one prefix.
+#[derive(Clone)]
+pub struct Store {
+    client: etcd_client::Client,
+    settings: ConnectionSettings,
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, StoreError> {
+    std::fs::read(path).map_err(|source| StoreError::ReadFile {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+impl Store {
+    /// Connect (lazily: an unreachable cluster is reported by the first
+    /// request, unless authentication needs a round trip now).
+    pub async fn connect(settings: ConnectionSettings) -> Result<Store, StoreError> {
+        let mut opts = ConnectOptions::new()
+            .with_connect_timeout(settings.dial_timeout)
+            .with_timeout(settings.command_timeout)
+            .with_keep_alive(Duration::from_secs(10), Duration::from_secs(3));
+        let mut endpoints = settings.endpoints.clone();
+        if let Some(tls) = &settings.tls {
+            if let Some(e) = endpoints.iter().find(|e| e.starts_with("http://")) {
+                return Err(config::ConfigError::TlsConflict {
+                    disabled_by: format!("the http:// endpoint {e}"),
+                    tls_by: "the TLS settings".into(),
+                }
+                .into());
+            }
+            let mut t = etcd_client::TlsOptions::new();
+            if let Some(ca) = &tls.ca {
+                t = t.ca_certificate(etcd_client::Certificate::from_pem(read_file(ca)?));
+            } else {
+                t = t.with_native_roots();
+            }
+            if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
+                t = t.identity(etcd_client::Identity::from_pem(read_file(cert)?, read_file(key)?));
+            }
+            if let Some(name) = &tls.server_name {
+                t = t.domain_name(name.clone());
+            }
+            opts = opts.with_tls(t);
+            // Bare host:port endpoints become https:// with TLS on.
+            endpoints.iter_mut().for_each(|e| {
+                if !e.contains("://") {
+                    *e = format!("https://{e}");
+                }
+            });
+        }
+        if let Some(user) = &settings.user {
+            opts = opts.with_user(user.clone(), settings.password.clone().unwrap_or_default());
+        }
+        let ctx = Context {
+            endpoints: &settings.endpoints,
+            what: "logging in",
+            access: "read",
+            tls: settings.tls.is_some(),
+            tls_has_ca: settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
+            timeout: settings.command_timeout,
+            dial_timeout: settings.dial_timeout,
+            revision: 0,
+        };
+        // With a user, connecting authenticates (one round trip): bound it.
+        let budget = settings.dial_timeout + settings.command_timeout;
+        let client = match timeout(budget, etcd_client::Client::connect(&endpoints, Some(opts))).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return Err(classify(e, &ctx)),
+            Err(_) => {
+                return Err(StoreError::Unreachable {
+                    endpoints: settings.endpoints.join(", "),
+                    count: settings.endpoints.len(),
+                    reason: "no answer".into(),
+                    timeout: budget,
+                })
+            }
+        };
+        Ok(Store { client, settings })
+    }
+
+    pub fn prefix(&self) -> &Prefix {
+        &self.settings.prefix
+    }
+
+    pub fn settings(&self) -> &ConnectionSettings {
+        &self.settings
+    }
+
+    /// The raw client, for watches and tools built on this store.
+    pub fn client(&self) -> etcd_client::Client {
+        self.client.clone()
+    }
+
+    fn context<'a>(&'a self, what: &'a str, access: &'a str, revision: i64) -> Context<'a> {
+        Context {
+            endpoints: &self.settings.endpoints,
+            what,
+            access,
+            tls: self.settings.tls.is_some(),
+            tls_has_ca: self.settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
+            timeout: self.settings.command_timeout,
+            dial_timeout: self.settings.dial_timeout,
+            revision,
+        }
+    }
+
+    /// Run an idempotent read, retrying on another endpoint while the
+    /// cluster is unreachable (up to the dial timeout) or slow (up to the
+    /// command timeout).
+    async fn read<T, F, Fut>(&self, what: &str, revision: i64, f: F) -> Result<T, StoreError>
+    where
+        F: Fn(etcd_client::Client) -> Fut,
+        Fut: Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let start = Instant::now();
+        let deadline = start + self.settings.command_timeout;
+        let connect_deadline = start + self.settings.dial_timeout;
+        // One attempt may hang on a dead member: leave room for others.
+        let per_attempt = (self.settings.command_timeout / 3).max(Duration::from_millis(500));
+        let mut backoff = Duration::from_millis(20);
+        loop {
+            let now = Instant::now();
+            let attempt = per_attempt.min(deadline.saturating_duration_since(now));
+            let err = match timeout(attempt, f(self.client.clone())).await {
+                Ok(Ok(v)) => return Ok(v),
+                Ok(Err(e)) => classify(e, &self.context(what, "read", revision)),
+                Err(_) => StoreError::Timeout {
+                    what: what.to_string(),
+                    timeout: self.settings.command_timeout,
+                },
+            };
+            let limit = match err {
+                StoreError::Unreachable { .. } => connect_deadline,
+                StoreError::Timeout { .. } => deadline,
+                _ => return Err(err),
+            };
+            if Instant::now() + backoff >= limit {
+                return Err(match err {
+                    StoreError::Timeout { .. } => StoreError::Timeout {
+                        what: what.to_string(),
+                        timeout: self.settings.command_timeout,
+                    },
+                    other => other,
+                });
+            }
+            sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_millis(400));
+        }
+    }
+
+    /// Read the whole prefix, in pages, at one revision (`None`: the newest).
+    pub async fn snapshot(&self, registry: &Registry, at: Option<i64>) -> Result<Snapshot, StoreError> {
+        let prefix = self.settings.prefix.clone();
+        let end = prefix.range_end();
+        let mut from = prefix.as_str().as_bytes().to_vec();
+        let mut revision = at.unwrap_or(0);
+        let mut keys = Vec::new();
+        let mut foreign = Vec::new();
+        let what = format!("reading {prefix}");
+        loop {
+            let (f, e, rev) = (from.clone(), end.clone(), revision);
+            let mut resp = self
+                .read(&what, rev, move |mut c| {
+                    let (f, e) = (f.clone(), e.clone());
+                    async move {
+                        let mut opts = GetOptions::new().with_range(e).with_limit(PAGE);
+                        if rev > 0 {
+                            opts = opts.with_revision(rev);
+                        }
+                        c.get(f, Some(opts)).await
+                    }
+                })
+                .await?;
+            if revision == 0 {
+                revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+            }
+            let more = resp.more();
+            let kvs = resp.take_kvs();
+            if let Some(last) = kvs.last() {
+                from = last.key().to_vec();
+                from.push(0);
+            }
+            for kv in kvs {
+                let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
+                let (k, v) = kv.into_key_value();
+                let etcd_key = String::from_utf8_lossy(&k).into_owned();
+                let name = prefix.name_of(&etcd_key).unwrap_or("");
+                if let Some(reason) = foreign_reason(name, registry) {
+                    foreign.push(ForeignKey { etcd_key, reason });
+                    continue;
+                }
+                keys.push(StoredKey::from_kv(&prefix, etcd_key, String::from_utf8(v).map_err(|e| e.into_bytes()), revs));
+            }
+            if !more {
+                break;
+            }
+        }
+        Ok(Snapshot {
+            prefix,
+            revision,
+            keys,
+            foreign,
+        })
+    }
+
+    /// Read one key by name. The registered spelling is read first; when it
+    /// is absent, or `all_spellings` is set, the prefix's key names are
+    /// scanned for other spellings of it too.
+    pub async fn read_key(&self, name: &str, all_spellings: bool) -> Result<KeyRead, StoreError> {
+        let prefix = self.settings.prefix.clone();
+        let path = prefix.key_path(name);
+        let what = format!("reading {path}");
+        let p = path.clone();
+        let mut resp = self.read(&what, 0, move |mut c| {
+            let p = p.clone();
+            async move { c.get(p, None).await }
+        })
+        .await?;
+        let mut revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+        let mut stored: Vec<StoredKey> = resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)).collect();
+        if stored.is_empty() || all_spellings {
+            let wanted = crate::key::fold(name);
+            let (f, e) = (prefix.as_str().as_bytes().to_vec(), prefix.range_end());
+            let mut resp = self
+                .read(&format!("listing {prefix}"), 0, move |mut c| {
+                    let (f, e) = (f.clone(), e.clone());
+                    async move { c.get(f, Some(GetOptions::new().with_range(e).with_keys_only())).await }
+                })
+                .await?;
+            revision = resp.header().map(|h| h.revision()).unwrap_or(revision);
+            let others: Vec<Vec<u8>> = resp
+                .take_kvs()
+                .into_iter()
+                .map(|kv| kv.key().to_vec())
+                .filter(|k| {
+                    let k = String::from_utf8_lossy(k);
+                    k != path && prefix.name_of(&k).is_some_and(|n| crate::key::fold(n) == wanted)
+                })
+                .collect();
+            for other in others {
+                let o = other.clone();
+                let mut resp = self
+                    .read(&what, revision, move |mut c| {
+                        let o = o.clone();
+                        async move { c.get(o, Some(GetOptions::new().with_revision(revision))).await }
+                    })
+                    .await?;
+                stored.extend(resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)));
+            }
+        }
+        Ok(KeyRead { revision, stored })
+    }
+
+    /// Apply every change in one transaction, each guarded by its
+    /// expectation. Returns the new revision; on any mismatch nothing is
+    /// written and the conflicts are reported.
+    pub async fn commit(&self, changes: &[Change]) -> Result<i64, StoreError> {
+        let compares: Vec<Compare> = changes
+            .iter()
+            .map(|c| match c.expect {
+                Expect::Absent => Compare::create_revision(c.etcd_key.clone(), CompareOp::Equal, 0),
+                Expect::ModRevision(r) => Compare::mod_revision(c.etcd_key.clone(), CompareOp::Equal, r),
+            })
+            .collect();
+        let ops: Vec<TxnOp> = changes
+            .iter()
+            .map(|c| match &c.value {
+                Some(v) => TxnOp::put(c.etcd_key.clone(), v.clone(), None),
+                None => TxnOp::delete(c.etcd_key.clone(), None),
+            })
+            .collect();
+        let checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
+        let txn = Txn::new().when(compares).and_then(ops).or_else(checks);
+        let what = match changes {
+            [one] => format!("writing {}", one.etcd_key),
+            many => format!("writing {} keys under {}", many.len(), self.settings.prefix),
+        };
+        let mut client = self.client.clone();
+        let resp = match timeout(self.settings.command_timeout, client.txn(txn)).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return Err(classify(e, &self.context(&what, "write", 0))),
+            Err(_) => {
+                return Err(StoreError::Timeout {
+                    what: format!("{what}; it may or may not have been applied: check before trying again"),
+                    timeout: self.settings.command_timeout,
+                })
+            }
+        };
+        if resp.succeeded() {
+            return Ok(resp.header().map(|h| h.revision()).unwrap_or(0));
+        }
+        let mut conflicts = Vec::new();
+        for (change, r) in changes.iter().zip(resp.op_responses()) {
+            let TxnOpResponse::Get(g) = r else { continue };
+            let found = g.kvs().first().map(|kv| kv.mod_revision()).unwrap_or(0);
+            let expected = match change.expect {
+                Expect::Absent => 0,
+                Expect::ModRevision(r) => r,
+            };
+            if found != expected {
+                conflicts.push(Conflict {
+                    key: change.etcd_key.clone(),
+                    expected,
+                    found,
+                });
+            }
+        }
+        Err(StoreError::Conflict { conflicts })
+    }
+}
+
+fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
+    let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
+    let (k, v) = kv.into_key_value();
+    StoredKey::from_kv(prefix, String::from_utf8_lossy(&k).into_owned(), String::from_utf8(v).map_err(|e| e.into_bytes()), revs)
+}

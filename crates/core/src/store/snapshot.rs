@@ -1,0 +1,169 @@
+//! A consistent read of a whole prefix: every key's parsed value and revision.
+
+use crate::document::{parse_items, ConstrainedValue, Document, Entry};
+use crate::finding::{Finding, Level};
+use crate::key::Key;
+use crate::registry::Registry;
+use crate::yaml::Pos;
+
+use super::config::Prefix;
+
+/// One dynamic config key as stored.
+#[derive(Clone, Debug)]
+pub struct StoredKey {
+    /// The full etcd key.
+    pub etcd_key: String,
+    /// The key name (the etcd key without the prefix), as stored.
+    pub key: Key,
+    pub create_revision: i64,
+    pub mod_revision: i64,
+    pub version: i64,
+    /// The stored text.
+    pub raw: String,
+    /// The items, or why the stored text does not parse.
+    pub items: Result<Vec<ConstrainedValue>, Vec<Finding>>,
+}
+
+impl StoredKey {
+    pub fn from_kv(prefix: &Prefix, etcd_key: String, raw: Result<String, Vec<u8>>, revs: (i64, i64, i64)) -> StoredKey {
+        let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key).to_string();
+        let items = match &raw {
+            Ok(text) => {
+                let parsed = parse_items(&etcd_key, &name, text);
+                if parsed.findings.iter().any(|f| f.level == Level::Error) {
+                    Err(parsed.findings)
+                } else {
+                    Ok(parsed.value)
+                }
+            }
+            Err(_) => Err(vec![Finding::new(
+                crate::finding::Code::YamlSyntax,
+                &etcd_key,
+                Pos::default(),
+                Some(&name),
+                "the stored value is not UTF-8 text",
+            )
+            .with_hint("rewrite the key with `tcfg put`, or delete it")]),
+        };
+        StoredKey {
+            etcd_key,
+            key: Key::new(name),
+            create_revision: revs.0,
+            mod_revision: revs.1,
+            version: revs.2,
+            raw: raw.unwrap_or_else(|b| String::from_utf8_lossy(&b).into_owned()),
+            items,
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.items.is_ok()
+    }
+}
+
+/// A key under the prefix that is not dynamic config: never modified or
+/// deleted by tcfg.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForeignKey {
+    pub etcd_key: String,
+    pub reason: &'static str,
+}
+
+/// Does a name look like a dynamic config key (`frontend.rps`,
+/// `history.ReplicationTaskProcessorErrorRetryMaxAttempts`)?
+pub fn is_key_shaped(name: &str) -> bool {
+    let mut segments = name.split('.');
+    let first_ok = segments
+        .next()
+        .is_some_and(|s| s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && valid_segment(s));
+    first_ok && name.contains('.') && segments.all(valid_segment)
+}
+
+fn valid_segment(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Why a name under the prefix is foreign, or `None` for dynamic config.
+pub fn foreign_reason(name: &str, registry: &Registry) -> Option<&'static str> {
+    if name.contains('/') {
+        Some("a nested path, not a key name")
+    } else if registry.get(name).is_some() || is_key_shaped(name) {
+        None
+    } else {
+        Some("not a dynamic config key name")
+    }
+}
+
+/// Every key under a prefix at one revision.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub prefix: Prefix,
+    /// The store revision the snapshot was read at.
+    pub revision: i64,
+    /// Dynamic config keys, sorted by etcd key.
+    pub keys: Vec<StoredKey>,
+    pub foreign: Vec<ForeignKey>,
+}
+
+impl Snapshot {
+    /// Every stored spelling of a key.
+    pub fn get(&self, key: &Key) -> Vec<&StoredKey> {
+        self.keys.iter().filter(|k| &k.key == key).collect()
+    }
+
+    /// The stored values that do not parse.
+    pub fn invalid(&self) -> impl Iterator<Item = &StoredKey> {
+        self.keys.iter().filter(|k| !k.is_valid())
+    }
+
+    /// The document of every key whose value parses, keys as stored.
+    pub fn document(&self) -> Document {
+        Document {
+            origin: self.prefix.to_string(),
+            entries: self
+                .keys
+                .iter()
+                .filter_map(|k| {
+                    k.items.as_ref().ok().map(|items| Entry {
+                        key: k.key.clone(),
+                        items: items.clone(),
+                        key_pos: Pos::default(),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_shapes() {
+        assert!(is_key_shaped("frontend.rps"));
+        assert!(is_key_shaped("history.ReplicationTaskProcessorErrorRetryMaxAttempts"));
+        assert!(is_key_shaped("frontend.namespaceRPS.visibility"));
+        assert!(!is_key_shaped("lock"));
+        assert!(!is_key_shaped("frontend..rps"));
+        assert!(!is_key_shaped(".rps"));
+        assert!(!is_key_shaped("1.2"));
+        assert!(!is_key_shaped("a b.c"));
+        let r = Registry::for_version(None).unwrap();
+        assert_eq!(foreign_reason("frontend.rps", &r), None);
+        assert_eq!(foreign_reason("acme.custom", &r), None);
+        assert!(foreign_reason("locks/leader", &r).is_some());
+        assert!(foreign_reason("README", &r).is_some());
+    }
+
+    #[test]
+    fn unparseable_values_keep_their_text() {
+        let p = Prefix::new("/p");
+        let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Ok("value: [".into()), (1, 2, 1));
+        assert!(!k.is_valid());
+        assert_eq!(k.raw, "value: [");
+        assert_eq!(k.key.as_str(), "frontend.rps");
+        let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(vec![0xff, 0xfe]), (1, 2, 1));
+        assert!(!k.is_valid());
+    }
+}

@@ -1,0 +1,64 @@
+//! `tcfg delete`: remove one item of a key, or the whole key.
+
+use anyhow::{bail, Result};
+use clap::Args;
+use tcfg_core::edit::{key_write, remove};
+use tcfg_core::serialize::flow;
+
+use super::{commit_key_write, ScopeArgs, WriteArgs};
+use crate::cli::GlobalArgs;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes                     # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key.")]
+pub struct DeleteArgs {
+    /// The key, in any case (every stored spelling of it)
+    #[arg(value_name = "KEY")]
+    pub key_name: String,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Delete the whole key, every item of it
+    #[arg(long, conflicts_with_all = ["namespace", "namespace_id", "task_queue", "task_type", "history_task_type", "shard_id", "destination", "chasm_task_type"])]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    // Deleting needs no registration: a retired or mistyped key is exactly
+    // what one wants gone.
+    let name = registry.canonical_name(&args.key_name).unwrap_or(&args.key_name).to_string();
+    let scope = args.scope.constraints()?;
+    let store = super::connect(global).await?;
+    let read = store.read_key(&name, true).await?;
+    if read.stored.is_empty() {
+        bail!("{name} is not stored under {}: nothing to delete", store.prefix());
+    }
+    let new_items = if args.all {
+        Vec::new()
+    } else {
+        let stored = read.stored.iter().find(|s| s.etcd_key == store.prefix().key_path(&name)).unwrap_or(&read.stored[0]);
+        let items = match &stored.items {
+            Ok(items) => items,
+            Err(findings) => {
+                super::get::report_unparseable(stored, findings);
+                bail!("cannot remove one item of a value that does not parse: delete the whole key with `tcfg delete {name} --all`");
+            }
+        };
+        match remove(items, &scope) {
+            Some(kept) => kept,
+            None => {
+                let have: Vec<String> = items.iter().map(|i| format!("{} => {}", i.constraints, flow(&i.value))).collect();
+                bail!(
+                    "{name} has no item with the constraints {scope}; its items: {}",
+                    if have.is_empty() { "none".to_string() } else { have.join("; ") }
+                );
+            }
+        }
+    };
+    let write = key_write(store.prefix(), &name, &read.stored, &new_items);
+    commit_key_write(&store, &write, args.write).await
+}

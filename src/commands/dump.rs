@@ -1,0 +1,130 @@
+//! `tcfg dump`: every key under the prefix as one document.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::Args;
+use tcfg_core::serialize::{canonical_order, document_to_yaml, flow};
+use tcfg_core::validate::{validate, Options};
+use tcfg_core::{finding, Level};
+
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, Format};
+use crate::report::{write_findings, Counts};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key;\nthe rest is printed all the same, and the exit status is then 1.")]
+pub struct DumpArgs {
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml")]
+    pub output: Format,
+
+    /// Only the key names, one per line
+    #[arg(long)]
+    pub keys_only: bool,
+
+    /// Read as of this etcd revision
+    #[arg(long, value_name = "N")]
+    pub revision: Option<i64>,
+
+    /// Report keys the release does not register as warnings, not errors
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let store = super::connect(global).await?;
+    let snapshot = store.snapshot(&registry, args.revision).await?;
+    let doc = snapshot.document();
+    let mut out = output::stdout();
+
+    if args.keys_only {
+        let mut names: Vec<&str> = snapshot.keys.iter().map(|k| k.key.as_str()).collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        let mut text = String::with_capacity(names.len() * 40);
+        for n in names {
+            text.push_str(n);
+            text.push('\n');
+        }
+        out.write_all(text.as_bytes())?;
+    } else {
+        match args.output {
+            Format::Yaml => out.write_all(document_to_yaml(&doc).as_bytes())?,
+            Format::Json => {
+                let mut entries: Vec<_> = doc.entries.iter().collect();
+                entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
+                let map: serde_json::Map<String, serde_json::Value> = entries
+                    .into_iter()
+                    .map(|e| (e.key.to_string(), super::get::items_json(&e.items)))
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
+            }
+            Format::Table => {
+                let mut table = super::keys::new_table();
+                table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
+                let mut keys: Vec<_> = snapshot.keys.iter().filter(|k| k.is_valid()).collect();
+                keys.sort_by(|a, b| a.key.cmp(&b.key));
+                for k in keys {
+                    for i in canonical_order(k.items.as_ref().expect("valid keys only")) {
+                        table.add_row([k.key.to_string(), i.constraints.to_string(), flow(&i.value), k.mod_revision.to_string()]);
+                    }
+                }
+                super::keys::write_table(&mut out, &table)?;
+            }
+        }
+    }
+    out.flush()?;
+    drop(out);
+
+    // Problems go to stderr, after the data.
+    let mut err = output::stderr();
+    let mut findings = Vec::new();
+    let mut sources = std::collections::HashMap::new();
+    for k in snapshot.invalid() {
+        if let Err(f) = &k.items {
+            findings.extend(f.iter().cloned());
+            sources.insert(k.etcd_key.clone(), k.raw.clone());
+        }
+    }
+    let mut semantic = validate(&doc, &registry, &Options { allow_unknown_keys: args.allow_unknown_keys });
+    // Stored values have no file positions: name the etcd key instead.
+    for f in &mut semantic {
+        if let Some(k) = f.key.as_deref().and_then(|k| snapshot.keys.iter().find(|s| s.key.as_str() == k)) {
+            f.origin = k.etcd_key.clone();
+        }
+    }
+    findings.extend(semantic);
+    finding::sort(&mut findings);
+    write_findings(&mut err, &findings, &sources)?;
+    if !snapshot.foreign.is_empty() {
+        writeln!(
+            err,
+            "{}: {} key{} under {} {} not dynamic config and {} left out: {}",
+            paint(output::NOTE, "note"),
+            snapshot.foreign.len(),
+            if snapshot.foreign.len() == 1 { "" } else { "s" },
+            snapshot.prefix,
+            if snapshot.foreign.len() == 1 { "is" } else { "are" },
+            if snapshot.foreign.len() == 1 { "was" } else { "were" },
+            snapshot.foreign.iter().map(|f| format!("{} ({})", f.etcd_key, f.reason)).collect::<Vec<_>>().join(", ")
+        )?;
+    }
+    let counts = Counts::of(&findings);
+    let bad = snapshot.invalid().count();
+    writeln!(
+        err,
+        "{} key{} from {} at revision {}{}",
+        snapshot.keys.len(),
+        if snapshot.keys.len() == 1 { "" } else { "s" },
+        snapshot.prefix,
+        snapshot.revision,
+        if findings.is_empty() {
+            String::new()
+        } else {
+            format!(": {bad} not readable; {}", counts.describe())
+        }
+    )?;
+    Ok(if findings.iter().any(|f| f.level == Level::Error) { exit::ERROR } else { exit::OK })
+}

@@ -1,0 +1,124 @@
+//! `tcfg put`: set one item of a key, or replace its whole list.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use tcfg_core::edit::{key_write, upsert};
+use tcfg_core::validate::{validate, Options};
+use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
+
+use super::{commit_key_write, key_def, unused_scope_fields, ScopeArgs, WriteArgs};
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint};
+use crate::report::write_findings;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string.\nThe item whose constraints equal the scope flags is replaced (or added); the key's other items stay.\nThe value is validated first, the change is shown as a diff, and the write fails, changing nothing, if\nsomeone else changed the key since it was read.")]
+pub struct PutArgs {
+    /// The key, in any case (stored under its registered spelling)
+    #[arg(value_name = "KEY")]
+    pub key_name: String,
+
+    /// The item's value, as YAML
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub value: Option<String>,
+
+    /// Replace the key's whole list with the items in this file (`-` for stdin)
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    /// Accept a key the release does not register (custom server builds)
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+fn parse_value(text: &str) -> Result<Value> {
+    match tcfg_core::yaml::load(text) {
+        Ok(Some(node)) => Value::from_owned_node(node).map_err(|(_, m)| anyhow::anyhow!("the value is not valid: {m}")),
+        Ok(None) => bail!("the value is empty: give a YAML value such as 10, true, 10s or '{{a: 1}}'"),
+        Err(e) => bail!("the value is not valid YAML: {e}"),
+    }
+}
+
+pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let name = match registry.get(&args.key_name) {
+        Some(def) => def.name.clone(),
+        None if args.allow_unknown_keys => args.key_name.clone(),
+        None => {
+            key_def(&registry, &args.key_name)?;
+            unreachable!("key_def fails for unknown keys")
+        }
+    };
+    let scope = args.scope.constraints()?;
+    if let Some(def) = registry.get(&name) {
+        let unused = unused_scope_fields(def, &scope);
+        if !unused.is_empty() && args.file.is_none() {
+            let names: Vec<&str> = unused.iter().map(|f| f.name()).collect();
+            bail!(
+                "{name} is a {} setting: its lookups never read {}, so such an item would never match",
+                def.precedence,
+                names.join(", ")
+            );
+        }
+    }
+    // What to write, checked before anything is read from etcd.
+    let (from_file, file_items) = match &args.file {
+        Some(path) => {
+            let (origin, text) = super::read_input(path)?;
+            let parsed = parse_items(&origin, &name, &text);
+            if parsed.has_errors() {
+                let mut err = output::stderr();
+                write_findings(&mut err, &parsed.findings, &[(origin.clone(), text)].into_iter().collect())?;
+                bail!("{origin} is not a valid list of items; nothing written");
+            }
+            (true, parsed.value)
+        }
+        None => {
+            let value = parse_value(args.value.as_deref().context("a value is required")?)?;
+            (false, vec![ConstrainedValue::new(value, scope.clone())])
+        }
+    };
+
+    let store = super::connect(global).await?;
+    let read = store.read_key(&name, true).await?;
+    let new_items = if from_file {
+        file_items
+    } else {
+        let current: Vec<ConstrainedValue> = match read.stored.iter().find(|s| s.etcd_key == store.prefix().key_path(&name)).or(read.stored.first()) {
+            None => Vec::new(),
+            Some(s) => match &s.items {
+                Ok(items) => items.clone(),
+                Err(findings) => {
+                    super::get::report_unparseable(s, findings);
+                    bail!("cannot change one item of a value that does not parse: replace the whole list with `tcfg put {name} -f FILE`, or `tcfg delete {name} --all`");
+                }
+            },
+        };
+        upsert(&current, file_items.into_iter().next().expect("one item"))
+    };
+
+    // Validate the key as it would be stored.
+    let mut doc = Document::new(format!("{name} (new)"));
+    doc.insert(Key::new(name.clone()), new_items.clone());
+    let findings = validate(&doc, &registry, &Options { allow_unknown_keys: args.allow_unknown_keys });
+    if !findings.is_empty() {
+        let mut err = output::stderr();
+        write_findings(&mut err, &findings, &Default::default())?;
+        if findings.iter().any(|f| f.level == Level::Error) {
+            writeln!(err, "{}: the new value is invalid; nothing written", paint(output::ERROR, "error"))?;
+            return Ok(exit::ERROR);
+        }
+    }
+    let write = key_write(store.prefix(), &name, &read.stored, &new_items);
+    commit_key_write(&store, &write, args.write).await
+}
