@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-
 use crate::commands;
 
 #[derive(Debug, Parser)]
@@ -50,7 +49,13 @@ pub struct GlobalArgs {
 #[command(next_help_heading = "etcd connection")]
 pub struct EtcdArgs {
     /// etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]
-    #[arg(long, global = true, env = "TCFG_ENDPOINTS", value_delimiter = ',', value_name = "ENDPOINTS")]
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_ENDPOINTS",
+        value_delimiter = ',',
+        value_name = "ENDPOINTS"
+    )]
     pub endpoints: Option<Vec<String>>,
 
     /// Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]
@@ -74,7 +79,13 @@ pub struct EtcdArgs {
     pub user: Option<String>,
 
     /// etcd password
-    #[arg(long, global = true, env = "TCFG_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub password: Option<String>,
 
     /// Time to establish a connection [default: 2s]

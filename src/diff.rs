@@ -12,9 +12,22 @@ pub fn write_unified(w: &mut impl Write, old: &str, new: &str, old_name: &str, n
     writeln!(w, "{}", paint(BOLD, format!("--- {old_name}")))?;
     writeln!(w, "{}", paint(BOLD, format!("+++ {new_name}")))?;
     for group in diff.grouped_ops(3) {
-        let (first, last) = (group.first().expect("a group has ops"), group.last().expect("a group has ops"));
-        let (o, n) = (first.old_range().start..last.old_range().end, first.new_range().start..last.new_range().end);
-        writeln!(w, "{}", paint(DIM, format!("@@ -{},{} +{},{} @@", o.start + 1, o.len(), n.start + 1, n.len())))?;
+        let (first, last) = (
+            group.first().expect("a group has ops"),
+            group.last().expect("a group has ops"),
+        );
+        let (o, n) = (
+            first.old_range().start..last.old_range().end,
+            first.new_range().start..last.new_range().end,
+        );
+        writeln!(
+            w,
+            "{}",
+            paint(
+                DIM,
+                format!("@@ -{},{} +{},{} @@", o.start + 1, o.len(), n.start + 1, n.len())
+            )
+        )?;
         for op in group {
             for change in diff.iter_changes(&op) {
                 let line = change.value().trim_end_matches('\n');

@@ -29,9 +29,10 @@ pub mod exit {
 
 /// The exit status an error calls for.
 fn exit_code(err: &anyhow::Error) -> u8 {
-    let connection = err
-        .chain()
-        .any(|e| e.downcast_ref::<tcfg_core::store::StoreError>().is_some_and(|s| s.is_connection()));
+    let connection = err.chain().any(|e| {
+        e.downcast_ref::<tcfg_core::store::StoreError>()
+            .is_some_and(|s| s.is_connection())
+    });
     if connection {
         exit::UNREACHABLE
     } else {
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         }
     };
     cli.global.color.write_global();
+    output::init_logging();
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

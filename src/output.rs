@@ -23,8 +23,14 @@ pub enum Format {
     Yaml,
 }
 
-/// Standard output, with colour stripped unless wanted.
-pub fn stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
+/// Standard output for data (YAML, JSON, tables without styles): buffered,
+/// and never passed through the colour filter, which costs on big dumps.
+pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// Standard output for styled text, with colour stripped unless wanted.
+pub fn styled_stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
     anstream::AutoStream::auto(io::stdout().lock())
 }
 
@@ -74,4 +80,18 @@ pub fn install_panic_hook() {
             "error: tcfg hit an internal error ({msg}{at}); nothing more was written. Please report this."
         );
     }));
+}
+
+/// `TCFG_LOG=debug` (or any tracing filter) logs to stderr, with timings.
+pub fn init_logging() {
+    let Ok(filter) = std::env::var("TCFG_LOG") else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_target(false)
+        .with_timer(tracing_subscriber::fmt::time::uptime())
+        .try_init();
 }

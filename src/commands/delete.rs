@@ -9,7 +9,9 @@ use super::{commit_key_write, ScopeArgs, WriteArgs};
 use crate::cli::GlobalArgs;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes                     # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key.")]
+#[command(
+    after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes                     # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key."
+)]
 pub struct DeleteArgs {
     /// The key, in any case (every stored spelling of it)
     #[arg(value_name = "KEY")]
@@ -30,7 +32,10 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
     let registry = super::registry(global)?;
     // Deleting needs no registration: a retired or mistyped key is exactly
     // what one wants gone.
-    let name = registry.canonical_name(&args.key_name).unwrap_or(&args.key_name).to_string();
+    let name = registry
+        .canonical_name(&args.key_name)
+        .unwrap_or(&args.key_name)
+        .to_string();
     let scope = args.scope.constraints()?;
     let store = super::connect(global).await?;
     let read = store.read_key(&name, true).await?;
@@ -40,7 +45,11 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
     let new_items = if args.all {
         Vec::new()
     } else {
-        let stored = read.stored.iter().find(|s| s.etcd_key == store.prefix().key_path(&name)).unwrap_or(&read.stored[0]);
+        let stored = read
+            .stored
+            .iter()
+            .find(|s| s.etcd_key == store.prefix().key_path(&name))
+            .unwrap_or(&read.stored[0]);
         let items = match &stored.items {
             Ok(items) => items,
             Err(findings) => {
@@ -51,10 +60,17 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         match remove(items, &scope) {
             Some(kept) => kept,
             None => {
-                let have: Vec<String> = items.iter().map(|i| format!("{} => {}", i.constraints, flow(&i.value))).collect();
+                let have: Vec<String> = items
+                    .iter()
+                    .map(|i| format!("{} => {}", i.constraints, flow(&i.value)))
+                    .collect();
                 bail!(
                     "{name} has no item with the constraints {scope}; its items: {}",
-                    if have.is_empty() { "none".to_string() } else { have.join("; ") }
+                    if have.is_empty() {
+                        "none".to_string()
+                    } else {
+                        have.join("; ")
+                    }
                 );
             }
         }

@@ -14,7 +14,9 @@ use crate::output::{self, paint, Format};
 use crate::report::{write_findings, Counts};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key;\nthe rest is printed all the same, and the exit status is then 1.")]
+#[command(
+    after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key;\nthe rest is printed all the same, and the exit status is then 1."
+)]
 pub struct DumpArgs {
     /// Output format
     #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml")]
@@ -33,11 +35,44 @@ pub struct DumpArgs {
     pub allow_unknown_keys: bool,
 }
 
+/// A prefix full of custom keys would bury everything else under one
+/// unknown-key line each: show the first few and count the rest.
+fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
+    const MAX_UNKNOWN: usize = 10;
+    let unknown = findings
+        .iter()
+        .filter(|f| f.code == tcfg_core::Code::UnknownKey)
+        .count();
+    let mut out: Vec<tcfg_core::Finding> = Vec::with_capacity(findings.len().min(1000));
+    let mut seen = 0;
+    for f in findings {
+        if f.code == tcfg_core::Code::UnknownKey {
+            seen += 1;
+            if seen > MAX_UNKNOWN {
+                continue;
+            }
+            if seen == MAX_UNKNOWN && unknown > MAX_UNKNOWN {
+                let mut more = f.clone();
+                more.message = format!(
+                    "{} and {} more keys are not keys of Temporal",
+                    f.message,
+                    unknown - MAX_UNKNOWN
+                );
+                out.push(more);
+                continue;
+            }
+        }
+        out.push(f.clone());
+    }
+    out
+}
+
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = std::sync::Arc::new(super::registry(global)?);
     let store = super::connect(global).await?;
     let snapshot = store.snapshot(&registry, args.revision).await?;
     let doc = snapshot.document();
+    tracing::debug!("document built");
     let mut out = output::stdout();
 
     if args.keys_only {
@@ -68,7 +103,12 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 keys.sort_by(|a, b| a.key.cmp(&b.key));
                 for k in keys {
                     for i in canonical_order(k.items.as_ref().expect("valid keys only")) {
-                        table.add_row([k.key.to_string(), i.constraints.to_string(), flow(&i.value), k.mod_revision.to_string()]);
+                        table.add_row([
+                            k.key.to_string(),
+                            i.constraints.to_string(),
+                            flow(&i.value),
+                            k.mod_revision.to_string(),
+                        ]);
                     }
                 }
                 super::keys::write_table(&mut out, &table)?;
@@ -77,6 +117,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     }
     out.flush()?;
     drop(out);
+    tracing::debug!("printed");
 
     // Problems go to stderr, after the data.
     let mut err = output::stderr();
@@ -88,16 +129,27 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             sources.insert(k.etcd_key.clone(), k.raw.clone());
         }
     }
-    let mut semantic = validate(&doc, &registry, &Options { allow_unknown_keys: args.allow_unknown_keys });
+    let mut semantic = validate(
+        &doc,
+        &registry,
+        &Options {
+            allow_unknown_keys: args.allow_unknown_keys,
+        },
+    );
     // Stored values have no file positions: name the etcd key instead.
+    let etcd_keys: std::collections::HashMap<&str, &str> = snapshot
+        .keys
+        .iter()
+        .map(|k| (k.key.as_str(), k.etcd_key.as_str()))
+        .collect();
     for f in &mut semantic {
-        if let Some(k) = f.key.as_deref().and_then(|k| snapshot.keys.iter().find(|s| s.key.as_str() == k)) {
-            f.origin = k.etcd_key.clone();
+        if let Some(k) = f.key.as_deref().and_then(|k| etcd_keys.get(k)) {
+            f.origin = k.to_string();
         }
     }
     findings.extend(semantic);
     finding::sort(&mut findings);
-    write_findings(&mut err, &findings, &sources)?;
+    write_findings(&mut err, &shown(&findings), &sources)?;
     if !snapshot.foreign.is_empty() {
         writeln!(
             err,
@@ -108,9 +160,15 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             snapshot.prefix,
             if snapshot.foreign.len() == 1 { "is" } else { "are" },
             if snapshot.foreign.len() == 1 { "was" } else { "were" },
-            snapshot.foreign.iter().map(|f| format!("{} ({})", f.etcd_key, f.reason)).collect::<Vec<_>>().join(", ")
+            snapshot
+                .foreign
+                .iter()
+                .map(|f| format!("{} ({})", f.etcd_key, f.reason))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
+    tracing::debug!("validated");
     let counts = Counts::of(&findings);
     let bad = snapshot.invalid().count();
     writeln!(
@@ -126,5 +184,9 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             format!(": {bad} not readable; {}", counts.describe())
         }
     )?;
-    Ok(if findings.iter().any(|f| f.level == Level::Error) { exit::ERROR } else { exit::OK })
+    Ok(if findings.iter().any(|f| f.level == Level::Error) {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
 }

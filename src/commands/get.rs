@@ -16,7 +16,9 @@ use crate::exit;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that\nscope, and where it comes from (a stored item, a built-in default, or the registered default).")]
+#[command(
+    after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that\nscope, and where it comes from (a stored item, a built-in default, or the registered default)."
+)]
 pub struct GetArgs {
     /// The key, in any case
     #[arg(value_name = "KEY")]
@@ -31,7 +33,11 @@ pub struct GetArgs {
 }
 
 pub(crate) fn constraints_json(c: &Constraints) -> serde_json::Value {
-    serde_json::Value::Object(c.iter().map(|(f, v)| (f.name().to_string(), constraint_json(&v))).collect())
+    serde_json::Value::Object(
+        c.iter()
+            .map(|(f, v)| (f.name().to_string(), constraint_json(&v)))
+            .collect(),
+    )
 }
 
 fn constraint_json(v: &tcfg_core::constraints::ConstraintValue) -> serde_json::Value {
@@ -75,7 +81,11 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     let scope = args.scope.constraints()?;
     let store = super::connect(global).await?;
     let read = store.read_key(&def.name, false).await?;
-    let format = args.output.unwrap_or(if output::stdout_is_terminal() { Format::Table } else { Format::Yaml });
+    let format = args.output.unwrap_or(if output::stdout_is_terminal() {
+        Format::Table
+    } else {
+        Format::Yaml
+    });
     let mut err = output::stderr();
     if read.stored.len() > 1 {
         let spellings: Vec<&str> = read.stored.iter().map(|s| s.etcd_key.as_str()).collect();
@@ -98,7 +108,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             return Ok(exit::ERROR);
         }
     };
-    let mut out = output::stdout();
+    let mut out = output::styled_stdout();
 
     if !args.scope.given() {
         // The stored items.
@@ -129,10 +139,18 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                         out,
                         "not set under {}: Temporal uses the registered default {}",
                         store.prefix(),
-                        if def.default.is_empty() { "(none)".to_string() } else { def.default.clone() }
+                        if def.default.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            def.default.clone()
+                        }
                     )?,
                     Some(s) => {
-                        writeln!(out, "{}", paint(DIM, format!("{} at mod revision {}", s.etcd_key, s.mod_revision)))?;
+                        writeln!(
+                            out,
+                            "{}",
+                            paint(DIM, format!("{} at mod revision {}", s.etcd_key, s.mod_revision))
+                        )?;
                         let mut table = super::keys::new_table();
                         table.set_header(["CONSTRAINTS", "VALUE"]);
                         for i in canonical_order(&items) {
@@ -165,7 +183,10 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             let c = &items[*index].constraints;
             (
                 json!({"kind": "item", "constraints": constraints_json(c), "etcd_key": stored.map(|s| s.etcd_key.clone())}),
-                format!("the stored item {c} of {}", stored.map(|s| s.etcd_key.as_str()).unwrap_or("")),
+                format!(
+                    "the stored item {c} of {}",
+                    stored.map(|s| s.etcd_key.as_str()).unwrap_or("")
+                ),
             )
         }
         Source::BuiltinDefault { constraints } => (
@@ -197,7 +218,13 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             }
         }
         Format::Table => {
-            writeln!(out, "{} = {}  {}", paint(BOLD, &def.name), flow(&r.value), paint(DIM, format!("for {scope}")))?;
+            writeln!(
+                out,
+                "{} = {}  {}",
+                paint(BOLD, &def.name),
+                flow(&r.value),
+                paint(DIM, format!("for {scope}"))
+            )?;
             writeln!(out, "  from {source_text}")?;
         }
     }

@@ -157,7 +157,7 @@ fn key_json(registry: &Registry, k: &KeyDef) -> serde_json::Value {
 }
 
 fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
-    let mut out = output::stdout();
+    let mut out = output::styled_stdout();
     match format {
         Format::Json => {
             let mut v = key_json(registry, k);

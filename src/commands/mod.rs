@@ -34,8 +34,11 @@ pub fn run(cli: Cli) -> Result<u8> {
 /// One command is a handful of requests: a single-threaded runtime starts
 /// fastest.
 fn block_on<F: std::future::Future<Output = Result<u8>>>(f: F) -> Result<u8> {
+    // Parsing runs on blocking threads: one per core is all that helps.
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .max_blocking_threads(cores)
         .build()
         .context("cannot start the async runtime")?
         .block_on(f)
@@ -44,8 +47,10 @@ fn block_on<F: std::future::Future<Output = Result<u8>>>(f: F) -> Result<u8> {
 /// The key registry the global flags select: `--schema FILE`, else the
 /// embedded release named by `--temporal-version`, else the newest.
 pub fn registry(global: &GlobalArgs) -> Result<Registry> {
+    let _span = tracing::debug_span!("registry").entered();
     if let Some(path) = &global.schema {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
         return Ok(Registry::from_tsv(&path.display().to_string(), &text)?);
     }
     Ok(Registry::for_version(global.temporal_version.as_deref())?)
@@ -84,8 +89,16 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
         key: args.key.clone(),
         server_name: None,
         disable_tls: None,
-        user: args.user.as_ref().map(|u| u.split_once(':').map(|(u, _)| u.to_string()).unwrap_or(u.clone())),
-        password: args.password.clone().or_else(|| args.user.as_ref().and_then(|u| u.split_once(':')).map(|(_, p)| p.to_string())),
+        user: args
+            .user
+            .as_ref()
+            .map(|u| u.split_once(':').map(|(u, _)| u.to_string()).unwrap_or(u.clone())),
+        password: args.password.clone().or_else(|| {
+            args.user
+                .as_ref()
+                .and_then(|u| u.split_once(':'))
+                .map(|(_, p)| p.to_string())
+        }),
         dial_timeout: args.dial_timeout.clone(),
         command_timeout: args.command_timeout.clone(),
         max_send_size: None,
@@ -94,18 +107,34 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
     let mut layers = vec![flags, env];
     let config = args.config.clone().or_else(default_config_file);
     if let Some(path) = config {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the config file {}", path.display()))?;
-        layers.push(Layer::from_seed_config(&path.display().to_string(), &text, args.cluster.as_deref())?);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        layers.push(Layer::from_seed_config(
+            &path.display().to_string(),
+            &text,
+            args.cluster.as_deref(),
+        )?);
     } else if let Some(c) = &args.cluster {
         bail!("--cluster {c} needs a config file (--config FILE) that names it in etcdConfigs");
     }
     let mut settings = ConnectionSettings::from_layers(&layers)?;
     if settings.user.is_some() && settings.password.is_none() {
         if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-            let prompt = format!("Password for etcd user {}", settings.user.as_deref().unwrap_or_default());
-            settings.password = Some(dialoguer::Password::new().with_prompt(prompt).interact().context("cannot read the password")?);
+            let prompt = format!(
+                "Password for etcd user {}",
+                settings.user.as_deref().unwrap_or_default()
+            );
+            settings.password = Some(
+                dialoguer::Password::new()
+                    .with_prompt(prompt)
+                    .interact()
+                    .context("cannot read the password")?,
+            );
         } else {
-            bail!("etcd user {} has no password: pass --password or set ETCDCTL_PASSWORD", settings.user.as_deref().unwrap_or_default());
+            bail!(
+                "etcd user {} has no password: pass --password or set ETCDCTL_PASSWORD",
+                settings.user.as_deref().unwrap_or_default()
+            );
         }
     }
     Ok(settings)
@@ -113,7 +142,9 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
 
 pub async fn connect(global: &GlobalArgs) -> Result<Store> {
     let settings = connection_settings(&global.etcd)?;
-    Ok(Store::connect(settings).await?)
+    let store = Store::connect(settings).await?;
+    tracing::debug!("connected");
+    Ok(store)
 }
 
 /// The scope flags shared by `get`, `put`, `delete` and `watch`.
@@ -162,26 +193,30 @@ impl ScopeArgs {
     pub fn constraints(&self) -> Result<Constraints> {
         let task_type = match &self.task_type {
             None => None,
-            Some(t) => Some(match TaskQueueType::from_name(t).or_else(|| t.parse().ok().filter(|n| *n > 0).map(TaskQueueType)) {
-                Some(t) => t,
-                None => bail!(
-                    "unknown --task-type {t:?}: use {}",
-                    TaskQueueType::names().collect::<Vec<_>>().join(", ")
-                ),
-            }),
+            Some(t) => Some(
+                match TaskQueueType::from_name(t).or_else(|| t.parse().ok().filter(|n| *n > 0).map(TaskQueueType)) {
+                    Some(t) => t,
+                    None => bail!(
+                        "unknown --task-type {t:?}: use {}",
+                        TaskQueueType::names().collect::<Vec<_>>().join(", ")
+                    ),
+                },
+            ),
         };
         let history_task_type = match &self.history_task_type {
             None => None,
-            Some(t) => Some(match HistoryTaskType::from_name(t).or_else(|| t.parse().ok().map(HistoryTaskType)) {
-                Some(t) => t,
-                None => {
-                    let close = tcfg_core::registry::closest(t, HistoryTaskType::names());
-                    bail!(
-                        "unknown --history-task-type {t:?}{}",
-                        close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
-                    )
-                }
-            }),
+            Some(t) => Some(
+                match HistoryTaskType::from_name(t).or_else(|| t.parse().ok().map(HistoryTaskType)) {
+                    Some(t) => t,
+                    None => {
+                        let close = tcfg_core::registry::closest(t, HistoryTaskType::names());
+                        bail!(
+                            "unknown --history-task-type {t:?}{}",
+                            close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
+                        )
+                    }
+                },
+            ),
         };
         let s = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
         Ok(Constraints {
@@ -204,7 +239,11 @@ pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
         None => {
             let s = registry.suggest(name);
             let mut msg = format!("{name} is not a key of Temporal {}", registry.version);
-            if let Some(note) = registry.is_embedded().then(|| tcfg_core::registry::release_note(name, &registry.version)).flatten() {
+            if let Some(note) = registry
+                .is_embedded()
+                .then(|| tcfg_core::registry::release_note(name, &registry.version))
+                .flatten()
+            {
                 msg.push_str(&format!(" ({note})"));
             }
             if !s.is_empty() {
@@ -247,7 +286,13 @@ pub async fn commit_key_write(store: &Store, write: &tcfg_core::edit::KeyWrite, 
         None if write.old_text.is_empty() => format!("{} (not stored)", write.etcd_key),
         None => format!("{} (stored)", write.etcd_key),
     };
-    crate::diff::write_unified(&mut err, &write.old_text, &write.new_text, &old_name, &format!("{} (new)", write.etcd_key))?;
+    crate::diff::write_unified(
+        &mut err,
+        &write.old_text,
+        &write.new_text,
+        &old_name,
+        &format!("{} (new)", write.etcd_key),
+    )?;
     if opts.dry_run {
         writeln!(err, "dry run: nothing written")?;
         return Ok(crate::exit::OK);
@@ -258,7 +303,11 @@ pub async fn commit_key_write(store: &Store, write: &tcfg_core::edit::KeyWrite, 
         return Ok(crate::exit::ERROR);
     }
     let revision = store.commit(&write.changes).await?;
-    writeln!(crate::output::stderr(), "wrote {} at revision {revision}", write.etcd_key)?;
+    writeln!(
+        crate::output::stderr(),
+        "wrote {} at revision {revision}",
+        write.etcd_key
+    )?;
     Ok(crate::exit::OK)
 }
 
@@ -274,5 +323,7 @@ pub fn confirm(question: &str, yes: bool) -> Result<bool> {
             .interact()
             .context("cannot read the answer");
     }
-    bail!("not writing without confirmation: standard input is not a terminal, so pass --yes (or --dry-run to only look)")
+    bail!(
+        "not writing without confirmation: standard input is not a terminal, so pass --yes (or --dry-run to only look)"
+    )
 }

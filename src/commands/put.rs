@@ -16,7 +16,9 @@ use crate::output::{self, paint};
 use crate::report::write_findings;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string.\nThe item whose constraints equal the scope flags is replaced (or added); the key's other items stay.\nThe value is validated first, the change is shown as a diff, and the write fails, changing nothing, if\nsomeone else changed the key since it was read.")]
+#[command(
+    after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string.\nThe item whose constraints equal the scope flags is replaced (or added); the key's other items stay.\nThe value is validated first, the change is shown as a diff, and the write fails, changing nothing, if\nsomeone else changed the key since it was read."
+)]
 pub struct PutArgs {
     /// The key, in any case (stored under its registered spelling)
     #[arg(value_name = "KEY")]
@@ -78,7 +80,11 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
             let parsed = parse_items(&origin, &name, &text);
             if parsed.has_errors() {
                 let mut err = output::stderr();
-                write_findings(&mut err, &parsed.findings, &[(origin.clone(), text)].into_iter().collect())?;
+                write_findings(
+                    &mut err,
+                    &parsed.findings,
+                    &[(origin.clone(), text)].into_iter().collect(),
+                )?;
                 bail!("{origin} is not a valid list of items; nothing written");
             }
             (true, parsed.value)
@@ -94,7 +100,12 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let new_items = if from_file {
         file_items
     } else {
-        let current: Vec<ConstrainedValue> = match read.stored.iter().find(|s| s.etcd_key == store.prefix().key_path(&name)).or(read.stored.first()) {
+        let current: Vec<ConstrainedValue> = match read
+            .stored
+            .iter()
+            .find(|s| s.etcd_key == store.prefix().key_path(&name))
+            .or(read.stored.first())
+        {
             None => Vec::new(),
             Some(s) => match &s.items {
                 Ok(items) => items.clone(),
@@ -110,12 +121,22 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     // Validate the key as it would be stored.
     let mut doc = Document::new(format!("{name} (new)"));
     doc.insert(Key::new(name.clone()), new_items.clone());
-    let findings = validate(&doc, &registry, &Options { allow_unknown_keys: args.allow_unknown_keys });
+    let findings = validate(
+        &doc,
+        &registry,
+        &Options {
+            allow_unknown_keys: args.allow_unknown_keys,
+        },
+    );
     if !findings.is_empty() {
         let mut err = output::stderr();
         write_findings(&mut err, &findings, &Default::default())?;
         if findings.iter().any(|f| f.level == Level::Error) {
-            writeln!(err, "{}: the new value is invalid; nothing written", paint(output::ERROR, "error"))?;
+            writeln!(
+                err,
+                "{}: the new value is invalid; nothing written",
+                paint(output::ERROR, "error")
+            )?;
             return Ok(exit::ERROR);
         }
     }

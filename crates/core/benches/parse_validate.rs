@@ -115,9 +115,24 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+fn stored_values(c: &mut Criterion) {
+    // What `dump` parses: 10,000 small stored lists, one parse each.
+    let values: Vec<String> = (0..10_000)
+        .map(|i| format!("- value: {i}\n  constraints:\n    namespace: ns{i}\n- value: 5\n"))
+        .collect();
+    c.bench_function("parse 10k stored values", |b| {
+        b.iter(|| {
+            values
+                .iter()
+                .map(|v| tcfg_core::parse_items("k", "custom.setting", v).value.len())
+                .sum::<usize>()
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench
+    targets = bench, stored_values
 }
 criterion_main!(benches);

@@ -259,8 +259,20 @@ impl Constraints {
     /// Which fields are set.
     pub fn fields(&self) -> FieldSet {
         let mut set = FieldSet::EMPTY;
-        for (f, _) in self.iter() {
-            set.insert(f);
+        let present = [
+            self.namespace.is_some(),
+            self.namespace_id.is_some(),
+            self.task_queue_name.is_some(),
+            self.task_type.is_some(),
+            self.history_task_type.is_some(),
+            self.shard_id.is_some(),
+            self.destination.is_some(),
+            self.chasm_task_type.is_some(),
+        ];
+        for (f, p) in ConstraintField::ALL.into_iter().zip(present) {
+            if p {
+                set.insert(f);
+            }
         }
         set
     }

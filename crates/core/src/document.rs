@@ -202,6 +202,12 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
 
 /// Read one key's list as stored in etcd (the list alone, no key name).
 pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
+    if let Some(items) = parse_canonical(text) {
+        return Parsed {
+            value: items,
+            findings: Vec::new(),
+        };
+    }
     let mut findings = Vec::new();
     let items = match yaml::load(text) {
         Ok(Some(root)) => read_items(origin, key, root, &mut findings),
@@ -214,6 +220,75 @@ pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<Constraine
         }
     };
     Parsed { value: items, findings }
+}
+
+/// A fast reader for the canonical form tcfg itself stores (scalar values,
+/// plain scalars only), which is most of what a prefix holds. It accepts a
+/// text only when serialising its result gives back exactly that text; the
+/// round-trip property of the canonical form then guarantees the full parser
+/// would read the same items. Anything else goes to the full parser.
+fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
+    if text == "[]\n" {
+        return Some(Vec::new());
+    }
+    if !text.ends_with('\n') {
+        return None;
+    }
+    let mut items: Vec<ConstrainedValue> = Vec::new();
+    let mut in_constraints = false;
+    for (i, line) in text[..text.len() - 1].split('\n').enumerate() {
+        let n = i as u32 + 1;
+        if let Some(v) = line.strip_prefix("- value: ") {
+            items.push(ConstrainedValue {
+                value: plain_value(v)?,
+                constraints: Constraints::default(),
+                pos: ItemPos {
+                    item: Pos::new(n, 3),
+                    value: Pos::new(n, 10),
+                    constraints: Pos::new(n, 3),
+                },
+            });
+            in_constraints = false;
+        } else if line == "  constraints:" {
+            let item = items.last_mut()?;
+            item.pos.constraints = Pos::new(n, 3);
+            in_constraints = true;
+        } else if let Some(rest) = line.strip_prefix("    ").filter(|_| in_constraints) {
+            let (name, v) = rest.split_once(": ")?;
+            let field = ConstraintField::ALL.into_iter().find(|f| f.name() == name)?;
+            let value = match field {
+                ConstraintField::ShardId => ConstraintValue::ShardId(v.parse().ok()?),
+                ConstraintField::TaskType => ConstraintValue::TaskType(
+                    TaskQueueType::from_name(v).or_else(|| v.parse().ok().map(TaskQueueType))?,
+                ),
+                ConstraintField::HistoryTaskType => ConstraintValue::HistoryTaskType(
+                    HistoryTaskType::from_name(v).or_else(|| v.parse().ok().map(HistoryTaskType))?,
+                ),
+                _ => match plain_value(v)? {
+                    Value::String(s) => ConstraintValue::Str(s),
+                    _ => return None,
+                },
+            };
+            items.last_mut()?.constraints.set(field, Some(value));
+        } else {
+            return None;
+        }
+    }
+    (!items.is_empty() && crate::serialize::items_to_yaml(&items) == text).then_some(items)
+}
+
+fn plain_value(v: &str) -> Option<Value> {
+    if v.is_empty() || v.starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>']) {
+        return None;
+    }
+    Some(match yaml::resolve_plain(v) {
+        NodeKind::Null => Value::Null,
+        NodeKind::Bool(b) => Value::Bool(b),
+        NodeKind::Int(i) => Value::Int(i),
+        NodeKind::Float(f) => Value::Float(f),
+        NodeKind::Str(s) => Value::String(s),
+        NodeKind::Seq(_) | NodeKind::Map(_) => return None,
+    })
 }
 
 fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Vec<ConstrainedValue> {
@@ -649,6 +724,34 @@ mod tests {
         );
         assert!(p.findings.is_empty());
         assert_eq!(p.value.entries[0].items[0].value, Value::Int(5));
+    }
+
+    #[test]
+    fn canonical_stored_values_take_the_fast_path_and_agree() {
+        for text in [
+            "- value: 5\n",
+            "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+            "- value: 10s\n  constraints:\n    namespace: a\n    taskQueueName: q\n    taskType: Activity\n",
+            "- value: 1\n  constraints:\n    historyTaskType: UserTimer\n    shardId: 3\n",
+            "[]\n",
+        ] {
+            let fast = parse_canonical(text).unwrap_or_else(|| panic!("{text:?} is canonical"));
+            let node = yaml::load(text).unwrap().unwrap();
+            let mut f = Vec::new();
+            assert_eq!(fast, read_items("t", "k", node, &mut f), "{text:?}");
+        }
+        // Not canonical: the full parser reads these.
+        for text in [
+            "- value: 5\n  constraints: {}\n",
+            "- value: \"5\"\n",
+            "- value: 1200\n- value: 4000\n  constraints:\n    namespace: payments\n",
+            "- value: 5",
+            "- value: yes\n",
+            "- value: 5 # five\n",
+            "- value: 1\n  constraints:\n    namespace: \"\"\n",
+        ] {
+            assert_eq!(parse_canonical(text), None, "{text:?}");
+        }
     }
 
     #[test]

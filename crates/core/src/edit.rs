@@ -29,7 +29,11 @@ pub fn upsert(items: &[ConstrainedValue], item: ConstrainedValue) -> Vec<Constra
 
 /// Remove every item with exactly these constraints; `None` when there is none.
 pub fn remove(items: &[ConstrainedValue], constraints: &Constraints) -> Option<Vec<ConstrainedValue>> {
-    let kept: Vec<ConstrainedValue> = items.iter().filter(|i| &i.constraints != constraints).cloned().collect();
+    let kept: Vec<ConstrainedValue> = items
+        .iter()
+        .filter(|i| &i.constraints != constraints)
+        .cloned()
+        .collect();
     (kept.len() < items.len()).then_some(kept)
 }
 
@@ -57,7 +61,11 @@ impl KeyWrite {
 /// absent) or updated (if unchanged since read).
 pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &[ConstrainedValue]) -> KeyWrite {
     let path = prefix.key_path(name);
-    let new_text = if new_items.is_empty() { String::new() } else { items_to_yaml(new_items) };
+    let new_text = if new_items.is_empty() {
+        String::new()
+    } else {
+        items_to_yaml(new_items)
+    };
     let old_text: String = stored
         .iter()
         .map(|s| match &s.items {
@@ -68,7 +76,11 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
         .collect();
     let same_place = stored.len() == 1 && stored[0].etcd_key == path;
     let unchanged = (stored.is_empty() && new_items.is_empty())
-        || (same_place && stored[0].items.as_ref().is_ok_and(|i| !i.is_empty() && items_to_yaml(i) == new_text));
+        || (same_place
+            && stored[0]
+                .items
+                .as_ref()
+                .is_ok_and(|i| !i.is_empty() && items_to_yaml(i) == new_text));
     let mut changes = Vec::new();
     if !unchanged {
         for s in stored.iter().filter(|s| s.etcd_key != path) {
@@ -79,7 +91,9 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
             });
         }
         let current = stored.iter().find(|s| s.etcd_key == path);
-        let expect = current.map(|s| Expect::ModRevision(s.mod_revision)).unwrap_or(Expect::Absent);
+        let expect = current
+            .map(|s| Expect::ModRevision(s.mod_revision))
+            .unwrap_or(Expect::Absent);
         if !new_items.is_empty() {
             changes.push(Change {
                 etcd_key: path.clone(),
@@ -124,7 +138,10 @@ mod tests {
     #[test]
     fn upsert_replaces_the_item_with_equal_constraints() {
         let items = vec![item(1, None), item(2, Some("a")), item(3, Some("a"))];
-        assert_eq!(upsert(&items, item(9, Some("a"))), vec![item(1, None), item(9, Some("a"))]);
+        assert_eq!(
+            upsert(&items, item(9, Some("a"))),
+            vec![item(1, None), item(9, Some("a"))]
+        );
         assert_eq!(upsert(&items, item(9, Some("b"))).len(), 4);
     }
 
@@ -153,7 +170,10 @@ mod tests {
         let other = stored(&p, "Frontend.RPS", "- value: 5\n", 4);
         let w = key_write(&p, "frontend.rps", &[other], &[item(5, None)]);
         assert_eq!(w.changes.len(), 2);
-        assert_eq!((w.changes[0].etcd_key.as_str(), w.changes[0].value.is_none()), ("/p/Frontend.RPS", true));
+        assert_eq!(
+            (w.changes[0].etcd_key.as_str(), w.changes[0].value.is_none()),
+            ("/p/Frontend.RPS", true)
+        );
         assert_eq!(w.changes[1].expect, Expect::Absent);
         // Nothing left: the key is deleted.
         let w = key_write(&p, "frontend.rps", &[s], &[]);

@@ -22,8 +22,8 @@
 
 pub mod constraints;
 pub mod document;
-pub mod edit;
 pub mod duration;
+pub mod edit;
 pub mod finding;
 pub mod key;
 pub mod registry;

@@ -277,7 +277,10 @@ pub struct Registry {
     /// `v1.31.2`, or the schema file's name.
     pub version: String,
     keys: Vec<KeyDef>,
+    /// Folded name -> key.
     index: HashMap<String, usize>,
+    /// Registered spelling -> key.
+    exact: HashMap<String, usize>,
     typed_json: Option<&'static str>,
     typed: OnceLock<TypedSchemas>,
     /// Folded names with their letter counts, built on the first suggestion.
@@ -366,10 +369,12 @@ impl Registry {
                 constrained_defaults,
             });
         }
+        let exact = keys.iter().enumerate().map(|(i, k)| (k.name.clone(), i)).collect();
         Ok(Registry {
             version: origin.to_string(),
             keys,
             index,
+            exact,
             typed_json: None,
             typed: OnceLock::new(),
             bags: OnceLock::new(),
@@ -378,6 +383,10 @@ impl Registry {
     }
 
     pub fn get(&self, name: &str) -> Option<&KeyDef> {
+        // Most lookups use the registered spelling: no folding needed.
+        if let Some(&i) = self.exact.get(name) {
+            return Some(&self.keys[i]);
+        }
         self.index.get(&fold(name)).map(|&i| &self.keys[i])
     }
 

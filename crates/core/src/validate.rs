@@ -421,29 +421,36 @@ fn scope_suffix(c: &Constraints) -> String {
 /// `history.persistenceMaxQPS`, `limit.maxIDLength`, `...CacheMaxSizeBytes`).
 pub fn is_rate_limit_key(name: &str) -> bool {
     const WORDS: [&str; 7] = ["rps", "qps", "rate", "limit", "size", "burst", "ratelimit"];
-    words(name).iter().any(|w| WORDS.contains(&w.as_str()))
+    let mut found = false;
+    for_each_word(name, |w| found |= WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)));
+    found
 }
 
-/// Split `history.persistenceMaxQPS` into `history`, `persistence`, `max`, `qps`.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// Call `f` on each word of `history.persistenceMaxQPS`: `history`,
+/// `persistence`, `Max`, `QPS` (runs of capitals are one word).
+fn for_each_word(name: &str, mut f: impl FnMut(&str)) {
     for part in name.split(['.', '_', '-']) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut cur = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let boundary = c.is_uppercase()
-                && i > 0
-                && (chars[i - 1].is_lowercase()
-                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
-            if boundary && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur).to_lowercase());
+        let b = part.as_bytes();
+        let mut start = 0;
+        for i in 1..b.len() {
+            let boundary = b[i].is_ascii_uppercase()
+                && (b[i - 1].is_ascii_lowercase()
+                    || (b[i - 1].is_ascii_uppercase() && b.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+            if boundary {
+                f(&part[start..i]);
+                start = i;
             }
-            cur.push(c);
         }
-        if !cur.is_empty() {
-            out.push(cur.to_lowercase());
+        if start < part.len() {
+            f(&part[start..]);
         }
     }
+}
+
+#[cfg(test)]
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_word(name, |w| out.push(w.to_lowercase()));
     out
 }
 

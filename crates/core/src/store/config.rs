@@ -94,7 +94,11 @@ pub enum ConfigError {
     #[error("{origin}:{line}: {message}")]
     File { origin: String, line: u32, message: String },
     #[error("{origin} names no etcd cluster {name:?}; it has {known}")]
-    UnknownCluster { origin: String, name: String, known: String },
+    UnknownCluster {
+        origin: String,
+        name: String,
+        known: String,
+    },
     #[error("invalid {what} {value:?} from {origin}: {reason}")]
     Invalid {
         what: &'static str,
@@ -113,7 +117,12 @@ impl Layer {
     /// etcdctl (`ETCDCTL_*`); `ETCD_*` first where both name a setting.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Layer {
         let get = |n: &str| get(n).filter(|v| !v.is_empty());
-        let list = |v: String| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+        let list = |v: String| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        };
         let mut user = get("ETCDCTL_USER");
         let mut password = get("ETCDCTL_PASSWORD");
         // etcdctl also takes `--user name:password`.
@@ -150,19 +159,39 @@ impl Layer {
         };
         let root = match yaml::load(text) {
             Ok(Some(root)) => root,
-            Ok(None) => return Ok(Layer { name: origin.to_string(), ..Default::default() }),
+            Ok(None) => {
+                return Ok(Layer {
+                    name: origin.to_string(),
+                    ..Default::default()
+                })
+            }
             Err(e) => return Err(err(e.pos().line, e.to_string())),
         };
         let NodeKind::Map(pairs) = &root.kind else {
-            return Err(err(root.pos.line, "expected a map of settings (etcdConfigs, globalKeyPrefix, ...)".into()));
+            return Err(err(
+                root.pos.line,
+                "expected a map of settings (etcdConfigs, globalKeyPrefix, ...)".into(),
+            ));
         };
-        let get = |name: &str| pairs.iter().find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == name)).map(|(_, v)| v);
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == name))
+                .map(|(_, v)| v)
+        };
         let string = |name: &str| -> Result<Option<String>, ConfigError> {
             match get(name) {
                 None => Ok(None),
-                Some(Node { kind: NodeKind::Null, .. }) => Ok(None),
-                Some(Node { kind: NodeKind::Str(s), .. }) => Ok(Some(s.clone())),
-                Some(n) => Err(err(n.pos.line, format!("{name} must be a string, found {}", n.kind.describe()))),
+                Some(Node {
+                    kind: NodeKind::Null, ..
+                }) => Ok(None),
+                Some(Node {
+                    kind: NodeKind::Str(s), ..
+                }) => Ok(Some(s.clone())),
+                Some(n) => Err(err(
+                    n.pos.line,
+                    format!("{name} must be a string, found {}", n.kind.describe()),
+                )),
             }
         };
         let mut layer = Layer {
@@ -171,25 +200,42 @@ impl Layer {
         };
         if let Some(list) = get("etcdConfigs") {
             let NodeKind::Seq(items) = &list.kind else {
-                return Err(err(list.pos.line, "etcdConfigs must be a list of {name, endpoints}".into()));
+                return Err(err(
+                    list.pos.line,
+                    "etcdConfigs must be a list of {name, endpoints}".into(),
+                ));
             };
             let mut names = Vec::new();
             let mut chosen = None;
             for item in items {
                 let NodeKind::Map(fields) = &item.kind else {
-                    return Err(err(item.pos.line, "each etcdConfigs entry must be a map with name and endpoints".into()));
+                    return Err(err(
+                        item.pos.line,
+                        "each etcdConfigs entry must be a map with name and endpoints".into(),
+                    ));
                 };
-                let field = |n: &str| fields.iter().find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == n)).map(|(_, v)| v);
+                let field = |n: &str| {
+                    fields
+                        .iter()
+                        .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == n))
+                        .map(|(_, v)| v)
+                };
                 let name = match field("name").map(|n| &n.kind) {
                     Some(NodeKind::Str(s)) => s.clone(),
                     _ => String::new(),
                 };
                 let endpoints = match field("endpoints") {
-                    Some(Node { kind: NodeKind::Seq(eps), .. }) => eps
+                    Some(Node {
+                        kind: NodeKind::Seq(eps),
+                        ..
+                    }) => eps
                         .iter()
                         .map(|e| match &e.kind {
                             NodeKind::Str(s) => Ok(s.clone()),
-                            other => Err(err(e.pos.line, format!("an endpoint must be a string, found {}", other.describe()))),
+                            other => Err(err(
+                                e.pos.line,
+                                format!("an endpoint must be a string, found {}", other.describe()),
+                            )),
                         })
                         .collect::<Result<Vec<_>, _>>()?,
                     Some(n) => return Err(err(n.pos.line, "endpoints must be a list of host:port strings".into())),
@@ -210,7 +256,11 @@ impl Layer {
                     return Err(ConfigError::UnknownCluster {
                         origin: origin.to_string(),
                         name: c.to_string(),
-                        known: if names.is_empty() { "none".into() } else { names.join(", ") },
+                        known: if names.is_empty() {
+                            "none".into()
+                        } else {
+                            names.join(", ")
+                        },
                     })
                 }
                 (None, None) => {}
@@ -231,18 +281,34 @@ impl Layer {
         layer.disable_tls = Some(match get("disableTLS").map(|n| &n.kind) {
             None | Some(NodeKind::Null) => false,
             Some(NodeKind::Bool(b)) => *b,
-            Some(_) => return Err(err(get("disableTLS").map(|n| n.pos.line).unwrap_or(0), "disableTLS must be true or false".into())),
+            Some(_) => {
+                return Err(err(
+                    get("disableTLS").map(|n| n.pos.line).unwrap_or(0),
+                    "disableTLS must be true or false".into(),
+                ))
+            }
         });
         layer.dial_timeout = match get("dialTimeout") {
             None => None,
-            Some(Node { kind: NodeKind::Str(s), .. }) => Some(s.clone()),
-            Some(Node { kind: NodeKind::Int(i), .. }) => Some(format!("{i}ns")),
+            Some(Node {
+                kind: NodeKind::Str(s), ..
+            }) => Some(s.clone()),
+            Some(Node {
+                kind: NodeKind::Int(i), ..
+            }) => Some(format!("{i}ns")),
             Some(n) => return Err(err(n.pos.line, "dialTimeout must be a duration such as 2s".into())),
         };
         layer.max_send_size = match get("maxCallSendMsgSize") {
             None => None,
-            Some(Node { kind: NodeKind::Int(i), .. }) if *i > 0 => Some(*i as usize),
-            Some(n) => return Err(err(n.pos.line, "maxCallSendMsgSize must be a positive number of bytes".into())),
+            Some(Node {
+                kind: NodeKind::Int(i), ..
+            }) if *i > 0 => Some(*i as usize),
+            Some(n) => {
+                return Err(err(
+                    n.pos.line,
+                    "maxCallSendMsgSize must be a positive number of bytes".into(),
+                ))
+            }
         };
         Ok(layer)
     }
@@ -320,11 +386,15 @@ impl ConnectionSettings {
     /// `TCFG_*`, then `ETCD_*`/`ETCDCTL_*`, then the config file).
     pub fn from_layers(layers: &[Layer]) -> Result<ConnectionSettings, ConfigError> {
         let d = ConnectionSettings::default();
-        let endpoints = first(layers, |l| l.endpoints.clone()).map(|s| s.value).unwrap_or(d.endpoints);
+        let endpoints = first(layers, |l| l.endpoints.clone())
+            .map(|s| s.value)
+            .unwrap_or(d.endpoints);
         if endpoints.is_empty() {
             return Err(ConfigError::NoEndpoints);
         }
-        let prefix = first(layers, |l| l.prefix.clone()).map(|s| Prefix::new(&s.value)).unwrap_or_default();
+        let prefix = first(layers, |l| l.prefix.clone())
+            .map(|s| Prefix::new(&s.value))
+            .unwrap_or_default();
         let cacert = first(layers, |l| l.cacert.clone());
         let cert = first(layers, |l| l.cert.clone());
         let key = first(layers, |l| l.key.clone());
@@ -334,7 +404,11 @@ impl ConnectionSettings {
         let asks_tls = if https {
             Some("an https:// endpoint".to_string())
         } else {
-            [&cacert, &cert, &key].into_iter().flatten().next().map(|s| format!("the certificate settings of {}", s.source))
+            [&cacert, &cert, &key]
+                .into_iter()
+                .flatten()
+                .next()
+                .map(|s| format!("the certificate settings of {}", s.source))
         };
         let tls_on = match &disable {
             Some(Sourced { value: true, source }) => {
@@ -350,11 +424,19 @@ impl ConnectionSettings {
             None => asks_tls.is_some(),
         };
         if cert.is_some() != key.is_some() {
-            let (given, missing) = if cert.is_some() { ("a client certificate", "its key") } else { ("a client key", "its certificate") };
+            let (given, missing) = if cert.is_some() {
+                ("a client certificate", "its key")
+            } else {
+                ("a client key", "its certificate")
+            };
             return Err(ConfigError::Invalid {
                 what: "client identity",
                 value: String::new(),
-                origin: cert.as_ref().or(key.as_ref()).map(|s| s.source.clone()).unwrap_or_default(),
+                origin: cert
+                    .as_ref()
+                    .or(key.as_ref())
+                    .map(|s| s.source.clone())
+                    .unwrap_or_default(),
                 reason: format!("{given} is given without {missing} (--cert and --key go together)"),
             });
         }
@@ -370,8 +452,16 @@ impl ConnectionSettings {
             tls,
             user: first(layers, |l| l.user.clone()).map(|s| s.value),
             password: first(layers, |l| l.password.clone()).map(|s| s.value),
-            dial_timeout: parse_timeout("dial timeout", first(layers, |l| l.dial_timeout.clone()), d.dial_timeout)?,
-            command_timeout: parse_timeout("command timeout", first(layers, |l| l.command_timeout.clone()), d.command_timeout)?,
+            dial_timeout: parse_timeout(
+                "dial timeout",
+                first(layers, |l| l.dial_timeout.clone()),
+                d.dial_timeout,
+            )?,
+            command_timeout: parse_timeout(
+                "command timeout",
+                first(layers, |l| l.command_timeout.clone()),
+                d.command_timeout,
+            )?,
             max_send_size: first(layers, |l| l.max_send_size).map(|s| s.value),
         })
     }
@@ -420,7 +510,10 @@ maxCallSendMsgSize: 4194304
         let l = Layer::from_seed_config("config.yaml", SEED, Some("staging")).unwrap();
         assert_eq!(l.endpoints.unwrap(), ["staging-etcd:2379"]);
         let e = Layer::from_seed_config("config.yaml", SEED, Some("dev")).unwrap_err();
-        assert_eq!(e.to_string(), "config.yaml names no etcd cluster \"dev\"; it has prod, staging");
+        assert_eq!(
+            e.to_string(),
+            "config.yaml names no etcd cluster \"dev\"; it has prod, staging"
+        );
         let e = Layer::from_seed_config("c.yaml", "etcdConfigs: 5\n", None).unwrap_err();
         assert!(e.to_string().starts_with("c.yaml:1: etcdConfigs must be a list"));
     }
@@ -439,11 +532,19 @@ maxCallSendMsgSize: 4194304
             "ETCD_DISABLE_TLS" => Some("true".into()),
             _ => None,
         });
-        let file = Layer::from_seed_config("config.yaml", "etcdConfigs: [{name: a, endpoints: [file:1]}]\ndisableTLS: true\n", None).unwrap();
+        let file = Layer::from_seed_config(
+            "config.yaml",
+            "etcdConfigs: [{name: a, endpoints: [file:1]}]\ndisableTLS: true\n",
+            None,
+        )
+        .unwrap();
         let s = ConnectionSettings::from_layers(&[flags.clone(), env.clone(), file.clone()]).unwrap();
         assert_eq!(s.endpoints, ["flag:1"]);
         assert_eq!(s.prefix.as_str(), "/staging/");
-        assert_eq!((s.user.as_deref(), s.password.as_deref()), (Some("alice"), Some("secret")));
+        assert_eq!(
+            (s.user.as_deref(), s.password.as_deref()),
+            (Some("alice"), Some("secret"))
+        );
         assert!(s.tls.is_none());
         let s = ConnectionSettings::from_layers(&[env, file.clone()]).unwrap();
         assert_eq!(s.endpoints, ["env:1", "env:2"]);
@@ -456,8 +557,20 @@ maxCallSendMsgSize: 4194304
     #[test]
     fn tls_follows_the_settings() {
         let with = |l: Layer| ConnectionSettings::from_layers(&[l]);
-        assert!(with(Layer { cacert: Some("ca.pem".into()), ..Default::default() }).unwrap().tls.is_some());
-        assert!(with(Layer { endpoints: Some(vec!["https://e:1".into()]), ..Default::default() }).unwrap().tls.is_some());
+        assert!(with(Layer {
+            cacert: Some("ca.pem".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .tls
+        .is_some());
+        assert!(with(Layer {
+            endpoints: Some(vec!["https://e:1".into()]),
+            ..Default::default()
+        })
+        .unwrap()
+        .tls
+        .is_some());
         let e = with(Layer {
             name: "ETCD_DISABLE_TLS".into(),
             disable_tls: Some(true),
@@ -466,7 +579,11 @@ maxCallSendMsgSize: 4194304
         })
         .unwrap_err();
         assert!(matches!(e, ConfigError::TlsConflict { .. }));
-        let e = with(Layer { cert: Some("c.pem".into()), ..Default::default() }).unwrap_err();
+        let e = with(Layer {
+            cert: Some("c.pem".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(e.to_string().contains("--cert and --key go together"));
     }
 
@@ -487,6 +604,9 @@ maxCallSendMsgSize: 4194304
             ..Default::default()
         };
         let e = ConnectionSettings::from_layers(&[l]).unwrap_err().to_string();
-        assert!(e.starts_with("invalid dial timeout \"soon\" from --dial-timeout"), "{e}");
+        assert!(
+            e.starts_with("invalid dial timeout \"soon\" from --dial-timeout"),
+            "{e}"
+        );
     }
 }

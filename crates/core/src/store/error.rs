@@ -95,20 +95,34 @@ fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
 pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     use etcd_client::Error as E;
     let (code, text) = match &e {
-        E::GRpcStatus(s) => (Some(s.code()), format!("{}: {}", s.message(), s.source().map(|x| chain_text(x)).unwrap_or_default())),
+        E::GRpcStatus(s) => (
+            Some(s.code()),
+            format!(
+                "{}: {}",
+                s.message(),
+                s.source().map(chain_text).unwrap_or_default()
+            ),
+        ),
         other => (None, chain_text(other)),
     };
     let lower = text.to_lowercase();
     let endpoints = ctx.endpoints.join(", ");
-    if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("invalid peer certificate") {
+    if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("invalid peer certificate")
+    {
         let hint = if ctx.tls_has_ca {
             "the server certificate is not signed by the CA given with --cacert"
         } else {
             "server certificate not trusted: unknown issuer; pass --cacert"
         };
-        return StoreError::Tls { endpoints, reason: hint.into() };
+        return StoreError::Tls {
+            endpoints,
+            reason: hint.into(),
+        };
     }
-    if lower.contains("certificaterequired") || lower.contains("certificate required") || lower.contains("bad certificate") {
+    if lower.contains("certificaterequired")
+        || lower.contains("certificate required")
+        || lower.contains("bad certificate")
+    {
         return StoreError::Tls {
             endpoints,
             reason: "the server requires a client certificate it trusts; pass --cert and --key".into(),
@@ -120,13 +134,34 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
             reason: "authentication is not enabled on this cluster: drop --user and --password".into(),
         };
     }
-    if lower.contains("tls handshake eof") || lower.contains("invalidcontenttype") || lower.contains("corrupt message") || lower.contains("received corrupt") || lower.contains("wrong version number") || (lower.contains("http2") && lower.contains("frame") && ctx.tls) {
+    if ctx.tls
+        && lower.contains("transport error")
+        && !lower.contains("connection refused")
+        && !lower.contains("tcp connect")
+    {
+        return StoreError::Tls {
+            endpoints,
+            reason: "the TLS connection was refused: the server may not trust the client certificate (--cert/--key)"
+                .into(),
+        };
+    }
+    if lower.contains("tls handshake eof")
+        || lower.contains("invalidcontenttype")
+        || lower.contains("corrupt message")
+        || lower.contains("received corrupt")
+        || lower.contains("wrong version number")
+        || (lower.contains("http2") && lower.contains("frame") && ctx.tls)
+    {
         return StoreError::Tls {
             endpoints,
             reason: "the server does not speak TLS; drop --cacert/--cert/--key or use http:// endpoints".into(),
         };
     }
-    if lower.contains("user name is empty") || lower.contains("authentication failed") || lower.contains("invalid auth token") || lower.contains("invalid user id or password") {
+    if lower.contains("user name is empty")
+        || lower.contains("authentication failed")
+        || lower.contains("invalid auth token")
+        || lower.contains("invalid user id or password")
+    {
         let reason = if lower.contains("user name is empty") {
             "authentication is enabled; pass --user (and --password)".to_string()
         } else {
@@ -148,18 +183,30 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
             reason: "too many operations in one transaction (etcd's --max-txn-ops, 128 by default)".into(),
         };
     }
-    if lower.contains("request is too large") || lower.contains("larger than max") || code == Some(tonic::Code::ResourceExhausted) {
+    if lower.contains("request is too large")
+        || lower.contains("larger than max")
+        || code == Some(tonic::Code::ResourceExhausted)
+    {
         return StoreError::Rejected {
             reason: "the request is larger than etcd accepts (--max-request-bytes, 1.5 MiB by default)".into(),
         };
     }
-    if code == Some(tonic::Code::DeadlineExceeded) || code == Some(tonic::Code::Cancelled) || lower.contains("timeout expired") || lower.contains("timed out") {
+    if code == Some(tonic::Code::DeadlineExceeded)
+        || code == Some(tonic::Code::Cancelled)
+        || lower.contains("timeout expired")
+        || lower.contains("timed out")
+    {
         return StoreError::Timeout {
             what: ctx.what.to_string(),
             timeout: ctx.timeout,
         };
     }
-    if code == Some(tonic::Code::Unavailable) || matches!(e, E::TransportError(_)) || lower.contains("connection refused") || lower.contains("tcp connect") || lower.contains("dns error") {
+    if code == Some(tonic::Code::Unavailable)
+        || matches!(e, E::TransportError(_))
+        || lower.contains("connection refused")
+        || lower.contains("tcp connect")
+        || lower.contains("dns error")
+    {
         let reason = if lower.contains("connection refused") {
             "connection refused".to_string()
         } else if lower.contains("dns error") || lower.contains("failed to lookup") {

@@ -23,9 +23,15 @@ pub use snapshot::{foreign_reason, is_key_shaped, ForeignKey, Snapshot, StoredKe
 use crate::registry::Registry;
 use error::{classify, Context};
 
-/// Keys per range request when reading a prefix: well under etcd-client's
-/// 4 MiB response limit even for large values.
-const PAGE: i64 = 2000;
+/// Keys per range request when reading a prefix.
+const PAGE: i64 = 5000;
+
+/// The largest range response accepted: etcd values go up to 1.5 MiB, so a
+/// page of large values can far exceed etcd-client's 4 MiB default.
+const MAX_RESPONSE: usize = 512 * 1024 * 1024;
+
+/// Keys parsed per blocking task.
+const PARSE_CHUNK: usize = 500;
 
 /// What a write expects of a key before it changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,25 +211,30 @@ impl Store {
     }
 
     /// Read the whole prefix, in pages, at one revision (`None`: the newest).
-    pub async fn snapshot(&self, registry: &Registry, at: Option<i64>) -> Result<Snapshot, StoreError> {
+    pub async fn snapshot(&self, registry: &std::sync::Arc<Registry>, at: Option<i64>) -> Result<Snapshot, StoreError> {
         let prefix = self.settings.prefix.clone();
         let end = prefix.range_end();
         let mut from = prefix.as_str().as_bytes().to_vec();
         let mut revision = at.unwrap_or(0);
-        let mut keys = Vec::new();
-        let mut foreign = Vec::new();
         let what = format!("reading {prefix}");
+        let started = Instant::now();
+        // Parsing is CPU work: each chunk of a page is parsed on a blocking
+        // thread while the next page is read.
+        let mut parsing = Vec::new();
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
             let mut resp = self
-                .read(&what, rev, move |mut c| {
+                .read(&what, rev, move |c| {
                     let (f, e) = (f.clone(), e.clone());
                     async move {
                         let mut opts = GetOptions::new().with_range(e).with_limit(PAGE);
                         if rev > 0 {
                             opts = opts.with_revision(rev);
                         }
-                        c.get(f, Some(opts)).await
+                        c.kv_client()
+                            .max_decoding_message_size(MAX_RESPONSE)
+                            .get(f, Some(opts))
+                            .await
                     }
                 })
                 .await?;
@@ -231,26 +242,34 @@ impl Store {
                 revision = resp.header().map(|h| h.revision()).unwrap_or(0);
             }
             let more = resp.more();
-            let kvs = resp.take_kvs();
+            let mut kvs = resp.take_kvs();
             if let Some(last) = kvs.last() {
                 from = last.key().to_vec();
                 from.push(0);
             }
-            for kv in kvs {
-                let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
-                let (k, v) = kv.into_key_value();
-                let etcd_key = String::from_utf8_lossy(&k).into_owned();
-                let name = prefix.name_of(&etcd_key).unwrap_or("");
-                if let Some(reason) = foreign_reason(name, registry) {
-                    foreign.push(ForeignKey { etcd_key, reason });
-                    continue;
-                }
-                keys.push(StoredKey::from_kv(&prefix, etcd_key, String::from_utf8(v).map_err(|e| e.into_bytes()), revs));
+            while !kvs.is_empty() {
+                let rest = kvs.split_off(kvs.len().min(PARSE_CHUNK));
+                let chunk = std::mem::replace(&mut kvs, rest);
+                let (prefix, registry) = (prefix.clone(), registry.clone());
+                parsing.push(tokio::task::spawn_blocking(move || {
+                    classify_page(&prefix, &registry, chunk)
+                }));
             }
             if !more {
                 break;
             }
         }
+        tracing::debug!(elapsed = ?started.elapsed(), revision, "read {prefix}");
+        let mut keys = Vec::new();
+        let mut foreign = Vec::new();
+        for task in parsing {
+            let (k, f) = task
+                .await
+                .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?;
+            keys.extend(k);
+            foreign.extend(f);
+        }
+        tracing::debug!(elapsed = ?started.elapsed(), keys = keys.len(), "parsed {prefix}");
         Ok(Snapshot {
             prefix,
             revision,
@@ -267,11 +286,12 @@ impl Store {
         let path = prefix.key_path(name);
         let what = format!("reading {path}");
         let p = path.clone();
-        let mut resp = self.read(&what, 0, move |mut c| {
-            let p = p.clone();
-            async move { c.get(p, None).await }
-        })
-        .await?;
+        let mut resp = self
+            .read(&what, 0, move |mut c| {
+                let p = p.clone();
+                async move { c.get(p, None).await }
+            })
+            .await?;
         let mut revision = resp.header().map(|h| h.revision()).unwrap_or(0);
         let mut stored: Vec<StoredKey> = resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)).collect();
         if stored.is_empty() || all_spellings {
@@ -365,8 +385,37 @@ impl Store {
     }
 }
 
+/// Split a page into dynamic config keys (parsed) and foreign keys.
+fn classify_page(
+    prefix: &Prefix,
+    registry: &Registry,
+    kvs: Vec<etcd_client::KeyValue>,
+) -> (Vec<StoredKey>, Vec<ForeignKey>) {
+    let mut keys = Vec::with_capacity(kvs.len());
+    let mut foreign = Vec::new();
+    for kv in kvs {
+        let name = prefix
+            .name_of(&String::from_utf8_lossy(kv.key()))
+            .unwrap_or("")
+            .to_string();
+        match foreign_reason(&name, registry) {
+            Some(reason) => foreign.push(ForeignKey {
+                etcd_key: String::from_utf8_lossy(kv.key()).into_owned(),
+                reason,
+            }),
+            None => keys.push(to_stored(prefix, kv)),
+        }
+    }
+    (keys, foreign)
+}
+
 fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
     let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
     let (k, v) = kv.into_key_value();
-    StoredKey::from_kv(prefix, String::from_utf8_lossy(&k).into_owned(), String::from_utf8(v).map_err(|e| e.into_bytes()), revs)
+    StoredKey::from_kv(
+        prefix,
+        String::from_utf8_lossy(&k).into_owned(),
+        String::from_utf8(v).map_err(|e| e.into_bytes()),
+        revs,
+    )
 }

@@ -25,7 +25,12 @@ pub struct StoredKey {
 }
 
 impl StoredKey {
-    pub fn from_kv(prefix: &Prefix, etcd_key: String, raw: Result<String, Vec<u8>>, revs: (i64, i64, i64)) -> StoredKey {
+    pub fn from_kv(
+        prefix: &Prefix,
+        etcd_key: String,
+        raw: Result<String, Vec<u8>>,
+        revs: (i64, i64, i64),
+    ) -> StoredKey {
         let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key).to_string();
         let items = match &raw {
             Ok(text) => {
