@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcfg_global_optspecs
-    string join \n temporal-version= schema= color= h/help V/version
+    string join \n temporal-version= schema= color= endpoints= prefix= cacert= cert= key= user= password= dial-timeout= command-timeout= config= cluster= h/help V/version
 end
 
 function __fish_tcfg_needs_command
@@ -29,10 +29,25 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -l schema -d 'Key registry file 
 complete -c tcfg -n "__fish_tcfg_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_needs_command" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_needs_command" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_needs_command" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_needs_command" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_needs_command" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_needs_command" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "dump" -d 'Print every key under the prefix as one document'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
@@ -43,6 +58,17 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l schema -d 'Key re
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l strict -d 'Fail on warnings too (notes never fail)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l allow-unknown-keys -d 'Report unknown keys as warnings, for custom server builds with keys of their own'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s h -l help -d 'Print help'
@@ -57,17 +83,155 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace -d 'Namespace name' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace-id -d 'Namespace ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l task-queue -d 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l task-type -d 'Task queue type: Workflow, Activity or Nexus' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-task-type -d 'History task type, such as TransferActivityTask or UserTimer' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l shard-id -d 'History shard ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l destination -d 'Nexus or callback destination' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, yaml otherwise]' -r -f -a "table\t'Human-readable text or table'
+json\t''
+yaml\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s f -l file -d 'Replace the key\'s whole list with the items in this file (`-` for stdin)' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l namespace -d 'Namespace name' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l namespace-id -d 'Namespace ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l task-queue -d 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l task-type -d 'Task queue type: Workflow, Activity or Nexus' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-task-type -d 'History task type, such as TransferActivityTask or UserTimer' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l shard-id -d 'History shard ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l destination -d 'Nexus or callback destination' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l namespace -d 'Namespace name' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l namespace-id -d 'Namespace ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l task-queue -d 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l task-type -d 'Task queue type: Workflow, Activity or Nexus' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-task-type -d 'History task type, such as TransferActivityTask or UserTimer' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l shard-id -d 'History shard ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l destination -d 'Nexus or callback destination' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l all -d 'Delete the whole key, every item of it'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable text or table'
+json\t''
+yaml\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l revision -d 'Read as of this etcd revision' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l keys-only -d 'Only the key names, one per line'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l allow-unknown-keys -d 'Report keys the release does not register as warnings, not errors'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -119,7 +119,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     };
 
     // Validate the key as it would be stored.
-    let mut doc = Document::new(format!("{name} (new)"));
+    let mut doc = Document::new("new value");
     doc.insert(Key::new(name.clone()), new_items.clone());
     let findings = validate(
         &doc,

@@ -97,11 +97,7 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     let (code, text) = match &e {
         E::GRpcStatus(s) => (
             Some(s.code()),
-            format!(
-                "{}: {}",
-                s.message(),
-                s.source().map(chain_text).unwrap_or_default()
-            ),
+            format!("{}: {}", s.message(), s.source().map(chain_text).unwrap_or_default()),
         ),
         other => (None, chain_text(other)),
     };
