@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use tcfg_core::serialize::{canonical_order, document_to_yaml, flow};
 use tcfg_core::validate::{validate, Options};
@@ -70,9 +70,17 @@ fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     let registry = std::sync::Arc::new(super::registry(global)?);
     let store = super::connect(global).await?;
-    let snapshot = store.snapshot(&registry, args.revision).await?;
-    let doc = snapshot.document();
+    let mut snapshot = store.snapshot(&registry, args.revision).await?;
+    let doc = std::sync::Arc::new(snapshot.take_document());
     tracing::debug!("document built");
+    // Validation runs while the document is printed.
+    let validation = {
+        let (doc, registry) = (doc.clone(), registry.clone());
+        let opts = Options {
+            allow_unknown_keys: args.allow_unknown_keys,
+        };
+        tokio::task::spawn_blocking(move || validate(&doc, &registry, &opts))
+    };
     let mut out = output::stdout();
 
     if args.keys_only {
@@ -97,17 +105,20 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
             }
             Format::Table => {
+                let revisions: std::collections::HashMap<&str, i64> =
+                    snapshot.keys.iter().map(|k| (k.key.as_str(), k.mod_revision)).collect();
                 let mut table = super::keys::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
-                let mut keys: Vec<_> = snapshot.keys.iter().filter(|k| k.is_valid()).collect();
-                keys.sort_by(|a, b| a.key.cmp(&b.key));
-                for k in keys {
-                    for i in canonical_order(k.items.as_ref().expect("valid keys only")) {
+                let mut entries: Vec<_> = doc.entries.iter().collect();
+                entries.sort_by(|a, b| a.key.cmp(&b.key));
+                for e in entries {
+                    let rev = revisions.get(e.key.as_str()).copied().unwrap_or_default();
+                    for i in canonical_order(&e.items) {
                         table.add_row([
-                            k.key.to_string(),
+                            e.key.to_string(),
                             i.constraints.to_string(),
                             flow(&i.value),
-                            k.mod_revision.to_string(),
+                            rev.to_string(),
                         ]);
                     }
                 }
@@ -129,13 +140,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             sources.insert(k.etcd_key.clone(), k.raw.clone());
         }
     }
-    let mut semantic = validate(
-        &doc,
-        &registry,
-        &Options {
-            allow_unknown_keys: args.allow_unknown_keys,
-        },
-    );
+    let mut semantic = validation.await.context("validation stopped")?;
     // Stored values have no file positions: name the etcd key instead.
     let etcd_keys: std::collections::HashMap<&str, &str> = snapshot
         .keys

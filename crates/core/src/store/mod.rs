@@ -30,8 +30,8 @@ const PAGE: i64 = 5000;
 /// page of large values can far exceed etcd-client's 4 MiB default.
 const MAX_RESPONSE: usize = 512 * 1024 * 1024;
 
-/// Keys parsed per blocking task.
-const PARSE_CHUNK: usize = 500;
+/// The fewest keys worth a parsing thread of their own.
+const PARSE_CHUNK: usize = 1000;
 
 /// What a write expects of a key before it changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,9 +218,8 @@ impl Store {
         let mut revision = at.unwrap_or(0);
         let what = format!("reading {prefix}");
         let started = Instant::now();
-        // Parsing is CPU work: each chunk of a page is parsed on a blocking
-        // thread while the next page is read.
         let mut parsing = Vec::new();
+        let mut pages = Vec::new();
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
             let mut resp = self
@@ -242,22 +241,29 @@ impl Store {
                 revision = resp.header().map(|h| h.revision()).unwrap_or(0);
             }
             let more = resp.more();
-            let mut kvs = resp.take_kvs();
+            let kvs = resp.take_kvs();
             if let Some(last) = kvs.last() {
                 from = last.key().to_vec();
                 from.push(0);
             }
-            while !kvs.is_empty() {
-                let rest = kvs.split_off(kvs.len().min(PARSE_CHUNK));
-                let chunk = std::mem::replace(&mut kvs, rest);
-                let (prefix, registry) = (prefix.clone(), registry.clone());
-                parsing.push(tokio::task::spawn_blocking(move || {
-                    classify_page(&prefix, &registry, chunk)
-                }));
-            }
+            pages.push(kvs);
             if !more {
                 break;
             }
+        }
+        // Parse once everything is read: on a small machine etcd needs the
+        // CPU to serve the pages, and parsing is quick once they are here.
+        let all: Vec<etcd_client::KeyValue> = pages.into_iter().flatten().collect();
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let chunk = all.len().div_ceil(threads).max(PARSE_CHUNK);
+        let mut rest = all;
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(chunk));
+            let part = std::mem::replace(&mut rest, tail);
+            let (prefix, registry) = (prefix.clone(), registry.clone());
+            parsing.push(tokio::task::spawn_blocking(move || {
+                classify_page(&prefix, &registry, part)
+            }));
         }
         tracing::debug!(elapsed = ?started.elapsed(), revision, "read {prefix}");
         let mut keys = Vec::new();

@@ -121,6 +121,26 @@ impl Snapshot {
         self.keys.iter().filter(|k| !k.is_valid())
     }
 
+    /// The document of every key whose value parses, moving the items out
+    /// of the snapshot (its keys keep their revisions and raw text).
+    pub fn take_document(&mut self) -> Document {
+        Document {
+            origin: self.prefix.to_string(),
+            entries: self
+                .keys
+                .iter_mut()
+                .filter_map(|k| match &mut k.items {
+                    Ok(items) => Some(Entry {
+                        key: k.key.clone(),
+                        items: std::mem::take(items),
+                        key_pos: Pos::default(),
+                    }),
+                    Err(_) => None,
+                })
+                .collect(),
+        }
+    }
+
     /// The document of every key whose value parses, keys as stored.
     pub fn document(&self) -> Document {
         Document {
