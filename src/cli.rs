@@ -137,6 +137,12 @@ pub enum Command {
     Delete(commands::delete::DeleteArgs),
     /// Print every key under the prefix as one document
     Dump(commands::dump::DumpArgs),
+    /// Show what apply would change (exit 0: nothing, 2: changes)
+    Diff(commands::diff::DiffArgs),
+    /// Make the prefix hold the given files, in one atomic, conflict-checked transaction
+    Apply(commands::apply::ApplyArgs),
+    /// Make other prefixes (clusters) identical to a source prefix
+    Sync(commands::sync::SyncArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

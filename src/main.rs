@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod diff;
 mod output;
+mod plan_view;
 mod report;
 
 use std::process::ExitCode;
@@ -20,8 +21,7 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// An error, an invalid file, or a usage mistake.
     pub const ERROR: u8 = 1;
-    /// `diff` (and `apply --dry-run`): there are changes.
-    #[allow(dead_code)]
+    /// `diff` (and `apply --dry-run`, `sync --dry-run`): there are changes.
     pub const CHANGES: u8 = 2;
     /// etcd could not be reached, or refused the login or the request.
     pub const UNREACHABLE: u8 = 3;

@@ -1,12 +1,15 @@
 //! One module per subcommand: each parses its arguments and renders; the
 //! logic lives in `tcfg-core`.
 
+pub mod apply;
 pub mod completions;
 pub mod delete;
+pub mod diff;
 pub mod dump;
 pub mod get;
 pub mod keys;
 pub mod put;
+pub mod sync;
 pub mod validate;
 
 use std::io::IsTerminal;
@@ -27,6 +30,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Put(args) => block_on(put::run(&cli.global, args)),
         Command::Delete(args) => block_on(delete::run(&cli.global, args)),
         Command::Dump(args) => block_on(dump::run(&cli.global, args)),
+        Command::Diff(args) => block_on(diff::run(&cli.global, args)),
+        Command::Apply(args) => block_on(apply::run(&cli.global, args)),
+        Command::Sync(args) => block_on(sync::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }
@@ -65,6 +71,41 @@ pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((path.display().to_string(), text))
+}
+
+/// Read and validate the files of a desired state. Errors refuse (shown
+/// with their positions); warnings and notes are shown and let it through.
+pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool) -> Result<tcfg_core::Document> {
+    use std::io::Write;
+    let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
+    let opts = tcfg_core::validate::Options { allow_unknown_keys };
+    let (docs, findings) = tcfg_core::validate::check_sources(&sources, registry, &opts);
+    if !findings.is_empty() {
+        let texts = sources.iter().cloned().collect();
+        let mut err = crate::output::stderr();
+        crate::report::write_findings(&mut err, &findings, &texts)?;
+        let counts = crate::report::Counts::of(&findings);
+        if counts.errors > 0 {
+            writeln!(
+                err,
+                "{}",
+                crate::output::paint(
+                    crate::output::ERROR,
+                    format!("invalid: {}; nothing written", counts.describe())
+                )
+            )?;
+            bail!(
+                "{} {} invalid",
+                sources.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "),
+                if sources.len() == 1 { "is" } else { "are" }
+            );
+        }
+    }
+    let mut doc = tcfg_core::Document::new(sources.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "));
+    for d in docs {
+        doc.entries.extend(d.entries);
+    }
+    Ok(doc)
 }
 
 /// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`), if it exists.

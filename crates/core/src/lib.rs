@@ -26,6 +26,7 @@ pub mod duration;
 pub mod edit;
 pub mod finding;
 pub mod key;
+pub mod plan;
 pub mod registry;
 pub mod resolve;
 pub mod serialize;

@@ -55,6 +55,12 @@ pub enum StoreError {
     Compacted { revision: i64 },
     #[error("nothing was written: {}; run the command again to see the current state", conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))]
     Conflict { conflicts: Vec<Conflict> },
+    #[error("nothing was written: {} changed under {prefix} since revision {revision}; run the command again", keys.join(", "))]
+    Stale {
+        prefix: String,
+        revision: i64,
+        keys: Vec<String>,
+    },
     #[error("etcd refused the request: {reason}")]
     Rejected { reason: String },
     #[error("etcd error: {0}")]

@@ -51,6 +51,14 @@ pub struct Change {
     pub expect: Expect,
 }
 
+/// A condition on keys a write does not touch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Guard {
+    /// No key under the prefix changed (created or modified) after this
+    /// revision: a plan made from it, or a sync from it, still holds.
+    Unchanged { prefix: Prefix, since: i64 },
+}
+
 /// The stored spellings of one key, read at one revision.
 #[derive(Clone, Debug)]
 pub struct KeyRead {
@@ -142,6 +150,13 @@ impl Store {
 
     pub fn prefix(&self) -> &Prefix {
         &self.settings.prefix
+    }
+
+    /// The same connection, for another prefix.
+    pub fn with_prefix(&self, prefix: Prefix) -> Store {
+        let mut s = self.clone();
+        s.settings.prefix = prefix;
+        s
     }
 
     pub fn settings(&self) -> &ConnectionSettings {
@@ -337,7 +352,12 @@ impl Store {
     /// expectation. Returns the new revision; on any mismatch nothing is
     /// written and the conflicts are reported.
     pub async fn commit(&self, changes: &[Change]) -> Result<i64, StoreError> {
-        let compares: Vec<Compare> = changes
+        self.commit_guarded(changes, &[]).await
+    }
+
+    /// [`Store::commit`], also requiring every guard to hold.
+    pub async fn commit_guarded(&self, changes: &[Change], guards: &[Guard]) -> Result<i64, StoreError> {
+        let mut compares: Vec<Compare> = changes
             .iter()
             .map(|c| match c.expect {
                 Expect::Absent => Compare::create_revision(c.etcd_key.clone(), CompareOp::Equal, 0),
@@ -351,7 +371,22 @@ impl Store {
                 None => TxnOp::delete(c.etcd_key.clone(), None),
             })
             .collect();
-        let checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
+        let mut checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
+        for g in guards {
+            let Guard::Unchanged { prefix, since } = g;
+            compares.push(
+                Compare::mod_revision(prefix.as_str(), CompareOp::Less, since + 1).with_range(prefix.range_end()),
+            );
+            checks.push(TxnOp::get(
+                prefix.as_str(),
+                Some(
+                    GetOptions::new()
+                        .with_range(prefix.range_end())
+                        .with_keys_only()
+                        .with_min_mod_revision(since + 1),
+                ),
+            ));
+        }
         let txn = Txn::new().when(compares).and_then(ops).or_else(checks);
         let what = match changes {
             [one] => format!("writing {}", one.etcd_key),
@@ -371,8 +406,25 @@ impl Store {
         if resp.succeeded() {
             return Ok(resp.header().map(|h| h.revision()).unwrap_or(0));
         }
+        let responses = resp.op_responses();
+        for (g, r) in guards.iter().zip(responses.iter().skip(changes.len())) {
+            let (Guard::Unchanged { prefix, since }, TxnOpResponse::Get(got)) = (g, r) else {
+                continue;
+            };
+            if !got.kvs().is_empty() {
+                return Err(StoreError::Stale {
+                    prefix: prefix.to_string(),
+                    revision: *since,
+                    keys: got
+                        .kvs()
+                        .iter()
+                        .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
+                        .collect(),
+                });
+            }
+        }
         let mut conflicts = Vec::new();
-        for (change, r) in changes.iter().zip(resp.op_responses()) {
+        for (change, r) in changes.iter().zip(responses) {
             let TxnOpResponse::Get(g) = r else { continue };
             let found = g.kvs().first().map(|kv| kv.mod_revision()).unwrap_or(0);
             let expected = match change.expect {

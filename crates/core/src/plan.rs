@@ -1,0 +1,584 @@
+//! Plans: the semantic difference between a desired [`Document`] and what a
+//! prefix holds ([`Snapshot`]), and the one transaction that applies it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::constraints::Constraints;
+use crate::document::{ConstrainedValue, Document};
+use crate::edit::key_write;
+use crate::key::Key;
+use crate::registry::{Registry, ValueType};
+use crate::serialize::{canonical_order, items_to_yaml};
+use crate::store::{Change, Expect, Prefix, Snapshot, StoredKey};
+use crate::value::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One item's difference, matched by constraint set (not list position).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemChange {
+    Added(ConstrainedValue),
+    Removed(ConstrainedValue),
+    Changed {
+        constraints: Constraints,
+        old: Value,
+        new: Value,
+    },
+}
+
+/// One key to change.
+#[derive(Clone, Debug)]
+pub struct KeyChange {
+    /// The name written (the registered spelling when registered).
+    pub name: String,
+    pub action: Action,
+    /// What is stored now, every spelling (with the revisions read).
+    pub stored: Vec<StoredKey>,
+    pub new_items: Vec<ConstrainedValue>,
+    /// Item by item; empty when the stored value does not parse.
+    pub items: Vec<ItemChange>,
+    /// Canonical texts, for diffs.
+    pub old_text: String,
+    pub new_text: String,
+}
+
+impl KeyChange {
+    /// The compare-and-swap writes of this change.
+    pub fn writes(&self, prefix: &Prefix) -> Vec<Change> {
+        key_write(prefix, &self.name, &self.stored, &self.new_items).changes
+    }
+}
+
+/// A plan: what to write to make a prefix hold a desired document.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub prefix: Prefix,
+    /// The revision the current state was read at.
+    pub revision: i64,
+    pub changes: Vec<KeyChange>,
+    /// Keys already as desired.
+    pub unchanged: usize,
+    /// Keys left alone because they exist (`create_only`).
+    pub kept_existing: usize,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    /// "3 to update, 1 to create, 0 to delete"
+    pub fn summary(&self) -> String {
+        format!(
+            "{} to create, {} to update, {} to delete",
+            self.count(Action::Create),
+            self.count(Action::Update),
+            self.count(Action::Delete)
+        )
+    }
+
+    /// Every write, each guarded by what was read.
+    pub fn writes(&self) -> Vec<Change> {
+        self.changes.iter().flat_map(|c| c.writes(&self.prefix)).collect()
+    }
+}
+
+/// Options for [`plan`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlanOptions {
+    /// Delete dynamic config keys the document does not name.
+    pub prune: bool,
+    /// Only create missing keys; never touch existing ones.
+    pub create_only: bool,
+}
+
+/// Equal meaning for Temporal: item order, `{}` vs no constraints and
+/// quoting are already gone after parsing; here an int equals the same
+/// float for float settings, and durations compare by length.
+pub fn values_equal(a: &Value, b: &Value, ty: Option<&ValueType>) -> bool {
+    if a == b {
+        return true;
+    }
+    match ty {
+        Some(ValueType::Float) => a.same_number(b),
+        Some(ValueType::Duration) => match (crate::value::check_duration(a), crate::value::check_duration(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn first_of_each(items: &[ConstrainedValue]) -> Vec<&ConstrainedValue> {
+    let mut seen: Vec<&ConstrainedValue> = Vec::new();
+    for i in items {
+        if !seen.iter().any(|s| s.constraints == i.constraints) {
+            seen.push(i);
+        }
+    }
+    seen
+}
+
+fn item_changes(old: &[ConstrainedValue], new: &[ConstrainedValue], ty: Option<&ValueType>) -> Vec<ItemChange> {
+    // Temporal reads the first of equal constraint sets; compare those.
+    let (old, new) = (first_of_each(old), first_of_each(new));
+    let mut out = Vec::new();
+    for o in &old {
+        match new.iter().find(|n| n.constraints == o.constraints) {
+            None => out.push(ItemChange::Removed((*o).clone())),
+            Some(n) if !values_equal(&o.value, &n.value, ty) => out.push(ItemChange::Changed {
+                constraints: o.constraints.clone(),
+                old: o.value.clone(),
+                new: n.value.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for n in &new {
+        if !old.iter().any(|o| o.constraints == n.constraints) {
+            out.push(ItemChange::Added((*n).clone()));
+        }
+    }
+    out
+}
+
+fn text_of(stored: &[StoredKey]) -> String {
+    stored
+        .iter()
+        .map(|s| match &s.items {
+            Ok(items) if !items.is_empty() => items_to_yaml(items),
+            Ok(_) => String::new(),
+            Err(_) => s.raw.clone(),
+        })
+        .collect()
+}
+
+/// The plan that makes `current` hold `desired`.
+pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: PlanOptions) -> Plan {
+    let mut by_key: HashMap<&str, Vec<&StoredKey>> = HashMap::new();
+    for s in &current.keys {
+        by_key.entry(s.key.folded()).or_default().push(s);
+    }
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    let mut kept_existing = 0;
+    let mut wanted: HashMap<&str, ()> = HashMap::new();
+    for entry in &desired.entries {
+        let folded = entry.key.folded();
+        if wanted.insert(folded, ()).is_some() {
+            // A second spelling in the document: validation reports it.
+            continue;
+        }
+        let def = registry.get(entry.key.as_str());
+        let name = def.map(|d| d.name.clone()).unwrap_or_else(|| entry.key.to_string());
+        let stored: Vec<StoredKey> = by_key
+            .get(folded)
+            .map(|v| v.iter().map(|s| (*s).clone()).collect())
+            .unwrap_or_default();
+        if opts.create_only && !stored.is_empty() {
+            kept_existing += 1;
+            continue;
+        }
+        let ty = def.map(|d| &d.value_type);
+        let new_items: Vec<ConstrainedValue> = canonical_order(&entry.items).into_iter().cloned().collect();
+        let (action, items) = match stored.as_slice() {
+            [] if new_items.is_empty() => {
+                unchanged += 1;
+                continue;
+            }
+            [] => (
+                Action::Create,
+                new_items.iter().cloned().map(ItemChange::Added).collect(),
+            ),
+            many => {
+                // Several spellings: Temporal reads one at random; any of them
+                // differing means the key must be written.
+                let mut diff = Vec::new();
+                let mut all_parse = true;
+                for s in many {
+                    match &s.items {
+                        Ok(old) => {
+                            let d = item_changes(old, &new_items, ty);
+                            if diff.is_empty() {
+                                diff = d;
+                            }
+                        }
+                        Err(_) => all_parse = false,
+                    }
+                }
+                let same = all_parse
+                    && many.iter().all(|s| {
+                        s.items
+                            .as_ref()
+                            .is_ok_and(|old| item_changes(old, &new_items, ty).is_empty())
+                    });
+                if same && (many.len() == 1 || new_items.is_empty()) && !new_items.is_empty() {
+                    unchanged += 1;
+                    continue;
+                }
+                if new_items.is_empty() {
+                    (Action::Delete, diff)
+                } else {
+                    (Action::Update, diff)
+                }
+            }
+        };
+        changes.push(KeyChange {
+            old_text: text_of(&stored),
+            new_text: if new_items.is_empty() {
+                String::new()
+            } else {
+                items_to_yaml(&new_items)
+            },
+            name,
+            action,
+            stored,
+            new_items,
+            items,
+        });
+    }
+    if opts.prune && !opts.create_only {
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        for s in &current.keys {
+            let folded = s.key.folded();
+            if wanted.contains_key(folded) || seen.insert(folded, ()).is_some() {
+                continue;
+            }
+            let stored: Vec<StoredKey> = by_key[folded].iter().map(|s| (*s).clone()).collect();
+            let name = registry
+                .canonical_name(s.key.as_str())
+                .unwrap_or(s.key.as_str())
+                .to_string();
+            changes.push(KeyChange {
+                old_text: text_of(&stored),
+                new_text: String::new(),
+                items: stored[0]
+                    .items
+                    .as_ref()
+                    .map(|i| i.iter().cloned().map(ItemChange::Removed).collect())
+                    .unwrap_or_default(),
+                name,
+                action: Action::Delete,
+                stored,
+                new_items: Vec::new(),
+            });
+        }
+    }
+    changes.sort_by(|a, b| Key::new(a.name.as_str()).cmp(&Key::new(b.name.as_str())));
+    Plan {
+        prefix: current.prefix.clone(),
+        revision: current.revision,
+        changes,
+        unchanged,
+        kept_existing,
+    }
+}
+
+/// A snapshot made from a document, for comparing two files offline.
+pub fn snapshot_of(doc: &Document) -> Snapshot {
+    let prefix = Prefix::new("");
+    Snapshot {
+        revision: 0,
+        keys: doc
+            .entries
+            .iter()
+            .map(|e| StoredKey {
+                etcd_key: e.key.to_string(),
+                key: e.key.clone(),
+                create_revision: 0,
+                mod_revision: 0,
+                version: 0,
+                raw: items_to_yaml(&e.items),
+                items: Ok(e.items.clone()),
+            })
+            .collect(),
+        foreign: Vec::new(),
+        prefix,
+    }
+}
+
+/// A plan saved to a file (`diff --out`), applied later exactly as planned.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedPlan {
+    pub format_version: u32,
+    pub prefix: String,
+    pub revision: i64,
+    /// Every key under the prefix and its mod revision when planned: the
+    /// plan is stale if any of them moved, appeared or went away.
+    pub state: Vec<(String, i64)>,
+    pub changes: Vec<SavedChange>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedChange {
+    pub key: String,
+    pub action: Action,
+    pub writes: Vec<SavedWrite>,
+    pub old_text: String,
+    pub new_text: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedWrite {
+    pub etcd_key: String,
+    /// The new value; absent for a delete.
+    pub value: Option<String>,
+    /// The mod revision expected; 0: the key must be absent.
+    pub expect_mod_revision: i64,
+}
+
+impl SavedPlan {
+    pub fn new(plan: &Plan, current: &Snapshot) -> SavedPlan {
+        let mut state: Vec<(String, i64)> = current
+            .keys
+            .iter()
+            .map(|k| (k.etcd_key.clone(), k.mod_revision))
+            .collect();
+        state.extend(current.foreign.iter().map(|f| (f.etcd_key.clone(), -1)));
+        state.sort();
+        SavedPlan {
+            format_version: 1,
+            prefix: plan.prefix.to_string(),
+            revision: plan.revision,
+            state,
+            changes: plan
+                .changes
+                .iter()
+                .map(|c| SavedChange {
+                    key: c.name.clone(),
+                    action: c.action,
+                    old_text: c.old_text.clone(),
+                    new_text: c.new_text.clone(),
+                    writes: c
+                        .writes(&plan.prefix)
+                        .into_iter()
+                        .map(|w| SavedWrite {
+                            etcd_key: w.etcd_key,
+                            value: w.value,
+                            expect_mod_revision: match w.expect {
+                                Expect::Absent => 0,
+                                Expect::ModRevision(r) => r,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Keys that moved since the plan was made (empty: not stale).
+    pub fn moved_since(&self, current: &Snapshot) -> Vec<String> {
+        let now: HashMap<&str, i64> = current
+            .keys
+            .iter()
+            .map(|k| (k.etcd_key.as_str(), k.mod_revision))
+            .chain(current.foreign.iter().map(|f| (f.etcd_key.as_str(), -1)))
+            .collect();
+        let then: HashMap<&str, i64> = self.state.iter().map(|(k, r)| (k.as_str(), *r)).collect();
+        let mut moved: Vec<String> = then
+            .iter()
+            .filter(|(k, r)| now.get(*k) != Some(r) && **r >= 0)
+            .map(|(k, _)| k.to_string())
+            .chain(now.keys().filter(|k| !then.contains_key(*k)).map(|k| k.to_string()))
+            .collect();
+        moved.sort();
+        moved
+    }
+
+    pub fn writes(&self) -> Vec<Change> {
+        self.changes
+            .iter()
+            .flat_map(|c| c.writes.iter())
+            .map(|w| Change {
+                etcd_key: w.etcd_key.clone(),
+                value: w.value.clone(),
+                expect: if w.expect_mod_revision == 0 {
+                    Expect::Absent
+                } else {
+                    Expect::ModRevision(w.expect_mod_revision)
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse_document;
+
+    fn reg() -> Registry {
+        Registry::for_version(None).unwrap()
+    }
+
+    fn current(text: &str) -> Snapshot {
+        let prefix = Prefix::new("/p");
+        let doc = parse_document("stored", text).value;
+        Snapshot {
+            prefix: prefix.clone(),
+            revision: 10,
+            keys: doc
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    StoredKey::from_kv(
+                        &prefix,
+                        prefix.key_path(e.key.as_str()),
+                        Ok(items_to_yaml(&e.items)),
+                        (i as i64 + 1, i as i64 + 1, 1),
+                    )
+                })
+                .collect(),
+            foreign: Vec::new(),
+        }
+    }
+
+    fn plan_of(desired: &str, stored: &str, opts: PlanOptions) -> Plan {
+        plan(&parse_document("d", desired).value, &current(stored), &reg(), opts)
+    }
+
+    #[test]
+    fn equal_meaning_is_no_change() {
+        let stored = "frontend.namespaceRPS:\n- value: 1\n- value: 2\n  constraints: {namespace: a}\nfrontend.keepAliveMinTime:\n- value: 10s\nfrontend.historyHostErrorPercentage:\n- value: 1.0\n";
+        let desired = "FRONTEND.namespacerps:\n- value: 2\n  constraints: {namespace: a}\n- value: 1\n  constraints: {}\nfrontend.keepAliveMinTime:\n- value: \"10s\"\nfrontend.historyHostErrorPercentage:\n- value: 1\n";
+        let p = plan_of(desired, stored, PlanOptions::default());
+        assert!(p.is_empty(), "{:?}", p.changes);
+        assert_eq!(p.unchanged, 3);
+        // Durations compare by length.
+        assert!(plan_of(
+            "frontend.keepAliveMinTime:\n- value: 10\n",
+            stored,
+            PlanOptions::default()
+        )
+        .is_empty());
+        // An int is not an equal float for an int key.
+        let p = plan_of(
+            "limit.maxIDLength:\n- value: 5.0\n",
+            "limit.maxIDLength:\n- value: 5\n",
+            PlanOptions::default(),
+        );
+        assert_eq!(p.changes.len(), 1);
+    }
+
+    #[test]
+    fn items_are_matched_by_constraints() {
+        let stored = "frontend.namespaceRPS:\n- value: 1\n- value: 2\n  constraints: {namespace: a}\n- value: 3\n  constraints: {namespace: b}\n";
+        let desired = "frontend.namespaceRPS:\n- value: 9\n  constraints: {namespace: a}\n- value: 1\n- value: 4\n  constraints: {namespace: c}\n";
+        let p = plan_of(desired, stored, PlanOptions::default());
+        assert_eq!(p.changes.len(), 1);
+        let c = &p.changes[0];
+        assert_eq!(c.action, Action::Update);
+        assert_eq!(c.items.len(), 3);
+        assert!(c.items.iter().any(|i| matches!(
+            i,
+            ItemChange::Changed {
+                old: Value::Int(2),
+                new: Value::Int(9),
+                ..
+            }
+        )));
+        assert!(c
+            .items
+            .iter()
+            .any(|i| matches!(i, ItemChange::Removed(r) if r.value == Value::Int(3))));
+        assert!(c
+            .items
+            .iter()
+            .any(|i| matches!(i, ItemChange::Added(a) if a.value == Value::Int(4))));
+        assert_eq!(p.summary(), "0 to create, 1 to update, 0 to delete");
+    }
+
+    #[test]
+    fn create_delete_prune_and_create_only() {
+        let stored = "frontend.rps:\n- value: 1\nfrontend.namespaceRPS:\n- value: 1\n";
+        let desired = "frontend.rps:\n- value: 2\nlimit.maxIDLength:\n- value: 100\n";
+        let p = plan_of(desired, stored, PlanOptions::default());
+        assert_eq!(
+            (
+                p.count(Action::Create),
+                p.count(Action::Update),
+                p.count(Action::Delete)
+            ),
+            (1, 1, 0)
+        );
+        let p = plan_of(
+            desired,
+            stored,
+            PlanOptions {
+                prune: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(p.count(Action::Delete), 1);
+        let w = p.writes();
+        let del = w.iter().find(|w| w.value.is_none()).unwrap();
+        assert_eq!(del.etcd_key, "/p/frontend.namespaceRPS");
+        assert_eq!(del.expect, Expect::ModRevision(2));
+        let create = w.iter().find(|w| w.etcd_key == "/p/limit.maxIDLength").unwrap();
+        assert_eq!(create.expect, Expect::Absent);
+        let p = plan_of(
+            desired,
+            stored,
+            PlanOptions {
+                create_only: true,
+                prune: true,
+            },
+        );
+        assert_eq!((p.count(Action::Create), p.changes.len(), p.kept_existing), (1, 1, 1));
+        // An empty list in the document deletes the key.
+        let p = plan_of("frontend.rps: []\n", stored, PlanOptions::default());
+        assert_eq!(p.count(Action::Delete), 1);
+    }
+
+    #[test]
+    fn another_spelling_is_rewritten_only_when_touched() {
+        let stored = "Frontend.RPS:\n- value: 1\n";
+        assert!(plan_of("frontend.rps:\n- value: 1\n", stored, PlanOptions::default()).is_empty());
+        let p = plan_of("frontend.rps:\n- value: 2\n", stored, PlanOptions::default());
+        let w = p.writes();
+        assert_eq!(w.len(), 2);
+        assert_eq!(
+            (w[0].etcd_key.as_str(), w[0].value.is_none()),
+            ("/p/Frontend.RPS", true)
+        );
+        assert_eq!(
+            (w[1].etcd_key.as_str(), w[1].expect),
+            ("/p/frontend.rps", Expect::Absent)
+        );
+    }
+
+    #[test]
+    fn saved_plans_detect_staleness() {
+        let snap = current("frontend.rps:\n- value: 1\n");
+        let p = plan(
+            &parse_document("d", "frontend.rps:\n- value: 2\n").value,
+            &snap,
+            &reg(),
+            PlanOptions::default(),
+        );
+        let saved = SavedPlan::new(&p, &snap);
+        assert!(saved.moved_since(&snap).is_empty());
+        assert_eq!(saved.writes(), p.writes());
+        let json = serde_json::to_string(&saved).unwrap();
+        assert_eq!(serde_json::from_str::<SavedPlan>(&json).unwrap(), saved);
+        let mut later = snap.clone();
+        later.keys[0].mod_revision = 99;
+        assert_eq!(saved.moved_since(&later), ["/p/frontend.rps"]);
+        let mut later = snap.clone();
+        later.keys.clear();
+        assert_eq!(saved.moved_since(&later), ["/p/frontend.rps"]);
+    }
+}

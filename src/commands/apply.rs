@@ -1,0 +1,238 @@
+//! `tcfg apply`: make the prefix hold the given files, atomically.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use tcfg_core::plan::{plan, Action, Plan, PlanOptions, SavedPlan};
+use tcfg_core::store::{Change, Guard, Prefix, Store};
+
+use super::{confirm, desired};
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, GREEN};
+use crate::plan_view::write_plan;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg apply -f prod.yaml\n  tcfg apply -f base.yaml -f overrides.yaml --yes\n  tcfg apply -f prod.yaml --prune            # also delete keys the files do not name\n  tcfg apply -f defaults.yaml --create-only  # seed missing keys, never touch existing ones\n  tcfg apply -f prod.yaml --dry-run          # exits like `tcfg diff`\n  tcfg apply prod.plan                       # a plan saved by `tcfg diff --out`, exactly\n\nThe whole change is one etcd transaction that checks every touched key is as it was read: if anything\nmoved in between, nothing is written. A successful apply is exactly one new etcd revision.\netcd refuses transactions over --max-txn-ops (128 by default): tcfg refuses such a change unless\n--max-txn-ops N says the server allows it, or --batch splits it into several transactions (not atomic;\nrunning the same apply again finishes an interrupted one)."
+)]
+pub struct ApplyArgs {
+    /// A plan file saved by `tcfg diff --out`
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "create_only"])]
+    pub plan: Option<PathBuf>,
+
+    /// The desired state (YAML or JSON, `-` for stdin); several form one config
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1.., required_unless_present = "plan")]
+    pub file: Vec<PathBuf>,
+
+    /// Also delete dynamic config keys under the prefix that the files do not name (never foreign keys)
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Only create keys that do not exist yet; never touch existing ones
+    #[arg(long)]
+    pub create_only: bool,
+
+    /// The server's --max-txn-ops: the most operations one transaction may hold
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub max_txn_ops: usize,
+
+    /// Split a change too big for one transaction into batches (not atomic)
+    #[arg(long)]
+    pub batch: bool,
+
+    #[command(flatten)]
+    pub write: super::WriteArgs,
+
+    /// Accept keys the release does not register (custom server builds)
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+/// Writes grouped by key: a key's writes (a respelling deletes the old
+/// spelling too) always go in the same transaction.
+pub type Groups = Vec<Vec<Change>>;
+
+pub fn groups_of(plan: &Plan) -> Groups {
+    plan.changes.iter().map(|c| c.writes(&plan.prefix)).collect()
+}
+
+/// Check the size, confirm, and write: one transaction, or batches.
+pub async fn commit(
+    store: &Store,
+    groups: Groups,
+    guards: &[Guard],
+    max_ops: usize,
+    batch: bool,
+    opts: super::WriteArgs,
+    what: &str,
+) -> Result<u8> {
+    let mut err = output::stderr();
+    let ops: usize = groups.iter().map(Vec::len).sum::<usize>() + guards.len();
+    if ops > max_ops && !batch {
+        bail!(
+            "the change needs {ops} operations in one transaction, more than etcd allows ({max_ops}, its --max-txn-ops): nothing written. \
+             Pass --max-txn-ops N if the server's limit is raised, or --batch to write in several transactions (not atomic)"
+        );
+    }
+    if opts.dry_run {
+        writeln!(err, "dry run: nothing written")?;
+        return Ok(exit::CHANGES);
+    }
+    drop(err);
+    if !confirm(&format!("Apply these changes to {what}?"), opts.yes)? {
+        writeln!(output::stderr(), "nothing written")?;
+        return Ok(exit::ERROR);
+    }
+    if ops <= max_ops {
+        let writes: Vec<Change> = groups.into_iter().flatten().collect();
+        let revision = store.commit_guarded(&writes, guards).await?;
+        writeln!(
+            output::stderr(),
+            "{} {what} at revision {revision}",
+            paint(GREEN, "applied to")
+        )?;
+        return Ok(exit::OK);
+    }
+    // Batches: whole keys per transaction, each guarded on its own keys.
+    let per_batch = max_ops.saturating_sub(guards.len()).max(1);
+    let mut batches: Vec<Vec<Change>> = vec![Vec::new()];
+    for g in groups {
+        if g.len() > per_batch {
+            bail!(
+                "one key needs {} operations, more than --max-txn-ops {max_ops}",
+                g.len()
+            );
+        }
+        if batches.last().is_some_and(|b| b.len() + g.len() > per_batch) {
+            batches.push(Vec::new());
+        }
+        batches.last_mut().expect("one batch at least").extend(g);
+    }
+    let total = batches.len();
+    for (i, b) in batches.iter().enumerate() {
+        match store.commit_guarded(b, guards).await {
+            Ok(revision) => {
+                let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
+                writeln!(
+                    output::stderr(),
+                    "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
+                    i + 1,
+                    keys.len(),
+                    if keys.len() == 1 { "" } else { "s" },
+                    keys.first().unwrap_or(&""),
+                    keys.last().unwrap_or(&"")
+                )?;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "batch {} of {total} failed after {} batch{} were written; run the same command again to finish (what was written now shows as unchanged)",
+                    i + 1,
+                    i,
+                    if i == 1 { "" } else { "es" }
+                )));
+            }
+        }
+    }
+    writeln!(
+        output::stderr(),
+        "{} {what} in {total} batches",
+        paint(GREEN, "applied to")
+    )?;
+    Ok(exit::OK)
+}
+
+pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
+    if let Some(path) = &args.plan {
+        return apply_saved(global, &args, path).await;
+    }
+    let registry = super::registry(global)?;
+    let doc = desired(&registry, &args.file, args.allow_unknown_keys)?;
+    let registry = std::sync::Arc::new(registry);
+    let store = super::connect(global).await?;
+    let snapshot = store.snapshot(&registry, None).await?;
+    let opts = PlanOptions {
+        prune: args.prune,
+        create_only: args.create_only,
+    };
+    let plan = plan(&doc, &snapshot, &registry, opts);
+    let mut out = output::styled_stdout();
+    write_plan(&mut out, &plan, &store.prefix().to_string())?;
+    drop(out);
+    if plan.is_empty() {
+        return Ok(exit::OK);
+    }
+    let deletes = plan.count(Action::Delete);
+    if deletes > 0 && args.prune {
+        writeln!(
+            output::stderr(),
+            "{deletes} key{} will be deleted (--prune)",
+            if deletes == 1 { "" } else { "s" }
+        )?;
+    }
+    let what = store.prefix().to_string();
+    commit(
+        &store,
+        groups_of(&plan),
+        &[],
+        args.max_txn_ops,
+        args.batch,
+        args.write,
+        &what,
+    )
+    .await
+}
+
+async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> Result<u8> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
+    let saved: SavedPlan = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `tcfg diff --out`", path.display()))?;
+    if saved.format_version != 1 {
+        bail!(
+            "{} is a plan of format {}, which this tcfg does not know",
+            path.display(),
+            saved.format_version
+        );
+    }
+    let registry = std::sync::Arc::new(super::registry(global)?);
+    let store = super::connect(global).await?.with_prefix(Prefix::new(&saved.prefix));
+    let snapshot = store.snapshot(&registry, None).await?;
+    let moved = saved.moved_since(&snapshot);
+    if !moved.is_empty() {
+        bail!(
+            "the plan is stale: {} changed since it was made at revision {}; nothing written. Run `tcfg diff --out` again",
+            moved.join(", "),
+            saved.revision
+        );
+    }
+    let mut out = output::styled_stdout();
+    for c in &saved.changes {
+        writeln!(out, "{:?} {}", c.action, c.key)?;
+        crate::diff::write_unified(&mut out, &c.old_text, &c.new_text, "(planned from)", "(planned to)")?;
+    }
+    drop(out);
+    if saved.changes.is_empty() {
+        writeln!(output::stderr(), "the plan has no changes")?;
+        return Ok(exit::OK);
+    }
+    let groups: Groups = saved
+        .changes
+        .iter()
+        .map(|c| {
+            let one = SavedPlan {
+                changes: vec![c.clone()],
+                ..saved.clone()
+            };
+            one.writes()
+        })
+        .collect();
+    // Nothing under the prefix may move between this check and the write.
+    let guards = [Guard::Unchanged {
+        prefix: store.prefix().clone(),
+        since: snapshot.revision,
+    }];
+    let what = format!("{} (plan {})", saved.prefix, path.display());
+    commit(&store, groups, &guards, args.max_txn_ops, args.batch, args.write, &what).await
+}

@@ -1,0 +1,137 @@
+//! `tcfg diff`: what `apply` would change, read by exit status in CI.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use tcfg_core::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
+
+use super::desired;
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output;
+use crate::plan_view::{plan_json, write_plan};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg diff -f prod.yaml                      # the prefix against the file (CI: read the exit status)\n  tcfg diff -f prod.yaml --prune -o json      # as `apply --prune` would see it, for scripts\n  tcfg diff -f prod.yaml --out prod.plan      # save the plan; `tcfg apply prod.plan` applies exactly it\n  tcfg diff --prefixes /active,/passive-eu    # what `sync` would change in /passive-eu\n  tcfg diff old.yaml new.yaml                 # two files, no etcd\n\nExit status (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error (an invalid\nfile, ...), 3 etcd unreachable or refused the login."
+)]
+pub struct DiffArgs {
+    /// Two files to compare offline: what changes from the first to the second
+    #[arg(value_name = "FILE", num_args = 0..=2, conflicts_with_all = ["file", "prefixes"])]
+    pub pair: Vec<PathBuf>,
+
+    /// The desired state (YAML or JSON, `-` for stdin); several form one config
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1.., conflicts_with = "prefixes")]
+    pub file: Vec<PathBuf>,
+
+    /// Compare two prefixes: the second as `sync` would make it like the first
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE,TARGET")]
+    pub prefixes: Vec<String>,
+
+    /// Count keys the desired state does not name as deletions (as `apply --prune`)
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: DiffFormat,
+
+    /// Save the plan to this file, for `tcfg apply PLAN_FILE`
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+
+    /// Accept keys the release does not register (custom server builds)
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let (plan, saved, label) = if !args.pair.is_empty() {
+        if args.pair.len() != 2 {
+            bail!("give two files to compare, or -f FILE to compare with etcd");
+        }
+        let old = desired(&registry, std::slice::from_ref(&args.pair[0]), args.allow_unknown_keys)?;
+        let new = desired(&registry, std::slice::from_ref(&args.pair[1]), args.allow_unknown_keys)?;
+        let opts = PlanOptions {
+            prune: true,
+            ..Default::default()
+        };
+        let label = format!("{} -> {}", args.pair[0].display(), args.pair[1].display());
+        (plan(&new, &snapshot_of(&old), &registry, opts), None, label)
+    } else if !args.prefixes.is_empty() {
+        let [source, target] = args.prefixes.as_slice() else {
+            bail!("--prefixes takes two prefixes, SOURCE,TARGET");
+        };
+        let settings = super::connection_settings(&global.etcd)?;
+        let (source, target) = (
+            super::sync::resolve_prefix(source, &settings),
+            super::sync::resolve_prefix(target, &settings),
+        );
+        let store = tcfg_core::store::Store::connect(settings).await?;
+        let registry = std::sync::Arc::new(registry);
+        let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
+        super::sync::refuse_unreadable(&src)?;
+        let dst = store.with_prefix(target.clone()).snapshot(&registry, None).await?;
+        let opts = PlanOptions {
+            prune: true,
+            ..Default::default()
+        };
+        let p = plan(&src.document(), &dst, &registry, opts);
+        (p, None, format!("{target} (to match {source})"))
+    } else if !args.file.is_empty() {
+        let doc = desired(&registry, &args.file, args.allow_unknown_keys)?;
+        let registry = std::sync::Arc::new(registry);
+        let store = super::connect(global).await?;
+        let snapshot = store.snapshot(&registry, None).await?;
+        let p = plan(
+            &doc,
+            &snapshot,
+            &registry,
+            PlanOptions {
+                prune: args.prune,
+                ..Default::default()
+            },
+        );
+        let saved = SavedPlan::new(&p, &snapshot);
+        let label = store.prefix().to_string();
+        (p, Some(saved), label)
+    } else {
+        bail!("nothing to compare: give -f FILE, --prefixes SOURCE,TARGET, or two files");
+    };
+
+    if let Some(path) = &args.out {
+        let Some(saved) = &saved else {
+            bail!("--out saves a plan against etcd: use it with -f FILE");
+        };
+        std::fs::write(path, serde_json::to_string_pretty(saved)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    match args.output {
+        DiffFormat::Json => {
+            let mut out = output::stdout();
+            writeln!(out, "{}", serde_json::to_string_pretty(&plan_json(&plan))?)?;
+        }
+        DiffFormat::Text => {
+            let mut out = output::styled_stdout();
+            write_plan(&mut out, &plan, &label)?;
+        }
+    }
+    if let Some(path) = &args.out {
+        writeln!(
+            output::stderr(),
+            "plan saved to {}; apply it with `tcfg apply {}`",
+            path.display(),
+            path.display()
+        )?;
+    }
+    Ok(if plan.is_empty() { exit::OK } else { exit::CHANGES })
+}

@@ -1,0 +1,157 @@
+//! `tcfg sync`: make the other prefixes (clusters) identical to a source.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use tcfg_core::plan::{plan, PlanOptions};
+use tcfg_core::store::{ConnectionSettings, Guard, Prefix, Snapshot, Store};
+
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, GREEN};
+use crate::plan_view::write_plan;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg sync --prefixes /active,/passive-eu,/passive-us\n  tcfg sync --from /active --prefixes /passive-eu --yes\n  tcfg sync --prefixes /active,/passive-eu --dry-run   # CI: 0 in sync, 2 drift, 1 error\n\nA short root such as /active means /active joined with the key prefix (/active/temporal/dynamicconfig/);\na longer prefix is taken as is. Each target is written in one transaction that also checks the source\ndid not change since it was read. Keys only the target has are deleted unless --keep-extra; keys that\nare not dynamic config are never touched."
+)]
+pub struct SyncArgs {
+    /// The prefixes: the first is the source (unless --from), the rest are made identical to it
+    #[arg(long, value_delimiter = ',', value_name = "PREFIXES", required = true)]
+    pub prefixes: Vec<String>,
+
+    /// The source prefix
+    #[arg(long, value_name = "PREFIX")]
+    pub from: Option<String>,
+
+    /// Keep keys that only a target has
+    #[arg(long)]
+    pub keep_extra: bool,
+
+    /// The server's --max-txn-ops
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub max_txn_ops: usize,
+
+    #[command(flatten)]
+    pub write: super::WriteArgs,
+}
+
+/// `/active` -> `/active/temporal/dynamicconfig/`; longer prefixes as given.
+pub fn resolve_prefix(p: &str, settings: &ConnectionSettings) -> Prefix {
+    let segments = p.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
+    if segments <= 1 {
+        Prefix::new(&format!("/{}{}", p.trim_matches('/'), settings.prefix.as_str()))
+    } else {
+        Prefix::new(p)
+    }
+}
+
+/// A source whose values do not all parse cannot be copied faithfully.
+pub fn refuse_unreadable(source: &Snapshot) -> Result<()> {
+    let bad: Vec<&str> = source.invalid().map(|k| k.etcd_key.as_str()).collect();
+    if !bad.is_empty() {
+        bail!(
+            "the source {} holds values that do not parse ({}): fix them first (tcfg dump shows why); nothing written",
+            source.prefix,
+            bad.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
+    let registry = std::sync::Arc::new(super::registry(global)?);
+    let settings = super::connection_settings(&global.etcd)?;
+    let mut prefixes: Vec<Prefix> = args.prefixes.iter().map(|p| resolve_prefix(p, &settings)).collect();
+    let source = match &args.from {
+        Some(f) => resolve_prefix(f, &settings),
+        None => prefixes.remove(0),
+    };
+    prefixes.retain(|p| p != &source);
+    if prefixes.is_empty() {
+        bail!("no target: name the source and at least one other prefix");
+    }
+    let store = Store::connect(settings).await?;
+    let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
+    refuse_unreadable(&src)?;
+    let desired = src.document();
+    let opts = PlanOptions {
+        prune: !args.keep_extra,
+        ..Default::default()
+    };
+    let mut plans = Vec::new();
+    let mut out = output::styled_stdout();
+    for target in &prefixes {
+        let snap = store.with_prefix(target.clone()).snapshot(&registry, None).await?;
+        let p = plan(&desired, &snap, &registry, opts);
+        write_plan(&mut out, &p, &format!("{target} (from {source})"))?;
+        plans.push(p);
+    }
+    drop(out);
+    let drift = plans.iter().filter(|p| !p.is_empty()).count();
+    if drift == 0 {
+        let which = if prefixes.len() == 1 {
+            "the target matches".to_string()
+        } else {
+            format!("all {} targets match", prefixes.len())
+        };
+        writeln!(output::stderr(), "{which} {source}")?;
+        return Ok(exit::OK);
+    }
+    if args.write.dry_run {
+        writeln!(
+            output::stderr(),
+            "dry run: {drift} of {} target{} drifted; nothing written",
+            prefixes.len(),
+            if prefixes.len() == 1 { "" } else { "s" }
+        )?;
+        return Ok(exit::CHANGES);
+    }
+    let question = format!(
+        "Write {drift} target{} to match {source}?",
+        if drift == 1 { "" } else { "s" }
+    );
+    if !super::confirm(&question, args.write.yes)? {
+        writeln!(output::stderr(), "nothing written")?;
+        return Ok(exit::ERROR);
+    }
+    // Each target in one transaction, which also fails if the source moved.
+    let guard = [Guard::Unchanged {
+        prefix: source.clone(),
+        since: src.revision,
+    }];
+    let mut written = 0;
+    for p in plans.iter().filter(|p| !p.is_empty()) {
+        let groups = super::apply::groups_of(p);
+        let ops: usize = groups.iter().map(Vec::len).sum::<usize>() + 1;
+        if ops > args.max_txn_ops {
+            bail!(
+                "{}: the change needs {ops} operations in one transaction, more than --max-txn-ops {} ({written} target{} written before it)",
+                p.prefix,
+                args.max_txn_ops,
+                if written == 1 { "" } else { "s" }
+            );
+        }
+        let writes: Vec<_> = groups.into_iter().flatten().collect();
+        match store.commit_guarded(&writes, &guard).await {
+            Ok(revision) => {
+                written += 1;
+                writeln!(
+                    output::stderr(),
+                    "{} {} at revision {revision}",
+                    paint(GREEN, "synced"),
+                    p.prefix
+                )?;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "syncing {} failed ({written} of {drift} target{} written before it, each whole)",
+                    p.prefix,
+                    if drift == 1 { "" } else { "s" }
+                )))
+            }
+        }
+    }
+    Ok(exit::OK)
+}
