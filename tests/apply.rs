@@ -1,0 +1,753 @@
+//! diff, apply and sync against private etcd servers: atomic, conflict-safe,
+//! read by exit status.
+
+use std::process::{Command as StdCommand, Output, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tcfg_testkit::{EtcdCluster, Options};
+
+const PREFIX: &str = "/temporal/dynamicconfig/";
+
+fn tcfg(cluster: &EtcdCluster) -> Command {
+    let mut c = Command::cargo_bin("tcfg").unwrap();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TCFG_") || k.starts_with("ETCD") {
+            c.env_remove(k);
+        }
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent")
+        .arg("--endpoints")
+        .arg(cluster.endpoints());
+    c
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+async fn prefix_contents(cluster: &EtcdCluster, prefix: &str) -> Vec<(String, String)> {
+    let mut c = cluster.client().await;
+    let r = c
+        .get(prefix, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    r.kvs()
+        .iter()
+        .map(|kv| (kv.key_str().unwrap().to_string(), kv.value_str().unwrap().to_string()))
+        .collect()
+}
+
+async fn revision(cluster: &EtcdCluster) -> i64 {
+    let mut c = cluster.client().await;
+    c.get("/", None).await.unwrap().header().unwrap().revision()
+}
+
+const PROD: &str = "frontend.rps:\n  - value: 2400\nfrontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n  - value: 1200\nlimit.maxIDLength:\n  - value: 255\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_apply_diff_is_one_revision_then_no_change() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let prod = file(&dir, "prod.yaml", PROD);
+    let o = tcfg(&cluster).args(["diff", "-f"]).arg(&prod).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 to create, 0 to update, 0 to delete"));
+    let o = tcfg(&cluster)
+        .args(["diff", "-o", "json", "-f"])
+        .arg(&prod)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["summary"]["create"], 3);
+    assert_eq!(v["changes"][0]["action"], "create");
+
+    let before = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0);
+    assert_eq!(revision(&cluster).await, before + 1, "one apply is one revision");
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 3);
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(3 unchanged)"));
+    // Applying again writes nothing.
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0);
+    assert_eq!(revision(&cluster).await, before + 1);
+    // --dry-run exits like diff.
+    let changed = file(&dir, "changed.yaml", &PROD.replace("2400", "2500"));
+    tcfg(&cluster)
+        .args(["apply", "--dry-run", "-f"])
+        .arg(&changed)
+        .assert()
+        .code(2);
+    assert_eq!(revision(&cluster).await, before + 1);
+    // Without a terminal and without --yes: refused.
+    tcfg(&cluster)
+        .args(["apply", "-f"])
+        .arg(&changed)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("pass --yes"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn equal_meaning_is_not_a_change() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(file(&dir, "a.yaml", PROD))
+        .assert()
+        .code(0);
+    let same = "FRONTEND.RPS:\n- value: 2400\n  constraints: {}\nlimit.maxidlength:\n- value: 0xFF\nfrontend.namespaceRPS:\n- value: 1200\n- constraints: {namespace: payments}\n  value: 4000\n";
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(file(&dir, "b.yaml", same))
+        .assert()
+        .code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_files_are_refused_before_anything_is_read() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = file(
+        &dir,
+        "bad.yaml",
+        "frontend.rps:\n- value: 5\n  constraints: {namespace: a}\nlimit.maxIDLength:\n- value: 1\n",
+    );
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[never-matches]").and(predicate::str::contains("nothing written")));
+    tcfg(&cluster).args(["diff", "-f"]).arg(&bad).assert().code(1);
+    assert!(prefix_contents(&cluster, PREFIX).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_changed_between_plan_and_write_aborts_everything() {
+    use tcfg_core::plan::{plan, PlanOptions};
+    use tcfg_core::store::{ConnectionSettings, Store, StoreError};
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(file(&dir, "a.yaml", PROD))
+        .assert()
+        .code(0);
+    let registry = std::sync::Arc::new(tcfg_core::Registry::for_version(None).unwrap());
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let snapshot = store.snapshot(&registry, None).await.unwrap();
+    let desired = tcfg_core::parse_document("d", &PROD.replace("2400", "3000").replace("255", "300")).value;
+    let p = plan(&desired, &snapshot, &registry, PlanOptions::default());
+    assert_eq!(p.changes.len(), 2);
+    // Someone else writes one of the keys in between.
+    let mut c = cluster.client().await;
+    c.put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    let before = prefix_contents(&cluster, PREFIX).await;
+    match store.commit(&p.writes()).await {
+        Err(e @ StoreError::Conflict { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("/temporal/dynamicconfig/frontend.rps changed at revision"),
+                "{msg}"
+            );
+            assert!(msg.contains("nothing was written"), "{msg}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        prefix_contents(&cluster, PREFIX).await,
+        before,
+        "nothing of the plan was written"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_plans_apply_exactly_and_refuse_when_stale() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let prod = file(&dir, "prod.yaml", PROD);
+    let plan = dir.path().join("prod.plan");
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&prod)
+        .arg("--out")
+        .arg(&plan)
+        .assert()
+        .code(2);
+    tcfg(&cluster).arg("apply").arg(&plan).arg("--yes").assert().code(0);
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 3);
+    // Applying it again: the prefix moved since (the plan itself changed it).
+    tcfg(&cluster)
+        .arg("apply")
+        .arg(&plan)
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the plan is stale"));
+    // A plan made, then someone changes a key: stale, nothing written.
+    let changed = file(&dir, "changed.yaml", &PROD.replace("2400", "2600"));
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&changed)
+        .arg("--out")
+        .arg(&plan)
+        .assert()
+        .code(2);
+    tcfg(&cluster)
+        .args(["put", "limit.maxIDLength", "999", "--yes"])
+        .assert()
+        .code(0);
+    let before = prefix_contents(&cluster, PREFIX).await;
+    tcfg(&cluster)
+        .arg("apply")
+        .arg(&plan)
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("stale").and(predicate::str::contains("limit.maxIDLength")));
+    assert_eq!(prefix_contents(&cluster, PREFIX).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_deletes_only_dynamic_config_keys() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cluster.client().await;
+    c.put(format!("{PREFIX}history.persistenceMaxQPS"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    c.put(format!("{PREFIX}locks/owner"), "host-a", None).await.unwrap();
+    c.put(format!("{PREFIX}NOTES"), "hand-written", None).await.unwrap();
+    let prod = file(&dir, "prod.yaml", PROD);
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0);
+    assert_eq!(
+        prefix_contents(&cluster, PREFIX).await.len(),
+        6,
+        "without --prune nothing is deleted"
+    );
+    tcfg(&cluster)
+        .args(["apply", "--prune", "--yes", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 to delete"));
+    let keys: Vec<String> = prefix_contents(&cluster, PREFIX)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert!(!keys.contains(&format!("{PREFIX}history.persistenceMaxQPS")));
+    assert!(keys.contains(&format!("{PREFIX}locks/owner")) && keys.contains(&format!("{PREFIX}NOTES")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_only_seeds_missing_keys_and_touches_nothing_else() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "7", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["apply", "--create-only", "--yes", "-f"])
+        .arg(file(&dir, "d.yaml", PROD))
+        .assert()
+        .code(0);
+    let contents = prefix_contents(&cluster, PREFIX).await;
+    assert_eq!(contents.len(), 3);
+    assert!(contents.contains(&(format!("{PREFIX}frontend.rps"), "- value: 7\n".to_string())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_applies_never_overwrite_each_other() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let a = file(&dir, "a.yaml", &PROD.replace("2400", "1111"));
+    let b = file(&dir, "b.yaml", &PROD.replace("2400", "2222"));
+    let mut refused = 0;
+    for round in 0..10 {
+        // Reset to a known state that differs from both.
+        let base = file(&dir, "base.yaml", &PROD.replace("2400", &format!("{}", 3000 + round)));
+        tcfg(&cluster)
+            .args(["apply", "--yes", "-f"])
+            .arg(&base)
+            .assert()
+            .code(0);
+        let spawn = |f: &std::path::Path| {
+            StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+                .env("XDG_CONFIG_HOME", "/nonexistent")
+                .args(["--endpoints", &cluster.endpoints(), "apply", "--yes", "-f"])
+                .arg(f)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (pa, pb) = (spawn(&a), spawn(&b));
+        let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+        let rps = prefix_contents(&cluster, &format!("{PREFIX}frontend.rps")).await[0]
+            .1
+            .clone();
+        let ok: Vec<bool> = [&oa, &ob].iter().map(|o| o.status.code() == Some(0)).collect();
+        for (o, good) in [(&oa, ok[0]), (&ob, ok[1])] {
+            if !good {
+                assert!(stderr(o).contains("nothing was written"), "{}", stderr(o));
+                refused += 1;
+            }
+        }
+        // The stored value belongs to a run that reported success; when both
+        // succeeded, the second planned after the first had written.
+        assert!(ok[0] || ok[1], "one of two appliers must win");
+        if ok[0] && !ok[1] {
+            assert_eq!(rps, "- value: 1111\n");
+        }
+        if ok[1] && !ok[0] {
+            assert_eq!(rps, "- value: 2222\n");
+        }
+    }
+    eprintln!("{refused} of 20 applies lost a race and wrote nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transactions_over_the_server_limit_are_refused_raised_or_batched() {
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            max_txn_ops: Some(1000),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    // 150 real int keys (an item without constraints suits every precedence).
+    let keys: Vec<&str> = registry
+        .keys()
+        .iter()
+        .filter(|k| k.value_type == tcfg_core::ValueType::Int)
+        .map(|k| k.name.as_str())
+        .take(150)
+        .collect();
+    assert_eq!(keys.len(), 150);
+    let doc: String = keys.iter().map(|k| format!("{k}:\n  - value: 7\n")).collect();
+    let big = file(&dir, "big.yaml", &doc);
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "needs 150 operations in one transaction, more than etcd allows (128",
+        ));
+    assert!(prefix_contents(&cluster, PREFIX).await.is_empty());
+    let before = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["apply", "--yes", "--max-txn-ops", "1000", "-f"])
+        .arg(&big)
+        .assert()
+        .code(0);
+    assert_eq!(revision(&cluster).await, before + 1);
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 150);
+    // Batches: two transactions of at most 128 keys, reported as they go.
+    let doc2 = doc.replace("value: 7", "value: 8");
+    tcfg(&cluster)
+        .args(["apply", "--yes", "--batch", "-f"])
+        .arg(file(&dir, "big2.yaml", &doc2))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("batch 1/2 written").and(predicate::str::contains("batch 2/2 written")));
+    assert_eq!(revision(&cluster).await, before + 3);
+    assert!(prefix_contents(&cluster, PREFIX)
+        .await
+        .iter()
+        .all(|(_, v)| v == "- value: 8\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_then_apply_is_a_no_op() {
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            max_txn_ops: Some(20_000),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // A development config in the style of Temporal's own.
+    let dev = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/core/tests/fixtures/development.yaml"
+    ))
+    .unwrap();
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(file(&dir, "dev.yaml", &dev))
+        .assert()
+        .code(0);
+    let dump = tcfg(&cluster).arg("dump").output().unwrap();
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(file(&dir, "dump.yaml", &stdout(&dump)))
+        .assert()
+        .code(0);
+    let json = tcfg(&cluster).args(["dump", "-o", "json"]).output().unwrap();
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(file(&dir, "dump.json", &stdout(&json)))
+        .assert()
+        .code(0);
+
+    // 10,000 generated keys with a registry to match.
+    let mut schema = String::from("key\ttype\tprecedence\tdefault\tconstrained_defaults\n");
+    let mut doc = String::new();
+    for i in 0..10_000 {
+        schema.push_str(&format!("gen.key{i:05}\tduration\tnamespace\t1s\t\n"));
+        doc.push_str(&format!(
+            "gen.key{i:05}:\n  - value: {}s\n    constraints: {{namespace: ns{}}}\n  - value: 1m\n",
+            i % 90,
+            i % 7
+        ));
+    }
+    let schema = file(&dir, "schema.tsv", &schema);
+    let gen = file(&dir, "gen.yaml", &doc);
+    tcfg(&cluster)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["--prefix", "/gen", "apply", "--yes", "--max-txn-ops", "20000", "-f"])
+        .arg(&gen)
+        .assert()
+        .code(0);
+    let dump = tcfg(&cluster)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["--prefix", "/gen", "dump"])
+        .output()
+        .unwrap();
+    assert_eq!(dump.status.code(), Some(0), "{}", stderr(&dump));
+    let o = tcfg(&cluster)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["--prefix", "/gen", "diff", "-f"])
+        .arg(file(&dir, "gen-dump.yaml", &stdout(&dump)))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(10000 unchanged)"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_apply_leaves_all_old_or_all_new() {
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            max_txn_ops: Some(1000),
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    let keys: Vec<String> = registry
+        .keys()
+        .iter()
+        .filter(|k| k.value_type == tcfg_core::ValueType::Int && k.precedence == tcfg_core::Precedence::Global)
+        .map(|k| k.name.clone())
+        .take(100)
+        .collect();
+    let version = |v: u32| -> String { keys.iter().map(|k| format!("{k}:\n  - value: {v}\n")).collect() };
+    let files = [file(&dir, "v1.yaml", &version(1)), file(&dir, "v2.yaml", &version(2))];
+    tcfg(&cluster)
+        .args(["apply", "--yes", "--max-txn-ops", "1000", "-f"])
+        .arg(&files[0])
+        .assert()
+        .code(0);
+    let mut seed: u64 = 0x2545F4914F6CDD1D;
+    let mut outcomes = [0; 2];
+    for round in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .args([
+                "--endpoints",
+                &cluster.endpoints(),
+                "apply",
+                "--yes",
+                "--max-txn-ops",
+                "1000",
+                "-f",
+            ])
+            .arg(&files[(round + 1) % 2])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill it at a different moment each round: before, during or after the write.
+        std::thread::sleep(std::time::Duration::from_micros(seed % 40_000));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let values: std::collections::BTreeSet<String> = prefix_contents(&cluster, PREFIX)
+            .await
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(values.len(), 1, "round {round}: a half-written prefix: {values:?}");
+        outcomes[usize::from(status.success())] += 1;
+    }
+    eprintln!("killed {} applies, {} finished first", outcomes[0], outcomes[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_makes_targets_identical_and_reports_drift() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["--prefix", "/active/temporal/dynamicconfig", "apply", "--yes", "-f"])
+        .arg(file(&dir, "p.yaml", PROD))
+        .assert()
+        .code(0);
+    let mut c = cluster.client().await;
+    c.put("/passive-eu/temporal/dynamicconfig/frontend.rps", "- value: 1\n", None)
+        .await
+        .unwrap();
+    c.put(
+        "/passive-eu/temporal/dynamicconfig/history.persistenceMaxQPS",
+        "- value: 5\n",
+        None,
+    )
+    .await
+    .unwrap();
+    c.put("/passive-eu/temporal/dynamicconfig/locks/x", "keep me", None)
+        .await
+        .unwrap();
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/active,/passive-eu,/passive-us", "--dry-run"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("/passive-eu/temporal/dynamicconfig/ (from /active/temporal/dynamicconfig/): 2 to create, 1 to update, 1 to delete"));
+    tcfg(&cluster)
+        .args(["diff", "--prefixes", "/active,/passive-eu"])
+        .assert()
+        .code(2);
+    // --keep-extra keeps keys only the target has.
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/active,/passive-eu", "--keep-extra", "--yes"])
+        .assert()
+        .code(0);
+    assert!(
+        prefix_contents(&cluster, "/passive-eu/temporal/dynamicconfig/history.persistenceMaxQPS")
+            .await
+            .len()
+            == 1
+    );
+    tcfg(&cluster)
+        .args([
+            "sync",
+            "--from",
+            "/active",
+            "--prefixes",
+            "/passive-eu,/passive-us",
+            "--yes",
+        ])
+        .assert()
+        .code(0);
+    for target in [
+        "/passive-eu/temporal/dynamicconfig/",
+        "/passive-us/temporal/dynamicconfig/",
+    ] {
+        let got: Vec<(String, String)> = prefix_contents(&cluster, target)
+            .await
+            .into_iter()
+            .filter(|(k, _)| !k.ends_with("locks/x"))
+            .map(|(k, v)| (k.trim_start_matches(target).to_string(), v))
+            .collect();
+        let want: Vec<(String, String)> = prefix_contents(&cluster, "/active/temporal/dynamicconfig/")
+            .await
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches("/active/temporal/dynamicconfig/").to_string(), v))
+            .collect();
+        assert_eq!(got, want, "{target}");
+    }
+    assert_eq!(
+        prefix_contents(&cluster, "/passive-eu/temporal/dynamicconfig/locks/x")
+            .await
+            .len(),
+        1,
+        "foreign keys are never touched"
+    );
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/active,/passive-eu,/passive-us", "--dry-run"])
+        .assert()
+        .code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_change_during_sync_aborts_it() {
+    use tcfg_core::plan::{plan, PlanOptions};
+    use tcfg_core::store::{ConnectionSettings, Guard, Prefix, Store, StoreError};
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["--prefix", "/a", "apply", "--yes", "-f"])
+        .arg(file(&dir, "p.yaml", PROD))
+        .assert()
+        .code(0);
+    let registry = std::sync::Arc::new(tcfg_core::Registry::for_version(None).unwrap());
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (a, b) = (Prefix::new("/a"), Prefix::new("/b"));
+    let src = store.with_prefix(a.clone()).snapshot(&registry, None).await.unwrap();
+    let dst = store.with_prefix(b.clone()).snapshot(&registry, None).await.unwrap();
+    let p = plan(
+        &src.document(),
+        &dst,
+        &registry,
+        PlanOptions {
+            prune: true,
+            ..Default::default()
+        },
+    );
+    let mut c = cluster.client().await;
+    c.put("/a/frontend.rps", "- value: 1\n", None).await.unwrap();
+    let r = store
+        .commit_guarded(
+            &p.writes(),
+            &[Guard::Unchanged {
+                prefix: a,
+                since: src.revision,
+            }],
+        )
+        .await;
+    assert!(
+        matches!(&r, Err(StoreError::Stale { keys, .. }) if keys == &["/a/frontend.rps".to_string()]),
+        "{r:?}"
+    );
+    assert!(prefix_contents(&cluster, "/b/").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_through_a_leader_failure_is_never_half_done() {
+    let mut cluster = EtcdCluster::start(3, Options::default());
+    let dir = tempfile::tempdir().unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    let doc: String = registry
+        .keys()
+        .iter()
+        .filter(|k| k.value_type == tcfg_core::ValueType::Int && k.precedence == tcfg_core::Precedence::Global)
+        .take(60)
+        .map(|k| format!("{}:\n  - value: 42\n", k.name))
+        .collect();
+    tcfg(&cluster)
+        .args(["--prefix", "/active/temporal/dynamicconfig", "apply", "--yes", "-f"])
+        .arg(file(&dir, "s.yaml", &doc))
+        .assert()
+        .code(0);
+    let leader = cluster.leader().await;
+    let child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .args([
+            "--endpoints",
+            &cluster.endpoints(),
+            "--command-timeout",
+            "3s",
+            "sync",
+            "--prefixes",
+            "/active,/passive-eu,/passive-us",
+            "--yes",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    cluster.members[leader].kill();
+    let out = child.wait_with_output().unwrap();
+    // Whatever happened, each target is entirely old (empty) or entirely synced.
+    let survivor = (leader + 1) % 3;
+    cluster.members[survivor].wait_ready();
+    let mut survivor_client = etcd_client::Client::connect([cluster.members[survivor].url()], None)
+        .await
+        .unwrap();
+    for target in [
+        "/passive-eu/temporal/dynamicconfig/",
+        "/passive-us/temporal/dynamicconfig/",
+    ] {
+        let r = survivor_client
+            .get(target, Some(etcd_client::GetOptions::new().with_prefix()))
+            .await
+            .unwrap();
+        let n = r.kvs().len();
+        assert!(
+            n == 0 || n == 60,
+            "{target} holds {n} of 60 keys; sync said: {}",
+            stderr(&out)
+        );
+    }
+    if out.status.success() {
+        let mut c = Command::cargo_bin("tcfg").unwrap();
+        c.env("XDG_CONFIG_HOME", "/nonexistent").args([
+            "--endpoints",
+            &cluster.members[survivor].endpoint(),
+            "sync",
+            "--prefixes",
+            "/active,/passive-eu,/passive-us",
+            "--dry-run",
+        ]);
+        c.assert().code(0);
+    }
+}
+
+#[test]
+fn two_files_compare_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = file(&dir, "a.yaml", PROD);
+    let b = file(&dir, "b.yaml", &PROD.replace("4000", "4500"));
+    let mut c = Command::cargo_bin("tcfg").unwrap();
+    c.arg("diff")
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("-    namespace: payments").not())
+        .stdout(predicate::str::contains("+- value: 4500"));
+    let mut c = Command::cargo_bin("tcfg").unwrap();
+    c.arg("diff").arg(&a).arg(&a).assert().code(0);
+}
