@@ -42,6 +42,9 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand put 'Set one item of a key (or, with -f, its whole list)'
             cand delete 'Remove one item of a key, or the whole key with --all'
             cand dump 'Print every key under the prefix as one document'
+            cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
+            cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+            cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -216,6 +219,91 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;diff'= {
+            cand -f 'The desired state (YAML or JSON, `-` for stdin); several form one config'
+            cand --file 'The desired state (YAML or JSON, `-` for stdin); several form one config'
+            cand --prefixes 'Compare two prefixes: the second as `sync` would make it like the first'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --out 'Save the plan to this file, for `tcfg apply PLAN_FILE`'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --prune 'Count keys the desired state does not name as deletions (as `apply --prune`)'
+            cand --allow-unknown-keys 'Accept keys the release does not register (custom server builds)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;apply'= {
+            cand -f 'The desired state (YAML or JSON, `-` for stdin); several form one config'
+            cand --file 'The desired state (YAML or JSON, `-` for stdin); several form one config'
+            cand --max-txn-ops 'The server''s --max-txn-ops: the most operations one transaction may hold'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --prune 'Also delete dynamic config keys under the prefix that the files do not name (never foreign keys)'
+            cand --create-only 'Only create keys that do not exist yet; never touch existing ones'
+            cand --batch 'Split a change too big for one transaction into batches (not atomic)'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show what would change and write nothing'
+            cand --allow-unknown-keys 'Accept keys the release does not register (custom server builds)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;sync'= {
+            cand --prefixes 'The prefixes: the first is the source (unless --from), the rest are made identical to it'
+            cand --from 'The source prefix'
+            cand --max-txn-ops 'The server''s --max-txn-ops'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --keep-extra 'Keep keys that only a target has'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show what would change and write nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -244,6 +332,9 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand put 'Set one item of a key (or, with -f, its whole list)'
             cand delete 'Remove one item of a key, or the whole key with --all'
             cand dump 'Print every key under the prefix as one document'
+            cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
+            cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+            cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -258,6 +349,12 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;delete'= {
         }
         &'tcfg;help;dump'= {
+        }
+        &'tcfg;help;diff'= {
+        }
+        &'tcfg;help;apply'= {
+        }
+        &'tcfg;help;sync'= {
         }
         &'tcfg;help;completions'= {
         }
