@@ -34,6 +34,7 @@ pub mod store;
 pub mod typed;
 pub mod validate;
 pub mod value;
+pub mod watch;
 pub mod yaml;
 
 pub use constraints::{ConstraintField, Constraints, FieldSet, HistoryTaskType, TaskQueueType};

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod proxy;
 mod tls;
+pub use proxy::Proxy;
 pub use tls::TlsFiles;
 
 /// How long a server may take to report healthy before the harness gives up.
@@ -68,6 +70,11 @@ impl EtcdServer {
         } else {
             "http"
         }
+    }
+
+    /// The client address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        ([127, 0, 0, 1], self.client_port).into()
     }
 
     /// `127.0.0.1:PORT`, the form etcdctl and tcfg take.

@@ -1,0 +1,438 @@
+//! The watch/cache client against real etcd: change sets in order, writes
+//! that wait for their own revision, compaction with deletes, invalid values,
+//! and a 3-member cluster under faults with readers checking throughout.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tcfg_core::store::{ConnectionSettings, Prefix, Store};
+use tcfg_core::watch::{Cause, ChangeSet, Client, ClientOptions, Notice, UpdateKind};
+use tcfg_core::{Constraints, Registry, Value};
+use tcfg_testkit::{EtcdCluster, Options};
+use tokio::time::timeout;
+
+const PREFIX: &str = "/temporal/dynamicconfig/";
+
+fn registry() -> Arc<Registry> {
+    Arc::new(Registry::for_version(None).unwrap())
+}
+
+fn fast() -> ClientOptions {
+    ClientOptions {
+        backoff_min: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(300),
+        liveness: Duration::from_millis(300),
+        ..Default::default()
+    }
+}
+
+async fn store(endpoints: Vec<String>) -> Store {
+    Store::connect(ConnectionSettings {
+        endpoints,
+        command_timeout: Duration::from_secs(2),
+        dial_timeout: Duration::from_millis(500),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<ChangeSet>) -> ChangeSet {
+    timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a change set in time")
+        .expect("the client runs")
+}
+
+/// Poll until the cache equals a fresh read of etcd.
+async fn converged(client: &Client, store: &Store, within: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Ok(snap) = store.snapshot(&registry(), None).await {
+            let fresh: BTreeMap<String, String> = snap
+                .keys
+                .iter()
+                .filter_map(|k| {
+                    k.items
+                        .as_ref()
+                        .ok()
+                        .map(|i| (k.etcd_key.clone(), tcfg_core::serialize::items_to_yaml(i)))
+                })
+                .collect();
+            let cached: BTreeMap<String, String> = client
+                .cache()
+                .entries()
+                .map(|e| (e.etcd_key.clone(), tcfg_core::serialize::items_to_yaml(&e.items)))
+                .collect();
+            if fresh == cached {
+                return true;
+            }
+        }
+        if tokio::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_sets_arrive_per_revision_in_order() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    let client = Client::start(store(cluster.endpoint_list()).await, registry(), fast())
+        .await
+        .unwrap();
+    assert_eq!(client.items("FRONTEND.RPS").unwrap()[0].value, Value::Int(1));
+    let mut rx = client.subscribe();
+
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    let set = next(&mut rx).await;
+    assert_eq!(set.cause, Cause::Watch);
+    assert_eq!(set.updates.len(), 1);
+    let u = &set.updates[0];
+    assert_eq!((u.key.as_str(), u.kind), ("frontend.rps", UpdateKind::Put));
+    assert_eq!(u.old.as_ref().unwrap()[0].value, Value::Int(1));
+    assert_eq!(u.new.as_ref().unwrap()[0].value, Value::Int(2));
+
+    // One transaction is one change set.
+    let txn = etcd_client::Txn::new().and_then(vec![
+        etcd_client::TxnOp::put(
+            format!("{PREFIX}frontend.namespaceRPS"),
+            "- value: 5\n  constraints: {namespace: a}\n- value: 3\n",
+            None,
+        ),
+        etcd_client::TxnOp::delete(format!("{PREFIX}frontend.rps"), None),
+    ]);
+    let r = raw.txn(txn).await.unwrap();
+    let set2 = next(&mut rx).await;
+    assert_eq!(set2.revision, r.header().unwrap().revision());
+    assert!(set2.revision > set.revision);
+    assert_eq!(set2.updates.len(), 2);
+    assert!(set2
+        .updates
+        .iter()
+        .any(|u| u.kind == UpdateKind::Delete && u.key.as_str() == "frontend.rps"));
+
+    // Lookups resolve precedence like the core resolution.
+    let scope = Constraints {
+        namespace: Some("a".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        client.get("frontend.namespaceRPS", &scope).unwrap().value,
+        Value::Int(5)
+    );
+    assert_eq!(
+        client
+            .get("frontend.namespaceRPS", &Constraints::default())
+            .unwrap()
+            .value,
+        Value::Int(3)
+    );
+    assert_eq!(
+        client.get("frontend.rps", &Constraints::default()).unwrap().value,
+        Value::Int(2400),
+        "deleted: the default"
+    );
+
+    // write() returns once the client itself sees the change.
+    let items = vec![tcfg_core::ConstrainedValue::new(Value::Int(77), Constraints::default())];
+    let rev = client.write("Frontend.RPS", items).await.unwrap();
+    assert!(client.revision() >= rev);
+    assert_eq!(client.items("frontend.rps").unwrap()[0].value, Value::Int(77));
+    assert_eq!(client.dump_all().len(), 2);
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_values_keep_the_last_good_value() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.namespaceRPS"), "- value: 10\n", None)
+        .await
+        .unwrap();
+    let client = Client::start(store(cluster.endpoint_list()).await, registry(), fast())
+        .await
+        .unwrap();
+    let mut notices = client.notices();
+    let mut rx = client.subscribe();
+    // A mistyped constraint name: the seed library would drop it and serve 99 to everyone.
+    raw.put(
+        format!("{PREFIX}frontend.namespaceRPS"),
+        "- value: 99\n  constraints: {namespce: a}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    // A type error, and broken YAML.
+    raw.put(format!("{PREFIX}frontend.namespaceRPS"), "- value: lots\n", None)
+        .await
+        .unwrap();
+    raw.put(format!("{PREFIX}frontend.namespaceRPS"), "- value: [\n", None)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let n = timeout(Duration::from_secs(5), notices.recv()).await.unwrap().unwrap();
+        assert!(
+            matches!(n, Notice::Invalid { ref etcd_key, .. } if etcd_key.ends_with("frontend.namespaceRPS")),
+            "{n:?}"
+        );
+    }
+    let other = Constraints {
+        namespace: Some("b".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        client.get("frontend.namespaceRPS", &other).unwrap().value,
+        Value::Int(10)
+    );
+    assert!(client.cache().entry("frontend.namespaceRPS").unwrap().invalid.is_some());
+    // A good value again is delivered as the change from the last good one.
+    raw.put(format!("{PREFIX}frontend.namespaceRPS"), "- value: 11\n", None)
+        .await
+        .unwrap();
+    let set = next(&mut rx).await;
+    assert_eq!(set.updates[0].old.as_ref().unwrap()[0].value, Value::Int(10));
+    assert!(client.cache().entry("frontend.namespaceRPS").unwrap().invalid.is_none());
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compaction_past_the_watcher_reloads_and_delivers_deletes() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    for k in ["frontend.rps", "frontend.namespaceRPS", "limit.maxIDLength"] {
+        raw.put(format!("{PREFIX}{k}"), "- value: 1\n", None).await.unwrap();
+    }
+    // The watcher reaches etcd through a proxy: the network can be cut.
+    let proxy = tcfg_testkit::Proxy::start(cluster.members[0].addr()).await;
+    let client = Arc::new(
+        Client::start(store(vec![proxy.endpoint()]).await, registry(), fast())
+            .await
+            .unwrap(),
+    );
+    let mut rx = client.subscribe();
+    let mut notices = client.notices();
+    let stop = Arc::new(AtomicBool::new(false));
+    let empty_reads = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (c, stop, empty) = (client.clone(), stop.clone(), empty_reads.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if c.cache().len() < 2 {
+                    empty.fetch_add(1, Ordering::Relaxed);
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    proxy.cut();
+    // While the watcher is away: a delete, two puts, and a compaction past it all.
+    raw.delete(format!("{PREFIX}limit.maxIDLength"), None).await.unwrap();
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    let r = raw
+        .put(format!("{PREFIX}frontend.rps"), "- value: 3\n", None)
+        .await
+        .unwrap();
+    raw.compact(r.header().unwrap().revision(), None).await.unwrap();
+    // The watcher notices the cut before the heal.
+    let n = timeout(Duration::from_secs(5), notices.recv()).await.unwrap().unwrap();
+    assert!(matches!(n, Notice::Interrupted { .. }), "{n:?}");
+    proxy.heal();
+
+    let set = next(&mut rx).await;
+    assert!(matches!(set.cause, Cause::Reload { .. }), "{:?}", set.cause);
+    let deleted: Vec<&str> = set
+        .updates
+        .iter()
+        .filter(|u| u.kind == UpdateKind::Delete)
+        .map(|u| u.key.as_str())
+        .collect();
+    assert_eq!(deleted, ["limit.maxIDLength"], "a delete during the gap is delivered");
+    let put = set.updates.iter().find(|u| u.key.as_str() == "frontend.rps").unwrap();
+    assert_eq!(put.new.as_ref().unwrap()[0].value, Value::Int(3));
+    assert_eq!(set.updates.len(), 2);
+    let mut saw_reload = false;
+    while let Ok(n) = notices.try_recv() {
+        saw_reload |= matches!(n, Notice::Reloaded { changed: 2, .. });
+    }
+    assert!(saw_reload);
+    // After the reload, watching goes on.
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 4\n", None)
+        .await
+        .unwrap();
+    assert_eq!(next(&mut rx).await.cause, Cause::Watch);
+    stop.store(true, Ordering::Relaxed);
+    reader.await.unwrap();
+    assert_eq!(
+        empty_reads.load(Ordering::Relaxed),
+        0,
+        "a lookup saw an empty or partial map"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_cut_without_compaction_reloads_nothing() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    let proxy = tcfg_testkit::Proxy::start(cluster.members[0].addr()).await;
+    let client = Client::start(store(vec![proxy.endpoint()]).await, registry(), fast())
+        .await
+        .unwrap();
+    let mut rx = client.subscribe();
+    let mut notices = client.notices();
+    proxy.cut();
+    let n = timeout(Duration::from_secs(5), notices.recv()).await.unwrap().unwrap();
+    assert!(matches!(n, Notice::Interrupted { .. }), "{n:?}");
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 3\n", None)
+        .await
+        .unwrap();
+    proxy.heal();
+    // The missed revisions arrive one by one, as they happened.
+    let a = next(&mut rx).await;
+    let b = next(&mut rx).await;
+    assert_eq!((a.cause, b.cause), (Cause::Watch, Cause::Watch));
+    assert_eq!(a.updates[0].new.as_ref().unwrap()[0].value, Value::Int(2));
+    assert_eq!(b.updates[0].new.as_ref().unwrap()[0].value, Value::Int(3));
+    assert_eq!(b.revision, a.revision + 1);
+    while let Ok(n) = notices.try_recv() {
+        assert!(!matches!(n, Notice::Reloaded { .. }), "nothing was missed: no reload");
+    }
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
+    let mut cluster = EtcdCluster::start(3, Options::default());
+    let prefix = Prefix::new(PREFIX);
+    let mut raw = cluster.client().await;
+    raw.put(prefix.key_path("frontend.rps"), "- value: 0\n", None)
+        .await
+        .unwrap();
+    let client = Arc::new(
+        Client::start(store(cluster.endpoint_list()).await, registry(), fast())
+            .await
+            .unwrap(),
+    );
+    let mut rx = client.subscribe();
+
+    // Readers check, all along, that no lookup sees an empty or partial map.
+    let stop = Arc::new(AtomicBool::new(false));
+    let bad_reads = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (client, stop, bad) = (client.clone(), stop.clone(), bad_reads.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let c = client.cache();
+                // Every key is written with the same value in one txn: a partial
+                // application would show two values at once.
+                let values: std::collections::HashSet<String> = c.entries().map(|e| format!("{:?}", e.items)).collect();
+                if c.is_empty() || values.len() > 1 {
+                    bad.fetch_add(1, Ordering::Relaxed);
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    // A writer makes changes through every fault: each txn sets 3 keys to n.
+    let written = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (endpoints, stop, written) = (cluster.endpoint_list(), stop.clone(), written.clone());
+        tokio::spawn(async move {
+            let mut n = 1u64;
+            let opts = etcd_client::ConnectOptions::new().with_timeout(Duration::from_millis(500));
+            let mut c = etcd_client::Client::connect(endpoints, Some(opts)).await.unwrap();
+            while !stop.load(Ordering::Relaxed) {
+                let v = format!("- value: {n}\n");
+                let ops: Vec<etcd_client::TxnOp> = ["frontend.rps", "frontend.namespaceRPS", "limit.maxIDLength"]
+                    .iter()
+                    .map(|k| etcd_client::TxnOp::put(format!("{PREFIX}{k}"), v.clone(), None))
+                    .collect();
+                if c.txn(etcd_client::Txn::new().and_then(ops)).await.is_ok() {
+                    n += 1;
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let wait_writes = |n: usize| {
+        let written = written.clone();
+        async move {
+            let start = written.load(Ordering::Relaxed);
+            while written.load(Ordering::Relaxed) < start + n {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    };
+    wait_writes(200).await;
+    // kill -9 of the leader, then its restart.
+    let leader = cluster.leader().await;
+    cluster.members[leader].kill();
+    wait_writes(200).await;
+    cluster.members[leader].restart();
+    cluster.members[leader].wait_ready();
+    wait_writes(200).await;
+    // A member frozen (SIGSTOP) and thawed.
+    cluster.members[0].signal(libc::SIGSTOP);
+    // Writes crawl while the writer's client keeps trying the frozen member.
+    wait_writes(20).await;
+    cluster.members[0].signal(libc::SIGCONT);
+    wait_writes(200).await;
+    // Compaction of everything so far.
+    let mut c = etcd_client::Client::connect(cluster.endpoint_list(), None)
+        .await
+        .unwrap();
+    let rev = c.get("/", None).await.unwrap().header().unwrap().revision();
+    c.compact(rev, None).await.unwrap();
+    wait_writes(200).await;
+    // Every member down at once, then back.
+    for m in &cluster.members {
+        m.signal(libc::SIGSTOP);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for m in &cluster.members {
+        m.signal(libc::SIGCONT);
+    }
+    wait_writes(200).await;
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    reader.await.unwrap();
+
+    let check = store(cluster.endpoint_list()).await;
+    assert!(
+        converged(&client, &check, Duration::from_secs(1)).await,
+        "the cache differs from etcd 1 s after the heal"
+    );
+    assert_eq!(
+        bad_reads.load(Ordering::Relaxed),
+        0,
+        "a lookup saw an empty or partial map"
+    );
+    // Change sets arrived in strictly increasing revision order, each once.
+    let mut last = 0;
+    let mut count = 0;
+    while let Ok(set) = rx.try_recv() {
+        assert!(set.revision > last, "revision {} after {last}", set.revision);
+        last = set.revision;
+        count += 1;
+    }
+    assert!(count > 100, "only {count} change sets");
+    assert_eq!(last, client.revision().min(last).max(last));
+    client.shutdown().await;
+}
