@@ -354,7 +354,7 @@ impl Client {
             if w.is_noop() {
                 return Ok(read.revision);
             }
-            Ok::<i64, StoreError>(self.inner.store.commit(&w.changes).await?)
+            self.inner.store.commit(&w.changes).await
         }
         .await;
         metrics::counter!("dynconfig_write_total", "result" => if result.is_ok() { "success" } else { "error" })
