@@ -45,6 +45,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
+            cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -304,6 +305,39 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;watch'= {
+            cand --prefixes 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)'
+            cand --namespace 'Namespace name'
+            cand --namespace-id 'Namespace ID'
+            cand --task-queue 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)'
+            cand --task-type 'Task queue type: Workflow, Activity or Nexus'
+            cand --history-task-type 'History task type, such as TransferActivityTask or UserTimer'
+            cand --shard-id 'History shard ID'
+            cand --destination 'Nexus or callback destination'
+            cand --chasm-task-type 'CHASM task type'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --since-revision 'Replay the changes after this revision first (etcd must still keep them)'
+            cand --metrics-addr 'Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -335,6 +369,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
+            cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -355,6 +390,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;apply'= {
         }
         &'tcfg;help;sync'= {
+        }
+        &'tcfg;help;watch'= {
         }
         &'tcfg;help;completions'= {
         }

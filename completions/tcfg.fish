@@ -51,6 +51,7 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "dump" -d 'Print every key
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
@@ -286,6 +287,37 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not a
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l namespace -d 'Namespace name' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l namespace-id -d 'Namespace ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l task-queue -d 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l task-type -d 'Task queue type: Workflow, Activity or Nexus' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-task-type -d 'History task type, such as TransferActivityTask or UserTimer' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l shard-id -d 'History shard ID' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l destination -d 'Nexus or callback destination' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l since-revision -d 'Replay the changes after this revision first (etcd must still keep them)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l metrics-addr -d 'Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -305,14 +337,15 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l config -d 'The
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -143,6 +143,8 @@ pub enum Command {
     Apply(commands::apply::ApplyArgs),
     /// Make other prefixes (clusters) identical to a source prefix
     Sync(commands::sync::SyncArgs),
+    /// Follow changes as they happen (several prefixes at once, with drift reports)
+    Watch(commands::watch::WatchArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

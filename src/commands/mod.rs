@@ -11,6 +11,7 @@ pub mod keys;
 pub mod put;
 pub mod sync;
 pub mod validate;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Diff(args) => block_on(diff::run(&cli.global, args)),
         Command::Apply(args) => block_on(apply::run(&cli.global, args)),
         Command::Sync(args) => block_on(sync::run(&cli.global, args)),
+        Command::Watch(args) => block_on(watch::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

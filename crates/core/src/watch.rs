@@ -50,7 +50,7 @@ impl Default for ClientOptions {
         ClientOptions {
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(30),
-            liveness: Duration::from_secs(5),
+            liveness: Duration::from_secs(2),
             allow_unknown_keys: true,
         }
     }

@@ -1,0 +1,369 @@
+//! `tcfg watch`: the watch client in an operator's terminal.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use tcfg_core::resolve::resolve_items;
+use tcfg_core::serialize::{flow, items_to_yaml};
+use tcfg_core::store::{Prefix, Store};
+use tcfg_core::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
+use tcfg_core::{ConstrainedValue, Constraints, Registry};
+use tokio::sync::mpsc;
+
+use super::ScopeArgs;
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it\nwith exit status 0. JSON lines (`-o json`, one object per line, flushed each time):\n  {\"type\":\"state\",\"prefix\",\"revision\",\"key\",\"items\"}           the state at start, one per key\n  {\"type\":\"ready\",\"prefix\",\"revision\"}                           watching from revision + 1\n  {\"type\":\"change\",\"time\",\"prefix\",\"revision\",\"cause\",\"key\",\"etcd_key\",\"kind\",\"old\",\"new\",\"effective\"?}\n  {\"type\":\"drift\",\"time\",\"key\",\"values\":{prefix: items}}          with several prefixes\n  {\"type\":\"notice\",\"time\",\"prefix\",\"message\"}                     interruptions, reloads, refused values"
+)]
+pub struct WatchArgs {
+    /// Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)
+    #[arg(long, value_delimiter = ',', value_name = "PREFIXES")]
+    pub prefixes: Vec<String>,
+
+    /// Only this key (positional: the global --key is the TLS client key)
+    #[arg(value_name = "KEY")]
+    pub key_name: Option<String>,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: WatchFormat,
+
+    /// Replay the changes after this revision first (etcd must still keep them)
+    #[arg(long, value_name = "N")]
+    pub since_revision: Option<i64>,
+
+    /// Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    Text,
+    Json,
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+fn items_json(items: Option<&Arc<Vec<ConstrainedValue>>>) -> serde_json::Value {
+    match items {
+        Some(i) => super::get::items_json(i),
+        None => serde_json::Value::Null,
+    }
+}
+
+struct Printer {
+    format: WatchFormat,
+    scope: Option<Constraints>,
+    registry: Arc<Registry>,
+}
+
+impl Printer {
+    fn line(&self, v: serde_json::Value) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{v}")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    fn effective(&self, u: &KeyUpdate) -> Option<(serde_json::Value, serde_json::Value, Constraints)> {
+        let scope = self.scope.as_ref()?;
+        let def = self.registry.get(u.key.as_str())?;
+        let value = |items: Option<&Arc<Vec<ConstrainedValue>>>| {
+            resolve_items(items.map(|i| i.as_slice()).unwrap_or(&[]), def, scope)
+                .value
+                .to_json()
+        };
+        Some((value(u.old.as_ref()), value(u.new.as_ref()), scope.clone()))
+    }
+
+    fn change(&self, prefix: &Prefix, set: &ChangeSet, u: &KeyUpdate) -> Result<()> {
+        let cause = match set.cause {
+            Cause::Watch => "watch",
+            Cause::Reload { .. } => "reload",
+        };
+        let kind = match u.kind {
+            UpdateKind::Put => "put",
+            UpdateKind::Delete => "delete",
+        };
+        let effective = self.effective(u);
+        match self.format {
+            WatchFormat::Json => {
+                let mut v = json!({
+                    "type": "change",
+                    "time": now(),
+                    "prefix": prefix.to_string(),
+                    "revision": set.revision,
+                    "cause": cause,
+                    "key": u.key.to_string(),
+                    "etcd_key": u.etcd_key,
+                    "kind": kind,
+                    "old": items_json(u.old.as_ref()),
+                    "new": items_json(u.new.as_ref()),
+                });
+                if let Some((old, new, scope)) = effective {
+                    v["effective"] = json!({"scope": super::get::constraints_json(&scope), "old": old, "new": new});
+                }
+                self.line(v)
+            }
+            WatchFormat::Text => {
+                let mut out = output::styled_stdout();
+                let time = now();
+                writeln!(
+                    out,
+                    "{} {} {} {}{}",
+                    paint(DIM, &time[11..19]),
+                    paint(DIM, format!("rev {}", set.revision)),
+                    paint(BOLD, &u.etcd_key),
+                    kind,
+                    if cause == "reload" { " (found on reload)" } else { "" }
+                )?;
+                if let Some((old, new, scope)) = effective {
+                    writeln!(out, "  effective for {scope}: {old} -> {new}")?;
+                }
+                let text = |i: Option<&Arc<Vec<ConstrainedValue>>>| i.map(|i| items_to_yaml(i)).unwrap_or_default();
+                crate::diff::write_unified(&mut out, &text(u.old.as_ref()), &text(u.new.as_ref()), "old", "new")?;
+                out.flush()?;
+                Ok(())
+            }
+        }
+    }
+
+    fn notice(&self, prefix: &Prefix, n: &Notice) -> Result<()> {
+        let message = match n {
+            Notice::Interrupted { reason, from_revision } => {
+                format!("watch interrupted: {reason}; watching again from revision {from_revision}")
+            }
+            Notice::Resumed { from_revision } => format!("watching again from revision {from_revision}"),
+            Notice::Reloaded { compacted_at, revision, changed } => format!(
+                "watch interrupted: compacted at {compacted_at}; reloaded at revision {revision}, {changed} key{} changed while away",
+                if *changed == 1 { "" } else { "s" }
+            ),
+            Notice::Invalid { etcd_key, findings } => format!(
+                "refused the value stored at {etcd_key} ({}); the last good value stays in effect",
+                findings.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+            ),
+            Notice::Fatal { reason } => format!("watch stopped: {reason}"),
+        };
+        let mut err = output::stderr();
+        writeln!(
+            err,
+            "{}: {prefix}: {message}",
+            paint(
+                if matches!(n, Notice::Fatal { .. }) {
+                    output::ERROR
+                } else {
+                    NOTE
+                },
+                "note"
+            )
+        )?;
+        if self.format == WatchFormat::Json {
+            self.line(json!({"type": "notice", "time": now(), "prefix": prefix.to_string(), "message": message}))?;
+        }
+        Ok(())
+    }
+}
+
+enum Event {
+    Changes(usize, ChangeSet),
+    Notice(usize, Notice),
+}
+
+pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
+    let registry = Arc::new(super::registry(global)?);
+    if let Some(k) = &args.key_name {
+        if registry.get(k).is_none() && args.scope.given() {
+            super::key_def(&registry, k)?;
+        }
+    }
+    if let Some(addr) = args.metrics_addr {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .with_http_listener(addr)
+            .install()
+            .with_context(|| format!("cannot serve metrics on {addr}"))?;
+    }
+    let settings = super::connection_settings(&global.etcd)?;
+    let prefixes: Vec<Prefix> = if args.prefixes.is_empty() {
+        vec![settings.prefix.clone()]
+    } else {
+        args.prefixes
+            .iter()
+            .map(|p| super::sync::resolve_prefix(p, &settings))
+            .collect()
+    };
+    let store = Store::connect(settings).await?;
+    let printer = Printer {
+        format: args.output,
+        scope: args.scope.given().then(|| args.scope.constraints()).transpose()?,
+        registry: registry.clone(),
+    };
+    let wanted = |name: &str| {
+        args.key_name
+            .as_deref()
+            .is_none_or(|k| tcfg_core::key::fold(k) == tcfg_core::key::fold(name))
+    };
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut clients = Vec::new();
+    for (i, prefix) in prefixes.iter().enumerate() {
+        let start_at = args.since_revision.map(|r| r - 1);
+        let client = Client::start_at(
+            store.with_prefix(prefix.clone()),
+            registry.clone(),
+            ClientOptions::default(),
+            start_at,
+        )
+        .await
+        .with_context(|| format!("cannot start watching {prefix}"))?;
+        // The state at start.
+        let cache = client.cache();
+        let mut entries: Vec<_> = cache.entries().filter(|e| wanted(e.key.as_str())).collect();
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        match args.output {
+            WatchFormat::Json => {
+                for e in &entries {
+                    printer.line(json!({"type": "state", "prefix": prefix.to_string(), "revision": cache.revision, "key": e.key.to_string(), "items": super::get::items_json(&e.items)}))?;
+                }
+            }
+            WatchFormat::Text => {
+                let mut out = output::styled_stdout();
+                writeln!(
+                    out,
+                    "{}",
+                    paint(
+                        BOLD,
+                        format!(
+                            "watching {prefix} from revision {} ({} keys)",
+                            cache.revision + 1,
+                            cache.len()
+                        )
+                    )
+                )?;
+                for e in &entries {
+                    let value = match (&printer.scope, registry.get(e.key.as_str())) {
+                        (Some(scope), Some(def)) => {
+                            format!("{} for {scope}", flow(&resolve_items(&e.items, def, scope).value))
+                        }
+                        _ => items_to_yaml(&e.items).trim_end().replace('\n', "\n    "),
+                    };
+                    writeln!(out, "  {}: {value}", e.key)?;
+                }
+            }
+        }
+        if args.output == WatchFormat::Json {
+            printer.line(json!({"type": "ready", "prefix": prefix.to_string(), "revision": cache.revision}))?;
+        }
+        drop(cache);
+        let (mut changes, mut notices) = (client.subscribe(), client.notices());
+        let t = tx.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    Some(c) = changes.recv() => { if t.send(Event::Changes(i, c)).is_err() { break } }
+                    Some(n) = notices.recv() => { if t.send(Event::Notice(i, n)).is_err() { break } }
+                    else => break,
+                }
+            }
+        });
+        clients.push(client);
+    }
+    drop(tx);
+
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    loop {
+        let event = tokio::select! {
+            e = rx.recv() => match e { Some(e) => e, None => break },
+            _ = tokio::signal::ctrl_c() => break,
+            _ = term.recv() => break,
+        };
+        match event {
+            Event::Notice(i, n) => {
+                printer.notice(&prefixes[i], &n)?;
+                if matches!(n, Notice::Fatal { .. }) && clients.len() == 1 {
+                    for c in &clients {
+                        c.shutdown().await;
+                    }
+                    return Ok(exit::UNREACHABLE);
+                }
+            }
+            Event::Changes(i, set) => {
+                for u in set.updates.iter().filter(|u| wanted(u.key.as_str())) {
+                    printer.change(&prefixes[i], &set, u)?;
+                    if clients.len() > 1 {
+                        report_drift(&printer, &prefixes, &clients, u.key.as_str())?;
+                    }
+                }
+            }
+        }
+    }
+    for c in &clients {
+        c.shutdown().await;
+    }
+    Ok(exit::OK)
+}
+
+/// After a change, tell whether the key now differs between the prefixes.
+fn report_drift(printer: &Printer, prefixes: &[Prefix], clients: &[Client], key: &str) -> Result<()> {
+    let values: Vec<(String, String)> = clients
+        .iter()
+        .zip(prefixes)
+        .map(|(c, p)| {
+            (
+                p.to_string(),
+                c.items(key).map(|i| items_to_yaml(&i)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    if values.iter().all(|(_, v)| *v == values[0].1) {
+        return Ok(());
+    }
+    match printer.format {
+        WatchFormat::Json => {
+            let map: HashMap<&str, serde_json::Value> = clients
+                .iter()
+                .zip(prefixes)
+                .map(|(c, p)| (p.as_str(), items_json(c.items(key).as_ref())))
+                .collect();
+            printer.line(json!({"type": "drift", "time": now(), "key": key, "values": map}))
+        }
+        WatchFormat::Text => {
+            let mut out = output::styled_stdout();
+            let parts: Vec<String> = values
+                .iter()
+                .map(|(p, v)| {
+                    format!(
+                        "{p}: {}",
+                        if v.is_empty() {
+                            "(not set)".to_string()
+                        } else {
+                            v.trim_end().replace('\n', " / ")
+                        }
+                    )
+                })
+                .collect();
+            writeln!(
+                out,
+                "{} {key} differs between the prefixes: {}",
+                paint(WARNING, "drift:"),
+                parts.join("; ")
+            )?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! `tcfg watch` end to end: JSON lines through a network cut with compaction
+//! and an etcd restart, several prefixes with drift, metrics, clean exit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use tcfg_testkit::{EtcdCluster, Proxy};
+
+const PREFIX: &str = "/temporal/dynamicconfig/";
+
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<serde_json::Value>,
+    errors: mpsc::Receiver<String>,
+}
+
+impl Watch {
+    fn start(endpoints: &str, extra: &[&str]) -> Watch {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("tcfg"))
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .args(["--endpoints", endpoints, "watch", "-o", "json"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                let v: serde_json::Value = serde_json::from_str(&l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let (etx, errors) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = etx.send(l);
+            }
+        });
+        Watch { child, lines, errors }
+    }
+
+    /// The next JSON line that satisfies `f` (others are skipped).
+    fn expect(&self, what: &str, f: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(v) if f(&v) => return v,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "no line for {what}; stderr: {:?}",
+                    self.errors.try_iter().collect::<Vec<_>>()
+                ),
+            }
+        }
+    }
+
+    fn expect_stderr(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.errors.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(_) => continue,
+                Err(_) => panic!("stderr never said {needle:?}"),
+            }
+        }
+    }
+
+    fn terminate(mut self) -> i32 {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
+}
+
+fn is_change(v: &serde_json::Value, key: &str, value: i64) -> bool {
+    v["type"] == "change" && v["key"] == key && v["new"][0]["value"] == value
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_lines_through_a_cut_a_compaction_and_a_restart() {
+    let mut cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    raw.put(format!("{PREFIX}limit.maxIDLength"), "- value: 100\n", None)
+        .await
+        .unwrap();
+    let proxy = Proxy::start(cluster.members[0].addr()).await;
+    let w = Watch::start(&proxy.endpoint(), &[]);
+    let state = w.expect("the state at start", |v| {
+        v["type"] == "state" && v["key"] == "frontend.rps"
+    });
+    assert_eq!(state["items"][0]["value"], 1);
+    w.expect("ready", |v| v["type"] == "ready");
+
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    let c = w.expect("a change", |v| is_change(v, "frontend.rps", 2));
+    assert_eq!((c["kind"].as_str(), c["cause"].as_str()), (Some("put"), Some("watch")));
+    assert_eq!(c["old"][0]["value"], 1);
+    assert!(c["revision"].as_i64().unwrap() > 0 && c["time"].as_str().unwrap().ends_with('Z'));
+
+    // Cut the network; while away: a delete, a put, and a compaction past it all.
+    proxy.cut();
+    w.expect_stderr("watch interrupted");
+    raw.delete(format!("{PREFIX}limit.maxIDLength"), None).await.unwrap();
+    let r = raw
+        .put(format!("{PREFIX}frontend.rps"), "- value: 3\n", None)
+        .await
+        .unwrap();
+    raw.compact(r.header().unwrap().revision(), None).await.unwrap();
+    proxy.heal();
+    w.expect_stderr("compacted at");
+    let a = w.expect("a change found on reload", |v| v["type"] == "change");
+    let b = w.expect("a change found on reload", |v| v["type"] == "change");
+    let (put, del) = if a["kind"] == "put" { (a, b) } else { (b, a) };
+    assert_eq!(
+        (del["key"].as_str(), del["kind"].as_str(), del["cause"].as_str()),
+        (Some("limit.maxIDLength"), Some("delete"), Some("reload"))
+    );
+    assert!(is_change(&put, "frontend.rps", 3) && put["cause"] == "reload", "{put}");
+
+    // An etcd restart (kill -9, same data): the watch goes on.
+    cluster.members[0].kill();
+    w.expect_stderr("watch interrupted");
+    cluster.members[0].restart();
+    cluster.members[0].wait_ready();
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 4\n", None)
+        .await
+        .unwrap();
+    w.expect("a change after the restart", |v| is_change(v, "frontend.rps", 4));
+    assert_eq!(w.terminate(), 0, "SIGTERM ends the watch cleanly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_prefixes_report_drift_and_scoped_values() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    for p in ["/active", "/passive-eu"] {
+        raw.put(format!("{p}{PREFIX}frontend.namespaceRPS"), "- value: 100\n", None)
+            .await
+            .unwrap();
+    }
+    let w = Watch::start(
+        &cluster.endpoints(),
+        &[
+            "--prefixes",
+            "/active,/passive-eu",
+            "frontend.namespaceRPS",
+            "--namespace",
+            "payments",
+        ],
+    );
+    w.expect("ready", |v| {
+        v["type"] == "ready" && v["prefix"] == "/passive-eu/temporal/dynamicconfig/"
+    });
+    raw.put(
+        format!("/active{PREFIX}frontend.namespaceRPS"),
+        "- value: 200\n  constraints: {namespace: payments}\n- value: 100\n",
+        None,
+    )
+    .await
+    .unwrap();
+    let c = w.expect("the change", |v| v["type"] == "change");
+    assert_eq!(c["prefix"], "/active/temporal/dynamicconfig/");
+    assert_eq!(c["effective"]["old"], 100);
+    assert_eq!(c["effective"]["new"], 200);
+    let d = w.expect("drift", |v| v["type"] == "drift");
+    assert_eq!(d["key"], "frontend.namespaceRPS");
+    assert_eq!(d["values"]["/passive-eu/temporal/dynamicconfig/"][0]["value"], 100);
+    // Other keys are not shown.
+    raw.put(format!("/active{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    raw.put(
+        format!("/passive-eu{PREFIX}frontend.namespaceRPS"),
+        "- value: 200\n  constraints: {namespace: payments}\n- value: 100\n",
+        None,
+    )
+    .await
+    .unwrap();
+    let c = w.expect("the passive change", |v| v["type"] == "change");
+    assert_eq!(c["key"], "frontend.namespaceRPS");
+    assert_eq!(w.terminate(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_served_in_prometheus_format() {
+    let cluster = EtcdCluster::single();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let w = Watch::start(&cluster.endpoints(), &["--metrics-addr", &format!("127.0.0.1:{port}")]);
+    w.expect("ready", |v| v["type"] == "ready");
+    let mut raw = cluster.client().await;
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 5\n", None)
+        .await
+        .unwrap();
+    w.expect("a change", |v| is_change(v, "frontend.rps", 5));
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    for m in [
+        "dynconfig_watch_active 1",
+        "dynconfig_key_updates_total{operation=\"DynamicConfigUpdate\",key=\"frontend.rps\"} 1",
+        "dynconfig_revision",
+        "dynconfig_keys_loaded",
+        "dynconfig_load_duration_seconds",
+    ] {
+        assert!(body.contains(m), "no {m} in\n{body}");
+    }
+    assert_eq!(w.terminate(), 0);
+}
