@@ -44,9 +44,18 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let cluster = EtcdCluster::start(1, Options { max_txn_ops: Some(10_000), ..Default::default() });
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            max_txn_ops: Some(10_000),
+            ..Default::default()
+        },
+    );
     let registry = Arc::new(Registry::for_version(None).unwrap());
-    let settings = ConnectionSettings { endpoints: cluster.endpoint_list(), ..Default::default() };
+    let settings = ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        ..Default::default()
+    };
     let mut raw = cluster.client().await;
     raw.put(
         format!("{PREFIX}frontend.namespaceRPS"),
@@ -55,10 +64,20 @@ async fn main() {
     )
     .await
     .unwrap();
-    raw.put(format!("{PREFIX}matching.numTaskqueueReadPartitions"), "- value: 8\n- value: 16\n  constraints: {namespace: payments, taskQueueName: charge}\n", None).await.unwrap();
-    let client = Client::start(Store::connect(settings.clone()).await.unwrap(), registry.clone(), ClientOptions::default())
-        .await
-        .unwrap();
+    raw.put(
+        format!("{PREFIX}matching.numTaskqueueReadPartitions"),
+        "- value: 8\n- value: 16\n  constraints: {namespace: payments, taskQueueName: charge}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    let client = Client::start(
+        Store::connect(settings.clone()).await.unwrap(),
+        registry.clone(),
+        ClientOptions::default(),
+    )
+    .await
+    .unwrap();
 
     // Lookups: the median of many timed batches.
     let n = 1_000_000u32;
@@ -82,7 +101,10 @@ async fn main() {
     // put -> notified: the client's subscriber and a raw watch receive the
     // same puts; each records when it saw each revision.
     let mut rx = client.subscribe();
-    let mut raw_watch = raw.watch(PREFIX, Some(etcd_client::WatchOptions::new().with_prefix())).await.unwrap();
+    let mut raw_watch = raw
+        .watch(PREFIX, Some(etcd_client::WatchOptions::new().with_prefix()))
+        .await
+        .unwrap();
     let _ = raw_watch.message().await; // the created response
     let rounds = 1000;
     let raw_seen = tokio::spawn(async move {
@@ -106,13 +128,18 @@ async fn main() {
     let mut started = std::collections::HashMap::new();
     for i in 0..rounds {
         let t = Instant::now();
-        let r = raw.put(format!("{PREFIX}frontend.rps"), format!("- value: {i}\n"), None).await.unwrap();
+        let r = raw
+            .put(format!("{PREFIX}frontend.rps"), format!("- value: {i}\n"), None)
+            .await
+            .unwrap();
         started.insert(r.header().unwrap().revision(), t);
         // One change at a time, as config changes come.
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let latencies = |seen: Vec<(i64, Instant)>| -> Vec<Duration> {
-        seen.into_iter().filter_map(|(rev, at)| started.get(&rev).map(|t| at.duration_since(*t))).collect()
+        seen.into_iter()
+            .filter_map(|(rev, at)| started.get(&rev).map(|t| at.duration_since(*t)))
+            .collect()
     };
     let mut theirs = latencies(raw_seen.await.unwrap());
     let mut ours = latencies(ours_seen.await.unwrap());
@@ -127,14 +154,21 @@ async fn main() {
         let ops: Vec<etcd_client::TxnOp> = chunk
             .iter()
             .map(|i| {
-                let v = format!("- value: {i}\n  constraints:\n    namespace: ns-{}\n- value: {}\n", i % 50, i * 2);
+                let v = format!(
+                    "- value: {i}\n  constraints:\n    namespace: ns-{}\n- value: {}\n",
+                    i % 50,
+                    i * 2
+                );
                 value_bytes += v.len();
                 etcd_client::TxnOp::put(format!("/big{PREFIX}bench.setting{i:06}"), v, None)
             })
             .collect();
         raw.txn(etcd_client::Txn::new().and_then(ops)).await.unwrap();
     }
-    let store = Store::connect(settings).await.unwrap().with_prefix(tcfg_core::store::Prefix::new(&format!("/big{PREFIX}")));
+    let store = Store::connect(settings)
+        .await
+        .unwrap()
+        .with_prefix(tcfg_core::store::Prefix::new(&format!("/big{PREFIX}")));
     let before = LIVE.load(Ordering::Relaxed);
     let big = Client::start(store, registry, ClientOptions::default()).await.unwrap();
     // Let the start's temporary buffers go.
@@ -146,13 +180,31 @@ async fn main() {
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!("| figure | measured | goal |");
     println!("|---|---:|---|");
-    println!("| lookup of a key | {lookup:?} | <= 100ns {} |", if lookup <= Duration::from_nanos(100) { "ok" } else { "MISSED" });
-    println!("| resolution (taskQueue, 3 constraints) | {resolution:?} | <= 1us {} |", if resolution <= Duration::from_micros(1) { "ok" } else { "MISSED" });
+    println!(
+        "| lookup of a key | {lookup:?} | <= 100ns {} |",
+        if lookup <= Duration::from_nanos(100) {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    );
+    println!(
+        "| resolution (taskQueue, 3 constraints) | {resolution:?} | <= 1us {} |",
+        if resolution <= Duration::from_micros(1) {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    );
     println!("| put -> raw etcd-client watch, p50 / p99 | {p50_raw:?} / {p99_raw:?} | (reference) |");
     println!(
         "| put -> subscriber, p50 / p99 | {p50:?} / {p99:?} | p99 <= 1.2x raw ({:.2}x) and <= 2ms {} |",
         ratio(p99, p99_raw),
-        if ratio(p99, p99_raw) <= 1.2 && p99 <= Duration::from_millis(2) { "ok" } else { "MISSED" }
+        if ratio(p99, p99_raw) <= 1.2 && p99 <= Duration::from_millis(2) {
+            "ok"
+        } else {
+            "MISSED"
+        }
     );
     println!(
         "| cache for {keys} keys | {:.1} MiB for {:.1} MiB of values ({:.2}x) | <= 3x {} |",
