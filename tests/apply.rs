@@ -1,57 +1,14 @@
 //! diff, apply and sync against private etcd servers: atomic, conflict-safe,
 //! read by exit status.
 
-use std::process::{Command as StdCommand, Output, Stdio};
+mod common;
+use common::*;
+
+use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use tcfg_testkit::{EtcdCluster, Options};
-
-const PREFIX: &str = "/temporal/dynamicconfig/";
-
-fn tcfg(cluster: &EtcdCluster) -> Command {
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TCFG_") || k.starts_with("ETCD") {
-            c.env_remove(k);
-        }
-    }
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .arg("--endpoints")
-        .arg(cluster.endpoints());
-    c
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-async fn prefix_contents(cluster: &EtcdCluster, prefix: &str) -> Vec<(String, String)> {
-    let mut c = cluster.client().await;
-    let r = c
-        .get(prefix, Some(etcd_client::GetOptions::new().with_prefix()))
-        .await
-        .unwrap();
-    r.kvs()
-        .iter()
-        .map(|kv| (kv.key_str().unwrap().to_string(), kv.value_str().unwrap().to_string()))
-        .collect()
-}
-
-async fn revision(cluster: &EtcdCluster) -> i64 {
-    let mut c = cluster.client().await;
-    c.get("/", None).await.unwrap().header().unwrap().revision()
-}
 
 const PROD: &str = "frontend.rps:\n  - value: 2400\nfrontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n  - value: 1200\nlimit.maxIDLength:\n  - value: 255\n";
 

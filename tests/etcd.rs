@@ -1,49 +1,14 @@
 //! The everyday commands against private etcd servers: get, put, delete,
 //! dump; TLS, auth, a 3-member cluster, corrupt values, races, big prefixes.
 
+mod common;
+use common::*;
+
 use std::path::Path;
-use std::process::Output;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
-
-const PREFIX: &str = "/temporal/dynamicconfig/";
-
-/// `tcfg` with a clean environment pointed at the cluster.
-fn tcfg(cluster: &EtcdCluster) -> Command {
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" {
-            c.env_remove(k);
-        }
-    }
-    // Never pick up a developer's own config file.
-    c.env("XDG_CONFIG_HOME", "/nonexistent").env("HOME", "/nonexistent");
-    c.arg("--endpoints").arg(cluster.endpoints());
-    c
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-async fn raw_get(cluster: &EtcdCluster, key: &str) -> Option<(String, i64)> {
-    let mut c = cluster.client().await;
-    let r = c.get(key, None).await.unwrap();
-    r.kvs()
-        .first()
-        .map(|kv| (kv.value_str().unwrap().to_string(), kv.mod_revision()))
-}
-
-async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) {
-    let mut c = cluster.client().await;
-    c.put(key, value, None).await.unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn put_get_delete_round_trip() {

@@ -228,3 +228,27 @@ async fn metrics_are_served_in_prometheus_format() {
     }
     assert_eq!(w.terminate(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn since_revision_replays_history_first() {
+    let cluster = EtcdCluster::single();
+    let mut raw = cluster.client().await;
+    let first = raw
+        .put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap()
+        .header()
+        .unwrap()
+        .revision();
+    raw.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    raw.delete(format!("{PREFIX}frontend.rps"), None).await.unwrap();
+    let w = Watch::start(&cluster.endpoints(), &["--since-revision", &(first + 1).to_string()]);
+    let s = w.expect("the state as of the revision before", |v| v["type"] == "state");
+    assert_eq!(s["items"][0]["value"], 1);
+    w.expect("the put replayed", |v| is_change(v, "frontend.rps", 2));
+    let d = w.expect("the delete replayed", |v| v["type"] == "change");
+    assert_eq!(d["kind"], "delete");
+    assert_eq!(w.terminate(), 0);
+}

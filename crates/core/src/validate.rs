@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::constraints::{ConstraintField, Constraints, FieldSet};
+use crate::constraints::{ConstraintField, Constraints};
 use crate::document::{parse_document, ConstrainedValue, Document, Entry};
 use crate::finding::{self, Code, Finding, Level};
 use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
@@ -452,15 +452,6 @@ fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_word(name, |w| out.push(w.to_lowercase()));
     out
-}
-
-/// A field set as the levels name it (used in messages).
-pub fn describe_levels(p: Precedence) -> String {
-    p.levels()
-        .iter()
-        .map(FieldSet::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

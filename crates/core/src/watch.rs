@@ -28,7 +28,7 @@ use crate::finding::{Code, Finding, Level};
 use crate::key::{fold, Key};
 use crate::registry::Registry;
 use crate::resolve::{resolve_items, Resolution};
-use crate::store::{foreign_reason, Prefix, Snapshot, Store, StoreError};
+use crate::store::{foreign_reason, Snapshot, Store, StoreError};
 use crate::validate::{validate, Options as ValidateOptions};
 
 /// Tuning of the client.
@@ -872,9 +872,4 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
         }
     }
     metrics::gauge!("dynconfig_watch_active").set(0.0);
-}
-
-/// The prefix a client watches.
-pub fn prefix_of(client: &Client) -> &Prefix {
-    client.inner.store.prefix()
 }

@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests that drive `tcfg` against etcd.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use tcfg_testkit::EtcdCluster;
+
+pub const PREFIX: &str = "/temporal/dynamicconfig/";
+
+/// `tcfg` with a clean environment (no TCFG_*, ETCD*, NO_COLOR, config file)
+/// pointed at the cluster.
+pub fn tcfg(cluster: &EtcdCluster) -> Command {
+    let mut c = Command::cargo_bin("tcfg").unwrap();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" {
+            c.env_remove(k);
+        }
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent").env("HOME", "/nonexistent");
+    c.arg("--endpoints").arg(cluster.endpoints());
+    c
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Every key and value under a prefix, read directly.
+pub async fn prefix_contents(cluster: &EtcdCluster, prefix: &str) -> Vec<(String, String)> {
+    let mut c = cluster.client().await;
+    let r = c
+        .get(prefix, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    r.kvs()
+        .iter()
+        .map(|kv| (kv.key_str().unwrap().to_string(), kv.value_str().unwrap().to_string()))
+        .collect()
+}
+
+/// One key's value and mod revision, read directly.
+pub async fn raw_get(cluster: &EtcdCluster, key: &str) -> Option<(String, i64)> {
+    let mut c = cluster.client().await;
+    let r = c.get(key, None).await.unwrap();
+    r.kvs()
+        .first()
+        .map(|kv| (kv.value_str().unwrap().to_string(), kv.mod_revision()))
+}
+
+pub async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) {
+    let mut c = cluster.client().await;
+    c.put(key, value, None).await.unwrap();
+}
+
+/// The store's current revision.
+pub async fn revision(cluster: &EtcdCluster) -> i64 {
+    let mut c = cluster.client().await;
+    c.get("/", None).await.unwrap().header().unwrap().revision()
+}
