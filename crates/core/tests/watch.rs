@@ -331,6 +331,10 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
             .unwrap(),
     );
     let mut rx = client.subscribe();
+    // A second client reaches etcd through member 0 only: the member frozen below.
+    let pinned = Client::start(store(vec![cluster.members[0].endpoint()]).await, registry(), fast())
+        .await
+        .unwrap();
 
     // Readers check, all along, that no lookup sees an empty or partial map.
     let stop = Arc::new(AtomicBool::new(false));
@@ -401,11 +405,11 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     let rev = c.get("/", None).await.unwrap().header().unwrap().revision();
     c.compact(rev, None).await.unwrap();
     wait_writes(200).await;
-    // Every member down at once, then back.
+    // Every member down at once for 30 s, then back.
     for m in &cluster.members {
         m.signal(libc::SIGSTOP);
     }
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_secs(30)).await;
     for m in &cluster.members {
         m.signal(libc::SIGCONT);
     }
@@ -419,6 +423,11 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
         converged(&client, &check, Duration::from_secs(1)).await,
         "the cache differs from etcd 1 s after the heal"
     );
+    assert!(
+        converged(&pinned, &check, Duration::from_secs(1)).await,
+        "the client pinned to the frozen member differs from etcd 1 s after the heal"
+    );
+    pinned.shutdown().await;
     assert_eq!(
         bad_reads.load(Ordering::Relaxed),
         0,
