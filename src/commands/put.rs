@@ -53,13 +53,10 @@ fn parse_value(text: &str) -> Result<Value> {
 
 pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let registry = super::registry(global)?;
-    let name = match registry.get(&args.key_name) {
-        Some(def) => def.name.clone(),
-        None if args.allow_unknown_keys => args.key_name.clone(),
-        None => {
-            key_def(&registry, &args.key_name)?;
-            unreachable!("key_def fails for unknown keys")
-        }
+    let name = if args.allow_unknown_keys && registry.get(&args.key_name).is_none() {
+        args.key_name.clone()
+    } else {
+        key_def(&registry, &args.key_name)?.name.clone()
     };
     let scope = args.scope.constraints()?;
     if let Some(def) = registry.get(&name) {
