@@ -625,6 +625,12 @@ impl Inner {
                     let changed = updates.len();
                     let revision = next.revision;
                     metrics::gauge!("dynconfig_keys_loaded").set(next.len() as f64);
+                    // The explanation first, then the changes it explains.
+                    self.notice(Notice::Reloaded {
+                        compacted_at,
+                        revision,
+                        changed,
+                    });
                     self.publish(
                         next,
                         Some(ChangeSet {
@@ -633,11 +639,6 @@ impl Inner {
                             updates,
                         }),
                     );
-                    self.notice(Notice::Reloaded {
-                        compacted_at,
-                        revision,
-                        changed,
-                    });
                     return Some(revision);
                 }
                 Err(e)

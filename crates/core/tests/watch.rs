@@ -261,11 +261,12 @@ async fn compaction_past_the_watcher_reloads_and_delivers_deletes() {
     let put = set.updates.iter().find(|u| u.key.as_str() == "frontend.rps").unwrap();
     assert_eq!(put.new.as_ref().unwrap()[0].value, Value::Int(3));
     assert_eq!(set.updates.len(), 2);
+    // The reload was announced (before its change set was sent).
     let mut saw_reload = false;
     while let Ok(n) = notices.try_recv() {
         saw_reload |= matches!(n, Notice::Reloaded { changed: 2, .. });
     }
-    assert!(saw_reload);
+    assert!(saw_reload, "no Reloaded notice before the reload's change set");
     // After the reload, watching goes on.
     raw.put(format!("{PREFIX}frontend.rps"), "- value: 4\n", None)
         .await
