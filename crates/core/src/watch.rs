@@ -41,8 +41,6 @@ pub struct ClientOptions {
     /// this long is taken for dead and replaced: a frozen member sends no
     /// error, it just stops.
     pub liveness: Duration,
-    /// Treat keys the registry does not know as valid values.
-    pub allow_unknown_keys: bool,
 }
 
 impl Default for ClientOptions {
@@ -51,7 +49,6 @@ impl Default for ClientOptions {
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(30),
             liveness: Duration::from_secs(2),
-            allow_unknown_keys: true,
         }
     }
 }
@@ -437,11 +434,14 @@ impl Inner {
         let mut doc = Document::new(etcd_key);
         doc.insert(Key::new(name), parsed.value.clone());
         let opts = ValidateOptions {
-            allow_unknown_keys: self.options.allow_unknown_keys,
+            // Keys a custom server build registers are served as they are.
+            allow_unknown_keys: true,
         };
+        // Values Temporal could not convert are refused; items that merely
+        // never match, or duplicates, Temporal resolves deterministically.
         let bad: Vec<Finding> = validate(&doc, &self.registry, &opts)
             .into_iter()
-            .filter(|f| f.level == Level::Error && f.code != Code::UnknownKey)
+            .filter(|f| f.level == Level::Error && matches!(f.code, Code::TypeMismatch | Code::BadDuration))
             .collect();
         if bad.is_empty() {
             Ok(parsed.value)
