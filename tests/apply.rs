@@ -311,17 +311,7 @@ async fn transactions_over_the_server_limit_are_refused_raised_or_batched() {
         },
     );
     let dir = tempfile::tempdir().unwrap();
-    let registry = tcfg_core::Registry::for_version(None).unwrap();
-    // 150 real int keys (an item without constraints suits every precedence).
-    let keys: Vec<&str> = registry
-        .keys()
-        .iter()
-        .filter(|k| k.value_type == tcfg_core::ValueType::Int)
-        .map(|k| k.name.as_str())
-        .take(150)
-        .collect();
-    assert_eq!(keys.len(), 150);
-    let doc: String = keys.iter().map(|k| format!("{k}:\n  - value: 7\n")).collect();
+    let (doc, _) = int_keys_document(150, 7);
     let big = file(&dir, "big.yaml", &doc);
     tcfg(&cluster)
         .args(["apply", "--yes", "-f"])
@@ -437,14 +427,7 @@ async fn a_killed_apply_leaves_all_old_or_all_new() {
         },
     );
     let dir = tempfile::tempdir().unwrap();
-    let registry = tcfg_core::Registry::for_version(None).unwrap();
-    let keys: Vec<String> = registry
-        .keys()
-        .iter()
-        .filter(|k| k.value_type == tcfg_core::ValueType::Int && k.precedence == tcfg_core::Precedence::Global)
-        .map(|k| k.name.clone())
-        .take(100)
-        .collect();
+    let (_, keys) = int_keys_document(100, 0);
     let version = |v: u32| -> String { keys.iter().map(|k| format!("{k}:\n  - value: {v}\n")).collect() };
     let files = [file(&dir, "v1.yaml", &version(1)), file(&dir, "v2.yaml", &version(2))];
     tcfg(&cluster)
@@ -625,14 +608,7 @@ async fn a_source_change_during_sync_aborts_it() {
 async fn sync_through_a_leader_failure_is_never_half_done() {
     let mut cluster = EtcdCluster::start(3, Options::default());
     let dir = tempfile::tempdir().unwrap();
-    let registry = tcfg_core::Registry::for_version(None).unwrap();
-    let doc: String = registry
-        .keys()
-        .iter()
-        .filter(|k| k.value_type == tcfg_core::ValueType::Int && k.precedence == tcfg_core::Precedence::Global)
-        .take(60)
-        .map(|k| format!("{}:\n  - value: 42\n", k.name))
-        .collect();
+    let (doc, _) = int_keys_document(60, 42);
     tcfg(&cluster)
         .args(["--prefix", "/active/temporal/dynamicconfig", "apply", "--yes", "-f"])
         .arg(file(&dir, "s.yaml", &doc))

@@ -69,3 +69,19 @@ pub async fn revision(cluster: &EtcdCluster) -> i64 {
     let mut c = cluster.client().await;
     c.get("/", None).await.unwrap().header().unwrap().revision()
 }
+
+/// A document setting `n` registered int keys to `value`, with no
+/// constraints (which suits every precedence), and the keys' names.
+pub fn int_keys_document(n: usize, value: i64) -> (String, Vec<String>) {
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    let keys: Vec<String> = registry
+        .keys()
+        .iter()
+        .filter(|k| k.value_type == tcfg_core::ValueType::Int)
+        .map(|k| k.name.clone())
+        .take(n)
+        .collect();
+    assert_eq!(keys.len(), n, "the registry has fewer int keys");
+    let doc = keys.iter().map(|k| format!("{k}:\n  - value: {value}\n")).collect();
+    (doc, keys)
+}
