@@ -24,7 +24,6 @@ fn fast() -> ClientOptions {
         backoff_min: Duration::from_millis(20),
         backoff_max: Duration::from_millis(300),
         liveness: Duration::from_millis(300),
-        ..Default::default()
     }
 }
 
