@@ -62,6 +62,26 @@ pub fn check_sources(
     (docs, findings)
 }
 
+/// Only the type checks of one key's items: whether Temporal can convert
+/// each value (what a watching client must refuse).
+pub fn check_values(origin: &str, key: &str, items: &[ConstrainedValue], registry: &Registry) -> Vec<Finding> {
+    let Some(def) = registry.get(key) else {
+        return Vec::new();
+    };
+    let opts = Options::default();
+    let mut v = Validator {
+        origin,
+        registry,
+        opts: &opts,
+        out: Vec::new(),
+    };
+    for item in items {
+        v.value_type(key, def, item);
+    }
+    v.out.retain(|f| f.level == Level::Error);
+    v.out
+}
+
 /// The semantic checks on a parsed document.
 pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
     let mut v = Validator {

@@ -24,12 +24,12 @@ use tokio::time::{sleep, timeout, Instant};
 use crate::constraints::Constraints;
 use crate::document::{parse_items, ConstrainedValue, Document};
 use crate::edit::key_write;
-use crate::finding::{Code, Finding, Level};
+use crate::finding::Finding;
 use crate::key::{fold, Key};
 use crate::registry::Registry;
 use crate::resolve::{resolve_items, Resolution};
 use crate::store::{foreign_reason, Snapshot, Store, StoreError};
-use crate::validate::{validate, Options as ValidateOptions};
+use crate::validate::check_values;
 
 /// Tuning of the client.
 #[derive(Clone, Debug)]
@@ -431,18 +431,9 @@ impl Inner {
         if parsed.has_errors() {
             return Err(parsed.findings);
         }
-        let mut doc = Document::new(etcd_key);
-        doc.insert(Key::new(name), parsed.value.clone());
-        let opts = ValidateOptions {
-            // Keys a custom server build registers are served as they are.
-            allow_unknown_keys: true,
-        };
         // Values Temporal could not convert are refused; items that merely
         // never match, or duplicates, Temporal resolves deterministically.
-        let bad: Vec<Finding> = validate(&doc, &self.registry, &opts)
-            .into_iter()
-            .filter(|f| f.level == Level::Error && matches!(f.code, Code::TypeMismatch | Code::BadDuration))
-            .collect();
+        let bad = check_values(etcd_key, name, &parsed.value, &self.registry);
         if bad.is_empty() {
             Ok(parsed.value)
         } else {
