@@ -684,3 +684,49 @@ fn two_files_compare_offline() {
     let mut c = Command::cargo_bin("tcfg").unwrap();
     c.arg("diff").arg(&a).arg(&a).assert().code(0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_only_from_two_processes_creates_once() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let a = file(&dir, "a.yaml", "frontend.rps:\n  - value: 1\n");
+    let b = file(&dir, "b.yaml", "frontend.rps:\n  - value: 2\n");
+    for round in 0..10 {
+        let mut c = cluster.client().await;
+        c.delete(format!("{PREFIX}frontend.rps"), None).await.unwrap();
+        let spawn = |f: &std::path::Path| {
+            StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+                .env("XDG_CONFIG_HOME", "/nonexistent")
+                .args([
+                    "--endpoints",
+                    &cluster.endpoints(),
+                    "apply",
+                    "--create-only",
+                    "--yes",
+                    "-f",
+                ])
+                .arg(f)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (pa, pb) = (spawn(&a), spawn(&b));
+        let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+        let stored = prefix_contents(&cluster, PREFIX).await;
+        assert_eq!(stored.len(), 1, "round {round}");
+        let winner = if stored[0].1 == "- value: 1\n" { &oa } else { &ob };
+        assert_eq!(
+            winner.status.code(),
+            Some(0),
+            "round {round}: the stored value's writer must have succeeded"
+        );
+        // The other either saw the key already there (nothing to do) or lost the race (nothing written).
+        let loser = if std::ptr::eq(winner, &oa) { &ob } else { &oa };
+        match loser.status.code() {
+            Some(0) => {}
+            Some(1) => assert!(stderr(loser).contains("created at revision"), "{}", stderr(loser)),
+            other => panic!("round {round}: unexpected exit {other:?}: {}", stderr(loser)),
+        }
+    }
+}
