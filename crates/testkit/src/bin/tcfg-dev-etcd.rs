@@ -1,10 +1,11 @@
 //! Starts a throwaway single-node etcd for the demo, prints its endpoint on
-//! the first line of stdout, and runs until stdin closes or it is signalled.
-//! The data directory is removed when it exits.
+//! the first line of stdout, and runs until stdin closes or it gets SIGINT or
+//! SIGTERM. The data directory is removed when it exits.
 
 use std::io::{BufRead, Write};
 
-fn main() {
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
     // Benchmarks apply 1,000 keys in one transaction: raise etcd's limit.
     let max_txn_ops = std::env::var("TCFG_DEV_ETCD_MAX_TXN_OPS")
         .ok()
@@ -18,12 +19,22 @@ fn main() {
     );
     println!("{}", cluster.endpoints());
     std::io::stdout().flush().unwrap();
-    // Wait for stdin to close (the demo script holds it open).
-    let stdin = std::io::stdin();
-    for line in stdin.lock().lines() {
-        if line.is_err() {
-            break;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        // The demo script holds stdin open; its end is the signal to stop.
+        for line in std::io::stdin().lock().lines() {
+            if line.is_err() {
+                break;
+            }
         }
+        let _ = tx.send(());
+    });
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).unwrap();
+    tokio::select! {
+        _ = rx => {}
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
     }
+    // Dropping the cluster kills etcd and removes its data.
     drop(cluster);
 }
