@@ -217,17 +217,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
-    let groups: Groups = saved
-        .changes
-        .iter()
-        .map(|c| {
-            let one = SavedPlan {
-                changes: vec![c.clone()],
-                ..saved.clone()
-            };
-            one.writes()
-        })
-        .collect();
+    let groups: Groups = saved.changes.iter().map(|c| c.writes()).collect();
     // Nothing under the prefix may move between this check and the write.
     let guards = [Guard::Unchanged {
         prefix: store.prefix().clone(),

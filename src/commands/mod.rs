@@ -123,6 +123,7 @@ fn default_config_file() -> Option<PathBuf> {
 /// The connection settings: flags (and `TCFG_*`), then `ETCD_*`/`ETCDCTL_*`,
 /// then the config file, then defaults.
 pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
+    let (user, password) = tcfg_core::store::config::split_user(args.user.clone(), args.password.clone());
     let flags = Layer {
         name: "the command line (or TCFG_* variables)".into(),
         endpoints: args.endpoints.clone(),
@@ -132,16 +133,8 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
         key: args.key.clone(),
         server_name: None,
         disable_tls: None,
-        user: args
-            .user
-            .as_ref()
-            .map(|u| u.split_once(':').map(|(u, _)| u.to_string()).unwrap_or(u.clone())),
-        password: args.password.clone().or_else(|| {
-            args.user
-                .as_ref()
-                .and_then(|u| u.split_once(':'))
-                .map(|(_, p)| p.to_string())
-        }),
+        user,
+        password,
         dial_timeout: args.dial_timeout.clone(),
         command_timeout: args.command_timeout.clone(),
         max_send_size: None,

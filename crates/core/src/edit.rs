@@ -37,6 +37,19 @@ pub fn remove(items: &[ConstrainedValue], constraints: &Constraints) -> Option<V
     (kept.len() < items.len()).then_some(kept)
 }
 
+/// What is stored, as a diff shows it: canonical YAML where it parses,
+/// the raw text where it does not.
+pub fn stored_text(stored: &[StoredKey]) -> String {
+    stored
+        .iter()
+        .map(|s| match &s.items {
+            Ok(items) if !items.is_empty() => items_to_yaml(items),
+            Ok(_) => String::new(),
+            Err(_) => s.raw.clone(),
+        })
+        .collect()
+}
+
 /// The writes that make one key hold `new_items` (nothing: the key is
 /// deleted), and the texts to show as a diff.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,14 +79,7 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
     } else {
         items_to_yaml(new_items)
     };
-    let old_text: String = stored
-        .iter()
-        .map(|s| match &s.items {
-            Ok(items) if !items.is_empty() => items_to_yaml(items),
-            Ok(_) => String::new(),
-            Err(_) => s.raw.clone(),
-        })
-        .collect();
+    let old_text = stored_text(stored);
     let same_place = stored.len() == 1 && stored[0].etcd_key == path;
     let unchanged = (stored.is_empty() && new_items.is_empty())
         || (same_place

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constraints::Constraints;
 use crate::document::{ConstrainedValue, Document};
-use crate::edit::key_write;
+use crate::edit::{key_write, stored_text};
 use crate::key::Key;
 use crate::registry::{Registry, ValueType};
 use crate::serialize::{canonical_order, items_to_yaml};
@@ -154,17 +154,6 @@ fn item_changes(old: &[ConstrainedValue], new: &[ConstrainedValue], ty: Option<&
     out
 }
 
-fn text_of(stored: &[StoredKey]) -> String {
-    stored
-        .iter()
-        .map(|s| match &s.items {
-            Ok(items) if !items.is_empty() => items_to_yaml(items),
-            Ok(_) => String::new(),
-            Err(_) => s.raw.clone(),
-        })
-        .collect()
-}
-
 /// The plan that makes `current` hold `desired`.
 pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: PlanOptions) -> Plan {
     let mut by_key: HashMap<&str, Vec<&StoredKey>> = HashMap::new();
@@ -236,7 +225,7 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
             }
         };
         changes.push(KeyChange {
-            old_text: text_of(&stored),
+            old_text: stored_text(&stored),
             new_text: if new_items.is_empty() {
                 String::new()
             } else {
@@ -262,7 +251,7 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
                 .unwrap_or(s.key.as_str())
                 .to_string();
             changes.push(KeyChange {
-                old_text: text_of(&stored),
+                old_text: stored_text(&stored),
                 new_text: String::new(),
                 items: stored[0]
                     .items
@@ -398,9 +387,15 @@ impl SavedPlan {
     }
 
     pub fn writes(&self) -> Vec<Change> {
-        self.changes
+        self.changes.iter().flat_map(SavedChange::writes).collect()
+    }
+}
+
+impl SavedChange {
+    /// This key's writes, each guarded as planned.
+    pub fn writes(&self) -> Vec<Change> {
+        self.writes
             .iter()
-            .flat_map(|c| c.writes.iter())
             .map(|w| Change {
                 etcd_key: w.etcd_key.clone(),
                 value: w.value.clone(),

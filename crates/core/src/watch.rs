@@ -463,15 +463,8 @@ impl Inner {
                     invalid: None,
                 })),
                 Err(findings) => {
-                    let last_good = previous.and_then(|p| p.entries.get(&k.etcd_key));
-                    if let Some(good) = last_good {
-                        let mut e = good.as_ref().clone();
-                        e.invalid = Some(Arc::new(InvalidValue {
-                            raw: k.raw.clone(),
-                            mod_revision: k.mod_revision,
-                            findings: findings.clone(),
-                        }));
-                        cache.insert(Arc::new(e));
+                    if let Some(good) = previous.and_then(|p| p.entries.get(&k.etcd_key)) {
+                        cache.insert(refused_over(good, k.raw.clone(), k.mod_revision, &findings));
                     }
                     refused.push((k.etcd_key.clone(), findings));
                 }
@@ -571,13 +564,7 @@ impl Inner {
                         Err(findings) => {
                             // The last good value stays; the refusal is recorded.
                             if let Some(good) = next.entries.get(&etcd_key).cloned() {
-                                let mut e = good.as_ref().clone();
-                                e.invalid = Some(Arc::new(InvalidValue {
-                                    raw,
-                                    mod_revision: kv.mod_revision(),
-                                    findings: findings.clone(),
-                                }));
-                                next.insert(Arc::new(e));
+                                next.insert(refused_over(&good, raw, kv.mod_revision(), &findings));
                             }
                             self.notice(Notice::Invalid { etcd_key, findings });
                         }
@@ -764,6 +751,17 @@ impl Inner {
             }
         }
     }
+}
+
+/// The last good entry, marked with the stored value it refused.
+fn refused_over(good: &CacheEntry, raw: String, mod_revision: i64, findings: &[Finding]) -> Arc<CacheEntry> {
+    let mut e = good.clone();
+    e.invalid = Some(Arc::new(InvalidValue {
+        raw,
+        mod_revision,
+        findings: findings.to_vec(),
+    }));
+    Arc::new(e)
 }
 
 /// The differences between two caches, as key updates.

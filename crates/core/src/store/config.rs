@@ -123,15 +123,7 @@ impl Layer {
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
         };
-        let mut user = get("ETCDCTL_USER");
-        let mut password = get("ETCDCTL_PASSWORD");
-        // etcdctl also takes `--user name:password`.
-        if let Some((u, p)) = user.clone().as_deref().and_then(|u| u.split_once(':')) {
-            if password.is_none() {
-                password = Some(p.to_string());
-            }
-            user = Some(u.to_string());
-        }
+        let (user, password) = split_user(get("ETCDCTL_USER"), get("ETCDCTL_PASSWORD"));
         Layer {
             name: "the environment".into(),
             endpoints: get("ETCD_ENDPOINTS").or_else(|| get("ETCDCTL_ENDPOINTS")).map(list),
@@ -311,6 +303,14 @@ impl Layer {
             }
         };
         Ok(layer)
+    }
+}
+
+/// etcdctl takes `--user name:password`: split it; an explicit password wins.
+pub fn split_user(user: Option<String>, password: Option<String>) -> (Option<String>, Option<String>) {
+    match user.as_deref().and_then(|u| u.split_once(':')) {
+        Some((u, p)) => (Some(u.to_string()), password.or_else(|| Some(p.to_string()))),
+        None => (user, password),
     }
 }
 

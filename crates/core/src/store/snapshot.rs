@@ -143,20 +143,7 @@ impl Snapshot {
 
     /// The document of every key whose value parses, keys as stored.
     pub fn document(&self) -> Document {
-        Document {
-            origin: self.prefix.to_string(),
-            entries: self
-                .keys
-                .iter()
-                .filter_map(|k| {
-                    k.items.as_ref().ok().map(|items| Entry {
-                        key: k.key.clone(),
-                        items: items.clone(),
-                        key_pos: Pos::default(),
-                    })
-                })
-                .collect(),
-        }
+        self.clone().take_document()
     }
 }
 
