@@ -59,7 +59,7 @@ fn now() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
-fn items_json(items: Option<&Arc<Vec<ConstrainedValue>>>) -> serde_json::Value {
+fn items_json(items: Option<&Vec<ConstrainedValue>>) -> serde_json::Value {
     match items {
         Some(i) => super::get::items_json(i),
         None => serde_json::Value::Null,
@@ -112,8 +112,8 @@ impl Printer {
                     "key": u.key.to_string(),
                     "etcd_key": u.etcd_key,
                     "kind": kind,
-                    "old": items_json(u.old.as_ref()),
-                    "new": items_json(u.new.as_ref()),
+                    "old": items_json(u.old.as_deref()),
+                    "new": items_json(u.new.as_deref()),
                 });
                 if let Some((old, new, scope)) = effective {
                     v["effective"] = json!({"scope": super::get::constraints_json(&scope), "old": old, "new": new});
@@ -232,12 +232,16 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         .with_context(|| format!("cannot start watching {prefix}"))?;
         // The state at start.
         let cache = client.cache();
-        let mut entries: Vec<_> = cache.entries().filter(|e| wanted(e.key.as_str())).collect();
-        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut entries: Vec<_> = cache
+            .entries()
+            .filter(|e| wanted(e.name()))
+            .map(|e| (e.key(), e))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
         match args.output {
             WatchFormat::Json => {
-                for e in &entries {
-                    printer.line(json!({"type": "state", "prefix": prefix.to_string(), "revision": cache.revision, "key": e.key.to_string(), "items": super::get::items_json(&e.items)}))?;
+                for (key, e) in &entries {
+                    printer.line(json!({"type": "state", "prefix": prefix.to_string(), "revision": cache.revision, "key": key.to_string(), "items": super::get::items_json(&e.items())}))?;
                 }
             }
             WatchFormat::Text => {
@@ -254,14 +258,12 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                         )
                     )
                 )?;
-                for e in &entries {
-                    let value = match (&printer.scope, registry.get(e.key.as_str())) {
-                        (Some(scope), Some(def)) => {
-                            format!("{} for {scope}", flow(&resolve_items(&e.items, def, scope).value))
-                        }
-                        _ => items_to_yaml(&e.items).trim_end().replace('\n', "\n    "),
+                for (key, e) in &entries {
+                    let value = match (&printer.scope, registry.get(e.name())) {
+                        (Some(scope), Some(def)) => format!("{} for {scope}", flow(&e.resolve(def, scope).value)),
+                        _ => items_to_yaml(&e.items()).trim_end().replace('\n', "\n    "),
                     };
-                    writeln!(out, "  {}: {value}", e.key)?;
+                    writeln!(out, "  {key}: {value}")?;
                 }
             }
         }

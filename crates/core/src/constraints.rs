@@ -344,6 +344,71 @@ impl Constraints {
     }
 }
 
+/// A borrowed view of a constraint set, for matching without allocating
+/// (resolution runs on every lookup of an embedding service).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConstraintsRef<'a> {
+    pub namespace: Option<&'a str>,
+    pub namespace_id: Option<&'a str>,
+    pub task_queue_name: Option<&'a str>,
+    pub task_type: Option<TaskQueueType>,
+    pub history_task_type: Option<HistoryTaskType>,
+    pub shard_id: Option<i32>,
+    pub destination: Option<&'a str>,
+    pub chasm_task_type: Option<&'a str>,
+}
+
+impl Constraints {
+    pub fn view(&self) -> ConstraintsRef<'_> {
+        ConstraintsRef {
+            namespace: self.namespace.as_deref(),
+            namespace_id: self.namespace_id.as_deref(),
+            task_queue_name: self.task_queue_name.as_deref(),
+            task_type: self.task_type,
+            history_task_type: self.history_task_type,
+            shard_id: self.shard_id,
+            destination: self.destination.as_deref(),
+            chasm_task_type: self.chasm_task_type.as_deref(),
+        }
+    }
+}
+
+impl ConstraintsRef<'_> {
+    /// Equal to `scope` projected onto `level` (what `scope.project(level) ==
+    /// self` says, without building the projection).
+    pub fn equals_projection(&self, scope: &ConstraintsRef<'_>, level: FieldSet) -> bool {
+        fn want<T: Copy>(level: FieldSet, f: ConstraintField, v: Option<T>) -> Option<T> {
+            if level.contains(f) {
+                v
+            } else {
+                None
+            }
+        }
+        use ConstraintField as F;
+        self.namespace == want(level, F::Namespace, scope.namespace)
+            && self.namespace_id == want(level, F::NamespaceId, scope.namespace_id)
+            && self.task_queue_name == want(level, F::TaskQueueName, scope.task_queue_name)
+            && self.task_type == want(level, F::TaskType, scope.task_type)
+            && self.history_task_type == want(level, F::HistoryTaskType, scope.history_task_type)
+            && self.shard_id == want(level, F::ShardId, scope.shard_id)
+            && self.destination == want(level, F::Destination, scope.destination)
+            && self.chasm_task_type == want(level, F::ChasmTaskType, scope.chasm_task_type)
+    }
+
+    pub fn to_owned(&self) -> Constraints {
+        Constraints {
+            namespace: self.namespace.map(str::to_string),
+            namespace_id: self.namespace_id.map(str::to_string),
+            task_queue_name: self.task_queue_name.map(str::to_string),
+            task_type: self.task_type,
+            history_task_type: self.history_task_type,
+            shard_id: self.shard_id,
+            destination: self.destination.map(str::to_string),
+            chasm_task_type: self.chasm_task_type.map(str::to_string),
+        }
+    }
+}
+
 impl fmt::Display for Constraints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = self.iter().map(|(k, v)| format!("{k}: {v}")).collect();

@@ -1,6 +1,6 @@
 //! Precedence resolution: which item a Temporal lookup returns for a scope.
 
-use crate::constraints::{Constraints, FieldSet};
+use crate::constraints::{Constraints, ConstraintsRef, FieldSet};
 use crate::document::{ConstrainedValue, Document};
 use crate::key::Key;
 use crate::registry::{KeyDef, Registry, ValueType};
@@ -74,14 +74,26 @@ pub fn convert_error(value: &Value, ty: &ValueType) -> Option<String> {
 /// whole constraint set equals the scope projected onto the level wins, then
 /// a built-in constrained default of that level.
 pub fn resolve_items(items: &[ConstrainedValue], def: &KeyDef, scope: &Constraints) -> Resolution {
-    let mut scope = scope.clone();
-    if let Some(tq) = scope.task_queue_name.take() {
-        scope.task_queue_name = Some(base_task_queue(&tq).to_string());
-    }
+    resolve_with(def, scope, |scope, level| {
+        let index = items
+            .iter()
+            .position(|i| i.constraints.view().equals_projection(scope, level))?;
+        Some((index, items[index].value.clone()))
+    })
+}
+
+/// [`resolve_items`] over any item storage: `find(scope, level)` returns the
+/// index and value of the first item whose constraints equal the scope
+/// projected onto `level`.
+pub fn resolve_with(
+    def: &KeyDef,
+    scope: &Constraints,
+    find: impl Fn(&ConstraintsRef<'_>, FieldSet) -> Option<(usize, Value)>,
+) -> Resolution {
+    let mut scope = scope.view();
+    scope.task_queue_name = scope.task_queue_name.map(base_task_queue);
     for level in def.precedence.levels() {
-        let want = scope.project(*level);
-        if let Some(index) = items.iter().position(|i| i.constraints == want) {
-            let value = items[index].value.clone();
+        if let Some((index, value)) = find(&scope, *level) {
             if let Some(err) = convert_error(&value, &def.value_type) {
                 return Resolution {
                     value: def.default_value(),
@@ -97,7 +109,11 @@ pub fn resolve_items(items: &[ConstrainedValue], def: &KeyDef, scope: &Constrain
                 conversion_error: None,
             };
         }
-        if let Some(b) = def.constrained_defaults.iter().find(|b| b.constraints == want) {
+        if let Some(b) = def
+            .constrained_defaults
+            .iter()
+            .find(|b| b.constraints.view().equals_projection(&scope, *level))
+        {
             return Resolution {
                 value: b.value.clone(),
                 source: Source::BuiltinDefault {

@@ -12,23 +12,26 @@
 //!   instead of being served with its bad constraint dropped.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 use etcd_client::{EventType, WatchOptions};
+use hashbrown::HashTable;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout, Instant};
 
+use crate::compact::CompactItems;
 use crate::constraints::Constraints;
-use crate::document::{parse_items, ConstrainedValue, Document};
+use crate::document::{parse_items, ConstrainedValue, Document, Entry};
 use crate::edit::key_write;
 use crate::finding::Finding;
 use crate::key::{fold, Key};
-use crate::registry::Registry;
+use crate::registry::{KeyDef, Registry};
 use crate::resolve::{resolve_items, Resolution};
-use crate::store::{foreign_reason, Snapshot, Store, StoreError};
+use crate::store::{foreign_reason, Prefix, Snapshot, Store, StoreError};
 use crate::validate::check_values;
 
 /// Tuning of the client.
@@ -56,14 +59,39 @@ impl Default for ClientOptions {
 /// A key's value in the cache.
 #[derive(Clone, Debug)]
 pub struct CacheEntry {
-    /// The key as stored.
-    pub key: Key,
-    pub etcd_key: String,
-    /// The last good items.
-    pub items: Arc<Vec<ConstrainedValue>>,
+    /// The key as stored (the etcd key without the prefix).
+    name: Box<str>,
+    /// The last good items, encoded: a parsed item is 200 bytes before its
+    /// strings, and a cache holds every key of a prefix.
+    items: CompactItems,
     pub mod_revision: i64,
     /// Set while the stored value is invalid (the items are the last good ones).
     pub invalid: Option<Arc<InvalidValue>>,
+}
+
+impl CacheEntry {
+    /// The key as stored.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn key(&self) -> Key {
+        Key::new(&*self.name)
+    }
+
+    /// The items (decoded: a copy).
+    pub fn items(&self) -> Vec<ConstrainedValue> {
+        self.items.decode()
+    }
+
+    pub fn compact(&self) -> &CompactItems {
+        &self.items
+    }
+
+    /// The value Temporal's lookup returns for `scope`.
+    pub fn resolve(&self, def: &KeyDef, scope: &Constraints) -> Resolution {
+        self.items.resolve(def, scope)
+    }
 }
 
 /// A stored value the client refused, and why.
@@ -74,61 +102,131 @@ pub struct InvalidValue {
     pub findings: Vec<Finding>,
 }
 
-/// An immutable view of the prefix at one revision.
-#[derive(Clone, Debug, Default)]
+/// Keys are spread over this many tables so that a change copies one small
+/// table, not the whole map, to make the next snapshot.
+const SHARDS: usize = 256;
+
+type Shard = HashTable<Arc<CacheEntry>>;
+
+/// An immutable view of the prefix at one revision. Entries are found by
+/// name in any case; two spellings stored side by side are two entries.
+#[derive(Clone, Debug)]
 pub struct Cache {
     pub revision: i64,
-    /// By etcd key.
-    entries: HashMap<String, Arc<CacheEntry>>,
-    /// Folded key name -> etcd key.
-    names: HashMap<String, String>,
+    len: usize,
+    invalid: usize,
+    hasher: foldhash::fast::RandomState,
+    shards: Box<[Arc<Shard>]>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            revision: 0,
+            len: 0,
+            invalid: 0,
+            hasher: Default::default(),
+            shards: (0..SHARDS).map(|_| Arc::new(HashTable::new())).collect(),
+        }
+    }
+}
+
+/// The hash of a name's folded form, so that every spelling lands together.
+fn name_hash(hasher: &foldhash::fast::RandomState, name: &str) -> u64 {
+    let mut buf = [0u8; 128];
+    if name.is_ascii() && name.len() <= buf.len() {
+        let folded = &mut buf[..name.len()];
+        folded.copy_from_slice(name.as_bytes());
+        folded.make_ascii_lowercase();
+        hasher.hash_one(&*folded)
+    } else {
+        hasher.hash_one(fold(name).as_bytes())
+    }
+}
+
+fn same_key(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && fold(a) == fold(b))
+}
+
+/// Bits the tables do not use for their own slots and tags.
+fn shard_of(hash: u64) -> usize {
+    (hash >> 32) as usize % SHARDS
 }
 
 impl Cache {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
-    /// A key by name, in any case.
+    /// How many keys hold a refused value (and serve their last good one).
+    pub fn invalid_count(&self) -> usize {
+        self.invalid
+    }
+
+    /// A key by name, in any case: the exact spelling first, else the
+    /// spelling written last.
     pub fn entry(&self, name: &str) -> Option<&Arc<CacheEntry>> {
-        let etcd_key = match self.names.get(name) {
-            Some(k) => k,
-            None => self.names.get(&fold(name))?,
-        };
-        self.entries.get(etcd_key)
+        let hash = name_hash(&self.hasher, name);
+        let shard = &self.shards[shard_of(hash)];
+        shard.find(hash, |e| &*e.name == name).or_else(|| {
+            shard
+                .iter_hash(hash)
+                .filter(|e| same_key(&e.name, name))
+                .max_by_key(|e| e.mod_revision)
+        })
+    }
+
+    /// A key by its exact stored spelling.
+    fn exact(&self, name: &str) -> Option<&Arc<CacheEntry>> {
+        let hash = name_hash(&self.hasher, name);
+        self.shards[shard_of(hash)].find(hash, |e| &*e.name == name)
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Arc<CacheEntry>> {
-        self.entries.values()
+        self.shards.iter().flat_map(|s| s.iter())
     }
 
     fn insert(&mut self, e: Arc<CacheEntry>) {
-        self.names.insert(e.key.folded().to_string(), e.etcd_key.clone());
-        self.names.insert(e.key.as_str().to_string(), e.etcd_key.clone());
-        self.entries.insert(e.etcd_key.clone(), e);
-    }
-
-    fn remove(&mut self, etcd_key: &str) -> Option<Arc<CacheEntry>> {
-        let e = self.entries.remove(etcd_key)?;
-        for n in [e.key.folded(), e.key.as_str()] {
-            if self.names.get(n).map(String::as_str) == Some(etcd_key) {
-                self.names.remove(n);
+        let hash = name_hash(&self.hasher, &e.name);
+        let hasher = &self.hasher;
+        let shard = Arc::make_mut(&mut self.shards[shard_of(hash)]);
+        self.invalid += e.invalid.is_some() as usize;
+        match shard.find_entry(hash, |x| x.name == e.name) {
+            Ok(mut slot) => {
+                self.invalid -= slot.get().invalid.is_some() as usize;
+                *slot.get_mut() = e;
+            }
+            Err(_) => {
+                shard.insert_unique(hash, e, |x| name_hash(hasher, &x.name));
+                self.len += 1;
             }
         }
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Arc<CacheEntry>> {
+        let hash = name_hash(&self.hasher, name);
+        let shard = Arc::make_mut(&mut self.shards[shard_of(hash)]);
+        let (e, _) = shard.find_entry(hash, |x| &*x.name == name).ok()?.remove();
+        self.len -= 1;
+        self.invalid -= e.invalid.is_some() as usize;
         Some(e)
     }
 
     /// Every key's items, as a document.
     pub fn document(&self) -> Document {
         let mut doc = Document::new("cache");
-        let mut entries: Vec<_> = self.entries.values().collect();
-        entries.sort_by(|a, b| a.key.cmp(&b.key));
-        for e in entries {
-            doc.insert(e.key.clone(), e.items.as_ref().clone());
+        let mut entries: Vec<_> = self.entries().map(|e| (e.key(), e)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, e) in entries {
+            doc.entries.push(Entry {
+                key,
+                items: e.items(),
+                key_pos: Default::default(),
+            });
         }
         doc
     }
@@ -285,18 +383,23 @@ impl Client {
         self.inner.cache.load().revision
     }
 
-    /// A key's items, by name in any case.
-    pub fn items(&self, name: &str) -> Option<Arc<Vec<ConstrainedValue>>> {
-        self.inner.cache.load().entry(name).map(|e| e.items.clone())
+    /// A key's entry, by name in any case: its encoded items, revision and
+    /// refusal state, without decoding anything.
+    pub fn entry(&self, name: &str) -> Option<Arc<CacheEntry>> {
+        self.inner.cache.load().entry(name).cloned()
+    }
+
+    /// A key's items, by name in any case (decoded: a copy).
+    pub fn items(&self, name: &str) -> Option<Vec<ConstrainedValue>> {
+        self.inner.cache.load().entry(name).map(|e| e.items())
     }
 
     /// The value Temporal's lookup returns for `scope` (registered keys only).
     pub fn get(&self, name: &str, scope: &Constraints) -> Option<Resolution> {
         let def = self.inner.registry.get(name)?;
         let cache = self.inner.cache.load();
-        let items = cache.entry(&def.name).or_else(|| cache.entry(name));
-        Some(match items {
-            Some(e) => resolve_items(&e.items, def, scope),
+        Some(match cache.entry(&def.name) {
+            Some(e) => e.resolve(def, scope),
             None => resolve_items(&[], def, scope),
         })
     }
@@ -321,7 +424,7 @@ impl Client {
             .cache
             .load()
             .entries()
-            .map(|e| (e.key.to_string(), e.items.as_ref().clone()))
+            .map(|e| (e.name().to_string(), e.items()))
             .collect()
     }
 
@@ -333,10 +436,10 @@ impl Client {
             revision = cache.revision,
             "dynamic config dump start"
         );
-        let mut entries: Vec<_> = cache.entries().collect();
-        entries.sort_by(|a, b| a.key.cmp(&b.key));
-        for e in entries {
-            tracing::info!(key = %e.key, values = %crate::serialize::items_to_yaml(&e.items).trim_end(), "dynamic config entry");
+        let mut entries: Vec<_> = cache.entries().map(|e| (e.key(), e)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, e) in entries {
+            tracing::info!(key = %key, values = %crate::serialize::items_to_yaml(&e.items()).trim_end(), "dynamic config entry");
         }
         tracing::info!("dynamic config dump end");
     }
@@ -431,11 +534,16 @@ impl Inner {
         if parsed.has_errors() {
             return Err(parsed.findings);
         }
-        // Values Temporal could not convert are refused; items that merely
-        // never match, or duplicates, Temporal resolves deterministically.
-        let bad = check_values(etcd_key, name, &parsed.value, &self.registry);
+        self.check_parsed(etcd_key, name, &parsed.value)?;
+        Ok(parsed.value)
+    }
+
+    /// Values Temporal could not convert are refused; items that merely
+    /// never match, or duplicates, Temporal resolves deterministically.
+    fn check_parsed(&self, etcd_key: &str, name: &str, items: &[ConstrainedValue]) -> Result<(), Vec<Finding>> {
+        let bad = check_values(etcd_key, name, items, &self.registry);
         if bad.is_empty() {
-            Ok(parsed.value)
+            Ok(())
         } else {
             Err(bad)
         }
@@ -451,19 +559,18 @@ impl Inner {
         let mut refused = Vec::new();
         for k in &snapshot.keys {
             let checked = match &k.items {
-                Ok(_) => self.check(&k.etcd_key, k.key.as_str(), &k.raw),
+                Ok(items) => self.check_parsed(&k.etcd_key, k.key.as_str(), items).map(|()| items),
                 Err(f) => Err(f.clone()),
             };
             match checked {
                 Ok(items) => cache.insert(Arc::new(CacheEntry {
-                    key: k.key.clone(),
-                    etcd_key: k.etcd_key.clone(),
-                    items: Arc::new(items),
+                    name: k.key.as_str().into(),
+                    items: CompactItems::encode(items),
                     mod_revision: k.mod_revision,
                     invalid: None,
                 })),
                 Err(findings) => {
-                    if let Some(good) = previous.and_then(|p| p.entries.get(&k.etcd_key)) {
+                    if let Some(good) = previous.and_then(|p| p.exact(k.key.as_str())) {
                         cache.insert(refused_over(good, k.raw.clone(), k.mod_revision, &findings));
                     }
                     refused.push((k.etcd_key.clone(), findings));
@@ -475,45 +582,45 @@ impl Inner {
     }
 
     fn publish(&self, cache: Cache, set: Option<ChangeSet>) {
-        let revision = cache.revision;
-        metrics::gauge!("dynconfig_revision").set(revision as f64);
-        let invalid = cache.entries.values().filter(|e| e.invalid.is_some()).count();
-        metrics::gauge!("dynconfig_invalid_values").set(invalid as f64);
+        let (revision, invalid) = (cache.revision, cache.invalid_count());
         self.cache.store(Arc::new(cache));
-        if let Some(set) = set.filter(|s| !s.updates.is_empty()) {
-            for u in &set.updates {
-                let op = match u.kind {
-                    UpdateKind::Put => "DynamicConfigUpdate",
-                    UpdateKind::Delete => "DynamicConfigDelete",
-                };
-                metrics::counter!("dynconfig_key_updates_total", "operation" => op, "key" => u.key.to_string())
-                    .increment(1);
-                let text = |v: &Option<Arc<Vec<ConstrainedValue>>>| {
-                    v.as_ref()
-                        .map(|i| crate::serialize::items_to_yaml(i).trim_end().to_string())
-                        .unwrap_or_default()
-                };
-                tracing::info!(
-                    key = %u.key,
-                    kind = ?u.kind,
-                    revision = set.revision,
-                    old = %text(&u.old),
-                    new = %text(&u.new),
-                    "dynamic config changed"
-                );
-            }
+        let set = set.filter(|s| !s.updates.is_empty());
+        if let Some(set) = &set {
             self.subscribers
                 .lock()
                 .expect("subscribers lock")
                 .retain(|tx| tx.send(set.clone()).is_ok());
         }
         self.revision.send_replace(revision);
+        // Bookkeeping after delivery: nobody waiting for the change waits on it.
+        metrics::gauge!("dynconfig_revision").set(revision as f64);
+        metrics::gauge!("dynconfig_invalid_values").set(invalid as f64);
+        for u in set.iter().flat_map(|s| &s.updates) {
+            let op = match u.kind {
+                UpdateKind::Put => "DynamicConfigUpdate",
+                UpdateKind::Delete => "DynamicConfigDelete",
+            };
+            metrics::counter!("dynconfig_key_updates_total", "operation" => op, "key" => u.key.to_string())
+                .increment(1);
+            let text = |v: &Option<Arc<Vec<ConstrainedValue>>>| {
+                v.as_ref()
+                    .map(|i| crate::serialize::items_to_yaml(i).trim_end().to_string())
+                    .unwrap_or_default()
+            };
+            tracing::info!(
+                key = %u.key,
+                kind = ?u.kind,
+                revision = revision,
+                old = %text(&u.old),
+                new = %text(&u.new),
+                "dynamic config changed"
+            );
+        }
     }
 
     /// Apply one revision's events to a copy of the cache and publish it.
     fn apply_events(&self, revision: i64, events: &[etcd_client::Event]) {
-        let current = self.cache.load();
-        let mut next = current.as_ref().clone();
+        let mut next = Cache::clone(&self.cache.load());
         next.revision = revision;
         let prefix = self.store.prefix();
         let mut updates = Vec::new();
@@ -526,15 +633,14 @@ impl Inner {
             if foreign_reason(name, &self.registry).is_some() {
                 continue;
             }
-            let old = next.entries.get(&etcd_key).map(|e| e.items.clone());
             match ev.event_type() {
                 EventType::Delete => {
-                    if let Some(e) = next.remove(&etcd_key) {
+                    if let Some(e) = next.remove(name) {
                         updates.push(KeyUpdate {
-                            key: e.key.clone(),
+                            key: e.key(),
                             etcd_key,
                             kind: UpdateKind::Delete,
-                            old,
+                            old: Some(Arc::new(e.items())),
                             new: None,
                         });
                     }
@@ -543,27 +649,28 @@ impl Inner {
                     let raw = String::from_utf8_lossy(kv.value()).into_owned();
                     match self.check(&etcd_key, name, &raw) {
                         Ok(items) => {
-                            let items = Arc::new(items);
+                            let encoded = CompactItems::encode(&items);
+                            let old = next.exact(name).map(|e| e.items.clone());
+                            let changed = old.as_ref() != Some(&encoded);
                             next.insert(Arc::new(CacheEntry {
-                                key: Key::new(name),
-                                etcd_key: etcd_key.clone(),
-                                items: items.clone(),
+                                name: name.into(),
+                                items: encoded,
                                 mod_revision: kv.mod_revision(),
                                 invalid: None,
                             }));
-                            if old.as_deref() != Some(items.as_ref()) {
+                            if changed {
                                 updates.push(KeyUpdate {
                                     key: Key::new(name),
                                     etcd_key,
                                     kind: UpdateKind::Put,
-                                    old,
-                                    new: Some(items),
+                                    old: old.map(|o| Arc::new(o.decode())),
+                                    new: Some(Arc::new(items)),
                                 });
                             }
                         }
                         Err(findings) => {
                             // The last good value stays; the refusal is recorded.
-                            if let Some(good) = next.entries.get(&etcd_key).cloned() {
+                            if let Some(good) = next.exact(name).cloned() {
                                 next.insert(refused_over(&good, raw, kv.mod_revision(), &findings));
                             }
                             self.notice(Notice::Invalid { etcd_key, findings });
@@ -599,7 +706,7 @@ impl Inner {
                             findings: f,
                         });
                     }
-                    let updates = net_change(&current, &next);
+                    let updates = net_change(self.store.prefix(), &current, &next);
                     let changed = updates.len();
                     let revision = next.revision;
                     metrics::gauge!("dynconfig_keys_loaded").set(next.len() as f64);
@@ -646,7 +753,6 @@ impl Inner {
         let opts = WatchOptions::new()
             .with_prefix()
             .with_start_revision(from)
-            .with_prev_key()
             .with_progress_notify();
         let prefix = self.store.prefix().as_str().to_string();
         let opened = tokio::select! {
@@ -727,7 +833,7 @@ impl Inner {
                         *last = h.revision();
                         let current = self.cache.load();
                         if current.revision < *last {
-                            let mut next = current.as_ref().clone();
+                            let mut next = Cache::clone(&current);
                             next.revision = *last;
                             self.publish(next, None);
                         }
@@ -765,27 +871,27 @@ fn refused_over(good: &CacheEntry, raw: String, mod_revision: i64, findings: &[F
 }
 
 /// The differences between two caches, as key updates.
-fn net_change(old: &Cache, new: &Cache) -> Vec<KeyUpdate> {
+fn net_change(prefix: &Prefix, old: &Cache, new: &Cache) -> Vec<KeyUpdate> {
     let mut updates = Vec::new();
-    for (k, e) in &new.entries {
-        let before = old.entries.get(k);
-        if before.map(|b| b.items.as_ref()) != Some(e.items.as_ref()) {
+    for e in new.entries() {
+        let before = old.exact(e.name());
+        if before.map(|b| &b.items) != Some(&e.items) {
             updates.push(KeyUpdate {
-                key: e.key.clone(),
-                etcd_key: k.clone(),
+                key: e.key(),
+                etcd_key: prefix.key_path(e.name()),
                 kind: UpdateKind::Put,
-                old: before.map(|b| b.items.clone()),
-                new: Some(e.items.clone()),
+                old: before.map(|b| Arc::new(b.items())),
+                new: Some(Arc::new(e.items())),
             });
         }
     }
-    for (k, e) in &old.entries {
-        if !new.entries.contains_key(k) {
+    for e in old.entries() {
+        if new.exact(e.name()).is_none() {
             updates.push(KeyUpdate {
-                key: e.key.clone(),
-                etcd_key: k.clone(),
+                key: e.key(),
+                etcd_key: prefix.key_path(e.name()),
                 kind: UpdateKind::Delete,
-                old: Some(e.items.clone()),
+                old: Some(Arc::new(e.items())),
                 new: None,
             });
         }
@@ -862,4 +968,105 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
         }
     }
     metrics::gauge!("dynconfig_watch_active").set(0.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    fn entry(name: &str, value: i64, mod_revision: i64) -> Arc<CacheEntry> {
+        Arc::new(CacheEntry {
+            name: name.into(),
+            items: CompactItems::encode(&[ConstrainedValue::new(Value::Int(value), Constraints::default())]),
+            mod_revision,
+            invalid: None,
+        })
+    }
+
+    fn value(c: &Cache, name: &str) -> Option<Value> {
+        c.entry(name).map(|e| e.items()[0].value.clone())
+    }
+
+    #[test]
+    fn a_copy_changes_apart_from_the_snapshot_it_came_from() {
+        let mut base = Cache::default();
+        for i in 0..2_000 {
+            base.insert(entry(&format!("k.n{i}"), i, 1));
+        }
+        let mut next = base.clone();
+        next.insert(entry("k.n7", 700, 2));
+        next.insert(entry("k.new", 1, 2));
+        assert!(next.remove("k.n8").is_some());
+        assert!(next.remove("k.absent").is_none());
+
+        assert_eq!((base.len(), next.len()), (2_000, 2_000));
+        assert_eq!(base.entries().count(), 2_000);
+        assert_eq!(value(&base, "K.N7"), Some(Value::Int(7)));
+        assert_eq!(value(&next, "K.N7"), Some(Value::Int(700)));
+        assert_eq!(value(&base, "k.n8"), Some(Value::Int(8)));
+        assert_eq!(value(&next, "k.n8"), None);
+        assert_eq!(value(&base, "k.new"), None);
+        for i in (0..2_000).filter(|i| ![7, 8].contains(i)) {
+            assert_eq!(value(&next, &format!("K.n{i}")), Some(Value::Int(i)));
+        }
+    }
+
+    #[test]
+    fn two_spellings_are_two_entries_and_any_other_finds_the_latest() {
+        let mut c = Cache::default();
+        c.insert(entry("Frontend.RPS", 1, 9));
+        c.insert(entry("frontend.rps", 2, 5));
+        assert_eq!(c.len(), 2);
+        assert_eq!(value(&c, "Frontend.RPS"), Some(Value::Int(1)));
+        assert_eq!(value(&c, "frontend.rps"), Some(Value::Int(2)));
+        assert_eq!(value(&c, "FRONTEND.RPS"), Some(Value::Int(1)));
+        c.remove("Frontend.RPS");
+        assert_eq!(value(&c, "FRONTEND.RPS"), Some(Value::Int(2)));
+        // Non-ASCII names fold like Go's strings.ToLower.
+        c.insert(entry("Grüße.Über", 3, 1));
+        assert_eq!(value(&c, "grüße.über"), Some(Value::Int(3)));
+    }
+
+    #[test]
+    fn refused_values_are_counted_until_replaced_or_removed() {
+        let mut c = Cache::default();
+        c.insert(entry("a", 1, 1));
+        c.insert(entry("b", 1, 1));
+        let refused = refused_over(&c.entry("a").unwrap().clone(), "- value: [".into(), 2, &[]);
+        c.insert(refused.clone());
+        c.insert(refused_over(&c.entry("b").unwrap().clone(), "x".into(), 2, &[]));
+        assert_eq!(c.invalid_count(), 2);
+        assert_eq!(value(&c, "a"), Some(Value::Int(1)));
+        c.insert(entry("a", 5, 3));
+        assert_eq!(c.invalid_count(), 1);
+        c.remove("b");
+        assert_eq!(c.invalid_count(), 0);
+    }
+
+    #[test]
+    fn net_change_lists_puts_and_deletes_in_key_order() {
+        let prefix = Prefix::new("/p/");
+        let mut old = Cache::default();
+        for (n, v) in [("a", 1), ("b", 2), ("c", 3)] {
+            old.insert(entry(n, v, 1));
+        }
+        let mut new = old.clone();
+        new.remove("b");
+        new.insert(entry("c", 30, 2));
+        new.insert(entry("a", 1, 2)); // rewritten, same items: no change
+        new.insert(entry("d", 4, 2));
+        let got: Vec<_> = net_change(&prefix, &old, &new)
+            .into_iter()
+            .map(|u| (u.etcd_key, u.kind, u.new.map(|n| n[0].value.clone())))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("/p/b".to_string(), UpdateKind::Delete, None),
+                ("/p/c".to_string(), UpdateKind::Put, Some(Value::Int(30))),
+                ("/p/d".to_string(), UpdateKind::Put, Some(Value::Int(4))),
+            ]
+        );
+    }
 }

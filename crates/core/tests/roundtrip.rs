@@ -2,9 +2,12 @@
 //! reader (libyaml-based yaml_serde) reads our canonical text the same way.
 
 use proptest::prelude::*;
+use tcfg_core::compact::CompactItems;
+use tcfg_core::resolve::resolve_items;
 use tcfg_core::serialize::{canonical_order, document_to_yaml, items_to_yaml};
 use tcfg_core::{
-    parse_document, parse_items, ConstrainedValue, Constraints, Document, HistoryTaskType, Key, TaskQueueType, Value,
+    parse_document, parse_items, ConstrainedValue, Constraints, Document, HistoryTaskType, Key, Registry,
+    TaskQueueType, Value,
 };
 
 fn text() -> impl Strategy<Value = String> {
@@ -156,6 +159,29 @@ proptest! {
         prop_assert!(parsed.findings.is_empty(), "{:?}\n{}", parsed.findings, text);
         let expected: Vec<ConstrainedValue> = canonical_order(&items).into_iter().cloned().collect();
         prop_assert_eq!(parsed.value, expected, "text was\n{}", text);
+    }
+
+    #[test]
+    fn compact_items_decode_and_resolve_as_parsed(
+        items in prop::collection::vec(item(), 0..6),
+        scopes in prop::collection::vec(constraints(), 1..4),
+    ) {
+        let compact = CompactItems::encode(&items);
+        // Text compares NaN equal to itself; decoding loses only positions.
+        prop_assert_eq!(items_to_yaml(&compact.decode()), items_to_yaml(&items));
+        prop_assert_eq!(CompactItems::encode(&compact.decode()), compact.clone());
+        let registry = Registry::for_version(None).unwrap();
+        for key in ["matching.numTaskqueueReadPartitions", "history.defaultActivityRetryPolicy", "frontend.namespaceRPS"] {
+            let def = registry.get(key).unwrap();
+            // Scopes equal to stored constraints, so items do match.
+            for scope in scopes.iter().chain(items.iter().map(|i| &i.constraints)) {
+                prop_assert_eq!(
+                    format!("{:?}", compact.resolve(def, scope)),
+                    format!("{:?}", resolve_items(&items, def, scope)),
+                    "{} for {}", key, scope
+                );
+            }
+        }
     }
 
     #[test]

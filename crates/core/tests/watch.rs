@@ -57,13 +57,13 @@ async fn converged(client: &Client, store: &Store, within: Duration) -> bool {
                     k.items
                         .as_ref()
                         .ok()
-                        .map(|i| (k.etcd_key.clone(), tcfg_core::serialize::items_to_yaml(i)))
+                        .map(|i| (k.key.as_str().to_string(), tcfg_core::serialize::items_to_yaml(i)))
                 })
                 .collect();
             let cached: BTreeMap<String, String> = client
                 .cache()
                 .entries()
-                .map(|e| (e.etcd_key.clone(), tcfg_core::serialize::items_to_yaml(&e.items)))
+                .map(|e| (e.name().to_string(), tcfg_core::serialize::items_to_yaml(&e.items())))
                 .collect();
             if fresh == cached {
                 return true;
@@ -346,7 +346,7 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
                 let c = client.cache();
                 // Every key is written with the same value in one txn: a partial
                 // application would show two values at once.
-                let values: std::collections::HashSet<String> = c.entries().map(|e| format!("{:?}", e.items)).collect();
+                let values: std::collections::HashSet<_> = c.entries().map(|e| e.compact().clone()).collect();
                 if c.is_empty() || values.len() > 1 {
                     bad.fetch_add(1, Ordering::Relaxed);
                 }
