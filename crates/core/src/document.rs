@@ -202,12 +202,23 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
 
 /// Read one key's list as stored in etcd (the list alone, no key name).
 pub fn parse_items(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
+    parse_stored(origin, key, text).0
+}
+
+/// [`parse_items`], also telling whether the text is exactly the canonical
+/// serialisation of its items (so it can be printed as is).
+pub fn parse_stored(origin: &str, key: &str, text: &str) -> (Parsed<Vec<ConstrainedValue>>, bool) {
     if let Some(items) = parse_canonical(text) {
-        return Parsed {
+        let parsed = Parsed {
             value: items,
             findings: Vec::new(),
         };
+        return (parsed, true);
     }
+    (parse_items_fully(origin, key, text), false)
+}
+
+fn parse_items_fully(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
     let mut findings = Vec::new();
     let items = match yaml::load(text) {
         Ok(Some(root)) => read_items(origin, key, root, &mut findings),
@@ -234,7 +245,10 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
     if !text.ends_with('\n') {
         return None;
     }
-    let mut items: Vec<ConstrainedValue> = Vec::new();
+    // Sized exactly: a grown Vec would hold 4 items of 200 bytes each, and a
+    // prefix has thousands of one-item lists.
+    let count = usize::from(text.starts_with("- value: ")) + text.matches("\n- value: ").count();
+    let mut items: Vec<ConstrainedValue> = Vec::with_capacity(count);
     let mut in_constraints = false;
     for (i, line) in text[..text.len() - 1].split('\n').enumerate() {
         let n = i as u32 + 1;
@@ -274,7 +288,7 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
             return None;
         }
     }
-    (!items.is_empty() && crate::serialize::items_to_yaml(&items) == text).then_some(items)
+    (!items.is_empty() && crate::serialize::is_canonical_text(&items, text)).then_some(items)
 }
 
 fn plain_value(v: &str) -> Option<Value> {

@@ -291,6 +291,7 @@ pub fn snapshot_of(doc: &Document) -> Snapshot {
                 version: 0,
                 raw: items_to_yaml(&e.items),
                 items: Ok(e.items.clone()),
+                canonical: true,
             })
             .collect(),
         foreign: Vec::new(),

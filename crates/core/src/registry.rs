@@ -272,15 +272,19 @@ pub fn find_release(version: &str) -> Result<&'static Release, RegistryError> {
 }
 
 /// The keys of one Temporal release (or of a custom `--schema` file).
+/// Key names are short and trusted: a fast hash matters more than flood
+/// resistance (a 10,000-key schema is read on every command).
+type NameMap = HashMap<String, usize, foldhash::fast::RandomState>;
+
 #[derive(Debug)]
 pub struct Registry {
     /// `v1.31.2`, or the schema file's name.
     pub version: String,
     keys: Vec<KeyDef>,
     /// Folded name -> key.
-    index: HashMap<String, usize>,
+    index: NameMap,
     /// Registered spelling -> key.
-    exact: HashMap<String, usize>,
+    exact: NameMap,
     typed_json: Option<&'static str>,
     typed: OnceLock<TypedSchemas>,
     /// Folded names with their letter counts, built on the first suggestion.
@@ -313,8 +317,9 @@ impl Registry {
             line,
             message,
         };
-        let mut keys = Vec::new();
-        let mut index = HashMap::new();
+        let lines = text.lines().count();
+        let mut keys = Vec::with_capacity(lines);
+        let mut index = NameMap::with_capacity_and_hasher(lines, Default::default());
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             if line.trim().is_empty() || line.starts_with('#') || (n == 1 && line.starts_with("key\t")) {
@@ -369,7 +374,8 @@ impl Registry {
                 constrained_defaults,
             });
         }
-        let exact = keys.iter().enumerate().map(|(i, k)| (k.name.clone(), i)).collect();
+        let mut exact = NameMap::with_capacity_and_hasher(keys.len(), Default::default());
+        exact.extend(keys.iter().enumerate().map(|(i, k)| (k.name.clone(), i)));
         Ok(Registry {
             version: origin.to_string(),
             keys,

@@ -230,20 +230,64 @@ pub fn items_to_yaml(items: &[ConstrainedValue]) -> String {
     out
 }
 
+/// Whether `text` is exactly [`items_to_yaml`] of `items`, without a new
+/// String per call (reading a prefix checks every stored value).
+pub fn is_canonical_text(items: &[ConstrainedValue], text: &str) -> bool {
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        if items.is_empty() {
+            buf.push_str("[]\n");
+        } else {
+            write_items(buf, items, 0);
+        }
+        buf == text
+    })
+}
+
 /// The canonical YAML of a whole document: keys sorted case-insensitively,
 /// each written with the spelling it has in the document.
 pub fn document_to_yaml(doc: &Document) -> String {
-    let mut entries: Vec<_> = doc.entries.iter().collect();
-    entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
-    let mut out = String::new();
-    for e in entries {
+    document_to_yaml_reusing(doc, |_| None)
+}
+
+/// [`document_to_yaml`], taking entry `i`'s list from `canonical(i)` when it
+/// has it: the exact text [`items_to_yaml`] gives for that entry's items.
+pub fn document_to_yaml_reusing<'a>(doc: &Document, canonical: impl Fn(usize) -> Option<&'a str>) -> String {
+    let mut entries: Vec<_> = doc.entries.iter().enumerate().collect();
+    entries.sort_by(|(_, a), (_, b)| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
+    // Sized up front: growing a string of megabytes by doubling costs more
+    // than writing it (fresh pages, copies).
+    let size: usize = entries
+        .iter()
+        .map(|(i, e)| {
+            let list = canonical(*i).map_or(e.items.len() * 64, |t| t.len() + t.len() / 4);
+            e.key.as_str().len() + 8 + list
+        })
+        .sum();
+    let mut out = String::with_capacity(size);
+    for (i, e) in entries {
         out.push_str(&string_text(e.key.as_str()));
         if e.items.is_empty() {
             out.push_str(": []\n");
             continue;
         }
         out.push_str(":\n");
-        write_items(&mut out, &e.items, 2);
+        match canonical(i) {
+            // The list at the document's indentation: every line of the
+            // canonical form starts with `-` or spaces (no block scalars).
+            Some(text) => {
+                for line in text.split_inclusive('\n') {
+                    if line != "\n" {
+                        out.push_str("  ");
+                    }
+                    out.push_str(line);
+                }
+            }
+            None => write_items(&mut out, &e.items, 2),
+        }
     }
     if out.is_empty() {
         out.push_str("{}\n");

@@ -19,19 +19,22 @@ use tokio::time::{sleep, timeout, Instant};
 pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
 pub use error::{Conflict, StoreError};
 pub use snapshot::{foreign_reason, is_key_shaped, ForeignKey, Snapshot, StoredKey};
+use snapshot::{name_shape, NameShape};
 
 use crate::registry::Registry;
 use error::{classify, Context};
 
-/// Keys per range request when reading a prefix.
-const PAGE: i64 = 5000;
+/// Keys per range request when reading a prefix: one round trip for most
+/// prefixes. Smaller pages parsed while etcd serves the next were slower on a
+/// 2-core machine, where etcd and the parser share the cores.
+const PAGE: i64 = 10000;
 
 /// The largest range response accepted: etcd values go up to 1.5 MiB, so a
 /// page of large values can far exceed etcd-client's 4 MiB default.
 const MAX_RESPONSE: usize = 512 * 1024 * 1024;
 
 /// The fewest keys worth a parsing thread of their own.
-const PARSE_CHUNK: usize = 1000;
+const PARSE_CHUNK: usize = 500;
 
 /// What a write expects of a key before it changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,16 +228,26 @@ impl Store {
         }
     }
 
-    /// Read the whole prefix, in pages, at one revision (`None`: the newest).
-    pub async fn snapshot(&self, registry: &std::sync::Arc<Registry>, at: Option<i64>) -> Result<Snapshot, StoreError> {
+    /// Read the whole prefix, in pages, at one revision (`None`: the newest),
+    /// and parse it.
+    pub async fn snapshot(&self, registry: &Registry, at: Option<i64>) -> Result<Snapshot, StoreError> {
+        Ok(self.read_prefix(at).await?.into_snapshot(registry))
+    }
+
+    /// Read and parse the whole prefix at one revision, each page parsed on
+    /// every core while etcd serves the next. Only the few names that are
+    /// neither key-shaped nor nested paths need the registry, so a caller
+    /// can load its registry meanwhile and finish with
+    /// [`PrefixRead::into_snapshot`].
+    pub async fn read_prefix(&self, at: Option<i64>) -> Result<PrefixRead, StoreError> {
         let prefix = self.settings.prefix.clone();
         let end = prefix.range_end();
         let mut from = prefix.as_str().as_bytes().to_vec();
         let mut revision = at.unwrap_or(0);
         let what = format!("reading {prefix}");
         let started = Instant::now();
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let mut parsing = Vec::new();
-        let mut pages = Vec::new();
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
             let mut resp = self
@@ -256,47 +269,41 @@ impl Store {
                 revision = resp.header().map(|h| h.revision()).unwrap_or(0);
             }
             let more = resp.more();
-            let kvs = resp.take_kvs();
+            let mut kvs = resp.take_kvs();
+            tracing::debug!(elapsed = ?started.elapsed(), keys = kvs.len(), more, "page of {prefix}");
             if let Some(last) = kvs.last() {
                 from = last.key().to_vec();
                 from.push(0);
             }
-            pages.push(kvs);
+            let chunk = kvs.len().div_ceil(threads).max(PARSE_CHUNK);
+            while !kvs.is_empty() {
+                let rest = kvs.split_off(kvs.len().min(chunk));
+                let part = std::mem::replace(&mut kvs, rest);
+                let prefix = prefix.clone();
+                parsing.push(tokio::task::spawn_blocking(move || parse_page(&prefix, part)));
+            }
             if !more {
                 break;
             }
         }
-        // Parse once everything is read: on a small machine etcd needs the
-        // CPU to serve the pages, and parsing is quick once they are here.
-        let all: Vec<etcd_client::KeyValue> = pages.into_iter().flatten().collect();
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let chunk = all.len().div_ceil(threads).max(PARSE_CHUNK);
-        let mut rest = all;
-        while !rest.is_empty() {
-            let tail = rest.split_off(rest.len().min(chunk));
-            let part = std::mem::replace(&mut rest, tail);
-            let (prefix, registry) = (prefix.clone(), registry.clone());
-            parsing.push(tokio::task::spawn_blocking(move || {
-                classify_page(&prefix, &registry, part)
-            }));
-        }
-        tracing::debug!(elapsed = ?started.elapsed(), revision, "read {prefix}");
-        let mut keys = Vec::new();
-        let mut foreign = Vec::new();
-        for task in parsing {
-            let (k, f) = task
-                .await
-                .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?;
-            keys.extend(k);
-            foreign.extend(f);
-        }
-        tracing::debug!(elapsed = ?started.elapsed(), keys = keys.len(), "parsed {prefix}");
-        Ok(Snapshot {
+        let mut read = PrefixRead {
             prefix,
             revision,
-            keys,
-            foreign,
-        })
+            keys: Vec::new(),
+            foreign: Vec::new(),
+            undecided: Vec::new(),
+        };
+        for task in parsing {
+            let (keys, foreign, undecided) = task
+                .await
+                .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?;
+            let base = read.keys.len();
+            read.undecided.extend(undecided.into_iter().map(|i| base + i));
+            read.keys.extend(keys);
+            read.foreign.extend(foreign);
+        }
+        tracing::debug!(elapsed = ?started.elapsed(), keys = read.keys.len(), revision, "read and parsed {}", read.prefix);
+        Ok(read)
     }
 
     /// Read one key by name. The registered spelling is read first; when it
@@ -443,28 +450,84 @@ impl Store {
     }
 }
 
-/// Split a page into dynamic config keys (parsed) and foreign keys.
-fn classify_page(
-    prefix: &Prefix,
-    registry: &Registry,
-    kvs: Vec<etcd_client::KeyValue>,
-) -> (Vec<StoredKey>, Vec<ForeignKey>) {
+/// A prefix as read and parsed, before the registry settles the names only
+/// it can (see [`Store::read_prefix`]).
+pub struct PrefixRead {
+    prefix: Prefix,
+    revision: i64,
+    keys: Vec<StoredKey>,
+    foreign: Vec<ForeignKey>,
+    /// Indexes into `keys` of names that are dynamic config only if registered.
+    undecided: Vec<usize>,
+}
+
+impl PrefixRead {
+    /// The store revision it was read at.
+    pub fn revision(&self) -> i64 {
+        self.revision
+    }
+
+    /// The snapshot, names the registry does not know moved to the foreign keys.
+    pub fn into_snapshot(self, registry: &Registry) -> Snapshot {
+        let PrefixRead {
+            prefix,
+            revision,
+            mut keys,
+            mut foreign,
+            undecided,
+        } = self;
+        let unknown: Vec<usize> = undecided
+            .into_iter()
+            .filter(|&i| foreign_reason(keys[i].key.as_str(), registry).is_some())
+            .collect();
+        if !unknown.is_empty() {
+            for &i in &unknown {
+                let name = keys[i].key.as_str();
+                foreign.push(ForeignKey {
+                    etcd_key: keys[i].etcd_key.clone(),
+                    reason: foreign_reason(name, registry).unwrap_or_default(),
+                });
+            }
+            let mut index = 0;
+            keys.retain(|_| {
+                index += 1;
+                unknown.binary_search(&(index - 1)).is_err()
+            });
+            foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
+        }
+        Snapshot {
+            prefix,
+            revision,
+            keys,
+            foreign,
+        }
+    }
+}
+
+/// Split a page into dynamic config keys (parsed), foreign keys, and the
+/// indexes of keys whose fate the registry decides.
+fn parse_page(prefix: &Prefix, kvs: Vec<etcd_client::KeyValue>) -> (Vec<StoredKey>, Vec<ForeignKey>, Vec<usize>) {
     let mut keys = Vec::with_capacity(kvs.len());
     let mut foreign = Vec::new();
+    let mut undecided = Vec::new();
     for kv in kvs {
         let name = prefix
             .name_of(&String::from_utf8_lossy(kv.key()))
             .unwrap_or("")
             .to_string();
-        match foreign_reason(&name, registry) {
-            Some(reason) => foreign.push(ForeignKey {
+        match name_shape(&name) {
+            NameShape::Foreign(reason) => foreign.push(ForeignKey {
                 etcd_key: String::from_utf8_lossy(kv.key()).into_owned(),
                 reason,
             }),
-            None => keys.push(to_stored(prefix, kv)),
+            NameShape::Key => keys.push(to_stored(prefix, kv)),
+            NameShape::KeyIfRegistered => {
+                undecided.push(keys.len());
+                keys.push(to_stored(prefix, kv));
+            }
         }
     }
-    (keys, foreign)
+    (keys, foreign, undecided)
 }
 
 fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
@@ -476,4 +539,34 @@ fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
         String::from_utf8(v).map_err(|e| e.into_bytes()),
         revs,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_settles_names_that_are_not_key_shaped() {
+        let prefix = Prefix::new("/p");
+        let stored =
+            |name: &str| StoredKey::from_kv(&prefix, prefix.key_path(name), Ok("- value: 1\n".into()), (1, 1, 1));
+        let read = PrefixRead {
+            prefix: prefix.clone(),
+            revision: 7,
+            // As parse_page leaves them: sorted, undecided ones by index.
+            keys: vec![stored("README"), stored("a.b"), stored("custom"), stored("zz")],
+            foreign: vec![ForeignKey {
+                etcd_key: "/p/locks/x".into(),
+                reason: "a nested path, not a key name",
+            }],
+            undecided: vec![0, 2, 3],
+        };
+        let registry = Registry::from_tsv("s.tsv", "custom\tint\tglobal\t0\n").unwrap();
+        let snap = read.into_snapshot(&registry);
+        let names: Vec<&str> = snap.keys.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(names, ["a.b", "custom"]);
+        let foreign: Vec<&str> = snap.foreign.iter().map(|f| f.etcd_key.as_str()).collect();
+        assert_eq!(foreign, ["/p/README", "/p/locks/x", "/p/zz"]);
+        assert_eq!(snap.revision, 7);
+    }
 }

@@ -1,6 +1,6 @@
 //! A consistent read of a whole prefix: every key's parsed value and revision.
 
-use crate::document::{parse_items, ConstrainedValue, Document, Entry};
+use crate::document::{parse_stored, ConstrainedValue, Document, Entry};
 use crate::finding::{Finding, Level};
 use crate::key::Key;
 use crate::registry::Registry;
@@ -22,6 +22,8 @@ pub struct StoredKey {
     pub raw: String,
     /// The items, or why the stored text does not parse.
     pub items: Result<Vec<ConstrainedValue>, Vec<Finding>>,
+    /// `raw` is exactly the canonical serialisation of `items`.
+    pub canonical: bool,
 }
 
 impl StoredKey {
@@ -32,9 +34,11 @@ impl StoredKey {
         revs: (i64, i64, i64),
     ) -> StoredKey {
         let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key).to_string();
+        let mut canonical = false;
         let items = match &raw {
             Ok(text) => {
-                let parsed = parse_items(&etcd_key, &name, text);
+                let parsed;
+                (parsed, canonical) = parse_stored(&etcd_key, &name, text);
                 if parsed.findings.iter().any(|f| f.level == Level::Error) {
                     Err(parsed.findings)
                 } else {
@@ -58,6 +62,7 @@ impl StoredKey {
             version: revs.2,
             raw: raw.unwrap_or_else(|b| String::from_utf8_lossy(&b).into_owned()),
             items,
+            canonical,
         }
     }
 
@@ -88,14 +93,30 @@ fn valid_segment(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// What a name under the prefix is, as far as its shape tells.
+pub(crate) enum NameShape {
+    Foreign(&'static str),
+    Key,
+    KeyIfRegistered,
+}
+
+pub(crate) fn name_shape(name: &str) -> NameShape {
+    if name.contains('/') {
+        NameShape::Foreign("a nested path, not a key name")
+    } else if is_key_shaped(name) {
+        NameShape::Key
+    } else {
+        NameShape::KeyIfRegistered
+    }
+}
+
 /// Why a name under the prefix is foreign, or `None` for dynamic config.
 pub fn foreign_reason(name: &str, registry: &Registry) -> Option<&'static str> {
-    if name.contains('/') {
-        Some("a nested path, not a key name")
-    } else if registry.get(name).is_some() || is_key_shaped(name) {
-        None
-    } else {
-        Some("not a dynamic config key name")
+    match name_shape(name) {
+        NameShape::Foreign(reason) => Some(reason),
+        NameShape::Key => None,
+        NameShape::KeyIfRegistered if registry.get(name).is_some() => None,
+        NameShape::KeyIfRegistered => Some("not a dynamic config key name"),
     }
 }
 
@@ -141,6 +162,22 @@ impl Snapshot {
         }
     }
 
+    /// The canonical YAML of `doc`, which came from this snapshot's
+    /// [`Snapshot::take_document`]: stored texts already in canonical form
+    /// are printed as they are instead of being serialised again.
+    pub fn document_yaml(&self, doc: &Document) -> String {
+        let texts: Vec<Option<&str>> = self
+            .keys
+            .iter()
+            .filter(|k| k.is_valid())
+            .map(|k| k.canonical.then_some(k.raw.as_str()))
+            .collect();
+        if texts.len() != doc.entries.len() {
+            return crate::serialize::document_to_yaml(doc);
+        }
+        crate::serialize::document_to_yaml_reusing(doc, |i| texts[i])
+    }
+
     /// The document of every key whose value parses, keys as stored.
     pub fn document(&self) -> Document {
         self.clone().take_document()
@@ -166,6 +203,40 @@ mod tests {
         assert_eq!(foreign_reason("acme.custom", &r), None);
         assert!(foreign_reason("locks/leader", &r).is_some());
         assert!(foreign_reason("README", &r).is_some());
+    }
+
+    #[test]
+    fn stored_canonical_texts_print_as_serialising_would() {
+        let p = Prefix::new("/p");
+        let texts = [
+            ("frontend.rps", "- value: 5\n"),
+            (
+                "frontend.namespaceRPS",
+                "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+            ),
+            // Not canonical: serialised again.
+            ("Frontend.Other", "- {value: 5}\n"),
+            ("a.b", "- value: |\n    one\n\n    two\n"),
+            ("a.empty", "[]\n"),
+            ("a.broken", "- value: ["),
+            (
+                "a.c",
+                "- value: 1\n  constraints:\n    taskQueueName: q\n    taskType: Activity\n",
+            ),
+        ];
+        let mut snap = Snapshot {
+            prefix: p.clone(),
+            revision: 9,
+            keys: texts
+                .iter()
+                .map(|(k, t)| StoredKey::from_kv(&p, p.key_path(k), Ok(t.to_string()), (1, 2, 1)))
+                .collect(),
+            foreign: Vec::new(),
+        };
+        assert!(snap.keys[0].canonical && snap.keys[1].canonical && !snap.keys[2].canonical);
+        let doc = snap.take_document();
+        assert_eq!(doc.len(), 6);
+        assert_eq!(snap.document_yaml(&doc), crate::serialize::document_to_yaml(&doc));
     }
 
     #[test]
