@@ -40,6 +40,20 @@ fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
+/// End the process without the allocator's exit-time cleanup: returning
+/// from `main` after reading a large prefix spends milliseconds handing
+/// memory back to a system about to take it all anyway.
+fn exit_now(code: u8) -> ExitCode {
+    use std::io::Write;
+    if std::io::stdout().flush().is_err() {
+        // Let the normal exit report what it can.
+        return ExitCode::from(code);
+    }
+    let _ = std::io::stderr().flush();
+    // SAFETY: `_exit` only ends the process; every output was flushed above.
+    unsafe { libc::_exit(i32::from(code)) }
+}
+
 fn main() -> ExitCode {
     output::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
@@ -54,7 +68,7 @@ fn main() -> ExitCode {
     cli.global.color.write_global();
     output::init_logging();
     match commands::run(cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => exit_now(code),
         Err(err) => {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tcfg_core::serialize::{canonical_order, document_to_yaml, flow};
+use tcfg_core::serialize::{canonical_order, flow};
 use tcfg_core::validate::{validate, Options};
 use tcfg_core::{finding, Level};
 
@@ -68,9 +68,18 @@ fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
 }
 
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
-    let registry = std::sync::Arc::new(super::registry(global)?);
-    let store = super::connect(global).await?;
-    let mut snapshot = store.snapshot(&registry, args.revision).await?;
+    let registry = super::registry_meanwhile(global);
+    let read = async {
+        super::connect(global)
+            .await?
+            .read_prefix(args.revision)
+            .await
+            .map_err(anyhow::Error::from)
+    }
+    .await;
+    // A bad schema is reported before a failed read: it is the first thing to fix.
+    let registry = super::registry_ready(registry).await?;
+    let mut snapshot = read?.into_snapshot(&registry);
     let doc = std::sync::Arc::new(snapshot.take_document());
     tracing::debug!("document built");
     // Validation runs while the document is printed.
@@ -94,7 +103,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         out.write_all(text.as_bytes())?;
     } else {
         match args.output {
-            Format::Yaml => out.write_all(document_to_yaml(&doc).as_bytes())?,
+            Format::Yaml => out.write_all(snapshot.document_yaml(&doc).as_bytes())?,
             Format::Json => {
                 let mut entries: Vec<_> = doc.entries.iter().collect();
                 entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
@@ -128,7 +137,6 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     }
     out.flush()?;
     drop(out);
-    tracing::debug!("printed");
 
     // Problems go to stderr, after the data.
     let mut err = output::stderr();
@@ -173,7 +181,6 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 .join(", ")
         )?;
     }
-    tracing::debug!("validated");
     let counts = Counts::of(&findings);
     let bad = snapshot.invalid().count();
     writeln!(
@@ -189,9 +196,12 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             format!(": {bad} not readable; {}", counts.describe())
         }
     )?;
-    Ok(if findings.iter().any(|f| f.level == Level::Error) {
+    let code = if findings.iter().any(|f| f.level == Level::Error) {
         exit::ERROR
     } else {
         exit::OK
-    })
+    };
+    std::mem::forget(snapshot);
+    std::mem::forget(doc);
+    Ok(code)
 }

@@ -15,6 +15,7 @@ pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -44,24 +45,43 @@ pub fn run(cli: Cli) -> Result<u8> {
 fn block_on<F: std::future::Future<Output = Result<u8>>>(f: F) -> Result<u8> {
     // Parsing runs on blocking threads: one per core is all that helps.
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(cores)
         .build()
-        .context("cannot start the async runtime")?
-        .block_on(f)
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(f);
+    // The work is done: idle blocking threads need not be joined.
+    runtime.shutdown_background();
+    result
 }
 
 /// The key registry the global flags select: `--schema FILE`, else the
 /// embedded release named by `--temporal-version`, else the newest.
 pub fn registry(global: &GlobalArgs) -> Result<Registry> {
+    load_registry(global.schema.as_deref(), global.temporal_version.as_deref())
+}
+
+fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Result<Registry> {
     let _span = tracing::debug_span!("registry").entered();
-    if let Some(path) = &global.schema {
+    if let Some(path) = schema {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
         return Ok(Registry::from_tsv(&path.display().to_string(), &text)?);
     }
-    Ok(Registry::for_version(global.temporal_version.as_deref())?)
+    Ok(Registry::for_version(version)?)
+}
+
+/// [`registry`] on a blocking thread, for commands that can read etcd
+/// meanwhile: a 10,000-key schema takes milliseconds to parse.
+pub fn registry_meanwhile(global: &GlobalArgs) -> tokio::task::JoinHandle<Result<Registry>> {
+    let (schema, version) = (global.schema.clone(), global.temporal_version.clone());
+    tokio::task::spawn_blocking(move || load_registry(schema.as_deref(), version.as_deref()))
+}
+
+/// The registry started by [`registry_meanwhile`].
+pub async fn registry_ready(loading: tokio::task::JoinHandle<Result<Registry>>) -> Result<Arc<Registry>> {
+    Ok(Arc::new(loading.await.context("loading the key registry stopped")??))
 }
 
 /// Read a file argument; `-` is standard input.
