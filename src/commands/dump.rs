@@ -201,7 +201,6 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     } else {
         exit::OK
     };
-    std::mem::forget(snapshot);
-    std::mem::forget(doc);
+    std::mem::forget((snapshot, doc, registry));
     Ok(code)
 }

@@ -7,10 +7,10 @@
 //! sorted. Scalars are written so that yaml.v3 reads back the same value and
 //! type, and quoted wherever a YAML 1.1 reader would see a bool or number.
 
-use crate::constraints::{ConstraintValue, Constraints};
+use crate::constraints::{ConstraintField, Constraints};
 use crate::document::{ConstrainedValue, Document};
 use crate::value::Value;
-use crate::yaml::{resolve_plain, NodeKind};
+use crate::yaml::plain_reads_as_string;
 
 /// A float as YAML text that reads back as the same float.
 pub fn float_text(f: f64) -> String {
@@ -33,7 +33,7 @@ fn needs_quotes(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return true;
     };
-    if !matches!(resolve_plain(s), NodeKind::Str(_)) || YAML11_WORDS.contains(&s) {
+    if !plain_reads_as_string(s) || YAML11_WORDS.contains(&s) {
         return true;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() || s.ends_with(char::is_whitespace) {
@@ -52,10 +52,17 @@ fn needs_quotes(s: &str) -> bool {
 
 /// A string as a YAML scalar: plain when that reads back as the same string.
 pub fn string_text(s: &str) -> String {
-    if !needs_quotes(s) {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len() + 2);
+    push_string(&mut out, s);
+    out
+}
+
+/// [`string_text`], written into `out`.
+fn push_string(out: &mut String, s: &str) {
+    if !needs_quotes(s) {
+        out.push_str(s);
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
@@ -71,7 +78,24 @@ pub fn string_text(s: &str) -> String {
         }
     }
     out.push('"');
-    out
+}
+
+/// Write `v` if it is written inline (a scalar or an empty collection).
+fn push_scalar(out: &mut String, v: &Value) -> bool {
+    use std::fmt::Write;
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::String(s) => push_string(out, s),
+        other => match scalar_text(other) {
+            Some(t) => out.push_str(&t),
+            None => return false,
+        },
+    }
+    true
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -122,12 +146,12 @@ fn indent(out: &mut String, n: usize) {
 
 /// Write `v` after a `key:` already on the line whose indentation is `at`.
 fn after_key(out: &mut String, v: &Value, at: usize) {
-    if let Some(s) = scalar_text(v) {
-        out.push(' ');
-        out.push_str(&s);
+    out.push(' ');
+    if push_scalar(out, v) {
         out.push('\n');
         return;
     }
+    out.pop();
     out.push('\n');
     match v {
         Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, false),
@@ -146,7 +170,7 @@ fn map_entries<'a>(
         if !(first_inline && i == 0) {
             indent(out, at);
         }
-        out.push_str(&string_text(k));
+        push_string(out, k);
         out.push(':');
         after_key(out, v, at);
     }
@@ -157,28 +181,16 @@ fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
         if !(first_inline && i == 0) {
             indent(out, at);
         }
-        out.push('-');
-        if let Some(s) = scalar_text(v) {
-            out.push(' ');
-            out.push_str(&s);
+        out.push_str("- ");
+        if push_scalar(out, v) {
             out.push('\n');
             continue;
         }
-        out.push(' ');
         match v {
             Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, true),
             Value::List(inner) => list_entries(out, inner, at + 2, true),
             _ => unreachable!("scalars are written inline"),
         }
-    }
-}
-
-fn constraint_text(v: &ConstraintValue) -> String {
-    match v {
-        ConstraintValue::Str(s) => string_text(s),
-        ConstraintValue::TaskType(t) => t.to_string(),
-        ConstraintValue::HistoryTaskType(t) => t.to_string(),
-        ConstraintValue::ShardId(n) => n.to_string(),
     }
 }
 
@@ -202,11 +214,34 @@ fn write_constraints(out: &mut String, c: &Constraints, at: usize) {
     }
     indent(out, at);
     out.push_str("constraints:\n");
-    for (field, value) in c.iter() {
+    use ConstraintField as F;
+    let c = c.view();
+    for field in ConstraintField::ALL {
+        let text = match field {
+            F::Namespace => c.namespace,
+            F::NamespaceId => c.namespace_id,
+            F::TaskQueueName => c.task_queue_name,
+            F::Destination => c.destination,
+            F::ChasmTaskType => c.chasm_task_type,
+            _ => None,
+        };
+        let named = match field {
+            F::TaskType => c.task_type.map(|t| t.to_string()),
+            F::HistoryTaskType => c.history_task_type.map(|t| t.to_string()),
+            F::ShardId => c.shard_id.map(|n| n.to_string()),
+            _ => None,
+        };
+        if text.is_none() && named.is_none() {
+            continue;
+        }
         indent(out, at + 2);
         out.push_str(field.name());
         out.push_str(": ");
-        out.push_str(&constraint_text(&value));
+        match (text, named) {
+            (Some(t), _) => push_string(out, t),
+            (None, Some(n)) => out.push_str(&n),
+            (None, None) => {}
+        }
         out.push('\n');
     }
 }
@@ -341,7 +376,10 @@ mod tests {
         assert_eq!(float_text(1.0), "1.0");
         assert_eq!(float_text(0.5), "0.5");
         assert_eq!(float_text(f64::INFINITY), ".inf");
-        assert!(matches!(resolve_plain(&float_text(1e300)), NodeKind::Float(_)));
+        assert!(matches!(
+            crate::yaml::resolve_plain(&float_text(1e300)),
+            crate::yaml::NodeKind::Float(_)
+        ));
     }
 
     #[test]

@@ -376,17 +376,10 @@ fn resolve_scalar(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) ->
 
 /// Resolve an untagged plain scalar like yaml.v3's `resolve`.
 pub fn resolve_plain(s: &str) -> NodeKind {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
-        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
-        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return NodeKind::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => return NodeKind::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
-        _ => {}
+    if let Some(kind) = special_plain(s) {
+        return kind;
     }
-    let first = s.as_bytes()[0];
-    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+    if !may_be_number(s) {
         return NodeKind::Str(s.to_string());
     }
     let plain: std::borrow::Cow<str> = if s.contains('_') {
@@ -403,6 +396,34 @@ pub fn resolve_plain(s: &str) -> NodeKind {
         }
     }
     NodeKind::Str(s.to_string())
+}
+
+/// Whether [`resolve_plain`] reads `s` as a string, without building it.
+pub fn plain_reads_as_string(s: &str) -> bool {
+    if special_plain(s).is_some() {
+        return false;
+    }
+    !may_be_number(s) || matches!(resolve_plain(s), NodeKind::Str(_))
+}
+
+/// The null, bool and special float words.
+fn special_plain(s: &str) -> Option<NodeKind> {
+    Some(match s {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" | "True" | "TRUE" => NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => NodeKind::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => NodeKind::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => NodeKind::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => NodeKind::Float(f64::NAN),
+        _ => return None,
+    })
+}
+
+/// Numbers start with a digit, a sign or a dot.
+fn may_be_number(s: &str) -> bool {
+    s.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b`, a leading `0`
