@@ -797,3 +797,34 @@ async fn a_hundred_thousand_keys_dump() {
         &stderr(&o)[stderr(&o).len().saturating_sub(500)..]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_too_large_to_accept_is_read_again_in_smaller_pages() {
+    use tcfg_core::store::{ConnectionSettings, Store, StoreError};
+    use tcfg_core::Registry;
+
+    let cluster = EtcdCluster::single();
+    // 200 values of 2 KB: one 400 KB page, over a 64 KiB limit.
+    let value = format!("- value: \"{}\"\n", "x".repeat(2000));
+    for i in 0..200 {
+        raw_put(&cluster, &format!("{PREFIX}acme.setting{i:03}"), &value).await;
+    }
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        max_response_size: 64 * 1024,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = Registry::for_version(None).unwrap();
+    let snap = store.snapshot(&registry, None).await.unwrap();
+    assert_eq!(snap.keys.len(), 200);
+    assert!(snap.keys.iter().all(|k| k.is_valid()));
+
+    // One value alone over the limit cannot be read: an error, not a loop.
+    let huge = format!("- value: \"{}\"\n", "x".repeat(100_000));
+    raw_put(&cluster, &format!("{PREFIX}acme.huge"), &huge).await;
+    let err = store.snapshot(&registry, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::ResponseTooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("larger than tcfg accepts"), "{err}");
+}

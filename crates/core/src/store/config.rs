@@ -336,6 +336,9 @@ pub struct ConnectionSettings {
     pub dial_timeout: Duration,
     pub command_timeout: Duration,
     pub max_send_size: Option<usize>,
+    /// The largest answer accepted from etcd. A page of a prefix that is
+    /// larger is read again in smaller pages.
+    pub max_response_size: usize,
 }
 
 impl Default for ConnectionSettings {
@@ -349,6 +352,7 @@ impl Default for ConnectionSettings {
             dial_timeout: Duration::from_secs(2),
             command_timeout: Duration::from_secs(5),
             max_send_size: None,
+            max_response_size: 512 * 1024 * 1024,
         }
     }
 }
@@ -463,6 +467,7 @@ impl ConnectionSettings {
                 d.command_timeout,
             )?,
             max_send_size: first(layers, |l| l.max_send_size).map(|s| s.value),
+            max_response_size: d.max_response_size,
         })
     }
 }

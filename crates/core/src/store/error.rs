@@ -63,6 +63,9 @@ pub enum StoreError {
     },
     #[error("etcd refused the request: {reason}")]
     Rejected { reason: String },
+    /// An answer over [`super::ConnectionSettings::max_response_size`].
+    #[error("etcd's answer is larger than tcfg accepts: {reason}")]
+    ResponseTooLarge { reason: String },
     #[error("etcd error: {0}")]
     Other(String),
 }
@@ -179,6 +182,9 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     }
     if lower.contains("required revision has been compacted") {
         return StoreError::Compacted { revision: ctx.revision };
+    }
+    if lower.contains("decoded message length too large") {
+        return StoreError::ResponseTooLarge { reason: text };
     }
     if lower.contains("too many operations in txn") {
         return StoreError::Rejected {

@@ -29,10 +29,6 @@ use error::{classify, Context};
 /// 2-core machine, where etcd and the parser share the cores.
 const PAGE: i64 = 10000;
 
-/// The largest range response accepted: etcd values go up to 1.5 MiB, so a
-/// page of large values can far exceed etcd-client's 4 MiB default.
-const MAX_RESPONSE: usize = 512 * 1024 * 1024;
-
 /// The fewest keys worth a parsing thread of their own.
 const PARSE_CHUNK: usize = 500;
 
@@ -247,24 +243,36 @@ impl Store {
         let what = format!("reading {prefix}");
         let started = Instant::now();
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let max_response = self.settings.max_response_size;
+        let mut page = PAGE;
         let mut parsing = Vec::new();
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
-            let mut resp = self
+            let read = self
                 .read(&what, rev, move |c| {
                     let (f, e) = (f.clone(), e.clone());
                     async move {
-                        let mut opts = GetOptions::new().with_range(e).with_limit(PAGE);
+                        let mut opts = GetOptions::new().with_range(e).with_limit(page);
                         if rev > 0 {
                             opts = opts.with_revision(rev);
                         }
                         c.kv_client()
-                            .max_decoding_message_size(MAX_RESPONSE)
+                            .max_decoding_message_size(max_response)
                             .get(f, Some(opts))
                             .await
                     }
                 })
-                .await?;
+                .await;
+            let mut resp = match read {
+                // etcd values go up to 1.5 MiB: a page of large ones can exceed
+                // any limit. Fewer keys per page, from the same key.
+                Err(StoreError::ResponseTooLarge { .. }) if page > 1 => {
+                    page /= 2;
+                    tracing::debug!(page, "a page of {prefix} was too large; reading smaller pages");
+                    continue;
+                }
+                other => other?,
+            };
             if revision == 0 {
                 revision = resp.header().map(|h| h.revision()).unwrap_or(0);
             }
