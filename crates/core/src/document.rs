@@ -247,7 +247,10 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
     }
     // Sized exactly: a grown Vec would hold 4 items of 200 bytes each, and a
     // prefix has thousands of one-item lists.
-    let count = usize::from(text.starts_with("- value: ")) + text.matches("\n- value: ").count();
+    let bytes = text.as_bytes();
+    let count = (0..bytes.len())
+        .filter(|&i| bytes[i] == b'-' && (i == 0 || bytes[i - 1] == b'\n'))
+        .count();
     let mut items: Vec<ConstrainedValue> = Vec::with_capacity(count);
     let mut in_constraints = false;
     for (i, line) in text[..text.len() - 1].split('\n').enumerate() {

@@ -168,11 +168,15 @@ pub struct KeyDef {
     /// structured settings, whose defaults live in the typed schema).
     pub default: String,
     pub constrained_defaults: Vec<ConstrainedDefault>,
-    /// A numeric setting named for a rate, limit or size (checked for zero).
-    pub rate_limit: bool,
 }
 
 impl KeyDef {
+    /// A numeric setting named for a rate, limit or size (checked for zero).
+    /// Worked out when asked: a schema of 10,000 keys is read on every command.
+    pub fn is_rate_limit(&self) -> bool {
+        matches!(self.value_type, ValueType::Int | ValueType::Float) && crate::validate::is_rate_limit_key(&self.name)
+    }
+
     /// The registered default as a value of the key's type.
     pub fn default_value(&self) -> Value {
         scalar_default(&self.value_type, &self.default)
@@ -363,10 +367,7 @@ impl Registry {
             if index.insert(fold(&name), keys.len()).is_some() {
                 return Err(bad(n, format!("key {name} is listed twice")));
             }
-            let rate_limit =
-                matches!(value_type, ValueType::Int | ValueType::Float) && crate::validate::is_rate_limit_key(&name);
             keys.push(KeyDef {
-                rate_limit,
                 name,
                 value_type,
                 precedence,

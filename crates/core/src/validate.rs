@@ -113,7 +113,8 @@ impl Validator<'_> {
     }
 
     fn case_duplicates(&mut self, doc: &Document) {
-        let mut first: HashMap<&str, &Entry> = HashMap::new();
+        let mut first: HashMap<&str, &Entry, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(doc.entries.len(), Default::default());
         for e in &doc.entries {
             match first.get(e.key.folded()) {
                 Some(f) => {
@@ -306,15 +307,12 @@ impl Validator<'_> {
     }
 
     fn zero_rate_limit(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
-        if !def.rate_limit {
-            return;
-        }
         let n = match item.value {
             Value::Int(i) => i as f64,
             Value::Float(f) => f,
             _ => return,
         };
-        if n <= 0.0 {
+        if n <= 0.0 && def.is_rate_limit() {
             let msg = format!(
                 "{} {} on a rate, limit or size setting{}",
                 if n == 0.0 { "the value" } else { "the negative value" },

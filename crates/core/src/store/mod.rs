@@ -27,7 +27,7 @@ use error::{classify, Context};
 /// Keys per range request when reading a prefix: one round trip for most
 /// prefixes. Smaller pages parsed while etcd serves the next were slower on a
 /// 2-core machine, where etcd and the parser share the cores.
-const PAGE: i64 = 10000;
+const PAGE: i64 = 50_000;
 
 /// The fewest keys worth a parsing thread of their own.
 const PARSE_CHUNK: usize = 500;
@@ -519,23 +519,26 @@ fn parse_page(prefix: &Prefix, kvs: Vec<etcd_client::KeyValue>) -> (Vec<StoredKe
     let mut foreign = Vec::new();
     let mut undecided = Vec::new();
     for kv in kvs {
-        let name = prefix
-            .name_of(&String::from_utf8_lossy(kv.key()))
-            .unwrap_or("")
-            .to_string();
-        match name_shape(&name) {
-            NameShape::Foreign(reason) => foreign.push(ForeignKey {
-                etcd_key: String::from_utf8_lossy(kv.key()).into_owned(),
-                reason,
-            }),
-            NameShape::Key => keys.push(to_stored(prefix, kv)),
+        let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
+        let (k, v) = kv.into_key_value();
+        let etcd_key = utf8_key(k);
+        let shape = name_shape(prefix.name_of(&etcd_key).unwrap_or(""));
+        let stored =
+            |etcd_key| StoredKey::from_kv(prefix, etcd_key, String::from_utf8(v).map_err(|e| e.into_bytes()), revs);
+        match shape {
+            NameShape::Foreign(reason) => foreign.push(ForeignKey { etcd_key, reason }),
+            NameShape::Key => keys.push(stored(etcd_key)),
             NameShape::KeyIfRegistered => {
                 undecided.push(keys.len());
-                keys.push(to_stored(prefix, kv));
+                keys.push(stored(etcd_key));
             }
         }
     }
     (keys, foreign, undecided)
+}
+
+fn utf8_key(k: Vec<u8>) -> String {
+    String::from_utf8(k).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
@@ -543,7 +546,7 @@ fn to_stored(prefix: &Prefix, kv: etcd_client::KeyValue) -> StoredKey {
     let (k, v) = kv.into_key_value();
     StoredKey::from_kv(
         prefix,
-        String::from_utf8_lossy(&k).into_owned(),
+        utf8_key(k),
         String::from_utf8(v).map_err(|e| e.into_bytes()),
         revs,
     )
