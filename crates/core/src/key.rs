@@ -42,6 +42,26 @@ pub fn fold(name: &str) -> String {
     }
 }
 
+/// The hash of a name's folded form, without building it: every spelling of
+/// a key hashes alike (for tables that find keys in any case).
+pub(crate) fn folded_hash(hasher: &foldhash::fast::RandomState, name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    let mut buf = [0u8; 128];
+    if name.is_ascii() && name.len() <= buf.len() {
+        let folded = &mut buf[..name.len()];
+        folded.copy_from_slice(name.as_bytes());
+        folded.make_ascii_lowercase();
+        hasher.hash_one(&*folded)
+    } else {
+        hasher.hash_one(fold(name).as_bytes())
+    }
+}
+
+/// Two spellings of one key.
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && fold(a) == fold(b))
+}
+
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
         self.folded == other.folded

@@ -1,12 +1,13 @@
 //! Temporal's key registry: every registered key with its type, precedence
 //! and defaults, per Temporal release, embedded as data.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use hashbrown::HashTable;
+
 use crate::constraints::{ConstraintField as F, Constraints, FieldSet};
-use crate::key::fold;
+use crate::key::{fold, folded_hash, same_key};
 use crate::typed::TypedSchemas;
 use crate::value::Value;
 
@@ -276,19 +277,17 @@ pub fn find_release(version: &str) -> Result<&'static Release, RegistryError> {
 }
 
 /// The keys of one Temporal release (or of a custom `--schema` file).
-/// Key names are short and trusted: a fast hash matters more than flood
-/// resistance (a 10,000-key schema is read on every command).
-type NameMap = HashMap<String, usize, foldhash::fast::RandomState>;
-
 #[derive(Debug)]
 pub struct Registry {
     /// `v1.31.2`, or the schema file's name.
     pub version: String,
     keys: Vec<KeyDef>,
-    /// Folded name -> key.
-    index: NameMap,
-    /// Registered spelling -> key.
-    exact: NameMap,
+    /// Indexes into `keys`, by the hash of the folded name: found in any case
+    /// with no folded copy of each name (a 10,000-key schema is read on
+    /// every command). Names are short and trusted: a fast hash beats flood
+    /// resistance.
+    names: HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
     typed_json: Option<&'static str>,
     typed: OnceLock<TypedSchemas>,
     /// Folded names with their letter counts, built on the first suggestion.
@@ -322,8 +321,9 @@ impl Registry {
             message,
         };
         let lines = text.lines().count();
-        let mut keys = Vec::with_capacity(lines);
-        let mut index = NameMap::with_capacity_and_hasher(lines, Default::default());
+        let mut keys: Vec<KeyDef> = Vec::with_capacity(lines);
+        let hasher = foldhash::fast::RandomState::default();
+        let mut names: HashTable<usize> = HashTable::with_capacity(lines);
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             if line.trim().is_empty() || line.starts_with('#') || (n == 1 && line.starts_with("key\t")) {
@@ -364,9 +364,11 @@ impl Registry {
                 Some(s) if !s.is_empty() => parse_constrained_defaults(s, &value_type).map_err(|m| bad(n, m))?,
                 _ => Vec::new(),
             };
-            if index.insert(fold(&name), keys.len()).is_some() {
+            let hash = folded_hash(&hasher, &name);
+            if names.find(hash, |&i| same_key(&keys[i].name, &name)).is_some() {
                 return Err(bad(n, format!("key {name} is listed twice")));
             }
+            names.insert_unique(hash, keys.len(), |&i| folded_hash(&hasher, &keys[i].name));
             keys.push(KeyDef {
                 name,
                 value_type,
@@ -375,13 +377,11 @@ impl Registry {
                 constrained_defaults,
             });
         }
-        let mut exact = NameMap::with_capacity_and_hasher(keys.len(), Default::default());
-        exact.extend(keys.iter().enumerate().map(|(i, k)| (k.name.clone(), i)));
         Ok(Registry {
             version: origin.to_string(),
             keys,
-            index,
-            exact,
+            names,
+            hasher,
             typed_json: None,
             typed: OnceLock::new(),
             bags: OnceLock::new(),
@@ -390,11 +390,9 @@ impl Registry {
     }
 
     pub fn get(&self, name: &str) -> Option<&KeyDef> {
-        // Most lookups use the registered spelling: no folding needed.
-        if let Some(&i) = self.exact.get(name) {
-            return Some(&self.keys[i]);
-        }
-        self.index.get(&fold(name)).map(|&i| &self.keys[i])
+        let hash = folded_hash(&self.hasher, name);
+        let i = self.names.find(hash, |&i| same_key(&self.keys[i].name, name))?;
+        Some(&self.keys[*i])
     }
 
     /// The registered spelling of a key, if registered.

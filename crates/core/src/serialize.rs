@@ -198,14 +198,16 @@ fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
 /// sets kept in their given order (Temporal uses the first of them).
 pub fn canonical_order(items: &[ConstrainedValue]) -> Vec<&ConstrainedValue> {
     let mut sorted: Vec<&ConstrainedValue> = items.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.constraints
-            .fields()
-            .len()
-            .cmp(&a.constraints.fields().len())
-            .then_with(|| a.constraints.cmp(&b.constraints))
-    });
+    sorted.sort_by(|a, b| canonical_cmp(a, b));
     sorted
+}
+
+fn canonical_cmp(a: &ConstrainedValue, b: &ConstrainedValue) -> std::cmp::Ordering {
+    b.constraints
+        .fields()
+        .len()
+        .cmp(&a.constraints.fields().len())
+        .then_with(|| a.constraints.cmp(&b.constraints))
 }
 
 fn write_constraints(out: &mut String, c: &Constraints, at: usize) {
@@ -247,11 +249,17 @@ fn write_constraints(out: &mut String, c: &Constraints, at: usize) {
 }
 
 fn write_items(out: &mut String, items: &[ConstrainedValue], at: usize) {
-    for item in canonical_order(items) {
+    let write = |item: &ConstrainedValue| {
         indent(out, at);
         out.push_str("- value:");
         after_key(out, &item.value, at + 2);
         write_constraints(out, &item.constraints, at + 2);
+    };
+    // Stored lists are mostly in canonical order already: no sorted copy then.
+    if items.is_sorted_by(|a, b| canonical_cmp(a, b).is_le()) {
+        items.iter().for_each(write);
+    } else {
+        canonical_order(items).into_iter().for_each(write);
     }
 }
 

@@ -12,7 +12,6 @@
 //!   instead of being served with its bad constraint dropped.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -28,7 +27,7 @@ use crate::constraints::Constraints;
 use crate::document::{parse_items, ConstrainedValue, Document, Entry};
 use crate::edit::key_write;
 use crate::finding::Finding;
-use crate::key::{fold, Key};
+use crate::key::{folded_hash as name_hash, same_key, Key};
 use crate::registry::{KeyDef, Registry};
 use crate::resolve::{resolve_items, Resolution};
 use crate::store::{foreign_reason, Prefix, Snapshot, Store, StoreError};
@@ -129,23 +128,6 @@ impl Default for Cache {
             shards: (0..SHARDS).map(|_| Arc::new(HashTable::new())).collect(),
         }
     }
-}
-
-/// The hash of a name's folded form, so that every spelling lands together.
-fn name_hash(hasher: &foldhash::fast::RandomState, name: &str) -> u64 {
-    let mut buf = [0u8; 128];
-    if name.is_ascii() && name.len() <= buf.len() {
-        let folded = &mut buf[..name.len()];
-        folded.copy_from_slice(name.as_bytes());
-        folded.make_ascii_lowercase();
-        hasher.hash_one(&*folded)
-    } else {
-        hasher.hash_one(fold(name).as_bytes())
-    }
-}
-
-fn same_key(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && fold(a) == fold(b))
 }
 
 /// Bits the tables do not use for their own slots and tags.
