@@ -150,14 +150,16 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     }
     let mut semantic = validation.await.context("validation stopped")?;
     // Stored values have no file positions: name the etcd key instead.
-    let etcd_keys: std::collections::HashMap<&str, &str> = snapshot
-        .keys
-        .iter()
-        .map(|k| (k.key.as_str(), k.etcd_key.as_str()))
-        .collect();
-    for f in &mut semantic {
-        if let Some(k) = f.key.as_deref().and_then(|k| etcd_keys.get(k)) {
-            f.origin = k.to_string();
+    if !semantic.is_empty() {
+        let etcd_keys: std::collections::HashMap<&str, &str> = snapshot
+            .keys
+            .iter()
+            .map(|k| (k.key.as_str(), k.etcd_key.as_str()))
+            .collect();
+        for f in &mut semantic {
+            if let Some(k) = f.key.as_deref().and_then(|k| etcd_keys.get(k)) {
+                f.origin = k.to_string();
+            }
         }
     }
     findings.extend(semantic);

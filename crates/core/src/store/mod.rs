@@ -283,7 +283,8 @@ impl Store {
                 from = last.key().to_vec();
                 from.push(0);
             }
-            let chunk = kvs.len().div_ceil(threads).max(PARSE_CHUNK);
+            // Several chunks per core: a core busy elsewhere (etcd, the registry) holds up less.
+            let chunk = kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
             while !kvs.is_empty() {
                 let rest = kvs.split_off(kvs.len().min(chunk));
                 let part = std::mem::replace(&mut kvs, rest);
