@@ -106,17 +106,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 }
 
 fn encode_constraints(out: &mut Vec<u8>, c: &ConstraintsRef<'_>) {
-    let fields = [
-        c.namespace.is_some(),
-        c.namespace_id.is_some(),
-        c.task_queue_name.is_some(),
-        c.task_type.is_some(),
-        c.history_task_type.is_some(),
-        c.shard_id.is_some(),
-        c.destination.is_some(),
-        c.chasm_task_type.is_some(),
-    ];
-    out.push(fields.iter().enumerate().map(|(i, set)| (*set as u8) << i).sum());
+    out.push(c.fields().bits());
     for s in [c.namespace, c.namespace_id, c.task_queue_name].into_iter().flatten() {
         put_str(out, s);
     }

@@ -91,6 +91,11 @@ impl FieldSet {
         self.0 == 0
     }
 
+    /// One bit per field, in Temporal's field order.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
     pub fn iter(self) -> impl Iterator<Item = ConstraintField> {
         ConstraintField::ALL.into_iter().filter(move |f| self.contains(*f))
     }
@@ -258,23 +263,7 @@ impl Constraints {
 
     /// Which fields are set.
     pub fn fields(&self) -> FieldSet {
-        let mut set = FieldSet::EMPTY;
-        let present = [
-            self.namespace.is_some(),
-            self.namespace_id.is_some(),
-            self.task_queue_name.is_some(),
-            self.task_type.is_some(),
-            self.history_task_type.is_some(),
-            self.shard_id.is_some(),
-            self.destination.is_some(),
-            self.chasm_task_type.is_some(),
-        ];
-        for (f, p) in ConstraintField::ALL.into_iter().zip(present) {
-            if p {
-                set.insert(f);
-            }
-        }
-        set
+        self.view().fields()
     }
 
     pub fn get(&self, field: ConstraintField) -> Option<ConstraintValue> {
@@ -374,6 +363,27 @@ impl Constraints {
 }
 
 impl ConstraintsRef<'_> {
+    /// Which fields are set.
+    pub fn fields(&self) -> FieldSet {
+        let mut set = FieldSet::EMPTY;
+        let present = [
+            self.namespace.is_some(),
+            self.namespace_id.is_some(),
+            self.task_queue_name.is_some(),
+            self.task_type.is_some(),
+            self.history_task_type.is_some(),
+            self.shard_id.is_some(),
+            self.destination.is_some(),
+            self.chasm_task_type.is_some(),
+        ];
+        for (f, p) in ConstraintField::ALL.into_iter().zip(present) {
+            if p {
+                set.insert(f);
+            }
+        }
+        set
+    }
+
     /// Equal to `scope` projected onto `level` (what `scope.project(level) ==
     /// self` says, without building the projection).
     pub fn equals_projection(&self, scope: &ConstraintsRef<'_>, level: FieldSet) -> bool {
