@@ -1,6 +1,7 @@
 //! The watch/cache client against real etcd: change sets in order, writes
 //! that wait for their own revision, compaction with deletes, invalid values,
-//! and a 3-member cluster under faults with readers checking throughout.
+//! a 3-member cluster under faults with readers checking throughout, and a
+//! watch refused for lack of permission.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -443,5 +444,78 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     }
     assert!(count > 100, "only {count} change sets");
     assert_eq!(last, client.revision().min(last).max(last));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_refused_for_lack_of_permission_is_fatal_but_other_auth_changes_are_not() {
+    use tcfg_testkit::{Perm, User};
+    let cluster = EtcdCluster::single();
+    cluster
+        .enable_auth(&[User {
+            name: "reader",
+            password: "r-pw",
+            prefix: Some((PREFIX, Perm::Read)),
+        }])
+        .await;
+    let mut root = cluster.root_client().await;
+    root.put(format!("{PREFIX}frontend.rps"), "- value: 1\n", None)
+        .await
+        .unwrap();
+    let proxy = tcfg_testkit::Proxy::start(cluster.members[0].addr()).await;
+    let store = Store::connect(ConnectionSettings {
+        endpoints: vec![proxy.endpoint()],
+        user: Some("reader".into()),
+        password: Some("r-pw".into()),
+        command_timeout: Duration::from_secs(2),
+        dial_timeout: Duration::from_millis(500),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::start(store, registry(), fast()).await.unwrap();
+    let mut rx = client.subscribe();
+    let mut notices = client.notices();
+    let interrupted = |n: &Notice| matches!(n, Notice::Interrupted { .. });
+
+    // Another user's change moves etcd's auth revision: the watch goes on.
+    root.user_add("someone", "pw", None).await.unwrap();
+    proxy.cut();
+    let n = timeout(Duration::from_secs(5), notices.recv()).await.unwrap().unwrap();
+    assert!(interrupted(&n), "{n:?}");
+    root.put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap();
+    proxy.heal();
+    let set = next(&mut rx).await;
+    assert_eq!(set.updates[0].new.as_ref().unwrap()[0].value, Value::Int(2));
+    while let Ok(n) = notices.try_recv() {
+        assert!(!matches!(n, Notice::Fatal { .. }), "{n:?}");
+    }
+
+    // The reader loses its right to read: watching again is refused, for good.
+    root.role_revoke_permission(
+        "reader-role",
+        PREFIX,
+        Some(etcd_client::RoleRevokePermissionOptions::new().with_prefix()),
+    )
+    .await
+    .unwrap();
+    proxy.cut();
+    proxy.heal();
+    let fatal = timeout(Duration::from_secs(10), async {
+        loop {
+            match notices.recv().await {
+                Some(Notice::Fatal { reason }) => return reason,
+                Some(_) => continue,
+                None => panic!("the client ended without a fatal notice"),
+            }
+        }
+    })
+    .await
+    .expect("a fatal notice");
+    assert!(fatal.contains("permission"), "{fatal}");
+    // The last good values keep serving.
+    assert_eq!(client.items("frontend.rps").unwrap()[0].value, Value::Int(2));
     client.shutdown().await;
 }
