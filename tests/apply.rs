@@ -303,13 +303,7 @@ async fn concurrent_applies_never_overwrite_each_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transactions_over_the_server_limit_are_refused_raised_or_batched() {
-    let cluster = EtcdCluster::start(
-        1,
-        Options {
-            max_txn_ops: Some(1000),
-            ..Default::default()
-        },
-    );
+    let cluster = cluster_with_txn_ops(1000);
     let dir = tempfile::tempdir().unwrap();
     let (doc, _) = int_keys_document(150, 7);
     let big = file(&dir, "big.yaml", &doc);
@@ -347,13 +341,7 @@ async fn transactions_over_the_server_limit_are_refused_raised_or_batched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dump_then_apply_is_a_no_op() {
-    let cluster = EtcdCluster::start(
-        1,
-        Options {
-            max_txn_ops: Some(20_000),
-            ..Default::default()
-        },
-    );
+    let cluster = cluster_with_txn_ops(20_000);
     let dir = tempfile::tempdir().unwrap();
     // A development config in the style of Temporal's own.
     let dev = std::fs::read_to_string(concat!(
@@ -419,13 +407,7 @@ async fn dump_then_apply_is_a_no_op() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_apply_leaves_all_old_or_all_new() {
-    let cluster = EtcdCluster::start(
-        1,
-        Options {
-            max_txn_ops: Some(1000),
-            ..Default::default()
-        },
-    );
+    let cluster = cluster_with_txn_ops(1000);
     let dir = tempfile::tempdir().unwrap();
     let (_, keys) = int_keys_document(100, 0);
     let version = |v: u32| -> String { keys.iter().map(|k| format!("{k}:\n  - value: {v}\n")).collect() };

@@ -94,13 +94,7 @@ async fn put_get_delete_round_trip() {
         .args(["delete", "frontend.namespaceRPS", "--namespace", "payments", "--yes"])
         .assert()
         .code(0);
-    assert_eq!(
-        raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
-            .await
-            .unwrap()
-            .0,
-        "- value: 1200\n"
-    );
+    assert_eq!(stored_text(&cluster, "frontend.namespaceRPS").await, "- value: 1200\n");
     tcfg(&cluster)
         .args(["delete", "frontend.namespaceRPS", "--namespace", "nope", "--yes"])
         .assert()
@@ -228,10 +222,7 @@ async fn bad_input_is_refused_and_nothing_is_written() {
         .assert()
         .code(0);
     assert_eq!(
-        raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
-            .await
-            .unwrap()
-            .0,
+        stored_text(&cluster, "frontend.namespaceRPS").await,
         "- value: 7\n  constraints:\n    namespace: a\n- value: 1\n"
     );
 }
@@ -255,10 +246,7 @@ async fn keys_stored_in_another_case_are_read_and_rewritten() {
     // One transaction removed the old spelling and wrote the registered one.
     assert_eq!(raw_get(&cluster, &format!("{PREFIX}Frontend.NamespaceRps")).await, None);
     assert_eq!(
-        raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
-            .await
-            .unwrap()
-            .0,
+        stored_text(&cluster, "frontend.namespaceRPS").await,
         "- value: 400\n  constraints:\n    namespace: a\n- value: 300\n"
     );
 }
@@ -287,10 +275,7 @@ async fn foreign_keys_are_listed_and_never_touched() {
         raw_get(&cluster, &format!("{PREFIX}locks/leader")).await.unwrap().0,
         "host-1"
     );
-    assert_eq!(
-        raw_get(&cluster, &format!("{PREFIX}README")).await.unwrap().0,
-        "managed by tcfg"
-    );
+    assert_eq!(stored_text(&cluster, "README").await, "managed by tcfg");
     assert!(raw_get(&cluster, "/temporal/dynamicconfigs/frontend.rps")
         .await
         .is_some());
@@ -328,10 +313,7 @@ async fn corrupt_stored_values_are_named_and_the_rest_still_works() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("replace the whole list"));
-    assert_eq!(
-        raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await.unwrap().0,
-        "- value: [1\n"
-    );
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: [1\n");
     tcfg(&cluster)
         .args(["delete", "frontend.rps", "--all", "--yes"])
         .assert()
@@ -390,10 +372,7 @@ async fn a_stale_write_is_refused_and_nothing_is_lost() {
             }
             other => panic!("the second writer must be refused, got {other:?}"),
         }
-        let text = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
-            .await
-            .unwrap()
-            .0;
+        let text = stored_text(&cluster, "frontend.namespaceRPS").await;
         assert!(text.contains("value: 10") && !text.contains("value: 20"), "{text}");
         let mut c = cluster.client().await;
         c.delete(format!("{PREFIX}frontend.namespaceRPS"), None).await.unwrap();
@@ -758,13 +737,7 @@ async fn dump_reads_back_at_past_revisions_and_in_every_format() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_thousand_keys_dump() {
-    let cluster = EtcdCluster::start(
-        1,
-        Options {
-            max_txn_ops: Some(10_000),
-            ..Default::default()
-        },
-    );
+    let cluster = cluster_with_txn_ops(10_000);
     let mut c = cluster.client().await;
     let n = 100_000;
     for chunk in (0..n).collect::<Vec<_>>().chunks(5_000) {

@@ -59,6 +59,25 @@ pub async fn raw_get(cluster: &EtcdCluster, key: &str) -> Option<(String, i64)> 
         .map(|kv| (kv.value_str().unwrap().to_string(), kv.mod_revision()))
 }
 
+/// The stored text of key `name` under [`PREFIX`]; it must be there.
+pub async fn stored_text(cluster: &EtcdCluster, name: &str) -> String {
+    raw_get(cluster, &format!("{PREFIX}{name}"))
+        .await
+        .unwrap_or_else(|| panic!("{name} is not stored"))
+        .0
+}
+
+/// A single member that allows `ops` operations per transaction.
+pub fn cluster_with_txn_ops(ops: u32) -> EtcdCluster {
+    EtcdCluster::start(
+        1,
+        tcfg_testkit::Options {
+            max_txn_ops: Some(ops),
+            ..Default::default()
+        },
+    )
+}
+
 pub async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) {
     let mut c = cluster.client().await;
     c.put(key, value, None).await.unwrap();

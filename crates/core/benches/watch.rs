@@ -183,40 +183,29 @@ async fn main() {
     big.shutdown().await;
 
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    let verdict = |met: bool| if met { "ok" } else { "MISSED" };
     println!("| figure | measured | goal |");
     println!("|---|---:|---|");
     println!(
         "| lookup of a key (its entry) | {lookup:?} | <= 100ns {} |",
-        if lookup <= Duration::from_nanos(100) {
-            "ok"
-        } else {
-            "MISSED"
-        }
+        verdict(lookup <= Duration::from_nanos(100))
     );
     println!("| a key's items, decoded (2 items) | {decoded:?} | (reference) |");
     println!(
         "| resolution (taskQueue, 3 constraints) | {resolution:?} | <= 1us {} |",
-        if resolution <= Duration::from_micros(1) {
-            "ok"
-        } else {
-            "MISSED"
-        }
+        verdict(resolution <= Duration::from_micros(1))
     );
     println!("| put -> raw etcd-client watch, p50 / p99 | {p50_raw:?} / {p99_raw:?} | (reference) |");
     println!(
         "| put -> subscriber, p50 / p99 | {p50:?} / {p99:?} | p99 <= 1.2x raw ({:.2}x) and <= 2ms {} |",
         ratio(p99, p99_raw),
-        if ratio(p99, p99_raw) <= 1.2 && p99 <= Duration::from_millis(2) {
-            "ok"
-        } else {
-            "MISSED"
-        }
+        verdict(ratio(p99, p99_raw) <= 1.2 && p99 <= Duration::from_millis(2))
     );
     println!(
         "| cache for {keys} keys | {:.1} MiB for {:.1} MiB of values ({:.2}x) | <= 3x {} |",
         cache_bytes as f64 / 1048576.0,
         value_bytes as f64 / 1048576.0,
         cache_bytes as f64 / value_bytes as f64,
-        if cache_bytes <= 3 * value_bytes { "ok" } else { "MISSED" }
+        verdict(cache_bytes <= 3 * value_bytes)
     );
 }

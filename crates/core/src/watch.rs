@@ -27,7 +27,7 @@ use crate::constraints::Constraints;
 use crate::document::{parse_items, ConstrainedValue, Document, Entry};
 use crate::edit::key_write;
 use crate::finding::Finding;
-use crate::key::{folded_hash as name_hash, same_key, Key};
+use crate::key::{folded_hash, same_key, Key};
 use crate::registry::{KeyDef, Registry};
 use crate::resolve::{resolve_items, Resolution};
 use crate::store::{foreign_reason, Prefix, Snapshot, Store, StoreError};
@@ -152,7 +152,7 @@ impl Cache {
     /// A key by name, in any case: the exact spelling first, else the
     /// spelling written last.
     pub fn entry(&self, name: &str) -> Option<&Arc<CacheEntry>> {
-        let hash = name_hash(&self.hasher, name);
+        let hash = folded_hash(&self.hasher, name);
         let shard = &self.shards[shard_of(hash)];
         shard.find(hash, |e| &*e.name == name).or_else(|| {
             shard
@@ -164,7 +164,7 @@ impl Cache {
 
     /// A key by its exact stored spelling.
     fn exact(&self, name: &str) -> Option<&Arc<CacheEntry>> {
-        let hash = name_hash(&self.hasher, name);
+        let hash = folded_hash(&self.hasher, name);
         self.shards[shard_of(hash)].find(hash, |e| &*e.name == name)
     }
 
@@ -173,7 +173,7 @@ impl Cache {
     }
 
     fn insert(&mut self, e: Arc<CacheEntry>) {
-        let hash = name_hash(&self.hasher, &e.name);
+        let hash = folded_hash(&self.hasher, &e.name);
         let hasher = &self.hasher;
         let shard = Arc::make_mut(&mut self.shards[shard_of(hash)]);
         self.invalid += e.invalid.is_some() as usize;
@@ -183,14 +183,14 @@ impl Cache {
                 *slot.get_mut() = e;
             }
             Err(_) => {
-                shard.insert_unique(hash, e, |x| name_hash(hasher, &x.name));
+                shard.insert_unique(hash, e, |x| folded_hash(hasher, &x.name));
                 self.len += 1;
             }
         }
     }
 
     fn remove(&mut self, name: &str) -> Option<Arc<CacheEntry>> {
-        let hash = name_hash(&self.hasher, name);
+        let hash = folded_hash(&self.hasher, name);
         let shard = Arc::make_mut(&mut self.shards[shard_of(hash)]);
         let (e, _) = shard.find_entry(hash, |x| &*x.name == name).ok()?.remove();
         self.len -= 1;

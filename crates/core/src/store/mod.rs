@@ -485,23 +485,22 @@ impl PrefixRead {
             mut foreign,
             undecided,
         } = self;
-        let unknown: Vec<usize> = undecided
-            .into_iter()
-            .filter(|&i| foreign_reason(keys[i].key.as_str(), registry).is_some())
-            .collect();
-        if !unknown.is_empty() {
-            for &i in &unknown {
-                let name = keys[i].key.as_str();
-                foreign.push(ForeignKey {
-                    etcd_key: keys[i].etcd_key.clone(),
-                    reason: foreign_reason(name, registry).unwrap_or_default(),
-                });
+        if !undecided.is_empty() {
+            let mut undecided = undecided.into_iter().peekable();
+            let mut kept = Vec::with_capacity(keys.len());
+            for (i, k) in keys.into_iter().enumerate() {
+                let reason = undecided
+                    .next_if_eq(&i)
+                    .and_then(|_| foreign_reason(k.key.as_str(), registry));
+                match reason {
+                    Some(reason) => foreign.push(ForeignKey {
+                        etcd_key: k.etcd_key,
+                        reason,
+                    }),
+                    None => kept.push(k),
+                }
             }
-            let mut index = 0;
-            keys.retain(|_| {
-                index += 1;
-                unknown.binary_search(&(index - 1)).is_err()
-            });
+            keys = kept;
             foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
         }
         Snapshot {
