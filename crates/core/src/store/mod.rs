@@ -246,6 +246,7 @@ impl Store {
         let max_response = self.settings.max_response_size;
         let mut page = PAGE;
         let mut parsing = Vec::new();
+        let mut total = 0;
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
             let read = self
@@ -285,12 +286,15 @@ impl Store {
             }
             // Several chunks per core: a core busy elsewhere (etcd, the registry) holds up less.
             let chunk = kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
+            total += kvs.len();
+            // Chunks come off the end, so that no key is moved twice.
+            let first = parsing.len();
             while !kvs.is_empty() {
-                let rest = kvs.split_off(kvs.len().min(chunk));
-                let part = std::mem::replace(&mut kvs, rest);
+                let part = kvs.split_off(kvs.len().saturating_sub(chunk));
                 let prefix = prefix.clone();
                 parsing.push(tokio::task::spawn_blocking(move || parse_page(&prefix, part)));
             }
+            parsing[first..].reverse();
             if !more {
                 break;
             }
@@ -298,7 +302,7 @@ impl Store {
         let mut read = PrefixRead {
             prefix,
             revision,
-            keys: Vec::new(),
+            keys: Vec::with_capacity(total),
             foreign: Vec::new(),
             undecided: Vec::new(),
         };
