@@ -3,33 +3,66 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A dynamic config key name such as `frontend.rps`.
 ///
 /// Temporal lowercases key names before matching, so two `Key`s are equal when
 /// they differ only by case. The spelling it was created with is kept for
 /// display; [`crate::Registry::canonical_name`] gives the registered spelling.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Key {
-    name: String,
-    folded: String,
+    /// The spelling, followed by the folded form when that differs: one
+    /// allocation per key, and a clone is a reference count (documents,
+    /// snapshots and findings all hold the names of thousands of keys).
+    text: Arc<str>,
+    name_len: usize,
 }
 
 impl Key {
-    pub fn new(name: impl Into<String>) -> Self {
-        let name = name.into();
-        let folded = fold(&name);
-        Key { name, folded }
+    pub fn new(name: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        let text: Arc<str> = if !name.bytes().any(|b| b.is_ascii_uppercase()) && name.is_ascii() {
+            Arc::from(name)
+        } else if name.is_ascii() && name.len() <= 128 {
+            let mut buf = [0u8; 256];
+            let (spelling, folded) = buf[..2 * name.len()].split_at_mut(name.len());
+            spelling.copy_from_slice(name.as_bytes());
+            folded.copy_from_slice(name.as_bytes());
+            folded.make_ascii_lowercase();
+            Arc::from(std::str::from_utf8(&buf[..2 * name.len()]).expect("ASCII is UTF-8"))
+        } else {
+            let folded = fold(name);
+            if folded == name {
+                Arc::from(name)
+            } else {
+                Arc::from(format!("{name}{folded}"))
+            }
+        };
+        Key {
+            text,
+            name_len: name.len(),
+        }
     }
 
     /// The spelling this key was written with.
     pub fn as_str(&self) -> &str {
-        &self.name
+        &self.text[..self.name_len]
     }
 
     /// The case-folded form Temporal matches on.
     pub fn folded(&self) -> &str {
-        &self.folded
+        if self.text.len() == self.name_len {
+            &self.text
+        } else {
+            &self.text[self.name_len..]
+        }
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -64,14 +97,14 @@ pub(crate) fn same_key(a: &str, b: &str) -> bool {
 
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
-        self.folded == other.folded
+        Arc::ptr_eq(&self.text, &other.text) || self.folded() == other.folded()
     }
 }
 impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.folded.hash(state)
+        self.folded().hash(state)
     }
 }
 
@@ -82,13 +115,13 @@ impl PartialOrd for Key {
 }
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.folded.cmp(&other.folded)
+        self.folded().cmp(other.folded())
     }
 }
 
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
+        f.write_str(self.as_str())
     }
 }
 
@@ -109,6 +142,14 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.to_string(), "Frontend.RPS");
         assert_eq!(a.folded(), "frontend.rps");
+        assert_eq!(b.as_str(), "frontend.rps");
+        assert_eq!(b.folded(), "frontend.rps");
+        assert_eq!(format!("{a:?}"), "\"Frontend.RPS\"");
+        let long = "Acme.".repeat(40);
+        assert_eq!(Key::new(&long).folded(), long.to_lowercase());
+        assert_eq!(Key::new(&long).as_str(), long);
+        let other = Key::new("Straße.Ä");
+        assert_eq!((other.as_str(), other.folded()), ("Straße.Ä", "straße.ä"));
         let mut set = std::collections::HashSet::new();
         set.insert(a);
         assert!(set.contains(&b));

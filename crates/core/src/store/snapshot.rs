@@ -33,12 +33,12 @@ impl StoredKey {
         raw: Result<String, Vec<u8>>,
         revs: (i64, i64, i64),
     ) -> StoredKey {
-        let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key).to_string();
+        let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key);
         let mut canonical = false;
         let items = match &raw {
             Ok(text) => {
                 let parsed;
-                (parsed, canonical) = parse_stored(&etcd_key, &name, text);
+                (parsed, canonical) = parse_stored(&etcd_key, name, text);
                 if parsed.findings.iter().any(|f| f.level == Level::Error) {
                     Err(parsed.findings)
                 } else {
@@ -49,14 +49,15 @@ impl StoredKey {
                 crate::finding::Code::YamlSyntax,
                 &etcd_key,
                 Pos::default(),
-                Some(&name),
+                Some(name),
                 "the stored value is not UTF-8 text",
             )
             .with_hint("rewrite the key with `tcfg put`, or delete it")]),
         };
+        let key = Key::new(name);
         StoredKey {
             etcd_key,
-            key: Key::new(name),
+            key,
             create_revision: revs.0,
             mod_revision: revs.1,
             version: revs.2,
