@@ -33,6 +33,15 @@ fn needs_quotes(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return true;
     };
+    // Dotted names (every key name, most identifiers): no YAML reader takes
+    // a word that starts with a letter and has a dot for anything but a string.
+    if first.is_ascii_alphabetic()
+        && s.contains('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return false;
+    }
     if !plain_reads_as_string(s) || YAML11_WORDS.contains(&s) {
         return true;
     }
@@ -312,7 +321,7 @@ pub fn document_to_yaml_reusing<'a>(doc: &Document, canonical: impl Fn(usize) ->
         .sum();
     let mut out = String::with_capacity(size);
     for (i, e) in entries {
-        out.push_str(&string_text(e.key.as_str()));
+        push_string(&mut out, e.key.as_str());
         if e.items.is_empty() {
             out.push_str(": []\n");
             continue;
