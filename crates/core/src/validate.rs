@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::constraints::{ConstraintField, Constraints};
 use crate::document::{parse_document, ConstrainedValue, Document, Entry};
 use crate::finding::{self, Code, Finding, Level};
+use crate::key::Key;
 use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
 use crate::resolve::resolve_items;
 use crate::typed::{self, Schema, TypedProblem};
@@ -92,12 +93,53 @@ pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Find
     };
     v.case_duplicates(doc);
     for entry in &doc.entries {
-        v.chasm_constraint(entry);
-        v.entry(entry);
+        v.key(&entry.key, entry.key_pos, &entry.items);
     }
     v.partitions(doc);
     v.out
 }
+
+/// The checks of [`validate`] that look at one key alone (all but two
+/// spellings of a key, and read against write partitions: see
+/// [`validate_across_keys`]), for keys checked one by one, as they are read.
+pub fn validate_key(
+    origin: &str,
+    key: &Key,
+    key_pos: Pos,
+    items: &[ConstrainedValue],
+    registry: &Registry,
+    opts: &Options,
+) -> Vec<Finding> {
+    let mut v = Validator {
+        origin,
+        registry,
+        opts,
+        out: Vec::new(),
+    };
+    v.key(key, key_pos, items);
+    v.out
+}
+
+/// The checks of [`validate`] that compare keys, on a document that holds
+/// at least the keys they compare: every spelling of a key written more than
+/// once, and both task queue partition keys.
+pub fn validate_across_keys(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
+    let mut v = Validator {
+        origin: &doc.origin,
+        registry,
+        opts,
+        out: Vec::new(),
+    };
+    v.case_duplicates(doc);
+    v.partitions(doc);
+    v.out
+}
+
+/// The keys [`validate_across_keys`] compares besides the spellings of one key.
+pub const KEYS_COMPARED: [&str; 2] = [
+    "matching.numTaskqueueReadPartitions",
+    "matching.numTaskqueueWritePartitions",
+];
 
 struct Validator<'a> {
     origin: &'a str,
@@ -132,37 +174,40 @@ impl Validator<'_> {
         }
     }
 
-    fn chasm_constraint(&mut self, entry: &Entry) {
+    fn key(&mut self, key: &Key, key_pos: Pos, items: &[ConstrainedValue]) {
+        self.chasm_constraint(key.as_str(), items);
+        self.entry(key.as_str(), key_pos, items);
+    }
+
+    fn chasm_constraint(&mut self, name: &str, items: &[ConstrainedValue]) {
         if self.registry.knows_chasm_constraint() {
             return;
         }
-        for item in entry.items.iter().filter(|i| i.constraints.chasm_task_type.is_some()) {
+        for item in items.iter().filter(|i| i.constraints.chasm_task_type.is_some()) {
             let msg = format!(
                 "the chasmTaskType constraint is new in Temporal v1.31; {} rejects the whole file",
                 self.registry.version
             );
-            self.push(Code::UnknownConstraint, item.pos.constraints, entry.key.as_str(), msg)
-                .hint = Some("remove it, or validate against the release you run (--temporal-version)".into());
+            self.push(Code::UnknownConstraint, item.pos.constraints, name, msg).hint =
+                Some("remove it, or validate against the release you run (--temporal-version)".into());
         }
     }
 
-    fn entry(&mut self, entry: &Entry) {
-        let name = entry.key.as_str();
+    fn entry(&mut self, name: &str, key_pos: Pos, items: &[ConstrainedValue]) {
         let Some(def) = self.registry.get(name) else {
-            self.unknown_key(entry);
+            self.unknown_key(name, key_pos);
             return;
         };
-        for item in &entry.items {
+        for item in items {
             self.value_type(name, def, item);
             self.never_matches(name, def, item);
             self.zero_rate_limit(name, def, item);
         }
-        self.duplicate_constraints(name, &entry.items);
-        self.shadowed(name, def, &entry.items);
+        self.duplicate_constraints(name, items);
+        self.shadowed(name, def, items);
     }
 
-    fn unknown_key(&mut self, entry: &Entry) {
-        let name = entry.key.as_str();
+    fn unknown_key(&mut self, name: &str, key_pos: Pos) {
         let level = if self.opts.allow_unknown_keys {
             Level::Warning
         } else {
@@ -184,7 +229,7 @@ impl Validator<'_> {
         }
         let f = self.push(
             Code::UnknownKey,
-            entry.key_pos,
+            key_pos,
             name,
             format!("not a key of Temporal {version}"),
         );
@@ -374,14 +419,13 @@ impl Validator<'_> {
     }
 
     fn partitions(&mut self, doc: &Document) {
-        let (Some(read_def), Some(write_def)) = (
-            self.registry.get("matching.numTaskqueueReadPartitions"),
-            self.registry.get("matching.numTaskqueueWritePartitions"),
-        ) else {
+        let (Some(read_def), Some(write_def)) =
+            (self.registry.get(KEYS_COMPARED[0]), self.registry.get(KEYS_COMPARED[1]))
+        else {
             return;
         };
-        let read = doc.get(&"matching.numTaskqueueReadPartitions".into());
-        let write = doc.get(&"matching.numTaskqueueWritePartitions".into());
+        let read = doc.get(&KEYS_COMPARED[0].into());
+        let write = doc.get(&KEYS_COMPARED[1].into());
         if read.is_none() && write.is_none() {
             return;
         }
@@ -406,9 +450,7 @@ impl Validator<'_> {
                         .or_else(|| write_items.iter().find(|i| i.constraints == item.constraints))
                         .map(|i| i.pos.item)
                         .unwrap_or_default();
-                    let key = read
-                        .map(|e| e.key.as_str())
-                        .unwrap_or("matching.numTaskqueueReadPartitions");
+                    let key = read.map(|e| e.key.as_str()).unwrap_or(KEYS_COMPARED[0]);
                     let msg = format!(
                         "{r} read partitions but {w} write partitions{}: tasks written to the extra partitions are never read",
                         scope_suffix(&item.constraints)
@@ -674,5 +716,49 @@ mod tests {
             "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {namespace: a, taskQueueName: q}\n",
         );
         assert!(f.iter().all(|f| f.code != Code::ShadowedByBuiltin));
+    }
+
+    #[test]
+    fn key_by_key_and_across_keys_find_what_the_whole_document_does() {
+        let r = Registry::for_version(None).unwrap();
+        let text = "\
+frontend.rps:
+- value: fast
+Frontend.RPS:
+- value: 5
+frontend.namespaceRPS:
+- value: 0
+- value: 10
+  constraints: {namespace: a}
+- value: 11
+  constraints: {namespace: a}
+acme.custom:
+- value: 1
+matching.numTaskqueueReadPartitions:
+- value: 2
+  constraints: {namespace: a, taskQueueName: q}
+matching.numTaskqueueWritePartitions:
+- value: 4
+  constraints: {namespace: a, taskQueueName: q}
+history.rps:
+- value: 1
+  constraints: {taskQueueName: q, chasmTaskType: x}
+";
+        let doc = parse_document("t.yaml", text).value;
+        let opts = Options::default();
+        let key = |f: &Finding| (f.code, f.line, f.column, f.message.clone());
+        let mut whole: Vec<_> = validate(&doc, &r, &opts).iter().map(key).collect();
+        let mut split: Vec<_> = validate_across_keys(&doc, &r, &opts).iter().map(key).collect();
+        for e in &doc.entries {
+            split.extend(
+                validate_key("t.yaml", &e.key, e.key_pos, &e.items, &r, &opts)
+                    .iter()
+                    .map(key),
+            );
+        }
+        whole.sort();
+        split.sort();
+        assert!(whole.len() >= 5, "{whole:?}");
+        assert_eq!(whole, split);
     }
 }
