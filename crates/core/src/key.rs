@@ -66,6 +66,12 @@ impl fmt::Debug for Key {
     }
 }
 
+/// The order documents list keys in: as Temporal matches them (ignoring
+/// case), then by spelling, so that every run lists two spellings alike.
+pub fn document_order(a: &Key, b: &Key) -> Ordering {
+    a.cmp(b).then_with(|| a.as_str().cmp(b.as_str()))
+}
+
 /// Case folding as Temporal does it (Go's `strings.ToLower`).
 pub fn fold(name: &str) -> String {
     if name.is_ascii() {

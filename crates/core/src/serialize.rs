@@ -309,7 +309,7 @@ pub fn document_to_yaml(doc: &Document) -> String {
 /// has it: the exact text [`items_to_yaml`] gives for that entry's items.
 pub fn document_to_yaml_reusing<'a>(doc: &Document, canonical: impl Fn(usize) -> Option<&'a str>) -> String {
     let mut entries: Vec<_> = doc.entries.iter().enumerate().collect();
-    entries.sort_by(|(_, a), (_, b)| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
+    entries.sort_by(|(_, a), (_, b)| crate::key::document_order(&a.key, &b.key));
     // Sized up front: growing a string of megabytes by doubling costs more
     // than writing it (fresh pages, copies).
     let size: usize = entries
@@ -321,30 +321,37 @@ pub fn document_to_yaml_reusing<'a>(doc: &Document, canonical: impl Fn(usize) ->
         .sum();
     let mut out = String::with_capacity(size);
     for (i, e) in entries {
-        push_string(&mut out, e.key.as_str());
-        if e.items.is_empty() {
-            out.push_str(": []\n");
-            continue;
-        }
-        out.push_str(":\n");
-        match canonical(i) {
-            // The list at the document's indentation: every line of the
-            // canonical form starts with `-` or spaces (no block scalars).
-            Some(text) => {
-                for line in text.split_inclusive('\n') {
-                    if line != "\n" {
-                        out.push_str("  ");
-                    }
-                    out.push_str(line);
-                }
-            }
-            None => write_items(&mut out, &e.items, 2),
-        }
+        push_entry(&mut out, e.key.as_str(), &e.items, canonical(i));
     }
     if out.is_empty() {
         out.push_str("{}\n");
     }
     out
+}
+
+/// One key of a document, as [`document_to_yaml`] writes it: the key and
+/// its list, taken from `canonical` when given (the exact text
+/// [`items_to_yaml`] gives for `items`).
+pub fn push_entry(out: &mut String, key: &str, items: &[ConstrainedValue], canonical: Option<&str>) {
+    push_string(out, key);
+    if items.is_empty() {
+        out.push_str(": []\n");
+        return;
+    }
+    out.push_str(":\n");
+    match canonical {
+        // The list at the document's indentation: every line of the
+        // canonical form starts with `-` or spaces (no block scalars).
+        Some(text) => {
+            for line in text.split_inclusive('\n') {
+                if line != "\n" {
+                    out.push_str("  ");
+                }
+                out.push_str(line);
+            }
+        }
+        None => write_items(out, items, 2),
+    }
 }
 
 #[cfg(test)]
