@@ -771,6 +771,63 @@ async fn a_hundred_thousand_keys_dump() {
     );
 }
 
+/// `dump` prepares the prefix in chunks, each on its own thread; names
+/// whose case sorts them apart from etcd's byte order land in different
+/// chunks and must still come out in document order, and two spellings of
+/// one key in different chunks must still be found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_orders_and_compares_keys_across_parse_chunks() {
+    let cluster = cluster_with_txn_ops(5_000);
+    let mut c = cluster.client().await;
+    // Byte order: every `Acme.*` before every `acme.*`; document order interleaves them.
+    let mut stored: Vec<(String, String)> = (0..3000)
+        .map(|i| {
+            let name = if i % 2 == 0 {
+                format!("Acme.setting{i:04}")
+            } else {
+                format!("acme.setting{i:04}")
+            };
+            (name, format!("- value: {i}\n"))
+        })
+        .collect();
+    stored.push(("acme.setting0002".into(), "- value: 2\n".into()));
+    let ops: Vec<etcd_client::TxnOp> = stored
+        .iter()
+        .map(|(k, v)| etcd_client::TxnOp::put(format!("{PREFIX}{k}"), v.as_str(), None))
+        .collect();
+    c.txn(etcd_client::Txn::new().and_then(ops)).await.unwrap();
+
+    let mut names: Vec<&str> = stored.iter().map(|(k, _)| k.as_str()).collect();
+    names.sort_by_key(|n| (n.to_lowercase(), n.to_string()));
+    let o = tcfg(&cluster)
+        .args(["dump", "--keys-only", "--allow-unknown-keys"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), names);
+
+    let mut doc = tcfg_core::Document {
+        origin: "expected".into(),
+        entries: Vec::new(),
+    };
+    for (k, v) in &stored {
+        let items = tcfg_core::parse_items("expected", k, v).value;
+        doc.entries.push(tcfg_core::Entry {
+            key: tcfg_core::Key::new(k),
+            items,
+            key_pos: Default::default(),
+        });
+    }
+    let o = tcfg(&cluster).args(["dump", "--allow-unknown-keys"]).output().unwrap();
+    assert_eq!(stdout(&o), tcfg_core::serialize::document_to_yaml(&doc));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{PREFIX}acme.setting0002"))
+            && stderr(&o).contains("written twice, as Acme.setting0002"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_too_large_to_accept_is_read_again_in_smaller_pages() {
     use tcfg_core::store::{ConnectionSettings, Store, StoreError};

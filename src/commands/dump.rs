@@ -5,7 +5,9 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::Args;
 use tcfg_core::serialize::{canonical_order, flow};
-use tcfg_core::validate::{validate, Options};
+use tcfg_core::store::dump::{Dump, DumpChunk, DumpOptions};
+use tcfg_core::store::Chunks;
+use tcfg_core::validate::Options;
 use tcfg_core::{finding, Level};
 
 use crate::cli::GlobalArgs;
@@ -68,66 +70,79 @@ fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
 }
 
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
-    let registry = super::registry_meanwhile(global);
+    let registry = super::RegistryLoad::start(global);
+    let validate = Options {
+        allow_unknown_keys: args.allow_unknown_keys,
+    };
+    let opts = DumpOptions {
+        validate: validate.clone(),
+        yaml: !args.keys_only && args.output == Format::Yaml,
+    };
+    // Each chunk is checked and rendered on the thread that parsed it, once
+    // the registry (loading meanwhile) is there.
+    let prepare = {
+        let registry = registry.clone();
+        move |chunk| {
+            let registry = registry.wait_blocking().ok()?;
+            Some(DumpChunk::prepare(chunk, &registry, &opts))
+        }
+    };
     let read = async {
         super::connect(global)
             .await?
-            .read_prefix(args.revision)
+            .read_prefix_chunks(args.revision, prepare)
             .await
             .map_err(anyhow::Error::from)
     }
     .await;
     // A bad schema is reported before a failed read: it is the first thing to fix.
-    let registry = super::registry_ready(registry).await?;
-    let mut snapshot = read?.into_snapshot(&registry);
-    let doc = std::sync::Arc::new(snapshot.take_document());
-    tracing::debug!("document built");
-    // Validation runs while the document is printed.
-    let validation = {
-        let (doc, registry) = (doc.clone(), registry.clone());
-        let opts = Options {
-            allow_unknown_keys: args.allow_unknown_keys,
-        };
-        tokio::task::spawn_blocking(move || validate(&doc, &registry, &opts))
-    };
+    let registry = registry.wait().await?;
+    let read = read?;
+    let chunks = read
+        .chunks
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .context("the key registry did not load")?;
+    let dump = Dump::new(
+        Chunks {
+            prefix: read.prefix,
+            revision: read.revision,
+            chunks,
+        },
+        &registry,
+        &validate,
+    );
+    tracing::debug!("dump prepared");
     let mut out = output::stdout();
 
     if args.keys_only {
-        let mut names: Vec<&str> = snapshot.keys.iter().map(|k| k.key.as_str()).collect();
-        names.sort_by_key(|n| n.to_lowercase());
-        let mut text = String::with_capacity(names.len() * 40);
-        for n in names {
-            text.push_str(n);
+        let mut text = String::with_capacity(dump.len() * 40);
+        for k in dump.keys() {
+            text.push_str(k.key.as_str());
             text.push('\n');
         }
         out.write_all(text.as_bytes())?;
     } else {
         match args.output {
-            Format::Yaml => out.write_all(snapshot.document_yaml(&doc).as_bytes())?,
+            Format::Yaml => dump.write_yaml(&mut out)?,
             Format::Json => {
-                let mut entries: Vec<_> = doc.entries.iter().collect();
-                entries.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.key.as_str().cmp(b.key.as_str())));
-                let map: serde_json::Map<String, serde_json::Value> = entries
-                    .into_iter()
-                    .map(|e| (e.key.to_string(), super::get::items_json(&e.items)))
+                let map: serde_json::Map<String, serde_json::Value> = dump
+                    .keys()
+                    .filter_map(|k| Some((k.key.to_string(), super::get::items_json(k.items.as_ref().ok()?))))
                     .collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
             }
             Format::Table => {
-                let revisions: std::collections::HashMap<&str, i64> =
-                    snapshot.keys.iter().map(|k| (k.key.as_str(), k.mod_revision)).collect();
                 let mut table = super::keys::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
-                let mut entries: Vec<_> = doc.entries.iter().collect();
-                entries.sort_by(|a, b| a.key.cmp(&b.key));
-                for e in entries {
-                    let rev = revisions.get(e.key.as_str()).copied().unwrap_or_default();
-                    for i in canonical_order(&e.items) {
+                for k in dump.keys() {
+                    let Ok(items) = &k.items else { continue };
+                    for i in canonical_order(items) {
                         table.add_row([
-                            e.key.to_string(),
+                            k.key.to_string(),
                             i.constraints.to_string(),
                             flow(&i.value),
-                            rev.to_string(),
+                            k.mod_revision.to_string(),
                         ]);
                     }
                 }
@@ -140,43 +155,22 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
 
     // Problems go to stderr, after the data.
     let mut err = output::stderr();
-    let mut findings = Vec::new();
-    let mut sources = std::collections::HashMap::new();
-    for k in snapshot.invalid() {
-        if let Err(f) = &k.items {
-            findings.extend(f.iter().cloned());
-            sources.insert(k.etcd_key.clone(), k.raw.clone());
-        }
-    }
-    let mut semantic = validation.await.context("validation stopped")?;
-    // Stored values have no file positions: name the etcd key instead.
-    if !semantic.is_empty() {
-        let etcd_keys: std::collections::HashMap<&str, &str> = snapshot
-            .keys
-            .iter()
-            .map(|k| (k.key.as_str(), k.etcd_key.as_str()))
-            .collect();
-        for f in &mut semantic {
-            if let Some(k) = f.key.as_deref().and_then(|k| etcd_keys.get(k)) {
-                f.origin = k.to_string();
-            }
-        }
-    }
-    findings.extend(semantic);
+    let mut findings: Vec<tcfg_core::Finding> = dump.findings().cloned().collect();
     finding::sort(&mut findings);
+    let sources = dump.invalid().map(|k| (k.etcd_key.clone(), k.raw.clone())).collect();
     write_findings(&mut err, &shown(&findings), &sources)?;
-    if !snapshot.foreign.is_empty() {
+    let foreign: Vec<_> = dump.foreign().collect();
+    if !foreign.is_empty() {
         writeln!(
             err,
             "{}: {} key{} under {} {} not dynamic config and {} left out: {}",
             paint(output::NOTE, "note"),
-            snapshot.foreign.len(),
-            if snapshot.foreign.len() == 1 { "" } else { "s" },
-            snapshot.prefix,
-            if snapshot.foreign.len() == 1 { "is" } else { "are" },
-            if snapshot.foreign.len() == 1 { "was" } else { "were" },
-            snapshot
-                .foreign
+            foreign.len(),
+            if foreign.len() == 1 { "" } else { "s" },
+            dump.prefix,
+            if foreign.len() == 1 { "is" } else { "are" },
+            if foreign.len() == 1 { "was" } else { "were" },
+            foreign
                 .iter()
                 .map(|f| format!("{} ({})", f.etcd_key, f.reason))
                 .collect::<Vec<_>>()
@@ -184,14 +178,14 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         )?;
     }
     let counts = Counts::of(&findings);
-    let bad = snapshot.invalid().count();
+    let bad = dump.invalid().count();
     writeln!(
         err,
         "{} key{} from {} at revision {}{}",
-        snapshot.keys.len(),
-        if snapshot.keys.len() == 1 { "" } else { "s" },
-        snapshot.prefix,
-        snapshot.revision,
+        dump.len(),
+        if dump.len() == 1 { "" } else { "s" },
+        dump.prefix,
+        dump.revision,
         if findings.is_empty() {
             String::new()
         } else {
@@ -203,6 +197,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     } else {
         exit::OK
     };
-    std::mem::forget((snapshot, doc, registry));
+    // Freeing tens of thousands of parsed values only delays the exit.
+    std::mem::forget((dump, registry));
     Ok(code)
 }

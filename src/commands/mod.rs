@@ -72,16 +72,51 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
     Ok(Registry::for_version(version)?)
 }
 
-/// [`registry`] on a blocking thread, for commands that can read etcd
-/// meanwhile: a 10,000-key schema takes milliseconds to parse.
-pub fn registry_meanwhile(global: &GlobalArgs) -> tokio::task::JoinHandle<Result<Registry>> {
-    let (schema, version) = (global.schema.clone(), global.temporal_version.clone());
-    tokio::task::spawn_blocking(move || load_registry(schema.as_deref(), version.as_deref()))
+/// [`registry`] loading on a blocking thread, for commands that read etcd
+/// meanwhile (a 10,000-key schema takes milliseconds to parse). Threads
+/// that need it wait for it, or load it themselves if they get there first.
+#[derive(Clone)]
+pub struct RegistryLoad {
+    // The error as its sentence: every waiter gets a copy.
+    cell: Arc<std::sync::OnceLock<std::result::Result<Arc<Registry>, String>>>,
+    schema: Option<PathBuf>,
+    version: Option<String>,
 }
 
-/// The registry started by [`registry_meanwhile`].
-pub async fn registry_ready(loading: tokio::task::JoinHandle<Result<Registry>>) -> Result<Arc<Registry>> {
-    Ok(Arc::new(loading.await.context("loading the key registry stopped")??))
+impl RegistryLoad {
+    pub fn start(global: &GlobalArgs) -> RegistryLoad {
+        let load = RegistryLoad {
+            cell: Arc::default(),
+            schema: global.schema.clone(),
+            version: global.temporal_version.clone(),
+        };
+        let background = load.clone();
+        // An error is reported by whoever waits for the registry.
+        tokio::task::spawn_blocking(move || {
+            let _ = background.wait_blocking();
+        });
+        load
+    }
+
+    /// The registry, blocking this thread until it is loaded.
+    pub fn wait_blocking(&self) -> Result<Arc<Registry>> {
+        self.cell
+            .get_or_init(|| {
+                load_registry(self.schema.as_deref(), self.version.as_deref())
+                    .map(Arc::new)
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .clone()
+            .map_err(anyhow::Error::msg)
+    }
+
+    /// The registry, for async code.
+    pub async fn wait(&self) -> Result<Arc<Registry>> {
+        let load = self.clone();
+        tokio::task::spawn_blocking(move || load.wait_blocking())
+            .await
+            .context("loading the key registry stopped")?
+    }
 }
 
 /// Read a file argument; `-` is standard input.

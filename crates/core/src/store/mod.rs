@@ -7,6 +7,7 @@
 //! refusal, and every write is a compare-and-swap the caller re-plans.
 
 pub mod config;
+pub mod dump;
 mod error;
 pub mod snapshot;
 
@@ -236,6 +237,33 @@ impl Store {
     /// can load its registry meanwhile and finish with
     /// [`PrefixRead::into_snapshot`].
     pub async fn read_prefix(&self, at: Option<i64>) -> Result<PrefixRead, StoreError> {
+        let read = self.read_prefix_chunks(at, |chunk| chunk).await?;
+        let mut whole = PrefixRead {
+            prefix: read.prefix,
+            revision: read.revision,
+            keys: Vec::with_capacity(read.chunks.iter().map(|c| c.keys.len()).sum()),
+            foreign: Vec::new(),
+            undecided: Vec::new(),
+        };
+        for chunk in read.chunks {
+            let base = whole.keys.len();
+            whole.undecided.extend(chunk.undecided.into_iter().map(|i| base + i));
+            whole.keys.extend(chunk.keys);
+            whole.foreign.extend(chunk.foreign);
+        }
+        Ok(whole)
+    }
+
+    /// [`Store::read_prefix`] in chunks of consecutive keys, each handed to
+    /// `each` on the thread that parsed it: work per key (settling names,
+    /// validating, rendering) runs on every core, on data still in that
+    /// core's cache. The chunks come back in key order.
+    pub async fn read_prefix_chunks<T, F>(&self, at: Option<i64>, each: F) -> Result<Chunks<T>, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(PrefixRead) -> T + Send + Sync + 'static,
+    {
+        let each = std::sync::Arc::new(each);
         let prefix = self.settings.prefix.clone();
         let end = prefix.range_end();
         let mut from = prefix.as_str().as_bytes().to_vec();
@@ -246,7 +274,6 @@ impl Store {
         let max_response = self.settings.max_response_size;
         let mut page = PAGE;
         let mut parsing = Vec::new();
-        let mut total = 0;
         loop {
             let (f, e, rev) = (from.clone(), end.clone(), revision);
             let read = self
@@ -286,37 +313,33 @@ impl Store {
             }
             // Several chunks per core: a core busy elsewhere (etcd, the registry) holds up less.
             let chunk = kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
-            total += kvs.len();
             // Chunks come off the end, so that no key is moved twice.
             let first = parsing.len();
             while !kvs.is_empty() {
                 let part = kvs.split_off(kvs.len().saturating_sub(chunk));
-                let prefix = prefix.clone();
-                parsing.push(tokio::task::spawn_blocking(move || parse_page(&prefix, part)));
+                let (prefix, each) = (prefix.clone(), each.clone());
+                parsing.push(tokio::task::spawn_blocking(move || {
+                    each(parse_page(prefix, revision, part))
+                }));
             }
             parsing[first..].reverse();
             if !more {
                 break;
             }
         }
-        let mut read = PrefixRead {
+        let mut chunks = Vec::with_capacity(parsing.len());
+        for task in parsing {
+            chunks.push(
+                task.await
+                    .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?,
+            );
+        }
+        tracing::debug!(elapsed = ?started.elapsed(), chunks = chunks.len(), revision, "read and parsed {prefix}");
+        Ok(Chunks {
             prefix,
             revision,
-            keys: Vec::with_capacity(total),
-            foreign: Vec::new(),
-            undecided: Vec::new(),
-        };
-        for task in parsing {
-            let (keys, foreign, undecided) = task
-                .await
-                .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?;
-            let base = read.keys.len();
-            read.undecided.extend(undecided.into_iter().map(|i| base + i));
-            read.keys.extend(keys);
-            read.foreign.extend(foreign);
-        }
-        tracing::debug!(elapsed = ?started.elapsed(), keys = read.keys.len(), revision, "read and parsed {}", read.prefix);
-        Ok(read)
+            chunks,
+        })
     }
 
     /// Read one key by name. The registered spelling is read first; when it
@@ -463,8 +486,18 @@ impl Store {
     }
 }
 
-/// A prefix as read and parsed, before the registry settles the names only
-/// it can (see [`Store::read_prefix`]).
+/// A whole prefix read in chunks (see [`Store::read_prefix_chunks`]).
+pub struct Chunks<T> {
+    pub prefix: Prefix,
+    /// The store revision it was read at.
+    pub revision: i64,
+    /// What each chunk gave, in key order.
+    pub chunks: Vec<T>,
+}
+
+/// A prefix (or a chunk of consecutive keys of it) as read and parsed,
+/// before the registry settles the names only it can (see
+/// [`Store::read_prefix`]).
 pub struct PrefixRead {
     prefix: Prefix,
     revision: i64,
@@ -518,7 +551,7 @@ impl PrefixRead {
 
 /// Split a page into dynamic config keys (parsed), foreign keys, and the
 /// indexes of keys whose fate the registry decides.
-fn parse_page(prefix: &Prefix, kvs: Vec<etcd_client::KeyValue>) -> (Vec<StoredKey>, Vec<ForeignKey>, Vec<usize>) {
+fn parse_page(prefix: Prefix, revision: i64, kvs: Vec<etcd_client::KeyValue>) -> PrefixRead {
     let mut keys = Vec::with_capacity(kvs.len());
     let mut foreign = Vec::new();
     let mut undecided = Vec::new();
@@ -527,8 +560,14 @@ fn parse_page(prefix: &Prefix, kvs: Vec<etcd_client::KeyValue>) -> (Vec<StoredKe
         let (k, v) = kv.into_key_value();
         let etcd_key = utf8_key(k);
         let shape = name_shape(prefix.name_of(&etcd_key).unwrap_or(""));
-        let stored =
-            |etcd_key| StoredKey::from_kv(prefix, etcd_key, String::from_utf8(v).map_err(|e| e.into_bytes()), revs);
+        let stored = |etcd_key| {
+            StoredKey::from_kv(
+                &prefix,
+                etcd_key,
+                String::from_utf8(v).map_err(|e| e.into_bytes()),
+                revs,
+            )
+        };
         match shape {
             NameShape::Foreign(reason) => foreign.push(ForeignKey { etcd_key, reason }),
             NameShape::Key => keys.push(stored(etcd_key)),
@@ -538,7 +577,13 @@ fn parse_page(prefix: &Prefix, kvs: Vec<etcd_client::KeyValue>) -> (Vec<StoredKe
             }
         }
     }
-    (keys, foreign, undecided)
+    PrefixRead {
+        prefix,
+        revision,
+        keys,
+        foreign,
+        undecided,
+    }
 }
 
 fn utf8_key(k: Vec<u8>) -> String {

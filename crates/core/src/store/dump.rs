@@ -1,0 +1,464 @@
+//! A whole prefix as `tcfg dump` shows it, prepared chunk by chunk on the
+//! threads that parse it ([`Store::read_prefix_chunks`]): each chunk is
+//! settled by the registry, checked key by key and rendered while its keys
+//! are still in that core's cache; [`Dump::new`] then only puts the chunks in
+//! document order and runs the few checks that compare keys.
+//!
+//! [`Store::read_prefix_chunks`]: super::Store::read_prefix_chunks
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::io::{self, Write};
+
+use crate::document::{Document, Entry};
+use crate::finding::Finding;
+use crate::key::{document_order, Key};
+use crate::registry::Registry;
+use crate::serialize::push_entry;
+use crate::validate::{validate_across_keys, validate_key, Options, KEYS_COMPARED};
+use crate::yaml::Pos;
+
+use super::{Chunks, ForeignKey, Prefix, PrefixRead, StoredKey};
+
+/// What to prepare of each chunk.
+#[derive(Clone, Debug, Default)]
+pub struct DumpOptions {
+    pub validate: Options,
+    /// Render each key's YAML (the default output).
+    pub yaml: bool,
+}
+
+/// Consecutive keys of a prefix, settled, checked and rendered.
+pub struct DumpChunk {
+    /// In document order.
+    keys: Vec<StoredKey>,
+    foreign: Vec<ForeignKey>,
+    /// The YAML of every key whose value parses, in `keys` order.
+    yaml: String,
+    /// Where each key's YAML ends in `yaml` (a key whose value does not parse has none).
+    ends: Vec<usize>,
+    /// Stored values that do not parse, and the checks of each key alone.
+    findings: Vec<Finding>,
+}
+
+impl DumpChunk {
+    pub fn prepare(read: PrefixRead, registry: &Registry, opts: &DumpOptions) -> DumpChunk {
+        let snapshot = read.into_snapshot(registry);
+        let mut keys = snapshot.keys;
+        keys.sort_by(|a, b| document_order(&a.key, &b.key));
+        let mut findings = Vec::new();
+        let mut yaml = String::new();
+        if opts.yaml {
+            // Sized up front: a canonical text grows by a quarter when indented.
+            yaml.reserve(
+                keys.iter()
+                    .map(|k| k.key.as_str().len() + 2 + k.raw.len() * 5 / 4)
+                    .sum(),
+            );
+        }
+        let mut ends = Vec::with_capacity(keys.len());
+        for k in &keys {
+            match &k.items {
+                Ok(items) => {
+                    findings.extend(validate_key(
+                        &k.etcd_key,
+                        &k.key,
+                        Pos::default(),
+                        items,
+                        registry,
+                        &opts.validate,
+                    ));
+                    if opts.yaml {
+                        push_entry(&mut yaml, k.key.as_str(), items, k.canonical.then_some(k.raw.as_str()));
+                    }
+                }
+                Err(parse) => findings.extend(parse.iter().cloned()),
+            }
+            ends.push(yaml.len());
+        }
+        DumpChunk {
+            keys,
+            foreign: snapshot.foreign,
+            yaml,
+            ends,
+            findings,
+        }
+    }
+
+    fn block(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.yaml[start..self.ends[i]]
+    }
+}
+
+/// A whole prefix, its chunks in document order.
+pub struct Dump {
+    pub prefix: Prefix,
+    /// The store revision it was read at.
+    pub revision: i64,
+    chunks: Vec<DumpChunk>,
+    /// Every key as (chunk, index) in document order, when the chunks are
+    /// not already in order one after another (names whose case sorts them
+    /// differently from etcd's byte order can straddle chunks).
+    order: Option<Vec<(usize, usize)>>,
+    /// The checks that compare keys.
+    across: Vec<Finding>,
+}
+
+impl Dump {
+    pub fn new(read: Chunks<DumpChunk>, registry: &Registry, opts: &Options) -> Dump {
+        let chunks = read.chunks;
+        let mut in_order = true;
+        let mut last: Option<&Key> = None;
+        for c in chunks.iter().filter(|c| !c.keys.is_empty()) {
+            if last.is_some_and(|l| document_order(l, &c.keys[0].key) == Ordering::Greater) {
+                in_order = false;
+                break;
+            }
+            last = c.keys.last().map(|k| &k.key);
+        }
+        let order = (!in_order).then(|| merge(&chunks));
+        let mut dump = Dump {
+            prefix: read.prefix,
+            revision: read.revision,
+            chunks,
+            order,
+            across: Vec::new(),
+        };
+        dump.across = dump.compare_keys(registry, opts);
+        dump
+    }
+
+    /// [`validate_across_keys`] on the keys it compares: the spellings of a
+    /// key stored more than once (neighbours in document order) and the
+    /// partition keys.
+    fn compare_keys(&self, registry: &Registry, opts: &Options) -> Vec<Finding> {
+        let compared: Vec<Key> = KEYS_COMPARED.iter().map(Key::new).collect();
+        let mut doc = Document {
+            origin: self.prefix.to_string(),
+            entries: Vec::new(),
+        };
+        let mut etcd_keys = HashMap::new();
+        let mut prev: Option<&StoredKey> = None;
+        for k in self.keys().filter(|k| k.is_valid()) {
+            let twice = prev.is_some_and(|p| p.key == k.key);
+            if twice && !etcd_keys.contains_key(prev.map_or("", |p| p.key.as_str())) {
+                add(&mut doc, &mut etcd_keys, prev.expect("a neighbour"));
+            }
+            if twice || compared.contains(&k.key) {
+                add(&mut doc, &mut etcd_keys, k);
+            }
+            prev = Some(k);
+        }
+        if doc.entries.is_empty() {
+            return Vec::new();
+        }
+        let mut findings = validate_across_keys(&doc, registry, opts);
+        // Stored values have no file positions: name the etcd key instead.
+        for f in &mut findings {
+            if let Some(k) = f.key.as_deref().and_then(|k| etcd_keys.get(k)) {
+                f.origin = k.to_string();
+            }
+        }
+        findings
+    }
+
+    /// Every dynamic config key, in document order.
+    pub fn keys(&self) -> impl Iterator<Item = &StoredKey> {
+        let (ordered, merged) = match &self.order {
+            None => (Some(self.chunks.iter().flat_map(|c| c.keys.iter())), None),
+            Some(order) => (None, Some(order.iter().map(|&(c, i)| &self.chunks[c].keys[i]))),
+        };
+        ordered.into_iter().flatten().chain(merged.into_iter().flatten())
+    }
+
+    /// How many dynamic config keys there are.
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(|c| c.keys.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The stored values that do not parse.
+    pub fn invalid(&self) -> impl Iterator<Item = &StoredKey> {
+        self.chunks.iter().flat_map(|c| c.keys.iter()).filter(|k| !k.is_valid())
+    }
+
+    /// Keys under the prefix that are not dynamic config, by etcd key.
+    pub fn foreign(&self) -> impl Iterator<Item = &ForeignKey> {
+        self.chunks.iter().flat_map(|c| c.foreign.iter())
+    }
+
+    /// Stored values that do not parse and what validation found, unsorted.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.chunks.iter().flat_map(|c| c.findings.iter()).chain(&self.across)
+    }
+
+    /// The document of every key whose value parses, as
+    /// [`crate::serialize::document_to_yaml`] writes it (the chunks must
+    /// have been prepared with [`DumpOptions::yaml`]).
+    pub fn write_yaml(&self, out: &mut impl Write) -> io::Result<()> {
+        if self.chunks.iter().all(|c| c.yaml.is_empty()) {
+            return out.write_all(b"{}\n");
+        }
+        match &self.order {
+            None => {
+                for c in &self.chunks {
+                    out.write_all(c.yaml.as_bytes())?;
+                }
+            }
+            Some(order) => {
+                for &(c, i) in order {
+                    out.write_all(self.chunks[c].block(i).as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn add<'a>(doc: &mut Document, etcd_keys: &mut HashMap<&'a str, &'a str>, k: &'a StoredKey) {
+    if let Ok(items) = &k.items {
+        doc.entries.push(Entry {
+            key: k.key.clone(),
+            items: items.clone(),
+            key_pos: Pos::default(),
+        });
+        etcd_keys.insert(k.key.as_str(), k.etcd_key.as_str());
+    }
+}
+
+/// The keys of sorted chunks in document order.
+fn merge(chunks: &[DumpChunk]) -> Vec<(usize, usize)> {
+    struct Head<'a> {
+        key: &'a Key,
+        chunk: usize,
+        index: usize,
+    }
+    impl PartialEq for Head<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other) == Ordering::Equal
+        }
+    }
+    impl Eq for Head<'_> {}
+    impl PartialOrd for Head<'_> {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Head<'_> {
+        // Reversed, for a min-heap; equal names keep chunk (etcd) order.
+        fn cmp(&self, other: &Self) -> Ordering {
+            document_order(other.key, self.key).then_with(|| other.chunk.cmp(&self.chunk))
+        }
+    }
+    let mut heap: BinaryHeap<Head> = chunks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.keys.is_empty())
+        .map(|(chunk, c)| Head {
+            key: &c.keys[0].key,
+            chunk,
+            index: 0,
+        })
+        .collect();
+    let mut order = Vec::with_capacity(chunks.iter().map(|c| c.keys.len()).sum());
+    while let Some(head) = heap.pop() {
+        order.push((head.chunk, head.index));
+        let keys = &chunks[head.chunk].keys;
+        if let Some(next) = keys.get(head.index + 1) {
+            heap.push(Head {
+                key: &next.key,
+                chunk: head.chunk,
+                index: head.index + 1,
+            });
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+    use crate::serialize::document_to_yaml;
+    use crate::store::Snapshot;
+
+    /// A chunk as the parser leaves it: `texts` in etcd (byte) order.
+    fn chunk(prefix: &Prefix, texts: &[(&str, &str)]) -> PrefixRead {
+        let mut keys: Vec<StoredKey> = texts
+            .iter()
+            .map(|(k, t)| StoredKey::from_kv(prefix, prefix.key_path(k), Ok(t.to_string()), (1, 2, 1)))
+            .collect();
+        keys.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
+        PrefixRead {
+            prefix: prefix.clone(),
+            revision: 7,
+            keys,
+            foreign: Vec::new(),
+            undecided: Vec::new(),
+        }
+    }
+
+    fn dump(chunks: Vec<Vec<(&str, &str)>>) -> (Dump, Document) {
+        let p = Prefix::new("/p");
+        let registry = Registry::for_version(None).unwrap();
+        let opts = DumpOptions {
+            validate: Options::default(),
+            yaml: true,
+        };
+        let all: Vec<(&str, &str)> = chunks.iter().flatten().copied().collect();
+        let whole = Snapshot {
+            prefix: p.clone(),
+            revision: 7,
+            keys: chunk(&p, &all).keys,
+            foreign: Vec::new(),
+        }
+        .document();
+        let chunks = chunks
+            .iter()
+            .map(|c| DumpChunk::prepare(chunk(&p, c), &registry, &opts))
+            .collect();
+        let read = Chunks {
+            prefix: p,
+            revision: 7,
+            chunks,
+        };
+        (Dump::new(read, &registry, &opts.validate), whole)
+    }
+
+    /// What `validate` finds in the whole document, each finding named by
+    /// its etcd key as dump names it, with the stored values that do not parse.
+    fn as_validate_finds(d: &Dump, whole: &Document) -> Vec<(Code, String, String)> {
+        let registry = Registry::for_version(None).unwrap();
+        let mut expected: Vec<_> = crate::validate::validate(whole, &registry, &Options::default())
+            .into_iter()
+            .map(|f| (f.code, format!("/p/{}", f.key.unwrap()), f.message))
+            .collect();
+        for k in d.invalid() {
+            expected.extend(
+                k.items
+                    .as_ref()
+                    .unwrap_err()
+                    .iter()
+                    .map(|f| (f.code, f.origin.clone(), f.message.clone())),
+            );
+        }
+        expected.sort();
+        expected
+    }
+
+    fn found(d: &Dump) -> Vec<(Code, String, String)> {
+        let mut found: Vec<_> = d
+            .findings()
+            .map(|f| (f.code, f.origin.clone(), f.message.clone()))
+            .collect();
+        found.sort();
+        found
+    }
+
+    fn yaml(d: &Dump) -> String {
+        let mut out = Vec::new();
+        d.write_yaml(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn chunks_are_put_in_document_order_as_the_whole_document_would_be() {
+        // Byte order puts `History.x` first; document order puts the
+        // `frontend.*` keys of the second chunk before it and between the
+        // first chunk's.
+        let (d, whole) = dump(vec![
+            vec![
+                ("History.cacheMaxSize", "- value: 5\n"),
+                ("frontend.rps", "- value: 10\n"),
+            ],
+            vec![
+                ("frontend.namespaceRPS", "- {value: 3}\n"),
+                ("history.rps", "- value: 2\n"),
+            ],
+        ]);
+        assert!(d.order.is_some());
+        assert_eq!(yaml(&d), document_to_yaml(&whole));
+        let names: Vec<&str> = d.keys().map(|k| k.key.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "frontend.namespaceRPS",
+                "frontend.rps",
+                "History.cacheMaxSize",
+                "history.rps"
+            ]
+        );
+        assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn chunks_already_in_order_are_written_one_after_another() {
+        let (d, whole) = dump(vec![
+            vec![
+                ("frontend.namespaceRPS", "- value: 3\n"),
+                ("frontend.rps", "- value: 10\n"),
+            ],
+            vec![],
+            vec![("history.rps", "- value: 2\n  constraints:\n    namespace: a\n")],
+        ]);
+        assert!(d.order.is_none());
+        assert_eq!(yaml(&d), document_to_yaml(&whole));
+        assert_eq!(found(&d), as_validate_finds(&d, &whole));
+    }
+
+    #[test]
+    fn an_empty_prefix_is_an_empty_document() {
+        let (d, _) = dump(vec![vec![], vec![("frontend.rps", "value: [")]]);
+        assert_eq!(yaml(&d), "{}\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d.invalid().count(), 1);
+    }
+
+    #[test]
+    fn keys_are_compared_across_chunks() {
+        let (d, whole) = dump(vec![
+            vec![
+                ("Frontend.rps", "- value: 1\n"),
+                ("matching.numTaskqueueReadPartitions", "- value: 2\n"),
+            ],
+            vec![("frontend.rps", "- value: 2\n")],
+            vec![("matching.numTaskqueueWritePartitions", "- value: 4\n")],
+        ]);
+        let found = found(&d);
+        let codes: Vec<(Code, &str)> = found.iter().map(|(c, o, _)| (*c, o.as_str())).collect();
+        assert!(
+            codes.contains(&(Code::CaseDuplicateKey, "/p/frontend.rps")),
+            "{codes:?}"
+        );
+        assert!(
+            codes.contains(&(Code::PartitionMismatch, "/p/matching.numTaskqueueReadPartitions")),
+            "{codes:?}"
+        );
+        assert_eq!(found, as_validate_finds(&d, &whole));
+    }
+
+    #[test]
+    fn each_key_is_checked_and_bad_values_are_named_by_etcd_key() {
+        let (d, whole) = dump(vec![vec![
+            ("frontend.rps", "- value: fast\n"),
+            ("frontend.namespaceRPS", "- value: ["),
+            ("acme.custom", "- value: 1\n"),
+        ]]);
+        let found = found(&d);
+        let codes: Vec<(Code, &str)> = found.iter().map(|(c, o, _)| (*c, o.as_str())).collect();
+        assert!(
+            codes.contains(&(Code::YamlSyntax, "/p/frontend.namespaceRPS")),
+            "{codes:?}"
+        );
+        assert!(codes.contains(&(Code::UnknownKey, "/p/acme.custom")), "{codes:?}");
+        assert!(codes.iter().any(|(_, o)| *o == "/p/frontend.rps"), "{codes:?}");
+        assert_eq!(found, as_validate_finds(&d, &whole));
+        // The unreadable value is left out of the document, the others are in it.
+        assert!(!yaml(&d).contains("namespaceRPS"));
+        assert_eq!(yaml(&d), document_to_yaml(&whole));
+    }
+}
