@@ -302,26 +302,11 @@ pub fn is_canonical_text(items: &[ConstrainedValue], text: &str) -> bool {
 /// The canonical YAML of a whole document: keys sorted case-insensitively,
 /// each written with the spelling it has in the document.
 pub fn document_to_yaml(doc: &Document) -> String {
-    document_to_yaml_reusing(doc, |_| None)
-}
-
-/// [`document_to_yaml`], taking entry `i`'s list from `canonical(i)` when it
-/// has it: the exact text [`items_to_yaml`] gives for that entry's items.
-pub fn document_to_yaml_reusing<'a>(doc: &Document, canonical: impl Fn(usize) -> Option<&'a str>) -> String {
-    let mut entries: Vec<_> = doc.entries.iter().enumerate().collect();
-    entries.sort_by(|(_, a), (_, b)| crate::key::document_order(&a.key, &b.key));
-    // Sized up front: growing a string of megabytes by doubling costs more
-    // than writing it (fresh pages, copies).
-    let size: usize = entries
-        .iter()
-        .map(|(i, e)| {
-            let list = canonical(*i).map_or(e.items.len() * 64, |t| t.len() + t.len() / 4);
-            e.key.as_str().len() + 8 + list
-        })
-        .sum();
-    let mut out = String::with_capacity(size);
-    for (i, e) in entries {
-        push_entry(&mut out, e.key.as_str(), &e.items, canonical(i));
+    let mut entries: Vec<_> = doc.entries.iter().collect();
+    entries.sort_by(|a, b| crate::key::document_order(&a.key, &b.key));
+    let mut out = String::new();
+    for e in entries {
+        push_entry(&mut out, e.key.as_str(), &e.items, None);
     }
     if out.is_empty() {
         out.push_str("{}\n");

@@ -461,4 +461,28 @@ mod tests {
         assert!(!yaml(&d).contains("namespaceRPS"));
         assert_eq!(yaml(&d), document_to_yaml(&whole));
     }
+
+    #[test]
+    fn stored_canonical_texts_print_as_serialising_would() {
+        let (d, whole) = dump(vec![vec![
+            ("frontend.rps", "- value: 5\n"),
+            (
+                "frontend.namespaceRPS",
+                "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+            ),
+            // Not canonical: serialised again.
+            ("Frontend.Other", "- {value: 5}\n"),
+            ("a.b", "- value: |\n    one\n\n    two\n"),
+            ("a.empty", "[]\n"),
+            ("a.broken", "- value: ["),
+            (
+                "a.c",
+                "- value: 1\n  constraints:\n    taskQueueName: q\n    taskType: Activity\n",
+            ),
+        ]]);
+        let canonical: Vec<&str> = d.keys().filter(|k| k.canonical).map(|k| k.key.as_str()).collect();
+        assert!(canonical.contains(&"frontend.rps") && !canonical.contains(&"Frontend.Other"));
+        assert_eq!(whole.len(), 6);
+        assert_eq!(yaml(&d), document_to_yaml(&whole));
+    }
 }

@@ -163,22 +163,6 @@ impl Snapshot {
         }
     }
 
-    /// The canonical YAML of `doc`, which came from this snapshot's
-    /// [`Snapshot::take_document`]: stored texts already in canonical form
-    /// are printed as they are instead of being serialised again.
-    pub fn document_yaml(&self, doc: &Document) -> String {
-        let texts: Vec<Option<&str>> = self
-            .keys
-            .iter()
-            .filter(|k| k.is_valid())
-            .map(|k| k.canonical.then_some(k.raw.as_str()))
-            .collect();
-        if texts.len() != doc.entries.len() {
-            return crate::serialize::document_to_yaml(doc);
-        }
-        crate::serialize::document_to_yaml_reusing(doc, |i| texts[i])
-    }
-
     /// The document of every key whose value parses, keys as stored.
     pub fn document(&self) -> Document {
         self.clone().take_document()
@@ -204,40 +188,6 @@ mod tests {
         assert_eq!(foreign_reason("acme.custom", &r), None);
         assert!(foreign_reason("locks/leader", &r).is_some());
         assert!(foreign_reason("README", &r).is_some());
-    }
-
-    #[test]
-    fn stored_canonical_texts_print_as_serialising_would() {
-        let p = Prefix::new("/p");
-        let texts = [
-            ("frontend.rps", "- value: 5\n"),
-            (
-                "frontend.namespaceRPS",
-                "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
-            ),
-            // Not canonical: serialised again.
-            ("Frontend.Other", "- {value: 5}\n"),
-            ("a.b", "- value: |\n    one\n\n    two\n"),
-            ("a.empty", "[]\n"),
-            ("a.broken", "- value: ["),
-            (
-                "a.c",
-                "- value: 1\n  constraints:\n    taskQueueName: q\n    taskType: Activity\n",
-            ),
-        ];
-        let mut snap = Snapshot {
-            prefix: p.clone(),
-            revision: 9,
-            keys: texts
-                .iter()
-                .map(|(k, t)| StoredKey::from_kv(&p, p.key_path(k), Ok(t.to_string()), (1, 2, 1)))
-                .collect(),
-            foreign: Vec::new(),
-        };
-        assert!(snap.keys[0].canonical && snap.keys[1].canonical && !snap.keys[2].canonical);
-        let doc = snap.take_document();
-        assert_eq!(doc.len(), 6);
-        assert_eq!(snap.document_yaml(&doc), crate::serialize::document_to_yaml(&doc));
     }
 
     #[test]
