@@ -91,13 +91,10 @@ fn push_string(out: &mut String, s: &str) {
 
 /// Write `v` if it is written inline (a scalar or an empty collection).
 fn push_scalar(out: &mut String, v: &Value) -> bool {
-    use std::fmt::Write;
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => push_int(out, *i),
         Value::String(s) => push_string(out, s),
         other => match scalar_text(other) {
             Some(t) => out.push_str(&t),
@@ -105,6 +102,28 @@ fn push_scalar(out: &mut String, v: &Value) -> bool {
         },
     }
     true
+}
+
+/// An integer in decimal: without the formatting machinery, which costs
+/// more than the rest of writing a small stored value.
+fn push_int(out: &mut String, i: i64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    for &b in &buf[at..] {
+        out.push(char::from(b));
+    }
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -343,6 +362,15 @@ pub fn push_entry(out: &mut String, key: &str, items: &[ConstrainedValue], canon
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        for i in [0, 7, -7, 10, 1_000_000, -45_678, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, i);
+            assert_eq!(out, i.to_string());
+        }
+    }
 
     #[test]
     fn strings_that_look_like_other_types_are_quoted() {

@@ -83,15 +83,26 @@ pub struct ForeignKey {
 /// Does a name look like a dynamic config key (`frontend.rps`,
 /// `history.ReplicationTaskProcessorErrorRetryMaxAttempts`)?
 pub fn is_key_shaped(name: &str) -> bool {
-    let mut segments = name.split('.');
-    let first_ok = segments
-        .next()
-        .is_some_and(|s| s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && valid_segment(s));
-    first_ok && name.contains('.') && segments.all(valid_segment)
-}
-
-fn valid_segment(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    // Segments of letters, digits, `_` and `-` joined by single dots; the
+    // first starts with a letter, and there are at least two.
+    let bytes = name.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let mut dots = 0;
+    let mut prev = b'.';
+    for &b in bytes {
+        if b == b'.' {
+            if prev == b'.' {
+                return false;
+            }
+            dots += 1;
+        } else if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return false;
+        }
+        prev = b;
+    }
+    dots > 0 && prev != b'.'
 }
 
 /// What a name under the prefix is, as far as its shape tells.
@@ -183,6 +194,10 @@ mod tests {
         assert!(!is_key_shaped(".rps"));
         assert!(!is_key_shaped("1.2"));
         assert!(!is_key_shaped("a b.c"));
+        assert!(!is_key_shaped("frontend.rps."));
+        assert!(!is_key_shaped("frontend"));
+        assert!(!is_key_shaped("früh.rps"));
+        assert!(is_key_shaped("a-b.c_d.e9"));
         let r = Registry::for_version(None).unwrap();
         assert_eq!(foreign_reason("frontend.rps", &r), None);
         assert_eq!(foreign_reason("acme.custom", &r), None);
