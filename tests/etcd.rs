@@ -535,6 +535,11 @@ async fn auth_users_need_rights_on_the_prefix() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("permission denied").and(predicate::str::contains("write permission")));
+    let o = tcfg(&cluster)
+        .args(["--user", "viewer", "--password", "v-pw", "dump"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 7\n", "{}", stderr(&o));
     tcfg(&cluster)
         .args(["--user", "stranger", "--password", "s-pw", "dump"])
         .assert()
@@ -557,6 +562,41 @@ async fn auth_users_need_rights_on_the_prefix() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("has no password: pass --password"));
+}
+
+/// A prefix read goes out with the token etcd-client logged in with; when
+/// etcd forgets it (here: auth turned off and on, which drops every token,
+/// as expiry does), the read logs in again instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_reads_log_in_again_when_the_token_goes_stale() {
+    use tcfg_core::store::{ConnectionSettings, Store};
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 7\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 8\n").await;
+    cluster
+        .enable_auth(&[User {
+            name: "viewer",
+            password: "v-pw",
+            prefix: Some((PREFIX, Perm::Read)),
+        }])
+        .await;
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        user: Some("viewer".into()),
+        password: Some("v-pw".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    assert_eq!(store.snapshot(&registry, None).await.unwrap().keys.len(), 2);
+
+    let mut root = cluster.root_client().await;
+    root.auth_disable().await.unwrap();
+    cluster.client().await.auth_enable().await.unwrap();
+    let snap = store.snapshot(&registry, None).await.unwrap();
+    assert_eq!(snap.keys.len(), 2);
+    assert!(snap.keys.iter().all(|k| k.is_valid()));
 }
 
 #[test]

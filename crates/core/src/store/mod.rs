@@ -9,9 +9,11 @@
 pub mod config;
 pub mod dump;
 mod error;
+mod raw;
 pub mod snapshot;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use etcd_client::{Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp, TxnOpResponse};
@@ -71,6 +73,8 @@ pub struct KeyRead {
 #[derive(Clone)]
 pub struct Store {
     client: etcd_client::Client,
+    /// The client's connection, for reading pages undecoded.
+    tap: raw::Tap,
     settings: ConnectionSettings,
 }
 
@@ -119,7 +123,10 @@ impl Store {
             });
         }
         if let Some(user) = &settings.user {
-            opts = opts.with_user(user.clone(), settings.password.clone().unwrap_or_default());
+            // Tokens expire (5 minutes idle by default): a long watch must log in again.
+            opts = opts
+                .with_user(user.clone(), settings.password.clone().unwrap_or_default())
+                .with_auto_token_refresh(true);
         }
         let ctx = Context {
             endpoints: &settings.endpoints,
@@ -133,7 +140,10 @@ impl Store {
         };
         // With a user, connecting authenticates (one round trip): bound it.
         let budget = settings.dial_timeout + settings.command_timeout;
-        let client = match timeout(budget, etcd_client::Client::connect(&endpoints, Some(opts))).await {
+        let tap = std::sync::Arc::default();
+        let builder = raw::TapBuilder { tap: Arc::clone(&tap) };
+        let connecting = etcd_client::Client::connect_with_balanced_channel(&endpoints, Some(opts), builder);
+        let client = match timeout(budget, connecting).await {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => return Err(classify(e, &ctx)),
             Err(_) => {
@@ -145,7 +155,10 @@ impl Store {
                 })
             }
         };
-        Ok(Store { client, settings })
+        let Some(tap) = tap.get().cloned() else {
+            return Err(StoreError::Other("the connection to etcd was not set up".into()));
+        };
+        Ok(Store { client, tap, settings })
     }
 
     pub fn prefix(&self) -> &Prefix {
@@ -263,7 +276,7 @@ impl Store {
         T: Send + 'static,
         F: Fn(PrefixRead) -> T + Send + Sync + 'static,
     {
-        let each = std::sync::Arc::new(each);
+        let each = Arc::new(each);
         let prefix = self.settings.prefix.clone();
         let end = prefix.range_end();
         let mut from = prefix.as_str().as_bytes().to_vec();
@@ -274,24 +287,41 @@ impl Store {
         let max_response = self.settings.max_response_size;
         let mut page = PAGE;
         let mut parsing = Vec::new();
+        let login = self.settings.user.is_some();
+        if login && !self.tap.has_token() {
+            // Pages go out with the token etcd-client sends: have it send one.
+            let key = prefix.as_str().to_string();
+            self.read(&what, revision, move |c| token_refresh(c, key.clone()))
+                .await?;
+        }
         loop {
-            let (f, e, rev) = (from.clone(), end.clone(), revision);
+            let (f, e, rev) = (Arc::new(from.clone()), Arc::new(end.clone()), revision);
+            let (tap, key) = (self.tap.clone(), prefix.as_str().to_string());
             let read = self
                 .read(&what, rev, move |c| {
-                    let (f, e) = (f.clone(), e.clone());
+                    let (f, e, tap, key) = (f.clone(), e.clone(), tap.clone(), key.clone());
                     async move {
-                        let mut opts = GetOptions::new().with_range(e).with_limit(page);
-                        if rev > 0 {
-                            opts = opts.with_revision(rev);
-                        }
-                        c.kv_client()
-                            .max_decoding_message_size(max_response)
-                            .get(f, Some(opts))
-                            .await
+                        let request = raw::RangeRequest {
+                            key: &f,
+                            range_end: &e,
+                            limit: page,
+                            revision: rev,
+                        };
+                        let answer = match tap.range(&request, max_response).await {
+                            // A token etcd no longer knows (it expired, or auth was
+                            // turned off and on): etcd-client logs in again on its
+                            // next request, and the page goes out with the new token.
+                            Err(s) if login && raw::is_stale_token(&s) => {
+                                token_refresh(c, key).await?;
+                                tap.range(&request, max_response).await?
+                            }
+                            other => other?,
+                        };
+                        raw::RangeAnswer::locate(answer).map_err(etcd_client::Error::GRpcStatus)
                     }
                 })
                 .await;
-            let mut resp = match read {
+            let mut answer = match read {
                 // etcd values go up to 1.5 MiB: a page of large ones can exceed
                 // any limit. Fewer keys per page, from the same key.
                 Err(StoreError::ResponseTooLarge { .. }) if page > 1 => {
@@ -302,24 +332,25 @@ impl Store {
                 other => other?,
             };
             if revision == 0 {
-                revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+                revision = answer.revision;
             }
-            let more = resp.more();
-            let mut kvs = resp.take_kvs();
-            tracing::debug!(elapsed = ?started.elapsed(), keys = kvs.len(), more, "page of {prefix}");
-            if let Some(last) = kvs.last() {
-                from = last.key().to_vec();
+            let more = answer.more;
+            tracing::debug!(elapsed = ?started.elapsed(), keys = answer.kvs.len(), more, "page of {prefix}");
+            if let Some(&(s, e)) = answer.kvs.last() {
+                let last = raw::RawKeyValue::decode(&answer.buf[s..e])
+                    .map_err(|e| StoreError::Other(e.message().to_string()))?;
+                from = last.key.to_vec();
                 from.push(0);
             }
             // Several chunks per core: a core busy elsewhere (etcd, the registry) holds up less.
-            let chunk = kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
+            let chunk = answer.kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
             // Chunks come off the end, so that no key is moved twice.
             let first = parsing.len();
-            while !kvs.is_empty() {
-                let part = kvs.split_off(kvs.len().saturating_sub(chunk));
-                let (prefix, each) = (prefix.clone(), each.clone());
+            while !answer.kvs.is_empty() {
+                let part = answer.kvs.split_off(answer.kvs.len().saturating_sub(chunk));
+                let (prefix, each, buf) = (prefix.clone(), each.clone(), answer.buf.clone());
                 parsing.push(tokio::task::spawn_blocking(move || {
-                    each(parse_page(prefix, revision, part))
+                    parse_page(prefix, revision, &buf, &part).map(|read| each(read))
                 }));
             }
             parsing[first..].reverse();
@@ -331,7 +362,8 @@ impl Store {
         for task in parsing {
             chunks.push(
                 task.await
-                    .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?,
+                    .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?
+                    .map_err(|e| StoreError::Other(e.message().to_string()))?,
             );
         }
         tracing::debug!(elapsed = ?started.elapsed(), chunks = chunks.len(), revision, "read and parsed {prefix}");
@@ -551,22 +583,21 @@ impl PrefixRead {
 
 /// Split a page into dynamic config keys (parsed), foreign keys, and the
 /// indexes of keys whose fate the registry decides.
-fn parse_page(prefix: Prefix, revision: i64, kvs: Vec<etcd_client::KeyValue>) -> PrefixRead {
+fn parse_page(prefix: Prefix, revision: i64, buf: &[u8], kvs: &[(usize, usize)]) -> Result<PrefixRead, tonic::Status> {
     let mut keys = Vec::with_capacity(kvs.len());
     let mut foreign = Vec::new();
     let mut undecided = Vec::new();
-    for kv in kvs {
-        let revs = (kv.create_revision(), kv.mod_revision(), kv.version());
-        let (k, v) = kv.into_key_value();
-        let etcd_key = utf8_key(k);
+    for &(s, e) in kvs {
+        let kv = raw::RawKeyValue::decode(&buf[s..e])?;
+        let revs = (kv.create_revision, kv.mod_revision, kv.version);
+        let etcd_key = utf8_key(kv.key.to_vec());
         let shape = name_shape(prefix.name_of(&etcd_key).unwrap_or(""));
+        let value = kv.value;
         let stored = |etcd_key| {
-            StoredKey::from_kv(
-                &prefix,
-                etcd_key,
-                String::from_utf8(v).map_err(|e| e.into_bytes()),
-                revs,
-            )
+            let value = std::str::from_utf8(value)
+                .map(str::to_string)
+                .map_err(|_| value.to_vec());
+            StoredKey::from_kv(&prefix, etcd_key, value, revs)
         };
         match shape {
             NameShape::Foreign(reason) => foreign.push(ForeignKey { etcd_key, reason }),
@@ -577,13 +608,19 @@ fn parse_page(prefix: Prefix, revision: i64, kvs: Vec<etcd_client::KeyValue>) ->
             }
         }
     }
-    PrefixRead {
+    Ok(PrefixRead {
         prefix,
         revision,
         keys,
         foreign,
         undecided,
-    }
+    })
+}
+
+/// The cheapest request that carries etcd-client's auth token (logging in
+/// again first when etcd said the token is stale).
+async fn token_refresh(mut c: etcd_client::Client, key: String) -> Result<(), etcd_client::Error> {
+    c.get(key, Some(GetOptions::new().with_count_only())).await.map(|_| ())
 }
 
 fn utf8_key(k: Vec<u8>) -> String {
