@@ -321,7 +321,7 @@ impl Store {
                     }
                 })
                 .await;
-            let mut answer = match read {
+            let answer = match read {
                 // etcd values go up to 1.5 MiB: a page of large ones can exceed
                 // any limit. Fewer keys per page, from the same key.
                 Err(StoreError::ResponseTooLarge { .. }) if page > 1 => {
@@ -335,25 +335,22 @@ impl Store {
                 revision = answer.revision;
             }
             let more = answer.more;
-            tracing::debug!(elapsed = ?started.elapsed(), keys = answer.kvs.len(), more, "page of {prefix}");
-            if let Some(&(s, e)) = answer.kvs.last() {
-                let last = raw::RawKeyValue::decode(&answer.buf[s..e])
-                    .map_err(|e| StoreError::Other(e.message().to_string()))?;
+            tracing::debug!(elapsed = ?started.elapsed(), keys = answer.count, more, "page of {prefix}");
+            if let Some(last) = answer.last() {
                 from = last.key.to_vec();
                 from.push(0);
             }
             // Several chunks per core: a core busy elsewhere (etcd, the registry) holds up less.
-            let chunk = answer.kvs.len().div_ceil(threads * 4).max(PARSE_CHUNK);
-            // Chunks come off the end, so that no key is moved twice.
-            let first = parsing.len();
-            while !answer.kvs.is_empty() {
-                let part = answer.kvs.split_off(answer.kvs.len().saturating_sub(chunk));
-                let (prefix, each, buf) = (prefix.clone(), each.clone(), answer.buf.clone());
+            let chunk = answer.count.div_ceil(threads * 4).max(PARSE_CHUNK);
+            let parts = answer
+                .split(chunk)
+                .map_err(|e| StoreError::Other(e.message().to_string()))?;
+            for (part, count) in parts {
+                let (prefix, each, buf) = (prefix.clone(), each.clone(), answer.buf.slice(part));
                 parsing.push(tokio::task::spawn_blocking(move || {
-                    parse_page(prefix, revision, &buf, &part).map(|read| each(read))
+                    parse_page(prefix, revision, &buf, count).map(|read| each(read))
                 }));
             }
-            parsing[first..].reverse();
             if !more {
                 break;
             }
@@ -583,12 +580,12 @@ impl PrefixRead {
 
 /// Split a page into dynamic config keys (parsed), foreign keys, and the
 /// indexes of keys whose fate the registry decides.
-fn parse_page(prefix: Prefix, revision: i64, buf: &[u8], kvs: &[(usize, usize)]) -> Result<PrefixRead, tonic::Status> {
-    let mut keys = Vec::with_capacity(kvs.len());
+fn parse_page(prefix: Prefix, revision: i64, kvs: &[u8], count: usize) -> Result<PrefixRead, tonic::Status> {
+    let mut keys = Vec::with_capacity(count);
     let mut foreign = Vec::new();
     let mut undecided = Vec::new();
-    for &(s, e) in kvs {
-        let kv = raw::RawKeyValue::decode(&buf[s..e])?;
+    for kv in raw::key_values(kvs) {
+        let kv = kv?;
         let revs = (kv.create_revision, kv.mod_revision, kv.version);
         let etcd_key = utf8_key(kv.key.to_vec());
         let shape = name_shape(prefix.name_of(&etcd_key).unwrap_or(""));

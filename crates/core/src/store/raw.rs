@@ -192,14 +192,16 @@ impl Decoder for Raw {
     }
 }
 
-/// A range answer, its keys located but not decoded.
+/// A range answer, its keys counted but not decoded.
 #[derive(Debug)]
 pub(crate) struct RangeAnswer {
     pub revision: i64,
     pub more: bool,
-    /// The whole answer, and where each key's `KeyValue` message lies in it.
     pub buf: Bytes,
-    pub kvs: Vec<(usize, usize)>,
+    /// How many keys it holds.
+    pub count: usize,
+    /// Where the last key's `KeyValue` message lies.
+    last: Option<(usize, usize)>,
 }
 
 /// What a malformed answer gets: etcd never sends one, so this is a sentence
@@ -256,13 +258,14 @@ fn field(buf: &[u8], at: &mut usize) -> Result<(u64, Field), Status> {
 }
 
 impl RangeAnswer {
-    /// Locate the keys of a `RangeResponse`.
+    /// Read the header of a `RangeResponse` and count its keys.
     pub fn locate(buf: Bytes) -> Result<RangeAnswer, Status> {
         let mut answer = RangeAnswer {
             revision: 0,
             more: false,
             buf: Bytes::new(),
-            kvs: Vec::new(),
+            count: 0,
+            last: None,
         };
         let mut at = 0;
         while at < buf.len() {
@@ -277,7 +280,10 @@ impl RangeAnswer {
                         }
                     }
                 }
-                (2, Field::Bytes(start, end)) => answer.kvs.push((start, end)),
+                (2, Field::Bytes(start, end)) => {
+                    answer.count += 1;
+                    answer.last = Some((start, end));
+                }
                 (3, Field::Int(more)) => answer.more = more != 0,
                 _ => {}
             }
@@ -285,6 +291,52 @@ impl RangeAnswer {
         answer.buf = buf;
         Ok(answer)
     }
+
+    /// The last key.
+    pub fn last(&self) -> Option<RawKeyValue<'_>> {
+        let (s, e) = self.last?;
+        RawKeyValue::decode(&self.buf[s..e]).ok()
+    }
+
+    /// The answer cut into byte ranges of `per` keys each (the last may
+    /// hold fewer), in order, with how many keys each holds.
+    pub fn split(&self, per: usize) -> Result<Vec<(std::ops::Range<usize>, usize)>, Status> {
+        let mut parts = Vec::with_capacity(self.count.div_ceil(per.max(1)));
+        let (mut at, mut start, mut n) = (0, None, 0);
+        while at < self.buf.len() {
+            let before = at;
+            if let (2, Field::Bytes(..)) = field(&self.buf, &mut at)? {
+                let first = *start.get_or_insert(before);
+                n += 1;
+                if n == per {
+                    parts.push((first..at, n));
+                    (start, n) = (None, 0);
+                }
+            }
+        }
+        if let Some(first) = start {
+            parts.push((first..self.buf.len(), n));
+        }
+        Ok(parts)
+    }
+}
+
+/// The keys in a range of an answer from [`RangeAnswer::split`].
+pub(crate) fn key_values(buf: &[u8]) -> impl Iterator<Item = Result<RawKeyValue<'_>, Status>> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < buf.len() {
+            match field(buf, &mut at) {
+                Ok((2, Field::Bytes(s, e))) => return Some(RawKeyValue::decode(&buf[s..e])),
+                Ok(_) => {}
+                Err(e) => {
+                    at = buf.len();
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    })
 }
 
 /// One key of an answer, decoded (borrowing the answer's bytes).
@@ -350,15 +402,26 @@ mod tests {
         put_int(&mut answer, 3, 1);
         put_int(&mut answer, 4, 2);
         let a = RangeAnswer::locate(Bytes::from(answer)).unwrap();
-        assert_eq!((a.revision, a.more, a.kvs.len()), (812, true, 2));
-        let (s, e) = a.kvs[0];
-        let first = RawKeyValue::decode(&a.buf[s..e]).unwrap();
-        assert_eq!(first.key, b"/p/a.b");
-        assert_eq!(first.value, b"- value: 1\n");
-        assert_eq!((first.create_revision, first.mod_revision, first.version), (5, 811, 3));
-        let (s, e) = a.kvs[1];
-        let second = RawKeyValue::decode(&a.buf[s..e]).unwrap();
-        assert_eq!((second.key, second.value), (&b"/p/a.c"[..], &b""[..]));
+        assert_eq!((a.revision, a.more, a.count), (812, true, 2));
+        assert_eq!(a.last().unwrap().key, b"/p/a.c");
+        let parts = a.split(1).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!((parts[0].1, parts[1].1), (1, 1));
+        let first: Vec<_> = key_values(&a.buf[parts[0].0.clone()])
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].key, b"/p/a.b");
+        assert_eq!(first[0].value, b"- value: 1\n");
+        assert_eq!(
+            (first[0].create_revision, first[0].mod_revision, first[0].version),
+            (5, 811, 3)
+        );
+        let all: Vec<_> = key_values(&a.buf[a.split(5).unwrap()[0].0.clone()])
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[1].key, all[1].value), (&b"/p/a.c"[..], &b""[..]));
     }
 
     #[test]
@@ -368,8 +431,8 @@ mod tests {
         for cut in 0..answer.len() {
             let part = Bytes::copy_from_slice(&answer[..cut]);
             if let Ok(a) = RangeAnswer::locate(part) {
-                for (s, e) in a.kvs {
-                    let _ = RawKeyValue::decode(&a.buf[s..e]);
+                for (range, _) in a.split(1).unwrap() {
+                    let _ = key_values(&a.buf[range]).count();
                 }
             }
         }
