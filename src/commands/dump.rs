@@ -74,9 +74,11 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     let validate = Options {
         allow_unknown_keys: args.allow_unknown_keys,
     };
+    let yaml = !args.keys_only && args.output == Format::Yaml;
     let opts = DumpOptions {
         validate: validate.clone(),
-        yaml: !args.keys_only && args.output == Format::Yaml,
+        yaml,
+        keep_items: !args.keys_only && !yaml,
     };
     // Each chunk is checked and rendered on the thread that parsed it, once
     // the registry (loading meanwhile) is there.
@@ -101,8 +103,8 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     let chunks = read
         .chunks
         .into_iter()
-        .collect::<Option<Vec<_>>>()
-        .context("the key registry did not load")?;
+        .collect::<Option<Result<Vec<_>, _>>>()
+        .context("the key registry did not load")??;
     let dump = Dump::new(
         Chunks {
             prefix: read.prefix,
@@ -128,7 +130,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             Format::Json => {
                 let map: serde_json::Map<String, serde_json::Value> = dump
                     .keys()
-                    .filter_map(|k| Some((k.key.to_string(), super::get::items_json(k.items.as_ref().ok()?))))
+                    .filter_map(|k| Some((k.key.to_string(), super::get::items_json(k.items()?))))
                     .collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
             }
@@ -136,7 +138,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 let mut table = super::keys::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {
-                    let Ok(items) = &k.items else { continue };
+                    let Some(items) = k.items() else { continue };
                     for i in canonical_order(items) {
                         table.add_row([
                             k.key.to_string(),
@@ -157,7 +159,10 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     let mut err = output::stderr();
     let mut findings: Vec<tcfg_core::Finding> = dump.findings().cloned().collect();
     finding::sort(&mut findings);
-    let sources = dump.invalid().map(|k| (k.etcd_key.clone(), k.raw.clone())).collect();
+    let sources = dump
+        .invalid()
+        .filter_map(|k| Some((k.etcd_key.clone(), k.invalid_text()?.to_string())))
+        .collect();
     write_findings(&mut err, &shown(&findings), &sources)?;
     let foreign: Vec<_> = dump.foreign().collect();
     if !foreign.is_empty() {

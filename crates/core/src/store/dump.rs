@@ -1,16 +1,19 @@
 //! A whole prefix as `tcfg dump` shows it, prepared chunk by chunk on the
-//! threads that parse it ([`Store::read_prefix_chunks`]): each chunk is
-//! settled by the registry, checked key by key and rendered while its keys
-//! are still in that core's cache; [`Dump::new`] then only puts the chunks in
-//! document order and runs the few checks that compare keys.
+//! threads that parse it ([`Store::read_prefix_chunks`]): each key is
+//! settled by the registry, checked and rendered as soon as it is parsed,
+//! and its parsed items dropped unless they are needed later, so the next
+//! key reuses that memory (fresh memory costs more than parsing here);
+//! [`Dump::new`] then only puts the chunks in document order and runs the
+//! few checks that compare keys.
 //!
 //! [`Store::read_prefix_chunks`]: super::Store::read_prefix_chunks
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::io::{self, Write};
+use std::ops::Range;
 
-use crate::document::{Document, Entry};
+use crate::document::{ConstrainedValue, Document, Entry};
 use crate::finding::Finding;
 use crate::key::{document_order, Key};
 use crate::registry::Registry;
@@ -18,7 +21,7 @@ use crate::serialize::push_entry;
 use crate::validate::{validate_across_keys, validate_key, Options, KEYS_COMPARED};
 use crate::yaml::Pos;
 
-use super::{Chunks, ForeignKey, Prefix, PrefixRead, StoredKey};
+use super::{Chunks, ForeignKey, Prefix, PrefixChunk, StoreError};
 
 /// What to prepare of each chunk.
 #[derive(Clone, Debug, Default)]
@@ -26,68 +29,125 @@ pub struct DumpOptions {
     pub validate: Options,
     /// Render each key's YAML (the default output).
     pub yaml: bool,
+    /// Keep every key's parsed items (for output other than YAML).
+    pub keep_items: bool,
+}
+
+/// One dynamic config key of a dump.
+#[derive(Debug)]
+pub struct DumpKey {
+    pub etcd_key: String,
+    pub key: Key,
+    pub mod_revision: i64,
+    value: Value,
+    /// Its YAML in the chunk's text.
+    block: Range<usize>,
+}
+
+#[derive(Debug)]
+enum Value {
+    /// Parsed; the items when kept.
+    Valid(Option<Vec<ConstrainedValue>>),
+    /// The stored text, which does not parse.
+    Invalid(String),
+}
+
+impl DumpKey {
+    /// The parsed items, when [`DumpOptions::keep_items`] kept them.
+    pub fn items(&self) -> Option<&[ConstrainedValue]> {
+        match &self.value {
+            Value::Valid(items) => items.as_deref(),
+            Value::Invalid(_) => None,
+        }
+    }
+
+    /// The stored text of a value that does not parse.
+    pub fn invalid_text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Invalid(text) => Some(text),
+            Value::Valid(_) => None,
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        matches!(self.value, Value::Valid(_))
+    }
 }
 
 /// Consecutive keys of a prefix, settled, checked and rendered.
 pub struct DumpChunk {
     /// In document order.
-    keys: Vec<StoredKey>,
+    keys: Vec<DumpKey>,
     foreign: Vec<ForeignKey>,
-    /// The YAML of every key whose value parses, in `keys` order.
+    /// The YAML of every key whose value parses, in etcd order.
     yaml: String,
-    /// Where each key's YAML ends in `yaml` (a key whose value does not parse has none).
-    ends: Vec<usize>,
+    /// `keys`' blocks follow one another in `yaml`.
+    contiguous: bool,
     /// Stored values that do not parse, and the checks of each key alone.
     findings: Vec<Finding>,
 }
 
 impl DumpChunk {
-    pub fn prepare(read: PrefixRead, registry: &Registry, opts: &DumpOptions) -> DumpChunk {
-        let snapshot = read.into_snapshot(registry);
-        let mut keys = snapshot.keys;
-        keys.sort_by(|a, b| document_order(&a.key, &b.key));
+    pub fn prepare(chunk: PrefixChunk, registry: &Registry, opts: &DumpOptions) -> Result<DumpChunk, StoreError> {
+        let compared: Vec<Key> = KEYS_COMPARED.iter().map(Key::new).collect();
+        let mut keys = Vec::with_capacity(chunk.len());
         let mut findings = Vec::new();
         let mut yaml = String::new();
         if opts.yaml {
             // Sized up front: a canonical text grows by a quarter when indented.
-            yaml.reserve(
-                keys.iter()
-                    .map(|k| k.key.as_str().len() + 2 + k.raw.len() * 5 / 4)
-                    .sum(),
-            );
+            yaml.reserve(chunk.size() * 5 / 4);
         }
-        let mut ends = Vec::with_capacity(keys.len());
-        for k in &keys {
-            match &k.items {
+        let foreign = chunk.parse_each(registry, |k| {
+            let start = yaml.len();
+            let value = match k.items {
                 Ok(items) => {
                     findings.extend(validate_key(
                         &k.etcd_key,
                         &k.key,
                         Pos::default(),
-                        items,
+                        &items,
                         registry,
                         &opts.validate,
                     ));
                     if opts.yaml {
-                        push_entry(&mut yaml, k.key.as_str(), items, k.canonical.then_some(k.raw.as_str()));
+                        push_entry(&mut yaml, k.key.as_str(), &items, k.canonical.then_some(k.raw.as_str()));
                     }
+                    // The partition keys are compared across chunks.
+                    let keep = opts.keep_items || compared.contains(&k.key);
+                    Value::Valid(keep.then_some(items))
                 }
-                Err(parse) => findings.extend(parse.iter().cloned()),
-            }
-            ends.push(yaml.len());
-        }
-        DumpChunk {
+                Err(parse) => {
+                    findings.extend(parse);
+                    Value::Invalid(k.raw)
+                }
+            };
+            keys.push(DumpKey {
+                etcd_key: k.etcd_key,
+                key: k.key,
+                mod_revision: k.mod_revision,
+                value,
+                block: start..yaml.len(),
+            });
+        })?;
+        // etcd's byte order and document order agree but for case.
+        keys.sort_by(|a, b| document_order(&a.key, &b.key));
+        let mut end = 0;
+        let contiguous = keys.iter().all(|k| {
+            let follows = k.block.start == end;
+            end = k.block.end;
+            follows
+        });
+        Ok(DumpChunk {
             keys,
-            foreign: snapshot.foreign,
+            foreign,
             yaml,
-            ends,
+            contiguous,
             findings,
-        }
+        })
     }
 
     fn block(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.yaml[start..self.ends[i]]
+        &self.yaml[self.keys[i].block.clone()]
     }
 }
 
@@ -131,7 +191,7 @@ impl Dump {
 
     /// [`validate_across_keys`] on the keys it compares: the spellings of a
     /// key stored more than once (neighbours in document order) and the
-    /// partition keys.
+    /// partition keys (whose items every chunk keeps).
     fn compare_keys(&self, registry: &Registry, opts: &Options) -> Vec<Finding> {
         let compared: Vec<Key> = KEYS_COMPARED.iter().map(Key::new).collect();
         let mut doc = Document {
@@ -139,11 +199,11 @@ impl Dump {
             entries: Vec::new(),
         };
         let mut etcd_keys = HashMap::new();
-        let mut prev: Option<&StoredKey> = None;
+        let mut prev: Option<&DumpKey> = None;
         for k in self.keys().filter(|k| k.is_valid()) {
             let twice = prev.is_some_and(|p| p.key == k.key);
-            if twice && !etcd_keys.contains_key(prev.map_or("", |p| p.key.as_str())) {
-                add(&mut doc, &mut etcd_keys, prev.expect("a neighbour"));
+            if let Some(p) = prev.filter(|p| twice && !etcd_keys.contains_key(p.key.as_str())) {
+                add(&mut doc, &mut etcd_keys, p);
             }
             if twice || compared.contains(&k.key) {
                 add(&mut doc, &mut etcd_keys, k);
@@ -164,7 +224,7 @@ impl Dump {
     }
 
     /// Every dynamic config key, in document order.
-    pub fn keys(&self) -> impl Iterator<Item = &StoredKey> {
+    pub fn keys(&self) -> impl Iterator<Item = &DumpKey> {
         let (ordered, merged) = match &self.order {
             None => (Some(self.chunks.iter().flat_map(|c| c.keys.iter())), None),
             Some(order) => (None, Some(order.iter().map(|&(c, i)| &self.chunks[c].keys[i]))),
@@ -182,7 +242,7 @@ impl Dump {
     }
 
     /// The stored values that do not parse.
-    pub fn invalid(&self) -> impl Iterator<Item = &StoredKey> {
+    pub fn invalid(&self) -> impl Iterator<Item = &DumpKey> {
         self.chunks.iter().flat_map(|c| c.keys.iter()).filter(|k| !k.is_valid())
     }
 
@@ -206,7 +266,13 @@ impl Dump {
         match &self.order {
             None => {
                 for c in &self.chunks {
-                    out.write_all(c.yaml.as_bytes())?;
+                    if c.contiguous {
+                        out.write_all(c.yaml.as_bytes())?;
+                    } else {
+                        for i in 0..c.keys.len() {
+                            out.write_all(c.block(i).as_bytes())?;
+                        }
+                    }
                 }
             }
             Some(order) => {
@@ -219,15 +285,15 @@ impl Dump {
     }
 }
 
-fn add<'a>(doc: &mut Document, etcd_keys: &mut HashMap<&'a str, &'a str>, k: &'a StoredKey) {
-    if let Ok(items) = &k.items {
-        doc.entries.push(Entry {
-            key: k.key.clone(),
-            items: items.clone(),
-            key_pos: Pos::default(),
-        });
-        etcd_keys.insert(k.key.as_str(), k.etcd_key.as_str());
-    }
+fn add<'a>(doc: &mut Document, etcd_keys: &mut HashMap<&'a str, &'a str>, k: &'a DumpKey) {
+    // The spellings of one key are compared by name: their items matter only
+    // for the partition keys, whose items are kept.
+    doc.entries.push(Entry {
+        key: k.key.clone(),
+        items: k.items().map(<[_]>::to_vec).unwrap_or_default(),
+        key_pos: Pos::default(),
+    });
+    etcd_keys.insert(k.key.as_str(), k.etcd_key.as_str());
 }
 
 /// The keys of sorted chunks in document order.
@@ -284,21 +350,18 @@ mod tests {
     use super::*;
     use crate::finding::Code;
     use crate::serialize::document_to_yaml;
-    use crate::store::Snapshot;
+    use crate::store::{Snapshot, StoredKey};
 
-    /// A chunk as the parser leaves it: `texts` in etcd (byte) order.
-    fn chunk(prefix: &Prefix, texts: &[(&str, &str)]) -> PrefixRead {
-        let mut keys: Vec<StoredKey> = texts
-            .iter()
-            .map(|(k, t)| StoredKey::from_kv(prefix, prefix.key_path(k), Ok(t.to_string()), (1, 2, 1)))
-            .collect();
-        keys.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
-        PrefixRead {
+    /// A chunk as etcd sends it: `texts` in etcd (byte) order.
+    fn chunk(prefix: &Prefix, texts: &[(&str, &str)]) -> PrefixChunk {
+        let mut paths: Vec<(String, &str)> = texts.iter().map(|(k, t)| (prefix.key_path(k), *t)).collect();
+        paths.sort();
+        let kvs: Vec<(&str, &[u8], i64)> = paths.iter().map(|(k, t)| (k.as_str(), t.as_bytes(), 2)).collect();
+        PrefixChunk {
             prefix: prefix.clone(),
             revision: 7,
-            keys,
-            foreign: Vec::new(),
-            undecided: Vec::new(),
+            kvs: crate::store::raw::encode_key_values(&kvs),
+            count: kvs.len(),
         }
     }
 
@@ -308,18 +371,19 @@ mod tests {
         let opts = DumpOptions {
             validate: Options::default(),
             yaml: true,
+            keep_items: false,
         };
         let all: Vec<(&str, &str)> = chunks.iter().flatten().copied().collect();
         let whole = Snapshot {
             prefix: p.clone(),
             revision: 7,
-            keys: chunk(&p, &all).keys,
+            keys: chunk(&p, &all).read().unwrap().keys,
             foreign: Vec::new(),
         }
         .document();
         let chunks = chunks
             .iter()
-            .map(|c| DumpChunk::prepare(chunk(&p, c), &registry, &opts))
+            .map(|c| DumpChunk::prepare(chunk(&p, c), &registry, &opts).unwrap())
             .collect();
         let read = Chunks {
             prefix: p,
@@ -338,12 +402,14 @@ mod tests {
             .map(|f| (f.code, format!("/p/{}", f.key.unwrap()), f.message))
             .collect();
         for k in d.invalid() {
+            let text = k.invalid_text().unwrap().to_string();
+            let stored = StoredKey::from_kv(&d.prefix, k.etcd_key.clone(), Ok(text), (1, 2, 1));
             expected.extend(
-                k.items
-                    .as_ref()
+                stored
+                    .items
                     .unwrap_err()
-                    .iter()
-                    .map(|f| (f.code, f.origin.clone(), f.message.clone())),
+                    .into_iter()
+                    .map(|f| (f.code, f.origin, f.message)),
             );
         }
         expected.sort();
@@ -480,9 +546,8 @@ mod tests {
                 "- value: 1\n  constraints:\n    taskQueueName: q\n    taskType: Activity\n",
             ),
         ]]);
-        let canonical: Vec<&str> = d.keys().filter(|k| k.canonical).map(|k| k.key.as_str()).collect();
-        assert!(canonical.contains(&"frontend.rps") && !canonical.contains(&"Frontend.Other"));
         assert_eq!(whole.len(), 6);
+        assert_eq!(d.len(), 7);
         assert_eq!(yaml(&d), document_to_yaml(&whole));
     }
 }

@@ -250,15 +250,17 @@ impl Store {
     /// can load its registry meanwhile and finish with
     /// [`PrefixRead::into_snapshot`].
     pub async fn read_prefix(&self, at: Option<i64>) -> Result<PrefixRead, StoreError> {
-        let read = self.read_prefix_chunks(at, |chunk| chunk).await?;
+        let read = self.read_prefix_chunks(at, PrefixChunk::read).await?;
         let mut whole = PrefixRead {
             prefix: read.prefix,
             revision: read.revision,
-            keys: Vec::with_capacity(read.chunks.iter().map(|c| c.keys.len()).sum()),
+            keys: Vec::new(),
             foreign: Vec::new(),
             undecided: Vec::new(),
         };
-        for chunk in read.chunks {
+        let chunks = read.chunks.into_iter().collect::<Result<Vec<_>, _>>()?;
+        whole.keys.reserve(chunks.iter().map(|c| c.keys.len()).sum());
+        for chunk in chunks {
             let base = whole.keys.len();
             whole.undecided.extend(chunk.undecided.into_iter().map(|i| base + i));
             whole.keys.extend(chunk.keys);
@@ -267,14 +269,15 @@ impl Store {
         Ok(whole)
     }
 
-    /// [`Store::read_prefix`] in chunks of consecutive keys, each handed to
-    /// `each` on the thread that parsed it: work per key (settling names,
-    /// validating, rendering) runs on every core, on data still in that
-    /// core's cache. The chunks come back in key order.
+    /// [`Store::read_prefix`] in chunks of consecutive keys, each handed,
+    /// not yet parsed, to `each` on a thread of its own: the work per key
+    /// (parsing, settling names, validating, rendering) runs on every core,
+    /// and can be done key by key, on data still in that core's cache. The
+    /// chunks come back in key order.
     pub async fn read_prefix_chunks<T, F>(&self, at: Option<i64>, each: F) -> Result<Chunks<T>, StoreError>
     where
         T: Send + 'static,
-        F: Fn(PrefixRead) -> T + Send + Sync + 'static,
+        F: Fn(PrefixChunk) -> T + Send + Sync + 'static,
     {
         let each = Arc::new(each);
         let prefix = self.settings.prefix.clone();
@@ -348,7 +351,12 @@ impl Store {
             for (part, count) in parts {
                 let (prefix, each, buf) = (prefix.clone(), each.clone(), answer.buf.slice(part));
                 parsing.push(tokio::task::spawn_blocking(move || {
-                    parse_page(prefix, revision, &buf, count).map(|read| each(read))
+                    each(PrefixChunk {
+                        prefix,
+                        revision,
+                        kvs: buf,
+                        count,
+                    })
                 }));
             }
             if !more {
@@ -359,8 +367,7 @@ impl Store {
         for task in parsing {
             chunks.push(
                 task.await
-                    .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?
-                    .map_err(|e| StoreError::Other(e.message().to_string()))?,
+                    .map_err(|e| StoreError::Other(format!("parsing stopped: {e}")))?,
             );
         }
         tracing::debug!(elapsed = ?started.elapsed(), chunks = chunks.len(), revision, "read and parsed {prefix}");
@@ -580,38 +587,98 @@ impl PrefixRead {
 
 /// Split a page into dynamic config keys (parsed), foreign keys, and the
 /// indexes of keys whose fate the registry decides.
-fn parse_page(prefix: Prefix, revision: i64, kvs: &[u8], count: usize) -> Result<PrefixRead, tonic::Status> {
-    let mut keys = Vec::with_capacity(count);
-    let mut foreign = Vec::new();
-    let mut undecided = Vec::new();
-    for kv in raw::key_values(kvs) {
-        let kv = kv?;
-        let revs = (kv.create_revision, kv.mod_revision, kv.version);
-        let etcd_key = utf8_key(kv.key.to_vec());
-        let shape = name_shape(prefix.name_of(&etcd_key).unwrap_or(""));
-        let value = kv.value;
-        let stored = |etcd_key| {
-            let value = std::str::from_utf8(value)
-                .map(str::to_string)
-                .map_err(|_| value.to_vec());
-            StoredKey::from_kv(&prefix, etcd_key, value, revs)
-        };
-        match shape {
-            NameShape::Foreign(reason) => foreign.push(ForeignKey { etcd_key, reason }),
-            NameShape::Key => keys.push(stored(etcd_key)),
-            NameShape::KeyIfRegistered => {
-                undecided.push(keys.len());
-                keys.push(stored(etcd_key));
-            }
-        }
+/// Consecutive keys of a prefix as etcd sent them, not yet parsed (see
+/// [`Store::read_prefix_chunks`]).
+pub struct PrefixChunk {
+    prefix: Prefix,
+    revision: i64,
+    /// `KeyValue` messages, back to back.
+    kvs: bytes::Bytes,
+    count: usize,
+}
+
+impl PrefixChunk {
+    /// How many keys it holds (foreign ones included).
+    pub fn len(&self) -> usize {
+        self.count
     }
-    Ok(PrefixRead {
-        prefix,
-        revision,
-        keys,
-        foreign,
-        undecided,
-    })
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// How many bytes of names and values it holds, about.
+    pub fn size(&self) -> usize {
+        self.kvs.len()
+    }
+
+    /// Parse every key; the registry settles the undecided names later
+    /// ([`PrefixRead::into_snapshot`]).
+    pub fn read(self) -> Result<PrefixRead, StoreError> {
+        let mut keys = Vec::with_capacity(self.count);
+        let mut undecided = Vec::new();
+        let foreign = self.parse(|key, settled_by_registry| {
+            if settled_by_registry {
+                undecided.push(keys.len());
+            }
+            keys.push(key);
+        })?;
+        Ok(PrefixRead {
+            prefix: self.prefix,
+            revision: self.revision,
+            keys,
+            foreign,
+            undecided,
+        })
+    }
+
+    /// Parse the keys one by one, handing each dynamic config key to `f` as
+    /// soon as it is parsed (names the registry does not know go to the
+    /// foreign keys returned, in etcd key order).
+    pub fn parse_each(&self, registry: &Registry, mut f: impl FnMut(StoredKey)) -> Result<Vec<ForeignKey>, StoreError> {
+        let mut unknown = Vec::new();
+        let mut foreign = self.parse(|key, settled_by_registry| {
+            match settled_by_registry
+                .then(|| foreign_reason(key.key.as_str(), registry))
+                .flatten()
+            {
+                Some(reason) => unknown.push(ForeignKey {
+                    etcd_key: key.etcd_key,
+                    reason,
+                }),
+                None => f(key),
+            }
+        })?;
+        if !unknown.is_empty() {
+            foreign.extend(unknown);
+            foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
+        }
+        Ok(foreign)
+    }
+
+    /// Every key in etcd order: dynamic config keys to `key` (with whether
+    /// only the registry can tell it is one), the foreign ones returned.
+    fn parse(&self, mut key: impl FnMut(StoredKey, bool)) -> Result<Vec<ForeignKey>, StoreError> {
+        let mut foreign = Vec::new();
+        for kv in raw::key_values(&self.kvs) {
+            let kv = kv.map_err(|e| StoreError::Other(e.message().to_string()))?;
+            let etcd_key = utf8_key(kv.key.to_vec());
+            let shape = name_shape(self.prefix.name_of(&etcd_key).unwrap_or(""));
+            if let NameShape::Foreign(reason) = shape {
+                foreign.push(ForeignKey { etcd_key, reason });
+                continue;
+            }
+            let value = std::str::from_utf8(kv.value)
+                .map(str::to_string)
+                .map_err(|_| kv.value.to_vec());
+            let revs = (kv.create_revision, kv.mod_revision, kv.version);
+            key(
+                StoredKey::from_kv(&self.prefix, etcd_key, value, revs),
+                matches!(shape, NameShape::KeyIfRegistered),
+            );
+        }
+        Ok(foreign)
+    }
 }
 
 /// The cheapest request that carries etcd-client's auth token (logging in

@@ -373,6 +373,22 @@ impl<'a> RawKeyValue<'a> {
     }
 }
 
+/// `KeyValue` messages back to back, as a range answer holds them.
+#[cfg(test)]
+pub(crate) fn encode_key_values(kvs: &[(&str, &[u8], i64)]) -> Bytes {
+    let mut out = Vec::new();
+    for (key, value, rev) in kvs {
+        let mut m = Vec::new();
+        put_bytes(&mut m, 1, key.as_bytes());
+        put_int(&mut m, 2, *rev);
+        put_int(&mut m, 3, *rev);
+        put_int(&mut m, 4, 1);
+        put_bytes(&mut m, 5, value);
+        put_bytes(&mut out, 2, &m);
+    }
+    Bytes::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
