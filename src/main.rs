@@ -54,20 +54,7 @@ fn exit_now(code: u8) -> ExitCode {
     unsafe { libc::_exit(i32::from(code)) }
 }
 
-/// No transparent huge pages: tcfg touches tens of megabytes once and
-/// exits, and a huge-page fault may wait for the kernel to compact memory
-/// (measured on `dump` of 10,000 keys: no slower in the median, and its
-/// slowest tenth of runs took 31-32 ms instead of 34-44).
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 fn main() -> ExitCode {
-    no_huge_pages();
     output::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

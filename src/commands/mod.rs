@@ -72,6 +72,20 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
     Ok(Registry::for_version(version)?)
 }
 
+/// No transparent huge pages for this process, for a command that touches
+/// its memory once, in small pieces across threads, and exits: huge pages
+/// are then zeroed 2 MB at a time for little use, and a huge-page fault may
+/// wait for the kernel to compact memory. Measured on `dump` of 10,000 keys:
+/// the median unchanged, the slowest tenth of runs 31-32 ms instead of
+/// 34-44. (`diff`, which parses more and longer, is faster with them.)
+pub fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// [`registry`] loading on a blocking thread, for commands that read etcd
 /// meanwhile (a 10,000-key schema takes milliseconds to parse). Threads
 /// that need it wait for it, or load it themselves if they get there first.
