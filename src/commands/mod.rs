@@ -76,7 +76,7 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
 /// its memory once, in small pieces across threads, and exits: huge pages
 /// are then zeroed 2 MB at a time for little use, and a huge-page fault may
 /// wait for the kernel to compact memory. Measured on `dump` of 10,000 keys:
-/// the median unchanged, the slowest tenth of runs 31-32 ms instead of
+/// the median unchanged, the slowest tenth of runs 31-33 ms instead of
 /// 34-44. (`diff`, which parses more and longer, is faster with them.)
 pub fn without_huge_pages() {
     #[cfg(target_os = "linux")]
