@@ -88,7 +88,8 @@ impl CompactItems {
     }
 }
 
-fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+/// A LEB128 varint, as protobuf writes one.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
         n >>= 7;

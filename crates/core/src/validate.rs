@@ -70,12 +70,7 @@ pub fn check_values(origin: &str, key: &str, items: &[ConstrainedValue], registr
         return Vec::new();
     };
     let opts = Options::default();
-    let mut v = Validator {
-        origin,
-        registry,
-        opts: &opts,
-        out: Vec::new(),
-    };
+    let mut v = Validator::new(origin, registry, &opts);
     for item in items {
         v.value_type(key, def, item);
     }
@@ -85,12 +80,7 @@ pub fn check_values(origin: &str, key: &str, items: &[ConstrainedValue], registr
 
 /// The semantic checks on a parsed document.
 pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
-    let mut v = Validator {
-        origin: &doc.origin,
-        registry,
-        opts,
-        out: Vec::new(),
-    };
+    let mut v = Validator::new(&doc.origin, registry, opts);
     v.case_duplicates(doc);
     for entry in &doc.entries {
         v.key(&entry.key, entry.key_pos, &entry.items);
@@ -110,12 +100,7 @@ pub fn validate_key(
     registry: &Registry,
     opts: &Options,
 ) -> Vec<Finding> {
-    let mut v = Validator {
-        origin,
-        registry,
-        opts,
-        out: Vec::new(),
-    };
+    let mut v = Validator::new(origin, registry, opts);
     v.key(key, key_pos, items);
     v.out
 }
@@ -124,12 +109,7 @@ pub fn validate_key(
 /// at least the keys they compare: every spelling of a key written more than
 /// once, and both task queue partition keys.
 pub fn validate_across_keys(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
-    let mut v = Validator {
-        origin: &doc.origin,
-        registry,
-        opts,
-        out: Vec::new(),
-    };
+    let mut v = Validator::new(&doc.origin, registry, opts);
     v.case_duplicates(doc);
     v.partitions(doc);
     v.out
@@ -148,7 +128,16 @@ struct Validator<'a> {
     out: Vec<Finding>,
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
+    fn new(origin: &'a str, registry: &'a Registry, opts: &'a Options) -> Self {
+        Validator {
+            origin,
+            registry,
+            opts,
+            out: Vec::new(),
+        }
+    }
+
     fn push(&mut self, code: Code, pos: Pos, key: &str, message: impl Into<String>) -> &mut Finding {
         self.out.push(Finding::new(code, self.origin, pos, Some(key), message));
         self.out.last_mut().expect("just pushed")

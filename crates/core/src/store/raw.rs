@@ -21,6 +21,8 @@ use tonic::transport::channel::Change;
 use tonic::transport::Endpoint;
 use tonic::Status;
 
+use crate::compact::put_varint;
+
 /// etcd-client's connection, tapped: its requests pass through unchanged,
 /// and the auth token they carry is kept for ours.
 #[derive(Clone)]
@@ -131,14 +133,6 @@ impl RangeRequest<'_> {
         put_int(&mut out, 4, self.revision);
         out
     }
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
 }
 
 fn put_bytes(out: &mut Vec<u8>, field: u64, b: &[u8]) {
