@@ -451,6 +451,18 @@ async fn mutual_tls_accepts_the_right_certificate_and_rejects_others() {
     };
     let o = with(&[&tls.ca_cert, &tls.client_cert, &tls.client_key]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A prefix is read with tcfg's own range request over the same TLS connection.
+    let o = tcfg(&cluster)
+        .arg("--cacert")
+        .arg(&tls.ca_cert)
+        .arg("--cert")
+        .arg(&tls.client_cert)
+        .arg("--key")
+        .arg(&tls.client_key)
+        .arg("dump")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 100\n", "{}", stderr(&o));
     let o = with(&[&tls.ca_cert]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("client certificate"), "{}", stderr(&o));
@@ -634,13 +646,18 @@ async fn a_three_member_cluster_serves_through_the_loss_of_a_member() {
         .code(0);
     let leader = cluster.leader().await;
     cluster.members[leader].kill();
-    // Reads retry on the survivors.
+    // Reads retry on the survivors: one key, and a whole prefix.
     for _ in 0..5 {
         tcfg(&cluster)
             .args(["get", "frontend.rps"])
             .assert()
             .code(0)
             .stdout("- value: 11\n");
+        tcfg(&cluster)
+            .args(["dump"])
+            .assert()
+            .code(0)
+            .stdout("frontend.rps:\n  - value: 11\n");
     }
     let o = tcfg(&cluster)
         .args(["put", "frontend.rps", "12", "--yes"])
