@@ -55,6 +55,7 @@ fn exit_now(code: u8) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    commands::huge_pages(false);
     output::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -70,7 +70,6 @@ fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
 }
 
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
-    super::without_huge_pages();
     let registry = super::RegistryLoad::start(global);
     let validate = Options {
         allow_unknown_keys: args.allow_unknown_keys,
