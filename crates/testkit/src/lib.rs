@@ -17,9 +17,19 @@ pub use tls::TlsFiles;
 /// How long a server may take to report healthy before the harness gives up.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// A port nobody listens on now. It is free only until someone takes it:
+/// between this and etcd's own bind another process may (any outgoing
+/// connection takes its port from the same range), so a cluster whose
+/// member finds a port taken starts again on new ports.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
+
+/// etcd exited at start because a port it was given was taken meanwhile.
+struct PortTaken;
+
+/// How many times a cluster starts again on new ports.
+const START_ATTEMPTS: usize = 5;
 
 /// Options for a server or a cluster.
 #[derive(Clone, Debug, Default)]
@@ -165,11 +175,30 @@ impl EtcdServer {
     }
 
     /// Wait until `/health` says the member is healthy (a quorum exists).
-    pub fn wait_ready(&self) {
+    pub fn wait_ready(&mut self) {
+        if let Err(PortTaken) = self.wait_started() {
+            panic!(
+                "etcd {} could not listen: a port was taken; its log:\n{}",
+                self.name,
+                self.log()
+            );
+        }
+    }
+
+    /// [`EtcdServer::wait_ready`], telling when etcd exited because one of its
+    /// ports was taken meanwhile (see [`free_port`]).
+    fn wait_started(&mut self) -> Result<(), PortTaken> {
         let deadline = Instant::now() + READY_TIMEOUT;
         while Instant::now() < deadline {
             if self.healthy() {
-                return;
+                return Ok(());
+            }
+            if let Some(Ok(Some(_))) = self.child.as_mut().map(Child::try_wait) {
+                if self.log().contains("address already in use") {
+                    self.child = None;
+                    return Err(PortTaken);
+                }
+                panic!("etcd {} exited while starting; its log:\n{}", self.name, self.log());
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -247,27 +276,34 @@ impl EtcdCluster {
 
     /// `n` members, all started and healthy.
     pub fn start(n: usize, options: Options) -> EtcdCluster {
-        let dir = tempfile::Builder::new().prefix("tcfg-etcd-").tempdir().unwrap();
-        let mut members: Vec<EtcdServer> = (0..n)
-            .map(|i| EtcdServer::new(&format!("m{i}"), dir.path(), &options))
-            .collect();
-        let initial = members
-            .iter()
-            .map(|m| format!("{}={}", m.name, m.peer_url()))
-            .collect::<Vec<_>>()
-            .join(",");
-        for m in &mut members {
-            m.initial_cluster = initial.clone();
-            m.spawn();
+        for attempt in 1..=START_ATTEMPTS {
+            let dir = tempfile::Builder::new().prefix("tcfg-etcd-").tempdir().unwrap();
+            let mut members: Vec<EtcdServer> = (0..n)
+                .map(|i| EtcdServer::new(&format!("m{i}"), dir.path(), &options))
+                .collect();
+            let initial = members
+                .iter()
+                .map(|m| format!("{}={}", m.name, m.peer_url()))
+                .collect::<Vec<_>>()
+                .join(",");
+            for m in &mut members {
+                m.initial_cluster = initial.clone();
+                m.spawn();
+            }
+            let started = members.iter_mut().try_for_each(EtcdServer::wait_started);
+            match started {
+                Ok(()) => {
+                    return EtcdCluster {
+                        members,
+                        options,
+                        _dir: dir,
+                    }
+                }
+                // The members (and their data) go with `members` and `dir`.
+                Err(PortTaken) => eprintln!("an etcd port was taken while starting (attempt {attempt}); new ports"),
+            }
         }
-        for m in &members {
-            m.wait_ready();
-        }
-        EtcdCluster {
-            members,
-            options,
-            _dir: dir,
-        }
+        panic!("etcd could not start: its ports were taken {START_ATTEMPTS} times in a row");
     }
 
     /// Comma-separated `127.0.0.1:PORT` endpoints of every member.
@@ -364,4 +400,21 @@ pub enum Perm {
     Read,
     Write,
     ReadWrite,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_whose_port_was_taken_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = EtcdServer::new("m0", dir.path(), &Options::default());
+        let holder = TcpListener::bind("127.0.0.1:0").unwrap();
+        m.client_port = holder.local_addr().unwrap().port();
+        m.initial_cluster = format!("m0={}", m.peer_url());
+        m.spawn();
+        assert!(matches!(m.wait_started(), Err(PortTaken)), "{}", m.log());
+        assert!(!m.is_running());
+    }
 }
