@@ -95,11 +95,11 @@ fn push_scalar(out: &mut String, v: &Value) -> bool {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => push_int(out, *i),
+        Value::Float(f) => out.push_str(&float_text(*f)),
         Value::String(s) => push_string(out, s),
-        other => match scalar_text(other) {
-            Some(t) => out.push_str(&t),
-            None => return false,
-        },
+        Value::List(l) if l.is_empty() => out.push_str("[]"),
+        Value::Map(m) if m.is_empty() => out.push_str("{}"),
+        _ => return false,
     }
     true
 }
@@ -127,16 +127,8 @@ fn push_int(out: &mut String, i: i64) {
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => float_text(*f),
-        Value::String(s) => string_text(s),
-        Value::List(l) if l.is_empty() => "[]".into(),
-        Value::Map(m) if m.is_empty() => "{}".into(),
-        _ => return None,
-    })
+    let mut out = String::new();
+    push_scalar(&mut out, v).then_some(out)
 }
 
 /// One-line flow form (`{a: 1, b: [x, y]}`), for messages and tables.

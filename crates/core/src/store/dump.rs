@@ -9,7 +9,7 @@
 //! [`Store::read_prefix_chunks`]: super::Store::read_prefix_chunks
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -89,7 +89,7 @@ pub struct DumpChunk {
 
 impl DumpChunk {
     pub fn prepare(chunk: PrefixChunk, registry: &Registry, opts: &DumpOptions) -> Result<DumpChunk, StoreError> {
-        let compared: Vec<Key> = KEYS_COMPARED.iter().map(Key::new).collect();
+        let compared = compared_keys();
         let mut keys = Vec::with_capacity(chunk.len());
         let mut findings = Vec::new();
         let mut yaml = String::new();
@@ -193,7 +193,7 @@ impl Dump {
     /// key stored more than once (neighbours in document order) and the
     /// partition keys (whose items every chunk keeps).
     fn compare_keys(&self, registry: &Registry, opts: &Options) -> Vec<Finding> {
-        let compared: Vec<Key> = KEYS_COMPARED.iter().map(Key::new).collect();
+        let compared = compared_keys();
         let mut doc = Document {
             origin: self.prefix.to_string(),
             entries: Vec::new(),
@@ -285,6 +285,12 @@ impl Dump {
     }
 }
 
+/// The keys other than spellings of one key that [`validate_across_keys`]
+/// compares (their items are kept).
+fn compared_keys() -> Vec<Key> {
+    KEYS_COMPARED.iter().map(Key::new).collect()
+}
+
 fn add<'a>(doc: &mut Document, etcd_keys: &mut HashMap<&'a str, &'a str>, k: &'a DumpKey) {
     // The spellings of one key are compared by name: their items matter only
     // for the partition keys, whose items are kept.
@@ -298,50 +304,13 @@ fn add<'a>(doc: &mut Document, etcd_keys: &mut HashMap<&'a str, &'a str>, k: &'a
 
 /// The keys of sorted chunks in document order.
 fn merge(chunks: &[DumpChunk]) -> Vec<(usize, usize)> {
-    struct Head<'a> {
-        key: &'a Key,
-        chunk: usize,
-        index: usize,
-    }
-    impl PartialEq for Head<'_> {
-        fn eq(&self, other: &Self) -> bool {
-            self.cmp(other) == Ordering::Equal
-        }
-    }
-    impl Eq for Head<'_> {}
-    impl PartialOrd for Head<'_> {
-        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for Head<'_> {
-        // Reversed, for a min-heap; equal names keep chunk (etcd) order.
-        fn cmp(&self, other: &Self) -> Ordering {
-            document_order(other.key, self.key).then_with(|| other.chunk.cmp(&self.chunk))
-        }
-    }
-    let mut heap: BinaryHeap<Head> = chunks
+    let mut order: Vec<(usize, usize)> = chunks
         .iter()
         .enumerate()
-        .filter(|(_, c)| !c.keys.is_empty())
-        .map(|(chunk, c)| Head {
-            key: &c.keys[0].key,
-            chunk,
-            index: 0,
-        })
+        .flat_map(|(c, chunk)| (0..chunk.keys.len()).map(move |i| (c, i)))
         .collect();
-    let mut order = Vec::with_capacity(chunks.iter().map(|c| c.keys.len()).sum());
-    while let Some(head) = heap.pop() {
-        order.push((head.chunk, head.index));
-        let keys = &chunks[head.chunk].keys;
-        if let Some(next) = keys.get(head.index + 1) {
-            heap.push(Head {
-                key: &next.key,
-                chunk: head.chunk,
-                index: head.index + 1,
-            });
-        }
-    }
+    // Each chunk is a sorted run, which the stable sort merges.
+    order.sort_by(|&(a, i), &(b, j)| document_order(&chunks[a].keys[i].key, &chunks[b].keys[j].key));
     order
 }
 

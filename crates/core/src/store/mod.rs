@@ -561,20 +561,20 @@ impl PrefixRead {
         if !undecided.is_empty() {
             let mut undecided = undecided.into_iter().peekable();
             let mut kept = Vec::with_capacity(keys.len());
+            let mut unknown = Vec::new();
             for (i, k) in keys.into_iter().enumerate() {
-                let reason = undecided
-                    .next_if_eq(&i)
-                    .and_then(|_| foreign_reason(k.key.as_str(), registry));
-                match reason {
-                    Some(reason) => foreign.push(ForeignKey {
-                        etcd_key: k.etcd_key,
-                        reason,
-                    }),
-                    None => kept.push(k),
+                let settled = if undecided.next_if_eq(&i).is_some() {
+                    settle(k, registry)
+                } else {
+                    Ok(k)
+                };
+                match settled {
+                    Ok(k) => kept.push(k),
+                    Err(f) => unknown.push(f),
                 }
             }
             keys = kept;
-            foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
+            merge_foreign(&mut foreign, unknown);
         }
         Snapshot {
             prefix,
@@ -585,8 +585,6 @@ impl PrefixRead {
     }
 }
 
-/// Split a page into dynamic config keys (parsed), foreign keys, and the
-/// indexes of keys whose fate the registry decides.
 /// Consecutive keys of a prefix as etcd sent them, not yet parsed (see
 /// [`Store::read_prefix_chunks`]).
 pub struct PrefixChunk {
@@ -638,21 +636,17 @@ impl PrefixChunk {
     pub fn parse_each(&self, registry: &Registry, mut f: impl FnMut(StoredKey)) -> Result<Vec<ForeignKey>, StoreError> {
         let mut unknown = Vec::new();
         let mut foreign = self.parse(|key, settled_by_registry| {
-            match settled_by_registry
-                .then(|| foreign_reason(key.key.as_str(), registry))
-                .flatten()
-            {
-                Some(reason) => unknown.push(ForeignKey {
-                    etcd_key: key.etcd_key,
-                    reason,
-                }),
-                None => f(key),
+            let settled = if settled_by_registry {
+                settle(key, registry)
+            } else {
+                Ok(key)
+            };
+            match settled {
+                Ok(key) => f(key),
+                Err(foreign) => unknown.push(foreign),
             }
         })?;
-        if !unknown.is_empty() {
-            foreign.extend(unknown);
-            foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
-        }
+        merge_foreign(&mut foreign, unknown);
         Ok(foreign)
     }
 
@@ -678,6 +672,27 @@ impl PrefixChunk {
             );
         }
         Ok(foreign)
+    }
+}
+
+/// A key whose name only the registry can tell is dynamic config: itself
+/// when registered, else a foreign key.
+fn settle(key: StoredKey, registry: &Registry) -> Result<StoredKey, ForeignKey> {
+    match foreign_reason(key.key.as_str(), registry) {
+        Some(reason) => Err(ForeignKey {
+            etcd_key: key.etcd_key,
+            reason,
+        }),
+        None => Ok(key),
+    }
+}
+
+/// Foreign keys found by name shape and those the registry did not know, in
+/// etcd key order.
+fn merge_foreign(foreign: &mut Vec<ForeignKey>, unknown: Vec<ForeignKey>) {
+    if !unknown.is_empty() {
+        foreign.extend(unknown);
+        foreign.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
     }
 }
 
@@ -714,7 +729,7 @@ mod tests {
         let read = PrefixRead {
             prefix: prefix.clone(),
             revision: 7,
-            // As parse_page leaves them: sorted, undecided ones by index.
+            // As PrefixChunk::read leaves them: sorted, undecided ones by index.
             keys: vec![stored("README"), stored("a.b"), stored("custom"), stored("zz")],
             foreign: vec![ForeignKey {
                 etcd_key: "/p/locks/x".into(),

@@ -74,9 +74,10 @@ impl tower::Service<Request> for Tap {
 
     fn call(&mut self, request: Request) -> Self::Future {
         if let Some(token) = request.headers().get(TOKEN) {
-            let mut seen = self.token.write().unwrap_or_else(|e| e.into_inner());
-            if seen.as_ref() != Some(token) {
-                *seen = Some(token.clone());
+            // Every request of etcd-client passes here; the token rarely changes.
+            let known = self.token.read().unwrap_or_else(|e| e.into_inner()).as_ref() == Some(token);
+            if !known {
+                *self.token.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
             }
         }
         let response = tower::Service::call(&mut self.channel, request);
