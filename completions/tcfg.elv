@@ -297,6 +297,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
             cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
             cand --keep-extra 'Keep keys that only a target has'
+            cand --allow-empty-source 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
             cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
             cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
             cand --dry-run 'Show what would change and write nothing'

@@ -283,6 +283,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l command-timeout -d 'T
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l keep-extra -d 'Keep keys that only a target has'
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l allow-empty-source -d 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help'

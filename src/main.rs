@@ -25,15 +25,21 @@ pub mod exit {
     pub const CHANGES: u8 = 2;
     /// etcd could not be reached, or refused the login or the request.
     pub const UNREACHABLE: u8 = 3;
+    /// A write was sent but its answer lost, and reading back could not
+    /// tell whether it was applied.
+    pub const OUTCOME_UNKNOWN: u8 = 4;
 }
 
 /// The exit status an error calls for.
 fn exit_code(err: &anyhow::Error) -> u8 {
-    let connection = err.chain().any(|e| {
-        e.downcast_ref::<tcfg_core::store::StoreError>()
-            .is_some_and(|s| s.is_connection())
-    });
-    if connection {
+    let store_errors = || {
+        err.chain()
+            .filter_map(|e| e.downcast_ref::<tcfg_core::store::StoreError>())
+    };
+    if store_errors().any(|s| matches!(s, tcfg_core::store::StoreError::OutcomeUnknown { .. })) {
+        return exit::OUTCOME_UNKNOWN;
+    }
+    if store_errors().any(|s| s.is_connection()) {
         exit::UNREACHABLE
     } else {
         exit::ERROR
@@ -75,7 +81,13 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             output::print_error(&err);
-            ExitCode::from(exit_code(&err))
+            let code = exit_code(&err);
+            if code == exit::OUTCOME_UNKNOWN {
+                output::print_hint(
+                    "look before writing again: `tcfg get KEY` shows a key's value and mod revision, `tcfg diff -f FILE` what is still to change",
+                );
+            }
+            ExitCode::from(code)
         }
     }
 }

@@ -62,6 +62,11 @@ pub fn print_error(err: &anyhow::Error) {
     let _ = writeln!(e, "{}: {err:#}", paint(ERROR, "error"));
 }
 
+/// A hint after an error: what to do next.
+pub fn print_hint(hint: &str) {
+    let _ = writeln!(stderr(), "{}: {hint}", paint(NOTE, "hint"));
+}
+
 /// A bug must still reach the user as a sentence, not a backtrace.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {

@@ -571,6 +571,7 @@ async fn a_source_change_during_sync_aborts_it() {
     let mut c = cluster.client().await;
     c.put("/a/frontend.rps", "- value: 1\n", None).await.unwrap();
     let r = store
+        .with_prefix(b)
         .commit_guarded(
             &p.writes(),
             &[Guard::Unchanged {

@@ -127,11 +127,19 @@ pub async fn commit(
                 )?;
             }
             Err(e) => {
+                let written = match i {
+                    0 => "no batch was written before it".to_string(),
+                    1 => "1 batch was written before it".to_string(),
+                    n => format!("{n} batches were written before it"),
+                };
+                let what = if matches!(e, tcfg_core::store::StoreError::OutcomeUnknown { .. }) {
+                    "may or may not have been written"
+                } else {
+                    "failed"
+                };
                 return Err(anyhow::Error::new(e).context(format!(
-                    "batch {} of {total} failed after {} batch{} were written; run the same command again to finish (what was written now shows as unchanged)",
+                    "batch {} of {total} {what} ({written}); run the same command again to finish: what is already written shows as unchanged",
                     i + 1,
-                    i,
-                    if i == 1 { "" } else { "es" }
                 )));
             }
         }
@@ -196,8 +204,24 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
             saved.format_version
         );
     }
+    let prefix = Prefix::parse(&saved.prefix).map_err(|reason| {
+        anyhow::anyhow!(
+            "{}: the plan's prefix {} is not usable: {reason}; nothing written",
+            path.display(),
+            tcfg_core::key::escaped(&saved.prefix)
+        )
+    })?;
     let registry = std::sync::Arc::new(super::registry(global)?);
-    let store = super::connect(global).await?.with_prefix(Prefix::new(&saved.prefix));
+    let settings = super::connection_settings(&global.etcd)?;
+    if settings.prefix != prefix {
+        bail!(
+            "{} was made for the prefix {prefix}, but tcfg is set to {}: a plan applies only where it was made. \
+             Pass --prefix {prefix} to apply it there; nothing written",
+            path.display(),
+            settings.prefix
+        );
+    }
+    let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;
     let moved = saved.moved_since(&snapshot);
     if !moved.is_empty() {
@@ -207,17 +231,33 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
             saved.revision
         );
     }
+    let opts = tcfg_core::validate::Options {
+        allow_unknown_keys: args.allow_unknown_keys,
+    };
+    let checked = saved
+        .check(&snapshot, &registry, &opts)
+        .with_context(|| format!("{} was refused; nothing written", path.display()))?;
     let mut out = output::styled_stdout();
-    for c in &saved.changes {
+    for c in &checked {
         writeln!(out, "{:?} {}", c.action, c.key)?;
-        crate::diff::write_unified(&mut out, &c.old_text, &c.new_text, "(planned from)", "(planned to)")?;
+        let old_name = if c.old_text.is_empty() {
+            "(not stored)"
+        } else {
+            "(stored)"
+        };
+        let new_name = if c.new_text.is_empty() {
+            "(deleted)"
+        } else {
+            "(planned)"
+        };
+        crate::diff::write_unified(&mut out, &c.old_text, &c.new_text, old_name, new_name)?;
     }
     drop(out);
-    if saved.changes.is_empty() {
+    if checked.is_empty() {
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
-    let groups: Groups = saved.changes.iter().map(|c| c.writes()).collect();
+    let groups: Groups = checked.into_iter().map(|c| c.writes).collect();
     // Nothing under the prefix may move between this check and the write.
     let guards = [Guard::Unchanged {
         prefix: store.prefix().clone(),

@@ -5,7 +5,7 @@ use clap::Args;
 use tcfg_core::edit::{key_write, remove};
 use tcfg_core::serialize::flow;
 
-use super::{commit_key_write, ScopeArgs, WriteArgs};
+use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
 use crate::cli::GlobalArgs;
 
 #[derive(Debug, Args)]
@@ -36,6 +36,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         .canonical_name(&args.key_name)
         .unwrap_or(&args.key_name)
         .to_string();
+    refuse_foreign(&registry, &name)?;
     let scope = args.scope.constraints()?;
     let store = super::connect(global).await?;
     let read = store.read_key(&name, true).await?;

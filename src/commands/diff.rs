@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use tcfg_core::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
+use tcfg_core::store::Prefix;
 
 use super::desired;
 use crate::cli::GlobalArgs;
@@ -72,10 +73,12 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             bail!("--prefixes takes two prefixes, SOURCE,TARGET");
         };
         let settings = super::connection_settings(&global.etcd)?;
-        let (source, target) = (
-            super::sync::resolve_prefix(source, &settings),
-            super::sync::resolve_prefix(target, &settings),
-        );
+        let [source, target] = <[Prefix; 2]>::try_from(super::prefix_list(
+            "--prefixes",
+            &[source.clone(), target.clone()],
+            &settings,
+        )?)
+        .expect("two prefixes in, two out");
         let store = tcfg_core::store::Store::connect(settings).await?;
         let registry = std::sync::Arc::new(registry);
         let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;

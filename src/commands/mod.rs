@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tcfg_core::store::{ConnectionSettings, Layer, Store};
+use tcfg_core::store::{ConnectionSettings, Layer, Prefix, Store};
 use tcfg_core::{ConstraintField, Constraints, HistoryTaskType, KeyDef, Registry, TaskQueueType};
 
 use crate::cli::{Cli, Command, EtcdArgs, GlobalArgs};
@@ -305,6 +305,29 @@ impl ScopeArgs {
     }
 
     pub fn constraints(&self) -> Result<Constraints> {
+        let empty = [
+            ("--namespace", &self.namespace),
+            ("--namespace-id", &self.namespace_id),
+            ("--task-queue", &self.task_queue),
+            ("--task-type", &self.task_type),
+            ("--history-task-type", &self.history_task_type),
+            ("--destination", &self.destination),
+            ("--chasm-task-type", &self.chasm_task_type),
+        ]
+        .into_iter()
+        .find(|(_, v)| v.as_deref() == Some(""))
+        .map(|(flag, _)| format!("{flag} \"\""));
+        let zero = match (self.shard_id, self.history_task_type.as_deref()) {
+            (Some(0), _) => Some("--shard-id 0".to_string()),
+            (_, Some(t @ ("0" | "Unspecified" | "TASK_TYPE_UNSPECIFIED"))) => Some(format!("--history-task-type {t}")),
+            _ => None,
+        };
+        if let Some(flag) = empty.or(zero) {
+            bail!(
+                "{flag} is a zero value, which Temporal reads as no constraint at all: it would select the item \
+                 without that constraint (for most keys the global one). Leave the flag out to mean that item"
+            );
+        }
         let task_type = match &self.task_type {
             None => None,
             Some(t) => Some(
@@ -338,8 +361,8 @@ impl ScopeArgs {
             namespace_id: s(&self.namespace_id),
             task_queue_name: s(&self.task_queue),
             task_type,
-            history_task_type: history_task_type.filter(|t| t.0 != 0),
-            shard_id: self.shard_id.filter(|n| *n != 0),
+            history_task_type,
+            shard_id: self.shard_id,
             destination: s(&self.destination),
             chasm_task_type: s(&self.chasm_task_type),
         })
@@ -365,6 +388,35 @@ pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
             }
             bail!(msg)
         }
+    }
+}
+
+/// The prefixes of a list flag (`--prefixes /active,/passive-eu`): a root
+/// of one segment is joined with the key prefix, a longer prefix taken as
+/// is; an empty or malformed one is refused.
+pub fn prefix_list(flag: &str, items: &[String], settings: &ConnectionSettings) -> Result<Vec<Prefix>> {
+    items
+        .iter()
+        .map(|p| {
+            Prefix::resolve_root(p, &settings.prefix).map_err(|reason| {
+                anyhow::anyhow!(
+                    "{flag}: {} is not a usable prefix: {reason}",
+                    tcfg_core::key::escaped(p)
+                )
+            })
+        })
+        .collect()
+}
+
+/// A name tcfg may write or delete: dynamic config, not another
+/// application's key under the prefix.
+pub fn refuse_foreign(registry: &Registry, name: &str) -> Result<()> {
+    match registry.foreign_reason(name) {
+        None => Ok(()),
+        Some(reason) => bail!(
+            "{} is not a dynamic config key ({reason}): tcfg never writes or deletes other applications' keys under the prefix; nothing written",
+            tcfg_core::key::escaped(name)
+        ),
     }
 }
 

@@ -9,7 +9,7 @@ use tcfg_core::edit::{key_write, upsert};
 use tcfg_core::validate::{validate, Options};
 use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
-use super::{commit_key_write, key_def, unused_scope_fields, ScopeArgs, WriteArgs};
+use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{self, paint};
@@ -58,6 +58,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     } else {
         key_def(&registry, &args.key_name)?.name.clone()
     };
+    refuse_foreign(&registry, &name)?;
     let scope = args.scope.constraints()?;
     if let Some(def) = registry.get(&name) {
         let unused = unused_scope_fields(def, &scope);

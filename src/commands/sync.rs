@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use clap::Args;
 use tcfg_core::plan::{plan, PlanOptions};
-use tcfg_core::store::{ConnectionSettings, Guard, Prefix, Snapshot, Store};
+use tcfg_core::store::{Guard, Prefix, Snapshot, Store};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -29,22 +29,16 @@ pub struct SyncArgs {
     #[arg(long)]
     pub keep_extra: bool,
 
+    /// Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)
+    #[arg(long)]
+    pub allow_empty_source: bool,
+
     /// The server's --max-txn-ops
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub max_txn_ops: usize,
 
     #[command(flatten)]
     pub write: super::WriteArgs,
-}
-
-/// `/active` -> `/active/temporal/dynamicconfig/`; longer prefixes as given.
-pub fn resolve_prefix(p: &str, settings: &ConnectionSettings) -> Prefix {
-    let segments = p.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
-    if segments <= 1 {
-        Prefix::new(&format!("/{}{}", p.trim_matches('/'), settings.prefix.as_str()))
-    } else {
-        Prefix::new(p)
-    }
 }
 
 /// A source whose values do not all parse cannot be copied faithfully.
@@ -63,9 +57,9 @@ pub fn refuse_unreadable(source: &Snapshot) -> Result<()> {
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
-    let mut prefixes: Vec<Prefix> = args.prefixes.iter().map(|p| resolve_prefix(p, &settings)).collect();
+    let mut prefixes: Vec<Prefix> = super::prefix_list("--prefixes", &args.prefixes, &settings)?;
     let source = match &args.from {
-        Some(f) => resolve_prefix(f, &settings),
+        Some(f) => super::prefix_list("--from", std::slice::from_ref(f), &settings)?.remove(0),
         None => prefixes.remove(0),
     };
     prefixes.retain(|p| p != &source);
@@ -75,6 +69,17 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let store = Store::connect(settings).await?;
     let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
     refuse_unreadable(&src)?;
+    if src.keys.is_empty() && !args.allow_empty_source {
+        bail!(
+            "the source {source} holds no dynamic config keys{}: syncing from it would empty every target. \
+             Check the prefix for a typo; pass --allow-empty-source if emptying the targets is what you want; nothing written",
+            if src.foreign.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} other key{} only)", src.foreign.len(), if src.foreign.len() == 1 { "" } else { "s" })
+            }
+        );
+    }
     let desired = src.document();
     let opts = PlanOptions {
         prune: !args.keep_extra,
@@ -134,7 +139,11 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             );
         }
         let writes: Vec<_> = groups.into_iter().flatten().collect();
-        match store.commit_guarded(&writes, &guard).await {
+        match store
+            .with_prefix(p.prefix.clone())
+            .commit_guarded(&writes, &guard)
+            .await
+        {
             Ok(revision) => {
                 written += 1;
                 writeln!(

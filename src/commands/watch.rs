@@ -201,10 +201,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     let prefixes: Vec<Prefix> = if args.prefixes.is_empty() {
         vec![settings.prefix.clone()]
     } else {
-        args.prefixes
-            .iter()
-            .map(|p| super::sync::resolve_prefix(p, &settings))
-            .collect()
+        super::prefix_list("--prefixes", &args.prefixes, &settings)?
     };
     let store = Store::connect(settings).await?;
     let printer = Printer {

@@ -12,14 +12,24 @@ pub const PREFIX: &str = "/temporal/dynamicconfig/";
 /// `tcfg` with a clean environment (no TCFG_*, ETCD*, NO_COLOR, config file)
 /// pointed at the cluster.
 pub fn tcfg(cluster: &EtcdCluster) -> Command {
-    let mut c = Command::cargo_bin("tcfg").unwrap();
+    Command::from_std(tcfg_process(cluster))
+}
+
+/// [`tcfg`] as a plain process, to run in the background.
+pub fn tcfg_process(cluster: &EtcdCluster) -> std::process::Command {
+    tcfg_at(&cluster.endpoints())
+}
+
+/// [`tcfg_process`] pointed at other endpoints (a proxy, say).
+pub fn tcfg_at(endpoints: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tcfg"));
     for (k, _) in std::env::vars() {
         if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" {
             c.env_remove(k);
         }
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent").env("HOME", "/nonexistent");
-    c.arg("--endpoints").arg(cluster.endpoints());
+    c.arg("--endpoints").arg(endpoints);
     c
 }
 

@@ -60,6 +60,7 @@ codes! {
     BadEnum = "bad-enum", Error, "A taskType or historyTaskType name Temporal does not know; Temporal rejects the whole file.";
     NonStringKey = "non-string-key", Error, "A map inside a value has a key that is not a string; Temporal rejects the whole file.";
     UnknownItemField = "unknown-item-field", Error, "An item field other than `value` and `constraints`; Temporal ignores it silently.";
+    NotAKeyName = "not-a-key-name", Error, "An unregistered name that cannot be a dynamic config key (a nested path, empty, or not shaped like `area.name`): under an etcd prefix tcfg treats it as another application's key, so it is never written.";
     UnknownKey = "unknown-key", Error, "A key the selected Temporal release does not register; Temporal only warns and ignores it.";
     TypeMismatch = "type-mismatch", Error, "A value Temporal cannot convert to the key's type; Temporal uses the compiled-in default.";
     BadDuration = "bad-duration", Error, "A duration string Temporal cannot parse; Temporal uses the compiled-in default.";

@@ -137,6 +137,67 @@ impl From<&str> for Key {
     }
 }
 
+/// A name (or etcd key) as messages show it: as is when that is plain,
+/// else quoted with every control, invisible or ambiguous character escaped,
+/// so that what is shown identifies exactly one key.
+pub fn escaped(name: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\' || (!c.is_ascii() && c.escape_debug().len() == 1));
+    if plain {
+        name.into()
+    } else {
+        format!("{name:?}").into()
+    }
+}
+
+/// Does a name look like a dynamic config key (`frontend.rps`,
+/// `history.ReplicationTaskProcessorErrorRetryMaxAttempts`)?
+pub fn is_key_shaped(name: &str) -> bool {
+    // Segments of letters, digits, `_` and `-` joined by single dots; the
+    // first starts with a letter, and there are at least two.
+    let bytes = name.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let mut dots = 0;
+    let mut prev = b'.';
+    for &b in bytes {
+        if b == b'.' {
+            if prev == b'.' {
+                return false;
+            }
+            dots += 1;
+        } else if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return false;
+        }
+        prev = b;
+    }
+    dots > 0 && prev != b'.'
+}
+
+/// What a name under a prefix is, as far as its shape tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameShape {
+    /// Never dynamic config, whatever a registry says (the reason why).
+    Foreign(&'static str),
+    /// Dynamic config: a registered key, or one a custom build may register.
+    Key,
+    /// Dynamic config only if the registry knows it.
+    KeyIfRegistered,
+}
+
+pub fn name_shape(name: &str) -> NameShape {
+    if name.contains('/') {
+        NameShape::Foreign("a nested path, not a key name")
+    } else if is_key_shaped(name) {
+        NameShape::Key
+    } else {
+        NameShape::KeyIfRegistered
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

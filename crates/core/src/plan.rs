@@ -392,6 +392,156 @@ impl SavedPlan {
     }
 }
 
+/// Why a saved plan is refused: it was edited, or does not fit the prefix
+/// it is applied to. A plan file is input like any other.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the plan cannot be applied as it is: {}", problems.join("; "))]
+pub struct PlanFileError {
+    pub problems: Vec<String>,
+}
+
+/// One change of a saved plan, checked against what is stored now: its
+/// writes as the plan has them, and the diff to show derived from those
+/// writes and the stored values (never the texts the file carries).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedChange {
+    pub key: String,
+    pub action: Action,
+    pub writes: Vec<Change>,
+    /// What is stored now, every spelling (canonical where it parses).
+    pub old_text: String,
+    /// What the plan writes.
+    pub new_text: String,
+}
+
+impl SavedPlan {
+    /// Check every write before any is made: each lies under the plan's
+    /// prefix and names a dynamic config key; a change writes only
+    /// spellings of its own key, and stores its value under the key's
+    /// spelling in tcfg's canonical form, valid for `registry`; each
+    /// expected revision is what `current` (read at the plan's prefix)
+    /// holds; and the texts the plan shows are what it writes.
+    pub fn check(
+        &self,
+        current: &Snapshot,
+        registry: &Registry,
+        opts: &crate::validate::Options,
+    ) -> Result<Vec<CheckedChange>, PlanFileError> {
+        let mut problems = Vec::new();
+        let prefix = &current.prefix;
+        if prefix.as_str() != self.prefix && Prefix::new(&self.prefix) != *prefix {
+            problems.push(format!("it is for the prefix {}, not {prefix}", self.prefix));
+        }
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut checked = Vec::with_capacity(self.changes.len());
+        for c in &self.changes {
+            let before = problems.len();
+            let key = Key::new(&c.key);
+            if let Some(reason) = registry.foreign_reason(&c.key) {
+                problems.push(format!(
+                    "{} is not a dynamic config key ({reason})",
+                    crate::key::escaped(&c.key)
+                ));
+            }
+            let stored: Vec<StoredKey> = current.get(&key).into_iter().cloned().collect();
+            let mut puts = 0;
+            for w in &c.writes {
+                let name = prefix.name_of(&w.etcd_key);
+                match name {
+                    None => problems.push(format!(
+                        "{}: {} is outside the prefix {prefix}",
+                        c.key,
+                        crate::key::escaped(&w.etcd_key)
+                    )),
+                    Some(n) if Key::new(n) != key || registry.foreign_reason(n).is_some() => problems.push(format!(
+                        "{}: writes {}, which is not a spelling of {}",
+                        c.key,
+                        crate::key::escaped(&w.etcd_key),
+                        c.key
+                    )),
+                    Some(_) => {}
+                }
+                if let Some(other) = seen.insert(w.etcd_key.as_str(), c.key.as_str()) {
+                    problems.push(format!("{} is written twice (by {other} and {})", w.etcd_key, c.key));
+                }
+                let now = current
+                    .keys
+                    .iter()
+                    .find(|k| k.etcd_key == w.etcd_key)
+                    .map(|k| k.mod_revision)
+                    .unwrap_or(0);
+                if now != w.expect_mod_revision {
+                    problems.push(format!(
+                        "{}: expects {} at revision {}, but it is at {now} (0: absent)",
+                        c.key, w.etcd_key, w.expect_mod_revision
+                    ));
+                }
+                if let Some(text) = &w.value {
+                    puts += 1;
+                    if w.etcd_key != prefix.key_path(&c.key) {
+                        problems.push(format!("{}: a value is written to {}", c.key, w.etcd_key));
+                    }
+                    let parsed = crate::document::parse_items(&w.etcd_key, &c.key, text);
+                    let mut doc = Document::new(&w.etcd_key);
+                    doc.insert(key.clone(), parsed.value.clone());
+                    let errors: Vec<String> = parsed
+                        .findings
+                        .iter()
+                        .chain(&crate::validate::validate(&doc, registry, opts))
+                        .filter(|f| f.level == crate::finding::Level::Error)
+                        .map(|f| f.message.clone())
+                        .collect();
+                    if !errors.is_empty() {
+                        problems.push(format!("{}: the value is invalid: {}", c.key, errors.join("; ")));
+                    } else if parsed.value.is_empty() || items_to_yaml(&parsed.value) != *text {
+                        problems.push(format!(
+                            "{}: the value is not what tcfg writes (edited by hand?)",
+                            c.key
+                        ));
+                    }
+                }
+            }
+            // Every stored spelling goes: the put replaces one, deletes the others.
+            let untouched: Vec<&str> = stored
+                .iter()
+                .filter(|s| !c.writes.iter().any(|w| w.etcd_key == s.etcd_key))
+                .map(|s| s.etcd_key.as_str())
+                .collect();
+            let action_fits = match c.action {
+                Action::Create => puts == 1 && stored.is_empty(),
+                Action::Update => puts == 1 && !stored.is_empty(),
+                Action::Delete => puts == 0 && !stored.is_empty(),
+            };
+            if puts > 1 || !action_fits || (!c.writes.is_empty() && !untouched.is_empty()) {
+                problems.push(format!(
+                    "{}: its writes do not make a {:?} of the key as stored",
+                    c.key, c.action
+                ));
+            }
+            let new_text = c.writes.iter().find_map(|w| w.value.clone()).unwrap_or_default();
+            let old_text = stored_text(&stored);
+            if problems.len() == before && (c.new_text != new_text || c.old_text != old_text) {
+                problems.push(format!(
+                    "{}: the change it shows is not the change it writes (edited by hand?)",
+                    c.key
+                ));
+            }
+            checked.push(CheckedChange {
+                key: c.key.clone(),
+                action: c.action,
+                writes: c.writes(),
+                old_text,
+                new_text,
+            });
+        }
+        if problems.is_empty() {
+            Ok(checked)
+        } else {
+            Err(PlanFileError { problems })
+        }
+    }
+}
+
 impl SavedChange {
     /// This key's writes, each guarded as planned.
     pub fn writes(&self) -> Vec<Change> {
@@ -554,6 +704,39 @@ mod tests {
             (w[1].etcd_key.as_str(), w[1].expect),
             ("/p/frontend.rps", Expect::Absent)
         );
+    }
+
+    #[test]
+    fn saved_plans_are_checked_before_they_are_trusted() {
+        let snap = current("frontend.rps:\n- value: 1\n");
+        let p = plan(
+            &parse_document("d", "frontend.rps:\n- value: 2\nlimit.maxIDLength:\n- value: 9\n").value,
+            &snap,
+            &reg(),
+            PlanOptions::default(),
+        );
+        let saved = SavedPlan::new(&p, &snap);
+        let opts = crate::validate::Options::default();
+        let checked = saved.check(&snap, &reg(), &opts).unwrap();
+        assert_eq!(checked.len(), 2);
+        assert_eq!(
+            checked.iter().flat_map(|c| c.writes.clone()).collect::<Vec<_>>(),
+            p.writes()
+        );
+        assert_eq!(checked[0].old_text, "- value: 1\n");
+        // The diff shown comes from the writes and the store, not the file.
+        let mut edited = saved.clone();
+        edited.changes[0].writes[0].value = Some("- value: 3\n".into());
+        let err = edited.check(&snap, &reg(), &opts).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the change it shows is not the change it writes"),
+            "{err}"
+        );
+        // A plan for another prefix.
+        let mut elsewhere = snap.clone();
+        elsewhere.prefix = Prefix::new("/q");
+        assert!(saved.check(&elsewhere, &reg(), &opts).is_err());
     }
 
     #[test]

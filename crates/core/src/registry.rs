@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use hashbrown::HashTable;
 
 use crate::constraints::{ConstraintField as F, Constraints, FieldSet};
-use crate::key::{fold, folded_hash, same_key};
+use crate::key::{fold, folded_hash, same_key, NameShape};
 use crate::typed::TypedSchemas;
 use crate::value::Value;
 
@@ -393,6 +393,17 @@ impl Registry {
         let hash = folded_hash(&self.hasher, name);
         let i = self.names.find(hash, |&i| same_key(&self.keys[i].name, name))?;
         Some(&self.keys[*i])
+    }
+
+    /// Why a name under a prefix is not dynamic config (another
+    /// application's key, which tcfg never writes or deletes), or `None`.
+    pub fn foreign_reason(&self, name: &str) -> Option<&'static str> {
+        match crate::key::name_shape(name) {
+            NameShape::Foreign(reason) => Some(reason),
+            NameShape::Key => None,
+            NameShape::KeyIfRegistered if self.get(name).is_some() => None,
+            NameShape::KeyIfRegistered => Some("not a dynamic config key name"),
+        }
     }
 
     /// The registered spelling of a key, if registered.

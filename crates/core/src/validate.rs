@@ -197,6 +197,15 @@ impl<'a> Validator<'a> {
     }
 
     fn unknown_key(&mut self, name: &str, key_pos: Pos) {
+        if let (true, Some(reason)) = (self.opts.allow_unknown_keys, self.registry.foreign_reason(name)) {
+            let msg = format!(
+                "{} cannot be a dynamic config key ({reason}): tcfg never writes such a name under a prefix, where it would be another application's key",
+                crate::key::escaped(name)
+            );
+            self.push(Code::NotAKeyName, key_pos, name, msg).hint =
+                Some("a key of a custom server build is named like `area.name`; or register it with --schema".into());
+            return;
+        }
         let level = if self.opts.allow_unknown_keys {
             Level::Warning
         } else {

@@ -2,7 +2,7 @@
 //! between a client and the server on demand.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::net::{TcpListener, TcpStream};
@@ -12,6 +12,10 @@ use tokio::sync::watch;
 pub struct Proxy {
     pub addr: SocketAddr,
     open: Arc<AtomicBool>,
+    /// Answers stop once a connection has sent more than this many bytes.
+    mute_after: Arc<AtomicU64>,
+    /// Bytes of answers dropped so far.
+    dropped: Arc<AtomicU64>,
     generation: watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -23,6 +27,10 @@ impl Proxy {
         let open = Arc::new(AtomicBool::new(true));
         let (generation, gen_rx) = watch::channel(0u64);
         let o = open.clone();
+        let mute_after = Arc::new(AtomicU64::new(u64::MAX));
+        let mute = mute_after.clone();
+        let dropped = Arc::new(AtomicU64::new(0));
+        let dropped_total = dropped.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else {
@@ -34,15 +42,18 @@ impl Proxy {
                 }
                 let mut cut = gen_rx.clone();
                 let start = *cut.borrow_and_update();
+                let mute = mute.clone();
+                let dropped = dropped_total.clone();
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
                         return;
                     };
                     let (mut cr, mut cw) = client.into_split();
                     let (mut sr, mut sw) = server.into_split();
+                    let sent = Arc::new(AtomicU64::new(0));
                     tokio::select! {
-                        _ = tokio::io::copy(&mut cr, &mut sw) => {}
-                        _ = tokio::io::copy(&mut sr, &mut cw) => {}
+                        _ = forward(&mut cr, &mut sw, &sent, None) => {}
+                        _ = forward(&mut sr, &mut cw, &sent, Some((&mute, &dropped))) => {}
                         _ = cut.wait_for(|g| *g != start) => {}
                     }
                 });
@@ -51,6 +62,8 @@ impl Proxy {
         Proxy {
             addr,
             open,
+            mute_after,
+            dropped,
             generation,
             task,
         }
@@ -66,6 +79,24 @@ impl Proxy {
         self.generation.send_modify(|g| *g += 1);
     }
 
+    /// From now on, a connection that has sent more than `bytes` gets no
+    /// more answers (they are read from the server and dropped), while what
+    /// it sends still reaches the server: a large write is applied, and its
+    /// answer is lost.
+    pub fn mute_answers_after(&self, bytes: u64) {
+        self.mute_after.store(bytes, Ordering::SeqCst);
+    }
+
+    /// Answers flow again.
+    pub fn unmute(&self) {
+        self.mute_after.store(u64::MAX, Ordering::SeqCst);
+    }
+
+    /// How many bytes of answers were dropped so far.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::SeqCst)
+    }
+
     /// Accept connections again.
     pub fn heal(&self) {
         self.open.store(true, Ordering::SeqCst);
@@ -75,5 +106,36 @@ impl Proxy {
 impl Drop for Proxy {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// Copy one direction of a connection. The client's direction counts what
+/// it sent; the server's drops its answers once that count passes `mute`.
+async fn forward(
+    from: &mut tokio::net::tcp::OwnedReadHalf,
+    to: &mut tokio::net::tcp::OwnedWriteHalf,
+    sent: &AtomicU64,
+    mute: Option<(&AtomicU64, &AtomicU64)>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        match mute {
+            None => {
+                sent.fetch_add(n as u64, Ordering::SeqCst);
+            }
+            Some((limit, dropped)) if sent.load(Ordering::SeqCst) > limit.load(Ordering::SeqCst) => {
+                dropped.fetch_add(n as u64, Ordering::SeqCst);
+                continue;
+            }
+            Some(_) => {}
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
     }
 }

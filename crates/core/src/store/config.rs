@@ -17,6 +17,49 @@ pub const DEFAULT_PREFIX: &str = "/temporal/dynamicconfig/";
 pub struct Prefix(String);
 
 impl Prefix {
+    /// A prefix given by a person (a flag, a variable, a config file, a
+    /// plan): refused when empty or malformed, which in a prefix that
+    /// commands prune or sync would aim them somewhere unintended.
+    pub fn parse(p: &str) -> Result<Prefix, String> {
+        if p.is_empty() {
+            return Err("it is empty".into());
+        }
+        if p.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("it contains whitespace or a control character".into());
+        }
+        if p.trim_matches('/').is_empty() {
+            return Err("it names the root of etcd's whole key space, not a prefix".into());
+        }
+        if p.contains("//") {
+            return Err("it has an empty path segment (`//`)".into());
+        }
+        if p.split('/').any(|s| s == "." || s == "..") {
+            return Err("it has a `.` or `..` segment, which etcd does not resolve".into());
+        }
+        Ok(Prefix::new(p))
+    }
+
+    /// A prefix from a list such as `sync --prefixes /active,/passive-eu`: a
+    /// root of one segment (`/active`) is joined with `base`, the key prefix
+    /// (`/active/temporal/dynamicconfig/`); a longer prefix is taken as is.
+    pub fn resolve_root(p: &str, base: &Prefix) -> Result<Prefix, String> {
+        if p.is_empty() {
+            return Err("it is empty (two commas in a row, or one at an end?)".into());
+        }
+        if p.trim_matches('/').is_empty() {
+            return Err("it is only `/`: name a root such as /active, or a whole prefix".into());
+        }
+        let segments = p.trim_matches('/').split('/').count();
+        if segments <= 1 {
+            let root = format!("/{}{}", p.trim_matches('/'), base.as_str());
+            Prefix::parse(&root).map_err(|reason| format!("{root}: {reason}"))
+        } else {
+            Prefix::parse(p)
+        }
+    }
+
+    /// A prefix as given, with a `/` added at the end when missing. For
+    /// input from people, see [`Prefix::parse`].
     pub fn new(p: &str) -> Prefix {
         if p.ends_with('/') {
             Prefix(p.to_string())
@@ -396,9 +439,15 @@ impl ConnectionSettings {
         if endpoints.is_empty() {
             return Err(ConfigError::NoEndpoints);
         }
-        let prefix = first(layers, |l| l.prefix.clone())
-            .map(|s| Prefix::new(&s.value))
-            .unwrap_or_default();
+        let prefix = match first(layers, |l| l.prefix.clone()) {
+            None => Prefix::default(),
+            Some(s) => Prefix::parse(&s.value).map_err(|reason| ConfigError::Invalid {
+                what: "prefix",
+                value: s.value,
+                origin: s.source,
+                reason,
+            })?,
+        };
         let cacert = first(layers, |l| l.cacert.clone());
         let cert = first(layers, |l| l.cert.clone());
         let key = first(layers, |l| l.key.clone());
@@ -475,6 +524,26 @@ impl ConnectionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_from_people_are_checked() {
+        assert_eq!(Prefix::parse("/prod").unwrap().as_str(), "/prod/");
+        assert_eq!(
+            Prefix::parse("/temporal/dynamicconfig/").unwrap().as_str(),
+            "/temporal/dynamicconfig/"
+        );
+        for bad in ["", "/", "//", "/a//b/", "/a/../b", "/a /b", "/a\nb", "./x"] {
+            assert!(Prefix::parse(bad).is_err(), "{bad:?}");
+        }
+        let base = Prefix::default();
+        let root = |p: &str| Prefix::resolve_root(p, &base).map(|p| p.to_string());
+        assert_eq!(root("/active").unwrap(), "/active/temporal/dynamicconfig/");
+        assert_eq!(root("active/").unwrap(), "/active/temporal/dynamicconfig/");
+        assert_eq!(root("/x/y/").unwrap(), "/x/y/");
+        for bad in ["", "/", "//", "/a b"] {
+            assert!(root(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn prefixes_end_with_a_slash() {

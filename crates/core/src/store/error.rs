@@ -51,6 +51,16 @@ pub enum StoreError {
     PermissionDenied { what: String, hint: String },
     #[error("etcd did not answer within {timeout:?} ({what})")]
     Timeout { what: String, timeout: Duration },
+    /// A write sent to etcd whose answer never came, and whose effect could
+    /// not be read back: it may or may not have been applied.
+    #[error("{what}: etcd did not answer ({reason}), and reading the keys back afterwards failed too, so the write may or may not have been applied. It was planned from revision {revision}: a key written by it has a higher mod revision and the new value ({keys})")]
+    OutcomeUnknown {
+        what: String,
+        reason: String,
+        /// The revision the write was planned from (0: not known).
+        revision: i64,
+        keys: String,
+    },
     #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
     Compacted { revision: i64 },
     #[error("nothing was written: {}; run the command again to see the current state", conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))]
@@ -63,6 +73,10 @@ pub enum StoreError {
     },
     #[error("etcd refused the request: {reason}")]
     Rejected { reason: String },
+    /// A write tcfg never makes: outside the prefix, or a key that is not
+    /// dynamic config (another application's).
+    #[error("refusing to write {key}: {reason}; tcfg never writes or deletes anything else (nothing written)")]
+    NotDynamicConfig { key: String, reason: String },
     /// An answer over [`super::ConnectionSettings::max_response_size`].
     #[error("etcd's answer is larger than tcfg accepts: {reason}")]
     ResponseTooLarge { reason: String },

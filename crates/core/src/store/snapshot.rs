@@ -80,56 +80,9 @@ pub struct ForeignKey {
     pub reason: &'static str,
 }
 
-/// Does a name look like a dynamic config key (`frontend.rps`,
-/// `history.ReplicationTaskProcessorErrorRetryMaxAttempts`)?
-pub fn is_key_shaped(name: &str) -> bool {
-    // Segments of letters, digits, `_` and `-` joined by single dots; the
-    // first starts with a letter, and there are at least two.
-    let bytes = name.as_bytes();
-    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
-        return false;
-    }
-    let mut dots = 0;
-    let mut prev = b'.';
-    for &b in bytes {
-        if b == b'.' {
-            if prev == b'.' {
-                return false;
-            }
-            dots += 1;
-        } else if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return false;
-        }
-        prev = b;
-    }
-    dots > 0 && prev != b'.'
-}
-
-/// What a name under the prefix is, as far as its shape tells.
-pub(crate) enum NameShape {
-    Foreign(&'static str),
-    Key,
-    KeyIfRegistered,
-}
-
-pub(crate) fn name_shape(name: &str) -> NameShape {
-    if name.contains('/') {
-        NameShape::Foreign("a nested path, not a key name")
-    } else if is_key_shaped(name) {
-        NameShape::Key
-    } else {
-        NameShape::KeyIfRegistered
-    }
-}
-
 /// Why a name under the prefix is foreign, or `None` for dynamic config.
 pub fn foreign_reason(name: &str, registry: &Registry) -> Option<&'static str> {
-    match name_shape(name) {
-        NameShape::Foreign(reason) => Some(reason),
-        NameShape::Key => None,
-        NameShape::KeyIfRegistered if registry.get(name).is_some() => None,
-        NameShape::KeyIfRegistered => Some("not a dynamic config key name"),
-    }
+    registry.foreign_reason(name)
 }
 
 /// Every key under a prefix at one revision.
@@ -183,6 +136,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key::is_key_shaped;
 
     #[test]
     fn key_shapes() {

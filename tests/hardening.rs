@@ -1,0 +1,380 @@
+//! What no command may do, whatever it is given: touch keys that are not
+//! dynamic config, empty a prefix by mistake, trust an edited plan, aim a
+//! scoped write at the global item, or call an unknown outcome a failure.
+
+mod common;
+use common::*;
+
+use predicates::prelude::*;
+use tcfg_testkit::{EtcdCluster, Proxy};
+
+const NS_RPS: &str =
+    "frontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n  - value: 1200\n";
+
+async fn apply_text(cluster: &EtcdCluster, dir: &tempfile::TempDir, prefix: &str, text: &str) {
+    tcfg(cluster)
+        .args(["--prefix", prefix, "apply", "--yes", "-f"])
+        .arg(file(dir, "seed.yaml", text))
+        .assert()
+        .code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_keys_are_never_deleted_or_written() {
+    let cluster = EtcdCluster::single();
+    let foreign = [
+        format!("{PREFIX}locks/leader"),
+        format!("{PREFIX}Other/Lock"),
+        format!("{PREFIX}README"),
+    ];
+    for k in &foreign {
+        raw_put(&cluster, k, "not dynamic config").await;
+    }
+    for name in ["locks/leader", "other/lock", "README", "readme"] {
+        tcfg(&cluster)
+            .args(["delete", name, "--all", "--yes"])
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("is not a dynamic config key").and(predicate::str::contains("wrote").not()),
+            );
+        tcfg(&cluster)
+            .args(["put", name, "5", "--allow-unknown-keys", "--yes"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is not a dynamic config key"));
+    }
+    for k in &foreign {
+        assert_eq!(
+            raw_get(&cluster, k).await.map(|(v, _)| v).as_deref(),
+            Some("not dynamic config"),
+            "{k}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_cannot_be_keys_are_refused_even_when_unknown_keys_are_allowed() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\"locks/leader\":\n  - value: 1\n\"\":\n  - value: 2\n\"../../x\":\n  - value: 3\nacme.custom:\n  - value: 4\n";
+    let f = file(&dir, "odd.yaml", text);
+    for cmd in [&["apply", "--yes"][..], &["diff"]] {
+        tcfg(&cluster)
+            .args(cmd)
+            .args(["--allow-unknown-keys", "-f"])
+            .arg(&f)
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("error[not-a-key-name]").count(3).and(
+                    predicate::str::contains("acme.custom")
+                        .not()
+                        .or(predicate::str::contains("warning[unknown-key]")),
+                ),
+            );
+    }
+    assert!(prefix_contents(&cluster, "").await.is_empty());
+    // A custom build's key shaped like a key is fine, and converges.
+    let custom = file(&dir, "custom.yaml", "acme.custom:\n  - value: 4\n");
+    tcfg(&cluster)
+        .args(["apply", "--allow-unknown-keys", "--yes", "-f"])
+        .arg(&custom)
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["diff", "--allow-unknown-keys", "-f"])
+        .arg(&custom)
+        .assert()
+        .code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_refuses_empty_malformed_and_mistyped_sources() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    apply_text(&cluster, &dir, "/a/temporal/dynamicconfig/", NS_RPS).await;
+    let before = prefix_contents(&cluster, "/a/").await;
+    assert_eq!(before.len(), 1);
+    for (prefixes, says) in [
+        (",/a", "is not a usable prefix: it is empty"),
+        ("/,/a", "it is only `/`"),
+        ("/a,", "it is empty"),
+        ("/actve,/a", "holds no dynamic config keys"),
+        ("/a//b/,/a", "empty path segment"),
+        ("/a/../b/,/a", "`..` segment"),
+    ] {
+        tcfg(&cluster)
+            .args(["sync", "--yes", "--prefixes", prefixes])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(says));
+    }
+    assert_eq!(prefix_contents(&cluster, "/a/").await, before);
+    tcfg(&cluster)
+        .args(["--prefix", "", "dump"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid prefix \"\"").and(predicate::str::contains("it is empty")));
+    tcfg(&cluster)
+        .args(["--prefix", "/", "dump"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("root of etcd's whole key space"));
+    // Emptying a target on purpose takes a flag.
+    tcfg(&cluster)
+        .args(["sync", "--yes", "--allow-empty-source", "--prefixes", "/empty,/a"])
+        .assert()
+        .code(0);
+    assert!(prefix_contents(&cluster, "/a/").await.is_empty());
+}
+
+/// Edit a saved plan's JSON and try to apply it.
+fn tampered(
+    dir: &tempfile::TempDir,
+    plan: &serde_json::Value,
+    name: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> std::path::PathBuf {
+    let mut p = plan.clone();
+    edit(&mut p);
+    file(dir, name, &serde_json::to_string_pretty(&p).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_plan_is_refused_whole() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    apply_text(&cluster, &dir, PREFIX, NS_RPS).await;
+    raw_put(&cluster, "/other/temporal/dynamicconfig/frontend.rps", "- value: 1\n").await;
+    let desired = file(
+        &dir,
+        "d.yaml",
+        &format!("{NS_RPS}frontend.rps:\n  - value: 7\n").replace("4000", "5000"),
+    );
+    let plan_path = dir.path().join("p.json");
+    tcfg(&cluster)
+        .args(["diff", "--out"])
+        .arg(&plan_path)
+        .arg("-f")
+        .arg(&desired)
+        .assert()
+        .code(2);
+    let plan: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let before = prefix_contents(&cluster, "/").await;
+    let cases: Vec<(&str, std::path::PathBuf, &str)> = vec![
+        (
+            "outside",
+            tampered(&dir, &plan, "outside.json", |p| {
+                p["changes"][0]["writes"][0]["etcd_key"] = "/outside/secret".into();
+            }),
+            "is outside the prefix",
+        ),
+        (
+            "other prefix",
+            tampered(&dir, &plan, "other.json", |p| {
+                p["changes"][0]["writes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({"etcd_key": "/other/temporal/dynamicconfig/frontend.rps", "value": null, "expect_mod_revision": 0}));
+            }),
+            "is outside the prefix",
+        ),
+        (
+            "another key",
+            tampered(&dir, &plan, "another.json", |p| {
+                p["changes"][0]["writes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({"etcd_key": format!("{PREFIX}limit.maxIDLength"), "value": null, "expect_mod_revision": 0}));
+            }),
+            "which is not a spelling of",
+        ),
+        (
+            "bad yaml",
+            tampered(&dir, &plan, "yaml.json", |p| {
+                p["changes"][0]["writes"][0]["value"] = "- value: [\n".into();
+                p["changes"][0]["new_text"] = "- value: [\n".into();
+            }),
+            "the value is invalid",
+        ),
+        (
+            "invalid value",
+            tampered(&dir, &plan, "invalid.json", |p| {
+                p["changes"][0]["writes"][0]["value"] = "- value: lots\n".into();
+                p["changes"][0]["new_text"] = "- value: lots\n".into();
+            }),
+            "the value is invalid",
+        ),
+        (
+            "shown is not written",
+            tampered(&dir, &plan, "shown.json", |p| {
+                p["changes"][0]["new_text"] = "- value: 1\n".into();
+            }),
+            "the change it shows is not the change it writes",
+        ),
+        (
+            "hand-made value",
+            tampered(&dir, &plan, "hand.json", |p| {
+                let v = p["changes"][0]["writes"][0]["value"]
+                    .as_str()
+                    .unwrap()
+                    .replace("\n", "  \n");
+                p["changes"][0]["new_text"] = v.clone().into();
+                p["changes"][0]["writes"][0]["value"] = v.into();
+            }),
+            "not what tcfg writes",
+        ),
+        (
+            "expectation",
+            tampered(&dir, &plan, "expect.json", |p| {
+                p["changes"][0]["writes"][0]["expect_mod_revision"] = 0.into();
+            }),
+            "expects",
+        ),
+        (
+            "prefix",
+            tampered(&dir, &plan, "prefix.json", |p| {
+                p["prefix"] = "/".into();
+            }),
+            "is not usable",
+        ),
+    ];
+    for (what, path, says) in &cases {
+        let o = tcfg(&cluster).args(["apply", "--yes"]).arg(path).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{what}: {}", stderr(&o));
+        assert!(stderr(&o).contains("nothing written"), "{what}: {}", stderr(&o));
+    }
+    // The plan is for one prefix: another --prefix is refused, not ignored.
+    tcfg(&cluster)
+        .args(["--prefix", "/other/temporal/dynamicconfig/", "apply", "--yes"])
+        .arg(&plan_path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("was made for the prefix"));
+    assert_eq!(prefix_contents(&cluster, "/").await, before);
+    // The plan as saved applies, showing what it writes.
+    tcfg(&cluster)
+        .args(["apply", "--yes"])
+        .arg(&plan_path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("+- value: 5000"));
+    assert!(stored_text(&cluster, "frontend.namespaceRPS").await.contains("5000"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_scope_flag_never_aims_at_the_global_item() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    apply_text(&cluster, &dir, PREFIX, NS_RPS).await;
+    let before = stored_text(&cluster, "frontend.namespaceRPS").await;
+    for args in [
+        vec!["put", "frontend.namespaceRPS", "5", "--namespace", ""],
+        vec!["delete", "frontend.namespaceRPS", "--namespace", ""],
+        vec![
+            "put",
+            "history.ReplicationTaskProcessorErrorRetryMaxAttempts",
+            "5",
+            "--shard-id",
+            "0",
+        ],
+        vec![
+            "put",
+            "frontend.namespaceRPS",
+            "5",
+            "--namespace",
+            "payments",
+            "--task-queue",
+            "",
+        ],
+        vec![
+            "delete",
+            "history.standbyTaskMissingEventsResendDelay",
+            "--history-task-type",
+            "Unspecified",
+        ],
+    ] {
+        tcfg(&cluster)
+            .args(&args)
+            .arg("--yes")
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("Temporal reads as no constraint at all"));
+    }
+    assert_eq!(stored_text(&cluster, "frontend.namespaceRPS").await, before);
+}
+
+/// The end of a long output (the diff of a long value comes first).
+fn last_lines(text: &str) -> String {
+    text.lines().rev().take(3).collect::<Vec<_>>().join("\n")
+}
+
+/// A string setting, so that a long value makes a large write.
+const LONG_KEY: &str = "history.TaskDLQErrorPattern";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_answer_is_lost_is_reported_as_unknown_or_checked() {
+    let cluster = EtcdCluster::single();
+    let proxy = Proxy::start(cluster.members[0].addr()).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Under HTTP/2's first flow-control window (64 KiB): the request goes
+    // out whole without waiting for the server, whose answers are dropped.
+    let long = "x".repeat(30_000);
+    let through_proxy = |value: &str| {
+        let items = file(&dir, "items.yaml", &format!("- value: {value}\n"));
+        let mut c = tcfg_at(&proxy.endpoint());
+        c.args(["--command-timeout", "2s"])
+            .args(["put", LONG_KEY, "--yes", "-f"])
+            .arg(items);
+        c
+    };
+    // Reads are small, the write is not: its answer is dropped and the
+    // connection answers nothing more.
+    proxy.mute_answers_after(20_000);
+    let o = through_proxy(&long).output().unwrap();
+    let said = last_lines(&stderr(&o));
+    assert_eq!(o.status.code(), Some(4), "{said}");
+    assert!(said.contains("may or may not have been applied"), "{said}");
+    assert!(said.contains("tcfg get KEY"), "{said}");
+    // It was applied.
+    assert!(stored_text(&cluster, LONG_KEY).await.contains(&long));
+
+    // When the answer is lost but the keys can be read back, tcfg says
+    // what happened.
+    proxy.unmute();
+    let longer = "y".repeat(30_000);
+    proxy.mute_answers_after(20_000);
+    // Its diff is long: to a file, not a pipe nobody reads yet.
+    let log = dir.path().join("stderr");
+    let dropped_before = proxy.dropped();
+    let mut child = through_proxy(&longer)
+        .env("TCFG_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let landed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            if proxy.dropped() > dropped_before
+                && raw_get(&cluster, &format!("{PREFIX}{LONG_KEY}"))
+                    .await
+                    .is_some_and(|(v, _)| v.contains(&longer))
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    proxy.unmute();
+    let status = child.wait().unwrap();
+    let said = last_lines(&std::fs::read_to_string(&log).unwrap());
+    landed.unwrap_or_else(|_| panic!("the write lands: {said}"));
+    assert_eq!(status.code(), Some(0), "{said}");
+    assert!(said.contains("wrote"), "{said}");
+    assert!(
+        said.contains("the answer was lost, but the write was applied"),
+        "{said}"
+    );
+}
