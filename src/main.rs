@@ -5,6 +5,7 @@ mod commands;
 mod diff;
 mod output;
 mod plan_view;
+mod render;
 mod report;
 
 use std::process::ExitCode;

@@ -55,6 +55,20 @@ fn level_style(level: Level) -> anstyle::Style {
 /// Write each finding with the source line it points at and its hint.
 /// `sources` maps an origin to its text, for the snippet.
 pub fn write_findings(w: &mut impl Write, findings: &[Finding], sources: &HashMap<String, String>) -> io::Result<()> {
+    // Where each line of a source starts, found once per source: thousands of
+    // findings must not each scan the text from its beginning.
+    let mut line_starts: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut line_of = |origin: &str, n: u32| -> Option<&str> {
+        let (key, text) = sources.get_key_value(origin)?;
+        let starts = line_starts.entry(key.as_str()).or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(n.checked_sub(1)? as usize)?;
+        let line = text[start..].split('\n').next()?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    };
     for f in findings {
         let head = format!("{}[{}]", f.level, f.code);
         let key = f.key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default();
@@ -66,11 +80,7 @@ pub fn write_findings(w: &mut impl Write, findings: &[Finding], sources: &HashMa
             key,
             f.message
         )?;
-        if let Some(line) = sources
-            .get(&f.origin)
-            .filter(|_| f.line > 0)
-            .and_then(|text| text.lines().nth(f.line as usize - 1))
-        {
+        if let Some(line) = line_of(&f.origin, f.line) {
             let num = f.line.to_string();
             let pad = " ".repeat(num.len());
             let caret_at: String = line

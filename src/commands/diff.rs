@@ -12,7 +12,7 @@ use super::desired;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output;
-use crate::plan_view::{plan_json, write_plan};
+use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
@@ -120,8 +120,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     }
     match args.output {
         DiffFormat::Json => {
-            let mut out = output::stdout();
-            writeln!(out, "{}", serde_json::to_string_pretty(&plan_json(&plan))?)?;
+            crate::render::json::pretty(&mut output::stdout(), &crate::render::json::PlanJson::of(&plan))?;
         }
         DiffFormat::Text => {
             let mut out = output::styled_stdout();

@@ -128,11 +128,17 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         match args.output {
             Format::Yaml => dump.write_yaml(&mut out)?,
             Format::Json => {
-                let map: serde_json::Map<String, serde_json::Value> = dump
-                    .keys()
-                    .filter_map(|k| Some((k.key.to_string(), super::get::items_json(k.items()?))))
-                    .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
+                struct Keys<'a>(&'a tcfg_core::store::dump::Dump);
+                impl serde::Serialize for Keys<'_> {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        s.collect_map(
+                            self.0
+                                .keys()
+                                .filter_map(|k| Some((k.key.as_str(), crate::render::json::Items(k.items()?)))),
+                        )
+                    }
+                }
+                crate::render::json::pretty(&mut out, &Keys(&dump))?;
             }
             Format::Table => {
                 let mut table = super::keys::new_table();

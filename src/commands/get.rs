@@ -4,16 +4,17 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 use tcfg_core::resolve::{resolve_items, Source};
 use tcfg_core::serialize::{canonical_order, flow, items_to_yaml};
 use tcfg_core::store::StoredKey;
-use tcfg_core::{ConstrainedValue, Constraints, Finding};
+use tcfg_core::{ConstrainedValue, Constraints, Finding, Value};
 
 use super::{key_def, unused_scope_fields, ScopeArgs};
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
+use crate::render::json::{Items, SourceJson};
 
 #[derive(Debug, Args)]
 #[command(
@@ -32,33 +33,43 @@ pub struct GetArgs {
     pub output: Option<Format>,
 }
 
-pub(crate) fn constraints_json(c: &Constraints) -> serde_json::Value {
-    serde_json::Value::Object(
-        c.iter()
-            .map(|(f, v)| (f.name().to_string(), constraint_json(&v)))
-            .collect(),
-    )
+#[derive(Serialize)]
+struct StoredJson<'a> {
+    key: &'a str,
+    etcd_key: String,
+    stored: bool,
+    mod_revision: Option<i64>,
+    revision: i64,
+    items: Items<'a>,
+    /// What a lookup with no constraints returns, and from where.
+    effective: EffectiveJson<'a>,
+    /// Every stored spelling, when there are several (Temporal reads one at random).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    spellings: Vec<SpellingJson<'a>>,
 }
 
-fn constraint_json(v: &tcfg_core::constraints::ConstraintValue) -> serde_json::Value {
-    match v {
-        tcfg_core::constraints::ConstraintValue::ShardId(n) => json!(n),
-        other => json!(other.to_string()),
-    }
+#[derive(Serialize)]
+struct EffectiveJson<'a> {
+    scope: &'a Constraints,
+    value: &'a Value,
+    source: SourceJson<'a>,
 }
 
-pub(crate) fn items_json(items: &[ConstrainedValue]) -> serde_json::Value {
-    json!(canonical_order(items)
-        .into_iter()
-        .map(|i| {
-            let mut m = serde_json::Map::new();
-            m.insert("value".into(), i.value.to_json());
-            if !i.constraints.is_empty() {
-                m.insert("constraints".into(), constraints_json(&i.constraints));
-            }
-            serde_json::Value::Object(m)
-        })
-        .collect::<Vec<_>>())
+#[derive(Serialize)]
+struct SpellingJson<'a> {
+    etcd_key: &'a str,
+    mod_revision: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Items<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResolvedJson<'a> {
+    key: &'a str,
+    scope: &'a Constraints,
+    value: &'a Value,
+    source: SourceJson<'a>,
+    revision: i64,
 }
 
 /// Print the findings that make a stored value unreadable.
@@ -80,7 +91,9 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     let def = key_def(&registry, &args.key_name)?;
     let scope = args.scope.constraints()?;
     let store = super::connect(global).await?;
-    let read = store.read_key(&def.name, false).await?;
+    // Every spelling: Temporal reads one of them at random, so a second one
+    // is worth knowing about.
+    let read = store.read_key(&def.name, true).await?;
     let format = args.output.unwrap_or(if output::stdout_is_terminal() {
         Format::Table
     } else {
@@ -99,7 +112,12 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             def.name
         )?;
     }
-    let stored = read.stored.first();
+    let registered = store.prefix().key_path(&def.name);
+    let stored = read
+        .stored
+        .iter()
+        .find(|s| s.etcd_key == registered)
+        .or(read.stored.first());
     let items: Vec<ConstrainedValue> = match stored.map(|s| &s.items) {
         None => Vec::new(),
         Some(Ok(items)) => items.clone(),
@@ -117,15 +135,26 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 out.write_all(items_to_yaml(&items).as_bytes())?;
             }
             Format::Json => {
-                let v = json!({
-                    "key": def.name,
-                    "etcd_key": stored.map(|s| s.etcd_key.clone()).unwrap_or_else(|| store.prefix().key_path(&def.name)),
-                    "stored": stored.is_some(),
-                    "mod_revision": stored.map(|s| s.mod_revision),
-                    "revision": read.revision,
-                    "items": items_json(&items),
-                });
-                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                let unscoped = Constraints::default();
+                let r = resolve_items(&items, def, &unscoped);
+                let etcd_key = stored.map(|s| s.etcd_key.as_str());
+                let v = StoredJson {
+                    key: &def.name,
+                    etcd_key: etcd_key
+                        .map(str::to_string)
+                        .unwrap_or_else(|| store.prefix().key_path(&def.name)),
+                    stored: stored.is_some(),
+                    mod_revision: stored.map(|s| s.mod_revision),
+                    revision: read.revision,
+                    items: Items(&items),
+                    effective: EffectiveJson {
+                        scope: &unscoped,
+                        value: &r.value,
+                        source: SourceJson::of(&r, &items, etcd_key),
+                    },
+                    spellings: spellings(&read.stored),
+                };
+                crate::render::json::pretty(&mut out, &v)?;
             }
             Format::Table => {
                 writeln!(
@@ -145,18 +174,24 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                             def.default.clone()
                         }
                     )?,
-                    Some(s) => {
-                        writeln!(
-                            out,
-                            "{}",
-                            paint(DIM, format!("{} at mod revision {}", s.etcd_key, s.mod_revision))
-                        )?;
-                        let mut table = super::keys::new_table();
-                        table.set_header(["CONSTRAINTS", "VALUE"]);
-                        for i in canonical_order(&items) {
-                            table.add_row([i.constraints.to_string(), flow(&i.value)]);
+                    Some(_) => {
+                        for s in &read.stored {
+                            writeln!(
+                                out,
+                                "{}",
+                                paint(DIM, format!("{} at mod revision {}", s.etcd_key, s.mod_revision))
+                            )?;
+                            let Ok(items) = &s.items else {
+                                writeln!(out, "  (does not parse)")?;
+                                continue;
+                            };
+                            let mut table = super::keys::new_table();
+                            table.set_header(["CONSTRAINTS", "VALUE"]);
+                            for i in canonical_order(items) {
+                                table.add_row([i.constraints.to_string(), flow(&i.value)]);
+                            }
+                            super::keys::write_table(&mut out, &table)?;
                         }
-                        super::keys::write_table(&mut out, &table)?;
                     }
                 }
             }
@@ -178,41 +213,30 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         )?;
     }
     let r = resolve_items(&items, def, &scope);
-    let (source_json, source_text) = match &r.source {
-        Source::Item { index } => {
-            let c = &items[*index].constraints;
-            (
-                json!({"kind": "item", "constraints": constraints_json(c), "etcd_key": stored.map(|s| s.etcd_key.clone())}),
-                format!(
-                    "the stored item {c} of {}",
-                    stored.map(|s| s.etcd_key.as_str()).unwrap_or("")
-                ),
-            )
-        }
-        Source::BuiltinDefault { constraints } => (
-            json!({"kind": "builtin-default", "constraints": constraints_json(constraints)}),
-            format!("Temporal's built-in default for {constraints}"),
+    let source_text = match &r.source {
+        Source::Item { index } => format!(
+            "the stored item {} of {}",
+            items[*index].constraints,
+            stored.map(|s| s.etcd_key.as_str()).unwrap_or("")
         ),
-        Source::RegisteredDefault => (
-            json!({"kind": "default"}),
-            match &r.conversion_error {
-                Some(e) => format!("the registered default: the matching stored item does not convert ({e})"),
-                None if items.is_empty() => "the registered default: nothing is stored".to_string(),
-                None => "the registered default: no stored item matches this scope".to_string(),
-            },
-        ),
+        Source::BuiltinDefault { constraints } => format!("Temporal's built-in default for {constraints}"),
+        Source::RegisteredDefault => match &r.conversion_error {
+            Some(e) => format!("the registered default: the matching stored item does not convert ({e})"),
+            None if items.is_empty() => "the registered default: nothing is stored".to_string(),
+            None => "the registered default: no stored item matches this scope".to_string(),
+        },
     };
     match format {
         Format::Json | Format::Yaml => {
-            let v = json!({
-                "key": def.name,
-                "scope": constraints_json(&scope),
-                "value": r.value.to_json(),
-                "source": source_json,
-                "revision": read.revision,
-            });
+            let v = ResolvedJson {
+                key: &def.name,
+                scope: &scope,
+                value: &r.value,
+                source: SourceJson::of(&r, &items, stored.map(|s| s.etcd_key.as_str())),
+                revision: read.revision,
+            };
             if format == Format::Json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                crate::render::json::pretty(&mut out, &v)?;
             } else {
                 out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
             }
@@ -229,4 +253,19 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Every stored spelling of a key with its items, when there is more than one.
+fn spellings(stored: &[StoredKey]) -> Vec<SpellingJson<'_>> {
+    if stored.len() < 2 {
+        return Vec::new();
+    }
+    stored
+        .iter()
+        .map(|s| SpellingJson {
+            etcd_key: &s.etcd_key,
+            mod_revision: s.mod_revision,
+            items: s.items.as_ref().ok().map(|i| Items(i)),
+        })
+        .collect()
 }

@@ -1,24 +1,24 @@
 //! `tcfg watch`: the watch client in an operator's terminal.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use serde_json::json;
+use serde::Serialize;
 use tcfg_core::resolve::resolve_items;
 use tcfg_core::serialize::{flow, items_to_yaml};
 use tcfg_core::store::{Prefix, Store};
 use tcfg_core::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
-use tcfg_core::{ConstrainedValue, Constraints, Registry};
+use tcfg_core::{ConstrainedValue, Constraints, Registry, Value};
 use tokio::sync::mpsc;
 
 use super::ScopeArgs;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
+use crate::render::json::Items;
 
 #[derive(Debug, Args)]
 #[command(
@@ -59,11 +59,63 @@ fn now() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
-fn items_json(items: Option<&Vec<ConstrainedValue>>) -> serde_json::Value {
-    match items {
-        Some(i) => super::get::items_json(i),
-        None => serde_json::Value::Null,
+/// The JSON lines `watch -o json` prints.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a> {
+    State {
+        prefix: String,
+        revision: i64,
+        key: &'a str,
+        items: Items<'a>,
+    },
+    Ready {
+        prefix: String,
+        revision: i64,
+    },
+    Change {
+        time: String,
+        prefix: String,
+        revision: i64,
+        cause: &'static str,
+        key: &'a str,
+        etcd_key: &'a str,
+        kind: &'static str,
+        old: Option<Items<'a>>,
+        new: Option<Items<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        effective: Option<Effective<'a>>,
+    },
+    Drift {
+        time: String,
+        key: &'a str,
+        /// Prefix to items (null: not set there).
+        values: PerPrefix<'a>,
+    },
+    Notice {
+        time: String,
+        prefix: String,
+        message: &'a str,
+    },
+}
+
+struct PerPrefix<'a>(Vec<(&'a str, Option<Vec<ConstrainedValue>>)>);
+
+impl Serialize for PerPrefix<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(p, i)| (p, i.as_deref().map(Items))))
     }
+}
+
+#[derive(Serialize)]
+struct Effective<'a> {
+    scope: &'a Constraints,
+    old: Value,
+    new: Value,
+}
+
+fn items(i: Option<&Arc<Vec<ConstrainedValue>>>) -> Option<Items<'_>> {
+    i.map(|i| Items(i))
 }
 
 struct Printer {
@@ -73,22 +125,21 @@ struct Printer {
 }
 
 impl Printer {
-    fn line(&self, v: serde_json::Value) -> Result<()> {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{v}")?;
-        out.flush()?;
-        Ok(())
+    fn line(&self, v: &Line<'_>) -> Result<()> {
+        crate::render::json::line(&mut std::io::stdout().lock(), v)
     }
 
-    fn effective(&self, u: &KeyUpdate) -> Option<(serde_json::Value, serde_json::Value, Constraints)> {
+    fn effective(&self, u: &KeyUpdate) -> Option<Effective<'_>> {
         let scope = self.scope.as_ref()?;
         let def = self.registry.get(u.key.as_str())?;
         let value = |items: Option<&Arc<Vec<ConstrainedValue>>>| {
-            resolve_items(items.map(|i| i.as_slice()).unwrap_or(&[]), def, scope)
-                .value
-                .to_json()
+            resolve_items(items.map(|i| i.as_slice()).unwrap_or(&[]), def, scope).value
         };
-        Some((value(u.old.as_ref()), value(u.new.as_ref()), scope.clone()))
+        Some(Effective {
+            scope,
+            old: value(u.old.as_ref()),
+            new: value(u.new.as_ref()),
+        })
     }
 
     fn change(&self, prefix: &Prefix, set: &ChangeSet, u: &KeyUpdate) -> Result<()> {
@@ -102,24 +153,18 @@ impl Printer {
         };
         let effective = self.effective(u);
         match self.format {
-            WatchFormat::Json => {
-                let mut v = json!({
-                    "type": "change",
-                    "time": now(),
-                    "prefix": prefix.to_string(),
-                    "revision": set.revision,
-                    "cause": cause,
-                    "key": u.key.to_string(),
-                    "etcd_key": u.etcd_key,
-                    "kind": kind,
-                    "old": items_json(u.old.as_deref()),
-                    "new": items_json(u.new.as_deref()),
-                });
-                if let Some((old, new, scope)) = effective {
-                    v["effective"] = json!({"scope": super::get::constraints_json(&scope), "old": old, "new": new});
-                }
-                self.line(v)
-            }
+            WatchFormat::Json => self.line(&Line::Change {
+                time: now(),
+                prefix: prefix.to_string(),
+                revision: set.revision,
+                cause,
+                key: u.key.as_str(),
+                etcd_key: &u.etcd_key,
+                kind,
+                old: items(u.old.as_ref()),
+                new: items(u.new.as_ref()),
+                effective,
+            }),
             WatchFormat::Text => {
                 let mut out = output::styled_stdout();
                 let time = now();
@@ -132,8 +177,8 @@ impl Printer {
                     kind,
                     if cause == "reload" { " (found on reload)" } else { "" }
                 )?;
-                if let Some((old, new, scope)) = effective {
-                    writeln!(out, "  effective for {scope}: {old} -> {new}")?;
+                if let Some(e) = effective {
+                    writeln!(out, "  effective for {}: {} -> {}", e.scope, e.old, e.new)?;
                 }
                 let text = |i: Option<&Arc<Vec<ConstrainedValue>>>| i.map(|i| items_to_yaml(i)).unwrap_or_default();
                 crate::diff::write_unified(&mut out, &text(u.old.as_ref()), &text(u.new.as_ref()), "old", "new")?;
@@ -173,7 +218,11 @@ impl Printer {
             )
         )?;
         if self.format == WatchFormat::Json {
-            self.line(json!({"type": "notice", "time": now(), "prefix": prefix.to_string(), "message": message}))?;
+            self.line(&Line::Notice {
+                time: now(),
+                prefix: prefix.to_string(),
+                message: &message,
+            })?;
         }
         Ok(())
     }
@@ -238,7 +287,13 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         match args.output {
             WatchFormat::Json => {
                 for (key, e) in &entries {
-                    printer.line(json!({"type": "state", "prefix": prefix.to_string(), "revision": cache.revision, "key": key.to_string(), "items": super::get::items_json(&e.items())}))?;
+                    let state = e.items();
+                    printer.line(&Line::State {
+                        prefix: prefix.to_string(),
+                        revision: cache.revision,
+                        key: key.as_str(),
+                        items: Items(&state),
+                    })?;
                 }
             }
             WatchFormat::Text => {
@@ -265,7 +320,10 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             }
         }
         if args.output == WatchFormat::Json {
-            printer.line(json!({"type": "ready", "prefix": prefix.to_string(), "revision": cache.revision}))?;
+            printer.line(&Line::Ready {
+                prefix: prefix.to_string(),
+                revision: cache.revision,
+            })?;
         }
         drop(cache);
         let (mut changes, mut notices) = (client.subscribe(), client.notices());
@@ -334,12 +392,16 @@ fn report_drift(printer: &Printer, prefixes: &[Prefix], clients: &[Client], key:
     }
     match printer.format {
         WatchFormat::Json => {
-            let map: HashMap<&str, serde_json::Value> = clients
+            let values = clients
                 .iter()
                 .zip(prefixes)
-                .map(|(c, p)| (p.as_str(), items_json(c.items(key).as_ref())))
+                .map(|(c, p)| (p.as_str(), c.items(key).map(|i| i.to_vec())))
                 .collect();
-            printer.line(json!({"type": "drift", "time": now(), "key": key, "values": map}))
+            printer.line(&Line::Drift {
+                time: now(),
+                key,
+                values: PerPrefix(values),
+            })
         }
         WatchFormat::Text => {
             let mut out = output::styled_stdout();

@@ -123,7 +123,7 @@ fn encode_constraints(out: &mut Vec<u8>, c: &ConstraintsRef<'_>) {
 }
 
 fn encode_value(out: &mut Vec<u8>, v: &Value) {
-    match v {
+    crate::stack::deep(|| match v {
         Value::Null => out.push(NULL),
         Value::Bool(false) => out.push(FALSE),
         Value::Bool(true) => out.push(TRUE),
@@ -154,7 +154,7 @@ fn encode_value(out: &mut Vec<u8>, v: &Value) {
                 encode_value(out, v);
             }
         }
-    }
+    })
 }
 
 /// Reads what this module wrote; `None` on anything else (never a panic).
@@ -235,6 +235,10 @@ impl<'a> Reader<'a> {
     }
 
     fn value(&mut self) -> Option<Value> {
+        crate::stack::deep(|| self.value_here())
+    }
+
+    fn value_here(&mut self) -> Option<Value> {
         Some(match self.byte()? {
             NULL => Value::Null,
             FALSE => Value::Bool(false),
@@ -264,6 +268,10 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_value(&mut self) -> Option<()> {
+        crate::stack::deep(|| self.skip_value_here())
+    }
+
+    fn skip_value_here(&mut self) -> Option<()> {
         match self.byte()? {
             NULL | FALSE | TRUE => {}
             INT => {

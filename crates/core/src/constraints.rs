@@ -236,6 +236,22 @@ pub struct Constraints {
     pub chasm_task_type: Option<String>,
 }
 
+impl serde::Serialize for Constraints {
+    /// A map of the set fields by Temporal's names: shard ids as numbers,
+    /// the rest as their names.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for (field, value) in self.iter() {
+            match value {
+                ConstraintValue::ShardId(n) => m.serialize_entry(field.name(), &n)?,
+                other => m.serialize_entry(field.name(), &other.to_string())?,
+            }
+        }
+        m.end()
+    }
+}
+
 /// A constraint value, for code that walks the fields generically.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConstraintValue {
@@ -403,6 +419,23 @@ impl ConstraintsRef<'_> {
             && self.shard_id == want(level, F::ShardId, scope.shard_id)
             && self.destination == want(level, F::Destination, scope.destination)
             && self.chasm_task_type == want(level, F::ChasmTaskType, scope.chasm_task_type)
+    }
+
+    /// The scope projected onto `level`, owned: what
+    /// [`ConstraintsRef::equals_projection`] compares an item's constraints with.
+    pub fn project_owned(&self, level: FieldSet) -> Constraints {
+        use ConstraintField as F;
+        let keep = |f: F, v: Option<&str>| v.filter(|_| level.contains(f)).map(str::to_string);
+        Constraints {
+            namespace: keep(F::Namespace, self.namespace),
+            namespace_id: keep(F::NamespaceId, self.namespace_id),
+            task_queue_name: keep(F::TaskQueueName, self.task_queue_name),
+            task_type: self.task_type.filter(|_| level.contains(F::TaskType)),
+            history_task_type: self.history_task_type.filter(|_| level.contains(F::HistoryTaskType)),
+            shard_id: self.shard_id.filter(|_| level.contains(F::ShardId)),
+            destination: keep(F::Destination, self.destination),
+            chasm_task_type: keep(F::ChasmTaskType, self.chasm_task_type),
+        }
     }
 
     pub fn to_owned(&self) -> Constraints {

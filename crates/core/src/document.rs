@@ -7,7 +7,7 @@ use crate::constraints::{ConstraintField, ConstraintValue, Constraints, HistoryT
 use crate::finding::{Code, Finding};
 use crate::key::Key;
 use crate::value::Value;
-use crate::yaml::{self, LoadError, Node, NodeKind, Pos};
+use crate::yaml::{self, LoadError, Node, NodeKind, Pos, Shape};
 
 /// Where an item was read from. Ignored by equality: two documents that mean
 /// the same are equal wherever they were read from.
@@ -39,6 +39,19 @@ impl ConstrainedValue {
             constraints,
             pos: ItemPos::default(),
         }
+    }
+}
+
+impl serde::Serialize for ConstrainedValue {
+    /// `{"value": ..., "constraints": {...}}`, constraints left out when none.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("value", &self.value)?;
+        if !self.constraints.is_empty() {
+            m.serialize_entry("constraints", &self.constraints)?;
+        }
+        m.end()
     }
 }
 
@@ -136,6 +149,8 @@ fn load_error(origin: &str, e: &LoadError) -> Finding {
         .with_hint(
             "the mistake may be earlier (an unclosed bracket or quote); Temporal rejects the whole file and keeps its old values",
         ),
+        LoadError::Limit { pos, message } => Finding::new(Code::YamlLimit, origin, *pos, None, message.clone())
+            .with_hint("Temporal rejects the whole file and keeps its old values; tcfg refuses it too"),
         LoadError::DuplicateKey { key, pos, first } => Finding::new(
             Code::DuplicateKey,
             origin,
@@ -162,7 +177,7 @@ fn key_text(node: &Node) -> Cow<'_, str> {
 pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
     let mut doc = Document::new(origin);
     let mut findings = Vec::new();
-    let root = match yaml::load(text) {
+    let root = match yaml::load_as(text, Shape::Document) {
         Ok(Some(root)) => root,
         Ok(None) => return Parsed { value: doc, findings },
         Err(e) => {
@@ -170,7 +185,8 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
             return Parsed { value: doc, findings };
         }
     };
-    match root.kind {
+    let root_pos = root.pos;
+    match root.into_kind() {
         NodeKind::Null => {}
         NodeKind::Map(pairs) => {
             for (k, v) in pairs {
@@ -187,7 +203,7 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
             Finding::new(
                 Code::NotAMap,
                 origin,
-                root.pos,
+                root_pos,
                 None,
                 format!(
                     "a dynamic config file must be a map of key names to lists, found {}",
@@ -220,7 +236,7 @@ pub fn parse_stored(origin: &str, key: &str, text: &str) -> (Parsed<Vec<Constrai
 
 fn parse_items_fully(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
     let mut findings = Vec::new();
-    let items = match yaml::load(text) {
+    let items = match yaml::load_as(text, Shape::Items) {
         Ok(Some(root)) => read_items(origin, key, root, &mut findings),
         Ok(None) => Vec::new(),
         Err(e) => {
@@ -281,10 +297,7 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
                 ConstraintField::HistoryTaskType => ConstraintValue::HistoryTaskType(
                     HistoryTaskType::from_name(v).or_else(|| v.parse().ok().map(HistoryTaskType))?,
                 ),
-                _ => match plain_value(v)? {
-                    Value::String(s) => ConstraintValue::Str(s),
-                    _ => return None,
-                },
+                _ => ConstraintValue::Str(plain_value(v)?.into_string()?),
             };
             items.last_mut()?.constraints.set(field, Some(value));
         } else {
@@ -309,7 +322,8 @@ fn plain_value(v: &str) -> Option<Value> {
 }
 
 fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Vec<ConstrainedValue> {
-    let list = match node.kind {
+    let pos = node.pos;
+    let list = match node.into_kind() {
         NodeKind::Seq(list) => list,
         // yaml.v3 decodes null into an empty list.
         NodeKind::Null => return Vec::new(),
@@ -318,7 +332,7 @@ fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) 
                 Finding::new(
                     Code::NotAList,
                     origin,
-                    node.pos,
+                    pos,
                     Some(key),
                     format!("the value of a key must be a list of items, found {}", other.describe()),
                 )
@@ -333,7 +347,8 @@ fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) 
 }
 
 fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Option<ConstrainedValue> {
-    let NodeKind::Map(fields) = node.kind else {
+    let item_pos = node.pos;
+    if !matches!(node.kind, NodeKind::Map(_)) {
         findings.push(
             Finding::new(
                 Code::NotAMap,
@@ -348,13 +363,16 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
             .with_hint("write `- value: ...`"),
         );
         return None;
+    }
+    let NodeKind::Map(fields) = node.into_kind() else {
+        unreachable!("checked above");
     };
     let mut ok = true;
     let mut value = Value::Null;
     let mut pos = ItemPos {
-        item: node.pos,
-        value: node.pos,
-        constraints: node.pos,
+        item: item_pos,
+        value: item_pos,
+        constraints: item_pos,
     };
     let mut constraints = Constraints::default();
     for (k, v) in fields {

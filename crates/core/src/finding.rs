@@ -52,6 +52,7 @@ macro_rules! codes {
 
 codes! {
     YamlSyntax = "yaml-syntax", Error, "The text is not valid YAML (or JSON); Temporal rejects the whole file.";
+    YamlLimit = "yaml-limit", Error, "The document nests deeper than 10,000 levels or expands aliases excessively: Temporal's YAML parser (yaml.v3) refuses it, and so does tcfg, before it costs memory.";
     DuplicateKey = "duplicate-key", Error, "A mapping key appears twice; Temporal rejects the whole file.";
     NotAMap = "not-a-map", Error, "The file, an item or a constraints field is not a map; Temporal rejects the whole file.";
     NotAList = "not-a-list", Error, "A key's value is not a list of items; Temporal rejects the whole file.";

@@ -31,6 +31,7 @@ pub mod plan;
 pub mod registry;
 pub mod resolve;
 pub mod serialize;
+mod stack;
 pub mod store;
 pub mod typed;
 pub mod validate;

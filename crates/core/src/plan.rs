@@ -10,6 +10,7 @@ use crate::document::{ConstrainedValue, Document};
 use crate::edit::{key_write, stored_text};
 use crate::key::Key;
 use crate::registry::{Registry, ValueType};
+use crate::resolve::ItemIndex;
 use crate::serialize::{canonical_order, items_to_yaml};
 use crate::store::{Change, Expect, Prefix, Snapshot, StoredKey};
 use crate::value::Value;
@@ -121,23 +122,20 @@ pub fn values_equal(a: &Value, b: &Value, ty: Option<&ValueType>) -> bool {
     }
 }
 
+/// The first item of each constraint set: the one Temporal reads.
 fn first_of_each(items: &[ConstrainedValue]) -> Vec<&ConstrainedValue> {
-    let mut seen: Vec<&ConstrainedValue> = Vec::new();
-    for i in items {
-        if !seen.iter().any(|s| s.constraints == i.constraints) {
-            seen.push(i);
-        }
-    }
-    seen
+    let mut seen: std::collections::HashSet<&Constraints, foldhash::fast::RandomState> =
+        std::collections::HashSet::with_capacity_and_hasher(items.len(), Default::default());
+    items.iter().filter(|i| seen.insert(&i.constraints)).collect()
 }
 
 fn item_changes(old: &[ConstrainedValue], new: &[ConstrainedValue], ty: Option<&ValueType>) -> Vec<ItemChange> {
     // Temporal reads the first of equal constraint sets; compare those.
-    let (old, new) = (first_of_each(old), first_of_each(new));
+    let (old_index, new_index) = (ItemIndex::new(old), ItemIndex::new(new));
     let mut out = Vec::new();
-    for o in &old {
-        match new.iter().find(|n| n.constraints == o.constraints) {
-            None => out.push(ItemChange::Removed((*o).clone())),
+    for o in first_of_each(old) {
+        match new_index.first(&o.constraints) {
+            None => out.push(ItemChange::Removed(o.clone())),
             Some(n) if !values_equal(&o.value, &n.value, ty) => out.push(ItemChange::Changed {
                 constraints: o.constraints.clone(),
                 old: o.value.clone(),
@@ -146,9 +144,9 @@ fn item_changes(old: &[ConstrainedValue], new: &[ConstrainedValue], ty: Option<&
             Some(_) => {}
         }
     }
-    for n in &new {
-        if !old.iter().any(|o| o.constraints == n.constraints) {
-            out.push(ItemChange::Added((*n).clone()));
+    for n in first_of_each(new) {
+        if old_index.first(&n.constraints).is_none() {
+            out.push(ItemChange::Added(n.clone()));
         }
     }
     out

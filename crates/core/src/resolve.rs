@@ -82,6 +82,36 @@ pub fn resolve_items(items: &[ConstrainedValue], def: &KeyDef, scope: &Constrain
     })
 }
 
+/// One key's items indexed by constraint set, for many lookups over long
+/// lists (each lookup then costs a hash per level, not a scan).
+pub struct ItemIndex<'a> {
+    items: &'a [ConstrainedValue],
+    first: std::collections::HashMap<&'a Constraints, usize, foldhash::fast::RandomState>,
+}
+
+impl<'a> ItemIndex<'a> {
+    pub fn new(items: &'a [ConstrainedValue]) -> Self {
+        let mut first = std::collections::HashMap::with_capacity_and_hasher(items.len(), Default::default());
+        for (i, item) in items.iter().enumerate() {
+            first.entry(&item.constraints).or_insert(i);
+        }
+        ItemIndex { items, first }
+    }
+
+    /// The first item with exactly these constraints.
+    pub fn first(&self, c: &Constraints) -> Option<&'a ConstrainedValue> {
+        self.first.get(c).map(|&i| &self.items[i])
+    }
+
+    /// [`resolve_items`], by lookups in the index.
+    pub fn resolve(&self, def: &KeyDef, scope: &Constraints) -> Resolution {
+        resolve_with(def, scope, |scope, level| {
+            let index = *self.first.get(&scope.project_owned(level))?;
+            Some((index, self.items[index].value.clone()))
+        })
+    }
+}
+
 /// [`resolve_items`] over any item storage: `find(scope, level)` returns the
 /// index and value of the first item whose constraints equal the scope
 /// projected onto `level`.

@@ -68,10 +68,15 @@ pub fn string_text(s: &str) -> String {
 
 /// [`string_text`], written into `out`.
 fn push_string(out: &mut String, s: &str) {
-    if !needs_quotes(s) {
+    if needs_quotes(s) {
+        push_quoted(out, s);
+    } else {
         out.push_str(s);
-        return;
     }
+}
+
+/// `s` as a double-quoted YAML scalar.
+fn push_quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -126,39 +131,63 @@ fn push_int(out: &mut String, i: i64) {
     }
 }
 
-fn scalar_text(v: &Value) -> Option<String> {
-    let mut out = String::new();
-    push_scalar(&mut out, v).then_some(out)
-}
-
 /// One-line flow form (`{a: 1, b: [x, y]}`), for messages and tables.
 pub fn flow(v: &Value) -> String {
-    match v {
-        Value::List(l) if !l.is_empty() => {
-            format!("[{}]", l.iter().map(flow).collect::<Vec<_>>().join(", "))
-        }
-        Value::Map(m) if !m.is_empty() => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}: {}", flow_key(k), flow(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => {
-            let s = scalar_text(other).unwrap_or_default();
-            // Flow context treats these as indicators anywhere.
-            if matches!(other, Value::String(_)) && !s.starts_with('"') && s.contains([',', '[', ']', '{', '}']) {
-                format!("{:?}", s)
-            } else {
-                s
-            }
-        }
+    let mut out = String::new();
+    push_flow(&mut out, v);
+    out
+}
+
+/// A string inside a flow collection, where `,[]{}` are indicators too (and
+/// YAML 1.1 readers treat `:` and `#` warily).
+fn push_flow_string(out: &mut String, s: &str) {
+    if s.contains([',', '[', ']', '{', '}', ':', '#']) && !needs_quotes(s) {
+        push_quoted(out, s);
+    } else {
+        push_string(out, s);
     }
 }
 
-fn flow_key(k: &str) -> String {
-    flow(&Value::String(k.to_string()))
+/// `v` in flow style, written into `out`.
+fn push_flow(out: &mut String, v: &Value) {
+    crate::stack::deep(|| match v {
+        Value::List(l) if !l.is_empty() => {
+            out.push('[');
+            for (i, item) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_flow(out, item);
+            }
+            out.push(']');
+        }
+        Value::Map(m) if !m.is_empty() => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_flow_string(out, k);
+                out.push_str(": ");
+                push_flow(out, item);
+            }
+            out.push('}');
+        }
+        Value::String(s) => push_flow_string(out, s),
+        other => {
+            push_scalar(out, other);
+        }
+    })
 }
+
+/// How many levels of a value are written in block style; deeper levels
+/// are written in flow style on one line, so that the text stays linear in
+/// the value's size (block style indents every level further).
+const BLOCK_LEVELS: usize = 32;
+
+/// The deepest value the canonical form writes within yaml.v3's limits
+/// (its flow levels count against the 10,000 levels yaml.v3 accepts).
+pub const MAX_WRITABLE_DEPTH: usize = BLOCK_LEVELS + crate::yaml::MAX_DEPTH;
 
 fn indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
@@ -168,6 +197,11 @@ fn indent(out: &mut String, n: usize) {
 fn after_key(out: &mut String, v: &Value, at: usize) {
     out.push(' ');
     if push_scalar(out, v) {
+        out.push('\n');
+        return;
+    }
+    if at > 2 * BLOCK_LEVELS {
+        push_flow(out, v);
         out.push('\n');
         return;
     }
@@ -192,7 +226,7 @@ fn map_entries<'a>(
         }
         push_string(out, k);
         out.push(':');
-        after_key(out, v, at);
+        crate::stack::deep(|| after_key(out, v, at));
     }
 }
 
@@ -206,11 +240,16 @@ fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
             out.push('\n');
             continue;
         }
-        match v {
+        if at > 2 * BLOCK_LEVELS {
+            push_flow(out, v);
+            out.push('\n');
+            continue;
+        }
+        crate::stack::deep(|| match v {
             Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, true),
             Value::List(inner) => list_entries(out, inner, at + 2, true),
             _ => unreachable!("scalars are written inline"),
-        }
+        });
     }
 }
 
@@ -434,5 +473,24 @@ mod tests {
             Value::String("true".into()),
         ]);
         assert_eq!(flow(&v), "[1, \"a,b\", \"true\"]");
+    }
+
+    #[test]
+    fn deep_values_turn_to_flow_style_and_read_back() {
+        let mut v = Value::String("a,b".into());
+        for i in 0..200 {
+            v = if i % 2 == 0 {
+                Value::List(vec![v, Value::Int(i)])
+            } else {
+                Value::Map(BTreeMap::from([("k".to_string(), v)]))
+            };
+        }
+        let items = vec![ConstrainedValue::new(v, Constraints::default())];
+        let text = items_to_yaml(&items);
+        // Linear: no line is indented past the block levels.
+        assert!(text.len() < 10_000, "{} bytes", text.len());
+        let back = crate::document::parse_items("t", "k", &text);
+        assert!(back.findings.is_empty(), "{:?}", back.findings);
+        assert_eq!(back.value, items);
     }
 }

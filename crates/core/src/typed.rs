@@ -205,6 +205,10 @@ fn mismatch(path: &str, m: Mismatch, out: &mut Vec<TypedProblem>) {
 }
 
 fn check_at(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedProblem>) {
+    crate::stack::deep(|| check_here(value, schema, path, out))
+}
+
+fn check_here(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedProblem>) {
     // mapstructure leaves the default in place for null.
     if matches!(value, Value::Null) {
         return;
@@ -380,7 +384,7 @@ mod tests {
         let r = Registry::for_version(None).unwrap();
         let schema = &r.typed().unwrap().get(key).unwrap().schema;
         let node = crate::yaml::load(yaml).unwrap().unwrap();
-        check(&Value::from_node(&node).unwrap(), schema)
+        check(&Value::from_owned_node(node).unwrap(), schema)
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::document::{parse_document, ConstrainedValue, Document, Entry};
 use crate::finding::{self, Code, Finding, Level};
 use crate::key::Key;
 use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
-use crate::resolve::resolve_items;
+use crate::resolve::ItemIndex;
 use crate::typed::{self, Schema, TypedProblem};
 use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Mismatch, Value};
 use crate::yaml::Pos;
@@ -183,6 +183,9 @@ impl<'a> Validator<'a> {
     }
 
     fn entry(&mut self, name: &str, key_pos: Pos, items: &[ConstrainedValue]) {
+        for item in items {
+            self.writable(name, item);
+        }
         let Some(def) = self.registry.get(name) else {
             self.unknown_key(name, key_pos);
             return;
@@ -237,6 +240,22 @@ impl<'a> Validator<'a> {
         } else {
             hints.join(" ")
         });
+    }
+
+    /// A value tcfg could not write back in a form Temporal reads.
+    fn writable(&mut self, name: &str, item: &ConstrainedValue) {
+        if !matches!(item.value, Value::List(_) | Value::Map(_)) {
+            return;
+        }
+        let depth = item.value.depth();
+        if depth > crate::serialize::MAX_WRITABLE_DEPTH {
+            let msg = format!(
+                "the value nests {depth} levels deep: written out, it would pass the 10,000 levels Temporal's YAML parser accepts (tcfg writes at most {} levels)",
+                crate::serialize::MAX_WRITABLE_DEPTH
+            );
+            self.push(Code::YamlLimit, item.pos.value, name, msg).hint =
+                Some("no real setting nests this deep: flatten the value".into());
+        }
     }
 
     fn value_type(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
@@ -371,8 +390,13 @@ impl<'a> Validator<'a> {
     }
 
     fn duplicate_constraints(&mut self, name: &str, items: &[ConstrainedValue]) {
-        for (i, item) in items.iter().enumerate() {
-            if let Some(first) = items[..i].iter().find(|o| o.constraints == item.constraints) {
+        let mut first: HashMap<&Constraints, &ConstrainedValue, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(items.len(), Default::default());
+        for item in items {
+            if let Some(first) = first.get(&item.constraints).copied().or_else(|| {
+                first.insert(&item.constraints, item);
+                None
+            }) {
                 let msg = format!(
                     "two items with the constraints {} (the other at line {}): Temporal uses the first and ignores this one",
                     item.constraints, first.pos.item.line
@@ -389,6 +413,8 @@ impl<'a> Validator<'a> {
         }
         let levels = def.precedence.levels();
         let rank = |c: &Constraints| levels.iter().position(|l| *l == c.fields());
+        let present: std::collections::HashSet<&Constraints, foldhash::fast::RandomState> =
+            items.iter().map(|i| &i.constraints).collect();
         for item in items {
             let Some(user_rank) = rank(&item.constraints) else {
                 continue;
@@ -399,7 +425,7 @@ impl<'a> Validator<'a> {
                 .filter(|b| {
                     rank(&b.constraints).is_some_and(|r| r < user_rank)
                         && compatible(&b.constraints, &item.constraints)
-                        && !items.iter().any(|i| i.constraints == b.constraints)
+                        && !present.contains(&b.constraints)
                 })
                 .map(|b| format!("{} => {}", b.constraints, b.raw))
                 .collect();
@@ -430,22 +456,19 @@ impl<'a> Validator<'a> {
         let no_items: &[ConstrainedValue] = &[];
         let read_items = read.map(|e| e.items.as_slice()).unwrap_or(no_items);
         let write_items = write.map(|e| e.items.as_slice()).unwrap_or(no_items);
-        let mut scopes: Vec<&ConstrainedValue> = read_items.iter().chain(write_items).collect();
-        scopes.dedup_by(|a, b| a.constraints == b.constraints);
-        let mut reported: Vec<Constraints> = Vec::new();
-        for item in scopes {
-            if reported.contains(&item.constraints) {
+        let (read_index, write_index) = (ItemIndex::new(read_items), ItemIndex::new(write_items));
+        let mut reported: std::collections::HashSet<&Constraints, foldhash::fast::RandomState> = Default::default();
+        for item in read_items.iter().chain(write_items) {
+            if !reported.insert(&item.constraints) {
                 continue;
             }
-            let r = resolve_items(read_items, read_def, &item.constraints);
-            let w = resolve_items(write_items, write_def, &item.constraints);
+            let r = read_index.resolve(read_def, &item.constraints);
+            let w = write_index.resolve(write_def, &item.constraints);
             if let (Value::Int(r), Value::Int(w)) = (&r.value, &w.value) {
                 if r < w {
-                    reported.push(item.constraints.clone());
-                    let at = read_items
-                        .iter()
-                        .find(|i| i.constraints == item.constraints)
-                        .or_else(|| write_items.iter().find(|i| i.constraints == item.constraints))
+                    let at = read_index
+                        .first(&item.constraints)
+                        .or_else(|| write_index.first(&item.constraints))
                         .map(|i| i.pos.item)
                         .unwrap_or_default();
                     let key = read.map(|e| e.key.as_str()).unwrap_or(KEYS_COMPARED[0]);

@@ -7,7 +7,10 @@ use crate::duration;
 use crate::yaml::{Node, NodeKind, Pos};
 
 /// A value as Temporal holds it after parsing YAML into `any`.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Values nest as deep as yaml.v3 lets a document nest (and aliases deeper):
+/// dropping, cloning, comparing and printing never recurse on the thread's
+/// own stack alone (see [`crate::stack`]).
 pub enum Value {
     Null,
     Bool(bool),
@@ -21,46 +24,71 @@ pub enum Value {
 impl Value {
     /// Convert a YAML node. Maps must have string keys: Temporal rejects the
     /// whole file otherwise.
-    pub fn from_node(node: &Node) -> Result<Value, (Pos, String)> {
-        Value::from_owned_node(node.clone())
-    }
-
-    /// Like [`Value::from_node`], moving the node's strings instead of copying.
     pub fn from_owned_node(node: Node) -> Result<Value, (Pos, String)> {
-        Ok(match node.kind {
-            NodeKind::Null => Value::Null,
-            NodeKind::Bool(b) => Value::Bool(b),
-            NodeKind::Int(i) => Value::Int(i),
-            NodeKind::Float(f) => Value::Float(f),
-            NodeKind::Str(s) => Value::String(s),
-            NodeKind::Seq(items) => Value::List(
-                items
-                    .into_iter()
-                    .map(Value::from_owned_node)
-                    .collect::<Result<_, _>>()?,
-            ),
-            NodeKind::Map(pairs) => {
-                let mut map = BTreeMap::new();
-                for (k, v) in pairs {
-                    match k.kind {
-                        NodeKind::Str(s) => {
-                            map.insert(s, Value::from_owned_node(v)?);
-                        }
-                        other => {
-                            return Err((
-                                k.pos,
+        crate::stack::deep(|| {
+            Ok(match node.into_kind() {
+                NodeKind::Null => Value::Null,
+                NodeKind::Bool(b) => Value::Bool(b),
+                NodeKind::Int(i) => Value::Int(i),
+                NodeKind::Float(f) => Value::Float(f),
+                NodeKind::Str(s) => Value::String(s),
+                NodeKind::Seq(items) => Value::List(
+                    items
+                        .into_iter()
+                        .map(Value::from_owned_node)
+                        .collect::<Result<_, _>>()?,
+                ),
+                NodeKind::Map(pairs) => {
+                    let mut map = BTreeMap::new();
+                    for (k, v) in pairs {
+                        let pos = k.pos;
+                        match k.into_kind() {
+                            NodeKind::Str(s) => {
+                                map.insert(s, Value::from_owned_node(v)?);
+                            }
+                            other => return Err((
+                                pos,
                                 format!(
                                     "map key {} is {}, but Temporal accepts only string keys inside values; quote it",
                                     scalar_preview(&other),
                                     other.describe()
                                 ),
-                            ))
+                            )),
                         }
                     }
+                    Value::Map(map)
                 }
-                Value::Map(map)
-            }
+            })
         })
+    }
+
+    fn is_collection(&self) -> bool {
+        matches!(self, Value::List(_) | Value::Map(_))
+    }
+
+    /// How many collections deep the value nests (a scalar: 0).
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 0usize)];
+        while let Some((v, d)) = stack.pop() {
+            match v {
+                Value::List(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+                Value::Map(m) => stack.extend(m.values().map(|i| (i, d + 1))),
+                _ => deepest = deepest.max(d),
+            }
+            if matches!(v, Value::List(_) | Value::Map(_)) {
+                deepest = deepest.max(d + 1);
+            }
+        }
+        deepest
+    }
+
+    /// The string this value is, moved out.
+    pub fn into_string(mut self) -> Option<String> {
+        match &mut self {
+            Value::String(s) => Some(std::mem::take(s)),
+            _ => None,
+        }
     }
 
     /// "an int", "a string", ... for messages.
@@ -78,7 +106,7 @@ impl Value {
 
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
-        match self {
+        crate::stack::deep(|| match self {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
@@ -88,13 +116,13 @@ impl Value {
             Value::String(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
-        }
+        })
     }
 
     /// From JSON (as the typed schema data writes defaults).
     pub fn from_json(j: &serde_json::Value) -> Value {
         use serde_json::Value as J;
-        match j {
+        crate::stack::deep(|| match j {
             J::Null => Value::Null,
             J::Bool(b) => Value::Bool(*b),
             J::Number(n) => match n.as_i64() {
@@ -104,7 +132,7 @@ impl Value {
             J::String(s) => Value::String(s.clone()),
             J::Array(a) => Value::List(a.iter().map(Value::from_json).collect()),
             J::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
-        }
+        })
     }
 
     /// Same meaning for Temporal: equal, or an int and a float of equal value
@@ -126,6 +154,84 @@ fn scalar_preview(kind: &NodeKind) -> String {
         NodeKind::Str(s) => format!("{s:?}"),
         NodeKind::Seq(_) => "[...]".into(),
         NodeKind::Map(_) => "{...}".into(),
+    }
+}
+
+impl serde::Serialize for Value {
+    /// As JSON writes it; a float JSON cannot hold (infinity, NaN) is its
+    /// YAML text. One level at a time, however deep the value.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::stack::deep(|| match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(f) => s.serialize_str(&crate::serialize::float_text(*f)),
+            Value::String(x) => s.serialize_str(x),
+            Value::List(items) => s.collect_seq(items),
+            Value::Map(m) => s.collect_map(m),
+        })
+    }
+}
+
+impl Drop for Value {
+    /// Without recursion, however deep the value.
+    fn drop(&mut self) {
+        let mut stack: Vec<Value> = match self {
+            Value::List(items) if items.iter().any(Value::is_collection) => std::mem::take(items),
+            Value::Map(m) if m.values().any(Value::is_collection) => std::mem::take(m).into_values().collect(),
+            _ => return,
+        };
+        while let Some(mut v) = stack.pop() {
+            match &mut v {
+                Value::List(items) => stack.append(items),
+                Value::Map(m) => stack.extend(std::mem::take(m).into_values()),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Clone for Value {
+    fn clone(&self) -> Self {
+        crate::stack::deep(|| match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::String(s) => Value::String(s.clone()),
+            Value::List(items) => Value::List(items.clone()),
+            Value::Map(m) => Value::Map(m.clone()),
+        })
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        crate::stack::deep(|| match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            _ => false,
+        })
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::stack::deep(|| match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Value::Int(i) => f.debug_tuple("Int").field(i).finish(),
+            Value::Float(x) => f.debug_tuple("Float").field(x).finish(),
+            Value::String(s) => f.debug_tuple("String").field(s).finish(),
+            Value::List(items) => f.debug_tuple("List").field(items).finish(),
+            Value::Map(m) => f.debug_tuple("Map").field(m).finish(),
+        })
     }
 }
 

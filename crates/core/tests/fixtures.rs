@@ -1,7 +1,8 @@
 //! Every fixture under tests/fixtures is validated, and its findings must be
 //! exactly the `# expect: <code> <line>:<col>` lines it carries (`# expect:
 //! nothing` for a clean file; JSON fixtures, which cannot carry comments,
-//! must be clean). Every finding code must be exercised by some fixture.
+//! must be clean). `# with: --allow-unknown-keys` validates as that flag
+//! does. Every finding code must be exercised by some fixture.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -39,7 +40,10 @@ fn fixtures_produce_exactly_their_expected_findings() {
             None if name.ends_with(".json") => BTreeSet::new(),
             None => panic!("{name} has no `# expect:` lines"),
         };
-        let (_, findings) = check_source(&name, &text, &registry, &Options::default());
+        let opts = Options {
+            allow_unknown_keys: text.lines().any(|l| l == "# with: --allow-unknown-keys"),
+        };
+        let (_, findings) = check_source(&name, &text, &registry, &opts);
         let actual: BTreeSet<String> = findings
             .iter()
             .map(|f| format!("{} {}:{}", f.code, f.line, f.column))
@@ -58,7 +62,11 @@ fn fixtures_produce_exactly_their_expected_findings() {
                 "{name}: {f} has no one-line hint"
             );
             assert!(
-                f.key.is_some() || matches!(f.code, Code::YamlSyntax | Code::NotAMap | Code::DuplicateKey),
+                f.key.is_some()
+                    || matches!(
+                        f.code,
+                        Code::YamlSyntax | Code::YamlLimit | Code::NotAMap | Code::DuplicateKey
+                    ),
                 "{name}: {f} names no key"
             );
         }

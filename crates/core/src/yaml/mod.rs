@@ -6,11 +6,15 @@
 //! is 511 and `1_000` is 1000 for Temporal, `yes` is a string, `"10"` and `10`
 //! differ, and every finding must name its line and column.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+mod decode;
+mod events;
+mod tree;
+
 use std::fmt;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+pub use decode::Shape;
+pub use events::ScalarStyle;
+pub use tree::MAX_DEPTH;
 
 /// A 1-based line and column in a source text. `line == 0` means unknown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,18 +38,47 @@ impl fmt::Display for Pos {
     }
 }
 
-fn pos_of(span: &Span) -> Pos {
-    Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
-}
-
 /// One YAML node with its position.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Node {
     pub kind: NodeKind,
     pub pos: Pos,
 }
 
-#[derive(Clone, Debug)]
+impl Node {
+    /// The node's kind, moved out (a `Node` cannot be taken apart by a
+    /// pattern: it tears down its children itself).
+    pub fn into_kind(mut self) -> NodeKind {
+        std::mem::replace(&mut self.kind, NodeKind::Null)
+    }
+
+    fn is_collection(&self) -> bool {
+        matches!(self.kind, NodeKind::Seq(_) | NodeKind::Map(_))
+    }
+}
+
+impl Drop for Node {
+    /// Without recursion: a document may nest as deep as yaml.v3 allows,
+    /// deeper than a thread's stack holds frames of the default drop.
+    fn drop(&mut self) {
+        let mut stack: Vec<Node> = match &mut self.kind {
+            NodeKind::Seq(items) if items.iter().any(Node::is_collection) => std::mem::take(items),
+            NodeKind::Map(pairs) if pairs.iter().any(|(k, v)| k.is_collection() || v.is_collection()) => {
+                std::mem::take(pairs).into_iter().flat_map(|(k, v)| [k, v]).collect()
+            }
+            _ => return,
+        };
+        while let Some(mut node) = stack.pop() {
+            match &mut node.kind {
+                NodeKind::Seq(items) => stack.append(items),
+                NodeKind::Map(pairs) => stack.extend(std::mem::take(pairs).into_iter().flat_map(|(k, v)| [k, v])),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
 pub enum NodeKind {
     Null,
     Bool(bool),
@@ -78,248 +111,47 @@ pub enum LoadError {
     Syntax { pos: Pos, message: String },
     #[error("mapping key {key:?} is defined twice (first at line {first})", first = first.line)]
     DuplicateKey { key: String, pos: Pos, first: Pos },
+    /// Beyond a limit of yaml.v3 (nesting depth, alias expansion).
+    #[error("{message}")]
+    Limit { pos: Pos, message: String },
 }
 
 impl LoadError {
     pub fn pos(&self) -> Pos {
         match self {
-            LoadError::Syntax { pos, .. } | LoadError::DuplicateKey { pos, .. } => *pos,
+            LoadError::Syntax { pos, .. } | LoadError::DuplicateKey { pos, .. } | LoadError::Limit { pos, .. } => *pos,
         }
     }
 }
 
-enum Frame {
-    Seq {
-        items: Vec<Node>,
-        pos: Pos,
-        anchor: usize,
-    },
-    Map {
-        pairs: Vec<(Node, Node)>,
-        seen: KeyIndex,
-        merged: Vec<Node>,
-        pending: Option<(Node, bool)>,
-        pos: Pos,
-        anchor: usize,
-    },
-}
-
-/// Parse the first YAML document of `text`. `Ok(None)` for an empty text (only
-/// comments or whitespace), which Temporal reads as an empty config.
+/// Parse the first YAML document of `text` into `any`. `Ok(None)` for an
+/// empty text (only comments or whitespace), which Temporal reads as an
+/// empty config.
 pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
-    let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut root: Option<Node> = None;
-    let mut documents = 0;
-    while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| LoadError::Syntax {
-            pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
-            message: e.info().to_string(),
-        })?;
-        let pos = pos_of(&span);
-        let mut merge_key = false;
-        let done = match event {
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(LoadError::Syntax {
-                        pos,
-                        message: "a second YAML document (after `---`); Temporal reads only the first, so put everything in one document".into(),
-                    });
-                }
-                None
-            }
-            Event::Scalar(value, style, anchor, tag) => {
-                let is_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
-                let tag = tag.map(|t| t.suffix.clone());
-                let node = Node {
-                    kind: resolve_scalar(value, style, tag.as_deref()),
-                    pos,
-                };
-                if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
-                }
-                merge_key = is_merge;
-                Some(node)
-            }
-            Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => Some(Node {
-                    kind: n.kind.clone(),
-                    pos,
-                }),
-                None => {
-                    return Err(LoadError::Syntax {
-                        pos,
-                        message: "alias to an unknown anchor".into(),
-                    })
-                }
-            },
-            Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq {
-                    items: Vec::new(),
-                    pos,
-                    anchor,
-                });
-                None
-            }
-            Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map {
-                    pairs: Vec::new(),
-                    seen: KeyIndex::default(),
-                    merged: Vec::new(),
-                    pending: None,
-                    pos,
-                    anchor,
-                });
-                None
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match stack.pop() {
-                    Some(Frame::Seq { items, pos, anchor }) => (
-                        Node {
-                            kind: NodeKind::Seq(items),
-                            pos,
-                        },
-                        anchor,
-                    ),
-                    Some(Frame::Map {
-                        mut pairs,
-                        merged,
-                        pos,
-                        anchor,
-                        ..
-                    }) => {
-                        apply_merges(&mut pairs, merged);
-                        (
-                            Node {
-                                kind: NodeKind::Map(pairs),
-                                pos,
-                            },
-                            anchor,
-                        )
-                    }
-                    None => {
-                        return Err(LoadError::Syntax {
-                            pos,
-                            message: "unbalanced collection end".into(),
-                        })
-                    }
-                };
-                if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
-                }
-                Some(node)
-            }
-            Event::StreamEnd => break,
-            Event::StreamStart | Event::DocumentEnd | Event::Nothing => None,
-        };
-        if let Some(node) = done {
-            match stack.last_mut() {
-                None => root = Some(node),
-                Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map {
-                    pairs,
-                    seen,
-                    merged,
-                    pending,
-                    ..
-                }) => match pending.take() {
-                    None => *pending = Some((node, merge_key)),
-                    Some((key, is_merge)) => {
-                        if is_merge {
-                            merged.push(node);
-                            continue;
-                        }
-                        if let Some(first) = seen.find(pairs, &key) {
-                            return Err(LoadError::DuplicateKey {
-                                key: scalar_text(&key.kind),
-                                pos: key.pos,
-                                first,
-                            });
-                        }
-                        seen.add(pairs, &key);
-                        pairs.push((key, node));
-                    }
-                },
-            }
-        }
-    }
-    Ok(root)
+    load_as(text, Shape::Any)
 }
 
-fn apply_merges(pairs: &mut Vec<(Node, Node)>, merged: Vec<Node>) {
-    for source in merged {
-        let maps = match source.kind {
-            NodeKind::Seq(items) => items,
-            other => vec![Node {
-                kind: other,
-                pos: source.pos,
-            }],
-        };
-        for m in maps {
-            if let NodeKind::Map(inner) = m.kind {
-                for (k, v) in inner {
-                    // Keys written in the mapping itself win over merged ones.
-                    if key_identity(&k.kind).is_some() && !pairs.iter().any(|(p, _)| same_key(&p.kind, &k.kind)) {
-                        pairs.push((k, v));
-                    }
-                }
-            }
-        }
+/// Parse the first YAML document of `text` as Temporal decodes it into
+/// `shape`: nothing it never looks at is expanded, and yaml.v3's limits
+/// (nesting, alias expansion) apply.
+pub fn load_as(text: &str, shape: Shape) -> Result<Option<Node>, LoadError> {
+    let tree = tree::parse(text.as_bytes())?;
+    if let Some(pos) = tree.next_document {
+        return Err(LoadError::Syntax {
+            pos,
+            message:
+                "a second YAML document (after `---`); Temporal reads only the first, so put everything in one document"
+                    .into(),
+        });
     }
+    let Some(root) = tree.root else {
+        return Ok(None);
+    };
+    decode::Decoder::new(&tree).decode(root, shape)
 }
 
-/// Finds duplicate keys: a linear scan for the small maps items are made
-/// of, a hash index once a mapping grows (a file's top level).
-#[derive(Default)]
-struct KeyIndex {
-    index: Option<HashMap<KeyId, usize>>,
-}
-
-const KEY_INDEX_THRESHOLD: usize = 16;
-
-impl KeyIndex {
-    fn find(&self, pairs: &[(Node, Node)], key: &Node) -> Option<Pos> {
-        key_identity(&key.kind)?;
-        match &self.index {
-            Some(index) => index.get(&key_identity(&key.kind)?).map(|&i| pairs[i].0.pos),
-            None => pairs
-                .iter()
-                .find(|(k, _)| same_key(&k.kind, &key.kind))
-                .map(|(k, _)| k.pos),
-        }
-    }
-
-    /// Record `key`, about to be pushed onto `pairs`.
-    fn add(&mut self, pairs: &[(Node, Node)], key: &Node) {
-        if self.index.is_none() && pairs.len() + 1 >= KEY_INDEX_THRESHOLD {
-            let index = pairs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (k, _))| key_identity(&k.kind).map(|id| (id, i)))
-                .collect();
-            self.index = Some(index);
-        }
-        if let (Some(index), Some(id)) = (&mut self.index, key_identity(&key.kind)) {
-            index.insert(id, pairs.len());
-        }
-    }
-}
-
-fn same_key(a: &NodeKind, b: &NodeKind) -> bool {
-    match (a, b) {
-        (NodeKind::Null, NodeKind::Null) => true,
-        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
-        (NodeKind::Int(x), NodeKind::Int(y)) => x == y,
-        (NodeKind::Float(x), NodeKind::Float(y)) => x.to_bits() == y.to_bits(),
-        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
-        _ => false,
-    }
-}
-
-#[derive(PartialEq, Eq, Hash)]
-enum KeyId {
+#[derive(PartialEq, Eq, Hash, Clone, Debug)]
+pub(crate) enum KeyId {
     Null,
     Bool(bool),
     Int(i64),
@@ -327,34 +159,24 @@ enum KeyId {
     Str(String),
 }
 
-/// Keys are duplicates when they resolve to the same value (`a` and `"a"` are
-/// the same key, `1` and `"1"` are not), as yaml.v3 decides.
-fn key_identity(kind: &NodeKind) -> Option<KeyId> {
-    Some(match kind {
-        NodeKind::Null => KeyId::Null,
-        NodeKind::Bool(b) => KeyId::Bool(*b),
-        NodeKind::Int(i) => KeyId::Int(*i),
-        NodeKind::Float(f) => KeyId::Float(f.to_bits()),
-        NodeKind::Str(s) => KeyId::Str(s.clone()),
-        NodeKind::Seq(_) | NodeKind::Map(_) => return None,
-    })
-}
-
-fn scalar_text(kind: &NodeKind) -> String {
-    match kind {
-        NodeKind::Null => "null".into(),
-        NodeKind::Bool(b) => b.to_string(),
-        NodeKind::Int(i) => i.to_string(),
-        NodeKind::Float(f) => f.to_string(),
-        NodeKind::Str(s) => s.clone(),
-        NodeKind::Seq(_) => "[...]".into(),
-        NodeKind::Map(_) => "{...}".into(),
+impl NodeKind {
+    /// What a map key means, for duplicate and merge checks; `None` for a
+    /// collection.
+    pub(crate) fn identity(&self) -> Option<KeyId> {
+        Some(match self {
+            NodeKind::Null => KeyId::Null,
+            NodeKind::Bool(b) => KeyId::Bool(*b),
+            NodeKind::Int(i) => KeyId::Int(*i),
+            NodeKind::Float(f) => KeyId::Float(f.to_bits()),
+            NodeKind::Str(s) => KeyId::Str(s.clone()),
+            NodeKind::Seq(_) | NodeKind::Map(_) => return None,
+        })
     }
 }
 
-fn resolve_scalar(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
-    match tag {
-        Some("str") => return NodeKind::Str(value.into_owned()),
+fn resolve_scalar(value: String, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
+    match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
+        Some("str") => return NodeKind::Str(value),
         Some("null") => return NodeKind::Null,
         Some("bool") | Some("int") | Some("float") => {
             let resolved = resolve_plain(&value);
@@ -365,11 +187,11 @@ fn resolve_scalar(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) ->
         _ => {}
     }
     if style != ScalarStyle::Plain {
-        return NodeKind::Str(value.into_owned());
+        return NodeKind::Str(value);
     }
     match resolve_plain(&value) {
         // Reuse the parser's string instead of copying it again.
-        NodeKind::Str(_) => NodeKind::Str(value.into_owned()),
+        NodeKind::Str(_) => NodeKind::Str(value),
         other => other,
     }
 }
@@ -509,8 +331,8 @@ mod tests {
     use super::*;
 
     fn scalar(text: &str) -> NodeKind {
-        match load(&format!("k: {text}\n")).unwrap().unwrap().kind {
-            NodeKind::Map(mut pairs) => pairs.remove(0).1.kind,
+        match load(&format!("k: {text}\n")).unwrap().unwrap().into_kind() {
+            NodeKind::Map(mut pairs) => pairs.remove(0).1.into_kind(),
             other => panic!("not a map: {other:?}"),
         }
     }
@@ -547,7 +369,9 @@ mod tests {
     #[test]
     fn positions_are_one_based() {
         let root = load("a:\n  - value: 1\n").unwrap().unwrap();
-        let NodeKind::Map(pairs) = root.kind else { panic!() };
+        let NodeKind::Map(pairs) = root.into_kind() else {
+            panic!()
+        };
         assert_eq!(pairs[0].0.pos, Pos::new(1, 1));
         let NodeKind::Seq(items) = &pairs[0].1.kind else {
             panic!()
@@ -566,8 +390,10 @@ mod tests {
                 first: Pos::new(1, 1)
             }
         );
-        // Different resolved values are different keys.
-        assert!(load("1: a\n\"1\": b\n").is_ok());
+        // yaml.v3 compares keys as written: `1` and `"1"` are the same key,
+        // `0x10` and `16` are not.
+        assert!(load("1: a\n\"1\": b\n").is_err());
+        assert!(load("0x10: a\n16: b\n").is_ok());
     }
 
     #[test]
@@ -605,7 +431,9 @@ mod tests {
         let root = load("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n")
             .unwrap()
             .unwrap();
-        let NodeKind::Map(pairs) = root.kind else { panic!() };
+        let NodeKind::Map(pairs) = root.into_kind() else {
+            panic!()
+        };
         let NodeKind::Map(other) = &pairs[1].1.kind else {
             panic!()
         };
@@ -613,9 +441,9 @@ mod tests {
             other
                 .iter()
                 .find(|(key, _)| matches!(&key.kind, NodeKind::Str(s) if s == k))
-                .map(|(_, v)| v.kind.clone())
+                .map(|(_, v)| v.kind.identity())
         };
-        assert!(matches!(get("x"), Some(NodeKind::Int(1))));
-        assert!(matches!(get("y"), Some(NodeKind::Int(3))));
+        assert_eq!(get("x"), Some(Some(KeyId::Int(1))));
+        assert_eq!(get("y"), Some(Some(KeyId::Int(3))));
     }
 }

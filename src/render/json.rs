@@ -1,0 +1,161 @@
+//! JSON output as typed messages, serialised straight from the values they
+//! carry: a value may nest as deep as YAML allows, deeper than a
+//! `serde_json::Value` tree can be built and dropped on a thread's stack.
+
+use serde::Serialize;
+use tcfg_core::plan::{Action, ItemChange, Plan};
+use tcfg_core::resolve::{Resolution, Source};
+use tcfg_core::serialize::canonical_order;
+use tcfg_core::{ConstrainedValue, Constraints, Value};
+
+/// A key's items, in canonical order.
+pub struct Items<'a>(pub &'a [ConstrainedValue]);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(canonical_order(self.0))
+    }
+}
+
+/// Where an effective value comes from.
+#[derive(Serialize)]
+#[serde(tag = "kind")]
+pub enum SourceJson<'a> {
+    #[serde(rename = "item")]
+    Item {
+        constraints: &'a Constraints,
+        etcd_key: Option<&'a str>,
+    },
+    #[serde(rename = "builtin-default")]
+    BuiltinDefault { constraints: &'a Constraints },
+    #[serde(rename = "default")]
+    Default,
+}
+
+impl<'a> SourceJson<'a> {
+    pub fn of(r: &'a Resolution, items: &'a [ConstrainedValue], etcd_key: Option<&'a str>) -> Self {
+        match &r.source {
+            Source::Item { index } => SourceJson::Item {
+                constraints: &items[*index].constraints,
+                etcd_key,
+            },
+            Source::BuiltinDefault { constraints } => SourceJson::BuiltinDefault { constraints },
+            Source::RegisteredDefault => SourceJson::Default,
+        }
+    }
+}
+
+/// The machine-readable plan (`format_version` 1; fields are only added).
+#[derive(Serialize)]
+pub struct PlanJson<'a> {
+    format_version: u32,
+    prefix: String,
+    revision: i64,
+    changes: Vec<KeyChangeJson<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct KeyChangeJson<'a> {
+    key: &'a str,
+    action: Action,
+    etcd_key: String,
+    stored_as: Vec<StoredAs<'a>>,
+    items: Vec<ItemChangeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoredAs<'a> {
+    etcd_key: &'a str,
+    mod_revision: i64,
+}
+
+#[derive(Serialize)]
+struct ItemChangeJson<'a> {
+    change: &'static str,
+    constraints: &'a Constraints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<&'a Value>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    create: usize,
+    update: usize,
+    delete: usize,
+    unchanged: usize,
+}
+
+impl<'a> PlanJson<'a> {
+    pub fn of(plan: &'a Plan) -> Self {
+        PlanJson {
+            format_version: 1,
+            prefix: plan.prefix.to_string(),
+            revision: plan.revision,
+            changes: plan
+                .changes
+                .iter()
+                .map(|c| KeyChangeJson {
+                    key: &c.name,
+                    action: c.action,
+                    etcd_key: plan.prefix.key_path(&c.name),
+                    stored_as: c
+                        .stored
+                        .iter()
+                        .map(|s| StoredAs {
+                            etcd_key: &s.etcd_key,
+                            mod_revision: s.mod_revision,
+                        })
+                        .collect(),
+                    items: c
+                        .items
+                        .iter()
+                        .map(|i| match i {
+                            ItemChange::Added(a) => ItemChangeJson {
+                                change: "added",
+                                constraints: &a.constraints,
+                                old: None,
+                                new: Some(&a.value),
+                            },
+                            ItemChange::Removed(r) => ItemChangeJson {
+                                change: "removed",
+                                constraints: &r.constraints,
+                                old: Some(&r.value),
+                                new: None,
+                            },
+                            ItemChange::Changed { constraints, old, new } => ItemChangeJson {
+                                change: "changed",
+                                constraints,
+                                old: Some(old),
+                                new: Some(new),
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+            summary: Summary {
+                create: plan.count(Action::Create),
+                update: plan.count(Action::Update),
+                delete: plan.count(Action::Delete),
+                unchanged: plan.unchanged,
+            },
+        }
+    }
+}
+
+/// One JSON value on one line, for streams (`watch -o json`).
+pub fn line(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, v)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// One JSON document, pretty-printed.
+pub fn pretty(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
