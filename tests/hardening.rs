@@ -378,3 +378,94 @@ async fn a_write_whose_answer_is_lost_is_reported_as_unknown_or_checked() {
         "{said}"
     );
 }
+
+/// A process that may use at most 1 GiB of address space: an unbounded
+/// expansion fails it instead of the machine.
+fn capped(mut c: std::process::Command) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only setrlimit between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 30,
+                rlim_max: 1 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_stored_values_never_crash_a_command_or_stop_a_watch() {
+    use std::io::BufRead;
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let desired = file(&dir, "d.yaml", "frontend.rps:\n  - value: 5\n");
+    // A watch from the start, reporting every change as a JSON line.
+    let mut watch = capped(tcfg_process(&cluster))
+        .args(["watch", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |want: &str| loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(line) if line.contains(want) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the watch stopped before {want}: {e}"),
+        }
+    };
+    wait_for("\"type\":\"ready\"");
+    for (i, h) in tcfg_testkit::hostile::values().into_iter().enumerate() {
+        for key in ["frontend.namespaceRPS", "acme.hostile"] {
+            raw_put(&cluster, &format!("{PREFIX}{key}"), &h.text).await;
+        }
+        raw_put(&cluster, &format!("{PREFIX}history.rps"), &format!("- value: {i}\n")).await;
+        wait_for(&format!("\"new\":[{{\"value\":{i}}}]"));
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["get", "frontend.namespaceRPS"],
+            vec!["get", "frontend.namespaceRPS", "-o", "json"],
+            vec!["get", "frontend.namespaceRPS", "--namespace", "a"],
+            vec!["dump", "--allow-unknown-keys"],
+            vec!["dump", "--allow-unknown-keys", "-o", "json"],
+            vec!["diff", "--allow-unknown-keys", "-f", desired.to_str().unwrap()],
+            vec!["sync", "--dry-run", "--prefixes", "/temporal/dynamicconfig/,/copy/"],
+            vec!["put", "frontend.namespaceRPS", "7", "--namespace", "b", "--yes"],
+            vec!["delete", "frontend.namespaceRPS", "--namespace", "c", "--yes"],
+        ];
+        for args in commands {
+            let o = capped(tcfg_process(&cluster)).args(&args).output().unwrap();
+            let said = last_lines(&stderr(&o));
+            assert!(
+                matches!(o.status.code(), Some(0..=2)),
+                "{}: tcfg {}: {:?} {said}",
+                h.name,
+                args.join(" "),
+                o.status
+            );
+            assert!(
+                !said.contains("internal error"),
+                "{}: tcfg {}: {said}",
+                h.name,
+                args.join(" ")
+            );
+        }
+    }
+    assert!(watch.try_wait().unwrap().is_none(), "the watch ended");
+    // SAFETY: signalling the child this test started, by its PID.
+    unsafe { libc::kill(watch.id() as i32, libc::SIGTERM) };
+    assert_eq!(watch.wait().unwrap().code(), Some(0));
+}

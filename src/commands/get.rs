@@ -238,7 +238,31 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             if format == Format::Json {
                 crate::render::json::pretty(&mut out, &v)?;
             } else {
-                out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
+                // Written as values are (a deep value stays linear).
+                let mut source = std::collections::BTreeMap::new();
+                let kind = match &r.source {
+                    Source::Item { index } => {
+                        source.insert("constraints".to_string(), items[*index].constraints.to_value());
+                        if let Some(s) = stored {
+                            source.insert("etcd_key".to_string(), Value::String(s.etcd_key.clone()));
+                        }
+                        "item"
+                    }
+                    Source::BuiltinDefault { constraints } => {
+                        source.insert("constraints".to_string(), constraints.to_value());
+                        "builtin-default"
+                    }
+                    Source::RegisteredDefault => "default",
+                };
+                source.insert("kind".to_string(), Value::String(kind.into()));
+                let text = tcfg_core::serialize::mapping_to_yaml(&[
+                    ("key", &Value::String(def.name.clone())),
+                    ("scope", &scope.to_value()),
+                    ("value", &r.value),
+                    ("source", &Value::Map(source)),
+                    ("revision", &Value::Int(read.revision)),
+                ]);
+                out.write_all(text.as_bytes())?;
             }
         }
         Format::Table => {

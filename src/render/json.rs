@@ -153,9 +153,114 @@ pub fn line(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Result
     Ok(())
 }
 
-/// One JSON document, pretty-printed.
+/// One JSON document, pretty-printed: indented down to a few levels, and
+/// on one line below (indenting every level makes deep values quadratic).
 pub fn pretty(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Shallow::default());
+    v.serialize(&mut ser)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// How many levels [`pretty`] indents.
+const INDENTED_LEVELS: usize = 12;
+
+/// serde_json's pretty formatter, compact past [`INDENTED_LEVELS`].
+#[derive(Default)]
+struct Shallow {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Shallow {
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, depth: usize) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn begin<W: ?Sized + std::io::Write>(&mut self, w: &mut W, open: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(open)
+    }
+
+    fn end<W: ?Sized + std::io::Write>(&mut self, w: &mut W, close: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value && self.depth < INDENTED_LEVELS {
+            self.newline(w, self.depth)?;
+        }
+        w.write_all(close)
+    }
+
+    fn element<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= INDENTED_LEVELS {
+            self.newline(w, self.depth)?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Shallow {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.begin(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.end(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.begin(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.end(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.depth <= INDENTED_LEVELS { b": " } else { b":" })
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_is_serde_json_pretty_for_shallow_values() {
+        let v = serde_json::json!({"a": [1, {"b": []}, {}], "c": {"d": null}, "e": []});
+        let mut out = Vec::new();
+        pretty(&mut out, &v).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap() + "\n"
+        );
+    }
+
+    #[test]
+    fn deep_values_stay_linear() {
+        let mut v = tcfg_core::Value::Int(1);
+        for _ in 0..5_000 {
+            v = tcfg_core::Value::List(vec![v]);
+        }
+        let mut out = Vec::new();
+        pretty(&mut out, &v).unwrap();
+        assert!(out.len() < 20_000, "{} bytes", out.len());
+    }
 }

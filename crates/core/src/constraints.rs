@@ -236,6 +236,25 @@ pub struct Constraints {
     pub chasm_task_type: Option<String>,
 }
 
+impl Constraints {
+    /// The set fields as a map value (shard ids as ints, the rest as their
+    /// names), for reports written like values.
+    pub fn to_value(&self) -> crate::value::Value {
+        use crate::value::Value;
+        Value::Map(
+            self.iter()
+                .map(|(f, v)| {
+                    let v = match v {
+                        ConstraintValue::ShardId(n) => Value::Int(i64::from(n)),
+                        other => Value::String(other.to_string()),
+                    };
+                    (f.name().to_string(), v)
+                })
+                .collect(),
+        )
+    }
+}
+
 impl serde::Serialize for Constraints {
     /// A map of the set fields by Temporal's names: shard ids as numbers,
     /// the rest as their names.

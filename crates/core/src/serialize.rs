@@ -253,6 +253,18 @@ fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
     }
 }
 
+/// A mapping written in the given key order (for reports such as an
+/// effective value), each value as the canonical form writes values.
+pub fn mapping_to_yaml(entries: &[(&str, &Value)]) -> String {
+    let mut out = String::new();
+    for (k, v) in entries {
+        push_string(&mut out, k);
+        out.push(':');
+        after_key(&mut out, v, 0);
+    }
+    out
+}
+
 /// Items in canonical order: most specific constraint sets first, equal
 /// sets kept in their given order (Temporal uses the first of them).
 pub fn canonical_order(items: &[ConstrainedValue]) -> Vec<&ConstrainedValue> {

@@ -46,14 +46,16 @@ impl Value {
                             NodeKind::Str(s) => {
                                 map.insert(s, Value::from_owned_node(v)?);
                             }
-                            other => return Err((
-                                pos,
-                                format!(
+                            other => {
+                                return Err((
+                                    pos,
+                                    format!(
                                     "map key {} is {}, but Temporal accepts only string keys inside values; quote it",
                                     scalar_preview(&other),
                                     other.describe()
                                 ),
-                            )),
+                                ))
+                            }
                         }
                     }
                     Value::Map(map)

@@ -9,113 +9,7 @@ use tcfg_core::document::parse_items;
 use tcfg_core::serialize::items_to_yaml;
 use tcfg_core::validate::{validate, Options};
 use tcfg_core::{Code, Constraints, Document, Key, Registry};
-
-/// What yaml.v3 does with a value (checked against Temporal's own loader
-/// when these cases were written).
-#[derive(Debug, PartialEq)]
-enum Verdict {
-    Accepted,
-    Refused(Code),
-}
-
-fn item(value: &str) -> String {
-    format!("- value: {value}\n")
-}
-
-/// Ten times as much at every level: 10^9 copies of `x` once expanded, in
-/// under a kilobyte.
-fn laughs() -> String {
-    let mut text = String::from("- value:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-    let mut prev = 'a';
-    for n in "bcdefghi".chars() {
-        text.push_str(&format!(
-            "    {n}: &{n} [{}]\n",
-            vec![format!("*{prev}"); 10].join(", ")
-        ));
-        prev = n;
-    }
-    text
-}
-
-/// Anchors that each nest the one before 1,000 levels deeper: a value
-/// 20,000 levels deep from 40 KB, which yaml.v3 accepts.
-fn deep_by_aliases() -> String {
-    let mut text = String::from("- value:\n");
-    for i in 0..20 {
-        let inner = if i == 0 {
-            "x".to_string()
-        } else {
-            format!("*a{}", i - 1)
-        };
-        text.push_str(&format!(
-            "    - &a{i} {}{inner}{}\n",
-            "[".repeat(1000),
-            "]".repeat(1000)
-        ));
-    }
-    text
-}
-
-/// Each map merges the one before: quadratic copying, unless counted.
-fn merge_chain() -> String {
-    let mut text = String::from("- value:\n    m0: &m0 {k0: 0}\n");
-    for i in 1..2000 {
-        text.push_str(&format!("    m{i}: &m{i} {{<<: *m{}, k{i}: {i}}}\n", i - 1));
-    }
-    text
-}
-
-fn hostile() -> Vec<(&'static str, String, Verdict)> {
-    use Verdict::*;
-    // A stored list is at depth 1 and its item at 2: a value's own levels
-    // start at 3.
-    let block = |n: usize| format!("- value:\n    {}x\n", "- ".repeat(n - 2));
-    vec![
-        ("alias bomb", laughs(), Refused(Code::YamlLimit)),
-        ("anchor inside itself", item("&a [1, *a]"), Refused(Code::YamlSyntax)),
-        ("merge chain", merge_chain(), Refused(Code::YamlLimit)),
-        (
-            "10,000 flow levels",
-            item(&format!("{}{}", "[".repeat(10_000), "]".repeat(10_000))),
-            Accepted,
-        ),
-        (
-            "10,001 flow levels",
-            item(&format!("{}{}", "[".repeat(10_001), "]".repeat(10_001))),
-            Refused(Code::YamlLimit),
-        ),
-        (
-            "10,000 nested flow maps",
-            item(&format!("{}1{}", "{a: ".repeat(10_000), "}".repeat(10_000))),
-            Accepted,
-        ),
-        ("10,000 block levels", block(10_000), Accepted),
-        ("10,001 block levels", block(10_001), Refused(Code::YamlLimit)),
-        (
-            "10,000 block levels holding 10,000 flow levels",
-            format!(
-                "- value:\n    {}{}{}\n",
-                "- ".repeat(9_998),
-                "[".repeat(10_000),
-                "]".repeat(10_000)
-            ),
-            // Temporal reads it; tcfg could not write it back within
-            // yaml.v3's limits, so validation refuses it (on purpose).
-            Accepted,
-        ),
-        ("20,000 levels through aliases", deep_by_aliases(), Accepted),
-        (
-            "80,000 items",
-            (0..80_000).map(|i| item(&i.to_string())).collect(),
-            Accepted,
-        ),
-        (
-            "a list of 200,000 scalars",
-            item(&format!("[{}]", vec!["1"; 200_000].join(", "))),
-            Accepted,
-        ),
-    ]
-}
+use tcfg_testkit::hostile::{self, Verdict};
 
 /// How many scalars and collections a value holds.
 fn nodes(v: &tcfg_core::Value) -> usize {
@@ -141,7 +35,7 @@ fn exercise(name: &str, text: &str, verdict: &Verdict, registry: &Registry) {
         .findings
         .iter()
         .find(|f| f.level == tcfg_core::Level::Error)
-        .map(|f| f.code);
+        .map(|f| f.code.as_str());
     match verdict {
         Verdict::Refused(code) => {
             assert_eq!(refused, Some(*code), "{name}: {:?}", parsed.findings);
@@ -189,16 +83,16 @@ fn exercise(name: &str, text: &str, verdict: &Verdict, registry: &Registry) {
 #[test]
 fn hostile_values_are_judged_as_yaml_v3_judges_them_on_a_small_stack() {
     let registry = Registry::for_version(None).unwrap();
-    let cases = hostile();
+    let cases = hostile::values();
     // A thread with a small stack, as a service embedding the library may
     // run it on: depth must cost heap, not stack.
     std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(move || {
-            for (name, text, verdict) in &cases {
+            for h in &cases {
                 let start = std::time::Instant::now();
-                exercise(name, text, verdict, &registry);
-                eprintln!("{name}: {:?}", start.elapsed());
+                exercise(h.name, &h.text, &h.verdict, &registry);
+                eprintln!("{}: {:?}", h.name, start.elapsed());
             }
         })
         .unwrap()
@@ -209,8 +103,9 @@ fn hostile_values_are_judged_as_yaml_v3_judges_them_on_a_small_stack() {
 #[test]
 fn the_same_values_in_a_file_are_judged_alike() {
     let registry = Registry::for_version(None).unwrap();
-    for (name, text, verdict) in hostile().into_iter().take(8) {
-        let indented: String = text.lines().map(|l| format!("  {l}\n")).collect();
+    for h in hostile::values().into_iter().take(8) {
+        let (name, verdict) = (h.name, h.verdict);
+        let indented: String = h.text.lines().map(|l| format!("  {l}\n")).collect();
         let file = format!("frontend.namespaceRPS:\n{indented}");
         let (_, findings) = tcfg_core::validate::check_source("f.yaml", &file, &registry, &Options::default());
         let limit = findings

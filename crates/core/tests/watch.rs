@@ -519,3 +519,62 @@ async fn a_watch_refused_for_lack_of_permission_is_fatal_but_other_auth_changes_
     assert_eq!(client.items("frontend.rps").unwrap()[0].value, Value::Int(2));
     client.shutdown().await;
 }
+
+/// Item 10 of the hardening: whatever is written, the client keeps serving
+/// every other key, on worker threads with small stacks.
+#[test]
+fn hostile_values_never_stop_the_client() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(512 * 1024)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let cluster = EtcdCluster::single();
+        let mut raw = cluster.client().await;
+        let client = Client::start(store(cluster.endpoint_list()).await, registry(), fast())
+            .await
+            .unwrap();
+        let mut notices = client.notices();
+        let mut rx = client.subscribe();
+        let scope = Constraints::default();
+        for (i, h) in tcfg_testkit::hostile::values().into_iter().enumerate() {
+            // A registered int key (a value Temporal cannot convert is
+            // refused too) and a key no release registers (cached as is).
+            for key in ["frontend.namespaceRPS", "acme.hostile"] {
+                raw.put(format!("{PREFIX}{key}"), h.text.clone(), None).await.unwrap();
+            }
+            raw.put(format!("{PREFIX}history.rps"), format!("- value: {i}\n"), None)
+                .await
+                .unwrap();
+            // The change to the other key still arrives, in order.
+            loop {
+                let set = next(&mut rx).await;
+                if set.updates.iter().any(|u| u.key.as_str() == "history.rps") {
+                    break;
+                }
+            }
+            assert_eq!(
+                client.get("history.rps", &scope).unwrap().value,
+                Value::Int(i as i64),
+                "{}",
+                h.name
+            );
+            let refused = h.verdict != tcfg_testkit::hostile::Verdict::Accepted;
+            assert_eq!(
+                client
+                    .cache()
+                    .entry("acme.hostile")
+                    .is_some_and(|e| e.invalid.is_none()),
+                !refused,
+                "{}",
+                h.name
+            );
+            while let Ok(n) = notices.try_recv() {
+                assert!(matches!(n, Notice::Invalid { .. }), "{}: {n:?}", h.name);
+            }
+        }
+        client.shutdown().await;
+    });
+}
