@@ -130,9 +130,36 @@ fn stored_values(c: &mut Criterion) {
     });
 }
 
+fn one_key_many_items(c: &mut Criterion) {
+    // One key's long list (and both partition keys, which are compared
+    // scope by scope): the time must grow linearly with the items.
+    let registry = Registry::for_version(None).unwrap();
+    let opts = Options::default();
+    let mut group = c.benchmark_group("validate one key's items");
+    group.sample_size(10);
+    for n in [10_000, 40_000, 160_000] {
+        let mut doc = String::new();
+        for key in [
+            "frontend.namespaceRPS",
+            "matching.numTaskqueueReadPartitions",
+            "matching.numTaskqueueWritePartitions",
+        ] {
+            doc.push_str(&format!("{key}:\n"));
+            for i in 0..n {
+                doc.push_str(&format!("  - value: {}\n    constraints: {{namespace: ns{i}}}\n", i % 7 + 1));
+            }
+        }
+        group.throughput(criterion::Throughput::Elements(3 * n as u64));
+        group.bench_function(format!("{n} items x 3 keys"), |b| {
+            b.iter(|| check_source("bench.yaml", &doc, &registry, &opts))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench, stored_values
+    targets = bench, stored_values, one_key_many_items
 }
 criterion_main!(benches);
