@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use tcfg_core::edit::stored_text;
 use tcfg_core::plan::{Action, Plan};
 
 use crate::output::{paint, BOLD, ERROR_PLAIN, GREEN, WARNING};
@@ -19,16 +20,26 @@ pub fn write_plan(w: &mut impl Write, plan: &Plan, label: &str) -> io::Result<()
     for c in &plan.changes {
         let (word, style) = action_word(c.action);
         writeln!(w, "{} {}", paint(style, word), paint(BOLD, &c.name))?;
-        let old_name = match c.stored.first() {
-            Some(s) => s.etcd_key.clone(),
-            None => "(not stored)".into(),
-        };
-        let new_name = if c.new_items.is_empty() {
-            "(deleted)".to_string()
-        } else {
-            plan.prefix.key_path(&c.name)
-        };
-        crate::diff::write_unified(w, &c.old_text, &c.new_text, &old_name, &new_name)?;
+        // One diff per stored spelling: Temporal reads one of them at random,
+        // so each is shown as it is, never merged with the other.
+        let target = plan.prefix.key_path(&c.name);
+        let writes_target = !c.new_items.is_empty();
+        if writes_target && !c.stored.iter().any(|s| s.etcd_key == target) {
+            crate::diff::write_unified(w, "", &c.new_text, "(not stored)", &target)?;
+        }
+        for s in &c.stored {
+            let old = stored_text(std::slice::from_ref(s));
+            if s.etcd_key == target && writes_target {
+                crate::diff::write_unified(w, &old, &c.new_text, &s.etcd_key, &target)?;
+            } else {
+                let gone = if c.stored.len() > 1 {
+                    "(deleted: another spelling of the key)"
+                } else {
+                    "(deleted)"
+                };
+                crate::diff::write_unified(w, &old, "", &s.etcd_key, gone)?;
+            }
+        }
     }
     let extra = if plan.kept_existing > 0 {
         format!(", {} existing left alone", plan.kept_existing)

@@ -469,3 +469,67 @@ async fn hostile_stored_values_never_crash_a_command_or_stop_a_watch() {
     unsafe { libc::kill(watch.id() as i32, libc::SIGTERM) };
     assert_eq!(watch.wait().unwrap().code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_in_two_spellings_is_shown_as_two() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.namespaceRPS"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{PREFIX}Frontend.NamespaceRPS"), "- value: 2\n").await;
+    let o = tcfg(&cluster).args(["get", "frontend.namespaceRPS"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("stored under 2 spellings"), "{}", stderr(&o));
+    let o = tcfg(&cluster)
+        .args(["get", "frontend.namespaceRPS", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["spellings"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["items"][0]["value"], 1, "the registered spelling first: {v}");
+    // dump: no "(line 0)"; the finding names the etcd key.
+    let o = tcfg(&cluster).arg("dump").output().unwrap();
+    assert!(stderr(&o).contains("case-duplicate-key"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("line 0"), "{}", stderr(&o));
+    // diff: each spelling as it is, never merged into one list.
+    let f = file(&dir, "d.yaml", "frontend.namespaceRPS:\n  - value: 3\n");
+    let o = tcfg(&cluster).args(["diff", "-f"]).arg(&f).output().unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "--- {PREFIX}Frontend.NamespaceRPS\n+++ (deleted: another spelling of the key)"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "--- {PREFIX}frontend.namespaceRPS\n+++ {PREFIX}frontend.namespaceRPS"
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_names_fold_as_go_folds_them() {
+    let cluster = EtcdCluster::single();
+    // Go's strings.ToLower reads both as `limit.maxidlength`: one key in
+    // two spellings (Rust's to_lowercase would add a combining dot).
+    raw_put(&cluster, &format!("{PREFIX}lİmit.maxIDLength"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{PREFIX}limit.maxIDLength"), "- value: 2\n").await;
+    let o = tcfg(&cluster).arg("dump").output().unwrap();
+    assert!(stderr(&o).contains("case-duplicate-key"), "{}", stderr(&o));
+    let o = tcfg(&cluster).args(["get", "limit.maxIDLength"]).output().unwrap();
+    assert!(stderr(&o).contains("stored under 2 spellings"), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_json_of_an_unset_key_gives_its_default() {
+    let cluster = EtcdCluster::single();
+    let o = tcfg(&cluster)
+        .args(["get", "frontend.rps", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["stored"], false);
+    assert_eq!(v["effective"]["source"]["kind"], "default", "{v}");
+    assert_eq!(v["effective"]["value"], 2400, "{v}");
+}

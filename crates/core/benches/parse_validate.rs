@@ -146,7 +146,10 @@ fn one_key_many_items(c: &mut Criterion) {
         ] {
             doc.push_str(&format!("{key}:\n"));
             for i in 0..n {
-                doc.push_str(&format!("  - value: {}\n    constraints: {{namespace: ns{i}}}\n", i % 7 + 1));
+                doc.push_str(&format!(
+                    "  - value: {}\n    constraints: {{namespace: ns{i}}}\n",
+                    i % 7 + 1
+                ));
             }
         }
         group.throughput(criterion::Throughput::Elements(3 * n as u64));

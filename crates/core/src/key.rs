@@ -72,13 +72,22 @@ pub fn document_order(a: &Key, b: &Key) -> Ordering {
     a.cmp(b).then_with(|| a.as_str().cmp(b.as_str()))
 }
 
-/// Case folding as Temporal does it (Go's `strings.ToLower`).
+/// Case folding as Temporal does it (Go's `strings.ToLower`): each
+/// character's simple lowercase mapping, with no context. Rust's
+/// `to_lowercase` differs: `İ` becomes `i` and a combining dot, and a final
+/// `Σ` becomes `ς`, where Go writes `i` and `σ`.
 pub fn fold(name: &str) -> String {
     if name.is_ascii() {
-        name.to_ascii_lowercase()
-    } else {
-        name.to_lowercase()
+        return name.to_ascii_lowercase();
     }
+    name.chars()
+        .map(|c| match c {
+            // The one character whose full lowercase mapping is not its
+            // simple one (SpecialCasing.txt).
+            '\u{130}' => 'i',
+            c => c.to_lowercase().next().unwrap_or(c),
+        })
+        .collect()
 }
 
 /// The hash of a name's folded form, without building it: every spelling of
@@ -215,6 +224,11 @@ mod tests {
         let long = "Acme.".repeat(40);
         assert_eq!(Key::new(&long).folded(), long.to_lowercase());
         assert_eq!(Key::new(&long).as_str(), long);
+        // Go's strings.ToLower, not Rust's to_lowercase.
+        assert_eq!(fold("İstanbul.ΟΔΟΣ"), "istanbul.οδοσ");
+        assert_eq!(Key::new("İ.x"), Key::new("i.x"));
+        assert_eq!(Key::new("A.ΣΣ"), Key::new("a.σσ"));
+        assert_eq!(Key::new("\u{212A}elvin.x"), Key::new("kelvin.x"));
         let other = Key::new("Straße.Ä");
         assert_eq!((other.as_str(), other.folded()), ("Straße.Ä", "straße.ä"));
         let mut set = std::collections::HashSet::new();

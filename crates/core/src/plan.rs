@@ -277,12 +277,13 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
 pub fn snapshot_of(doc: &Document) -> Snapshot {
     let prefix = Prefix::new("");
     Snapshot {
+        prefix: prefix.clone(),
         revision: 0,
         keys: doc
             .entries
             .iter()
             .map(|e| StoredKey {
-                etcd_key: e.key.to_string(),
+                etcd_key: prefix.key_path(e.key.as_str()),
                 key: e.key.clone(),
                 create_revision: 0,
                 mod_revision: 0,
@@ -293,7 +294,6 @@ pub fn snapshot_of(doc: &Document) -> Snapshot {
             })
             .collect(),
         foreign: Vec::new(),
-        prefix,
     }
 }
 

@@ -149,9 +149,15 @@ impl<'a> Validator<'a> {
         for e in &doc.entries {
             match first.get(e.key.folded()) {
                 Some(f) => {
+                    // Stored keys have no line: their spellings say enough.
+                    let first = if f.key_pos.is_known() {
+                        format!("{} (line {})", f.key, f.key_pos.line)
+                    } else {
+                        f.key.to_string()
+                    };
                     let msg = format!(
-                        "written twice, as {} (line {}) and {}: Temporal ignores case in key names and picks one of the two at random",
-                        f.key, f.key_pos.line, e.key
+                        "written twice, as {first} and {}: Temporal ignores case in key names and picks one of the two at random",
+                        e.key
                     );
                     self.push(Code::CaseDuplicateKey, e.key_pos, e.key.as_str(), msg).hint =
                         Some("merge the items into one key".into());
