@@ -165,7 +165,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__apply)
-            opts="-f -y -h -V --file --prune --create-only --max-txn-ops --batch --yes --dry-run --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-f -y -h -V --file --prune --create-only --max-txn-ops --max-request-bytes --batch --yes --dry-run --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +180,10 @@ _tcfg() {
                     return 0
                     ;;
                 --max-txn-ops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-request-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1087,7 +1091,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__sync)
-            opts="-y -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --yes --dry-run --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-y -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --max-request-bytes --yes --dry-run --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,6 +1106,10 @@ _tcfg() {
                     return 0
                     ;;
                 --max-txn-ops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-request-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -239,6 +239,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s h -l help -d 'Print h
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -266,6 +267,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s V -l version -d 'Pri
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The prefixes: the first is the source (unless --from), the rest are made identical to it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-txn-ops -d 'The server\'s --max-txn-ops' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-request-bytes -d 'The server\'s --max-request-bytes' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''

@@ -75,7 +75,7 @@ pub struct EtcdArgs {
     pub key: Option<PathBuf>,
 
     /// etcd user (also `name:password`); the password is prompted for on a terminal when not given
-    #[arg(long, global = true, env = "TCFG_USER", value_name = "NAME")]
+    #[arg(long, global = true, env = "TCFG_USER", value_name = "NAME", hide_env_values = true)]
     pub user: Option<String>,
 
     /// etcd password

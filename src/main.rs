@@ -33,9 +33,15 @@ pub mod exit {
 
 /// The exit status an error calls for.
 fn exit_code(err: &anyhow::Error) -> u8 {
+    use tcfg_core::watch::ClientError;
     let store_errors = || {
-        err.chain()
-            .filter_map(|e| e.downcast_ref::<tcfg_core::store::StoreError>())
+        err.chain().filter_map(|e| {
+            e.downcast_ref::<tcfg_core::store::StoreError>()
+                .or_else(|| match e.downcast_ref::<ClientError>() {
+                    Some(ClientError::Store(s)) => Some(s),
+                    _ => None,
+                })
+        })
     };
     if store_errors().any(|s| matches!(s, tcfg_core::store::StoreError::OutcomeUnknown { .. })) {
         return exit::OUTCOME_UNKNOWN;

@@ -215,7 +215,7 @@ fn several_files_form_one_config() {
 fn errors_are_sentences_never_debug_dumps_or_backtraces() {
     let assert = tcfg()
         .env("RUST_BACKTRACE", "full")
-        .args(["validate", "-f", "/nonexistent/prod.yaml"])
+        .args(["diff", "-f", "/nonexistent/prod.yaml"])
         .assert()
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
@@ -387,4 +387,106 @@ fn completions_dir_writes_every_shell() {
         assert!(dir.path().join(f).metadata().unwrap().len() > 100, "{f}");
     }
     let _ = std::io::sink().write_all(b"");
+}
+
+/// Mistakes in settings and arguments get a sentence naming the mistake,
+/// before anything is sent anywhere (no etcd listens on these endpoints).
+#[test]
+fn unclear_settings_get_clear_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--endpoints", "", "get", "frontend.rps"], "invalid endpoint \"\""),
+        (
+            vec!["--endpoints", "foo://h:1", "get", "frontend.rps"],
+            "foo:// is not a scheme etcd serves",
+        ),
+        (
+            vec!["--endpoints", "127.0.0.1:99999", "get", "frontend.rps"],
+            "99999 is not a port",
+        ),
+        (
+            vec!["--endpoints", "http://alice:s3cret@127.0.0.1:1", "get", "frontend.rps"],
+            "does not take credentials from an endpoint",
+        ),
+        (
+            vec!["--cert", "c.pem", "get", "frontend.rps"],
+            "a client certificate and its key go together",
+        ),
+        (
+            vec!["--user", "a:pw", "--password", "x", "get", "frontend.rps"],
+            "the password is given twice",
+        ),
+        (vec!["--prefix", "", "get", "frontend.rps"], "invalid prefix \"\""),
+        (
+            vec!["apply", "-f", "x.yaml", "--create-only", "--prune"],
+            "cannot be used with",
+        ),
+        (vec!["watch", "--since-revision", "0"], "0 is not in 1.."),
+        (vec!["dump", "--revision=-5"], "-5 is not in 1.."),
+        (
+            vec!["validate", "-f", "-", "-f", "-"],
+            "standard input (-) is given more than once",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = tcfg().current_dir(dir.path()).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("s3cret"), "{args:?} printed a secret: {err}");
+    }
+}
+
+#[test]
+fn secrets_never_reach_the_help() {
+    let o = tcfg()
+        .env("TCFG_USER", "alice:s3cret")
+        .env("TCFG_PASSWORD", "s3cret")
+        .args(["get", "--help"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("s3cret"));
+}
+
+#[test]
+fn a_schema_default_of_the_wrong_type_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write_temp(&dir, "s.tsv", "custom.limit\tint\tglobal\tlots\t\n");
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .arg("keys")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not fit the type int"));
+}
+
+#[test]
+fn an_unreadable_file_is_still_a_json_report() {
+    let o = tcfg()
+        .args(["validate", "-o", "json", "-f", "/nonexistent/dc.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["unreadable"][0]["file"], "/nonexistent/dc.yaml");
+}
+
+#[test]
+fn help_prose_wraps_where_the_terminal_does() {
+    // A paragraph with hard line breaks, rewrapped by clap, leaves a word
+    // or two alone on a line after a full one.
+    for cmd in [
+        "validate", "keys", "get", "put", "delete", "dump", "diff", "apply", "sync", "watch",
+    ] {
+        let o = tcfg().env("COLUMNS", "100").args([cmd, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        let lines: Vec<&str> = text.lines().collect();
+        for w in lines.windows(3) {
+            let prose = |l: &str| !l.is_empty() && !l.starts_with(' ');
+            let orphan = w[0].len() > 90 && prose(w[1]) && w[1].len() < 20 && prose(w[2]);
+            assert!(!orphan, "tcfg {cmd} --help wraps badly:\n{}\n{}\n{}", w[0], w[1], w[2]);
+        }
+    }
 }

@@ -54,6 +54,23 @@ async fn foreign_keys_are_never_deleted_or_written() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_names_are_shown_exactly_escaped() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}two\nlines"), "x").await;
+    raw_put(&cluster, &format!("{PREFIX}\x1b[31mred"), "x").await;
+    let mut c = cluster.client().await;
+    c.put([PREFIX.as_bytes(), b"bin\xff"].concat(), "x", None)
+        .await
+        .unwrap();
+    let o = tcfg(&cluster).arg("dump").output().unwrap();
+    let err = stderr(&o);
+    assert!(err.contains(r#""/temporal/dynamicconfig/two\nlines""#), "{err}");
+    assert!(err.contains(r#""/temporal/dynamicconfig/\u{1b}[31mred""#), "{err}");
+    assert!(!err.contains('\x1b'), "no raw escape reaches the terminal: {err:?}");
+    assert!(err.contains("not UTF-8"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn names_that_cannot_be_keys_are_refused_even_when_unknown_keys_are_allowed() {
     let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();
@@ -532,4 +549,181 @@ async fn get_json_of_an_unset_key_gives_its_default() {
     assert_eq!(v["stored"], false);
     assert_eq!(v["effective"]["source"]["kind"], "default", "{v}");
     assert_eq!(v["effective"]["value"], 2400, "{v}");
+}
+
+/// A write's confirmation on a terminal: y writes; n, Enter, Esc, q, Ctrl-D
+/// and Ctrl-C write nothing, and the prompt never hides the cursor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompts_answer_every_key_and_leave_the_terminal_as_it_was() {
+    use tcfg_testkit::pty::Pty;
+    let cluster = EtcdCluster::single();
+    for (key, writes) in [
+        (&b"y"[..], true),
+        (b"n", false),
+        (b"\r", false),
+        (b"\x1b", false),
+        (b"q", false),
+        (b"\x04", false),
+        (b"\x03", false),
+    ] {
+        let mut c = tcfg_process(&cluster);
+        c.args(["put", "frontend.rps", "77"]);
+        let mut pty = Pty::spawn(c);
+        pty.expect("[y/N]");
+        // Keys count once the prompt reads them raw (echo off).
+        pty.wait_for_echo(false);
+        pty.send(key);
+        let (status, shown) = pty.wait();
+        let stored = raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await;
+        assert_eq!(stored.is_some(), writes, "{key:?}: {shown}");
+        assert_eq!(status.code(), Some(if writes { 0 } else { 1 }), "{key:?}: {shown}");
+        assert!(
+            !shown.contains("\x1b[?25l"),
+            "{key:?}: the cursor was hidden: {shown:?}"
+        );
+        if writes {
+            raw_delete(&cluster, &format!("{PREFIX}frontend.rps")).await;
+        } else {
+            assert!(shown.contains("nothing written"), "{key:?}: {shown}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
+    use tcfg_testkit::pty::Pty;
+    let cluster = EtcdCluster::single();
+    cluster.enable_auth(&[]).await;
+    let mut c = tcfg_process(&cluster);
+    c.args(["--user", "root", "get", "frontend.rps"]);
+    let mut pty = Pty::spawn(c);
+    pty.expect("Password for etcd user root");
+    // The password is read without echo.
+    pty.wait_for_echo(false);
+    pty.send(b"\x03");
+    let echoes_after = {
+        let shown = pty.expect("interrupted");
+        assert!(shown.contains("nothing written"), "{shown}");
+        pty.echoes()
+    };
+    let (status, _) = pty.wait();
+    assert_eq!(status.code(), Some(130));
+    assert!(echoes_after, "echo is back on after Ctrl-C");
+}
+
+/// etcd refuses a request over 1.5 MiB whatever its operation count:
+/// apply refuses such a change up front, and --batch splits by size too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_are_split_by_size_as_well_as_operations() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(100_000);
+    let doc: String = (0..20)
+        .map(|i| format!("acme.big{i:02}:\n  - value: {big}\n"))
+        .collect();
+    let f = file(&dir, "big.yaml", &doc);
+    let o = tcfg(&cluster)
+        .args(["apply", "--yes", "--allow-unknown-keys", "-f"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        last_lines(&stderr(&o)).contains("more than etcd accepts in one request"),
+        "{}",
+        last_lines(&stderr(&o))
+    );
+    assert!(prefix_contents(&cluster, PREFIX).await.is_empty());
+    let o = tcfg(&cluster)
+        .args(["apply", "--yes", "--batch", "--allow-unknown-keys", "-f"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let said = last_lines(&stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(said.contains("in 2 batches"), "{said}");
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 20);
+}
+
+/// A port where something other than etcd answers: HTTP/1.1 to everything.
+fn not_etcd() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().map_while(Result::ok) {
+            use std::io::Write;
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    addr
+}
+
+#[test]
+fn connection_failures_are_named_and_exit_3() {
+    let http = not_etcd().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_cert = file(&dir, "ca.pem", "not a certificate\n");
+    let https = format!("https://{http}");
+    let cases: Vec<(Vec<&str>, u8, &str)> = vec![
+        (
+            vec!["--endpoints", &http, "get", "frontend.rps"],
+            3,
+            "answered, but not as an etcd server does",
+        ),
+        (
+            vec!["--endpoints", &http, "watch"],
+            3,
+            "answered, but not as an etcd server does",
+        ),
+        (vec!["--endpoints", "127.0.0.1:1", "watch"], 3, "connection refused"),
+        (
+            vec!["--endpoints", &https, "get", "frontend.rps"],
+            3,
+            "the server does not speak TLS",
+        ),
+        (
+            vec![
+                "--endpoints",
+                &http,
+                "--cacert",
+                not_a_cert.to_str().unwrap(),
+                "get",
+                "frontend.rps",
+            ],
+            1,
+            "is not a CA certificate in PEM form",
+        ),
+    ];
+    for (args, code, says) in cases {
+        let o = tcfg_bare()
+            .args(["--dial-timeout", "500ms"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(i32::from(code)), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(
+            !err.contains("client certificate"),
+            "{args:?}: blames a certificate never given: {err}"
+        );
+    }
+}
+
+#[test]
+fn watching_a_key_no_release_knows_warns() {
+    let cluster = EtcdCluster::single();
+    let mut watch = tcfg_process(&cluster)
+        .args(["watch", "frontend.rsp"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(watch.stderr.take().unwrap()), &mut first).unwrap();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    assert!(first.contains("frontend.rsp is not a key of Temporal"), "{first}");
+    assert!(first.contains("did you mean frontend.rps"), "{first}");
+    tcfg(&cluster).args(["watch", "locks/leader"]).assert().code(1);
 }

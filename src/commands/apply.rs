@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use tcfg_core::batch::{self, Limits};
 use tcfg_core::plan::{plan, Action, Plan, PlanOptions, SavedPlan};
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
@@ -16,7 +17,7 @@ use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg apply -f prod.yaml\n  tcfg apply -f base.yaml -f overrides.yaml --yes\n  tcfg apply -f prod.yaml --prune            # also delete keys the files do not name\n  tcfg apply -f defaults.yaml --create-only  # seed missing keys, never touch existing ones\n  tcfg apply -f prod.yaml --dry-run          # exits like `tcfg diff`\n  tcfg apply prod.plan                       # a plan saved by `tcfg diff --out`, exactly\n\nThe whole change is one etcd transaction that checks every touched key is as it was read: if anything\nmoved in between, nothing is written. A successful apply is exactly one new etcd revision.\netcd refuses transactions over --max-txn-ops (128 by default): tcfg refuses such a change unless\n--max-txn-ops N says the server allows it, or --batch splits it into several transactions (not atomic;\nrunning the same apply again finishes an interrupted one)."
+    after_help = "Examples:\n  tcfg apply -f prod.yaml\n  tcfg apply -f base.yaml -f overrides.yaml --yes\n  tcfg apply -f prod.yaml --prune            # also delete keys the files do not name\n  tcfg apply -f defaults.yaml --create-only  # seed missing keys, never touch existing ones\n  tcfg apply -f prod.yaml --dry-run          # exits like `tcfg diff`\n  tcfg apply prod.plan                       # a plan saved by `tcfg diff --out`, exactly\n\nThe whole change is one etcd transaction that checks every touched key is as it was read: if anything moved in between, nothing is written. A successful apply is exactly one new etcd revision. etcd refuses transactions over --max-txn-ops (128 by default): tcfg refuses such a change unless --max-txn-ops N says the server allows it, or --batch splits it into several transactions (not atomic; running the same apply again finishes an interrupted one)."
 )]
 pub struct ApplyArgs {
     /// A plan file saved by `tcfg diff --out`
@@ -32,12 +33,16 @@ pub struct ApplyArgs {
     pub prune: bool,
 
     /// Only create keys that do not exist yet; never touch existing ones
-    #[arg(long)]
+    #[arg(long, conflicts_with = "prune")]
     pub create_only: bool,
 
     /// The server's --max-txn-ops: the most operations one transaction may hold
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub max_txn_ops: usize,
+
+    /// The server's --max-request-bytes: the largest transaction it accepts
+    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
+    pub max_request_bytes: usize,
 
     /// Split a change too big for one transaction into batches (not atomic)
     #[arg(long)]
@@ -49,6 +54,15 @@ pub struct ApplyArgs {
     /// Accept keys the release does not register (custom server builds)
     #[arg(long)]
     pub allow_unknown_keys: bool,
+}
+
+impl ApplyArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            ops: self.max_txn_ops,
+            bytes: self.max_request_bytes,
+        }
+    }
 }
 
 /// Writes grouped by key: a key's writes (a respelling deletes the old
@@ -64,19 +78,25 @@ pub async fn commit(
     store: &Store,
     groups: Groups,
     guards: &[Guard],
-    max_ops: usize,
+    limits: Limits,
     batch: bool,
     opts: super::WriteArgs,
     what: &str,
 ) -> Result<u8> {
     let mut err = output::stderr();
-    let ops: usize = groups.iter().map(Vec::len).sum::<usize>() + guards.len();
-    if ops > max_ops && !batch {
+    let writes: Vec<Change> = groups.iter().flatten().cloned().collect();
+    let whole = batch::fits(&writes, guards.len(), limits);
+    if let (Err(e), false) = (&whole, batch) {
         bail!(
-            "the change needs {ops} operations in one transaction, more than etcd allows ({max_ops}, its --max-txn-ops): nothing written. \
-             Pass --max-txn-ops N if the server's limit is raised, or --batch to write in several transactions (not atomic)"
+            "{e}: nothing written. Pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
+             or --batch to write in several transactions (not atomic)"
         );
     }
+    let batches = if whole.is_ok() {
+        vec![writes]
+    } else {
+        batch::batches(groups, guards.len(), limits).map_err(|e| anyhow::anyhow!("{e}: nothing written"))?
+    };
     if opts.dry_run {
         writeln!(err, "dry run: nothing written")?;
         return Ok(exit::CHANGES);
@@ -86,9 +106,8 @@ pub async fn commit(
         writeln!(output::stderr(), "nothing written")?;
         return Ok(exit::ERROR);
     }
-    if ops <= max_ops {
-        let writes: Vec<Change> = groups.into_iter().flatten().collect();
-        let revision = store.commit_guarded(&writes, guards).await?;
+    if let [one] = batches.as_slice() {
+        let revision = store.commit_guarded(one, guards).await?;
         writeln!(
             output::stderr(),
             "{} {what} at revision {revision}",
@@ -97,20 +116,6 @@ pub async fn commit(
         return Ok(exit::OK);
     }
     // Batches: whole keys per transaction, each guarded on its own keys.
-    let per_batch = max_ops.saturating_sub(guards.len()).max(1);
-    let mut batches: Vec<Vec<Change>> = vec![Vec::new()];
-    for g in groups {
-        if g.len() > per_batch {
-            bail!(
-                "one key needs {} operations, more than --max-txn-ops {max_ops}",
-                g.len()
-            );
-        }
-        if batches.last().is_some_and(|b| b.len() + g.len() > per_batch) {
-            batches.push(Vec::new());
-        }
-        batches.last_mut().expect("one batch at least").extend(g);
-    }
     let total = batches.len();
     for (i, b) in batches.iter().enumerate() {
         match store.commit_guarded(b, guards).await {
@@ -185,7 +190,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         &store,
         groups_of(&plan),
         &[],
-        args.max_txn_ops,
+        args.limits(),
         args.batch,
         args.write,
         &what,
@@ -264,5 +269,5 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         since: snapshot.revision,
     }];
     let what = format!("{} (plan {})", saved.prefix, path.display());
-    commit(&store, groups, &guards, args.max_txn_ops, args.batch, args.write, &what).await
+    commit(&store, groups, &guards, args.limits(), args.batch, args.write, &what).await
 }

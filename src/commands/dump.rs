@@ -17,7 +17,7 @@ use crate::report::{write_findings, Counts};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key;\nthe rest is printed all the same, and the exit status is then 1."
+    after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key; the rest is printed all the same, and the exit status is then 1."
 )]
 pub struct DumpArgs {
     /// Output format
@@ -29,7 +29,7 @@ pub struct DumpArgs {
     pub keys_only: bool,
 
     /// Read as of this etcd revision
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
     pub revision: Option<i64>,
 
     /// Report keys the release does not register as warnings, not errors
@@ -183,7 +183,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             if foreign.len() == 1 { "was" } else { "were" },
             foreign
                 .iter()
-                .map(|f| format!("{} ({})", f.etcd_key, f.reason))
+                .map(|f| format!("{} ({})", tcfg_core::key::escaped(&f.etcd_key), f.reason))
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;

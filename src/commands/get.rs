@@ -18,7 +18,7 @@ use crate::render::json::{Items, SourceJson};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that\nscope, and where it comes from (a stored item, a built-in default, or the registered default)."
+    after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that scope, and where it comes from (a stored item, a built-in default, or the registered default)."
 )]
 pub struct GetArgs {
     /// The key, in any case

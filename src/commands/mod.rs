@@ -8,12 +8,12 @@ pub mod diff;
 pub mod dump;
 pub mod get;
 pub mod keys;
+mod prompt;
 pub mod put;
 pub mod sync;
 pub mod validate;
 pub mod watch;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -153,10 +153,19 @@ pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
     Ok((path.display().to_string(), text))
 }
 
+/// Standard input can be read once: `-f - -f -` is a mistake, not two files.
+pub fn refuse_stdin_twice(files: &[PathBuf]) -> Result<()> {
+    if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        bail!("standard input (-) is given more than once: it can be read only once");
+    }
+    Ok(())
+}
+
 /// Read and validate the files of a desired state. Errors refuse (shown
 /// with their positions); warnings and notes are shown and let it through.
 pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool) -> Result<tcfg_core::Document> {
     use std::io::Write;
+    refuse_stdin_twice(files)?;
     let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
     let opts = tcfg_core::validate::Options { allow_unknown_keys };
     let (docs, findings) = tcfg_core::validate::check_sources(&sources, registry, &opts);
@@ -201,6 +210,11 @@ fn default_config_file() -> Option<PathBuf> {
 /// The connection settings: flags (and `TCFG_*`), then `ETCD_*`/`ETCDCTL_*`,
 /// then the config file, then defaults.
 pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
+    if args.user.as_deref().is_some_and(|u| u.contains(':')) && args.password.is_some() {
+        bail!(
+            "the password is given twice: in --user name:password and in --password (or TCFG_PASSWORD); give it once"
+        );
+    }
     let (user, password) = tcfg_core::store::config::split_user(args.user.clone(), args.password.clone());
     let flags = Layer {
         name: "the command line (or TCFG_* variables)".into(),
@@ -233,17 +247,11 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
     }
     let mut settings = ConnectionSettings::from_layers(&layers)?;
     if settings.user.is_some() && settings.password.is_none() {
-        if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-            let prompt = format!(
+        if prompt::interactive() {
+            settings.password = Some(prompt::password(&format!(
                 "Password for etcd user {}",
                 settings.user.as_deref().unwrap_or_default()
-            );
-            settings.password = Some(
-                dialoguer::Password::new()
-                    .with_prompt(prompt)
-                    .interact()
-                    .context("cannot read the password")?,
-            );
+            ))?);
         } else {
             bail!(
                 "etcd user {} has no password: pass --password or set ETCDCTL_PASSWORD",
@@ -482,12 +490,8 @@ pub fn confirm(question: &str, yes: bool) -> Result<bool> {
     if yes {
         return Ok(true);
     }
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        return dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .context("cannot read the answer");
+    if prompt::interactive() {
+        return prompt::confirm(question);
     }
     bail!(
         "not writing without confirmation: standard input is not a terminal, so pass --yes (or --dry-run to only look)"

@@ -17,7 +17,7 @@ use crate::report::write_findings;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string.\nThe item whose constraints equal the scope flags is replaced (or added); the key's other items stay.\nThe value is validated first, the change is shown as a diff, and the write fails, changing nothing, if\nsomeone else changed the key since it was read."
+    after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string. The item whose constraints equal the scope flags is replaced (or added); the key's other items stay. The value is validated first, the change is shown as a diff, and the write fails, changing nothing, if someone else changed the key since it was read."
 )]
 pub struct PutArgs {
     /// The key, in any case (stored under its registered spelling)

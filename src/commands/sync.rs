@@ -14,7 +14,7 @@ use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg sync --prefixes /active,/passive-eu,/passive-us\n  tcfg sync --from /active --prefixes /passive-eu --yes\n  tcfg sync --prefixes /active,/passive-eu --dry-run   # CI: 0 in sync, 2 drift, 1 error\n\nA short root such as /active means /active joined with the key prefix (/active/temporal/dynamicconfig/);\na longer prefix is taken as is. Each target is written in one transaction that also checks the source\ndid not change since it was read. Keys only the target has are deleted unless --keep-extra; keys that\nare not dynamic config are never touched."
+    after_help = "Examples:\n  tcfg sync --prefixes /active,/passive-eu,/passive-us\n  tcfg sync --from /active --prefixes /passive-eu --yes\n  tcfg sync --prefixes /active,/passive-eu --dry-run   # CI: 0 in sync, 2 drift, 1 error\n\nA short root such as /active means /active joined with the key prefix (/active/temporal/dynamicconfig/); a longer prefix is taken as is. Each target is written in one transaction that also checks the source did not change since it was read. Keys only the target has are deleted unless --keep-extra; keys that are not dynamic config are never touched."
 )]
 pub struct SyncArgs {
     /// The prefixes: the first is the source (unless --from), the rest are made identical to it
@@ -36,6 +36,10 @@ pub struct SyncArgs {
     /// The server's --max-txn-ops
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub max_txn_ops: usize,
+
+    /// The server's --max-request-bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
+    pub max_request_bytes: usize,
 
     #[command(flatten)]
     pub write: super::WriteArgs,
@@ -126,19 +130,19 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         prefix: source.clone(),
         since: src.revision,
     }];
+    // Every target must fit in one transaction before any is written.
+    let limits = tcfg_core::batch::Limits {
+        ops: args.max_txn_ops,
+        bytes: args.max_request_bytes,
+    };
+    for p in plans.iter().filter(|p| !p.is_empty()) {
+        if let Err(e) = tcfg_core::batch::fits(&p.writes(), guard.len(), limits) {
+            bail!("{}: {e}: nothing written", p.prefix);
+        }
+    }
     let mut written = 0;
     for p in plans.iter().filter(|p| !p.is_empty()) {
-        let groups = super::apply::groups_of(p);
-        let ops: usize = groups.iter().map(Vec::len).sum::<usize>() + 1;
-        if ops > args.max_txn_ops {
-            bail!(
-                "{}: the change needs {ops} operations in one transaction, more than --max-txn-ops {} ({written} target{} written before it)",
-                p.prefix,
-                args.max_txn_ops,
-                if written == 1 { "" } else { "s" }
-            );
-        }
-        let writes: Vec<_> = groups.into_iter().flatten().collect();
+        let writes = p.writes();
         match store
             .with_prefix(p.prefix.clone())
             .commit_guarded(&writes, &guard)

@@ -51,6 +51,15 @@ struct JsonReport<'a> {
     files: Vec<&'a str>,
     summary: JsonSummary,
     findings: &'a [Finding],
+    /// Files that could not be read at all.
+    #[serde(skip_serializing_if = "<[Unreadable]>::is_empty")]
+    unreadable: &'a [Unreadable],
+}
+
+#[derive(Serialize)]
+struct Unreadable {
+    file: String,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -62,17 +71,26 @@ struct JsonSummary {
 
 pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
     let registry = super::registry(global)?;
-    let sources = args
-        .files
-        .iter()
-        .map(|p| super::read_input(p))
-        .collect::<Result<Vec<_>>>()?;
+    super::refuse_stdin_twice(&args.files)?;
+    // A file that cannot be read is reported like a finding: the others are
+    // still checked, and a JSON report still comes out.
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in &args.files {
+        match super::read_input(path) {
+            Ok(source) => sources.push(source),
+            Err(e) => unreadable.push(Unreadable {
+                file: path.display().to_string(),
+                message: format!("{e:#}"),
+            }),
+        }
+    }
     let opts = Options {
         allow_unknown_keys: args.allow_unknown_keys,
     };
     let (_, findings) = check_sources(&sources, &registry, &opts);
     let counts = Counts::of(&findings);
-    let valid = counts.errors == 0 && !(args.strict && counts.warnings > 0);
+    let valid = unreadable.is_empty() && counts.errors == 0 && !(args.strict && counts.warnings > 0);
 
     match args.output {
         ReportFormat::Json => {
@@ -87,6 +105,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
                     notes: counts.notes,
                 },
                 findings: &findings,
+                unreadable: &unreadable,
             };
             let mut out = output::stdout();
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
@@ -94,21 +113,29 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
         ReportFormat::Text => {
             let texts: HashMap<String, String> = sources.iter().cloned().collect();
             let mut err = output::stderr();
+            for u in &unreadable {
+                writeln!(err, "{}: {}", paint(output::ERROR, "error"), u.message)?;
+            }
             write_findings(&mut err, &findings, &texts)?;
-            let files = match sources.len() {
-                1 => sources[0].0.clone(),
+            let files = match args.files.len() {
+                1 => args.files[0].display().to_string(),
                 n => format!("{n} files"),
             };
             let verdict = if valid {
                 paint(GREEN, "valid")
-            } else if counts.errors == 0 {
+            } else if counts.errors == 0 && unreadable.is_empty() {
                 paint(output::WARNING, "invalid (--strict)")
             } else {
                 paint(output::ERROR, "invalid")
             };
+            let unread = match unreadable.len() {
+                0 => String::new(),
+                1 => "1 file not readable, ".to_string(),
+                n => format!("{n} files not readable, "),
+            };
             writeln!(
                 err,
-                "{files}: {verdict}: {} (Temporal {})",
+                "{files}: {verdict}: {unread}{} (Temporal {})",
                 counts.describe(),
                 registry.version
             )?;

@@ -22,7 +22,7 @@ use crate::render::json::Items;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it\nwith exit status 0. JSON lines (`-o json`, one object per line, flushed each time):\n  {\"type\":\"state\",\"prefix\",\"revision\",\"key\",\"items\"}           the state at start, one per key\n  {\"type\":\"ready\",\"prefix\",\"revision\"}                           watching from revision + 1\n  {\"type\":\"change\",\"time\",\"prefix\",\"revision\",\"cause\",\"key\",\"etcd_key\",\"kind\",\"old\",\"new\",\"effective\"?}\n  {\"type\":\"drift\",\"time\",\"key\",\"values\":{prefix: items}}          with several prefixes\n  {\"type\":\"notice\",\"time\",\"prefix\",\"message\"}                     interruptions, reloads, refused values"
+    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it with exit status 0. With -o json, each line is one JSON object, flushed at once, whose \"type\" is state (a key at start), ready (watching from the next revision), change, drift (a key differs between prefixes) or notice (an interruption, a reload, a refused value); the README lists their fields."
 )]
 pub struct WatchArgs {
     /// Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)
@@ -41,7 +41,7 @@ pub struct WatchArgs {
     pub output: WatchFormat,
 
     /// Replay the changes after this revision first (etcd must still keep them)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
     pub since_revision: Option<i64>,
 
     /// Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)
@@ -191,7 +191,7 @@ impl Printer {
     fn notice(&self, prefix: &Prefix, n: &Notice) -> Result<()> {
         let message = match n {
             Notice::Interrupted { reason, from_revision } => {
-                format!("watch interrupted: {reason}; watching again from revision {from_revision}")
+                format!("watch interrupted: {reason}; trying again, from revision {from_revision}")
             }
             Notice::Resumed { from_revision } => format!("watching again from revision {from_revision}"),
             Notice::Reloaded { compacted_at, revision, changed } => format!(
@@ -239,6 +239,27 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         if registry.get(k).is_none() && args.scope.given() {
             super::key_def(&registry, k)?;
         }
+        if let Some(reason) = registry.foreign_reason(k) {
+            anyhow::bail!(
+                "{} is not a dynamic config key ({reason}): the watch would never show it",
+                tcfg_core::key::escaped(k)
+            );
+        }
+        if registry.get(k).is_none() {
+            let suggestions = registry.suggest(k);
+            let mut err = output::stderr();
+            writeln!(
+                err,
+                "{}: {k} is not a key of Temporal {}{}; watching it anyway",
+                paint(WARNING, "warning"),
+                registry.version,
+                if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", suggestions.join(" or "))
+                }
+            )?;
+        }
     }
     if let Some(addr) = args.metrics_addr {
         metrics_exporter_prometheus::PrometheusBuilder::new()
@@ -267,7 +288,8 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clients = Vec::new();
     for (i, prefix) in prefixes.iter().enumerate() {
-        let start_at = args.since_revision.map(|r| r - 1);
+        // The state as of N, then every change after it.
+        let start_at = args.since_revision;
         let client = Client::start_at(
             store.with_prefix(prefix.clone()),
             registry.clone(),

@@ -22,6 +22,13 @@ pub fn tcfg_process(cluster: &EtcdCluster) -> std::process::Command {
 
 /// [`tcfg_process`] pointed at other endpoints (a proxy, say).
 pub fn tcfg_at(endpoints: &str) -> std::process::Command {
+    let mut c = tcfg_bare();
+    c.arg("--endpoints").arg(endpoints);
+    c
+}
+
+/// `tcfg` with a clean environment and no endpoints given.
+pub fn tcfg_bare() -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tcfg"));
     for (k, _) in std::env::vars() {
         if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" {
@@ -29,7 +36,6 @@ pub fn tcfg_at(endpoints: &str) -> std::process::Command {
         }
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent").env("HOME", "/nonexistent");
-    c.arg("--endpoints").arg(endpoints);
     c
 }
 
@@ -113,4 +119,9 @@ pub fn int_keys_document(n: usize, value: i64) -> (String, Vec<String>) {
     assert_eq!(keys.len(), n, "the registry has fewer int keys");
     let doc = keys.iter().map(|k| format!("{k}:\n  - value: {value}\n")).collect();
     (doc, keys)
+}
+
+pub async fn raw_delete(cluster: &EtcdCluster, key: &str) {
+    let mut c = cluster.client().await;
+    c.delete(key, None).await.unwrap();
 }

@@ -20,6 +20,7 @@
 //! assert_eq!(r.source, Source::Item { index: 0 });
 //! ```
 
+pub mod batch;
 pub mod compact;
 pub mod constraints;
 pub mod document;

@@ -184,6 +184,27 @@ impl KeyDef {
     }
 }
 
+/// Why a registry's default is not a value of its type (as Go prints one:
+/// `true`, `42`, `0.5`, `1m0s`); an empty default means none is known.
+fn default_problem(ty: &ValueType, raw: &str) -> Option<&'static str> {
+    if raw.is_empty() {
+        return None;
+    }
+    let ok = match ty {
+        ValueType::Bool => raw.parse::<bool>().is_ok(),
+        ValueType::Int => raw.parse::<i64>().is_ok(),
+        ValueType::Float => raw.parse::<f64>().is_ok(),
+        ValueType::Duration => crate::duration::parse_temporal(raw).is_ok(),
+        _ => true,
+    };
+    (!ok).then_some(match ty {
+        ValueType::Bool => "write true or false",
+        ValueType::Int => "write a whole number",
+        ValueType::Float => "write a number",
+        _ => "write a duration such as 10s or 1m0s",
+    })
+}
+
 fn scalar_default(ty: &ValueType, raw: &str) -> Value {
     match ty {
         ValueType::Bool => raw.parse().map(Value::Bool).unwrap_or(Value::String(raw.into())),
@@ -360,6 +381,12 @@ impl Registry {
                 )
             })?;
             let default = cols.get(3).map(|s| s.to_string()).unwrap_or_default();
+            if let Some(why) = default_problem(&value_type, default.trim()) {
+                return Err(bad(
+                    n,
+                    format!("the default {default:?} does not fit the type {value_type}: {why}"),
+                ));
+            }
             let constrained_defaults = match cols.get(4).map(|s| s.trim()) {
                 Some(s) if !s.is_empty() => parse_constrained_defaults(s, &value_type).map_err(|m| bad(n, m))?,
                 _ => Vec::new(),

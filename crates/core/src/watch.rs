@@ -250,9 +250,10 @@ pub struct ChangeSet {
 /// What the client went through, for operators.
 #[derive(Clone, Debug)]
 pub enum Notice {
-    /// The stream broke; the client watches again from `from_revision`.
+    /// The stream broke; the client keeps trying to watch again from
+    /// `from_revision` (one notice per outage, not per attempt).
     Interrupted { reason: String, from_revision: i64 },
-    /// Watching again after an interruption.
+    /// Watching again after an interruption: etcd accepted the watch.
     Resumed { from_revision: i64 },
     /// History was compacted past what the client had seen: it reloaded.
     Reloaded {
@@ -730,7 +731,13 @@ impl Inner {
 
     /// Watch from `from` until the stream breaks, history is compacted, or
     /// the client stops. Returns the last revision applied.
-    async fn watch_once(&self, from: i64, last: &mut i64, stop: &mut watch::Receiver<bool>) -> Ended {
+    async fn watch_once(
+        &self,
+        from: i64,
+        last: &mut i64,
+        stop: &mut watch::Receiver<bool>,
+        interrupted: &mut bool,
+    ) -> Ended {
         let mut client = self.store.client();
         let opts = WatchOptions::new()
             .with_prefix()
@@ -745,7 +752,7 @@ impl Inner {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {
                 return Ended::Broken {
-                    reason: format!("cannot open the watch: {e}"),
+                    reason: format!("cannot open the watch: {}", self.store.describe(e, "watching")),
                     reason_tag: "stream_ended",
                 }
             }
@@ -783,11 +790,15 @@ impl Inner {
                 }
                 Err(e) => {
                     return Ended::Broken {
-                        reason: format!("the watch stream failed: {e}"),
+                        reason: format!("the watch stream failed: {}", self.store.describe(e, "watching")),
                         reason_tag: "stream_ended",
                     }
                 }
             };
+            // Watching again only once etcd has accepted the watch.
+            if resp.created() && !resp.canceled() && std::mem::take(interrupted) {
+                self.notice(Notice::Resumed { from_revision: from });
+            }
             if resp.canceled() {
                 if resp.compact_revision() > 0 {
                     return Ended::Compacted {
@@ -909,12 +920,7 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
             break;
         }
         let before = last;
-        if interrupted {
-            inner.notice(Notice::Resumed {
-                from_revision: last + 1,
-            });
-        }
-        match inner.watch_once(last + 1, &mut last, &mut stop).await {
+        match inner.watch_once(last + 1, &mut last, &mut stop, &mut interrupted).await {
             Ended::Stopped => break,
             Ended::Fatal { reason } => {
                 metrics::gauge!("dynconfig_watch_active").set(0.0);
@@ -934,11 +940,17 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
             Ended::Broken { reason, reason_tag } => {
                 metrics::gauge!("dynconfig_watch_active").set(0.0);
                 metrics::counter!("dynconfig_watch_reconnects_total", "reason" => reason_tag).increment(1);
-                inner.notice(Notice::Interrupted {
-                    reason,
-                    from_revision: last + 1,
-                });
-                interrupted = true;
+                // Once per outage: attempts that fail while etcd is away
+                // are retried quietly.
+                if !interrupted {
+                    inner.notice(Notice::Interrupted {
+                        reason,
+                        from_revision: last + 1,
+                    });
+                    interrupted = true;
+                } else {
+                    tracing::debug!(%reason, "watching again failed");
+                }
                 if last > before {
                     backoff = inner.options.backoff_min;
                 }

@@ -304,6 +304,12 @@ async fn a_network_cut_without_compaction_reloads_nothing() {
     raw.put(format!("{PREFIX}frontend.rps"), "- value: 3\n", None)
         .await
         .unwrap();
+    // Several attempts fail while the network is cut: one notice for them all.
+    let tried = proxy.connections();
+    while proxy.connections() < tried + 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(notices.try_recv().is_err(), "one notice per outage, not per attempt");
     proxy.heal();
     // The missed revisions arrive one by one, as they happened.
     let a = next(&mut rx).await;
@@ -312,6 +318,8 @@ async fn a_network_cut_without_compaction_reloads_nothing() {
     assert_eq!(a.updates[0].new.as_ref().unwrap()[0].value, Value::Int(2));
     assert_eq!(b.updates[0].new.as_ref().unwrap()[0].value, Value::Int(3));
     assert_eq!(b.revision, a.revision + 1);
+    let n = notices.try_recv().expect("a notice that the watch resumed");
+    assert!(matches!(n, Notice::Resumed { .. }), "{n:?}");
     while let Ok(n) = notices.try_recv() {
         assert!(!matches!(n, Notice::Reloaded { .. }), "nothing was missed: no reload");
     }

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 pub mod hostile;
 mod proxy;
+pub mod pty;
 mod tls;
 pub use proxy::Proxy;
 pub use tls::TlsFiles;

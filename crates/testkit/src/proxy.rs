@@ -16,6 +16,8 @@ pub struct Proxy {
     mute_after: Arc<AtomicU64>,
     /// Bytes of answers dropped so far.
     dropped: Arc<AtomicU64>,
+    /// Connections clients opened (refused ones too).
+    connections: Arc<AtomicU64>,
     generation: watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -31,11 +33,14 @@ impl Proxy {
         let mute = mute_after.clone();
         let dropped = Arc::new(AtomicU64::new(0));
         let dropped_total = dropped.clone();
+        let connections = Arc::new(AtomicU64::new(0));
+        let accepted = connections.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else {
                     continue;
                 };
+                accepted.fetch_add(1, Ordering::SeqCst);
                 if !o.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
@@ -64,6 +69,7 @@ impl Proxy {
             open,
             mute_after,
             dropped,
+            connections,
             generation,
             task,
         }
@@ -90,6 +96,11 @@ impl Proxy {
     /// Answers flow again.
     pub fn unmute(&self) {
         self.mute_after.store(u64::MAX, Ordering::SeqCst);
+    }
+
+    /// How many connections clients have opened so far (refused ones too).
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// How many bytes of answers were dropped so far.

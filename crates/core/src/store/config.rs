@@ -105,6 +105,50 @@ impl fmt::Display for Prefix {
     }
 }
 
+/// Whether an endpoint is `host:port` or an `http(s)://host:port` URL.
+fn check_endpoint(e: &str) -> Result<(), String> {
+    if e.is_empty() {
+        return Err("it is empty".into());
+    }
+    let rest = match e.split_once("://") {
+        Some(("http" | "https", rest)) => rest,
+        Some((scheme, _)) => {
+            return Err(format!(
+                "{scheme}:// is not a scheme etcd serves: use http://, https:// or host:port"
+            ))
+        }
+        None => e,
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err("tcfg does not take credentials from an endpoint: pass --user (and --password)".into());
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, p),
+        _ => return Err("it has no port (etcd serves clients on 2379 by default)".into()),
+    };
+    if host.is_empty() || host == "[]" {
+        return Err("it has no host".into());
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(()),
+        _ => Err(format!("{port} is not a port (1 to 65535)")),
+    }
+}
+
+/// An endpoint as messages show it: any credentials in it hidden.
+pub fn redacted(e: &str) -> String {
+    let (scheme, rest) = match e.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), e),
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
+        None => e.to_string(),
+    }
+}
+
 /// A setting and where it came from, for messages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sourced<T> {
@@ -148,6 +192,12 @@ pub enum ConfigError {
         value: String,
         origin: String,
         reason: String,
+    },
+    #[error("{origin} gives {given} without {missing}: a client certificate and its key go together")]
+    Unpaired {
+        given: &'static str,
+        missing: &'static str,
+        origin: String,
     },
     #[error("TLS is disabled by {disabled_by}, but {tls_by} asks for TLS")]
     TlsConflict { disabled_by: String, tls_by: String },
@@ -433,9 +483,20 @@ impl ConnectionSettings {
     /// `TCFG_*`, then `ETCD_*`/`ETCDCTL_*`, then the config file).
     pub fn from_layers(layers: &[Layer]) -> Result<ConnectionSettings, ConfigError> {
         let d = ConnectionSettings::default();
-        let endpoints = first(layers, |l| l.endpoints.clone())
-            .map(|s| s.value)
-            .unwrap_or(d.endpoints);
+        let endpoints = match first(layers, |l| l.endpoints.clone()) {
+            None => d.endpoints,
+            Some(s) => {
+                for e in &s.value {
+                    check_endpoint(e).map_err(|reason| ConfigError::Invalid {
+                        what: "endpoint",
+                        value: redacted(e),
+                        origin: s.source.clone(),
+                        reason,
+                    })?;
+                }
+                s.value
+            }
+        };
         if endpoints.is_empty() {
             return Err(ConfigError::NoEndpoints);
         }
@@ -482,15 +543,14 @@ impl ConnectionSettings {
             } else {
                 ("a client key", "its certificate")
             };
-            return Err(ConfigError::Invalid {
-                what: "client identity",
-                value: String::new(),
+            return Err(ConfigError::Unpaired {
+                given,
+                missing,
                 origin: cert
                     .as_ref()
                     .or(key.as_ref())
                     .map(|s| s.source.clone())
                     .unwrap_or_default(),
-                reason: format!("{given} is given without {missing} (--cert and --key go together)"),
             });
         }
         let tls = tls_on.then(|| TlsSettings {
@@ -524,6 +584,19 @@ impl ConnectionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoints_are_checked_and_secrets_never_shown() {
+        assert!(check_endpoint("127.0.0.1:2379").is_ok());
+        assert!(check_endpoint("https://etcd-1.example.com:2379").is_ok());
+        assert!(check_endpoint("[::1]:2379").is_ok());
+        for bad in ["", "foo://h:1", "h:99999", "h:0", "h", "http://u:pw@h:1", ":2379"] {
+            assert!(check_endpoint(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(redacted("http://u:pw@h:1/x"), "http://***@h:1/x");
+        assert_eq!(redacted("u:pw@h:1"), "***@h:1");
+        assert_eq!(redacted("h:1"), "h:1");
+    }
 
     #[test]
     fn prefixes_from_people_are_checked() {
@@ -658,7 +731,10 @@ maxCallSendMsgSize: 4194304
             ..Default::default()
         })
         .unwrap_err();
-        assert!(e.to_string().contains("--cert and --key go together"));
+        assert!(
+            e.to_string().contains("a client certificate and its key go together"),
+            "{e}"
+        );
     }
 
     #[test]

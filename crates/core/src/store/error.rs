@@ -36,6 +36,8 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} is not {what} in PEM form (no -----BEGIN ... ----- block of that kind)")]
+    BadPem { path: String, what: &'static str },
     #[error("cannot connect to etcd at {endpoints}: {reason} (tried {count} endpoint{plural} for {timeout:?})", plural = if *.count == 1 { "" } else { "s" })]
     Unreachable {
         endpoints: String,
@@ -45,6 +47,8 @@ pub enum StoreError {
     },
     #[error("TLS with etcd at {endpoints} failed: {reason}")]
     Tls { endpoints: String, reason: String },
+    #[error("{endpoints} answered, but not as an etcd server does (another service on that port?)")]
+    NotEtcd { endpoints: String },
     #[error("etcd at {endpoints} refused the login: {reason}")]
     Authentication { endpoints: String, reason: String },
     #[error("permission denied for {what}: {hint}")]
@@ -63,9 +67,17 @@ pub enum StoreError {
     },
     #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
     Compacted { revision: i64 },
-    #[error("nothing was written: {}; run the command again to see the current state", conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("revision {revision} has not happened yet: it is past etcd's current revision")]
+    FutureRevision { revision: i64 },
+    #[error(
+        "nothing was written: {}; run the command again to see the current state",
+        some(conflicts)
+    )]
     Conflict { conflicts: Vec<Conflict> },
-    #[error("nothing was written: {} changed under {prefix} since revision {revision}; run the command again", keys.join(", "))]
+    #[error(
+        "nothing was written: {} changed under {prefix} since revision {revision}; run the command again",
+        some(keys)
+    )]
     Stale {
         prefix: String,
         revision: i64,
@@ -90,6 +102,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Unreachable { .. }
+                | StoreError::NotEtcd { .. }
                 | StoreError::Tls { .. }
                 | StoreError::Authentication { .. }
                 | StoreError::PermissionDenied { .. }
@@ -114,6 +127,27 @@ fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// The first few of a list, and how many more: a conflict over a large
+/// apply must not print a hundred keys on one line.
+fn some<T: std::fmt::Display>(all: &[T]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = all
+        .iter()
+        .take(SHOWN)
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > SHOWN {
+        text.push_str(&format!(" and {} more", all.len() - SHOWN));
+    }
+    text
+}
+
+/// The last part of an error chain, where the cause is.
+fn innermost(text: &str) -> &str {
+    text.rsplit(": ").next().unwrap_or(text).trim()
+}
+
 /// Turn an etcd-client error into a sentence.
 pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     use etcd_client::Error as E;
@@ -125,7 +159,13 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
         other => (None, chain_text(other)),
     };
     let lower = text.to_lowercase();
-    let endpoints = ctx.endpoints.join(", ");
+    tracing::debug!(error = %text, "etcd-client error");
+    let endpoints = ctx
+        .endpoints
+        .iter()
+        .map(|e| super::config::redacted(e))
+        .collect::<Vec<_>>()
+        .join(", ");
     if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("invalid peer certificate")
     {
         let hint = if ctx.tls_has_ca {
@@ -153,17 +193,6 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
             reason: "authentication is not enabled on this cluster: drop --user and --password".into(),
         };
     }
-    if ctx.tls
-        && lower.contains("transport error")
-        && !lower.contains("connection refused")
-        && !lower.contains("tcp connect")
-    {
-        return StoreError::Tls {
-            endpoints,
-            reason: "the TLS connection was refused: the server may not trust the client certificate (--cert/--key)"
-                .into(),
-        };
-    }
     if lower.contains("tls handshake eof")
         || lower.contains("invalidcontenttype")
         || lower.contains("corrupt message")
@@ -175,6 +204,28 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
             endpoints,
             reason: "the server does not speak TLS; drop --cacert/--cert/--key or use http:// endpoints".into(),
         };
+    }
+    if ctx.tls
+        && lower.contains("transport error")
+        && !lower.contains("connection refused")
+        && !lower.contains("tcp connect")
+    {
+        let reason = if ctx.tls_has_cert {
+            "the TLS handshake failed: the server may not trust the client certificate".to_string()
+        } else {
+            format!(
+                "the TLS handshake failed ({}): the server may require a client certificate, and none was given",
+                innermost(&text)
+            )
+        };
+        return StoreError::Tls { endpoints, reason };
+    }
+    // A server answered, but not with HTTP/2 gRPC: another service on the port.
+    if lower.contains("h2 protocol error")
+        || lower.contains("frame with invalid size")
+        || lower.contains("invalid http version")
+    {
+        return StoreError::NotEtcd { endpoints };
     }
     if lower.contains("user name is empty")
         || lower.contains("authentication failed")
@@ -196,6 +247,9 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     }
     if lower.contains("required revision has been compacted") {
         return StoreError::Compacted { revision: ctx.revision };
+    }
+    if lower.contains("required revision is a future revision") {
+        return StoreError::FutureRevision { revision: ctx.revision };
     }
     if lower.contains("decoded message length too large") {
         return StoreError::ResponseTooLarge { reason: text };
@@ -267,7 +321,31 @@ pub(crate) struct Context<'a> {
     pub access: &'a str,
     pub tls: bool,
     pub tls_has_ca: bool,
+    /// A client certificate was given (mutual TLS).
+    pub tls_has_cert: bool,
     pub timeout: Duration,
     pub dial_timeout: Duration,
     pub revision: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_over_many_keys_names_a_few() {
+        let conflicts: Vec<Conflict> = (0..100)
+            .map(|i| Conflict {
+                key: format!("/p/k{i}"),
+                expected: 1,
+                found: 2,
+            })
+            .collect();
+        let text = StoreError::Conflict { conflicts }.to_string();
+        assert!(
+            text.contains("/p/k4 changed") && !text.contains("/p/k5 changed"),
+            "{text}"
+        );
+        assert!(text.contains("and 95 more"), "{text}");
+    }
 }

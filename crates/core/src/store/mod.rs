@@ -86,6 +86,24 @@ fn read_file(path: &std::path::Path) -> Result<Vec<u8>, StoreError> {
     })
 }
 
+/// A PEM file that must hold a block of this kind (`CERTIFICATE`, `PRIVATE
+/// KEY`): a wrong file is named, not left for the TLS handshake to fail on.
+fn read_pem(path: &std::path::Path, what: &'static str, kind: &str) -> Result<Vec<u8>, StoreError> {
+    let bytes = read_file(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let has = text
+        .lines()
+        .any(|l| l.starts_with("-----BEGIN ") && l.contains(kind) && l.trim_end().ends_with("-----"));
+    if has {
+        Ok(bytes)
+    } else {
+        Err(StoreError::BadPem {
+            path: path.display().to_string(),
+            what,
+        })
+    }
+}
+
 impl Store {
     /// Connect (lazily: an unreachable cluster is reported by the first
     /// request, unless authentication needs a round trip now).
@@ -105,12 +123,19 @@ impl Store {
             }
             let mut t = etcd_client::TlsOptions::new();
             if let Some(ca) = &tls.ca {
-                t = t.ca_certificate(etcd_client::Certificate::from_pem(read_file(ca)?));
+                t = t.ca_certificate(etcd_client::Certificate::from_pem(read_pem(
+                    ca,
+                    "a CA certificate",
+                    "CERTIFICATE",
+                )?));
             } else {
                 t = t.with_native_roots();
             }
             if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
-                t = t.identity(etcd_client::Identity::from_pem(read_file(cert)?, read_file(key)?));
+                t = t.identity(etcd_client::Identity::from_pem(
+                    read_pem(cert, "a client certificate", "CERTIFICATE")?,
+                    read_pem(key, "a private key", "PRIVATE KEY")?,
+                ));
             }
             if let Some(name) = &tls.server_name {
                 t = t.domain_name(name.clone());
@@ -135,6 +160,7 @@ impl Store {
             access: "read",
             tls: settings.tls.is_some(),
             tls_has_ca: settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
+            tls_has_cert: settings.tls.as_ref().is_some_and(|t| t.cert.is_some()),
             timeout: settings.command_timeout,
             dial_timeout: settings.dial_timeout,
             revision: 0,
@@ -149,7 +175,12 @@ impl Store {
             Ok(Err(e)) => return Err(classify(e, &ctx)),
             Err(_) => {
                 return Err(StoreError::Unreachable {
-                    endpoints: settings.endpoints.join(", "),
+                    endpoints: settings
+                        .endpoints
+                        .iter()
+                        .map(|e| config::redacted(e))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     count: settings.endpoints.len(),
                     reason: "no answer".into(),
                     timeout: budget,
@@ -189,10 +220,16 @@ impl Store {
             access,
             tls: self.settings.tls.is_some(),
             tls_has_ca: self.settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
+            tls_has_cert: self.settings.tls.as_ref().is_some_and(|t| t.cert.is_some()),
             timeout: self.settings.command_timeout,
             dial_timeout: self.settings.dial_timeout,
             revision,
         }
+    }
+
+    /// An etcd-client error as a sentence (for callers of [`Store::client`]).
+    pub fn describe(&self, e: etcd_client::Error, what: &str) -> StoreError {
+        classify(e, &self.context(what, "read", 0))
     }
 
     /// Run an idempotent read, retrying on another endpoint while the
@@ -795,7 +832,11 @@ impl PrefixChunk {
         for kv in raw::key_values(&self.kvs) {
             let kv = kv.map_err(|e| StoreError::Other(e.message().to_string()))?;
             let etcd_key = utf8_key(kv.key.to_vec());
-            let shape = name_shape(self.prefix.name_of(&etcd_key).unwrap_or(""));
+            let shape = if std::str::from_utf8(kv.key).is_err() {
+                NameShape::Foreign("its name is not UTF-8 text (shown with \u{fffd} for the bytes that are not)")
+            } else {
+                name_shape(self.prefix.name_of(&etcd_key).unwrap_or(""))
+            };
             if let NameShape::Foreign(reason) = shape {
                 foreign.push(ForeignKey { etcd_key, reason });
                 continue;
