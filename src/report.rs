@@ -16,7 +16,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of(findings: &[Finding]) -> Counts {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
         let mut c = Counts::default();
         for f in findings {
             match f.level {
@@ -54,7 +54,11 @@ fn level_style(level: Level) -> anstyle::Style {
 
 /// Write each finding with the source line it points at and its hint.
 /// `sources` maps an origin to its text, for the snippet.
-pub fn write_findings(w: &mut impl Write, findings: &[Finding], sources: &HashMap<String, String>) -> io::Result<()> {
+pub fn write_findings<'a>(
+    w: &mut impl Write,
+    findings: impl IntoIterator<Item = &'a Finding>,
+    sources: &HashMap<String, String>,
+) -> io::Result<()> {
     // Where each line of a source starts, found once per source: thousands of
     // findings must not each scan the text from its beginning.
     let mut line_starts: HashMap<&str, Vec<usize>> = HashMap::new();

@@ -650,9 +650,12 @@ fn not_etcd() -> std::net::SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
+        // Connections stay open, as a web server keeps them.
+        let mut open = Vec::new();
         for mut s in listener.incoming().map_while(Result::ok) {
             use std::io::Write;
             let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+            open.push(s);
         }
     });
     addr
@@ -726,4 +729,38 @@ fn watching_a_key_no_release_knows_warns() {
     assert!(first.contains("frontend.rsp is not a key of Temporal"), "{first}");
     assert!(first.contains("did you mean frontend.rps"), "{first}");
     tcfg(&cluster).args(["watch", "locks/leader"]).assert().code(1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_shows_a_few_unknown_keys_counts_them_all_and_keys_only_reads_names() {
+    let cluster = EtcdCluster::single();
+    let mut c = cluster.client().await;
+    for i in 0..25 {
+        c.put(format!("{PREFIX}acme.custom{i:02}"), "- value: 1\n", None)
+            .await
+            .unwrap();
+    }
+    c.put(format!("{PREFIX}frontend.rps"), "- value: 5\n", None)
+        .await
+        .unwrap();
+    c.put(format!("{PREFIX}locks/leader"), "x", None).await.unwrap();
+    let o = tcfg(&cluster).arg("dump").output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("error[unknown-key]").count(), 10, "{err}");
+    assert!(err.contains("(and 15 more keys are not keys of Temporal)"), "{err}");
+    assert!(err.contains("25 errors"), "{err}");
+    let o = tcfg(&cluster).args(["dump", "--allow-unknown-keys"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("25 warnings"), "{}", stderr(&o));
+    // Names only: no values read, nothing else said, foreign keys left out.
+    let o = tcfg(&cluster).args(["dump", "--keys-only"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+    let names: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(names.len(), 26);
+    assert_eq!(
+        (names[0].as_str(), names[25].as_str()),
+        ("acme.custom00", "frontend.rps")
+    );
 }

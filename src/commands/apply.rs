@@ -238,6 +238,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     }
     let opts = tcfg_core::validate::Options {
         allow_unknown_keys: args.allow_unknown_keys,
+        ..Default::default()
     };
     let checked = saved
         .check(&snapshot, &registry, &opts)

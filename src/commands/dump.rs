@@ -8,7 +8,7 @@ use tcfg_core::serialize::{canonical_order, flow};
 use tcfg_core::store::dump::{Dump, DumpChunk, DumpOptions};
 use tcfg_core::store::Chunks;
 use tcfg_core::validate::Options;
-use tcfg_core::{finding, Level};
+use tcfg_core::{finding, Registry};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -38,47 +38,56 @@ pub struct DumpArgs {
 }
 
 /// A prefix full of custom keys would bury everything else under one
-/// unknown-key line each: show the first few and count the rest.
-fn shown(findings: &[tcfg_core::Finding]) -> Vec<tcfg_core::Finding> {
-    const MAX_UNKNOWN: usize = 10;
-    let unknown = findings
+/// unknown-key line each: the first few are shown, the rest counted (and
+/// only those few get a did-you-mean, a search over every registered name).
+const SHOWN_UNKNOWN: usize = 10;
+
+fn unknown_key_findings(dump: &Dump, registry: &Registry, opts: &Options) -> (Vec<tcfg_core::Finding>, usize) {
+    let unknown: Vec<&tcfg_core::store::dump::DumpKey> = dump.keys().filter(|k| k.unknown).collect();
+    let mut shown: Vec<tcfg_core::Finding> = unknown
         .iter()
-        .filter(|f| f.code == tcfg_core::Code::UnknownKey)
-        .count();
-    let mut out: Vec<tcfg_core::Finding> = Vec::with_capacity(findings.len().min(1000));
-    let mut seen = 0;
-    for f in findings {
-        if f.code == tcfg_core::Code::UnknownKey {
-            seen += 1;
-            if seen > MAX_UNKNOWN {
-                continue;
-            }
-            if seen == MAX_UNKNOWN && unknown > MAX_UNKNOWN {
-                let mut more = f.clone();
-                more.message = format!(
-                    "{} and {} more keys are not keys of Temporal",
-                    f.message,
-                    unknown - MAX_UNKNOWN
-                );
-                out.push(more);
-                continue;
-            }
+        .take(SHOWN_UNKNOWN)
+        .map(|k| {
+            tcfg_core::validate::unknown_key_finding(&k.etcd_key, k.key.as_str(), Default::default(), registry, opts)
+        })
+        .collect();
+    if unknown.len() > SHOWN_UNKNOWN {
+        if let Some(last) = shown.last_mut() {
+            last.message = format!(
+                "{} (and {} more keys are not keys of Temporal)",
+                last.message,
+                unknown.len() - SHOWN_UNKNOWN
+            );
         }
-        out.push(f.clone());
     }
-    out
+    (shown, unknown.len())
 }
 
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     let registry = super::RegistryLoad::start(global);
+    if args.keys_only {
+        // The cheapest read: etcd sends names only, nothing is parsed.
+        let store = super::connect(global).await?;
+        let registry = registry.wait().await?;
+        let (_, names) = store.read_names(&registry, args.revision).await?;
+        let mut text = String::with_capacity(names.len() * 40);
+        for n in &names {
+            text.push_str(n.as_str());
+            text.push('\n');
+        }
+        output::stdout().write_all(text.as_bytes())?;
+        return Ok(exit::OK);
+    }
+    // Unknown keys are reported below, a few of them.
     let validate = Options {
         allow_unknown_keys: args.allow_unknown_keys,
+        report_unknown_keys: false,
     };
-    let yaml = !args.keys_only && args.output == Format::Yaml;
+    let yaml = args.output == Format::Yaml;
     let opts = DumpOptions {
         validate: validate.clone(),
         yaml,
-        keep_items: !args.keys_only && !yaml,
+        keep_items: !yaml,
     };
     // Each chunk is checked and rendered on the thread that parsed it, once
     // the registry (loading meanwhile) is there.
@@ -117,14 +126,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
     tracing::debug!("dump prepared");
     let mut out = output::stdout();
 
-    if args.keys_only {
-        let mut text = String::with_capacity(dump.len() * 40);
-        for k in dump.keys() {
-            text.push_str(k.key.as_str());
-            text.push('\n');
-        }
-        out.write_all(text.as_bytes())?;
-    } else {
+    {
         match args.output {
             Format::Yaml => dump.write_yaml(&mut out)?,
             Format::Json => {
@@ -163,13 +165,19 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
 
     // Problems go to stderr, after the data.
     let mut err = output::stderr();
-    let mut findings: Vec<tcfg_core::Finding> = dump.findings().cloned().collect();
-    finding::sort(&mut findings);
+    // References: a prefix of custom keys has one finding each, and only a
+    // few of those are shown.
+    let (unknown, unknown_count) = unknown_key_findings(&dump, &registry, &validate);
+    let mut findings: Vec<&tcfg_core::Finding> = dump.findings().chain(&unknown).collect();
+    // Mostly in order already (keys come in order): checking is cheaper.
+    if !findings.is_sorted_by(|a, b| finding::order(a, b).is_le()) {
+        findings.sort_by(|a, b| finding::order(a, b));
+    }
     let sources = dump
         .invalid()
         .filter_map(|k| Some((k.etcd_key.clone(), k.invalid_text()?.to_string())))
         .collect();
-    write_findings(&mut err, &shown(&findings), &sources)?;
+    write_findings(&mut err, findings.iter().copied(), &sources)?;
     let foreign: Vec<_> = dump.foreign().collect();
     if !foreign.is_empty() {
         writeln!(
@@ -188,7 +196,14 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 .join(", ")
         )?;
     }
-    let counts = Counts::of(&findings);
+    let mut counts = Counts::of(findings.iter().copied());
+    // The unknown keys not shown count too.
+    let hidden = unknown_count - unknown.len();
+    if validate.allow_unknown_keys {
+        counts.warnings += hidden;
+    } else {
+        counts.errors += hidden;
+    }
     let bad = dump.invalid().count();
     writeln!(
         err,
@@ -203,11 +218,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             format!(": {bad} not readable; {}", counts.describe())
         }
     )?;
-    let code = if findings.iter().any(|f| f.level == Level::Error) {
-        exit::ERROR
-    } else {
-        exit::OK
-    };
+    let code = if counts.errors > 0 { exit::ERROR } else { exit::OK };
     // Freeing tens of thousands of parsed values only delays the exit.
     std::mem::forget((dump, registry));
     Ok(code)

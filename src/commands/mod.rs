@@ -167,7 +167,10 @@ pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool)
     use std::io::Write;
     refuse_stdin_twice(files)?;
     let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
-    let opts = tcfg_core::validate::Options { allow_unknown_keys };
+    let opts = tcfg_core::validate::Options {
+        allow_unknown_keys,
+        ..Default::default()
+    };
     let (docs, findings) = tcfg_core::validate::check_sources(&sources, registry, &opts);
     if !findings.is_empty() {
         let texts = sources.iter().cloned().collect();

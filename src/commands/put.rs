@@ -124,6 +124,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         &registry,
         &Options {
             allow_unknown_keys: args.allow_unknown_keys,
+            ..Default::default()
         },
     );
     if !findings.is_empty() {

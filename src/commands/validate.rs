@@ -87,6 +87,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
     }
     let opts = Options {
         allow_unknown_keys: args.allow_unknown_keys,
+        ..Default::default()
     };
     let (_, findings) = check_sources(&sources, &registry, &opts);
     let counts = Counts::of(&findings);

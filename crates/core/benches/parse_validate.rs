@@ -109,6 +109,7 @@ fn bench(c: &mut Criterion) {
     let (reg, doc) = unknown_keys(10_000);
     let allow = Options {
         allow_unknown_keys: true,
+        ..Default::default()
     };
     c.bench_function("parse+validate 10k unknown keys (did-you-mean)", |b| {
         b.iter(|| check_source("bench.yaml", &doc, &reg, &allow))

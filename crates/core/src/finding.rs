@@ -156,7 +156,10 @@ impl fmt::Display for Finding {
 
 /// Sort findings by file position, then code, for stable reports.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.origin.as_str(), a.line, a.column, a.code).cmp(&(b.origin.as_str(), b.line, b.column, b.code))
-    });
+    findings.sort_by(order);
+}
+
+/// The order of [`sort`].
+pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.origin.as_str(), a.line, a.column, a.code).cmp(&(b.origin.as_str(), b.line, b.column, b.code))
 }

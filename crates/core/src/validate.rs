@@ -13,10 +13,65 @@ use crate::value::{check_bool, check_duration, check_float, check_int, check_map
 use crate::yaml::Pos;
 
 /// Validation options.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// Report unknown keys as warnings (custom server builds).
     pub allow_unknown_keys: bool,
+    /// Report each key the registry does not know. A caller that shows
+    /// only a few of them (a prefix full of a custom build's keys) turns
+    /// this off and makes those few with [`unknown_key_finding`]: the
+    /// did-you-mean of each is a search over every registered name.
+    pub report_unknown_keys: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            allow_unknown_keys: false,
+            report_unknown_keys: true,
+        }
+    }
+}
+
+/// The finding for a key the registry does not know, with its hint.
+pub fn unknown_key_finding(origin: &str, name: &str, pos: Pos, registry: &Registry, opts: &Options) -> Finding {
+    let level = if opts.allow_unknown_keys {
+        Level::Warning
+    } else {
+        Level::Error
+    };
+    Finding::new(
+        Code::UnknownKey,
+        origin,
+        pos,
+        Some(name),
+        format!("not a key of Temporal {}", registry.version),
+    )
+    .with_level(level)
+    .with_hint(unknown_key_hint(name, registry, opts))
+}
+
+/// The hint of an unknown key's finding: did-you-mean, and the releases
+/// that register it.
+pub fn unknown_key_hint(name: &str, registry: &Registry, opts: &Options) -> String {
+    let mut hints = Vec::new();
+    if registry.is_embedded() {
+        if let Some(note) = release_note(name, &registry.version) {
+            hints.push(format!("{note}."));
+        }
+    }
+    let suggestions = registry.suggest(name);
+    if !suggestions.is_empty() {
+        hints.push(format!("did you mean {}?", suggestions.join(" or ")));
+    }
+    if !opts.allow_unknown_keys {
+        hints.push("Temporal ignores unknown keys (pass --allow-unknown-keys for a custom server build).".into());
+    }
+    if hints.is_empty() {
+        "Temporal ignores keys it does not register.".into()
+    } else {
+        hints.join(" ")
+    }
 }
 
 /// Parse and validate a file: every finding, sorted by position.
@@ -215,37 +270,10 @@ impl<'a> Validator<'a> {
                 Some("a key of a custom server build is named like `area.name`; or register it with --schema".into());
             return;
         }
-        let level = if self.opts.allow_unknown_keys {
-            Level::Warning
-        } else {
-            Level::Error
-        };
-        let version = self.registry.version.clone();
-        let mut hints = Vec::new();
-        if self.registry.is_embedded() {
-            if let Some(note) = release_note(name, &version) {
-                hints.push(format!("{note}."));
-            }
+        if self.opts.report_unknown_keys {
+            let f = unknown_key_finding(self.origin, name, key_pos, self.registry, self.opts);
+            self.out.push(f);
         }
-        let suggestions = self.registry.suggest(name);
-        if !suggestions.is_empty() {
-            hints.push(format!("did you mean {}?", suggestions.join(" or ")));
-        }
-        if !self.opts.allow_unknown_keys {
-            hints.push("Temporal ignores unknown keys (pass --allow-unknown-keys for a custom server build).".into());
-        }
-        let f = self.push(
-            Code::UnknownKey,
-            key_pos,
-            name,
-            format!("not a key of Temporal {version}"),
-        );
-        f.level = level;
-        f.hint = Some(if hints.is_empty() {
-            "Temporal ignores keys it does not register.".into()
-        } else {
-            hints.join(" ")
-        });
     }
 
     /// A value tcfg could not write back in a form Temporal reads.
@@ -396,13 +424,22 @@ impl<'a> Validator<'a> {
     }
 
     fn duplicate_constraints(&mut self, name: &str, items: &[ConstrainedValue]) {
-        let mut first: HashMap<&Constraints, &ConstrainedValue, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(items.len(), Default::default());
-        for item in items {
-            if let Some(first) = first.get(&item.constraints).copied().or_else(|| {
-                first.insert(&item.constraints, item);
-                None
-            }) {
+        // Most keys have a few items: a scan costs less than building an
+        // index. Long lists get one, so the check stays linear.
+        let mut index: Option<HashMap<&Constraints, &ConstrainedValue, foldhash::fast::RandomState>> =
+            (items.len() > 16).then(|| HashMap::with_capacity_and_hasher(items.len(), Default::default()));
+        for (i, item) in items.iter().enumerate() {
+            let first = match index.as_mut() {
+                Some(index) => match index.get(&item.constraints) {
+                    Some(first) => Some(*first),
+                    None => {
+                        index.insert(&item.constraints, item);
+                        None
+                    }
+                },
+                None => items[..i].iter().find(|o| o.constraints == item.constraints),
+            };
+            if let Some(first) = first {
                 let msg = format!(
                     "two items with the constraints {} (the other at line {}): Temporal uses the first and ignores this one",
                     item.constraints, first.pos.item.line
@@ -615,6 +652,7 @@ mod tests {
             &Registry::for_version(None).unwrap(),
             &Options {
                 allow_unknown_keys: true,
+                ..Default::default()
             },
         );
         assert_eq!(f[0].level, Level::Warning);

@@ -42,6 +42,7 @@ fn fixtures_produce_exactly_their_expected_findings() {
         };
         let opts = Options {
             allow_unknown_keys: text.lines().any(|l| l == "# with: --allow-unknown-keys"),
+            ..Default::default()
         };
         let (_, findings) = check_source(&name, &text, &registry, &opts);
         let actual: BTreeSet<String> = findings
@@ -100,6 +101,7 @@ fn unknown_keys_become_warnings_on_request() {
         &registry,
         &Options {
             allow_unknown_keys: true,
+            ..Default::default()
         },
     );
     assert_eq!(f.len(), 1);

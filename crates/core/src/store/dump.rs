@@ -39,6 +39,9 @@ pub struct DumpKey {
     pub etcd_key: String,
     pub key: Key,
     pub mod_revision: i64,
+    /// The registry does not know it (reported by the caller when
+    /// [`Options::report_unknown_keys`] is off).
+    pub unknown: bool,
     value: Value,
     /// Its YAML in the chunk's text.
     block: Range<usize>,
@@ -122,6 +125,7 @@ impl DumpChunk {
                 }
             };
             keys.push(DumpKey {
+                unknown: registry.get(k.key.as_str()).is_none(),
                 etcd_key: k.etcd_key,
                 key: k.key,
                 mod_revision: k.mod_revision,

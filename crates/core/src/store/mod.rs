@@ -25,6 +25,7 @@ pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX}
 pub use error::{Conflict, StoreError};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, StoredKey};
 
+use crate::key::{document_order, Key};
 use crate::registry::Registry;
 use error::{classify, Context};
 
@@ -317,6 +318,32 @@ impl Store {
         T: Send + 'static,
         F: Fn(PrefixChunk) -> T + Send + Sync + 'static,
     {
+        self.read_chunks(at, false, each).await
+    }
+
+    /// The dynamic config key names under the prefix, in document order:
+    /// etcd sends the names alone, and no value is read or parsed.
+    pub async fn read_names(&self, registry: &Registry, at: Option<i64>) -> Result<(i64, Vec<Key>), StoreError> {
+        let read = self.read_chunks(at, true, |chunk| chunk.names()).await?;
+        let mut names = Vec::new();
+        for chunk in read.chunks {
+            let (sure, undecided) = chunk?;
+            names.extend(sure);
+            names.extend(
+                undecided
+                    .into_iter()
+                    .filter(|n| registry.foreign_reason(n.as_str()).is_none()),
+            );
+        }
+        names.sort_by(document_order);
+        Ok((read.revision, names))
+    }
+
+    async fn read_chunks<T, F>(&self, at: Option<i64>, keys_only: bool, each: F) -> Result<Chunks<T>, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(PrefixChunk) -> T + Send + Sync + 'static,
+    {
         let each = Arc::new(each);
         let prefix = self.settings.prefix.clone();
         let end = prefix.range_end();
@@ -347,6 +374,7 @@ impl Store {
                             range_end: &e,
                             limit: page,
                             revision: rev,
+                            keys_only,
                         };
                         let answer = match tap.range(&request, max_response).await {
                             // A token etcd no longer knows (it expired, or auth was
@@ -423,47 +451,57 @@ impl Store {
         let prefix = self.settings.prefix.clone();
         let path = prefix.key_path(name);
         let what = format!("reading {path}");
-        let p = path.clone();
-        let mut resp = self
+        // One round trip: the key, and the names where another spelling of
+        // it can be (see `spelling_ranges`), at one revision.
+        let ranges = if all_spellings {
+            spelling_ranges(&prefix, name)
+        } else {
+            Vec::new()
+        };
+        let (p, r) = (path.clone(), ranges.clone());
+        let resp = self
             .read(&what, 0, move |mut c| {
-                let p = p.clone();
-                async move { c.get(p, None).await }
+                let mut ops = vec![TxnOp::get(p.clone(), None)];
+                ops.extend(r.iter().map(|(from, to)| {
+                    TxnOp::get(
+                        from.clone(),
+                        Some(GetOptions::new().with_range(to.clone()).with_keys_only()),
+                    )
+                }));
+                async move { c.txn(Txn::new().and_then(ops)).await }
             })
             .await?;
-        let mut revision = resp.header().map(|h| h.revision()).unwrap_or(0);
-        let mut stored: Vec<StoredKey> = resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)).collect();
-        if stored.is_empty() || all_spellings {
+        let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+        let mut gets = resp.op_responses().into_iter().filter_map(|r| match r {
+            TxnOpResponse::Get(g) => Some(g),
+            _ => None,
+        });
+        let mut stored: Vec<StoredKey> = gets
+            .next()
+            .map(|mut g| g.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)).collect())
+            .unwrap_or_default();
+        let mut others: Vec<Vec<u8>> = Vec::new();
+        if all_spellings {
             let wanted = crate::key::fold(name);
-            let (f, e) = (prefix.as_str().as_bytes().to_vec(), prefix.range_end());
-            let mut resp = self
-                .read(&format!("listing {prefix}"), 0, move |mut c| {
-                    let (f, e) = (f.clone(), e.clone());
-                    async move { c.get(f, Some(GetOptions::new().with_range(e).with_keys_only())).await }
-                })
-                .await?;
-            revision = resp.header().map(|h| h.revision()).unwrap_or(revision);
-            let others: Vec<Vec<u8>> = resp
-                .take_kvs()
-                .into_iter()
-                .map(|kv| kv.key().to_vec())
-                .filter(|k| {
+            for mut g in gets {
+                others.extend(g.take_kvs().into_iter().map(|kv| kv.key().to_vec()).filter(|k| {
                     let k = String::from_utf8_lossy(k);
                     k != path
                         && prefix.name_of(&k).is_some_and(|n| {
                             !matches!(name_shape(n), NameShape::Foreign(_)) && crate::key::fold(n) == wanted
                         })
-                })
-                .collect();
-            for other in others {
-                let o = other.clone();
-                let mut resp = self
-                    .read(&what, revision, move |mut c| {
-                        let o = o.clone();
-                        async move { c.get(o, Some(GetOptions::new().with_revision(revision))).await }
-                    })
-                    .await?;
-                stored.extend(resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)));
+                }));
             }
+        }
+        for other in others {
+            let o = other.clone();
+            let mut resp = self
+                .read(&what, revision, move |mut c| {
+                    let o = o.clone();
+                    async move { c.get(o, Some(GetOptions::new().with_revision(revision))).await }
+                })
+                .await?;
+            stored.extend(resp.take_kvs().into_iter().map(|kv| to_stored(&prefix, kv)));
         }
         Ok(KeyRead { revision, stored })
     }
@@ -595,6 +633,26 @@ impl Store {
             }
         }
         Err(StoreError::Conflict { conflicts })
+    }
+}
+
+/// The key ranges under `prefix` where a name that folds like `name` can
+/// start: its first letter in either case, and every name starting with a
+/// non-ASCII character (a few fold to ASCII letters, such as the Kelvin
+/// sign). For a name not starting with an ASCII letter, the whole prefix.
+fn spelling_ranges(prefix: &Prefix, name: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let base = prefix.as_str().as_bytes();
+    let with = |b: u8| [base, &[b]].concat();
+    match name.as_bytes().first() {
+        Some(&c) if c.is_ascii_alphabetic() => {
+            let (lower, upper) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+            vec![
+                (with(lower), with(lower + 1)),
+                (with(upper), with(upper + 1)),
+                (with(0x80), prefix.range_end()),
+            ]
+        }
+        _ => vec![(base.to_vec(), prefix.range_end())],
     }
 }
 
@@ -823,6 +881,24 @@ impl PrefixChunk {
         })?;
         merge_foreign(&mut foreign, unknown);
         Ok(foreign)
+    }
+
+    /// The names of the chunk's keys (read without values): those that are
+    /// dynamic config by their shape, and those only the registry can tell.
+    pub fn names(&self) -> Result<(Vec<Key>, Vec<Key>), StoreError> {
+        let (mut sure, mut undecided) = (Vec::with_capacity(self.count), Vec::new());
+        for kv in raw::key_values(&self.kvs) {
+            let kv = kv.map_err(|e| StoreError::Other(e.message().to_string()))?;
+            let Some(name) = std::str::from_utf8(kv.key).ok().and_then(|k| self.prefix.name_of(k)) else {
+                continue;
+            };
+            match name_shape(name) {
+                NameShape::Foreign(_) => {}
+                NameShape::Key => sure.push(Key::new(name)),
+                NameShape::KeyIfRegistered => undecided.push(Key::new(name)),
+            }
+        }
+        Ok((sure, undecided))
     }
 
     /// Every key in etcd order: dynamic config keys to `key` (with whether

@@ -123,6 +123,8 @@ pub(crate) struct RangeRequest<'a> {
     pub limit: i64,
     /// 0: the newest.
     pub revision: i64,
+    /// Names only, no values.
+    pub keys_only: bool,
 }
 
 impl RangeRequest<'_> {
@@ -132,6 +134,7 @@ impl RangeRequest<'_> {
         put_bytes(&mut out, 2, self.range_end);
         put_int(&mut out, 3, self.limit);
         put_int(&mut out, 4, self.revision);
+        put_int(&mut out, 8, i64::from(self.keys_only));
         out
     }
 }
@@ -453,14 +456,19 @@ mod tests {
 
     #[test]
     fn a_request_encodes_as_etcd_reads_it() {
-        let r = RangeRequest {
+        let mut r = RangeRequest {
             key: b"/p/",
             range_end: b"/p0",
             limit: 50_000,
             revision: 0,
+            keys_only: false,
         };
         let mut expected = vec![0x0a, 3, b'/', b'p', b'/', 0x12, 3, b'/', b'p', b'0', 0x18];
         put_varint(&mut expected, 50_000);
+        assert_eq!(r.encode(), expected);
+        // keys_only is field 8, a varint.
+        r.keys_only = true;
+        expected.extend([0x40, 1]);
         assert_eq!(r.encode(), expected);
     }
 }
