@@ -490,3 +490,19 @@ fn help_prose_wraps_where_the_terminal_does() {
         }
     }
 }
+
+#[test]
+fn a_hostile_config_file_is_refused_cheaply() {
+    let dir = tempfile::tempdir().unwrap();
+    let laughs = tcfg_testkit::hostile::laughs().replace("- value:\n", "etcdConfigs:\n");
+    let config = write_temp(&dir, "config.yaml", &laughs);
+    let o = tcfg()
+        .arg("--config")
+        .arg(&config)
+        .args(["get", "frontend.rps"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("expands aliases excessively"), "{err}");
+}
