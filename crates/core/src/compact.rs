@@ -25,6 +25,8 @@ const FLOAT: u8 = 4;
 const STRING: u8 = 5;
 const LIST: u8 = 6;
 const MAP: u8 = 7;
+const UINT: u8 = 8;
+const TIME: u8 = 9;
 
 /// Encoded items. Equal encodings mean equal items (maps are ordered).
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
@@ -139,6 +141,14 @@ fn encode_value(out: &mut Vec<u8>, v: &Value) {
             out.push(STRING);
             put_str(out, s);
         }
+        Value::Uint(u) => {
+            out.push(UINT);
+            put_varint(out, *u);
+        }
+        Value::Time(t) => {
+            out.push(TIME);
+            put_str(out, t);
+        }
         Value::List(items) => {
             out.push(LIST);
             put_varint(out, items.len() as u64);
@@ -246,6 +256,8 @@ impl<'a> Reader<'a> {
             INT => Value::Int(self.int()?),
             FLOAT => Value::Float(f64::from_bits(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))),
             STRING => Value::String(self.str()?.to_string()),
+            UINT => Value::Uint(self.varint()?),
+            TIME => Value::Time(self.str()?.to_string()),
             LIST => {
                 let n = self.varint()?;
                 let mut items = Vec::new();
@@ -280,8 +292,11 @@ impl<'a> Reader<'a> {
             FLOAT => {
                 self.bytes(8)?;
             }
-            STRING => {
+            STRING | TIME => {
                 self.str()?;
+            }
+            UINT => {
+                self.varint()?;
             }
             LIST => {
                 for _ in 0..self.varint()? {

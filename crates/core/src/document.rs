@@ -166,8 +166,10 @@ fn key_text(node: &Node) -> Cow<'_, str> {
     match &node.kind {
         NodeKind::Str(s) => Cow::Borrowed(s),
         NodeKind::Int(i) => i.to_string().into(),
+        NodeKind::Uint(u) => u.to_string().into(),
         NodeKind::Float(f) => f.to_string().into(),
         NodeKind::Bool(b) => b.to_string().into(),
+        NodeKind::Time(t) => Cow::Borrowed(t),
         NodeKind::Null => Cow::Borrowed(""),
         NodeKind::Seq(_) | NodeKind::Map(_) => Cow::Borrowed("<complex key>"),
     }
@@ -315,8 +317,10 @@ fn plain_value(v: &str) -> Option<Value> {
         NodeKind::Null => Value::Null,
         NodeKind::Bool(b) => Value::Bool(b),
         NodeKind::Int(i) => Value::Int(i),
+        NodeKind::Uint(u) => Value::Uint(u),
         NodeKind::Float(f) => Value::Float(f),
         NodeKind::Str(s) => Value::String(s),
+        NodeKind::Time(t) => Value::Time(t),
         NodeKind::Seq(_) | NodeKind::Map(_) => return None,
     })
 }
@@ -488,7 +492,48 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
             continue;
         }
         seen.push((field, k));
-        match constraint_value(field, v) {
+        // Temporal keeps 32 bits of an int constraint (`int32(v)`).
+        let wrapped;
+        let mut was_wrapped = false;
+        let v = match (&v.kind, field) {
+            (
+                NodeKind::Int(i),
+                ConstraintField::ShardId | ConstraintField::HistoryTaskType | ConstraintField::TaskType,
+            ) if i32::try_from(*i).is_err() && !(field == ConstraintField::TaskType && *i <= 0) => {
+                let read = *i as i32;
+                findings.push(
+                    Finding::new(
+                        Code::NumberWraps,
+                        origin,
+                        v.pos,
+                        Some(key),
+                        format!("Temporal keeps 32 bits of `{name}: {i}` and reads {read}"),
+                    )
+                    .with_hint(format!("{name} is a 32-bit int: write a value up to 2147483647")),
+                );
+                wrapped = Node {
+                    kind: NodeKind::Int(i64::from(read)),
+                    pos: v.pos,
+                };
+                was_wrapped = true;
+                &wrapped
+            }
+            _ => v,
+        };
+        let taken = match constraint_value(field, v) {
+            // A task queue type Temporal checked as positive, then wrapped.
+            Err(_)
+                if field == ConstraintField::TaskType && matches!(v.kind, NodeKind::Int(i) if i < 1 && was_wrapped) =>
+            {
+                Ok(match v.kind {
+                    NodeKind::Int(0) => None,
+                    NodeKind::Int(i) => Some(ConstraintValue::TaskType(TaskQueueType(i as i32))),
+                    _ => None,
+                })
+            }
+            other => other,
+        };
+        match taken {
             Ok(Some(val)) => {
                 c.set(field, Some(val));
             }
@@ -611,7 +656,11 @@ fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<Constr
             }
         }
         ConstraintField::HistoryTaskType => match &node.kind {
-            NodeKind::Str(s) if s == "Unspecified" || s == "TASK_TYPE_UNSPECIFIED" => Ok(None),
+            NodeKind::Str(s) if s == "Unspecified" || s == "TASK_TYPE_UNSPECIFIED" => Err((
+                Code::BadEnum,
+                format!("historyTaskType {s} is not a task type Temporal supports: it rejects the whole file"),
+                Some("remove the constraint (the item then applies to every history task type)".into()),
+            )),
             NodeKind::Str(s) => match HistoryTaskType::from_name(s) {
                 Some(t) => Ok(Some(ConstraintValue::HistoryTaskType(t))),
                 None => {

@@ -158,13 +158,26 @@ pub fn parse_temporal(s: &str) -> Result<Nanos, String> {
     })
 }
 
-/// Seconds (from a YAML int or float) to a duration, as Temporal converts numbers.
-pub fn from_seconds(secs: f64) -> Option<Nanos> {
-    let n = secs * 1e9;
-    if n.is_finite() && n.abs() < 9.2e18 {
-        Some(n as i64)
+/// Whole seconds to a duration as Temporal converts an int
+/// (`time.Duration(i) * time.Second`): past about 292 years it wraps.
+pub fn from_int_seconds(secs: i64) -> Nanos {
+    secs.wrapping_mul(1_000_000_000)
+}
+
+/// Seconds from a float to a duration as Temporal converts one
+/// (`time.Duration(f * float64(time.Second))`, see [`go_float_to_int`]).
+pub fn from_float_seconds(secs: f64) -> Nanos {
+    go_float_to_int(secs * 1e9)
+}
+
+/// Go's conversion of a float to int64 on amd64 servers: toward zero, and
+/// the smallest int64 when out of range or NaN (arm64 saturates instead;
+/// either way the value is not the one written, which validation says).
+pub fn go_float_to_int(f: f64) -> i64 {
+    if f.is_finite() && f >= i64::MIN as f64 && f < i64::MAX as f64 {
+        f as i64
     } else {
-        None
+        i64::MIN
     }
 }
 

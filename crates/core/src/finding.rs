@@ -69,6 +69,7 @@ codes! {
     DuplicateConstraints = "duplicate-constraints", Error, "Two items of one key with equal constraints; Temporal silently uses the first.";
     CaseDuplicateKey = "case-duplicate-key", Error, "One key written in two spellings; Temporal picks one at random.";
     IgnoredField = "ignored-field", Warning, "A field of a structured value that Temporal does not know and silently ignores.";
+    NumberWraps = "number-wraps", Warning, "A number Temporal cannot hold as written: it wraps or truncates to another value (the message says which), with no word in its logs.";
     ZeroConstraint = "zero-constraint", Warning, "A constraint with a zero value (shardId: 0, namespace: \"\"), which Temporal reads as unset.";
     ZeroRateLimit = "zero-rate-limit", Warning, "Zero or a negative number on a rate, limit or size setting: dangerous, though sometimes deliberate.";
     PartitionMismatch = "partition-mismatch", Warning, "Fewer read partitions than write partitions for one scope: tasks in the extra partitions are never read.";

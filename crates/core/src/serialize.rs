@@ -100,7 +100,10 @@ fn push_scalar(out: &mut String, v: &Value) -> bool {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => push_int(out, *i),
+        Value::Uint(u) => out.push_str(&u.to_string()),
         Value::Float(f) => out.push_str(&float_text(*f)),
+        // Plain, it reads back as the same timestamp.
+        Value::Time(t) => out.push_str(t),
         Value::String(s) => push_string(out, s),
         Value::List(l) if l.is_empty() => out.push_str("[]"),
         Value::Map(m) if m.is_empty() => out.push_str("{}"),

@@ -17,6 +17,8 @@ pub enum Schema {
     List(Box<Schema>),
     Map(Box<Schema>),
     Int,
+    /// A Go `int32` field: mapstructure keeps its low 32 bits.
+    Int32,
     Float,
     Bool,
     String,
@@ -102,6 +104,7 @@ fn schema_from_json(j: &serde_json::Value) -> Schema {
         ),
         "list" => Schema::List(sub("items")),
         "map" => Schema::Map(sub("values")),
+        "int" if j.get("go_type").and_then(|g| g.as_str()) == Some("int32") => Schema::Int32,
         "int" => Schema::Int,
         "float" => Schema::Float,
         "bool" => Schema::Bool,
@@ -151,6 +154,7 @@ impl Schema {
             Schema::List(i) => format!("list of {}", i.summary()),
             Schema::Map(v) => format!("map of string to {}", v.summary()),
             Schema::Int => "int".into(),
+            Schema::Int32 => "int (32 bits)".into(),
             Schema::Float => "float".into(),
             Schema::Bool => "bool".into(),
             Schema::String => "string".into(),
@@ -185,6 +189,8 @@ impl Schema {
 pub enum TypedProblem {
     /// The value does not decode; Temporal falls back to the default.
     Mismatch(Mismatch),
+    /// A number the field cannot hold: Temporal reads `read` instead.
+    Wraps { path: String, written: String, read: i64 },
     /// A field Temporal silently ignores.
     Ignored {
         path: String,
@@ -261,14 +267,39 @@ fn check_here(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedPro
             }
             _ => mismatch(path, expected("a map"), out),
         },
-        // mapstructure truncates floats into ints but refuses strings.
-        Schema::Int => {
-            if !matches!(value, Value::Int(_) | Value::Float(_)) {
-                mismatch(path, expected("an int"), out);
+        // mapstructure truncates floats into ints, wraps what does not fit,
+        // and refuses strings.
+        Schema::Int | Schema::Int32 => {
+            let read = match value {
+                Value::Int(i) => *i,
+                Value::Uint(u) => *u as i64,
+                Value::Float(f) => crate::duration::go_float_to_int(*f),
+                _ => {
+                    mismatch(path, expected("an int"), out);
+                    return;
+                }
+            };
+            let read = if matches!(schema, Schema::Int32) {
+                read as i32 as i64
+            } else {
+                read
+            };
+            let exact = match value {
+                Value::Int(i) => *i == read,
+                Value::Uint(u) => i64::try_from(*u) == Ok(read),
+                Value::Float(f) => *f == read as f64,
+                _ => true,
+            };
+            if !exact {
+                out.push(TypedProblem::Wraps {
+                    path: path.to_string(),
+                    written: crate::serialize::flow(value),
+                    read,
+                });
             }
         }
         Schema::Float => {
-            if !matches!(value, Value::Int(_) | Value::Float(_)) {
+            if !matches!(value, Value::Int(_) | Value::Uint(_) | Value::Float(_)) {
                 mismatch(path, expected("a number"), out);
             }
         }
@@ -297,7 +328,8 @@ fn check_here(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedPro
             }
         }
         Schema::Time => match value {
-            Value::Int(_) | Value::Float(_) => {}
+            // A timestamp YAML decoded already, or Unix seconds.
+            Value::Time(_) | Value::Int(_) | Value::Uint(_) | Value::Float(_) => {}
             Value::String(s) if is_rfc3339(s) => {}
             _ => mismatch(
                 path,

@@ -292,7 +292,38 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Numbers a plain setting converts to another value: an int beyond
+    /// int64 wraps (yaml.v3 gives Temporal a uint64), and so do seconds
+    /// beyond what a duration holds.
+    fn wraps(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
+        let read = match (&def.value_type, &item.value) {
+            (ValueType::Int, Value::Uint(u)) => Some(format!("{}", *u as i64)),
+            (ValueType::Float, Value::Uint(u)) => Some(format!("{}", *u as i64 as f64)),
+            (ValueType::Duration, Value::Int(_) | Value::Uint(_) | Value::Float(_)) => {
+                let nanos = check_duration(&item.value).unwrap_or(0);
+                let exact = match &item.value {
+                    Value::Int(i) => i.checked_mul(1_000_000_000) == Some(nanos),
+                    Value::Uint(_) => false,
+                    Value::Float(f) => (f * 1e9).is_finite() && (f * 1e9).abs() < 9.2e18,
+                    _ => true,
+                };
+                (!exact).then(|| crate::duration::format_go(nanos))
+            }
+            _ => None,
+        };
+        if let Some(read) = read {
+            let msg = format!(
+                "Temporal cannot hold {} in a {} setting and reads {read}",
+                crate::serialize::flow(&item.value),
+                def.value_type
+            );
+            self.push(Code::NumberWraps, item.pos.value, name, msg).hint =
+                Some("write a number the setting holds".into());
+        }
+    }
+
     fn value_type(&mut self, name: &str, def: &KeyDef, item: &ConstrainedValue) {
+        self.wraps(name, def, item);
         let pos = item.pos.value;
         let simple = |r: Result<(), Mismatch>| r.err().into_iter().map(TypedProblem::Mismatch).collect::<Vec<_>>();
         let problems = match &def.value_type {
@@ -335,6 +366,11 @@ impl<'a> Validator<'a> {
                         m.hint
                             .unwrap_or_else(|| "Temporal logs a warning and uses the compiled-in default".into()),
                     );
+                }
+                TypedProblem::Wraps { path, written, read } => {
+                    let msg = format!("`value{path}`: Temporal cannot hold {written} there and reads {read}");
+                    self.push(Code::NumberWraps, pos, name, msg).hint =
+                        Some("write a number the field holds (32-bit fields take up to 2147483647)".into());
                 }
                 TypedProblem::Ignored { path, field, known } => {
                     let close = crate::registry::closest(&field, known.iter().map(String::as_str));

@@ -15,8 +15,13 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer beyond `i64`: yaml.v3 decodes it as a `uint64`.
+    Uint(u64),
     Float(f64),
     String(String),
+    /// A timestamp (yaml.v3 decodes plain `2024-01-01` and the like into
+    /// Go's `time.Time`), as written.
+    Time(String),
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
 }
@@ -30,7 +35,9 @@ impl Value {
                 NodeKind::Null => Value::Null,
                 NodeKind::Bool(b) => Value::Bool(b),
                 NodeKind::Int(i) => Value::Int(i),
+                NodeKind::Uint(u) => Value::Uint(u),
                 NodeKind::Float(f) => Value::Float(f),
+                NodeKind::Time(t) => Value::Time(t),
                 NodeKind::Str(s) => Value::String(s),
                 NodeKind::Seq(items) => Value::List(
                     items
@@ -98,8 +105,9 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a bool",
-            Value::Int(_) => "an int",
+            Value::Int(_) | Value::Uint(_) => "an int",
             Value::Float(_) => "a float",
+            Value::Time(_) => "a timestamp",
             Value::String(_) => "a string",
             Value::List(_) => "a list",
             Value::Map(_) => "a map",
@@ -112,6 +120,8 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
+            Value::Uint(u) => J::from(*u),
+            Value::Time(t) => J::String(t.clone()),
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or_else(|| J::String(crate::serialize::float_text(*f))),
@@ -149,6 +159,8 @@ impl Value {
 
 fn scalar_preview(kind: &NodeKind) -> String {
     match kind {
+        NodeKind::Uint(u) => u.to_string(),
+        NodeKind::Time(t) => t.clone(),
         NodeKind::Null => "null".into(),
         NodeKind::Bool(b) => b.to_string(),
         NodeKind::Int(i) => i.to_string(),
@@ -167,6 +179,8 @@ impl serde::Serialize for Value {
             Value::Null => s.serialize_unit(),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Int(i) => s.serialize_i64(*i),
+            Value::Uint(u) => s.serialize_u64(*u),
+            Value::Time(t) => s.serialize_str(t),
             Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
             Value::Float(f) => s.serialize_str(&crate::serialize::float_text(*f)),
             Value::String(x) => s.serialize_str(x),
@@ -200,7 +214,9 @@ impl Clone for Value {
             Value::Null => Value::Null,
             Value::Bool(b) => Value::Bool(*b),
             Value::Int(i) => Value::Int(*i),
+            Value::Uint(u) => Value::Uint(*u),
             Value::Float(f) => Value::Float(*f),
+            Value::Time(t) => Value::Time(t.clone()),
             Value::String(s) => Value::String(s.clone()),
             Value::List(items) => Value::List(items.clone()),
             Value::Map(m) => Value::Map(m.clone()),
@@ -214,6 +230,8 @@ impl PartialEq for Value {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Uint(a), Value::Uint(b)) => a == b,
+            (Value::Time(a), Value::Time(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
@@ -229,6 +247,8 @@ impl fmt::Debug for Value {
             Value::Null => f.write_str("Null"),
             Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
             Value::Int(i) => f.debug_tuple("Int").field(i).finish(),
+            Value::Uint(u) => f.debug_tuple("Uint").field(u).finish(),
+            Value::Time(t) => f.debug_tuple("Time").field(t).finish(),
             Value::Float(x) => f.debug_tuple("Float").field(x).finish(),
             Value::String(s) => f.debug_tuple("String").field(s).finish(),
             Value::List(items) => f.debug_tuple("List").field(items).finish(),
@@ -300,10 +320,11 @@ pub fn check_bool(v: &Value) -> Result<bool, Mismatch> {
     }
 }
 
-/// Temporal's `convertInt`: integers only.
+/// Temporal's `convertInt`: integers only; an integer beyond int64 wraps.
 pub fn check_int(v: &Value) -> Result<i64, Mismatch> {
     match v {
         Value::Int(i) => Ok(*i),
+        Value::Uint(u) => Ok(*u as i64),
         Value::Float(f) => Err(Mismatch::new(format!(
             "expected an int, found the float {}",
             crate::serialize::float_text(*f)
@@ -320,10 +341,12 @@ pub fn check_int(v: &Value) -> Result<i64, Mismatch> {
     }
 }
 
-/// Temporal's `convertFloat`: floats or ints.
+/// Temporal's `convertFloat`: floats or ints (through `convertInt`, so an
+/// integer beyond int64 wraps first).
 pub fn check_float(v: &Value) -> Result<f64, Mismatch> {
     match v {
         Value::Int(i) => Ok(*i as f64),
+        Value::Uint(u) => Ok(*u as i64 as f64),
         Value::Float(f) => Ok(*f),
         Value::String(s) => Err(Mismatch::new(format!("expected a number, found the string {s:?}"))
             .hint("Temporal does not convert strings to numbers: remove the quotes")),
@@ -335,6 +358,11 @@ pub fn check_float(v: &Value) -> Result<f64, Mismatch> {
 pub fn check_string(v: &Value) -> Result<(), Mismatch> {
     match v {
         Value::String(_) => Ok(()),
+        Value::Time(t) => Err(
+            Mismatch::new(format!("expected a string, found the timestamp {t}")).hint(format!(
+                "YAML reads an unquoted date as a timestamp, which is not a string: quote it: \"{t}\""
+            )),
+        ),
         Value::Null => Err(Mismatch::new("expected a string, found null").hint(null_hint())),
         other => Err(Mismatch::new(format!("expected a string, found {}", other.describe()))
             .hint(format!("quote it: \"{}\"", crate::serialize::flow(other)))),
@@ -348,8 +376,9 @@ pub fn check_duration(v: &Value) -> Result<duration::Nanos, Mismatch> {
             bad_duration: true,
             ..Mismatch::new(m)
         }),
-        Value::Int(i) => duration::from_seconds(*i as f64).ok_or_else(|| Mismatch::new("duration out of range")),
-        Value::Float(f) => duration::from_seconds(*f).ok_or_else(|| Mismatch::new("duration out of range")),
+        Value::Int(i) => Ok(duration::from_int_seconds(*i)),
+        Value::Uint(u) => Ok(duration::from_int_seconds(*u as i64)),
+        Value::Float(f) => Ok(duration::from_float_seconds(*f)),
         Value::Null => Err(Mismatch::new("expected a duration, found null").hint(null_hint())),
         other => Err(
             Mismatch::new(format!("expected a duration, found {}", other.describe()))

@@ -396,11 +396,18 @@ fn typed_values_decode_like_mapstructure() {
         codes(&format!("{key}:\n- value: {{InitialInterval: 3}}\n")),
         [Code::IgnoredField]
     );
-    // int -> float works, float -> int truncates, string -> int fails.
-    assert!(codes(&format!(
-        "{key}:\n- value: {{BackoffCoefficient: 2, MaximumAttempts: 2.7}}\n"
-    ))
-    .is_empty());
+    // int -> float works, float -> int truncates (a warning), string -> int fails.
+    assert_eq!(
+        codes(&format!(
+            "{key}:\n- value: {{BackoffCoefficient: 2, MaximumAttempts: 2.7}}\n"
+        )),
+        [Code::NumberWraps]
+    );
+    // MaximumAttempts is an int32: mapstructure keeps the low 32 bits.
+    assert_eq!(
+        codes(&format!("{key}:\n- value: {{MaximumAttempts: 4294967298}}\n")),
+        [Code::NumberWraps]
+    );
     assert_eq!(
         errors(&format!("{key}:\n- value: {{MaximumAttempts: \"2\"}}\n")),
         [Code::TypeMismatch]

@@ -102,15 +102,17 @@ impl<'t> Decoder<'t> {
                     n
                 }))
             }
-            RawKind::Scalar { value, style, tag } => Ok(match shape {
-                Shape::Key => match resolve_scalar(value.clone(), *style, tag.as_deref()) {
-                    NodeKind::Null => None,
+            RawKind::Scalar { value, style, tag } => {
+                let kind = resolve_scalar(value.clone(), *style, tag.as_deref())
+                    .map_err(|message| LoadError::Syntax { pos: raw.pos, message })?;
+                Ok(match (shape, kind) {
+                    (Shape::Key, NodeKind::Null) => None,
                     // A string target takes the scalar's text as written.
-                    _ => Some(NodeKind::Str(value.clone())),
-                },
-                _ => Some(resolve_scalar(value.clone(), *style, tag.as_deref())),
+                    (Shape::Key, _) => Some(NodeKind::Str(value.clone())),
+                    (_, kind) => Some(kind),
+                }
+                .map(|kind| Node { kind, pos: raw.pos }))
             }
-            .map(|kind| Node { kind, pos: raw.pos })),
             RawKind::Seq(items) => {
                 let element = match shape {
                     Shape::Any | Shape::Key => Shape::Any,

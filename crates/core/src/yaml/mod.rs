@@ -8,12 +8,15 @@
 
 mod decode;
 mod events;
+mod scalar;
 mod tree;
 
 use std::fmt;
 
 pub use decode::Shape;
 pub use events::ScalarStyle;
+use scalar::resolve_scalar;
+pub use scalar::{plain_reads_as_string, resolve_plain};
 pub use tree::MAX_DEPTH;
 
 /// A 1-based line and column in a source text. `line == 0` means unknown.
@@ -83,8 +86,13 @@ pub enum NodeKind {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer beyond `i64` (yaml.v3's `uint64`).
+    Uint(u64),
     Float(f64),
     Str(String),
+    /// A plain scalar yaml.v3 reads as a timestamp (Go's `time.Time`), as
+    /// written.
+    Time(String),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -96,7 +104,9 @@ impl NodeKind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a bool",
             NodeKind::Int(_) => "an int",
+            NodeKind::Uint(_) => "an int",
             NodeKind::Float(_) => "a float",
+            NodeKind::Time(_) => "a timestamp",
             NodeKind::Str(_) => "a string",
             NodeKind::Seq(_) => "a list",
             NodeKind::Map(_) => "a map",
@@ -155,6 +165,8 @@ pub(crate) enum KeyId {
     Null,
     Bool(bool),
     Int(i64),
+    Uint(u64),
+    Time(String),
     Float(u64),
     Str(String),
 }
@@ -167,163 +179,13 @@ impl NodeKind {
             NodeKind::Null => KeyId::Null,
             NodeKind::Bool(b) => KeyId::Bool(*b),
             NodeKind::Int(i) => KeyId::Int(*i),
+            NodeKind::Uint(u) => KeyId::Uint(*u),
+            NodeKind::Time(t) => KeyId::Time(t.clone()),
             NodeKind::Float(f) => KeyId::Float(f.to_bits()),
             NodeKind::Str(s) => KeyId::Str(s.clone()),
             NodeKind::Seq(_) | NodeKind::Map(_) => return None,
         })
     }
-}
-
-fn resolve_scalar(value: String, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
-    match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
-        Some("str") => return NodeKind::Str(value),
-        Some("null") => return NodeKind::Null,
-        Some("bool") | Some("int") | Some("float") => {
-            let resolved = resolve_plain(&value);
-            if !matches!(resolved, NodeKind::Str(_)) {
-                return resolved;
-            }
-        }
-        _ => {}
-    }
-    if style != ScalarStyle::Plain {
-        return NodeKind::Str(value);
-    }
-    match resolve_plain(&value) {
-        // Reuse the parser's string instead of copying it again.
-        NodeKind::Str(_) => NodeKind::Str(value),
-        other => other,
-    }
-}
-
-/// Resolve an untagged plain scalar like yaml.v3's `resolve`.
-pub fn resolve_plain(s: &str) -> NodeKind {
-    if let Some(kind) = special_plain(s) {
-        return kind;
-    }
-    if !may_be_number(s) {
-        return NodeKind::Str(s.to_string());
-    }
-    let plain: std::borrow::Cow<str> = if s.contains('_') {
-        s.replace('_', "").into()
-    } else {
-        s.into()
-    };
-    if let Some(i) = parse_go_int(&plain) {
-        return NodeKind::Int(i);
-    }
-    if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return NodeKind::Float(f);
-        }
-    }
-    NodeKind::Str(s.to_string())
-}
-
-/// Whether [`resolve_plain`] reads `s` as a string, without building it.
-pub fn plain_reads_as_string(s: &str) -> bool {
-    if special_plain(s).is_some() {
-        return false;
-    }
-    !may_be_number(s) || matches!(resolve_plain(s), NodeKind::Str(_))
-}
-
-/// The null, bool and special float words.
-fn special_plain(s: &str) -> Option<NodeKind> {
-    Some(match s {
-        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
-        "true" | "True" | "TRUE" => NodeKind::Bool(true),
-        "false" | "False" | "FALSE" => NodeKind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => NodeKind::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => NodeKind::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => NodeKind::Float(f64::NAN),
-        _ => return None,
-    })
-}
-
-/// Numbers start with a digit, a sign or a dot.
-fn may_be_number(s: &str) -> bool {
-    s.as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b`, a leading `0`
-/// for octal, or decimal. Values that fit only an unsigned 64-bit int are
-/// read as floats, which is what they become once Temporal converts them.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if body.is_empty() {
-        return None;
-    }
-    let (radix, digits) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, r)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let magnitude = u64::from_str_radix(digits, radix).ok()?;
-    if neg {
-        if magnitude <= i64::MAX as u64 + 1 {
-            Some((magnitude as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
-/// yaml.v3: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 #[cfg(test)]
@@ -360,7 +222,7 @@ mod tests {
         assert!(matches!(scalar("\"10\""), NodeKind::Str(s) if s == "10"));
         assert!(matches!(scalar("'true'"), NodeKind::Str(s) if s == "true"));
         assert!(matches!(scalar("10s"), NodeKind::Str(s) if s == "10s"));
-        assert!(matches!(scalar("2001-12-14"), NodeKind::Str(s) if s == "2001-12-14"));
+        assert!(matches!(scalar("2001-12-14"), NodeKind::Time(s) if s == "2001-12-14"));
         assert!(matches!(scalar("!!str 12"), NodeKind::Str(s) if s == "12"));
         assert!(matches!(scalar("9223372036854775807"), NodeKind::Int(i64::MAX)));
         assert!(matches!(scalar("-9223372036854775808"), NodeKind::Int(i64::MIN)));

@@ -1,0 +1,103 @@
+//! What tcfg says Temporal does with each file, in the shape of the oracle's
+//! answer (`../shared/oracle/judge`), for `scripts/differential` to compare:
+//! whether the server rejects the file, and per key and item whether its
+//! value converts, to what.
+//!
+//! usage: cargo run -p tcfg-core --example judge -- [--temporal-version V] FILE...
+
+use serde_json::{json, Value as J};
+use tcfg_core::registry::ValueType;
+use tcfg_core::validate::{check_source, Options};
+use tcfg_core::value::{check_bool, check_duration, check_float, check_int, check_string};
+use tcfg_core::{Code, Level, Registry, Value};
+
+/// Findings that mean the server refuses the whole file.
+fn rejects(code: Code) -> bool {
+    matches!(
+        code,
+        Code::YamlSyntax
+            | Code::YamlLimit
+            | Code::DuplicateKey
+            | Code::NotAMap
+            | Code::NotAList
+            | Code::UnknownConstraint
+            | Code::BadConstraintType
+            | Code::BadEnum
+            | Code::NonStringKey
+    )
+}
+
+fn convert(v: &Value, ty: &ValueType) -> String {
+    let ok = |s: String| format!("OK {s}");
+    let err = |m: String| format!("ERROR {m}");
+    match ty {
+        ValueType::Int => check_int(v)
+            .map(|i| ok(format!("int {i}")))
+            .unwrap_or_else(|m| err(m.message)),
+        ValueType::Float => check_float(v)
+            .map(|f| ok(format!("float64 {f}")))
+            .unwrap_or_else(|m| err(m.message)),
+        ValueType::Bool => check_bool(v)
+            .map(|b| ok(format!("bool {b}")))
+            .unwrap_or_else(|m| err(m.message)),
+        ValueType::String => check_string(v)
+            .map(|()| ok(format!("string {}", v.clone().into_string().unwrap_or_default())))
+            .unwrap_or_else(|m| err(m.message)),
+        ValueType::Duration => check_duration(v)
+            .map(|d| ok(format!("time.Duration {}", tcfg_core::duration::format_go(d))))
+            .unwrap_or_else(|m| err(m.message)),
+        ValueType::Map => match v {
+            Value::Map(_) => ok("map".into()),
+            _ => err("not a map".into()),
+        },
+        ValueType::Typed(_) => "TYPED".into(),
+    }
+}
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let version = match args.first().map(String::as_str) {
+        Some("--temporal-version") => {
+            let v = args.get(1).cloned();
+            args.drain(..2);
+            v
+        }
+        _ => None,
+    };
+    let registry = Registry::for_version(version.as_deref()).expect("a known release");
+    let opts = Options {
+        allow_unknown_keys: true,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for file in &args {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                out.push(json!({"file": file, "rejected": true, "errors": [format!("unreadable: {e}")], "keys": []}));
+                continue;
+            }
+        };
+        let (doc, findings) = check_source(file, &text, &registry, &opts);
+        let errors: Vec<String> = findings
+            .iter()
+            .filter(|f| f.level == Level::Error && rejects(f.code))
+            .map(|f| format!("{}: {}", f.code, f.message))
+            .collect();
+        let mut keys = Vec::new();
+        for e in &doc.entries {
+            let def = registry.get(e.key.as_str());
+            let items: Vec<J> = e
+                .items
+                .iter()
+                .map(|i| match def {
+                    Some(d) => json!({"convert": convert(&i.value, &d.value_type)}),
+                    None => json!({}),
+                })
+                .collect();
+            keys.push(json!({"spelling": e.key.as_str(), "registered": def.is_some(), "items": items}));
+        }
+        out.push(json!({"file": file, "rejected": !errors.is_empty(), "errors": errors, "keys": keys}));
+    }
+    println!("{}", serde_json::to_string_pretty(&out).unwrap());
+}
