@@ -506,3 +506,35 @@ fn a_hostile_config_file_is_refused_cheaply() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("expands aliases excessively"), "{err}");
 }
+
+#[test]
+fn utf16_files_are_read_as_yaml_v3_reads_them_and_other_bytes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "frontend.namespaceRPS:\n  - value: 5\n";
+    for (name, bom, unit) in [
+        ("le.yaml", [0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+        ("be.yaml", [0xFE, 0xFF], u16::to_be_bytes as fn(u16) -> [u8; 2]),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(unit));
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        tcfg()
+            .args(["validate", "-f"])
+            .arg(&p)
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("valid: no errors"));
+    }
+    let p = dir.path().join("latin1.yaml");
+    std::fs::write(&p, b"frontend.namespaceRPS:\n  - value: caf\xe9\n").unwrap();
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "latin1.yaml is a file Temporal rejects: it cannot decode its text",
+        ))
+        .stderr(predicate::str::contains("byte 0xe9 at line 2, column 15 is not UTF-8"));
+}

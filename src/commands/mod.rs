@@ -144,13 +144,18 @@ impl RegistryLoad {
 
 /// Read a file argument; `-` is standard input.
 pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("cannot read standard input")?;
-        return Ok(("<stdin>".into(), text));
-    }
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok((path.display().to_string(), text))
+    let (origin, bytes) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).context("cannot read standard input")?;
+        ("<stdin>".to_string(), bytes)
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        (path.display().to_string(), bytes)
+    };
+    let text = tcfg_core::yaml::decode_bytes(&bytes)
+        .map(std::borrow::Cow::into_owned)
+        .with_context(|| format!("{origin} is a file Temporal rejects: it cannot decode its text"))?;
+    Ok((origin, text))
 }
 
 /// Standard input can be read once: `-f - -f -` is a mistake, not two files.

@@ -45,7 +45,16 @@ pub struct PutArgs {
 
 fn parse_value(text: &str) -> Result<Value> {
     match tcfg_core::yaml::load(text) {
-        Ok(Some(node)) => Value::from_owned_node(node).map_err(|(_, m)| anyhow::anyhow!("the value is not valid: {m}")),
+        Ok(Some(node)) => {
+            let mut loose = Vec::new();
+            let value = Value::from_owned_node(node, &mut loose)
+                .map_err(|(_, m)| anyhow::anyhow!("the value is not valid: {m}"))?;
+            // tcfg would store such a key as a string, which is not what Temporal reads from the value as given.
+            if let Some((_, m)) = loose.first() {
+                bail!("the value is not valid: {m}");
+            }
+            Ok(value)
+        }
         Ok(None) => bail!("the value is empty: give a YAML value such as 10, true, 10s or '{{a: 1}}'"),
         Err(e) => bail!("the value is not valid YAML: {e}"),
     }

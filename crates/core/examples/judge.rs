@@ -71,7 +71,11 @@ fn main() {
     };
     let mut out = Vec::new();
     for file in &args {
-        let text = match std::fs::read_to_string(file) {
+        let text = match std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| {
+            tcfg_core::yaml::decode_bytes(&b)
+                .map(|t| t.into_owned())
+                .map_err(|e| e.to_string())
+        }) {
             Ok(t) => t,
             Err(e) => {
                 out.push(json!({"file": file, "rejected": true, "errors": [format!("unreadable: {e}")], "keys": []}));

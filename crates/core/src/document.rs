@@ -162,6 +162,28 @@ fn load_error(origin: &str, e: &LoadError) -> Finding {
     }
 }
 
+fn is_empty(root: &Option<Node>) -> bool {
+    root.as_ref().is_none_or(|r| matches!(r.kind, NodeKind::Null))
+}
+
+/// yaml.v3 reads the first document and never looks further.
+fn second_document(origin: &str, key: Option<&str>, rest: yaml::Rest, first_empty: bool) -> Finding {
+    let f = |message: &str| Finding::new(Code::SecondDocument, origin, rest.pos, key, message);
+    if !rest.has_content {
+        return f("a `---` starts a second, empty YAML document; Temporal reads only the first and ignores it")
+            .with_hint("remove the `---` line");
+    }
+    let f = if first_empty && key.is_some() {
+        f("the first YAML document is empty and Temporal reads only that one: the key has no items, and everything from here is ignored")
+    } else if first_empty {
+        f("the first YAML document is empty and Temporal reads only that one: it loads an empty config, which drops every override, and ignores everything from here")
+    } else {
+        f("Temporal reads only the first YAML document and ignores everything from here: nothing below takes effect")
+    };
+    f.with_level(crate::finding::Level::Error)
+        .with_hint("remove the `---` line so the file is one document")
+}
+
 fn key_text(node: &Node) -> Cow<'_, str> {
     match &node.kind {
         NodeKind::Str(s) => Cow::Borrowed(s),
@@ -179,9 +201,16 @@ fn key_text(node: &Node) -> Cow<'_, str> {
 pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
     let mut doc = Document::new(origin);
     let mut findings = Vec::new();
-    let root = match yaml::load_as(text, Shape::Document) {
-        Ok(Some(root)) => root,
-        Ok(None) => return Parsed { value: doc, findings },
+    let root = match yaml::load_first(text, Shape::Document) {
+        Ok(first) => {
+            if let Some(rest) = first.rest {
+                findings.push(second_document(origin, None, rest, is_empty(&first.root)));
+            }
+            match first.root {
+                Some(root) => root,
+                None => return Parsed { value: doc, findings },
+            }
+        }
         Err(e) => {
             findings.push(load_error(origin, &e));
             return Parsed { value: doc, findings };
@@ -238,9 +267,16 @@ pub fn parse_stored(origin: &str, key: &str, text: &str) -> (Parsed<Vec<Constrai
 
 fn parse_items_fully(origin: &str, key: &str, text: &str) -> Parsed<Vec<ConstrainedValue>> {
     let mut findings = Vec::new();
-    let items = match yaml::load_as(text, Shape::Items) {
-        Ok(Some(root)) => read_items(origin, key, root, &mut findings),
-        Ok(None) => Vec::new(),
+    let items = match yaml::load_first(text, Shape::Items) {
+        Ok(first) => {
+            if let Some(rest) = first.rest {
+                findings.push(second_document(origin, Some(key), rest, is_empty(&first.root)));
+            }
+            match first.root {
+                Some(root) => read_items(origin, key, root, &mut findings),
+                None => Vec::new(),
+            }
+        }
         Err(e) => {
             let mut f = load_error(origin, &e);
             f.key = Some(key.to_string());
@@ -352,6 +388,20 @@ fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) 
 
 fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -> Option<ConstrainedValue> {
     let item_pos = node.pos;
+    if matches!(node.kind, NodeKind::Null) {
+        // yaml.v3 cannot set a struct to null, so it leaves the item out.
+        findings.push(
+            Finding::new(
+                Code::NullItem,
+                origin,
+                node.pos,
+                Some(key),
+                "a null item (`-` with nothing after it, or `~`): Temporal leaves it out of the list",
+            )
+            .with_hint("remove it, or write `- value: ...`"),
+        );
+        return None;
+    }
     if !matches!(node.kind, NodeKind::Map(_)) {
         findings.push(
             Finding::new(
@@ -383,8 +433,15 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
         match &k.kind {
             NodeKind::Str(s) if s == "value" => {
                 pos.value = v.pos;
-                match Value::from_owned_node(v) {
-                    Ok(val) => value = val,
+                let mut loose = Vec::new();
+                match Value::from_owned_node(v, &mut loose) {
+                    Ok(val) => {
+                        value = val;
+                        findings.extend(loose.into_iter().map(|(p, msg)| {
+                            Finding::new(Code::NestedNonStringKey, origin, p, Some(key), msg)
+                                .with_hint("quote the key, such as `\"1\": 10`")
+                        }));
+                    }
                     Err((p, msg)) => {
                         findings.push(
                             Finding::new(Code::NonStringKey, origin, p, Some(key), msg)

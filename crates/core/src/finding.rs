@@ -52,14 +52,17 @@ macro_rules! codes {
 
 codes! {
     YamlSyntax = "yaml-syntax", Error, "The text is not valid YAML (or JSON); Temporal rejects the whole file.";
+    SecondDocument = "second-document", Warning, "The text holds more than one YAML document: Temporal reads only the first and ignores the rest, silently (an error when the rest holds anything, or the first is empty).";
     YamlLimit = "yaml-limit", Error, "The document nests deeper than 10,000 levels or expands aliases excessively: Temporal's YAML parser (yaml.v3) refuses it, and so does tcfg, before it costs memory.";
     DuplicateKey = "duplicate-key", Error, "A mapping key appears twice; Temporal rejects the whole file.";
     NotAMap = "not-a-map", Error, "The file, an item or a constraints field is not a map; Temporal rejects the whole file.";
+    NullItem = "null-item", Warning, "A null item in a key's list; Temporal leaves it out silently.";
     NotAList = "not-a-list", Error, "A key's value is not a list of items; Temporal rejects the whole file.";
     UnknownConstraint = "unknown-constraint", Error, "A constraint name Temporal does not know; Temporal rejects the whole file.";
     BadConstraintType = "bad-constraint-type", Error, "A constraint value of the wrong YAML type (shardId must be an int, the others strings); Temporal rejects the whole file.";
     BadEnum = "bad-enum", Error, "A taskType or historyTaskType name Temporal does not know; Temporal rejects the whole file.";
-    NonStringKey = "non-string-key", Error, "A map inside a value has a key that is not a string; Temporal rejects the whole file.";
+    NonStringKey = "non-string-key", Error, "A map inside a value (or in a list inside it) has a key that is not a string; Temporal rejects the whole file.";
+    NestedNonStringKey = "nested-non-string-key", Warning, "A map nested in a string-keyed map inside a value has a key that is not a string: Temporal passes it on unchecked as a number, bool or time, tcfg reads it as text.";
     UnknownItemField = "unknown-item-field", Error, "An item field other than `value` and `constraints`; Temporal ignores it silently.";
     NotAKeyName = "not-a-key-name", Error, "An unregistered name that cannot be a dynamic config key (a nested path, empty, or not shaped like `area.name`): under an etcd prefix tcfg treats it as another application's key, so it is never written.";
     UnknownKey = "unknown-key", Error, "A key the selected Temporal release does not register; Temporal only warns and ignores it.";

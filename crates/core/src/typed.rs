@@ -416,7 +416,7 @@ mod tests {
         let r = Registry::for_version(None).unwrap();
         let schema = &r.typed().unwrap().get(key).unwrap().schema;
         let node = crate::yaml::load(yaml).unwrap().unwrap();
-        check(&Value::from_owned_node(node).unwrap(), schema)
+        check(&Value::from_owned_node(node, &mut Vec::new()).unwrap(), schema)
     }
 
     #[test]

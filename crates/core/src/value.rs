@@ -27,9 +27,17 @@ pub enum Value {
 }
 
 impl Value {
-    /// Convert a YAML node. Maps must have string keys: Temporal rejects the
-    /// whole file otherwise.
-    pub fn from_owned_node(node: Node) -> Result<Value, (Pos, String)> {
+    /// Convert a YAML node as Temporal takes an item's value. Temporal checks
+    /// map keys only down to the first map whose keys are all strings
+    /// (`convertKeyTypeToString` stops at a `map[string]any`): a non-string
+    /// key above that rejects the whole file (`Err`); below it Temporal
+    /// passes the key on as is, and tcfg reads it as its text, noting its
+    /// position in `loose`.
+    pub fn from_owned_node(node: Node, loose: &mut Vec<(Pos, String)>) -> Result<Value, (Pos, String)> {
+        Value::from_node_checked(node, true, loose)
+    }
+
+    fn from_node_checked(node: Node, checked: bool, loose: &mut Vec<(Pos, String)>) -> Result<Value, (Pos, String)> {
         crate::stack::deep(|| {
             Ok(match node.into_kind() {
                 NodeKind::Null => Value::Null,
@@ -42,28 +50,40 @@ impl Value {
                 NodeKind::Seq(items) => Value::List(
                     items
                         .into_iter()
-                        .map(Value::from_owned_node)
+                        .map(|i| Value::from_node_checked(i, checked, loose))
                         .collect::<Result<_, _>>()?,
                 ),
                 NodeKind::Map(pairs) => {
+                    let string_keys = pairs.iter().all(|(k, _)| matches!(k.kind, NodeKind::Str(_)));
                     let mut map = BTreeMap::new();
                     for (k, v) in pairs {
                         let pos = k.pos;
-                        match k.into_kind() {
-                            NodeKind::Str(s) => {
-                                map.insert(s, Value::from_owned_node(v)?);
-                            }
-                            other => {
+                        let key = match k.into_kind() {
+                            NodeKind::Str(s) => s,
+                            other if checked => {
                                 return Err((
                                     pos,
                                     format!(
-                                    "map key {} is {}, but Temporal accepts only string keys inside values; quote it",
-                                    scalar_preview(&other),
-                                    other.describe()
-                                ),
+                                        "map key {} is {}, but Temporal takes only string keys here and rejects the whole file; quote it",
+                                        scalar_preview(&other),
+                                        other.describe()
+                                    ),
                                 ))
                             }
-                        }
+                            other => {
+                                loose.push((
+                                    pos,
+                                    format!(
+                                        "map key {} is {}: Temporal passes it to the setting as {} and not as a string, which the setting may not expect; quote it",
+                                        scalar_preview(&other),
+                                        other.describe(),
+                                        other.describe()
+                                    ),
+                                ));
+                                key_string(other)
+                            }
+                        };
+                        map.insert(key, Value::from_node_checked(v, checked && !string_keys, loose)?);
                     }
                     Value::Map(map)
                 }
@@ -154,6 +174,14 @@ impl Value {
             (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => (*a as f64) == *b,
             _ => self == other,
         }
+    }
+}
+
+/// The text tcfg keeps for a non-string map key.
+fn key_string(kind: NodeKind) -> String {
+    match kind {
+        NodeKind::Str(s) | NodeKind::Time(s) => s,
+        other => scalar_preview(&other),
     }
 }
 

@@ -66,7 +66,7 @@ fn fixtures_produce_exactly_their_expected_findings() {
                 f.key.is_some()
                     || matches!(
                         f.code,
-                        Code::YamlSyntax | Code::YamlLimit | Code::NotAMap | Code::DuplicateKey
+                        Code::YamlSyntax | Code::YamlLimit | Code::NotAMap | Code::DuplicateKey | Code::SecondDocument
                     ),
                 "{name}: {f} names no key"
             );

@@ -217,6 +217,55 @@ fn silently_resolved_ambiguities_are_reported() {
     assert_eq!(lookup(text, "frontend.namespaceRPS", ns("a")).0, Value::Int(1));
 }
 
+#[test]
+fn map_keys_are_checked_only_down_to_the_first_string_keyed_map() {
+    let key = "history.timerProcessorSchedulerActiveRoundRobinWeights";
+    // In the value's own map, or in a map inside a list, a non-string key rejects the file.
+    assert_eq!(errors(&format!("{key}:\n- value: {{1: 2}}\n")), [Code::NonStringKey]);
+    assert_eq!(
+        errors("acme.custom:\n- value: [{a: 1}, {2: 3}]\n"),
+        [Code::UnknownKey, Code::NonStringKey]
+    );
+    // Below a string-keyed map, Temporal passes the key on unchecked.
+    assert_eq!(
+        codes(&format!("{key}:\n- value: {{a: {{1: 2, true: 3}}}}\n")),
+        [Code::NestedNonStringKey, Code::NestedNonStringKey]
+    );
+}
+
+#[test]
+fn null_items_are_left_out() {
+    let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
+    assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);
+    assert_eq!(parse_document("t", text).value.entries[0].items.len(), 1);
+    assert_eq!(lookup(text, "frontend.rps", Constraints::default()).0, Value::Int(7));
+}
+
+#[test]
+fn only_the_first_yaml_document_is_read() {
+    let two = "frontend.rps:\n- value: 1\n---\nfrontend.rps:\n- value: 2\n";
+    assert_eq!(errors(two), [Code::SecondDocument]);
+    assert_eq!(lookup(two, "frontend.rps", Constraints::default()).0, Value::Int(1));
+    // A second document that is empty loses nothing: a warning.
+    assert_eq!(codes("frontend.rps:\n- value: 1\n---\n# end\n"), [Code::SecondDocument]);
+    assert!(errors("frontend.rps:\n- value: 1\n---\n# end\n").is_empty());
+    // An empty first document is an empty config, even when the rest is invalid YAML.
+    let empty_first = "---\n---\nfrontend.rps: [\n";
+    assert_eq!(errors(empty_first), [Code::SecondDocument]);
+    assert!(parse_document("t", empty_first).value.is_empty());
+    // The same holds for one key's list stored in etcd.
+    let p = tcfg_core::parse_items("k", "frontend.rps", "- value: 1\n---\n- value: 2\n");
+    assert_eq!(p.value.len(), 1);
+    assert_eq!(p.findings[0].code, Code::SecondDocument);
+}
+
+#[test]
+fn a_tag_takes_flow_indicators_as_yaml_v3_does() {
+    // yaml.v3 reads `!!str,` as the tag `!!str,`: the flow map is then unclosed.
+    assert_eq!(errors("k:\n- {value: !!str, constraints: {}}\n"), [Code::YamlSyntax]);
+    assert_eq!(errors("k:\n- value: [!!str , 1]\n"), [Code::UnknownKey]);
+}
+
 // ## Precedence
 
 #[test]

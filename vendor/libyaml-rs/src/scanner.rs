@@ -1679,7 +1679,9 @@ unsafe fn yaml_parser_scan_tag_uri(
                         || CHECK!((*parser).buffer, b'\'')
                         || CHECK!((*parser).buffer, b'(')
                         || CHECK!((*parser).buffer, b')')
-                        || uri_char
+                        // tcfg: yaml.v3 takes `,`, `[` and `]` into every tag, in
+                        // flow collections too (libyaml 0.2.5 stops there).
+                        || (uri_char || true)
                             && (CHECK!((*parser).buffer, b',')
                                 || CHECK!((*parser).buffer, b'[')
                                 || CHECK!((*parser).buffer, b']'))

@@ -35,6 +35,11 @@ impl StoredKey {
     ) -> StoredKey {
         let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key);
         let mut canonical = false;
+        // A UTF-16 value with its byte-order mark is text to yaml.v3 too.
+        let raw = raw.or_else(|bytes| match crate::yaml::decode_bytes(&bytes) {
+            Ok(text) => Ok(text.into_owned()),
+            Err(_) => Err(bytes),
+        });
         let items = match &raw {
             Ok(text) => {
                 let parsed;
@@ -50,7 +55,7 @@ impl StoredKey {
                 &etcd_key,
                 Pos::default(),
                 Some(name),
-                "the stored value is not UTF-8 text",
+                "the stored value is not UTF-8 text (nor UTF-16 with a byte-order mark): Temporal rejects it",
             )
             .with_hint("rewrite the key with `tcfg put`, or delete it")]),
         };
@@ -166,7 +171,13 @@ mod tests {
         assert!(!k.is_valid());
         assert_eq!(k.raw, "value: [");
         assert_eq!(k.key.as_str(), "frontend.rps");
-        let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(vec![0xff, 0xfe]), (1, 2, 1));
+        let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(vec![b'a', 0xc3, 0x28]), (1, 2, 1));
         assert!(!k.is_valid());
+        // yaml.v3 reads UTF-16 with its byte-order mark.
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend("- value: 5\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(utf16), (1, 2, 1));
+        assert!(k.is_valid());
+        assert_eq!(k.raw, "- value: 5\n");
     }
 }

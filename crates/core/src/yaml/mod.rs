@@ -7,6 +7,7 @@
 //! differ, and every finding must name its line and column.
 
 mod decode;
+mod encoding;
 mod events;
 mod scalar;
 mod tree;
@@ -14,6 +15,7 @@ mod tree;
 use std::fmt;
 
 pub use decode::Shape;
+pub use encoding::{decode_bytes, EncodingError};
 pub use events::ScalarStyle;
 use scalar::resolve_scalar;
 pub use scalar::{plain_reads_as_string, resolve_plain};
@@ -141,23 +143,62 @@ pub fn load(text: &str) -> Result<Option<Node>, LoadError> {
     load_as(text, Shape::Any)
 }
 
-/// Parse the first YAML document of `text` as Temporal decodes it into
-/// `shape`: nothing it never looks at is expanded, and yaml.v3's limits
-/// (nesting, alias expansion) apply.
+/// Parse `text` as one YAML document that Temporal decodes into `shape`:
+/// nothing it never looks at is expanded, and yaml.v3's limits (nesting,
+/// alias expansion) apply. A second document is an error: for tcfg's own
+/// inputs (its config file, a value on the command line) it is a mistake.
 pub fn load_as(text: &str, shape: Shape) -> Result<Option<Node>, LoadError> {
-    let tree = tree::parse(text.as_bytes())?;
-    if let Some(pos) = tree.next_document {
+    let first = load_first(text, shape)?;
+    if let Some(rest) = first.rest {
         return Err(LoadError::Syntax {
-            pos,
-            message:
-                "a second YAML document (after `---`); Temporal reads only the first, so put everything in one document"
-                    .into(),
+            pos: rest.pos,
+            message: "a second YAML document (after `---`): put everything in one document".into(),
         });
     }
-    let Some(root) = tree.root else {
-        return Ok(None);
+    Ok(first.root)
+}
+
+/// The first document of a text, as Temporal reads a dynamic config file.
+#[derive(Debug)]
+pub struct FirstDocument {
+    /// `None` when the document is empty (only comments or whitespace).
+    pub root: Option<Node>,
+    /// What follows the first document, which Temporal never reads.
+    pub rest: Option<Rest>,
+}
+
+/// Documents after the first one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rest {
+    /// Where the second document starts.
+    pub pos: Pos,
+    /// Whether anything but comments, blank lines and document markers
+    /// follows: what would be lost.
+    pub has_content: bool,
+}
+
+/// Parse the first document of `text` as yaml.v3's `Unmarshal` does: it
+/// stops at the start of a second document and never reads the rest, even
+/// when the rest is not valid YAML.
+pub fn load_first(text: &str, shape: Shape) -> Result<FirstDocument, LoadError> {
+    let tree = tree::parse(text.as_bytes())?;
+    let rest = tree.next_document.map(|pos| Rest {
+        pos,
+        has_content: text.lines().skip(pos.line.saturating_sub(1) as usize).any(|line| {
+            let line = line.trim();
+            let after_marker = line
+                .strip_prefix("---")
+                .or_else(|| line.strip_prefix("..."))
+                .map(str::trim);
+            let l = after_marker.unwrap_or(line);
+            !(l.is_empty() || l.starts_with('#'))
+        }),
+    });
+    let root = match tree.root {
+        Some(root) => decode::Decoder::new(&tree).decode(root, shape)?,
+        None => None,
     };
-    decode::Decoder::new(&tree).decode(root, shape)
+    Ok(FirstDocument { root, rest })
 }
 
 #[derive(PartialEq, Eq, Hash, Clone, Debug)]
