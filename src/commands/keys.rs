@@ -73,11 +73,11 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(&registry, k)).collect::<Vec<_>>())?
+                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(k)).collect::<Vec<_>>())?
             )?;
         }
         Format::Yaml => {
-            let v: Vec<_> = keys.iter().map(|k| key_json(&registry, k)).collect();
+            let v: Vec<_> = keys.iter().map(|k| key_json(k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
         Format::Table => {
@@ -88,7 +88,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
                     k.name.clone(),
                     ellipsize(&k.value_type.to_string(), 48),
                     k.precedence.to_string(),
-                    ellipsize(&default_text(&registry, k), 60),
+                    ellipsize(&default_text(k), 60),
                 ]);
             }
             write_table(&mut out, &table)?;
@@ -128,27 +128,23 @@ fn ellipsize(s: &str, max: usize) -> String {
     format!("{cut}\u{2026}")
 }
 
-fn default_text(registry: &Registry, k: &KeyDef) -> String {
+fn default_text(k: &KeyDef) -> String {
     if !k.default.is_empty() {
         return k.default.clone();
     }
-    match registry.typed().and_then(|t| t.get(&k.name)) {
-        Some(t) if !t.default.is_null() => tcfg_core::serialize::flow(&tcfg_core::Value::from_json(&t.default)),
-        _ => String::new(),
+    match k.default_value() {
+        tcfg_core::Value::Null => String::new(),
+        v => tcfg_core::serialize::flow(&v),
     }
 }
 
-fn key_json(registry: &Registry, k: &KeyDef) -> serde_json::Value {
-    let typed = registry.typed().and_then(|t| t.get(&k.name));
+fn key_json(k: &KeyDef) -> serde_json::Value {
     json!({
         "name": k.name,
         "type": k.value_type.to_string(),
         "precedence": k.precedence.name(),
         "levels": k.precedence.levels().iter().map(|l| l.to_string()).collect::<Vec<_>>(),
-        "default": match typed {
-            Some(t) => t.default.clone(),
-            None => k.default_value().to_json(),
-        },
+        "default": k.default_value().to_json(),
         "constrained_defaults": k.constrained_defaults.iter().map(|d| json!({
             "constraints": d.constraints.iter().map(|(f, v)| (f.name().to_string(), json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
             "value": d.value.to_json(),
@@ -160,13 +156,13 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
     let mut out = output::styled_stdout();
     match format {
         Format::Json => {
-            let mut v = key_json(registry, k);
+            let mut v = key_json(k);
             v["releases"] = json!(releases_with(&k.name));
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             return Ok(exit::OK);
         }
         Format::Yaml => {
-            let mut v = key_json(registry, k);
+            let mut v = key_json(k);
             v["releases"] = json!(releases_with(&k.name));
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
             return Ok(exit::OK);
@@ -179,7 +175,7 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
     writeln!(out, "  {}{}", label("precedence"), k.precedence)?;
     let levels: Vec<String> = k.precedence.levels().iter().map(|l| l.to_string()).collect();
     writeln!(out, "  {}{}", label("lookups try"), levels.join(" > "))?;
-    let default = default_text(registry, k);
+    let default = default_text(k);
     writeln!(
         out,
         "  {}{}",
@@ -196,7 +192,7 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
         let present = releases_with(&k.name);
         writeln!(out, "  {}{}", label("registered in"), present.join(", "))?;
     }
-    if let Some(t) = registry.typed().and_then(|t| t.get(&k.name)) {
+    if let Some(t) = &k.typed {
         writeln!(out, "  {}{}", label("value"), t.schema.summary())?;
         for line in t.schema.field_lines() {
             writeln!(out, "    {line}")?;

@@ -7,9 +7,10 @@
 
 use serde_json::{json, Value as J};
 use tcfg_core::registry::ValueType;
+use tcfg_core::resolve;
 use tcfg_core::validate::{check_source, Options};
 use tcfg_core::value::{check_bool, check_duration, check_float, check_int, check_string};
-use tcfg_core::{Code, Level, Registry, Value};
+use tcfg_core::{Code, KeyDef, Level, Registry, Value};
 
 /// Findings that mean the server refuses the whole file.
 fn rejects(code: Code) -> bool {
@@ -54,6 +55,14 @@ fn convert(v: &Value, ty: &ValueType) -> String {
     }
 }
 
+/// A structured value through [`resolve::convert`]: what a lookup returns.
+fn convert_typed(v: &Value, def: &KeyDef) -> String {
+    match resolve::convert(v.clone(), def) {
+        Ok(v) => format!("OK typed {}", tcfg_core::serialize::flow(&v)),
+        Err(m) => format!("ERROR {m}"),
+    }
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let version = match args.first().map(String::as_str) {
@@ -88,6 +97,15 @@ fn main() {
             .filter(|f| f.level == Level::Error && rejects(f.code))
             .map(|f| format!("{}: {}", f.code, f.message))
             .collect();
+        // Errors that are not a rejection: where tcfg is stricter on purpose
+        // (or says a value does not take effect as written).
+        let mut stricter: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.level == Level::Error && !rejects(f.code))
+            .map(|f| f.code.as_str())
+            .collect();
+        stricter.sort_unstable();
+        stricter.dedup();
         let mut keys = Vec::new();
         for e in &doc.entries {
             let def = registry.get(e.key.as_str());
@@ -95,13 +113,18 @@ fn main() {
                 .items
                 .iter()
                 .map(|i| match def {
+                    Some(d) if matches!(d.value_type, ValueType::Typed(_)) => {
+                        json!({"convert": convert_typed(&i.value, d)})
+                    }
                     Some(d) => json!({"convert": convert(&i.value, &d.value_type)}),
                     None => json!({}),
                 })
                 .collect();
             keys.push(json!({"spelling": e.key.as_str(), "registered": def.is_some(), "items": items}));
         }
-        out.push(json!({"file": file, "rejected": !errors.is_empty(), "errors": errors, "keys": keys}));
+        out.push(
+            json!({"file": file, "rejected": !errors.is_empty(), "errors": errors, "stricter": stricter, "keys": keys}),
+        );
     }
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }

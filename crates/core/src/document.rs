@@ -539,13 +539,13 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
         if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field) {
             let first = key_text(first);
             findings.push(Finding::new(
-                Code::DuplicateKey,
+                Code::CaseDuplicateConstraint,
                 origin,
                 k.pos,
                 Some(key),
                 format!("constraint {} is given twice (as {first:?} and {name:?}); constraint names ignore case, and which one Temporal uses is random", field.name()),
             ).with_hint("keep one of them"));
-            ok = false;
+            // Temporal keeps the item: so does the document, with the first.
             continue;
         }
         seen.push((field, k));
@@ -830,7 +830,7 @@ mod tests {
         );
         assert_eq!(
             codes("a:\n- value: 1\n  constraints: {namespace: x, Namespace: y}\n"),
-            ["duplicate-key"]
+            ["case-duplicate-constraint"]
         );
         // Bad items are left out of the document.
         let p = parse_document("t", "a:\n- value: 1\n  constraints: {shardId: x}\n- value: 2\n");

@@ -71,6 +71,10 @@ codes! {
     NeverMatches = "never-matches", Error, "An item whose constraint set is none of the key's precedence levels, so no lookup ever reads it.";
     DuplicateConstraints = "duplicate-constraints", Error, "Two items of one key with equal constraints; Temporal silently uses the first.";
     CaseDuplicateKey = "case-duplicate-key", Error, "One key written in two spellings; Temporal picks one at random.";
+    CaseDuplicateConstraint = "case-duplicate-constraint", Error, "One constraint given twice in an item, in two cases; Temporal uses one at random.";
+    CaseAmbiguousField = "case-ambiguous-field", Error, "A field of a structured value written in two cases with neither exact: Temporal decodes one of them at random.";
+    DroppedEntry = "dropped-entry", Warning, "A list entry of a structured value that Temporal's converter drops silently (an allowed address with no Pattern).";
+    NullValue = "null-value", Warning, "A null value on a structured setting that Temporal reads as something other than the default (an empty list).";
     IgnoredField = "ignored-field", Warning, "A field of a structured value that Temporal does not know and silently ignores.";
     NumberWraps = "number-wraps", Warning, "A number Temporal cannot hold as written: it wraps or truncates to another value (the message says which), with no word in its logs.";
     ZeroConstraint = "zero-constraint", Warning, "A constraint with a zero value (shardId: 0, namespace: \"\"), which Temporal reads as unset.";

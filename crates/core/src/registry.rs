@@ -2,13 +2,14 @@
 //! and defaults, per Temporal release, embedded as data.
 
 use std::fmt;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use hashbrown::HashTable;
 
 use crate::constraints::{ConstraintField as F, Constraints, FieldSet};
 use crate::key::{fold, folded_hash, same_key, NameShape};
-use crate::typed::TypedSchemas;
+use crate::typed::{TypedSchemas, TypedSetting};
 use crate::value::Value;
 
 /// The value type of a setting.
@@ -169,6 +170,8 @@ pub struct KeyDef {
     /// structured settings, whose defaults live in the typed schema).
     pub default: String,
     pub constrained_defaults: Vec<ConstrainedDefault>,
+    /// A structured setting's schema, converter and default.
+    pub typed: Option<Arc<TypedSetting>>,
 }
 
 impl KeyDef {
@@ -178,9 +181,13 @@ impl KeyDef {
         matches!(self.value_type, ValueType::Int | ValueType::Float) && crate::validate::is_rate_limit_key(&self.name)
     }
 
-    /// The registered default as a value of the key's type.
+    /// The registered default as a value of the key's type (a structured
+    /// setting's in config form).
     pub fn default_value(&self) -> Value {
-        scalar_default(&self.value_type, &self.default)
+        match &self.typed {
+            Some(t) if self.default.is_empty() => t.default.clone(),
+            _ => scalar_default(&self.value_type, &self.default),
+        }
     }
 }
 
@@ -309,8 +316,6 @@ pub struct Registry {
     /// resistance.
     names: HashTable<usize>,
     hasher: foldhash::fast::RandomState,
-    typed_json: Option<&'static str>,
-    typed: OnceLock<TypedSchemas>,
     /// Folded names with their letter counts, built on the first suggestion.
     bags: OnceLock<Vec<(String, Bag)>>,
     /// Whether this is an embedded release (so release history applies).
@@ -320,7 +325,12 @@ pub struct Registry {
 impl Registry {
     pub fn release(release: &'static Release) -> Registry {
         let mut r = Registry::from_tsv(release.tag, release.tsv).expect("embedded registry data is valid");
-        r.typed_json = Some(release.typed);
+        let typed = TypedSchemas::parse(release.typed);
+        for k in &mut r.keys {
+            if let Some(t) = typed.get(&k.name) {
+                k.typed = Some(Arc::new(t.clone()));
+            }
+        }
         r.embedded = true;
         r
     }
@@ -396,12 +406,17 @@ impl Registry {
                 return Err(bad(n, format!("key {name} is listed twice")));
             }
             names.insert_unique(hash, keys.len(), |&i| folded_hash(&hasher, &keys[i].name));
+            let typed = match &value_type {
+                ValueType::Typed(go) => Some(Arc::new(TypedSetting::from_go_type(go))),
+                _ => None,
+            };
             keys.push(KeyDef {
                 name,
                 value_type,
                 precedence,
                 default,
                 constrained_defaults,
+                typed,
             });
         }
         Ok(Registry {
@@ -409,8 +424,6 @@ impl Registry {
             keys,
             names,
             hasher,
-            typed_json: None,
-            typed: OnceLock::new(),
             bags: OnceLock::new(),
             embedded: false,
         })
@@ -468,12 +481,6 @@ impl Registry {
             .nth(1)
             .and_then(|m| m.parse::<u32>().ok());
         minor.is_none_or(|m| m >= 31)
-    }
-
-    /// Value schemas of structured settings (embedded releases only).
-    pub fn typed(&self) -> Option<&TypedSchemas> {
-        let json = self.typed_json?;
-        Some(self.typed.get_or_init(|| TypedSchemas::parse(json)))
     }
 
     /// Keys whose name matches `pattern`: a glob with `*` and `?` when it has

@@ -55,18 +55,30 @@ pub fn base_task_queue(name: &str) -> &str {
     }
 }
 
-/// Does the value convert to the key's type (Temporal's converters)?
-pub fn convert_error(value: &Value, ty: &ValueType) -> Option<String> {
-    let r = match ty {
-        ValueType::Bool => check_bool(value).map(|_| ()),
-        ValueType::Int => check_int(value).map(|_| ()),
-        ValueType::Float => check_float(value).map(|_| ()),
-        ValueType::String => check_string(value),
-        ValueType::Duration => check_duration(value).map(|_| ()),
-        ValueType::Map => check_map(value),
-        ValueType::Typed(_) => Ok(()),
+/// The value a lookup returns for an item, through Temporal's converter for
+/// the key's type: plain values as written, structured ones as decoded (merged
+/// over the default); `Err` when the converter fails.
+pub fn convert(value: Value, def: &KeyDef) -> Result<Value, String> {
+    let r = match &def.value_type {
+        ValueType::Bool => check_bool(&value).map(|_| ()),
+        ValueType::Int => check_int(&value).map(|_| ()),
+        ValueType::Float => check_float(&value).map(|_| ()),
+        ValueType::String => check_string(&value),
+        ValueType::Duration => check_duration(&value).map(|_| ()),
+        ValueType::Map => check_map(&value),
+        ValueType::Typed(_) => {
+            return match &def.typed {
+                Some(t) => crate::typed::decode(&value, t)
+                    .value
+                    .map_err(|m| match m.path.as_str() {
+                        "" => m.message,
+                        path => format!("`value{path}`: {}", m.message),
+                    }),
+                None => Ok(value),
+            }
+        }
     };
-    r.err().map(|m| m.message)
+    r.map(|()| value).map_err(|m| m.message)
 }
 
 /// Resolve one key's items for a scope, as Temporal's lookup does: try each
@@ -122,28 +134,42 @@ pub fn resolve_with(
 ) -> Resolution {
     let mut scope = scope.view();
     scope.task_queue_name = scope.task_queue_name.map(base_task_queue);
-    for level in def.precedence.levels() {
-        if let Some((index, value)) = find(&scope, *level) {
-            if let Some(err) = convert_error(&value, &def.value_type) {
-                return Resolution {
-                    value: def.default_value(),
-                    source: Source::RegisteredDefault,
-                    level: None,
-                    conversion_error: Some(err),
-                };
-            }
-            return Resolution {
-                value,
-                source: Source::Item { index },
-                level: Some(*level),
-                conversion_error: None,
-            };
-        }
-        if let Some(b) = def
-            .constrained_defaults
+    let levels = def.precedence.levels();
+    let builtin_at = |level: &FieldSet| {
+        def.constrained_defaults
             .iter()
             .find(|b| b.constraints.view().equals_projection(&scope, *level))
-        {
+    };
+    for (at, level) in levels.iter().enumerate() {
+        if let Some((index, value)) = find(&scope, *level) {
+            return match convert(value, def) {
+                Ok(value) => Resolution {
+                    value,
+                    source: Source::Item { index },
+                    level: Some(*level),
+                    conversion_error: None,
+                },
+                // findAndResolveWithConstrainedDefaults: the built-in default
+                // of this level or the next less specific one that has one.
+                Err(err) => match levels[at..].iter().find_map(|l| builtin_at(l).map(|b| (l, b))) {
+                    Some((l, b)) => Resolution {
+                        value: b.value.clone(),
+                        source: Source::BuiltinDefault {
+                            constraints: b.constraints.clone(),
+                        },
+                        level: Some(*l),
+                        conversion_error: Some(err),
+                    },
+                    None => Resolution {
+                        value: def.default_value(),
+                        source: Source::RegisteredDefault,
+                        level: None,
+                        conversion_error: Some(err),
+                    },
+                },
+            };
+        }
+        if let Some(b) = builtin_at(level) {
             return Resolution {
                 value: b.value.clone(),
                 source: Source::BuiltinDefault {

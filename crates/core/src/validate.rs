@@ -8,7 +8,7 @@ use crate::finding::{self, Code, Finding, Level};
 use crate::key::Key;
 use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
 use crate::resolve::ItemIndex;
-use crate::typed::{self, Schema, TypedProblem};
+use crate::typed::{self, TypedProblem};
 use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Mismatch, Value};
 use crate::yaml::Pos;
 
@@ -333,20 +333,24 @@ impl<'a> Validator<'a> {
             ValueType::String => simple(check_string(&item.value)),
             ValueType::Duration => simple(check_duration(&item.value).map(|_| ())),
             ValueType::Map => simple(check_map(&item.value)),
-            ValueType::Typed(go) => {
-                let schema = match self.registry.typed().and_then(|t| t.get(name)) {
-                    Some(s) => s.schema.clone(),
-                    None => Schema::from_go_type(go),
-                };
-                if matches!(item.value, Value::Null) {
-                    vec![TypedProblem::Mismatch(
-                        Mismatch::new("the value is null")
-                            .hint("the item has no `value:` (field names are case-sensitive)"),
-                    )]
-                } else {
-                    typed::check(&item.value, &schema)
+            ValueType::Typed(_) => match &def.typed {
+                Some(setting) => {
+                    let decoded = typed::decode(&item.value, setting);
+                    if let (Value::Null, Ok(read)) = (&item.value, &decoded.value) {
+                        if *read != setting.default {
+                            let msg = format!(
+                                "a null value: Temporal reads it as {}, not as the default {}",
+                                crate::serialize::flow(read),
+                                crate::serialize::flow(&setting.default)
+                            );
+                            self.push(Code::NullValue, pos, name, msg).hint =
+                                Some("write the value meant, or remove the item to keep the default".into());
+                        }
+                    }
+                    decoded.problems
                 }
-            }
+                None => Vec::new(),
+            },
         };
         for p in problems {
             match p {
@@ -371,6 +375,38 @@ impl<'a> Validator<'a> {
                     let msg = format!("`value{path}`: Temporal cannot hold {written} there and reads {read}");
                     self.push(Code::NumberWraps, pos, name, msg).hint =
                         Some("write a number the field holds (32-bit fields take up to 2147483647)".into());
+                }
+                TypedProblem::Swallowed(m) => {
+                    let msg = if m.path.is_empty() {
+                        m.message
+                    } else {
+                        format!("`value{}`: {}", m.path, m.message)
+                    };
+                    self.push(Code::TypeMismatch, pos, name, msg).hint = Some(
+                        "this setting's converter hides the failure: Temporal silently uses the compiled-in default"
+                            .into(),
+                    );
+                }
+                TypedProblem::CaseAmbiguous { path, field, written } => {
+                    let msg = format!(
+                        "field `{field}` of `value{path}` is written {} with none exact: which one Temporal reads is random",
+                        written.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" and ")
+                    );
+                    self.push(Code::CaseAmbiguousField, pos, name, msg).hint =
+                        Some(format!("keep one of them, spelled `{field}`"));
+                }
+                TypedProblem::NoEffect { path, message } => {
+                    let msg = if path.is_empty() {
+                        message
+                    } else {
+                        format!("`value{path}`: {message}")
+                    };
+                    self.push(Code::TypeMismatch, pos, name, msg).hint =
+                        Some("write a map of fields (quote the text if a string was meant)".into());
+                }
+                TypedProblem::Dropped { path, why } => {
+                    let msg = format!("entry `value{path}` is dropped by Temporal, silently: {why}");
+                    self.push(Code::DroppedEntry, pos, name, msg).hint = Some("give it a Pattern or remove it".into());
                 }
                 TypedProblem::Ignored { path, field, known } => {
                     let close = crate::registry::closest(&field, known.iter().map(String::as_str));

@@ -112,6 +112,22 @@ impl Value {
         deepest
     }
 
+    /// The map this value is, moved out.
+    pub fn into_map(mut self) -> Option<BTreeMap<String, Value>> {
+        match &mut self {
+            Value::Map(m) => Some(std::mem::take(m)),
+            _ => None,
+        }
+    }
+
+    /// The list this value is, moved out.
+    pub fn into_list(mut self) -> Option<Vec<Value>> {
+        match &mut self {
+            Value::List(l) => Some(std::mem::take(l)),
+            _ => None,
+        }
+    }
+
     /// The string this value is, moved out.
     pub fn into_string(mut self) -> Option<String> {
         match &mut self {

@@ -334,6 +334,78 @@ fn built_in_constrained_defaults_beat_less_specific_user_values() {
     assert!(codes(text).contains(&Code::ShadowedByBuiltin));
 }
 
+#[test]
+fn a_value_that_fails_conversion_yields_the_built_in_default_of_its_level() {
+    // findAndResolveWithConstrainedDefaults: the matched item does not
+    // convert, so the lookup returns the first built-in default at its level
+    // or a less specific one, not the registered default.
+    let key = "matching.numTaskqueueReadPartitions";
+    let text = format!(
+        "{key}:\n- value: lots\n  constraints: {{namespace: default, taskQueueName: temporal-sys-per-ns-tq}}\n- value: many\n"
+    );
+    let per_ns = Constraints {
+        task_queue_name: Some("temporal-sys-per-ns-tq".into()),
+        ..ns("default")
+    };
+    let doc = parse_document("t.yaml", &text).value;
+    let r = resolve(&doc, &registry(), &Key::new(key), &per_ns).unwrap();
+    assert_eq!(r.value, Value::Int(1));
+    assert!(matches!(&r.source, Source::BuiltinDefault { constraints } if constraints.namespace.is_none()));
+    assert!(r.conversion_error.is_some());
+    // The global item fails too: the built-in default of the `{}` level.
+    let r = resolve(&doc, &registry(), &Key::new(key), &ns("default")).unwrap();
+    assert_eq!((r.value, r.conversion_error.is_some()), (Value::Int(4), true));
+}
+
+#[test]
+fn structured_values_are_read_as_decoded_over_the_default() {
+    let key = "history.defaultActivityRetryPolicy";
+    let (v, s) = lookup(
+        &format!("{key}:\n- value: {{maximumattempts: 3, InitialIntervalInSeconds: 90}}\n"),
+        key,
+        Constraints::default(),
+    );
+    assert!(matches!(s, Source::Item { index: 0 }));
+    assert_eq!(
+        tcfg_core::serialize::flow(&v),
+        "{BackoffCoefficient: 2.0, InitialIntervalInSeconds: 1m30s, MaximumAttempts: 3, MaximumIntervalCoefficient: 100.0}"
+    );
+    // One field that does not decode: the whole value is the default.
+    let (v, s) = lookup(
+        &format!("{key}:\n- value: {{MaximumAttempts: 3, BackoffCoefficient: high}}\n"),
+        key,
+        Constraints::default(),
+    );
+    assert_eq!(s, Source::RegisteredDefault);
+    assert_eq!(
+        tcfg_core::serialize::flow(&v),
+        "{BackoffCoefficient: 2.0, InitialIntervalInSeconds: 1s, MaximumAttempts: 0, MaximumIntervalCoefficient: 100.0}"
+    );
+    // Null is an empty list to the wildcard converter: no host is allowed.
+    let (v, _) = lookup(
+        "frontend.httpAllowedHosts:\n- value: ~\n",
+        "frontend.httpAllowedHosts",
+        Constraints::default(),
+    );
+    assert_eq!(v, Value::List(vec![]));
+    // A plain value is a GradualChange with no dates: it is the value.
+    let (v, _) = lookup(
+        "matching.enableFairness:\n- value: 'T'\n",
+        "matching.enableFairness",
+        Constraints::default(),
+    );
+    assert_eq!(v, Value::Bool(true));
+    // nexusHTTPTraceConfig's converter hides failures: silently the default.
+    let text = "system.nexusHTTPTraceConfig:\n- value: {Enabled: yes}\n";
+    let (v, s) = lookup(text, "system.nexusHTTPTraceConfig", Constraints::default());
+    assert!(matches!(s, Source::Item { .. }));
+    assert_eq!(
+        tcfg_core::serialize::flow(&v),
+        "{Enabled: false, ForwardingEnabled: false, Hooks: null, MaxAttempt: 2, MinAttempt: 2}"
+    );
+    assert_eq!(errors(text), [Code::TypeMismatch]);
+}
+
 // ## Value types
 
 #[test]

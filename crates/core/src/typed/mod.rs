@@ -1,12 +1,16 @@
-//! Structured ("typed") settings: their value schemas per release, and the
-//! checks Temporal's decoder (mapstructure over a copy of the default) implies.
+//! Structured ("typed") settings: their value schemas and converters per
+//! release ([`decode`] reads a value as Temporal's converter does).
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
 use crate::key::fold;
-use crate::value::{check_bool, check_duration, check_int, Mismatch, Value};
+use crate::value::{Mismatch, Value};
+
+mod decode;
+
+pub use decode::{decode, is_rfc3339, Decoded};
 
 /// The shape a structured setting's value must have.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,14 +34,69 @@ pub enum Schema {
     Opaque,
 }
 
+/// How a setting's value becomes its Go value: the converter it is
+/// registered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Converter {
+    /// `ConvertStructure(default)`: mapstructure decodes the value over a
+    /// copy of the default.
+    Structure,
+    /// `allowedAddressConverter`: a list of `{Pattern, AllowInsecure}`;
+    /// entries with an empty Pattern are dropped.
+    AllowedAddresses,
+    /// `ConvertWildcardStringListToRegexp`: a list of `*` patterns.
+    WildcardRegexp,
+    /// `ConvertStructure[[]string](nil)`, then every entry lower-cased.
+    LowercaseList,
+    /// `ConvertGradualChange(def)`: a plain value, or `{Old, New, Start, End}`.
+    GradualChange,
+    /// A converter that swallows its errors: a value that does not decode
+    /// silently becomes the default.
+    SwallowErrors,
+}
+
+impl Converter {
+    fn parse(name: Option<&str>) -> Converter {
+        match name {
+            Some("allowed-addresses") => Converter::AllowedAddresses,
+            Some("wildcard-regexp") => Converter::WildcardRegexp,
+            Some("lowercase-list") => Converter::LowercaseList,
+            Some("gradual-change") => Converter::GradualChange,
+            Some("swallow-errors") => Converter::SwallowErrors,
+            _ => Converter::Structure,
+        }
+    }
+}
+
 /// One structured setting of one release.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TypedSetting {
     pub go_type: String,
     pub schema: Schema,
+    pub converter: Converter,
     pub notes: String,
     /// The default written as a config value would be.
-    pub default: serde_json::Value,
+    pub default: Value,
+}
+
+impl TypedSetting {
+    /// A setting known only by its Go type (custom `--schema` registries):
+    /// its shape is checked, its default is unknown.
+    pub fn from_go_type(go: &str) -> TypedSetting {
+        let schema = Schema::from_go_type(go);
+        let converter = match go {
+            "*regexp.Regexp" => Converter::WildcardRegexp,
+            g if g.starts_with("dynamicconfig.GradualChange[") => Converter::GradualChange,
+            _ => Converter::Structure,
+        };
+        TypedSetting {
+            go_type: go.to_string(),
+            schema,
+            converter,
+            notes: String::new(),
+            default: Value::Null,
+        }
+    }
 }
 
 /// Every structured setting of one release.
@@ -55,6 +114,8 @@ struct RawFile {
 struct RawSetting {
     go_type: String,
     schema: serde_json::Value,
+    #[serde(default)]
+    converter: Option<String>,
     #[serde(default)]
     notes: String,
     #[serde(default)]
@@ -78,8 +139,9 @@ impl TypedSchemas {
                     TypedSetting {
                         go_type: v.go_type,
                         schema: schema_from_json(&v.schema),
+                        converter: Converter::parse(v.converter.as_deref()),
                         notes: v.notes,
-                        default: v.default,
+                        default: Value::from_json(&v.default),
                     },
                 )
             })
@@ -89,6 +151,11 @@ impl TypedSchemas {
 
     pub fn get(&self, key: &str) -> Option<&TypedSetting> {
         self.settings.get(&fold(key))
+    }
+
+    /// Every setting, by folded key name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &TypedSetting)> {
+        self.settings.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -197,214 +264,21 @@ pub enum TypedProblem {
         field: String,
         known: Vec<String>,
     },
-}
-
-/// Check a value against a schema the way mapstructure would decode it.
-pub fn check(value: &Value, schema: &Schema) -> Vec<TypedProblem> {
-    let mut out = Vec::new();
-    check_at(value, schema, "", &mut out);
-    out
-}
-
-fn mismatch(path: &str, m: Mismatch, out: &mut Vec<TypedProblem>) {
-    out.push(TypedProblem::Mismatch(m.at(path)));
-}
-
-fn check_at(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedProblem>) {
-    crate::stack::deep(|| check_here(value, schema, path, out))
-}
-
-fn check_here(value: &Value, schema: &Schema, path: &str, out: &mut Vec<TypedProblem>) {
-    // mapstructure leaves the default in place for null.
-    if matches!(value, Value::Null) {
-        return;
-    }
-    let expected = |what: &str| Mismatch::new(format!("expected {what}, found {}", value.describe()));
-    match schema {
-        Schema::Opaque => {}
-        Schema::AnyStruct => {
-            if !matches!(value, Value::Map(_)) {
-                mismatch(path, expected("a map of fields"), out);
-            }
-        }
-        Schema::Struct(fields) => {
-            let Value::Map(m) = value else {
-                mismatch(path, expected("a map of fields"), out);
-                return;
-            };
-            for (k, v) in m {
-                let field = fields
-                    .iter()
-                    .find(|(name, _)| name == k)
-                    .or_else(|| fields.iter().find(|(name, _)| name.eq_ignore_ascii_case(k)));
-                match field {
-                    Some((name, s)) => check_at(v, s, &format!("{path}.{name}"), out),
-                    None => out.push(TypedProblem::Ignored {
-                        path: path.to_string(),
-                        field: k.clone(),
-                        known: fields.iter().map(|(n, _)| n.clone()).collect(),
-                    }),
-                }
-            }
-        }
-        Schema::List(items) => match value {
-            Value::List(l) => {
-                for (i, v) in l.iter().enumerate() {
-                    check_at(v, items, &format!("{path}[{i}]"), out);
-                }
-            }
-            _ => mismatch(
-                path,
-                expected("a list").hint("a single value is not a list here: write it as `- item`"),
-                out,
-            ),
-        },
-        Schema::Map(values) => match value {
-            Value::Map(m) => {
-                for (k, v) in m {
-                    check_at(v, values, &format!("{path}.{k}"), out);
-                }
-            }
-            _ => mismatch(path, expected("a map"), out),
-        },
-        // mapstructure truncates floats into ints, wraps what does not fit,
-        // and refuses strings.
-        Schema::Int | Schema::Int32 => {
-            let read = match value {
-                Value::Int(i) => *i,
-                Value::Uint(u) => *u as i64,
-                Value::Float(f) => crate::duration::go_float_to_int(*f),
-                _ => {
-                    mismatch(path, expected("an int"), out);
-                    return;
-                }
-            };
-            let read = if matches!(schema, Schema::Int32) {
-                read as i32 as i64
-            } else {
-                read
-            };
-            let exact = match value {
-                Value::Int(i) => *i == read,
-                Value::Uint(u) => i64::try_from(*u) == Ok(read),
-                Value::Float(f) => *f == read as f64,
-                _ => true,
-            };
-            if !exact {
-                out.push(TypedProblem::Wraps {
-                    path: path.to_string(),
-                    written: crate::serialize::flow(value),
-                    read,
-                });
-            }
-        }
-        Schema::Float => {
-            if !matches!(value, Value::Int(_) | Value::Uint(_) | Value::Float(_)) {
-                mismatch(path, expected("a number"), out);
-            }
-        }
-        Schema::Bool => {
-            if !matches!(value, Value::Bool(_)) {
-                let m = expected("a bool");
-                mismatch(
-                    path,
-                    if matches!(value, Value::String(_)) {
-                        m.hint("inside structured settings only YAML true/false work, not strings")
-                    } else {
-                        m
-                    },
-                    out,
-                );
-            }
-        }
-        Schema::String => {
-            if !matches!(value, Value::String(_)) {
-                mismatch(path, expected("a string"), out);
-            }
-        }
-        Schema::Duration => {
-            if let Err(m) = check_duration(value) {
-                mismatch(path, m, out);
-            }
-        }
-        Schema::Time => match value {
-            // A timestamp YAML decoded already, or Unix seconds.
-            Value::Time(_) | Value::Int(_) | Value::Uint(_) | Value::Float(_) => {}
-            Value::String(s) if is_rfc3339(s) => {}
-            _ => mismatch(
-                path,
-                Mismatch::new(format!("expected a time, found {}", crate::serialize::flow(value)))
-                    .hint("write an RFC 3339 time such as 2026-01-02T15:04:05Z, or Unix seconds"),
-                out,
-            ),
-        },
-        Schema::GradualChange(of) => match value {
-            Value::Map(m) => {
-                let fields = [
-                    ("Old", (**of).clone()),
-                    ("New", (**of).clone()),
-                    ("Start", Schema::Time),
-                    ("End", Schema::Time),
-                ];
-                let s = Schema::Struct(fields.iter().map(|(n, s)| (n.to_string(), s.clone())).collect());
-                check_at(&Value::Map(m.clone()), &s, path, out);
-            }
-            // The plain form goes through the ordinary converters.
-            plain => {
-                let r = match **of {
-                    Schema::Bool => check_bool(plain).map(|_| ()),
-                    Schema::Int => check_int(plain).map(|_| ()),
-                    _ => {
-                        check_at(plain, of, path, out);
-                        Ok(())
-                    }
-                };
-                if let Err(m) = r {
-                    mismatch(path, m, out);
-                }
-            }
-        },
-    }
-}
-
-/// RFC 3339 date-time, as Go's `time.Parse(time.RFC3339, ...)` accepts it.
-fn is_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
-        return false;
-    }
-    if !(b[10] == b'T' || b[10] == b't')
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
-    {
-        return false;
-    }
-    let mut i = 19;
-    if b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    match &s[i..] {
-        "Z" | "z" => true,
-        tz => {
-            let t = tz.as_bytes();
-            t.len() == 6
-                && (t[0] == b'+' || t[0] == b'-')
-                && t[1..3].iter().all(u8::is_ascii_digit)
-                && t[3] == b':'
-                && t[4..6].iter().all(u8::is_ascii_digit)
-        }
-    }
+    /// A field written in several cases with none exact: which one Temporal
+    /// decodes depends on Go's random map order.
+    CaseAmbiguous {
+        path: String,
+        field: String,
+        written: Vec<String>,
+    },
+    /// A value that decodes to nothing: the target keeps what it held (a
+    /// timestamp for a struct is a struct with no exported fields).
+    NoEffect { path: String, message: String },
+    /// A list entry the converter drops silently.
+    Dropped { path: String, why: &'static str },
+    /// The value does not decode, and the converter silently uses the
+    /// default instead of failing.
+    Swallowed(Mismatch),
 }
 
 #[cfg(test)]
@@ -412,11 +286,15 @@ mod tests {
     use super::*;
     use crate::registry::Registry;
 
-    fn problems(key: &str, yaml: &str) -> Vec<TypedProblem> {
+    fn decoded(key: &str, yaml: &str) -> Decoded {
         let r = Registry::for_version(None).unwrap();
-        let schema = &r.typed().unwrap().get(key).unwrap().schema;
+        let setting = r.get(key).unwrap().typed.as_ref().unwrap();
         let node = crate::yaml::load(yaml).unwrap().unwrap();
-        check(&Value::from_owned_node(node, &mut Vec::new()).unwrap(), schema)
+        decode(&Value::from_owned_node(node, &mut Vec::new()).unwrap(), setting)
+    }
+
+    fn problems(key: &str, yaml: &str) -> Vec<TypedProblem> {
+        decoded(key, yaml).problems
     }
 
     #[test]
