@@ -3,7 +3,7 @@
 //! whether the server rejects the file, and per key and item whether its
 //! value converts, to what.
 //!
-//! usage: cargo run -p tcfg-core --example judge -- [--temporal-version V] FILE...
+//! usage: cargo run -p tcfg-core --example judge -- [--temporal-version V] [--canonical DIR] FILE...
 
 use serde_json::{json, Value as J};
 use tcfg_core::registry::ValueType;
@@ -55,24 +55,51 @@ fn convert(v: &Value, ty: &ValueType) -> String {
     }
 }
 
-/// A structured value through [`resolve::convert`]: what a lookup returns.
+/// A structured value through [`resolve::convert`]: what a lookup returns
+/// (`RANDOM` where Temporal's result depends on Go's map order).
 fn convert_typed(v: &Value, def: &KeyDef) -> String {
+    let random = def.typed.as_ref().is_some_and(|t| {
+        tcfg_core::typed::decode(v, t)
+            .problems
+            .iter()
+            .any(|p| matches!(p, tcfg_core::typed::TypedProblem::CaseAmbiguous { .. }))
+    });
+    if random {
+        return "RANDOM".into();
+    }
     match resolve::convert(v.clone(), def) {
         Ok(v) => format!("OK typed {}", tcfg_core::serialize::flow(&v)),
         Err(m) => format!("ERROR {m}"),
     }
 }
 
+/// The value as read, tagged, for comparison with the oracle's `raw_go`.
+fn raw(v: &Value) -> J {
+    match v {
+        Value::Null => json!(["null"]),
+        Value::Bool(b) => json!(["bool", b]),
+        Value::Int(i) => json!(["num", i.to_string()]),
+        Value::Uint(u) => json!(["num", u.to_string()]),
+        Value::Float(f) => json!(["num", format!("{f:?}")]),
+        Value::String(s) => json!(["str", s]),
+        Value::Time(_) => json!(["time"]),
+        Value::List(l) => json!(["list", l.iter().map(raw).collect::<Vec<_>>()]),
+        Value::Map(m) => json!(["map", m.iter().map(|(k, v)| json!([k, raw(v)])).collect::<Vec<_>>()]),
+    }
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let version = match args.first().map(String::as_str) {
-        Some("--temporal-version") => {
-            let v = args.get(1).cloned();
-            args.drain(..2);
-            v
-        }
-        _ => None,
+    let mut option = |name: &str| {
+        let at = args.iter().position(|a| a == name)?;
+        let v = args.get(at + 1).cloned();
+        args.drain(at..(at + 2).min(args.len()));
+        v
     };
+    let version = option("--temporal-version");
+    // Where to write the canonical text of each file tcfg would write (one
+    // with no error), named after the file, for a round trip through the oracle.
+    let canonical = option("--canonical");
     let registry = Registry::for_version(version.as_deref()).expect("a known release");
     let opts = Options {
         allow_unknown_keys: true,
@@ -114,17 +141,25 @@ fn main() {
                 .iter()
                 .map(|i| match def {
                     Some(d) if matches!(d.value_type, ValueType::Typed(_)) => {
-                        json!({"convert": convert_typed(&i.value, d)})
+                        json!({"convert": convert_typed(&i.value, d), "raw": raw(&i.value)})
                     }
-                    Some(d) => json!({"convert": convert(&i.value, &d.value_type)}),
-                    None => json!({}),
+                    Some(d) => json!({"convert": convert(&i.value, &d.value_type), "raw": raw(&i.value)}),
+                    None => json!({"raw": raw(&i.value)}),
                 })
                 .collect();
             keys.push(json!({"spelling": e.key.as_str(), "registered": def.is_some(), "items": items}));
         }
-        out.push(
-            json!({"file": file, "rejected": !errors.is_empty(), "errors": errors, "stricter": stricter, "keys": keys}),
-        );
+        let written = match &canonical {
+            Some(dir) if !findings.iter().any(|f| f.level == Level::Error) => {
+                let name = std::path::Path::new(file).file_name().expect("a file name");
+                let path = std::path::Path::new(dir).join(name);
+                std::fs::write(&path, doc.to_yaml()).expect("the canonical directory is writable");
+                Some(path.display().to_string())
+            }
+            _ => None,
+        };
+        out.push(json!({"file": file, "rejected": !errors.is_empty(), "errors": errors,
+            "stricter": stricter, "keys": keys, "canonical": written}));
     }
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }

@@ -154,42 +154,53 @@ impl fmt::Display for TaskQueueType {
 pub struct HistoryTaskType(pub i32);
 
 /// Short name, proto name suffix, number (Temporal v1.31.2).
-const HISTORY_TASK_TYPES: [(&str, &str, i32); 31] = [
-    ("ReplicationHistory", "REPLICATION_HISTORY", 1),
-    ("ReplicationSyncActivity", "REPLICATION_SYNC_ACTIVITY", 2),
-    ("TransferWorkflowTask", "TRANSFER_WORKFLOW_TASK", 3),
-    ("TransferActivityTask", "TRANSFER_ACTIVITY_TASK", 4),
-    ("TransferCloseExecution", "TRANSFER_CLOSE_EXECUTION", 5),
-    ("TransferCancelExecution", "TRANSFER_CANCEL_EXECUTION", 6),
-    ("TransferStartChildExecution", "TRANSFER_START_CHILD_EXECUTION", 7),
-    ("TransferSignalExecution", "TRANSFER_SIGNAL_EXECUTION", 8),
-    ("TransferResetWorkflow", "TRANSFER_RESET_WORKFLOW", 10),
-    ("WorkflowTaskTimeout", "WORKFLOW_TASK_TIMEOUT", 12),
-    ("ActivityTimeout", "ACTIVITY_TIMEOUT", 13),
-    ("UserTimer", "USER_TIMER", 14),
-    ("WorkflowRunTimeout", "WORKFLOW_RUN_TIMEOUT", 15),
-    ("DeleteHistoryEvent", "DELETE_HISTORY_EVENT", 16),
-    ("ActivityRetryTimer", "ACTIVITY_RETRY_TIMER", 17),
-    ("WorkflowBackoffTimer", "WORKFLOW_BACKOFF_TIMER", 18),
-    ("VisibilityStartExecution", "VISIBILITY_START_EXECUTION", 19),
-    ("VisibilityUpsertExecution", "VISIBILITY_UPSERT_EXECUTION", 20),
-    ("VisibilityCloseExecution", "VISIBILITY_CLOSE_EXECUTION", 21),
-    ("VisibilityDeleteExecution", "VISIBILITY_DELETE_EXECUTION", 22),
-    ("TransferDeleteExecution", "TRANSFER_DELETE_EXECUTION", 24),
-    ("ReplicationSyncWorkflowState", "REPLICATION_SYNC_WORKFLOW_STATE", 25),
-    ("ArchivalArchiveExecution", "ARCHIVAL_ARCHIVE_EXECUTION", 26),
-    ("StateMachineOutbound", "STATE_MACHINE_OUTBOUND", 27),
-    ("StateMachineTimer", "STATE_MACHINE_TIMER", 28),
-    ("WorkflowExecutionTimeout", "WORKFLOW_EXECUTION_TIMEOUT", 29),
-    ("ReplicationSyncHsm", "REPLICATION_SYNC_HSM", 30),
+/// The oldest release tcfg knows (v1.27).
+const OLDEST_RELEASE_MINOR: u32 = 27;
+
+/// Short name, proto name, number, and the minor release that introduced
+/// it (27: in every release tcfg knows).
+const HISTORY_TASK_TYPES: [(&str, &str, i32, u32); 31] = [
+    ("ReplicationHistory", "REPLICATION_HISTORY", 1, 27),
+    ("ReplicationSyncActivity", "REPLICATION_SYNC_ACTIVITY", 2, 27),
+    ("TransferWorkflowTask", "TRANSFER_WORKFLOW_TASK", 3, 27),
+    ("TransferActivityTask", "TRANSFER_ACTIVITY_TASK", 4, 27),
+    ("TransferCloseExecution", "TRANSFER_CLOSE_EXECUTION", 5, 27),
+    ("TransferCancelExecution", "TRANSFER_CANCEL_EXECUTION", 6, 27),
+    ("TransferStartChildExecution", "TRANSFER_START_CHILD_EXECUTION", 7, 27),
+    ("TransferSignalExecution", "TRANSFER_SIGNAL_EXECUTION", 8, 27),
+    ("TransferResetWorkflow", "TRANSFER_RESET_WORKFLOW", 10, 27),
+    ("WorkflowTaskTimeout", "WORKFLOW_TASK_TIMEOUT", 12, 27),
+    ("ActivityTimeout", "ACTIVITY_TIMEOUT", 13, 27),
+    ("UserTimer", "USER_TIMER", 14, 27),
+    ("WorkflowRunTimeout", "WORKFLOW_RUN_TIMEOUT", 15, 27),
+    ("DeleteHistoryEvent", "DELETE_HISTORY_EVENT", 16, 27),
+    ("ActivityRetryTimer", "ACTIVITY_RETRY_TIMER", 17, 27),
+    ("WorkflowBackoffTimer", "WORKFLOW_BACKOFF_TIMER", 18, 27),
+    ("VisibilityStartExecution", "VISIBILITY_START_EXECUTION", 19, 27),
+    ("VisibilityUpsertExecution", "VISIBILITY_UPSERT_EXECUTION", 20, 27),
+    ("VisibilityCloseExecution", "VISIBILITY_CLOSE_EXECUTION", 21, 27),
+    ("VisibilityDeleteExecution", "VISIBILITY_DELETE_EXECUTION", 22, 27),
+    ("TransferDeleteExecution", "TRANSFER_DELETE_EXECUTION", 24, 27),
+    (
+        "ReplicationSyncWorkflowState",
+        "REPLICATION_SYNC_WORKFLOW_STATE",
+        25,
+        27,
+    ),
+    ("ArchivalArchiveExecution", "ARCHIVAL_ARCHIVE_EXECUTION", 26, 27),
+    ("StateMachineOutbound", "STATE_MACHINE_OUTBOUND", 27, 27),
+    ("StateMachineTimer", "STATE_MACHINE_TIMER", 28, 27),
+    ("WorkflowExecutionTimeout", "WORKFLOW_EXECUTION_TIMEOUT", 29, 27),
+    ("ReplicationSyncHsm", "REPLICATION_SYNC_HSM", 30, 27),
     (
         "ReplicationSyncVersionedTransition",
         "REPLICATION_SYNC_VERSIONED_TRANSITION",
         31,
+        27,
     ),
-    ("ChasmPure", "CHASM_PURE", 32),
-    ("Chasm", "CHASM", 33),
-    ("ReplicationDeleteExecution", "REPLICATION_DELETE_EXECUTION", 34),
+    ("ChasmPure", "CHASM_PURE", 32, 28),
+    ("Chasm", "CHASM", 33, 28),
+    ("ReplicationDeleteExecution", "REPLICATION_DELETE_EXECUTION", 34, 31),
 ];
 
 impl HistoryTaskType {
@@ -197,19 +208,37 @@ impl HistoryTaskType {
         let proto = name.strip_prefix("TASK_TYPE_");
         HISTORY_TASK_TYPES
             .iter()
-            .find(|(short, long, _)| *short == name || Some(*long) == proto)
-            .map(|(_, _, n)| HistoryTaskType(*n))
+            .find(|(short, long, _, _)| *short == name || Some(*long) == proto)
+            .map(|(_, _, n, _)| HistoryTaskType(*n))
     }
 
     pub fn names() -> impl Iterator<Item = &'static str> {
-        HISTORY_TASK_TYPES.iter().map(|(s, _, _)| *s)
+        HISTORY_TASK_TYPES.iter().map(|(s, _, _, _)| *s)
     }
 
     pub fn name(self) -> Option<&'static str> {
         HISTORY_TASK_TYPES
             .iter()
-            .find(|(_, _, n)| *n == self.0)
-            .map(|(s, _, _)| *s)
+            .find(|(_, _, n, _)| *n == self.0)
+            .map(|(s, _, _, _)| *s)
+    }
+
+    /// The minor release (`28` for v1.28) whose servers first read this
+    /// type's name; `None` for a number with no name.
+    pub fn since(self) -> Option<u32> {
+        HISTORY_TASK_TYPES
+            .iter()
+            .find(|(_, _, n, _)| *n == self.0)
+            .map(|(_, _, _, since)| *since)
+    }
+
+    /// How a file every release reads writes it: the name where every
+    /// release knows it, else the number (which any release accepts).
+    pub fn portable(self) -> String {
+        match (self.name(), self.since()) {
+            (Some(name), Some(since)) if since <= OLDEST_RELEASE_MINOR => name.to_string(),
+            _ => self.0.to_string(),
+        }
     }
 }
 

@@ -16,6 +16,11 @@ pub struct ItemPos {
     pub item: Pos,
     pub value: Pos,
     pub constraints: Pos,
+    /// Spellings only some releases read: a historyTaskType given by name
+    /// (the names grow release by release), and a chasmTaskType constraint
+    /// of any value (v1.31 and later).
+    pub history_task_name: Option<Pos>,
+    pub chasm_task_type: Option<Pos>,
 }
 
 impl PartialEq for ItemPos {
@@ -162,6 +167,17 @@ fn load_error(origin: &str, e: &LoadError) -> Finding {
     }
 }
 
+/// A finding's message with what Temporal does about it: the whole file is
+/// refused, and the server keeps the values it had.
+fn rejected(msg: impl Into<String>) -> String {
+    let msg = msg.into();
+    if msg.contains("rejects") {
+        msg
+    } else {
+        format!("{msg}; Temporal rejects the whole file and keeps its old values")
+    }
+}
+
 fn is_empty(root: &Option<Node>) -> bool {
     root.as_ref().is_none_or(|r| matches!(r.kind, NodeKind::Null))
 }
@@ -236,10 +252,10 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
                 origin,
                 root_pos,
                 None,
-                format!(
+                rejected(format!(
                     "a dynamic config file must be a map of key names to lists, found {}",
                     other.describe()
-                ),
+                )),
             )
             .with_hint("write `frontend.rps:` on its own line, then its items as `- value: ...`"),
         ),
@@ -317,6 +333,7 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
                     item: Pos::new(n, 3),
                     value: Pos::new(n, 10),
                     constraints: Pos::new(n, 3),
+                    ..ItemPos::default()
                 },
             });
             in_constraints = false;
@@ -374,7 +391,10 @@ fn read_items(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) 
                     origin,
                     pos,
                     Some(key),
-                    format!("the value of a key must be a list of items, found {}", other.describe()),
+                    rejected(format!(
+                        "the value of a key must be a list of items, found {}",
+                        other.describe()
+                    )),
                 )
                 .with_hint(format!("write it as a list: `{key}:` then `  - value: ...`")),
             );
@@ -409,10 +429,10 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
                 origin,
                 node.pos,
                 Some(key),
-                format!(
+                rejected(format!(
                     "an item must be a map with `value` and optional `constraints`, found {}",
                     node.kind.describe()
-                ),
+                )),
             )
             .with_hint("write `- value: ...`"),
         );
@@ -427,6 +447,7 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
         item: item_pos,
         value: item_pos,
         constraints: item_pos,
+        ..ItemPos::default()
     };
     let mut constraints = Constraints::default();
     for (k, v) in fields {
@@ -453,7 +474,7 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
             }
             NodeKind::Str(s) if s == "constraints" => {
                 pos.constraints = k.pos;
-                match read_constraints(origin, key, &v, findings) {
+                match read_constraints(origin, key, &v, &mut pos, findings) {
                     Some(c) => constraints = c,
                     None => ok = false,
                 }
@@ -490,7 +511,13 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
     })
 }
 
-fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Finding>) -> Option<Constraints> {
+fn read_constraints(
+    origin: &str,
+    key: &str,
+    node: &Node,
+    pos: &mut ItemPos,
+    findings: &mut Vec<Finding>,
+) -> Option<Constraints> {
     let pairs = match &node.kind {
         NodeKind::Null => return Some(Constraints::default()),
         NodeKind::Map(pairs) => pairs,
@@ -501,10 +528,10 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
                     origin,
                     node.pos,
                     Some(key),
-                    format!(
+                    rejected(format!(
                         "`constraints` must be a map such as `{{namespace: my-ns}}`, found {}",
                         other.describe()
-                    ),
+                    )),
                 )
                 .with_hint("write `constraints:` followed by `name: value` lines, or omit it for a global value"),
             );
@@ -523,7 +550,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
                 origin,
                 k.pos,
                 Some(key),
-                format!("unknown constraint {name:?}"),
+                rejected(format!("unknown constraint {name:?}")),
             );
             f = match crate::registry::closest(&name, known.iter().copied()) {
                 Some(best) => f.with_hint(format!(
@@ -549,6 +576,13 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
             continue;
         }
         seen.push((field, k));
+        match field {
+            ConstraintField::HistoryTaskType if matches!(v.kind, NodeKind::Str(_)) => {
+                pos.history_task_name = Some(v.pos)
+            }
+            ConstraintField::ChasmTaskType => pos.chasm_task_type = Some(k.pos),
+            _ => {}
+        }
         // Temporal keeps 32 bits of an int constraint (`int32(v)`).
         let wrapped;
         let mut was_wrapped = false;
@@ -611,7 +645,7 @@ fn read_constraints(origin: &str, key: &str, node: &Node, findings: &mut Vec<Fin
                 )),
             ),
             Err((code, msg, hint)) => {
-                let mut f = Finding::new(code, origin, v.pos, Some(key), msg);
+                let mut f = Finding::new(code, origin, v.pos, Some(key), rejected(msg));
                 if let Some(h) = hint {
                     f = f.with_hint(h);
                 }

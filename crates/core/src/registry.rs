@@ -467,20 +467,28 @@ impl Registry {
         self.embedded
     }
 
+    /// The minor release number of an embedded release (`31` for
+    /// v1.31.2); `None` for a custom schema, which is taken as current.
+    pub fn minor(&self) -> Option<u32> {
+        if !self.embedded {
+            return None;
+        }
+        self.version.trim_start_matches('v').split('.').nth(1)?.parse().ok()
+    }
+
     /// Whether the release knows the `chasmTaskType` constraint (v1.31.0 and
     /// later; custom schemas are assumed current). Older servers reject any
     /// file that uses it.
     pub fn knows_chasm_constraint(&self) -> bool {
-        if !self.embedded {
-            return true;
+        self.minor().is_none_or(|m| m >= 31)
+    }
+
+    /// Whether the release's servers read this history task type's name.
+    pub fn knows_history_task_name(&self, t: crate::constraints::HistoryTaskType) -> bool {
+        match (self.minor(), t.since()) {
+            (Some(m), Some(since)) => m >= since,
+            _ => true,
         }
-        let minor = self
-            .version
-            .trim_start_matches('v')
-            .split('.')
-            .nth(1)
-            .and_then(|m| m.parse::<u32>().ok());
-        minor.is_none_or(|m| m >= 31)
     }
 
     /// Keys whose name matches `pattern`: a glob with `*` and `?` when it has

@@ -302,8 +302,13 @@ fn write_constraints(out: &mut String, c: &Constraints, at: usize) {
             _ => None,
         };
         let named = match field {
-            F::TaskType => c.task_type.map(|t| t.to_string()),
-            F::HistoryTaskType => c.history_task_type.map(|t| t.to_string()),
+            // Temporal takes only a positive int here, then keeps 32 bits:
+            // a negative type is written as the positive number that wraps to it.
+            F::TaskType => c.task_type.map(|t| match t.name() {
+                Some(n) => n.to_string(),
+                None => (t.0 as u32).to_string(),
+            }),
+            F::HistoryTaskType => c.history_task_type.map(|t| t.portable()),
             F::ShardId => c.shard_id.map(|n| n.to_string()),
             _ => None,
         };

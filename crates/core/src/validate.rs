@@ -226,6 +226,7 @@ impl<'a> Validator<'a> {
 
     fn key(&mut self, key: &Key, key_pos: Pos, items: &[ConstrainedValue]) {
         self.chasm_constraint(key.as_str(), items);
+        self.history_task_names(key.as_str(), items);
         self.entry(key.as_str(), key_pos, items);
     }
 
@@ -233,13 +234,35 @@ impl<'a> Validator<'a> {
         if self.registry.knows_chasm_constraint() {
             return;
         }
-        for item in items.iter().filter(|i| i.constraints.chasm_task_type.is_some()) {
+        for pos in items.iter().filter_map(|i| i.pos.chasm_task_type) {
             let msg = format!(
                 "the chasmTaskType constraint is new in Temporal v1.31; {} rejects the whole file",
                 self.registry.version
             );
-            self.push(Code::UnknownConstraint, item.pos.constraints, name, msg).hint =
+            self.push(Code::UnknownConstraint, pos, name, msg).hint =
                 Some("remove it, or validate against the release you run (--temporal-version)".into());
+        }
+    }
+
+    /// History task type names grow release by release; a name the release
+    /// does not know rejects the whole file (its number never does).
+    fn history_task_names(&mut self, name: &str, items: &[ConstrainedValue]) {
+        for item in items {
+            let (Some(pos), Some(t)) = (item.pos.history_task_name, item.constraints.history_task_type) else {
+                continue;
+            };
+            if self.registry.knows_history_task_name(t) {
+                continue;
+            }
+            let msg = format!(
+                "historyTaskType {t} is new in Temporal v1.{}; {} does not know the name and rejects the whole file",
+                t.since().unwrap_or_default(),
+                self.registry.version
+            );
+            self.push(Code::BadEnum, pos, name, msg).hint = Some(format!(
+                "remove the item (no {} server runs such tasks), or validate against the release you run (--temporal-version)",
+                self.registry.version
+            ));
         }
     }
 
@@ -312,10 +335,14 @@ impl<'a> Validator<'a> {
             _ => None,
         };
         if let Some(read) = read {
+            let kind = match def.value_type {
+                ValueType::Int => "an int",
+                ValueType::Float => "a float",
+                _ => "a duration",
+            };
             let msg = format!(
-                "Temporal cannot hold {} in a {} setting and reads {read}",
-                crate::serialize::flow(&item.value),
-                def.value_type
+                "Temporal cannot hold {} in {kind} setting and reads {read}",
+                crate::serialize::flow(&item.value)
             );
             self.push(Code::NumberWraps, item.pos.value, name, msg).hint =
                 Some("write a number the setting holds".into());
@@ -365,11 +392,12 @@ impl<'a> Validator<'a> {
                     } else {
                         format!("`value{}`: {}", m.path, m.message)
                     };
+                    let msg = format!("{msg}; Temporal uses the default instead, for every lookup this item matches");
                     let f = self.push(code, pos, name, msg);
-                    f.hint = Some(
-                        m.hint
-                            .unwrap_or_else(|| "Temporal logs a warning and uses the compiled-in default".into()),
-                    );
+                    f.hint =
+                        Some(m.hint.unwrap_or_else(|| {
+                            "write a value of the key's type (Temporal only logs a warning)".into()
+                        }));
                 }
                 TypedProblem::Wraps { path, written, read } => {
                     let msg = format!("`value{path}`: Temporal cannot hold {written} there and reads {read}");

@@ -1225,9 +1225,9 @@ unsafe fn yaml_parser_process_directives(
                     );
                     current_block = 17143798186130252483;
                     break;
+                // tcfg: yaml.v3 takes only %YAML 1.1 (libyaml 0.2.5 also 1.2).
                 } else if (*token).data.version_directive.major != 1
                     || (*token).data.version_directive.minor != 1
-                        && (*token).data.version_directive.minor != 2
                 {
                     yaml_parser_set_parser_error(
                         parser,

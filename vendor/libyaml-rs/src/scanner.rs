@@ -2264,10 +2264,12 @@ unsafe fn yaml_parser_scan_flow_scalar(
                                 string.pointer = string.pointer.wrapping_offset(1);
                                 *fresh552 = b'"';
                             }
-                            b'/' => {
+                            // tcfg: yaml.v3 knows `\'` and not `\/` (libyaml 0.2.5
+                            // the other way round).
+                            b'\'' => {
                                 let fresh553 = string.pointer;
                                 string.pointer = string.pointer.wrapping_offset(1);
-                                *fresh553 = b'/';
+                                *fresh553 = b'\'';
                             }
                             b'\\' => {
                                 let fresh554 = string.pointer;

@@ -400,24 +400,29 @@ fn equal_fold(a: &str, b: &str) -> bool {
     }
 }
 
-/// RFC 3339 date-time, as Go's `time.Parse(time.RFC3339, ...)` accepts it.
+/// RFC 3339 date-time, as Go's `time.Parse(time.RFC3339, ...)` accepts it
+/// (fields in range: `25:00:00` or February 30 fail).
 pub fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
     if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
         return false;
     }
-    if !(b[10] == b'T' || b[10] == b't')
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(u32::MAX);
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    if !(1..=12).contains(&month) || day < 1 || day > crate::yaml::days_in(month, year) {
+        return false;
+    }
+    if digits(11..13) && digits(14..16) && digits(17..19) && (num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 59)
     {
         return false;
     }
+    // time.Parse matches the layout's T and Z exactly: t and z fail.
+    if b[10] != b'T' || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+        return false;
+    }
     let mut i = 19;
-    if b[i] == b'.' {
+    if b[i] == b'.' || b[i] == b',' {
         i += 1;
         let start = i;
         while i < b.len() && b[i].is_ascii_digit() {
@@ -428,7 +433,7 @@ pub fn is_rfc3339(s: &str) -> bool {
         }
     }
     match &s[i..] {
-        "Z" | "z" => true,
+        "Z" => true,
         tz => {
             let t = tz.as_bytes();
             t.len() == 6

@@ -356,5 +356,19 @@ mod tests {
         );
         assert!(is_rfc3339("2026-01-02T15:04:05.5+02:00"));
         assert!(!is_rfc3339("2026-01-02"));
+        // As Go's time.Parse(time.RFC3339): fields in range, T and Z in
+        // capitals, a comma for the fraction, any offset digits.
+        assert!(is_rfc3339("2024-02-29T00:00:00,5Z"));
+        assert!(is_rfc3339("2024-01-01T00:00:00+24:00"));
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01t00:00:00Z",
+            "2024-01-01T00:00:00z",
+            "2024-01-01T00:00:00.Z",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
     }
 }

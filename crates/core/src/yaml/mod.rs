@@ -17,6 +17,7 @@ use std::fmt;
 pub use decode::Shape;
 pub use encoding::{decode_bytes, EncodingError};
 pub use events::ScalarStyle;
+pub(crate) use scalar::days_in;
 use scalar::resolve_scalar;
 pub use scalar::{plain_reads_as_string, resolve_plain};
 pub use tree::MAX_DEPTH;

@@ -328,7 +328,7 @@ fn parse_time(b: &[u8], layout: Layout) -> bool {
     .is_some()
 }
 
-fn days_in(month: u32, year: u32) -> u32 {
+pub(crate) fn days_in(month: u32, year: u32) -> u32 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,

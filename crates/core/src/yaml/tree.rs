@@ -65,17 +65,36 @@ pub(super) fn parse(text: &[u8]) -> Result<Tree, LoadError> {
     let (mut flow_level, mut indents) = (0usize, 0usize);
     let mut root = None;
     let mut documents = 0;
+    let mut ended = false;
     loop {
-        let (event, pos) = parser.next_event().map_err(|e| LoadError::Syntax {
-            pos: e.pos,
-            message: e.message,
-        })?;
+        let (event, pos) = match parser.next_event() {
+            Ok(e) => e,
+            // yaml.v3 stops at the end of the first document: what follows
+            // is never parsed, even when it is not valid YAML.
+            Err(e) if ended => {
+                return Ok(Tree {
+                    nodes,
+                    root,
+                    next_document: Some(e.pos),
+                })
+            }
+            Err(e) => {
+                return Err(LoadError::Syntax {
+                    pos: e.pos,
+                    message: e.message,
+                })
+            }
+        };
         let id = Id::try_from(nodes.len()).map_err(|_| LoadError::Limit {
             pos,
             message: "the document has more nodes than tcfg can hold".into(),
         })?;
         let (kind, anchor, opens) = match event {
-            Event::StreamStart | Event::DocumentEnd => continue,
+            Event::StreamStart => continue,
+            Event::DocumentEnd => {
+                ended = true;
+                continue;
+            }
             Event::StreamEnd => break,
             Event::DocumentStart => {
                 documents += 1;
