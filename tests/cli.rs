@@ -533,8 +533,25 @@ fn utf16_files_are_read_as_yaml_v3_reads_them_and_other_bytes_are_named() {
         .arg(&p)
         .assert()
         .code(1)
+        .stderr(predicate::str::contains("cannot decode the text of"))
         .stderr(predicate::str::contains(
-            "latin1.yaml is a file Temporal rejects: it cannot decode its text",
-        ))
-        .stderr(predicate::str::contains("byte 0xe9 at line 2, column 15 is not UTF-8"));
+            "byte 0xe9 at line 2, column 15 is not UTF-8 (a UTF-16 file needs its byte-order mark); Temporal rejects the whole file",
+        ));
+    // UTF-32 is named: yaml.v3 would report a control character instead.
+    let p = dir.path().join("utf32.yaml");
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "frontend.namespaceRPS:\n  - value: 1\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    std::fs::write(&p, utf32).unwrap();
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("UTF-32 text (little-endian byte-order mark)"));
 }

@@ -154,7 +154,7 @@ pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
     };
     let text = tcfg_core::yaml::decode_bytes(&bytes)
         .map(std::borrow::Cow::into_owned)
-        .with_context(|| format!("{origin} is a file Temporal rejects: it cannot decode its text"))?;
+        .with_context(|| format!("cannot decode the text of {origin}"))?;
     Ok((origin, text))
 }
 

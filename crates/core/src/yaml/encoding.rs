@@ -1,14 +1,20 @@
 //! The text encodings yaml.v3 reads: UTF-8, and UTF-16 when the text starts
-//! with its byte-order mark. Anything else Temporal rejects.
+//! with its byte-order mark. Anything else Temporal rejects; UTF-32 is named
+//! because yaml.v3 takes its byte-order mark for UTF-16's and then fails on
+//! a NUL, a message that would not lead an operator to the cause.
 
 use std::borrow::Cow;
 
 /// Why bytes are not a text yaml.v3 reads.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EncodingError {
-    #[error("not UTF-8 text: byte {byte:#04x} at line {line}, column {col} is not UTF-8 (a UTF-16 file needs its byte-order mark)")]
+    #[error("not UTF-8 text: byte {byte:#04x} at line {line}, column {col} is not UTF-8 (a UTF-16 file needs its byte-order mark); Temporal rejects the whole file")]
     NotUtf8 { byte: u8, line: u32, col: u32 },
-    #[error("not valid UTF-16 text (it starts with a UTF-16 byte-order mark): {0}")]
+    #[error(
+        "UTF-32 text ({0} byte-order mark): yaml.v3 reads only UTF-8 and UTF-16, so Temporal rejects the whole file"
+    )]
+    Utf32(&'static str),
+    #[error("not valid UTF-16 text (it starts with a UTF-16 byte-order mark): {0}; Temporal rejects the whole file")]
     BadUtf16(&'static str),
 }
 
@@ -16,6 +22,11 @@ pub enum EncodingError {
 /// byte-order mark (yaml.v3 reads those). A UTF-8 byte-order mark is kept:
 /// the parser skips it, as yaml.v3 does.
 pub fn decode_bytes(bytes: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Err(EncodingError::Utf32("little-endian")),
+        [0, 0, 0xFE, 0xFF, ..] => return Err(EncodingError::Utf32("big-endian")),
+        _ => {}
+    }
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
         [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
@@ -49,6 +60,20 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "frontend.rps:\n  - value: 5 # é 𝄞\n";
+
+    #[test]
+    fn utf32_is_named_as_such() {
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(TEXT.chars().flat_map(|c| (c as u32).to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(TEXT.chars().flat_map(|c| (c as u32).to_be_bytes()))
+            .collect();
+        assert_eq!(decode_bytes(&le), Err(EncodingError::Utf32("little-endian")));
+        assert_eq!(decode_bytes(&be), Err(EncodingError::Utf32("big-endian")));
+    }
 
     #[test]
     fn utf16_with_a_byte_order_mark_is_read_in_either_order() {
