@@ -33,7 +33,7 @@ pub mod exit {
 
 /// The exit status an error calls for.
 fn exit_code(err: &anyhow::Error) -> u8 {
-    use tcfg_core::watch::ClientError;
+    use tcfg_core::serving::watch::ClientError;
     let store_errors = || {
         err.chain().filter_map(|e| {
             e.downcast_ref::<tcfg_core::store::StoreError>()

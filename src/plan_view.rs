@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use tcfg_core::edit::stored_text;
-use tcfg_core::plan::{Action, Plan};
+use tcfg_core::changes::edit::stored_text;
+use tcfg_core::changes::plan::{Action, Plan};
 
 use crate::output::{paint, BOLD, ERROR_PLAIN, GREEN, WARNING};
 

@@ -106,7 +106,7 @@ async fn invalid_files_are_refused_before_anything_is_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_changed_between_plan_and_write_aborts_everything() {
-    use tcfg_core::plan::{plan, PlanOptions};
+    use tcfg_core::changes::plan::{plan, PlanOptions};
     use tcfg_core::store::{ConnectionSettings, Store, StoreError};
     let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();
@@ -540,7 +540,7 @@ async fn sync_makes_targets_identical_and_reports_drift() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_change_during_sync_aborts_it() {
-    use tcfg_core::plan::{plan, PlanOptions};
+    use tcfg_core::changes::plan::{plan, PlanOptions};
     use tcfg_core::store::{ConnectionSettings, Guard, Prefix, Store, StoreError};
     let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();

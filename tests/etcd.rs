@@ -323,7 +323,7 @@ async fn corrupt_stored_values_are_named_and_the_rest_still_works() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_write_is_refused_and_nothing_is_lost() {
-    use tcfg_core::edit::{key_write, upsert};
+    use tcfg_core::changes::edit::{key_write, upsert};
     use tcfg_core::store::{ConnectionSettings, Store, StoreError};
     use tcfg_core::{ConstrainedValue, Constraints, Value};
 
@@ -875,7 +875,7 @@ async fn dump_orders_and_compares_keys_across_parse_chunks() {
         });
     }
     let o = tcfg(&cluster).args(["dump", "--allow-unknown-keys"]).output().unwrap();
-    assert_eq!(stdout(&o), tcfg_core::serialize::document_to_yaml(&doc));
+    assert_eq!(stdout(&o), tcfg_core::model::serialize::document_to_yaml(&doc));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(&format!("{PREFIX}acme.setting0002"))

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tcfg_core::batch::{self, Limits};
-use tcfg_core::plan::{plan, Action, Plan, PlanOptions, SavedPlan};
+use tcfg_core::changes::batch::{self, Limits};
+use tcfg_core::changes::plan::{plan, Action, Plan, PlanOptions, SavedPlan};
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
 use super::{confirm, desired};
@@ -213,7 +213,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         anyhow::anyhow!(
             "{}: the plan's prefix {} is not usable: {reason}; nothing written",
             path.display(),
-            tcfg_core::key::escaped(&saved.prefix)
+            tcfg_core::model::key::escaped(&saved.prefix)
         )
     })?;
     let registry = std::sync::Arc::new(super::registry(global)?);
@@ -236,7 +236,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
             saved.revision
         );
     }
-    let opts = tcfg_core::validate::Options {
+    let opts = tcfg_core::temporal::validate::Options {
         allow_unknown_keys: args.allow_unknown_keys,
         ..Default::default()
     };

@@ -2,8 +2,8 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
-use tcfg_core::edit::{key_write, remove};
-use tcfg_core::serialize::flow;
+use tcfg_core::changes::edit::{key_write, remove};
+use tcfg_core::model::value::text::flow;
 
 use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
 use crate::cli::GlobalArgs;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use tcfg_core::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
+use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
 use tcfg_core::store::Prefix;
 
 use super::desired;

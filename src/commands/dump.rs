@@ -4,11 +4,13 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tcfg_core::serialize::{canonical_order, flow};
-use tcfg_core::store::dump::{Dump, DumpChunk, DumpOptions};
+use tcfg_core::model::finding;
+use tcfg_core::model::serialize::canonical_order;
+use tcfg_core::model::value::text::flow;
+use tcfg_core::serving::dump::{Dump, DumpChunk, DumpOptions};
 use tcfg_core::store::Chunks;
-use tcfg_core::validate::Options;
-use tcfg_core::{finding, Registry};
+use tcfg_core::temporal::validate::Options;
+use tcfg_core::Registry;
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -43,12 +45,18 @@ pub struct DumpArgs {
 const SHOWN_UNKNOWN: usize = 10;
 
 fn unknown_key_findings(dump: &Dump, registry: &Registry, opts: &Options) -> (Vec<tcfg_core::Finding>, usize) {
-    let unknown: Vec<&tcfg_core::store::dump::DumpKey> = dump.keys().filter(|k| k.unknown).collect();
+    let unknown: Vec<&tcfg_core::serving::dump::DumpKey> = dump.keys().filter(|k| k.unknown).collect();
     let mut shown: Vec<tcfg_core::Finding> = unknown
         .iter()
         .take(SHOWN_UNKNOWN)
         .map(|k| {
-            tcfg_core::validate::unknown_key_finding(&k.etcd_key, k.key.as_str(), Default::default(), registry, opts)
+            tcfg_core::temporal::validate::unknown_key_finding(
+                &k.etcd_key,
+                k.key.as_str(),
+                Default::default(),
+                registry,
+                opts,
+            )
         })
         .collect();
     if unknown.len() > SHOWN_UNKNOWN {
@@ -130,7 +138,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         match args.output {
             Format::Yaml => dump.write_yaml(&mut out)?,
             Format::Json => {
-                struct Keys<'a>(&'a tcfg_core::store::dump::Dump);
+                struct Keys<'a>(&'a tcfg_core::serving::dump::Dump);
                 impl serde::Serialize for Keys<'_> {
                     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                         s.collect_map(
@@ -191,7 +199,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             if foreign.len() == 1 { "was" } else { "were" },
             foreign
                 .iter()
-                .map(|f| format!("{} ({})", tcfg_core::key::escaped(&f.etcd_key), f.reason))
+                .map(|f| format!("{} ({})", tcfg_core::model::key::escaped(&f.etcd_key), f.reason))
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;

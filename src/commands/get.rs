@@ -5,9 +5,10 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
-use tcfg_core::resolve::{resolve_items, Source};
-use tcfg_core::serialize::{canonical_order, flow, items_to_yaml};
+use tcfg_core::model::serialize::{canonical_order, items_to_yaml};
+use tcfg_core::model::value::text::flow;
 use tcfg_core::store::StoredKey;
+use tcfg_core::temporal::resolve::{resolve_items, Source};
 use tcfg_core::{ConstrainedValue, Constraints, Finding, Value};
 
 use super::{key_def, unused_scope_fields, ScopeArgs};
@@ -255,7 +256,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                     Source::RegisteredDefault => "default",
                 };
                 source.insert("kind".to_string(), Value::String(kind.into()));
-                let text = tcfg_core::serialize::mapping_to_yaml(&[
+                let text = tcfg_core::model::serialize::mapping_to_yaml(&[
                     ("key", &Value::String(def.name.clone())),
                     ("scope", &scope.to_value()),
                     ("value", &r.value),

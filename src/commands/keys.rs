@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::json;
-use tcfg_core::registry::releases_with;
+use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
 
 use crate::cli::GlobalArgs;
@@ -134,7 +134,7 @@ fn default_text(k: &KeyDef) -> String {
     }
     match k.default_value() {
         tcfg_core::Value::Null => String::new(),
-        v => tcfg_core::serialize::flow(&v),
+        v => tcfg_core::model::value::text::flow(&v),
     }
 }
 
@@ -241,7 +241,7 @@ fn example_value(k: &KeyDef) -> String {
         T::Map => "{}".into(),
         T::Typed(_) => "...".into(),
         _ if k.default.is_empty() => "...".into(),
-        _ => tcfg_core::serialize::flow(&k.default_value()),
+        _ => tcfg_core::model::value::text::flow(&k.default_value()),
     }
 }
 

@@ -152,7 +152,7 @@ pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         (path.display().to_string(), bytes)
     };
-    let text = tcfg_core::yaml::decode_bytes(&bytes)
+    let text = tcfg_core::model::yaml::decode_bytes(&bytes)
         .map(std::borrow::Cow::into_owned)
         .with_context(|| format!("cannot decode the text of {origin}"))?;
     Ok((origin, text))
@@ -172,11 +172,11 @@ pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool)
     use std::io::Write;
     refuse_stdin_twice(files)?;
     let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
-    let opts = tcfg_core::validate::Options {
+    let opts = tcfg_core::temporal::validate::Options {
         allow_unknown_keys,
         ..Default::default()
     };
-    let (docs, findings) = tcfg_core::validate::check_sources(&sources, registry, &opts);
+    let (docs, findings) = tcfg_core::temporal::validate::check_sources(&sources, registry, &opts);
     if !findings.is_empty() {
         let texts = sources.iter().cloned().collect();
         let mut err = crate::output::stderr();
@@ -362,7 +362,7 @@ impl ScopeArgs {
                 match HistoryTaskType::from_name(t).or_else(|| t.parse().ok().map(HistoryTaskType)) {
                     Some(t) => t,
                     None => {
-                        let close = tcfg_core::registry::closest(t, HistoryTaskType::names());
+                        let close = tcfg_core::model::suggest::closest(t, HistoryTaskType::names());
                         bail!(
                             "unknown --history-task-type {t:?}{}",
                             close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
@@ -394,7 +394,7 @@ pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
             let mut msg = format!("{name} is not a key of Temporal {}", registry.version);
             if let Some(note) = registry
                 .is_embedded()
-                .then(|| tcfg_core::registry::release_note(name, &registry.version))
+                .then(|| tcfg_core::temporal::registry::release_note(name, &registry.version))
                 .flatten()
             {
                 msg.push_str(&format!(" ({note})"));
@@ -417,7 +417,7 @@ pub fn prefix_list(flag: &str, items: &[String], settings: &ConnectionSettings) 
             Prefix::resolve_root(p, &settings.prefix).map_err(|reason| {
                 anyhow::anyhow!(
                     "{flag}: {} is not a usable prefix: {reason}",
-                    tcfg_core::key::escaped(p)
+                    tcfg_core::model::key::escaped(p)
                 )
             })
         })
@@ -431,7 +431,7 @@ pub fn refuse_foreign(registry: &Registry, name: &str) -> Result<()> {
         None => Ok(()),
         Some(reason) => bail!(
             "{} is not a dynamic config key ({reason}): tcfg never writes or deletes other applications' keys under the prefix; nothing written",
-            tcfg_core::key::escaped(name)
+            tcfg_core::model::key::escaped(name)
         ),
     }
 }
@@ -456,7 +456,11 @@ pub struct WriteArgs {
 
 /// Show the diff of one key's write, confirm it, and commit it as one
 /// compare-and-swap transaction.
-pub async fn commit_key_write(store: &Store, write: &tcfg_core::edit::KeyWrite, opts: WriteArgs) -> Result<u8> {
+pub async fn commit_key_write(
+    store: &Store,
+    write: &tcfg_core::changes::edit::KeyWrite,
+    opts: WriteArgs,
+) -> Result<u8> {
     use std::io::Write;
     let mut err = crate::output::stderr();
     if write.is_noop() {

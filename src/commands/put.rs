@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tcfg_core::edit::{key_write, upsert};
-use tcfg_core::validate::{validate, Options};
+use tcfg_core::changes::edit::{key_write, upsert};
+use tcfg_core::temporal::validate::{validate, Options};
 use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
 use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
@@ -44,7 +44,7 @@ pub struct PutArgs {
 }
 
 fn parse_value(text: &str) -> Result<Value> {
-    match tcfg_core::yaml::load(text) {
+    match tcfg_core::model::yaml::load(text) {
         Ok(Some(node)) => {
             let mut loose = Vec::new();
             let value = Value::from_owned_node(node, &mut loose)

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use tcfg_core::plan::{plan, PlanOptions};
+use tcfg_core::changes::plan::{plan, PlanOptions};
 use tcfg_core::store::{Guard, Prefix, Snapshot, Store};
 
 use crate::cli::GlobalArgs;
@@ -131,12 +131,12 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         since: src.revision,
     }];
     // Every target must fit in one transaction before any is written.
-    let limits = tcfg_core::batch::Limits {
+    let limits = tcfg_core::changes::batch::Limits {
         ops: args.max_txn_ops,
         bytes: args.max_request_bytes,
     };
     for p in plans.iter().filter(|p| !p.is_empty()) {
-        if let Err(e) = tcfg_core::batch::fits(&p.writes(), guard.len(), limits) {
+        if let Err(e) = tcfg_core::changes::batch::fits(&p.writes(), guard.len(), limits) {
             bail!("{}: {e}: nothing written", p.prefix);
         }
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use tcfg_core::validate::{check_sources, Options};
+use tcfg_core::temporal::validate::{check_sources, Options};
 use tcfg_core::Finding;
 
 use crate::cli::GlobalArgs;

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use tcfg_core::resolve::resolve_items;
-use tcfg_core::serialize::{flow, items_to_yaml};
+use tcfg_core::model::serialize::items_to_yaml;
+use tcfg_core::model::value::text::flow;
+use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
 use tcfg_core::store::{Prefix, Store};
-use tcfg_core::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
+use tcfg_core::temporal::resolve::resolve_items;
 use tcfg_core::{ConstrainedValue, Constraints, Registry, Value};
 use tokio::sync::mpsc;
 
@@ -242,7 +243,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         if let Some(reason) = registry.foreign_reason(k) {
             anyhow::bail!(
                 "{} is not a dynamic config key ({reason}): the watch would never show it",
-                tcfg_core::key::escaped(k)
+                tcfg_core::model::key::escaped(k)
             );
         }
         if registry.get(k).is_none() {
@@ -282,7 +283,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     let wanted = |name: &str| {
         args.key_name
             .as_deref()
-            .is_none_or(|k| tcfg_core::key::fold(k) == tcfg_core::key::fold(name))
+            .is_none_or(|k| tcfg_core::model::key::fold(k) == tcfg_core::model::key::fold(name))
     };
 
     let (tx, mut rx) = mpsc::unbounded_channel();

@@ -3,9 +3,9 @@
 //! `serde_json::Value` tree can be built and dropped on a thread's stack.
 
 use serde::Serialize;
-use tcfg_core::plan::{Action, ItemChange, Plan};
-use tcfg_core::resolve::{Resolution, Source};
-use tcfg_core::serialize::canonical_order;
+use tcfg_core::changes::plan::{Action, ItemChange, Plan};
+use tcfg_core::model::serialize::canonical_order;
+use tcfg_core::temporal::resolve::{Resolution, Source};
 use tcfg_core::{ConstrainedValue, Constraints, Value};
 
 /// A key's items, in canonical order.

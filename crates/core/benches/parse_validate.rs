@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 // The allocator the tcfg binary ships with, so the figures are the binary's.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use tcfg_core::validate::{check_source, Options};
+use tcfg_core::temporal::validate::{check_source, Options};
 use tcfg_core::Registry;
 
 const PRECEDENCES: [(&str, &str); 4] = [

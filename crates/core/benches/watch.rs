@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::store::{ConnectionSettings, Store};
-use tcfg_core::watch::{Client, ClientOptions};
 use tcfg_core::{Constraints, Registry};
 use tcfg_testkit::{EtcdCluster, Options};
 

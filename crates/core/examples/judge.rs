@@ -6,10 +6,10 @@
 //! usage: cargo run -p tcfg-core --example judge -- [--temporal-version V] [--canonical DIR] FILE...
 
 use serde_json::{json, Value as J};
-use tcfg_core::registry::ValueType;
-use tcfg_core::resolve;
-use tcfg_core::validate::{check_source, Options};
-use tcfg_core::value::{check_bool, check_duration, check_float, check_int, check_string};
+use tcfg_core::model::value::{check_bool, check_duration, check_float, check_int, check_string};
+use tcfg_core::temporal::registry::ValueType;
+use tcfg_core::temporal::resolve;
+use tcfg_core::temporal::validate::{check_source, Options};
 use tcfg_core::{Code, KeyDef, Level, Registry, Value};
 
 /// Findings that mean the server refuses the whole file.
@@ -45,7 +45,7 @@ fn convert(v: &Value, ty: &ValueType) -> String {
             .map(|()| ok(format!("string {}", v.clone().into_string().unwrap_or_default())))
             .unwrap_or_else(|m| err(m.message)),
         ValueType::Duration => check_duration(v)
-            .map(|d| ok(format!("time.Duration {}", tcfg_core::duration::format_go(d))))
+            .map(|d| ok(format!("time.Duration {}", tcfg_core::model::duration::format_go(d))))
             .unwrap_or_else(|m| err(m.message)),
         ValueType::Map => match v {
             Value::Map(_) => ok("map".into()),
@@ -59,16 +59,16 @@ fn convert(v: &Value, ty: &ValueType) -> String {
 /// (`RANDOM` where Temporal's result depends on Go's map order).
 fn convert_typed(v: &Value, def: &KeyDef) -> String {
     let random = def.typed.as_ref().is_some_and(|t| {
-        tcfg_core::typed::decode(v, t)
+        tcfg_core::temporal::typed::decode(v, t)
             .problems
             .iter()
-            .any(|p| matches!(p, tcfg_core::typed::TypedProblem::CaseAmbiguous { .. }))
+            .any(|p| matches!(p, tcfg_core::temporal::typed::TypedProblem::CaseAmbiguous { .. }))
     });
     if random {
         return "RANDOM".into();
     }
     match resolve::convert(v.clone(), def) {
-        Ok(v) => format!("OK typed {}", tcfg_core::serialize::flow(&v)),
+        Ok(v) => format!("OK typed {}", tcfg_core::model::value::text::flow(&v)),
         Err(m) => format!("ERROR {m}"),
     }
 }
@@ -108,7 +108,7 @@ fn main() {
     let mut out = Vec::new();
     for file in &args {
         let text = match std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| {
-            tcfg_core::yaml::decode_bytes(&b)
+            tcfg_core::model::yaml::decode_bytes(&b)
                 .map(|t| t.into_owned())
                 .map_err(|e| e.to_string())
         }) {

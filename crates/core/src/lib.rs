@@ -1,12 +1,16 @@
 //! tcfg-core: Temporal's dynamic config, exactly as Temporal reads it.
 //!
-//! The model ([`Key`], [`Constraints`], [`ConstrainedValue`], [`Document`]),
-//! its YAML/JSON parsing with source positions, the key [`Registry`] of each
-//! Temporal release, validation ([`validate`]), precedence resolution
-//! ([`resolve`]) and the canonical serialisation ([`serialize`]).
+//! Its layers, each using only the ones listed before it:
+//! - [`model`]: keys, values, constraints, the [`Document`], its YAML
+//!   parsing with source positions, and the canonical serialisation;
+//! - [`temporal`]: Temporal's rules: the key [`Registry`] of each release,
+//!   typed values, precedence resolution ([`resolve`]) and validation;
+//! - [`store`]: etcd access;
+//! - [`changes`]: edits, plans and their batching into transactions;
+//! - [`serving`]: the watch/cache client and the whole-prefix views.
 //!
 //! ```
-//! use tcfg_core::validate::{check_source, Options};
+//! use tcfg_core::temporal::validate::{check_source, Options};
 //! use tcfg_core::{resolve, Constraints, Key, Registry, Source, Value};
 //!
 //! let registry = Registry::for_version(Some("1.31")).unwrap();
@@ -20,31 +24,18 @@
 //! assert_eq!(r.source, Source::Item { index: 0 });
 //! ```
 
-pub mod batch;
-pub mod compact;
-pub mod constraints;
-pub mod document;
-pub mod duration;
-pub mod edit;
-pub mod finding;
-pub mod key;
-pub mod plan;
-pub mod registry;
-pub mod resolve;
-pub mod serialize;
-mod stack;
+pub mod changes;
+pub mod model;
+pub mod serving;
 pub mod store;
-pub mod typed;
-pub mod validate;
-pub mod value;
-pub mod watch;
-pub mod yaml;
+pub mod temporal;
 
-pub use constraints::{ConstraintField, Constraints, FieldSet, HistoryTaskType, TaskQueueType};
-pub use document::{parse_document, parse_items, ConstrainedValue, Document, Entry, Parsed};
-pub use finding::{Code, Finding, Level};
-pub use key::Key;
-pub use registry::{KeyDef, Precedence, Registry, RegistryError, ValueType};
-pub use resolve::{resolve, Resolution, ResolveError, Source};
-pub use validate::{validate, Options};
-pub use value::Value;
+pub use model::constraints::{ConstraintField, Constraints, FieldSet, HistoryTaskType, TaskQueueType};
+pub use model::document::{ConstrainedValue, Document, Entry, Parsed};
+pub use model::finding::{Code, Finding, Level};
+pub use model::key::Key;
+pub use model::parse::{parse_document, parse_items};
+pub use model::value::Value;
+pub use temporal::registry::{KeyDef, Precedence, Registry, RegistryError, ValueType};
+pub use temporal::resolve::{resolve, Resolution, ResolveError, Source};
+pub use temporal::validate::{validate, Options};

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tcfg_core::validate::{check_source, Options};
+use tcfg_core::temporal::validate::{check_source, Options};
 use tcfg_core::{Code, Registry};
 
 fn expectations(text: &str) -> Option<BTreeSet<String>> {

@@ -4,10 +4,10 @@
 //! nothing quadratic. Each value is a stored list of items, as `put` or
 //! another tool could leave it.
 
-use tcfg_core::compact::CompactItems;
-use tcfg_core::document::parse_items;
-use tcfg_core::serialize::items_to_yaml;
-use tcfg_core::validate::{validate, Options};
+use tcfg_core::model::parse::parse_items;
+use tcfg_core::model::serialize::items_to_yaml;
+use tcfg_core::serving::compact::CompactItems;
+use tcfg_core::temporal::validate::{validate, Options};
 use tcfg_core::{Code, Constraints, Document, Key, Registry};
 use tcfg_testkit::hostile::{self, Verdict};
 
@@ -49,7 +49,7 @@ fn exercise(name: &str, text: &str, verdict: &Verdict, registry: &Registry) {
     let findings = validate(&doc, registry, &Options::default());
     let deep = items
         .iter()
-        .any(|i| i.value.depth() > tcfg_core::serialize::MAX_WRITABLE_DEPTH);
+        .any(|i| i.value.depth() > tcfg_core::model::serialize::MAX_WRITABLE_DEPTH);
     assert_eq!(
         findings.iter().any(|f| f.code == Code::YamlLimit),
         deep,
@@ -107,7 +107,8 @@ fn the_same_values_in_a_file_are_judged_alike() {
         let (name, verdict) = (h.name, h.verdict);
         let indented: String = h.text.lines().map(|l| format!("  {l}\n")).collect();
         let file = format!("frontend.namespaceRPS:\n{indented}");
-        let (_, findings) = tcfg_core::validate::check_source("f.yaml", &file, &registry, &Options::default());
+        let (_, findings) =
+            tcfg_core::temporal::validate::check_source("f.yaml", &file, &registry, &Options::default());
         let limit = findings
             .iter()
             .any(|f| matches!(f.code, Code::YamlLimit | Code::YamlSyntax));

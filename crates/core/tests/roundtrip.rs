@@ -2,9 +2,9 @@
 //! reader (libyaml-based yaml_serde) reads our canonical text the same way.
 
 use proptest::prelude::*;
-use tcfg_core::compact::CompactItems;
-use tcfg_core::resolve::resolve_items;
-use tcfg_core::serialize::{canonical_order, document_to_yaml, items_to_yaml};
+use tcfg_core::model::serialize::{canonical_order, document_to_yaml, items_to_yaml};
+use tcfg_core::serving::compact::CompactItems;
+use tcfg_core::temporal::resolve::resolve_items;
 use tcfg_core::{
     parse_document, parse_items, ConstrainedValue, Constraints, Document, HistoryTaskType, Key, Registry,
     TaskQueueType, Value,

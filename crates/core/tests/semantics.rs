@@ -2,7 +2,7 @@
 //! reference, "How Temporal reads dynamic config", read from Temporal
 //! v1.31.2's source). Each test is named after the rule it pins down.
 
-use tcfg_core::validate::{check_source, Options};
+use tcfg_core::temporal::validate::{check_source, Options};
 use tcfg_core::{parse_document, resolve, Code, Constraints, Key, Level, Registry, Source, Value};
 
 fn registry() -> Registry {
@@ -367,7 +367,7 @@ fn structured_values_are_read_as_decoded_over_the_default() {
     );
     assert!(matches!(s, Source::Item { index: 0 }));
     assert_eq!(
-        tcfg_core::serialize::flow(&v),
+        tcfg_core::model::value::text::flow(&v),
         "{BackoffCoefficient: 2.0, InitialIntervalInSeconds: 1m30s, MaximumAttempts: 3, MaximumIntervalCoefficient: 100.0}"
     );
     // One field that does not decode: the whole value is the default.
@@ -378,7 +378,7 @@ fn structured_values_are_read_as_decoded_over_the_default() {
     );
     assert_eq!(s, Source::RegisteredDefault);
     assert_eq!(
-        tcfg_core::serialize::flow(&v),
+        tcfg_core::model::value::text::flow(&v),
         "{BackoffCoefficient: 2.0, InitialIntervalInSeconds: 1s, MaximumAttempts: 0, MaximumIntervalCoefficient: 100.0}"
     );
     // Null is an empty list to the wildcard converter: no host is allowed.
@@ -400,7 +400,7 @@ fn structured_values_are_read_as_decoded_over_the_default() {
     let (v, s) = lookup(text, "system.nexusHTTPTraceConfig", Constraints::default());
     assert!(matches!(s, Source::Item { .. }));
     assert_eq!(
-        tcfg_core::serialize::flow(&v),
+        tcfg_core::model::value::text::flow(&v),
         "{Enabled: false, ForwardingEnabled: false, Hooks: null, MaxAttempt: 2, MinAttempt: 2}"
     );
     assert_eq!(errors(text), [Code::TypeMismatch]);

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientOptions, Notice, UpdateKind};
 use tcfg_core::store::{ConnectionSettings, Prefix, Store};
-use tcfg_core::watch::{Cause, ChangeSet, Client, ClientOptions, Notice, UpdateKind};
 use tcfg_core::{Constraints, Registry, Value};
 use tcfg_testkit::{EtcdCluster, Options};
 use tokio::time::timeout;
@@ -55,16 +55,23 @@ async fn converged(client: &Client, store: &Store, within: Duration) -> bool {
                 .keys
                 .iter()
                 .filter_map(|k| {
-                    k.items
-                        .as_ref()
-                        .ok()
-                        .map(|i| (k.key.as_str().to_string(), tcfg_core::serialize::items_to_yaml(i)))
+                    k.items.as_ref().ok().map(|i| {
+                        (
+                            k.key.as_str().to_string(),
+                            tcfg_core::model::serialize::items_to_yaml(i),
+                        )
+                    })
                 })
                 .collect();
             let cached: BTreeMap<String, String> = client
                 .cache()
                 .entries()
-                .map(|e| (e.name().to_string(), tcfg_core::serialize::items_to_yaml(&e.items())))
+                .map(|e| {
+                    (
+                        e.name().to_string(),
+                        tcfg_core::model::serialize::items_to_yaml(&e.items()),
+                    )
+                })
                 .collect();
             if fresh == cached {
                 return true;

@@ -5,8 +5,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::duration;
-use crate::yaml::{self, Node, NodeKind};
+use crate::model::duration;
+use crate::model::yaml::{self, Node, NodeKind};
 
 /// The default key prefix, as the seed library recommends.
 pub const DEFAULT_PREFIX: &str = "/temporal/dynamicconfig/";

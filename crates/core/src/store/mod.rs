@@ -7,7 +7,6 @@
 //! refusal, and every write is a compare-and-swap the caller re-plans.
 
 pub mod config;
-pub mod dump;
 mod error;
 mod raw;
 pub mod snapshot;
@@ -19,14 +18,14 @@ use std::time::Duration;
 use etcd_client::{Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp, TxnOpResponse};
 use tokio::time::{sleep, timeout, Instant};
 
-pub use crate::key::is_key_shaped;
-use crate::key::{name_shape, NameShape};
+pub use crate::model::key::is_key_shaped;
+use crate::model::key::{name_shape, NameShape};
 pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
 pub use error::{Conflict, StoreError};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, StoredKey};
 
-use crate::key::{document_order, Key};
-use crate::registry::Registry;
+use crate::model::key::{document_order, Key};
+use crate::temporal::registry::Registry;
 use error::{classify, Context};
 
 /// Keys per range request when reading a prefix: one round trip for most
@@ -482,13 +481,13 @@ impl Store {
             .unwrap_or_default();
         let mut others: Vec<Vec<u8>> = Vec::new();
         if all_spellings {
-            let wanted = crate::key::fold(name);
+            let wanted = crate::model::key::fold(name);
             for mut g in gets {
                 others.extend(g.take_kvs().into_iter().map(|kv| kv.key().to_vec()).filter(|k| {
                     let k = String::from_utf8_lossy(k);
                     k != path
                         && prefix.name_of(&k).is_some_and(|n| {
-                            !matches!(name_shape(n), NameShape::Foreign(_)) && crate::key::fold(n) == wanted
+                            !matches!(name_shape(n), NameShape::Foreign(_)) && crate::model::key::fold(n) == wanted
                         })
                 }));
             }
@@ -829,6 +828,18 @@ pub struct PrefixChunk {
 }
 
 impl PrefixChunk {
+    /// A chunk as etcd would send it: `kvs` (key, value, mod revision) in
+    /// etcd's byte order.
+    #[cfg(test)]
+    pub(crate) fn from_key_values(prefix: &Prefix, revision: i64, kvs: &[(&str, &[u8], i64)]) -> PrefixChunk {
+        PrefixChunk {
+            prefix: prefix.clone(),
+            revision,
+            kvs: raw::encode_key_values(kvs),
+            count: kvs.len(),
+        }
+    }
+
     /// How many keys it holds (foreign ones included).
     pub fn len(&self) -> usize {
         self.count

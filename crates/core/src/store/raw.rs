@@ -21,7 +21,7 @@ use tonic::transport::channel::Change;
 use tonic::transport::Endpoint;
 use tonic::Status;
 
-use crate::compact::put_varint;
+use prost::encoding::encode_varint;
 
 /// etcd-client's connection, tapped: its requests pass through unchanged,
 /// and the auth token they carry is kept for ours.
@@ -140,15 +140,15 @@ impl RangeRequest<'_> {
 }
 
 fn put_bytes(out: &mut Vec<u8>, field: u64, b: &[u8]) {
-    put_varint(out, field << 3 | 2);
-    put_varint(out, b.len() as u64);
+    encode_varint(field << 3 | 2, out);
+    encode_varint(b.len() as u64, out);
     out.extend_from_slice(b);
 }
 
 fn put_int(out: &mut Vec<u8>, field: u64, v: i64) {
     if v != 0 {
-        put_varint(out, field << 3);
-        put_varint(out, v as u64);
+        encode_varint(field << 3, out);
+        encode_varint(v as u64, out);
     }
 }
 
@@ -464,7 +464,7 @@ mod tests {
             keys_only: false,
         };
         let mut expected = vec![0x0a, 3, b'/', b'p', b'/', 0x12, 3, b'/', b'p', b'0', 0x18];
-        put_varint(&mut expected, 50_000);
+        encode_varint(50_000, &mut expected);
         assert_eq!(r.encode(), expected);
         // keys_only is field 8, a varint.
         r.keys_only = true;

@@ -1,10 +1,11 @@
 //! A consistent read of a whole prefix: every key's parsed value and revision.
 
-use crate::document::{parse_stored, ConstrainedValue, Document, Entry};
-use crate::finding::{Finding, Level};
-use crate::key::Key;
-use crate::registry::Registry;
-use crate::yaml::Pos;
+use crate::model::document::{ConstrainedValue, Document, Entry};
+use crate::model::finding::{Finding, Level};
+use crate::model::key::Key;
+use crate::model::parse::parse_stored;
+use crate::model::yaml::Pos;
+use crate::temporal::registry::Registry;
 
 use super::config::Prefix;
 
@@ -36,7 +37,7 @@ impl StoredKey {
         let name = prefix.name_of(&etcd_key).unwrap_or(&etcd_key);
         let mut canonical = false;
         // A UTF-16 value with its byte-order mark is text to yaml.v3 too.
-        let raw = raw.or_else(|bytes| match crate::yaml::decode_bytes(&bytes) {
+        let raw = raw.or_else(|bytes| match crate::model::yaml::decode_bytes(&bytes) {
             Ok(text) => Ok(text.into_owned()),
             Err(_) => Err(bytes),
         });
@@ -51,7 +52,7 @@ impl StoredKey {
                 }
             }
             Err(_) => Err(vec![Finding::new(
-                crate::finding::Code::YamlSyntax,
+                crate::model::finding::Code::YamlSyntax,
                 &etcd_key,
                 Pos::default(),
                 Some(name),
@@ -141,7 +142,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::is_key_shaped;
+    use crate::model::key::is_key_shaped;
 
     #[test]
     fn key_shapes() {

@@ -1,10 +1,10 @@
 //! Precedence resolution: which item a Temporal lookup returns for a scope.
 
-use crate::constraints::{Constraints, ConstraintsRef, FieldSet};
-use crate::document::{ConstrainedValue, Document};
-use crate::key::Key;
-use crate::registry::{KeyDef, Registry, ValueType};
-use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Value};
+use crate::model::constraints::{Constraints, ConstraintsRef, FieldSet};
+use crate::model::document::{ConstrainedValue, Document};
+use crate::model::key::Key;
+use crate::model::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Value};
+use crate::temporal::registry::{KeyDef, Registry, ValueType};
 
 /// Where a resolved value came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,7 +68,7 @@ pub fn convert(value: Value, def: &KeyDef) -> Result<Value, String> {
         ValueType::Map => check_map(&value),
         ValueType::Typed(_) => {
             return match &def.typed {
-                Some(t) => crate::typed::decode(&value, t)
+                Some(t) => crate::temporal::typed::decode(&value, t)
                     .value
                     .map_err(|m| match m.path.as_str() {
                         "" => m.message,
@@ -207,8 +207,8 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::constraints::{HistoryTaskType, TaskQueueType};
-    use crate::document::parse_document;
+    use crate::model::constraints::{HistoryTaskType, TaskQueueType};
+    use crate::model::parse::parse_document;
 
     fn doc(text: &str) -> Document {
         let p = parse_document("t.yaml", text);
@@ -389,7 +389,7 @@ mod tests {
         ] {
             let key = find(p);
             let def = r.get(&key).unwrap();
-            let lit = |v: &Value| crate::serialize::flow(v);
+            let lit = |v: &Value| crate::model::value::text::flow(v);
             let specific = Value::Bool(true);
             let global = Value::Bool(false);
             let (sv, gv) = match def.value_type {

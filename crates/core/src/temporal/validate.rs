@@ -2,15 +2,18 @@
 
 use std::collections::HashMap;
 
-use crate::constraints::{ConstraintField, Constraints};
-use crate::document::{parse_document, ConstrainedValue, Document, Entry};
-use crate::finding::{self, Code, Finding, Level};
-use crate::key::Key;
-use crate::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
-use crate::resolve::ItemIndex;
-use crate::typed::{self, TypedProblem};
-use crate::value::{check_bool, check_duration, check_float, check_int, check_map, check_string, Mismatch, Value};
-use crate::yaml::Pos;
+use crate::model::constraints::{ConstraintField, Constraints};
+use crate::model::document::{ConstrainedValue, Document, Entry};
+use crate::model::finding::{self, Code, Finding, Level};
+use crate::model::key::Key;
+use crate::model::parse::parse_document;
+use crate::model::value::{
+    check_bool, check_duration, check_float, check_int, check_map, check_string, Mismatch, Value,
+};
+use crate::model::yaml::Pos;
+use crate::temporal::registry::{release_note, KeyDef, Precedence, Registry, ValueType};
+use crate::temporal::resolve::ItemIndex;
+use crate::temporal::typed::{self, TypedProblem};
 
 /// Validation options.
 #[derive(Clone, Debug)]
@@ -287,7 +290,7 @@ impl<'a> Validator<'a> {
         if let (true, Some(reason)) = (self.opts.allow_unknown_keys, self.registry.foreign_reason(name)) {
             let msg = format!(
                 "{} cannot be a dynamic config key ({reason}): tcfg never writes such a name under a prefix, where it would be another application's key",
-                crate::key::escaped(name)
+                crate::model::key::escaped(name)
             );
             self.push(Code::NotAKeyName, key_pos, name, msg).hint =
                 Some("a key of a custom server build is named like `area.name`; or register it with --schema".into());
@@ -305,10 +308,10 @@ impl<'a> Validator<'a> {
             return;
         }
         let depth = item.value.depth();
-        if depth > crate::serialize::MAX_WRITABLE_DEPTH {
+        if depth > crate::model::serialize::MAX_WRITABLE_DEPTH {
             let msg = format!(
                 "the value nests {depth} levels deep: written out, it would pass the 10,000 levels Temporal's YAML parser accepts (tcfg writes at most {} levels)",
-                crate::serialize::MAX_WRITABLE_DEPTH
+                crate::model::serialize::MAX_WRITABLE_DEPTH
             );
             self.push(Code::YamlLimit, item.pos.value, name, msg).hint =
                 Some("no real setting nests this deep: flatten the value".into());
@@ -330,7 +333,7 @@ impl<'a> Validator<'a> {
                     Value::Float(f) => (f * 1e9).is_finite() && (f * 1e9).abs() < 9.2e18,
                     _ => true,
                 };
-                (!exact).then(|| crate::duration::format_go(nanos))
+                (!exact).then(|| crate::model::duration::format_go(nanos))
             }
             _ => None,
         };
@@ -342,7 +345,7 @@ impl<'a> Validator<'a> {
             };
             let msg = format!(
                 "Temporal cannot hold {} in {kind} setting and reads {read}",
-                crate::serialize::flow(&item.value)
+                crate::model::value::text::flow(&item.value)
             );
             self.push(Code::NumberWraps, item.pos.value, name, msg).hint =
                 Some("write a number the setting holds".into());
@@ -367,8 +370,8 @@ impl<'a> Validator<'a> {
                         if *read != setting.default {
                             let msg = format!(
                                 "a null value: Temporal reads it as {}, not as the default {}",
-                                crate::serialize::flow(read),
-                                crate::serialize::flow(&setting.default)
+                                crate::model::value::text::flow(read),
+                                crate::model::value::text::flow(&setting.default)
                             );
                             self.push(Code::NullValue, pos, name, msg).hint =
                                 Some("write the value meant, or remove the item to keep the default".into());
@@ -437,7 +440,7 @@ impl<'a> Validator<'a> {
                     self.push(Code::DroppedEntry, pos, name, msg).hint = Some("give it a Pattern or remove it".into());
                 }
                 TypedProblem::Ignored { path, field, known } => {
-                    let close = crate::registry::closest(&field, known.iter().map(String::as_str));
+                    let close = crate::model::suggest::closest(&field, known.iter().map(String::as_str));
                     let msg = format!(
                         "field `{field}` in `value{path}` is not a field of {}; Temporal silently ignores it",
                         def.value_type
@@ -512,7 +515,7 @@ impl<'a> Validator<'a> {
             let msg = format!(
                 "{} {} on a rate, limit or size setting{}",
                 if n == 0.0 { "the value" } else { "the negative value" },
-                crate::serialize::flow(&item.value),
+                crate::model::value::text::flow(&item.value),
                 scope_suffix(&item.constraints)
             );
             let f = self.push(Code::ZeroRateLimit, item.pos.value, name, msg);
@@ -641,43 +644,6 @@ fn scope_suffix(c: &Constraints) -> String {
     }
 }
 
-/// Numeric settings named for a rate, limit or size (`frontend.rps`,
-/// `history.persistenceMaxQPS`, `limit.maxIDLength`, `...CacheMaxSizeBytes`).
-pub fn is_rate_limit_key(name: &str) -> bool {
-    const WORDS: [&str; 7] = ["rps", "qps", "rate", "limit", "size", "burst", "ratelimit"];
-    let mut found = false;
-    for_each_word(name, |w| found |= WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)));
-    found
-}
-
-/// Call `f` on each word of `history.persistenceMaxQPS`: `history`,
-/// `persistence`, `Max`, `QPS` (runs of capitals are one word).
-fn for_each_word(name: &str, mut f: impl FnMut(&str)) {
-    for part in name.split(['.', '_', '-']) {
-        let b = part.as_bytes();
-        let mut start = 0;
-        for i in 1..b.len() {
-            let boundary = b[i].is_ascii_uppercase()
-                && (b[i - 1].is_ascii_lowercase()
-                    || (b[i - 1].is_ascii_uppercase() && b.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
-            if boundary {
-                f(&part[start..i]);
-                start = i;
-            }
-        }
-        if start < part.len() {
-            f(&part[start..]);
-        }
-    }
-}
-
-#[cfg(test)]
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_word(name, |w| out.push(w.to_lowercase()));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,21 +670,6 @@ mod tests {
         assert_eq!(dup.len(), 1);
         assert_eq!(dup[0].origin, "b.yaml");
         assert!(dup[0].message.contains("a.yaml:1:1"));
-    }
-
-    #[test]
-    fn words_split_camel_case_and_acronyms() {
-        assert_eq!(
-            words("history.persistenceMaxQPS"),
-            ["history", "persistence", "max", "qps"]
-        );
-        assert_eq!(
-            words("frontend.namespaceRPS.visibility"),
-            ["frontend", "namespace", "rps", "visibility"]
-        );
-        assert!(is_rate_limit_key("limit.maxIDLength"));
-        assert!(is_rate_limit_key("history.hostLevelCacheMaxSizeBytes"));
-        assert!(!is_rate_limit_key("history.generateMigrationTaskViaFrontend"));
     }
 
     #[test]

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::duration;
-use crate::yaml::{Node, NodeKind, Pos};
+pub mod text;
+
+use crate::model::duration;
+use crate::model::yaml::{Node, NodeKind, Pos};
 
 /// A value as Temporal holds it after parsing YAML into `any`.
 ///
@@ -38,7 +40,7 @@ impl Value {
     }
 
     fn from_node_checked(node: Node, checked: bool, loose: &mut Vec<(Pos, String)>) -> Result<Value, (Pos, String)> {
-        crate::stack::deep(|| {
+        crate::model::stack::deep(|| {
             Ok(match node.into_kind() {
                 NodeKind::Null => Value::Null,
                 NodeKind::Bool(b) => Value::Bool(b),
@@ -152,7 +154,7 @@ impl Value {
 
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
-        crate::stack::deep(|| match self {
+        crate::model::stack::deep(|| match self {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
@@ -160,7 +162,7 @@ impl Value {
             Value::Time(t) => J::String(t.clone()),
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
-                .unwrap_or_else(|| J::String(crate::serialize::float_text(*f))),
+                .unwrap_or_else(|| J::String(text::float_text(*f))),
             Value::String(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
@@ -170,7 +172,7 @@ impl Value {
     /// From JSON (as the typed schema data writes defaults).
     pub fn from_json(j: &serde_json::Value) -> Value {
         use serde_json::Value as J;
-        crate::stack::deep(|| match j {
+        crate::model::stack::deep(|| match j {
             J::Null => Value::Null,
             J::Bool(b) => Value::Bool(*b),
             J::Number(n) => match n.as_i64() {
@@ -219,14 +221,14 @@ impl serde::Serialize for Value {
     /// As JSON writes it; a float JSON cannot hold (infinity, NaN) is its
     /// YAML text. One level at a time, however deep the value.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::stack::deep(|| match self {
+        crate::model::stack::deep(|| match self {
             Value::Null => s.serialize_unit(),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Int(i) => s.serialize_i64(*i),
             Value::Uint(u) => s.serialize_u64(*u),
             Value::Time(t) => s.serialize_str(t),
             Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
-            Value::Float(f) => s.serialize_str(&crate::serialize::float_text(*f)),
+            Value::Float(f) => s.serialize_str(&text::float_text(*f)),
             Value::String(x) => s.serialize_str(x),
             Value::List(items) => s.collect_seq(items),
             Value::Map(m) => s.collect_map(m),
@@ -254,7 +256,7 @@ impl Drop for Value {
 
 impl Clone for Value {
     fn clone(&self) -> Self {
-        crate::stack::deep(|| match self {
+        crate::model::stack::deep(|| match self {
             Value::Null => Value::Null,
             Value::Bool(b) => Value::Bool(*b),
             Value::Int(i) => Value::Int(*i),
@@ -270,7 +272,7 @@ impl Clone for Value {
 
 impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
-        crate::stack::deep(|| match (self, other) {
+        crate::model::stack::deep(|| match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
@@ -287,7 +289,7 @@ impl PartialEq for Value {
 
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::stack::deep(|| match self {
+        crate::model::stack::deep(|| match self {
             Value::Null => f.write_str("Null"),
             Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
             Value::Int(i) => f.debug_tuple("Int").field(i).finish(),
@@ -304,7 +306,7 @@ impl fmt::Debug for Value {
 impl fmt::Display for Value {
     /// Compact one-line YAML flow form, for messages and tables.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::serialize::flow(self))
+        f.write_str(&text::flow(self))
     }
 }
 
@@ -369,15 +371,15 @@ pub fn check_int(v: &Value) -> Result<i64, Mismatch> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Uint(u) => Ok(*u as i64),
-        Value::Float(f) => Err(Mismatch::new(format!(
-            "expected an int, found the float {}",
-            crate::serialize::float_text(*f)
-        ))
-        .hint(if f.fract() == 0.0 && f.is_finite() {
-            format!("write {} without the decimal point", *f as i64)
-        } else {
-            "this setting takes whole numbers only".into()
-        })),
+        Value::Float(f) => Err(
+            Mismatch::new(format!("expected an int, found the float {}", text::float_text(*f))).hint(
+                if f.fract() == 0.0 && f.is_finite() {
+                    format!("write {} without the decimal point", *f as i64)
+                } else {
+                    "this setting takes whole numbers only".into()
+                },
+            ),
+        ),
         Value::String(s) => Err(Mismatch::new(format!("expected an int, found the string {s:?}"))
             .hint("Temporal does not convert strings to ints: remove the quotes")),
         Value::Null => Err(Mismatch::new("expected an int, found null").hint(null_hint())),
@@ -409,7 +411,7 @@ pub fn check_string(v: &Value) -> Result<(), Mismatch> {
         ),
         Value::Null => Err(Mismatch::new("expected a string, found null").hint(null_hint())),
         other => Err(Mismatch::new(format!("expected a string, found {}", other.describe()))
-            .hint(format!("quote it: \"{}\"", crate::serialize::flow(other)))),
+            .hint(format!("quote it: \"{}\"", text::flow(other)))),
     }
 }
 

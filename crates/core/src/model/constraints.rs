@@ -268,8 +268,8 @@ pub struct Constraints {
 impl Constraints {
     /// The set fields as a map value (shard ids as ints, the rest as their
     /// names), for reports written like values.
-    pub fn to_value(&self) -> crate::value::Value {
-        use crate::value::Value;
+    pub fn to_value(&self) -> crate::model::value::Value {
+        use crate::model::value::Value;
         Value::Map(
             self.iter()
                 .map(|(f, v)| {

@@ -1,146 +1,15 @@
-//! The document model: key -> list of constrained values, read from YAML or
-//! JSON with every problem Temporal would reject reported with its position.
+//! Reading documents from YAML or JSON as Temporal's file client does, with
+//! every problem Temporal would reject (or read otherwise than written)
+//! reported at its position.
 
 use std::borrow::Cow;
 
-use crate::constraints::{ConstraintField, ConstraintValue, Constraints, HistoryTaskType, TaskQueueType};
-use crate::finding::{Code, Finding};
-use crate::key::Key;
-use crate::value::Value;
-use crate::yaml::{self, LoadError, Node, NodeKind, Pos, Shape};
-
-/// Where an item was read from. Ignored by equality: two documents that mean
-/// the same are equal wherever they were read from.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ItemPos {
-    pub item: Pos,
-    pub value: Pos,
-    pub constraints: Pos,
-    /// Spellings only some releases read: a historyTaskType given by name
-    /// (the names grow release by release), and a chasmTaskType constraint
-    /// of any value (v1.31 and later).
-    pub history_task_name: Option<Pos>,
-    pub chasm_task_type: Option<Pos>,
-}
-
-impl PartialEq for ItemPos {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-/// One item of a key: a value and the scope it applies to.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConstrainedValue {
-    pub value: Value,
-    pub constraints: Constraints,
-    pub pos: ItemPos,
-}
-
-impl ConstrainedValue {
-    pub fn new(value: Value, constraints: Constraints) -> Self {
-        ConstrainedValue {
-            value,
-            constraints,
-            pos: ItemPos::default(),
-        }
-    }
-}
-
-impl serde::Serialize for ConstrainedValue {
-    /// `{"value": ..., "constraints": {...}}`, constraints left out when none.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("value", &self.value)?;
-        if !self.constraints.is_empty() {
-            m.serialize_entry("constraints", &self.constraints)?;
-        }
-        m.end()
-    }
-}
-
-/// One key of a document with its items, in file order.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub key: Key,
-    pub items: Vec<ConstrainedValue>,
-    pub key_pos: Pos,
-}
-
-impl PartialEq for Entry {
-    /// The exact spelling counts: rewriting a key's case is a change to store.
-    fn eq(&self, other: &Self) -> bool {
-        self.key.as_str() == other.key.as_str() && self.items == other.items
-    }
-}
-
-/// A dynamic config document. Entries keep file order, and may hold two
-/// spellings of one key (reported as `case-duplicate-key`).
-#[derive(Clone, Debug, Default)]
-pub struct Document {
-    /// The file name, `<stdin>`, or an etcd key, used in findings.
-    pub origin: String,
-    pub entries: Vec<Entry>,
-}
-
-impl PartialEq for Document {
-    fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
-    }
-}
-
-impl Document {
-    pub fn new(origin: impl Into<String>) -> Self {
-        Document {
-            origin: origin.into(),
-            entries: Vec::new(),
-        }
-    }
-
-    /// The first entry for a key, in any spelling.
-    pub fn get(&self, key: &Key) -> Option<&Entry> {
-        self.entries.iter().find(|e| &e.key == key)
-    }
-
-    pub fn insert(&mut self, key: Key, items: Vec<ConstrainedValue>) {
-        match self.entries.iter_mut().find(|e| e.key == key) {
-            Some(e) => e.items = items,
-            None => self.entries.push(Entry {
-                key,
-                items,
-                key_pos: Pos::default(),
-            }),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The canonical YAML text (see [`crate::serialize`]).
-    pub fn to_yaml(&self) -> String {
-        crate::serialize::document_to_yaml(self)
-    }
-}
-
-/// A parse result: the document as Temporal would read it (items Temporal
-/// would reject left out) and every finding made while reading.
-#[derive(Clone, Debug)]
-pub struct Parsed<T> {
-    pub value: T,
-    pub findings: Vec<Finding>,
-}
-
-impl<T> Parsed<T> {
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.level == crate::finding::Level::Error)
-    }
-}
+use crate::model::constraints::{ConstraintField, ConstraintValue, Constraints, HistoryTaskType, TaskQueueType};
+use crate::model::document::{ConstrainedValue, Document, Entry, ItemPos, Parsed};
+use crate::model::finding::{Code, Finding};
+use crate::model::key::Key;
+use crate::model::value::Value;
+use crate::model::yaml::{self, LoadError, Node, NodeKind, Pos, Shape};
 
 fn load_error(origin: &str, e: &LoadError) -> Finding {
     match e {
@@ -196,7 +65,7 @@ fn second_document(origin: &str, key: Option<&str>, rest: yaml::Rest, first_empt
     } else {
         f("Temporal reads only the first YAML document and ignores everything from here: nothing below takes effect")
     };
-    f.with_level(crate::finding::Level::Error)
+    f.with_level(crate::model::finding::Level::Error)
         .with_hint("remove the `---` line so the file is one document")
 }
 
@@ -359,7 +228,7 @@ fn parse_canonical(text: &str) -> Option<Vec<ConstrainedValue>> {
             return None;
         }
     }
-    (!items.is_empty() && crate::serialize::is_canonical_text(&items, text)).then_some(items)
+    (!items.is_empty() && crate::model::serialize::is_canonical_text(&items, text)).then_some(items)
 }
 
 fn plain_value(v: &str) -> Option<Value> {
@@ -552,7 +421,7 @@ fn read_constraints(
                 Some(key),
                 rejected(format!("unknown constraint {name:?}")),
             );
-            f = match crate::registry::closest(&name, known.iter().copied()) {
+            f = match crate::model::suggest::closest(&name, known.iter().copied()) {
                 Some(best) => f.with_hint(format!(
                     "did you mean `{best}`? Known constraints: {}",
                     known.join(", ")
@@ -757,7 +626,7 @@ fn constraint_value(field: ConstraintField, node: &Node) -> Result<Option<Constr
                 None => {
                     let hint = match HistoryTaskType::names().find(|n| n.eq_ignore_ascii_case(s)) {
                         Some(n) => format!("names are case-sensitive: write `{n}`"),
-                        None => match crate::registry::closest(s, HistoryTaskType::names()) {
+                        None => match crate::model::suggest::closest(s, HistoryTaskType::names()) {
                             Some(n) => format!("did you mean `{n}`?"),
                             None => "use a name such as TransferActivityTask, ActivityRetryTimer or UserTimer (or its TASK_TYPE_* form)".into(),
                         },

@@ -7,181 +7,10 @@
 //! sorted. Scalars are written so that yaml.v3 reads back the same value and
 //! type, and quoted wherever a YAML 1.1 reader would see a bool or number.
 
-use crate::constraints::{ConstraintField, Constraints};
-use crate::document::{ConstrainedValue, Document};
-use crate::value::Value;
-use crate::yaml::plain_reads_as_string;
-
-/// A float as YAML text that reads back as the same float.
-pub fn float_text(f: f64) -> String {
-    if f.is_nan() {
-        ".nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { ".inf" } else { "-.inf" }.into()
-    } else {
-        // Debug keeps a `.0` or an exponent, so the text never reads as an int.
-        format!("{f:?}")
-    }
-}
-
-const YAML11_WORDS: [&str; 22] = [
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<",
-    "null", "Null", "NULL", "~",
-];
-
-fn needs_quotes(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return true;
-    };
-    // Dotted names (every key name, most identifiers): no YAML reader takes
-    // a word that starts with a letter and has a dot for anything but a string.
-    if first.is_ascii_alphabetic()
-        && s.contains('.')
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    {
-        return false;
-    }
-    if !plain_reads_as_string(s) || YAML11_WORDS.contains(&s) {
-        return true;
-    }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() || s.ends_with(char::is_whitespace) {
-        return true;
-    }
-    // YAML 1.1 readers see sexagesimal numbers (1:30) and timestamps in these.
-    if first.is_ascii_digit() && (s.contains(':') || s.contains('-')) {
-        return true;
-    }
-    s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.chars()
-            .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
-}
-
-/// A string as a YAML scalar: plain when that reads back as the same string.
-pub fn string_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    push_string(&mut out, s);
-    out
-}
-
-/// [`string_text`], written into `out`.
-fn push_string(out: &mut String, s: &str) {
-    if needs_quotes(s) {
-        push_quoted(out, s);
-    } else {
-        out.push_str(s);
-    }
-}
-
-/// `s` as a double-quoted YAML scalar.
-fn push_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Write `v` if it is written inline (a scalar or an empty collection).
-fn push_scalar(out: &mut String, v: &Value) -> bool {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => push_int(out, *i),
-        Value::Uint(u) => out.push_str(&u.to_string()),
-        Value::Float(f) => out.push_str(&float_text(*f)),
-        // Plain, it reads back as the same timestamp.
-        Value::Time(t) => out.push_str(t),
-        Value::String(s) => push_string(out, s),
-        Value::List(l) if l.is_empty() => out.push_str("[]"),
-        Value::Map(m) if m.is_empty() => out.push_str("{}"),
-        _ => return false,
-    }
-    true
-}
-
-/// An integer in decimal: without the formatting machinery, which costs
-/// more than the rest of writing a small stored value.
-fn push_int(out: &mut String, i: i64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = i.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        out.push('-');
-    }
-    for &b in &buf[at..] {
-        out.push(char::from(b));
-    }
-}
-
-/// One-line flow form (`{a: 1, b: [x, y]}`), for messages and tables.
-pub fn flow(v: &Value) -> String {
-    let mut out = String::new();
-    push_flow(&mut out, v);
-    out
-}
-
-/// A string inside a flow collection, where `,[]{}` are indicators too (and
-/// YAML 1.1 readers treat `:` and `#` warily).
-fn push_flow_string(out: &mut String, s: &str) {
-    if s.contains([',', '[', ']', '{', '}', ':', '#']) && !needs_quotes(s) {
-        push_quoted(out, s);
-    } else {
-        push_string(out, s);
-    }
-}
-
-/// `v` in flow style, written into `out`.
-fn push_flow(out: &mut String, v: &Value) {
-    crate::stack::deep(|| match v {
-        Value::List(l) if !l.is_empty() => {
-            out.push('[');
-            for (i, item) in l.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                push_flow(out, item);
-            }
-            out.push(']');
-        }
-        Value::Map(m) if !m.is_empty() => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                push_flow_string(out, k);
-                out.push_str(": ");
-                push_flow(out, item);
-            }
-            out.push('}');
-        }
-        Value::String(s) => push_flow_string(out, s),
-        other => {
-            push_scalar(out, other);
-        }
-    })
-}
+use crate::model::constraints::{ConstraintField, Constraints};
+use crate::model::document::{ConstrainedValue, Document};
+use crate::model::value::text::{push_flow, push_scalar, push_string};
+use crate::model::value::Value;
 
 /// How many levels of a value are written in block style; deeper levels
 /// are written in flow style on one line, so that the text stays linear in
@@ -190,7 +19,7 @@ const BLOCK_LEVELS: usize = 32;
 
 /// The deepest value the canonical form writes within yaml.v3's limits
 /// (its flow levels count against the 10,000 levels yaml.v3 accepts).
-pub const MAX_WRITABLE_DEPTH: usize = BLOCK_LEVELS + crate::yaml::MAX_DEPTH;
+pub const MAX_WRITABLE_DEPTH: usize = BLOCK_LEVELS + crate::model::yaml::MAX_DEPTH;
 
 fn indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
@@ -229,7 +58,7 @@ fn map_entries<'a>(
         }
         push_string(out, k);
         out.push(':');
-        crate::stack::deep(|| after_key(out, v, at));
+        crate::model::stack::deep(|| after_key(out, v, at));
     }
 }
 
@@ -248,7 +77,7 @@ fn list_entries(out: &mut String, l: &[Value], at: usize, first_inline: bool) {
             out.push('\n');
             continue;
         }
-        crate::stack::deep(|| match v {
+        crate::model::stack::deep(|| match v {
             Value::Map(m) => map_entries(out, m.iter().map(|(k, v)| (k.as_str(), v)), at + 2, true),
             Value::List(inner) => list_entries(out, inner, at + 2, true),
             _ => unreachable!("scalars are written inline"),
@@ -373,7 +202,7 @@ pub fn is_canonical_text(items: &[ConstrainedValue], text: &str) -> bool {
 /// each written with the spelling it has in the document.
 pub fn document_to_yaml(doc: &Document) -> String {
     let mut entries: Vec<_> = doc.entries.iter().collect();
-    entries.sort_by(|a, b| crate::key::document_order(&a.key, &b.key));
+    entries.sort_by(|a, b| crate::model::key::document_order(&a.key, &b.key));
     let mut out = String::new();
     for e in entries {
         push_entry(&mut out, e.key.as_str(), &e.items, None);
@@ -412,63 +241,8 @@ pub fn push_entry(out: &mut String, key: &str, items: &[ConstrainedValue], canon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::value::text::flow;
     use std::collections::BTreeMap;
-
-    #[test]
-    fn integers_are_written_as_display_writes_them() {
-        for i in [0, 7, -7, 10, 1_000_000, -45_678, i64::MAX, i64::MIN] {
-            let mut out = String::new();
-            push_int(&mut out, i);
-            assert_eq!(out, i.to_string());
-        }
-    }
-
-    #[test]
-    fn strings_that_look_like_other_types_are_quoted() {
-        for s in [
-            "true",
-            "yes",
-            "on",
-            "Off",
-            "10",
-            "0777",
-            "1e3",
-            "",
-            " x",
-            "null",
-            "~",
-            "1:30",
-            "2001-12-14",
-            "-5",
-            "a: b",
-            "#x",
-            "*",
-            "<<",
-        ] {
-            assert!(string_text(s).starts_with('"'), "{s:?} should be quoted");
-        }
-        for s in [
-            "10s",
-            "1m30s",
-            "off-ish",
-            "http://localhost:7243/namespaces/{{.NamespaceName}}/nexus/callback",
-            "temporal-sys-per-ns-tq",
-        ] {
-            assert_eq!(string_text(s), s, "{s:?} should stay plain");
-        }
-        assert_eq!(string_text("a\"b\n"), "\"a\\\"b\\n\"");
-    }
-
-    #[test]
-    fn floats_keep_their_type() {
-        assert_eq!(float_text(1.0), "1.0");
-        assert_eq!(float_text(0.5), "0.5");
-        assert_eq!(float_text(f64::INFINITY), ".inf");
-        assert!(matches!(
-            crate::yaml::resolve_plain(&float_text(1e300)),
-            crate::yaml::NodeKind::Float(_)
-        ));
-    }
 
     #[test]
     fn nested_values_are_block_style() {
@@ -509,7 +283,7 @@ mod tests {
         let text = items_to_yaml(&items);
         // Linear: no line is indented past the block levels.
         assert!(text.len() < 10_000, "{} bytes", text.len());
-        let back = crate::document::parse_items("t", "k", &text);
+        let back = crate::model::parse::parse_items("t", "k", &text);
         assert!(back.findings.is_empty(), "{:?}", back.findings);
         assert_eq!(back.value, items);
     }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::key::fold;
-use crate::value::{Mismatch, Value};
+use crate::model::key::fold;
+use crate::model::value::{Mismatch, Value};
 
 mod decode;
 
@@ -284,12 +284,12 @@ pub enum TypedProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Registry;
+    use crate::temporal::registry::Registry;
 
     fn decoded(key: &str, yaml: &str) -> Decoded {
         let r = Registry::for_version(None).unwrap();
         let setting = r.get(key).unwrap().typed.as_ref().unwrap();
-        let node = crate::yaml::load(yaml).unwrap().unwrap();
+        let node = crate::model::yaml::load(yaml).unwrap().unwrap();
         decode(&Value::from_owned_node(node, &mut Vec::new()).unwrap(), setting)
     }
 

@@ -1,9 +1,9 @@
 //! Changing one key: upsert or remove an item, and the compare-and-swap
 //! writes that store the result under the registered spelling.
 
-use crate::constraints::Constraints;
-use crate::document::ConstrainedValue;
-use crate::serialize::items_to_yaml;
+use crate::model::constraints::Constraints;
+use crate::model::document::ConstrainedValue;
+use crate::model::serialize::items_to_yaml;
 use crate::store::{Change, Expect, Prefix, StoredKey};
 
 /// Replace the item whose constraints equal `item`'s (the first such; later
@@ -125,7 +125,7 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::model::value::Value;
 
     fn item(v: i64, ns: Option<&str>) -> ConstrainedValue {
         ConstrainedValue::new(

@@ -84,7 +84,7 @@ impl<'t> Decoder<'t> {
     /// Decode node `id` into `shape`; `None` where yaml.v3 leaves the
     /// target unset (a null map key into a string).
     pub fn decode(&mut self, id: Id, shape: Shape) -> Result<Option<Node>, LoadError> {
-        crate::stack::deep(|| self.decode_here(id, shape))
+        crate::model::stack::deep(|| self.decode_here(id, shape))
     }
 
     fn decode_here(&mut self, id: Id, shape: Shape) -> Result<Option<Node>, LoadError> {
@@ -282,7 +282,7 @@ impl<'t> Decoder<'t> {
                 self.enter_alias(source, anchor, raw.pos)?;
                 let done = self
                     .count(tree.node(target).pos)
-                    .and_then(|()| crate::stack::deep(|| self.mapping(target, shape, out, Some(merged))));
+                    .and_then(|()| crate::model::stack::deep(|| self.mapping(target, shape, out, Some(merged))));
                 self.leave_alias(source);
                 Ok(done?.unwrap_or_default())
             }

@@ -22,16 +22,17 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout, Instant};
 
-use crate::compact::CompactItems;
-use crate::constraints::Constraints;
-use crate::document::{parse_items, ConstrainedValue, Document, Entry};
-use crate::edit::key_write;
-use crate::finding::Finding;
-use crate::key::{folded_hash, same_key, Key};
-use crate::registry::{KeyDef, Registry};
-use crate::resolve::{resolve_items, Resolution};
+use crate::changes::edit::key_write;
+use crate::model::constraints::Constraints;
+use crate::model::document::{ConstrainedValue, Document, Entry};
+use crate::model::finding::Finding;
+use crate::model::key::{folded_hash, same_key, Key};
+use crate::model::parse::parse_items;
+use crate::serving::compact::CompactItems;
 use crate::store::{foreign_reason, Prefix, Snapshot, Store, StoreError};
-use crate::validate::check_values;
+use crate::temporal::registry::{KeyDef, Registry};
+use crate::temporal::resolve::{resolve_items, Resolution};
+use crate::temporal::validate::check_values;
 
 /// Tuning of the client.
 #[derive(Clone, Debug)]
@@ -422,7 +423,7 @@ impl Client {
         let mut entries: Vec<_> = cache.entries().map(|e| (e.key(), e)).collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, e) in entries {
-            tracing::info!(key = %key, values = %crate::serialize::items_to_yaml(&e.items()).trim_end(), "dynamic config entry");
+            tracing::info!(key = %key, values = %crate::model::serialize::items_to_yaml(&e.items()).trim_end(), "dynamic config entry");
         }
         tracing::info!("dynamic config dump end");
     }
@@ -587,7 +588,7 @@ impl Inner {
                 .increment(1);
             let text = |v: &Option<Arc<Vec<ConstrainedValue>>>| {
                 v.as_ref()
-                    .map(|i| crate::serialize::items_to_yaml(i).trim_end().to_string())
+                    .map(|i| crate::model::serialize::items_to_yaml(i).trim_end().to_string())
                     .unwrap_or_default()
             };
             tracing::info!(
@@ -967,7 +968,7 @@ async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::model::value::Value;
 
     fn entry(name: &str, value: i64, mod_revision: i64) -> Arc<CacheEntry> {
         Arc::new(CacheEntry {

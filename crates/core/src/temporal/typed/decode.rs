@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Converter, Schema, TypedProblem, TypedSetting};
-use crate::value::{check_bool, check_duration, check_int, Mismatch, Value};
+use crate::model::value::{check_bool, check_duration, check_int, Mismatch, Value};
 
 /// What Temporal makes of a structured value.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,7 +85,7 @@ impl Decoder {
     /// Decode `input` over `current` (what the target holds already: the
     /// default, or null for a fresh element).
     fn decode(&mut self, input: &Value, schema: &Schema, current: Value, path: &str) -> Value {
-        crate::stack::deep(|| self.decode_here(input, schema, current, path))
+        crate::model::stack::deep(|| self.decode_here(input, schema, current, path))
     }
 
     fn decode_here(&mut self, input: &Value, schema: &Schema, current: Value, path: &str) -> Value {
@@ -152,7 +152,7 @@ impl Decoder {
                 let read = match input {
                     Value::Int(i) => *i,
                     Value::Uint(u) => *u as i64,
-                    Value::Float(f) => crate::duration::go_float_to_int(*f),
+                    Value::Float(f) => crate::model::duration::go_float_to_int(*f),
                     _ => {
                         self.mismatch(path, expected("an int"));
                         return current;
@@ -172,7 +172,7 @@ impl Decoder {
                 if !exact {
                     self.problems.push(TypedProblem::Wraps {
                         path: path.to_string(),
-                        written: crate::serialize::flow(input),
+                        written: crate::model::value::text::flow(input),
                         read,
                     });
                 }
@@ -216,7 +216,7 @@ impl Decoder {
                 }
             },
             Schema::Duration => match check_duration(input) {
-                Ok(nanos) => Value::String(crate::duration::format_go(nanos)),
+                Ok(nanos) => Value::String(crate::model::duration::format_go(nanos)),
                 Err(m) => {
                     self.mismatch(path, m);
                     current
@@ -229,8 +229,11 @@ impl Decoder {
                 _ => {
                     self.mismatch(
                         path,
-                        Mismatch::new(format!("expected a time, found {}", crate::serialize::flow(input)))
-                            .hint("write an RFC 3339 time such as 2026-01-02T15:04:05Z, or Unix seconds"),
+                        Mismatch::new(format!(
+                            "expected a time, found {}",
+                            crate::model::value::text::flow(input)
+                        ))
+                        .hint("write an RFC 3339 time such as 2026-01-02T15:04:05Z, or Unix seconds"),
                     );
                     current
                 }
@@ -356,7 +359,7 @@ impl Decoder {
             path: path.to_string(),
             message: format!(
                 "{} is a timestamp to YAML, which Temporal decodes as a struct with no fields: nothing is set, and the default stays",
-                crate::serialize::flow(input)
+                crate::model::value::text::flow(input)
             ),
         });
     }
@@ -410,7 +413,7 @@ pub fn is_rfc3339(s: &str) -> bool {
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(u32::MAX);
     let (year, month, day) = (num(0..4), num(5..7), num(8..10));
-    if !(1..=12).contains(&month) || day < 1 || day > crate::yaml::days_in(month, year) {
+    if !(1..=12).contains(&month) || day < 1 || day > crate::model::yaml::days_in(month, year) {
         return false;
     }
     if digits(11..13) && digits(14..16) && digits(17..19) && (num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 59)

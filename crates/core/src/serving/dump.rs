@@ -6,22 +6,22 @@
 //! [`Dump::new`] then only puts the chunks in document order and runs the
 //! few checks that compare keys.
 //!
-//! [`Store::read_prefix_chunks`]: super::Store::read_prefix_chunks
+//! [`Store::read_prefix_chunks`]: crate::store::Store::read_prefix_chunks
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
 
-use crate::document::{ConstrainedValue, Document, Entry};
-use crate::finding::Finding;
-use crate::key::{document_order, Key};
-use crate::registry::Registry;
-use crate::serialize::push_entry;
-use crate::validate::{validate_across_keys, validate_key, Options, KEYS_COMPARED};
-use crate::yaml::Pos;
+use crate::model::document::{ConstrainedValue, Document, Entry};
+use crate::model::finding::Finding;
+use crate::model::key::{document_order, Key};
+use crate::model::serialize::push_entry;
+use crate::model::yaml::Pos;
+use crate::temporal::registry::Registry;
+use crate::temporal::validate::{validate_across_keys, validate_key, Options, KEYS_COMPARED};
 
-use super::{Chunks, ForeignKey, Prefix, PrefixChunk, StoreError};
+use crate::store::{Chunks, ForeignKey, Prefix, PrefixChunk, StoreError};
 
 /// What to prepare of each chunk.
 #[derive(Clone, Debug, Default)]
@@ -261,7 +261,7 @@ impl Dump {
     }
 
     /// The document of every key whose value parses, as
-    /// [`crate::serialize::document_to_yaml`] writes it (the chunks must
+    /// [`crate::model::serialize::document_to_yaml`] writes it (the chunks must
     /// have been prepared with [`DumpOptions::yaml`]).
     pub fn write_yaml(&self, out: &mut impl Write) -> io::Result<()> {
         if self.chunks.iter().all(|c| c.yaml.is_empty()) {
@@ -321,21 +321,16 @@ fn merge(chunks: &[DumpChunk]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Code;
-    use crate::serialize::document_to_yaml;
-    use crate::store::{Snapshot, StoredKey};
+    use crate::model::finding::Code;
+    use crate::model::serialize::document_to_yaml;
+    use crate::store::StoredKey;
 
     /// A chunk as etcd sends it: `texts` in etcd (byte) order.
     fn chunk(prefix: &Prefix, texts: &[(&str, &str)]) -> PrefixChunk {
         let mut paths: Vec<(String, &str)> = texts.iter().map(|(k, t)| (prefix.key_path(k), *t)).collect();
         paths.sort();
         let kvs: Vec<(&str, &[u8], i64)> = paths.iter().map(|(k, t)| (k.as_str(), t.as_bytes(), 2)).collect();
-        PrefixChunk {
-            prefix: prefix.clone(),
-            revision: 7,
-            kvs: crate::store::raw::encode_key_values(&kvs),
-            count: kvs.len(),
-        }
+        PrefixChunk::from_key_values(prefix, 7, &kvs)
     }
 
     fn dump(chunks: Vec<Vec<(&str, &str)>>) -> (Dump, Document) {
@@ -347,13 +342,7 @@ mod tests {
             keep_items: false,
         };
         let all: Vec<(&str, &str)> = chunks.iter().flatten().copied().collect();
-        let whole = Snapshot {
-            prefix: p.clone(),
-            revision: 7,
-            keys: chunk(&p, &all).read().unwrap().keys,
-            foreign: Vec::new(),
-        }
-        .document();
+        let whole = chunk(&p, &all).read().unwrap().into_snapshot(&registry).document();
         let chunks = chunks
             .iter()
             .map(|c| DumpChunk::prepare(chunk(&p, c), &registry, &opts).unwrap())
@@ -370,7 +359,7 @@ mod tests {
     /// its etcd key as dump names it, with the stored values that do not parse.
     fn as_validate_finds(d: &Dump, whole: &Document) -> Vec<(Code, String, String)> {
         let registry = Registry::for_version(None).unwrap();
-        let mut expected: Vec<_> = crate::validate::validate(whole, &registry, &Options::default())
+        let mut expected: Vec<_> = crate::temporal::validate::validate(whole, &registry, &Options::default())
             .into_iter()
             .map(|f| (f.code, format!("/p/{}", f.key.unwrap()), f.message))
             .collect();

@@ -5,15 +5,15 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::constraints::Constraints;
-use crate::document::{ConstrainedValue, Document};
-use crate::edit::{key_write, stored_text};
-use crate::key::Key;
-use crate::registry::{Registry, ValueType};
-use crate::resolve::ItemIndex;
-use crate::serialize::{canonical_order, items_to_yaml};
+use crate::changes::edit::{key_write, stored_text};
+use crate::model::constraints::Constraints;
+use crate::model::document::{ConstrainedValue, Document};
+use crate::model::key::Key;
+use crate::model::serialize::{canonical_order, items_to_yaml};
+use crate::model::value::Value;
 use crate::store::{Change, Expect, Prefix, Snapshot, StoredKey};
-use crate::value::Value;
+use crate::temporal::registry::{Registry, ValueType};
+use crate::temporal::resolve::ItemIndex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -114,7 +114,10 @@ pub fn values_equal(a: &Value, b: &Value, ty: Option<&ValueType>) -> bool {
     }
     match ty {
         Some(ValueType::Float) => a.same_number(b),
-        Some(ValueType::Duration) => match (crate::value::check_duration(a), crate::value::check_duration(b)) {
+        Some(ValueType::Duration) => match (
+            crate::model::value::check_duration(a),
+            crate::model::value::check_duration(b),
+        ) {
             (Ok(x), Ok(y)) => x == y,
             _ => false,
         },
@@ -423,7 +426,7 @@ impl SavedPlan {
         &self,
         current: &Snapshot,
         registry: &Registry,
-        opts: &crate::validate::Options,
+        opts: &crate::temporal::validate::Options,
     ) -> Result<Vec<CheckedChange>, PlanFileError> {
         let mut problems = Vec::new();
         let prefix = &current.prefix;
@@ -438,7 +441,7 @@ impl SavedPlan {
             if let Some(reason) = registry.foreign_reason(&c.key) {
                 problems.push(format!(
                     "{} is not a dynamic config key ({reason})",
-                    crate::key::escaped(&c.key)
+                    crate::model::key::escaped(&c.key)
                 ));
             }
             let stored: Vec<StoredKey> = current.get(&key).into_iter().cloned().collect();
@@ -449,12 +452,12 @@ impl SavedPlan {
                     None => problems.push(format!(
                         "{}: {} is outside the prefix {prefix}",
                         c.key,
-                        crate::key::escaped(&w.etcd_key)
+                        crate::model::key::escaped(&w.etcd_key)
                     )),
                     Some(n) if Key::new(n) != key || registry.foreign_reason(n).is_some() => problems.push(format!(
                         "{}: writes {}, which is not a spelling of {}",
                         c.key,
-                        crate::key::escaped(&w.etcd_key),
+                        crate::model::key::escaped(&w.etcd_key),
                         c.key
                     )),
                     Some(_) => {}
@@ -479,14 +482,14 @@ impl SavedPlan {
                     if w.etcd_key != prefix.key_path(&c.key) {
                         problems.push(format!("{}: a value is written to {}", c.key, w.etcd_key));
                     }
-                    let parsed = crate::document::parse_items(&w.etcd_key, &c.key, text);
+                    let parsed = crate::model::parse::parse_items(&w.etcd_key, &c.key, text);
                     let mut doc = Document::new(&w.etcd_key);
                     doc.insert(key.clone(), parsed.value.clone());
                     let errors: Vec<String> = parsed
                         .findings
                         .iter()
-                        .chain(&crate::validate::validate(&doc, registry, opts))
-                        .filter(|f| f.level == crate::finding::Level::Error)
+                        .chain(&crate::temporal::validate::validate(&doc, registry, opts))
+                        .filter(|f| f.level == crate::model::finding::Level::Error)
                         .map(|f| f.message.clone())
                         .collect();
                     if !errors.is_empty() {
@@ -561,7 +564,7 @@ impl SavedChange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse_document;
+    use crate::model::parse::parse_document;
 
     fn reg() -> Registry {
         Registry::for_version(None).unwrap()
@@ -714,7 +717,7 @@ mod tests {
             PlanOptions::default(),
         );
         let saved = SavedPlan::new(&p, &snap);
-        let opts = crate::validate::Options::default();
+        let opts = crate::temporal::validate::Options::default();
         let checked = saved.check(&snap, &reg(), &opts).unwrap();
         assert_eq!(checked.len(), 2);
         assert_eq!(

@@ -10,11 +10,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::constraints::{ConstraintField, ConstraintsRef, FieldSet, HistoryTaskType, TaskQueueType};
-use crate::document::ConstrainedValue;
-use crate::registry::KeyDef;
-use crate::resolve::{resolve_with, Resolution};
-use crate::value::Value;
+use prost::encoding::encode_varint;
+
+use crate::model::constraints::{ConstraintField, ConstraintsRef, FieldSet, HistoryTaskType, TaskQueueType};
+use crate::model::document::ConstrainedValue;
+use crate::model::value::Value;
+use crate::temporal::registry::KeyDef;
+use crate::temporal::resolve::{resolve_with, Resolution};
 use crate::Constraints;
 
 const NULL: u8 = 0;
@@ -70,7 +72,7 @@ impl CompactItems {
         self.0.is_empty()
     }
 
-    /// [`crate::resolve::resolve_items`] on the encoding.
+    /// [`crate::temporal::resolve::resolve_items`] on the encoding.
     pub fn resolve(&self, def: &KeyDef, scope: &Constraints) -> Resolution {
         resolve_with(def, scope, |scope, level| self.find(scope, level))
     }
@@ -90,21 +92,12 @@ impl CompactItems {
     }
 }
 
-/// A LEB128 varint, as protobuf writes one.
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
 fn put_int(out: &mut Vec<u8>, n: i64) {
-    put_varint(out, ((n << 1) ^ (n >> 63)) as u64);
+    encode_varint(((n << 1) ^ (n >> 63)) as u64, out);
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_varint(out, s.len() as u64);
+    encode_varint(s.len() as u64, out);
     out.extend_from_slice(s.as_bytes());
 }
 
@@ -125,7 +118,7 @@ fn encode_constraints(out: &mut Vec<u8>, c: &ConstraintsRef<'_>) {
 }
 
 fn encode_value(out: &mut Vec<u8>, v: &Value) {
-    crate::stack::deep(|| match v {
+    crate::model::stack::deep(|| match v {
         Value::Null => out.push(NULL),
         Value::Bool(false) => out.push(FALSE),
         Value::Bool(true) => out.push(TRUE),
@@ -143,7 +136,7 @@ fn encode_value(out: &mut Vec<u8>, v: &Value) {
         }
         Value::Uint(u) => {
             out.push(UINT);
-            put_varint(out, *u);
+            encode_varint(*u, out);
         }
         Value::Time(t) => {
             out.push(TIME);
@@ -151,14 +144,14 @@ fn encode_value(out: &mut Vec<u8>, v: &Value) {
         }
         Value::List(items) => {
             out.push(LIST);
-            put_varint(out, items.len() as u64);
+            encode_varint(items.len() as u64, out);
             for i in items {
                 encode_value(out, i);
             }
         }
         Value::Map(m) => {
             out.push(MAP);
-            put_varint(out, m.len() as u64);
+            encode_varint(m.len() as u64, out);
             for (k, v) in m {
                 put_str(out, k);
                 encode_value(out, v);
@@ -245,7 +238,7 @@ impl<'a> Reader<'a> {
     }
 
     fn value(&mut self) -> Option<Value> {
-        crate::stack::deep(|| self.value_here())
+        crate::model::stack::deep(|| self.value_here())
     }
 
     fn value_here(&mut self) -> Option<Value> {
@@ -280,7 +273,7 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_value(&mut self) -> Option<()> {
-        crate::stack::deep(|| self.skip_value_here())
+        crate::model::stack::deep(|| self.skip_value_here())
     }
 
     fn skip_value_here(&mut self) -> Option<()> {
@@ -318,9 +311,9 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse_items;
-    use crate::registry::Registry;
-    use crate::resolve::resolve_items;
+    use crate::model::parse::parse_items;
+    use crate::temporal::registry::Registry;
+    use crate::temporal::resolve::resolve_items;
 
     fn items(text: &str) -> Vec<ConstrainedValue> {
         let p = parse_items("t", "k", text);

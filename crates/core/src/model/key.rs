@@ -207,9 +207,48 @@ pub fn name_shape(name: &str) -> NameShape {
     }
 }
 
+/// Call `f` on each word of `history.persistenceMaxQPS`: `history`,
+/// `persistence`, `Max`, `QPS` (runs of capitals are one word).
+pub fn for_each_word(name: &str, mut f: impl FnMut(&str)) {
+    for part in name.split(['.', '_', '-']) {
+        let b = part.as_bytes();
+        let mut start = 0;
+        for i in 1..b.len() {
+            let boundary = b[i].is_ascii_uppercase()
+                && (b[i - 1].is_ascii_lowercase()
+                    || (b[i - 1].is_ascii_uppercase() && b.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+            if boundary {
+                f(&part[start..i]);
+                start = i;
+            }
+        }
+        if start < part.len() {
+            f(&part[start..]);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words(name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_word(name, |w| out.push(w.to_lowercase()));
+        out
+    }
+
+    #[test]
+    fn words_split_camel_case_and_acronyms() {
+        assert_eq!(
+            words("history.persistenceMaxQPS"),
+            ["history", "persistence", "max", "qps"]
+        );
+        assert_eq!(
+            words("frontend.namespaceRPS.visibility"),
+            ["frontend", "namespace", "rps", "visibility"]
+        );
+    }
 
     #[test]
     fn keys_compare_case_insensitively_and_keep_spelling() {

@@ -1,0 +1,6 @@
+//! Changes to a prefix: one key's edits, whole-prefix plans (saved and
+//! applied), and fitting their writes into etcd transactions.
+
+pub mod batch;
+pub mod edit;
+pub mod plan;

@@ -1,0 +1,443 @@
+//! Temporal's key registry: every registered key with its type, precedence
+//! and defaults, per Temporal release, embedded as data.
+
+mod releases;
+mod suggest;
+mod tsv;
+
+use suggest::Bag;
+
+pub use releases::{find_release, latest_release, release_note, releases_with, Release, RELEASES};
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::OnceLock;
+
+use hashbrown::HashTable;
+
+use crate::model::constraints::{ConstraintField as F, Constraints, FieldSet};
+use crate::model::key::{folded_hash, for_each_word, same_key, NameShape};
+use crate::model::value::Value;
+use crate::temporal::typed::{TypedSchemas, TypedSetting};
+
+/// The value type of a setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Bool,
+    Int,
+    Float,
+    String,
+    Duration,
+    Map,
+    /// A structured setting, with the Go type the registry names.
+    Typed(String),
+}
+
+impl ValueType {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "bool" => ValueType::Bool,
+            "int" => ValueType::Int,
+            "float" => ValueType::Float,
+            "string" => ValueType::String,
+            "duration" => ValueType::Duration,
+            "map" => ValueType::Map,
+            _ => ValueType::Typed(s.strip_prefix("typed:")?.to_string()),
+        })
+    }
+}
+
+impl fmt::Display for ValueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueType::Bool => f.write_str("bool"),
+            ValueType::Int => f.write_str("int"),
+            ValueType::Float => f.write_str("float"),
+            ValueType::String => f.write_str("string"),
+            ValueType::Duration => f.write_str("duration"),
+            ValueType::Map => f.write_str("map"),
+            ValueType::Typed(t) => write!(f, "typed:{t}"),
+        }
+    }
+}
+
+/// A key's precedence kind: which constraint sets a lookup tries, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Precedence {
+    Global,
+    Namespace,
+    NamespaceId,
+    TaskQueue,
+    ShardId,
+    /// Named `taskType` in the registry: the *history* task type.
+    HistoryTaskType,
+    Destination,
+    ChasmTaskType,
+}
+
+const GLOBAL: &[FieldSet] = &[FieldSet::EMPTY];
+const NAMESPACE: &[FieldSet] = &[FieldSet::of(&[F::Namespace]), FieldSet::EMPTY];
+const NAMESPACE_ID: &[FieldSet] = &[FieldSet::of(&[F::NamespaceId]), FieldSet::EMPTY];
+const TASK_QUEUE: &[FieldSet] = &[
+    FieldSet::of(&[F::Namespace, F::TaskQueueName, F::TaskType]),
+    FieldSet::of(&[F::Namespace, F::TaskQueueName]),
+    FieldSet::of(&[F::TaskQueueName]),
+    FieldSet::of(&[F::Namespace]),
+    FieldSet::EMPTY,
+];
+const SHARD_ID: &[FieldSet] = &[FieldSet::of(&[F::ShardId]), FieldSet::EMPTY];
+const HISTORY_TASK_TYPE: &[FieldSet] = &[FieldSet::of(&[F::HistoryTaskType]), FieldSet::EMPTY];
+const DESTINATION: &[FieldSet] = &[
+    FieldSet::of(&[F::Namespace, F::Destination]),
+    FieldSet::of(&[F::Destination]),
+    FieldSet::of(&[F::Namespace]),
+    FieldSet::EMPTY,
+];
+const CHASM_TASK_TYPE: &[FieldSet] = &[FieldSet::of(&[F::ChasmTaskType]), FieldSet::EMPTY];
+
+impl Precedence {
+    pub const ALL: [Precedence; 8] = [
+        Precedence::Global,
+        Precedence::Namespace,
+        Precedence::NamespaceId,
+        Precedence::TaskQueue,
+        Precedence::ShardId,
+        Precedence::HistoryTaskType,
+        Precedence::Destination,
+        Precedence::ChasmTaskType,
+    ];
+
+    /// The registry's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precedence::Global => "global",
+            Precedence::Namespace => "namespace",
+            Precedence::NamespaceId => "namespaceId",
+            Precedence::TaskQueue => "taskQueue",
+            Precedence::ShardId => "shardId",
+            Precedence::HistoryTaskType => "taskType",
+            Precedence::Destination => "destination",
+            Precedence::ChasmTaskType => "chasmTaskType",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// The levels a lookup tries, most specific first. An item matches a level
+    /// when its constraint set has exactly these fields (and equal values).
+    pub fn levels(self) -> &'static [FieldSet] {
+        match self {
+            Precedence::Global => GLOBAL,
+            Precedence::Namespace => NAMESPACE,
+            Precedence::NamespaceId => NAMESPACE_ID,
+            Precedence::TaskQueue => TASK_QUEUE,
+            Precedence::ShardId => SHARD_ID,
+            Precedence::HistoryTaskType => HISTORY_TASK_TYPE,
+            Precedence::Destination => DESTINATION,
+            Precedence::ChasmTaskType => CHASM_TASK_TYPE,
+        }
+    }
+
+    /// Every field some level uses.
+    pub fn fields(self) -> FieldSet {
+        let mut all = FieldSet::EMPTY;
+        for level in self.levels() {
+            for f in level.iter() {
+                all.insert(f);
+            }
+        }
+        all
+    }
+}
+
+impl fmt::Display for Precedence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Numeric settings named for a rate, limit or size (`frontend.rps`,
+/// `history.persistenceMaxQPS`, `limit.maxIDLength`, `...CacheMaxSizeBytes`).
+pub fn is_rate_limit_key(name: &str) -> bool {
+    const WORDS: [&str; 7] = ["rps", "qps", "rate", "limit", "size", "burst", "ratelimit"];
+    let mut found = false;
+    for_each_word(name, |w| found |= WORDS.iter().any(|x| x.eq_ignore_ascii_case(w)));
+    found
+}
+
+/// A built-in constrained default (`{TaskQueueName=temporal-sys-per-ns-tq}=>1`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstrainedDefault {
+    pub constraints: Constraints,
+    pub value: Value,
+    /// The text as the registry gives it.
+    pub raw: String,
+}
+
+/// One registered setting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyDef {
+    /// The registered spelling, such as `history.TaskDLQErrorPattern`.
+    pub name: String,
+    pub value_type: ValueType,
+    pub precedence: Precedence,
+    /// The default as the registry prints it (Go formatting; empty for
+    /// structured settings, whose defaults live in the typed schema).
+    pub default: String,
+    pub constrained_defaults: Vec<ConstrainedDefault>,
+    /// A structured setting's schema, converter and default.
+    pub typed: Option<Arc<TypedSetting>>,
+}
+
+impl KeyDef {
+    /// A numeric setting named for a rate, limit or size (checked for zero).
+    /// Worked out when asked: a schema of 10,000 keys is read on every command.
+    pub fn is_rate_limit(&self) -> bool {
+        matches!(self.value_type, ValueType::Int | ValueType::Float) && is_rate_limit_key(&self.name)
+    }
+
+    /// The registered default as a value of the key's type (a structured
+    /// setting's in config form).
+    pub fn default_value(&self) -> Value {
+        match &self.typed {
+            Some(t) if self.default.is_empty() => t.default.clone(),
+            _ => scalar_default(&self.value_type, &self.default),
+        }
+    }
+}
+
+fn scalar_default(ty: &ValueType, raw: &str) -> Value {
+    match ty {
+        ValueType::Bool => raw.parse().map(Value::Bool).unwrap_or(Value::String(raw.into())),
+        ValueType::Int => raw.parse().map(Value::Int).unwrap_or(Value::String(raw.into())),
+        ValueType::Float => raw.parse().map(Value::Float).unwrap_or(Value::String(raw.into())),
+        ValueType::Map if raw.is_empty() => Value::Map(Default::default()),
+        ValueType::Typed(_) if raw.is_empty() => Value::Null,
+        _ => Value::String(raw.into()),
+    }
+}
+
+/// Why a registry could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("unknown Temporal version {given:?}: tcfg knows {known} (use --schema FILE for another release)")]
+    UnknownVersion { given: String, known: String },
+    #[error("{origin}:{line}: {message}")]
+    BadSchema {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// The keys of one Temporal release (or of a custom `--schema` file).
+#[derive(Debug)]
+pub struct Registry {
+    /// `v1.31.2`, or the schema file's name.
+    pub version: String,
+    keys: Vec<KeyDef>,
+    /// Indexes into `keys`, by the hash of the folded name: found in any case
+    /// with no folded copy of each name (a 10,000-key schema is read on
+    /// every command). Names are short and trusted: a fast hash beats flood
+    /// resistance.
+    names: HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+    /// Folded names with their letter counts, built on the first suggestion.
+    bags: OnceLock<Vec<(String, Bag)>>,
+    /// Whether this is an embedded release (so release history applies).
+    embedded: bool,
+}
+
+impl Registry {
+    pub fn release(release: &'static Release) -> Registry {
+        let mut r = Registry::from_tsv(release.tag, release.tsv).expect("embedded registry data is valid");
+        let typed = TypedSchemas::parse(release.typed);
+        for k in &mut r.keys {
+            if let Some(t) = typed.get(&k.name) {
+                k.typed = Some(Arc::new(t.clone()));
+            }
+        }
+        r.embedded = true;
+        r
+    }
+
+    /// The registry for `--temporal-version`, or the newest release.
+    pub fn for_version(version: Option<&str>) -> Result<Registry, RegistryError> {
+        Ok(Registry::release(match version {
+            Some(v) => find_release(v)?,
+            None => latest_release(),
+        }))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&KeyDef> {
+        let hash = folded_hash(&self.hasher, name);
+        let i = self.names.find(hash, |&i| same_key(&self.keys[i].name, name))?;
+        Some(&self.keys[*i])
+    }
+
+    /// Why a name under a prefix is not dynamic config (another
+    /// application's key, which tcfg never writes or deletes), or `None`.
+    pub fn foreign_reason(&self, name: &str) -> Option<&'static str> {
+        match crate::model::key::name_shape(name) {
+            NameShape::Foreign(reason) => Some(reason),
+            NameShape::Key => None,
+            NameShape::KeyIfRegistered if self.get(name).is_some() => None,
+            NameShape::KeyIfRegistered => Some("not a dynamic config key name"),
+        }
+    }
+
+    /// The registered spelling of a key, if registered.
+    pub fn canonical_name(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|d| d.name.as_str())
+    }
+
+    pub fn keys(&self) -> &[KeyDef] {
+        &self.keys
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.embedded
+    }
+
+    /// The minor release number of an embedded release (`31` for
+    /// v1.31.2); `None` for a custom schema, which is taken as current.
+    pub fn minor(&self) -> Option<u32> {
+        if !self.embedded {
+            return None;
+        }
+        self.version.trim_start_matches('v').split('.').nth(1)?.parse().ok()
+    }
+
+    /// Whether the release knows the `chasmTaskType` constraint (v1.31.0 and
+    /// later; custom schemas are assumed current). Older servers reject any
+    /// file that uses it.
+    pub fn knows_chasm_constraint(&self) -> bool {
+        self.minor().is_none_or(|m| m >= 31)
+    }
+
+    /// Whether the release's servers read this history task type's name.
+    pub fn knows_history_task_name(&self, t: crate::model::constraints::HistoryTaskType) -> bool {
+        match (self.minor(), t.since()) {
+            (Some(m), Some(since)) => m >= since,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_releases_have_the_documented_counts() {
+        let counts: Vec<usize> = RELEASES.iter().map(|r| Registry::release(r).len()).collect();
+        assert_eq!(counts, [484, 508, 514, 576, 616]);
+    }
+
+    #[test]
+    fn rate_limit_keys_are_known_by_their_words() {
+        assert!(is_rate_limit_key("limit.maxIDLength"));
+        assert!(is_rate_limit_key("history.hostLevelCacheMaxSizeBytes"));
+        assert!(is_rate_limit_key("history.persistenceMaxQPS"));
+        assert!(!is_rate_limit_key("history.generateMigrationTaskViaFrontend"));
+    }
+
+    #[test]
+    fn versions_are_found_by_minor_or_full_tag() {
+        assert_eq!(find_release("1.29").unwrap().tag, "v1.29.7");
+        assert_eq!(find_release("v1.29.7").unwrap().tag, "v1.29.7");
+        assert_eq!(find_release("1.30.6").unwrap().tag, "v1.30.6");
+        let err = find_release("1.12").unwrap_err().to_string();
+        assert!(err.contains("1.27, 1.28, 1.29, 1.30, 1.31"), "{err}");
+        assert_eq!(Registry::for_version(None).unwrap().version, "v1.31.2");
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_keeps_registered_spelling() {
+        let r = Registry::for_version(None).unwrap();
+        assert_eq!(
+            r.canonical_name("HISTORY.taskdlqerrorpattern"),
+            Some("history.TaskDLQErrorPattern")
+        );
+        let d = r.get("frontend.rps").unwrap();
+        assert_eq!(d.value_type, ValueType::Int);
+        assert_eq!(d.precedence, Precedence::Global);
+    }
+
+    #[test]
+    fn constrained_defaults_are_parsed() {
+        let r = Registry::for_version(None).unwrap();
+        let d = r.get("matching.numTaskqueueReadPartitions").unwrap();
+        assert_eq!(d.constrained_defaults.len(), 5);
+        assert_eq!(
+            d.constrained_defaults[0].constraints.task_queue_name.as_deref(),
+            Some("temporal-sys-per-ns-tq")
+        );
+        assert_eq!(d.constrained_defaults[0].value, Value::Int(1));
+        assert!(d.constrained_defaults[4].constraints.is_empty());
+        let d = r.get("matching.updateAckInterval").unwrap();
+        assert_eq!(d.constrained_defaults[0].value, Value::String("5m0s".into()));
+    }
+
+    #[test]
+    fn precedence_levels() {
+        assert_eq!(Precedence::TaskQueue.levels().len(), 5);
+        assert_eq!(Precedence::parse("taskType"), Some(Precedence::HistoryTaskType));
+        assert_eq!(
+            Precedence::Destination.levels()[0].to_string(),
+            "{namespace, destination}"
+        );
+    }
+
+    #[test]
+    fn release_history_hints() {
+        assert_eq!(
+            release_note("history.cacheMaxSize", "v1.31.2").as_deref(),
+            Some("removed in v1.29 (last registered in v1.28.4)")
+        );
+        assert!(release_note("chasm.callback.allowedAddresses", "v1.27.4")
+            .unwrap()
+            .starts_with("added in"));
+        assert_eq!(release_note("no.such.key", "v1.31.2"), None);
+    }
+
+    #[test]
+    fn search_by_substring_or_glob() {
+        let r = Registry::for_version(None).unwrap();
+        let names = |p: &str| r.search(p).iter().map(|k| k.name.clone()).collect::<Vec<_>>();
+        assert!(names("NUMTASKQUEUE").contains(&"matching.numTaskqueueReadPartitions".to_string()));
+        assert_eq!(names("matching.numTaskqueue*Partitions").len(), 2);
+        assert_eq!(names("frontend.rp?"), ["frontend.rps"]);
+        assert!(names("zzz-nothing").is_empty());
+    }
+
+    #[test]
+    fn suggestions_by_edit_distance() {
+        let r = Registry::for_version(None).unwrap();
+        assert_eq!(r.suggest("frontend.rsp").first(), Some(&"frontend.rps"));
+    }
+
+    #[test]
+    fn custom_schema_files() {
+        let r = Registry::from_tsv(
+            "custom.tsv",
+            "key\ttype\tprecedence\tdefault\tconstrained_defaults\nmy.key\tint\tnamespace\t5\t\n",
+        )
+        .unwrap();
+        assert_eq!(r.get("MY.KEY").unwrap().default_value(), Value::Int(5));
+        let err = Registry::from_tsv("custom.tsv", "my.key\tinteger\tglobal\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("custom.tsv:1: unknown type"), "{err}");
+    }
+}

@@ -1,0 +1,133 @@
+//! The Temporal releases embedded as data, and in which of them a key is
+//! registered (for "added in" and "removed in" hints).
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use super::RegistryError;
+use crate::model::key::fold;
+
+/// An embedded Temporal release.
+pub struct Release {
+    /// The release tag the data was read from, such as `v1.31.2`.
+    pub tag: &'static str,
+    pub(super) tsv: &'static str,
+    pub(super) typed: &'static str,
+}
+
+impl fmt::Debug for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag)
+    }
+}
+
+impl Release {
+    /// `1.31` for `v1.31.2`.
+    pub fn minor(&self) -> &'static str {
+        let t = &self.tag[1..];
+        &t[..t.rfind('.').unwrap_or(t.len())]
+    }
+}
+
+/// Every embedded release, oldest first.
+pub static RELEASES: [Release; 5] = [
+    Release {
+        tag: "v1.27.4",
+        tsv: include_str!("../../../data/registry/temporal-v1.27.4.tsv"),
+        typed: include_str!("../../../data/typed/temporal-v1.27.4.json"),
+    },
+    Release {
+        tag: "v1.28.4",
+        tsv: include_str!("../../../data/registry/temporal-v1.28.4.tsv"),
+        typed: include_str!("../../../data/typed/temporal-v1.28.4.json"),
+    },
+    Release {
+        tag: "v1.29.7",
+        tsv: include_str!("../../../data/registry/temporal-v1.29.7.tsv"),
+        typed: include_str!("../../../data/typed/temporal-v1.29.7.json"),
+    },
+    Release {
+        tag: "v1.30.6",
+        tsv: include_str!("../../../data/registry/temporal-v1.30.6.tsv"),
+        typed: include_str!("../../../data/typed/temporal-v1.30.6.json"),
+    },
+    Release {
+        tag: "v1.31.2",
+        tsv: include_str!("../../../data/registry/temporal-v1.31.2.tsv"),
+        typed: include_str!("../../../data/typed/temporal-v1.31.2.json"),
+    },
+];
+
+/// The release used when none is named.
+pub fn latest_release() -> &'static Release {
+    &RELEASES[RELEASES.len() - 1]
+}
+
+/// Find an embedded release by `1.29`, `v1.29`, `1.29.7` or `v1.29.7`.
+pub fn find_release(version: &str) -> Result<&'static Release, RegistryError> {
+    let v = version.trim().trim_start_matches('v');
+    RELEASES
+        .iter()
+        .find(|r| r.minor() == v || &r.tag[1..] == v)
+        .ok_or_else(|| RegistryError::UnknownVersion {
+            given: version.to_string(),
+            known: RELEASES.iter().map(|r| r.minor()).collect::<Vec<_>>().join(", "),
+        })
+}
+
+/// In which embedded releases a key is registered, for "removed in" and
+/// "added in" hints.
+pub fn releases_with(name: &str) -> Vec<&'static str> {
+    static INDEX: OnceLock<Vec<std::collections::HashSet<String>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        RELEASES
+            .iter()
+            .map(|r| {
+                r.tsv
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split('\t').next())
+                    .map(fold)
+                    .collect()
+            })
+            .collect()
+    });
+    let folded = fold(name);
+    RELEASES
+        .iter()
+        .zip(index)
+        .filter(|(_, keys)| keys.contains(&folded))
+        .map(|(r, _)| r.tag)
+        .collect()
+}
+
+/// "removed in v1.29" / "added in v1.30" for a key unknown to `current`.
+pub fn release_note(name: &str, current: &str) -> Option<String> {
+    let present = releases_with(name);
+    if present.is_empty() {
+        return None;
+    }
+    let idx = RELEASES.iter().position(|r| r.tag == current)?;
+    let later: Vec<_> = RELEASES[idx + 1..]
+        .iter()
+        .filter(|r| present.contains(&r.tag))
+        .collect();
+    let earlier = RELEASES[..idx].iter().rev().find(|r| present.contains(&r.tag));
+    if let Some(first) = later.first() {
+        return Some(format!(
+            "added in v{} (this check uses {current}; pass --temporal-version {})",
+            first.minor(),
+            first.minor()
+        ));
+    }
+    if let Some(last) = earlier {
+        let removed_in = RELEASES
+            .iter()
+            .position(|r| r.tag == last.tag)
+            .and_then(|i| RELEASES.get(i + 1))
+            .map(|r| format!("v{}", r.minor()))
+            .unwrap_or_else(|| current.to_string());
+        return Some(format!("removed in {removed_in} (last registered in {})", last.tag));
+    }
+    None
+}
