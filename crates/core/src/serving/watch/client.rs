@@ -1,0 +1,235 @@
+//! The client a service holds: start, lookups on the current snapshot,
+//! subscriptions, writes, and shutdown.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{timeout, Instant};
+
+use crate::changes::edit::key_write;
+use crate::model::constraints::Constraints;
+use crate::model::document::ConstrainedValue;
+use crate::store::{Store, StoreError};
+use crate::temporal::registry::Registry;
+use crate::temporal::resolve::{resolve_items, Resolution};
+
+use super::cache::{Cache, CacheEntry};
+use super::changes::{ChangeSet, Notice};
+use super::options::ClientOptions;
+use super::stream::run;
+
+pub(super) struct Inner {
+    pub(super) store: Store,
+    pub(super) registry: Arc<Registry>,
+    pub(super) options: ClientOptions,
+    pub(super) cache: ArcSwap<Cache>,
+    pub(super) subscribers: Mutex<Vec<mpsc::UnboundedSender<ChangeSet>>>,
+    pub(super) notices: Mutex<Vec<mpsc::UnboundedSender<Notice>>>,
+    pub(super) revision: watch::Sender<i64>,
+}
+
+/// The watch/cache client.
+pub struct Client {
+    inner: Arc<Inner>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Why the client could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the change was written at revision {revision} but not seen by this client within {waited:?}")]
+    NotSeen { revision: i64, waited: Duration },
+    #[error("the client is stopped")]
+    Stopped,
+}
+
+pub(super) enum Ended {
+    /// Watch again from this revision + 1.
+    Broken {
+        reason: String,
+        reason_tag: &'static str,
+    },
+    Compacted {
+        at: i64,
+    },
+    Fatal {
+        reason: String,
+    },
+    Stopped,
+}
+
+impl Client {
+    /// Load the prefix, then watch it from the load's revision + 1.
+    pub async fn start(store: Store, registry: Arc<Registry>, options: ClientOptions) -> Result<Client, ClientError> {
+        Client::start_at(store, registry, options, None).await
+    }
+
+    /// Like [`Client::start`], from the state at `revision` (history after
+    /// it is then delivered as change sets, while etcd still keeps it).
+    pub async fn start_at(
+        store: Store,
+        registry: Arc<Registry>,
+        options: ClientOptions,
+        revision: Option<i64>,
+    ) -> Result<Client, ClientError> {
+        let started = Instant::now();
+        let snapshot = store.snapshot(&registry, revision).await?;
+        metrics::histogram!("dynconfig_load_duration_seconds").record(started.elapsed().as_secs_f64());
+        let (rev_tx, _) = watch::channel(snapshot.revision);
+        let inner = Arc::new(Inner {
+            store,
+            registry,
+            options,
+            cache: ArcSwap::from_pointee(Cache::default()),
+            subscribers: Mutex::new(Vec::new()),
+            notices: Mutex::new(Vec::new()),
+            revision: rev_tx,
+        });
+        let (cache, invalid) = inner.cache_from(&snapshot, None);
+        for (k, f) in invalid {
+            inner.notice(Notice::Invalid {
+                etcd_key: k,
+                findings: f,
+            });
+        }
+        metrics::gauge!("dynconfig_keys_loaded").set(cache.len() as f64);
+        metrics::gauge!("dynconfig_revision").set(cache.revision as f64);
+        inner.cache.store(Arc::new(cache));
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(run(inner.clone(), stop_rx));
+        Ok(Client {
+            inner,
+            stop,
+            task: Mutex::new(Some(task)),
+        })
+    }
+
+    /// The current snapshot: readers never block and never see a half-applied change.
+    pub fn cache(&self) -> arc_swap::Guard<Arc<Cache>> {
+        self.inner.cache.load()
+    }
+
+    /// The revision the cache reflects.
+    pub fn revision(&self) -> i64 {
+        self.inner.cache.load().revision
+    }
+
+    /// A key's entry, by name in any case: its encoded items, revision and
+    /// refusal state, without decoding anything.
+    pub fn entry(&self, name: &str) -> Option<Arc<CacheEntry>> {
+        self.inner.cache.load().entry(name).cloned()
+    }
+
+    /// A key's items, by name in any case (decoded: a copy).
+    pub fn items(&self, name: &str) -> Option<Vec<ConstrainedValue>> {
+        self.inner.cache.load().entry(name).map(|e| e.items())
+    }
+
+    /// The value Temporal's lookup returns for `scope` (registered keys only).
+    pub fn get(&self, name: &str, scope: &Constraints) -> Option<Resolution> {
+        let def = self.inner.registry.get(name)?;
+        let cache = self.inner.cache.load();
+        Some(match cache.entry(&def.name) {
+            Some(e) => e.resolve(def, scope),
+            None => resolve_items(&[], def, scope),
+        })
+    }
+
+    /// Change sets from now on, in revision order, none skipped or repeated.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<ChangeSet> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.inner.subscribers.lock().expect("subscribers lock").push(tx);
+        rx
+    }
+
+    /// Interruptions, reloads, refused values and fatal errors.
+    pub fn notices(&self) -> mpsc::UnboundedReceiver<Notice> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.inner.notices.lock().expect("notices lock").push(tx);
+        rx
+    }
+
+    /// Every key's items (a copy, safe to keep after shutdown).
+    pub fn dump_all(&self) -> HashMap<String, Vec<ConstrainedValue>> {
+        self.inner
+            .cache
+            .load()
+            .entries()
+            .map(|e| (e.name().to_string(), e.items()))
+            .collect()
+    }
+
+    /// Log every key and its items at INFO, one line per key.
+    pub fn log_all(&self) {
+        let cache = self.inner.cache.load();
+        tracing::info!(
+            total_keys = cache.len(),
+            revision = cache.revision,
+            "dynamic config dump start"
+        );
+        let mut entries: Vec<_> = cache.entries().map(|e| (e.key(), e)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, e) in entries {
+            tracing::info!(key = %key, values = %crate::model::serialize::items_to_yaml(&e.items()).trim_end(), "dynamic config entry");
+        }
+        tracing::info!("dynamic config dump end");
+    }
+
+    /// Write one key's whole list (compare-and-swap against what is stored)
+    /// and return once this client's snapshot shows it.
+    pub async fn write(&self, name: &str, items: Vec<ConstrainedValue>) -> Result<i64, ClientError> {
+        let name = self.inner.registry.canonical_name(name).unwrap_or(name).to_string();
+        let result = async {
+            let read = self.inner.store.read_key(&name, true).await?;
+            let w = key_write(self.inner.store.prefix(), &name, &read.stored, &items);
+            if w.is_noop() {
+                return Ok(read.revision);
+            }
+            self.inner.store.commit(&w.changes).await
+        }
+        .await;
+        metrics::counter!("dynconfig_write_total", "result" => if result.is_ok() { "success" } else { "error" })
+            .increment(1);
+        let revision = result?;
+        self.wait_for(revision, self.inner.store.settings().command_timeout)
+            .await?;
+        Ok(revision)
+    }
+
+    /// Wait until the snapshot reflects `revision`.
+    pub async fn wait_for(&self, revision: i64, limit: Duration) -> Result<(), ClientError> {
+        let mut rx = self.inner.revision.subscribe();
+        let waited = timeout(limit, rx.wait_for(|r| *r >= revision)).await;
+        match waited {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(_)) => Err(ClientError::Stopped),
+            Err(_) => Err(ClientError::NotSeen {
+                revision,
+                waited: limit,
+            }),
+        }
+    }
+
+    /// Stop watching and end every task.
+    pub async fn shutdown(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().expect("task lock").take();
+        if let Some(t) = task {
+            let _ = t.await;
+        }
+        metrics::gauge!("dynconfig_watch_active").set(0.0);
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
