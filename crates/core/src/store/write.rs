@@ -1,0 +1,304 @@
+//! Writes: one transaction of compare-and-swap changes, never retried; a
+//! write whose answer was lost is judged by reading its keys back.
+
+use etcd_client::{Compare, CompareOp, GetOptions, Txn, TxnOp, TxnOpResponse};
+use tokio::time::timeout;
+
+use super::error::classify;
+use super::{Conflict, Prefix, Store, StoreError};
+use crate::model::key::{name_shape, NameShape};
+
+/// What a write expects of a key before it changes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// The key must not exist (`create_revision == 0`).
+    Absent,
+    /// The key must still be at this mod revision.
+    ModRevision(i64),
+}
+
+/// One key to write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub etcd_key: String,
+    /// The new value, or `None` to delete the key.
+    pub value: Option<String>,
+    pub expect: Expect,
+}
+
+/// A condition on keys a write does not touch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Guard {
+    /// No key under the prefix changed (created or modified) after this
+    /// revision: a plan made from it, or a sync from it, still holds.
+    Unchanged { prefix: Prefix, since: i64 },
+}
+
+impl Store {
+    /// Whether tcfg may write `etcd_key` at all: a dynamic config key name
+    /// directly under this store's prefix. Whether a name that is not
+    /// key-shaped is registered is for the caller, which has the registry,
+    /// to check ([`Registry::foreign_reason`]).
+    pub fn check_writable(&self, etcd_key: &str) -> Result<(), StoreError> {
+        let prefix = &self.settings.prefix;
+        let reason = match prefix.name_of(etcd_key) {
+            None => format!("it is outside the prefix {prefix}"),
+            Some("") => "it is the prefix itself, not a key under it".to_string(),
+            Some(name) => match name_shape(name) {
+                NameShape::Foreign(reason) => reason.to_string(),
+                NameShape::Key | NameShape::KeyIfRegistered => return Ok(()),
+            },
+        };
+        Err(StoreError::NotDynamicConfig {
+            key: etcd_key.to_string(),
+            reason,
+        })
+    }
+
+    /// Apply every change in one transaction, each guarded by its
+    /// expectation. Returns the new revision; on any mismatch nothing is
+    /// written and the conflicts are reported.
+    pub async fn commit(&self, changes: &[Change]) -> Result<i64, StoreError> {
+        self.commit_guarded(changes, &[]).await
+    }
+
+    /// [`Store::commit`], also requiring every guard to hold.
+    pub async fn commit_guarded(&self, changes: &[Change], guards: &[Guard]) -> Result<i64, StoreError> {
+        for c in changes {
+            self.check_writable(&c.etcd_key)?;
+        }
+        let mut compares: Vec<Compare> = changes
+            .iter()
+            .map(|c| match c.expect {
+                Expect::Absent => Compare::create_revision(c.etcd_key.clone(), CompareOp::Equal, 0),
+                Expect::ModRevision(r) => Compare::mod_revision(c.etcd_key.clone(), CompareOp::Equal, r),
+            })
+            .collect();
+        let ops: Vec<TxnOp> = changes
+            .iter()
+            .map(|c| match &c.value {
+                Some(v) => TxnOp::put(c.etcd_key.clone(), v.clone(), None),
+                None => TxnOp::delete(c.etcd_key.clone(), None),
+            })
+            .collect();
+        let mut checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
+        for g in guards {
+            let Guard::Unchanged { prefix, since } = g;
+            compares.push(
+                Compare::mod_revision(prefix.as_str(), CompareOp::Less, since + 1).with_range(prefix.range_end()),
+            );
+            checks.push(TxnOp::get(
+                prefix.as_str(),
+                Some(
+                    GetOptions::new()
+                        .with_range(prefix.range_end())
+                        .with_keys_only()
+                        .with_min_mod_revision(since + 1),
+                ),
+            ));
+        }
+        let txn = Txn::new().when(compares).and_then(ops).or_else(checks);
+        let what = match changes {
+            [one] => format!("writing {}", one.etcd_key),
+            many => format!("writing {} keys under {}", many.len(), self.settings.prefix),
+        };
+        let mut client = self.client.clone();
+        let resp = match timeout(self.settings.command_timeout, client.txn(txn)).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                let err = classify(e, &self.context(&what, "write", 0));
+                return match &err {
+                    // Never sent: certainly not applied.
+                    StoreError::Unreachable { reason, .. }
+                        if reason == "connection refused" || reason == "the host name does not resolve" =>
+                    {
+                        Err(err)
+                    }
+                    StoreError::Unreachable { .. } | StoreError::Timeout { .. } | StoreError::Other(_) => {
+                        self.outcome_of(changes, &what, err.to_string()).await
+                    }
+                    _ => Err(err),
+                };
+            }
+            Err(_) => {
+                let reason = format!("no answer within {:?}", self.settings.command_timeout);
+                return self.outcome_of(changes, &what, reason).await;
+            }
+        };
+        if resp.succeeded() {
+            return Ok(resp.header().map(|h| h.revision()).unwrap_or(0));
+        }
+        let responses = resp.op_responses();
+        for (g, r) in guards.iter().zip(responses.iter().skip(changes.len())) {
+            let (Guard::Unchanged { prefix, since }, TxnOpResponse::Get(got)) = (g, r) else {
+                continue;
+            };
+            if !got.kvs().is_empty() {
+                return Err(StoreError::Stale {
+                    prefix: prefix.to_string(),
+                    revision: *since,
+                    keys: got
+                        .kvs()
+                        .iter()
+                        .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
+                        .collect(),
+                });
+            }
+        }
+        let mut conflicts = Vec::new();
+        for (change, r) in changes.iter().zip(responses) {
+            let TxnOpResponse::Get(g) = r else { continue };
+            let found = g.kvs().first().map(|kv| kv.mod_revision()).unwrap_or(0);
+            let expected = match change.expect {
+                Expect::Absent => 0,
+                Expect::ModRevision(r) => r,
+            };
+            if found != expected {
+                conflicts.push(Conflict {
+                    key: change.etcd_key.clone(),
+                    expected,
+                    found,
+                });
+            }
+        }
+        Err(StoreError::Conflict { conflicts })
+    }
+}
+
+/// What reading the keys of a write back found.
+enum Outcome {
+    /// Every change is in place.
+    Applied { revision: i64 },
+    /// Every key is still as the write expected it: nothing was applied.
+    NotApplied,
+    /// Some keys moved, not all as the write meant (another writer).
+    Unknown,
+}
+
+impl Store {
+    /// After a write whose answer was lost: read its keys back and say
+    /// whether it was applied (`Ok`: the write's revision), was not (the
+    /// error to report), or cannot be told.
+    async fn outcome_of(&self, changes: &[Change], what: &str, reason: String) -> Result<i64, StoreError> {
+        let keys: Vec<String> = changes.iter().map(|c| c.etcd_key.clone()).collect();
+        let ops = keys.clone();
+        let checked = self
+            .read(&format!("checking {what}"), 0, move |mut c| {
+                let txn = Txn::new().and_then(ops.iter().map(|k| TxnOp::get(k.clone(), None)).collect::<Vec<_>>());
+                async move { c.txn(txn).await }
+            })
+            .await;
+        let planned_from = changes
+            .iter()
+            .filter_map(|c| match c.expect {
+                Expect::ModRevision(r) => Some(r),
+                Expect::Absent => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let unknown = |reason: String| StoreError::OutcomeUnknown {
+            what: what.to_string(),
+            reason,
+            revision: planned_from,
+            keys: keys.join(", "),
+        };
+        let resp = match checked {
+            Ok(r) => r,
+            Err(_) => return Err(unknown(reason)),
+        };
+        let found: Vec<Option<(Vec<u8>, i64)>> = resp
+            .op_responses()
+            .into_iter()
+            .map(|r| match r {
+                TxnOpResponse::Get(g) => g.kvs().first().map(|kv| (kv.value().to_vec(), kv.mod_revision())),
+                _ => None,
+            })
+            .collect();
+        let header = resp.header().map(|h| h.revision()).unwrap_or(0);
+        match judge_outcome(changes, &found, header) {
+            Outcome::Applied { revision } => {
+                tracing::info!(revision, "{what}: the answer was lost, but the write was applied");
+                Ok(revision)
+            }
+            Outcome::NotApplied => Err(StoreError::Timeout {
+                what: format!("{what}; read back afterwards: it was not applied, nothing was written"),
+                timeout: self.settings.command_timeout,
+            }),
+            Outcome::Unknown => Err(unknown(format!(
+                "{reason}; read back afterwards, some keys moved, not as this write would have moved them"
+            ))),
+        }
+    }
+}
+
+/// Whether the keys read back (`found`: value and mod revision, in the
+/// order of `changes`) show a write applied, not applied, or neither.
+fn judge_outcome(changes: &[Change], found: &[Option<(Vec<u8>, i64)>], header: i64) -> Outcome {
+    let expected = |c: &Change| match c.expect {
+        Expect::Absent => 0,
+        Expect::ModRevision(r) => r,
+    };
+    let untouched = changes
+        .iter()
+        .zip(found)
+        .all(|(c, f)| f.as_ref().map_or(0, |(_, r)| *r) == expected(c));
+    if untouched && !changes.is_empty() {
+        return Outcome::NotApplied;
+    }
+    let mut revision = None;
+    for (c, f) in changes.iter().zip(found) {
+        match (&c.value, f) {
+            (Some(v), Some((got, r))) if got == v.as_bytes() && *r != expected(c) => {
+                // One transaction: every key it wrote has the same mod revision.
+                if revision.is_some_and(|prev| prev != *r) {
+                    return Outcome::Unknown;
+                }
+                revision = Some(*r);
+            }
+            (None, None) => {}
+            _ => return Outcome::Unknown,
+        }
+    }
+    Outcome::Applied {
+        revision: revision.unwrap_or(header),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_answer_is_judged_by_what_is_read_back() {
+        let put = |k: &str, v: &str, rev: i64| Change {
+            etcd_key: k.into(),
+            value: Some(v.into()),
+            expect: if rev == 0 {
+                Expect::Absent
+            } else {
+                Expect::ModRevision(rev)
+            },
+        };
+        let del = |k: &str, rev: i64| Change {
+            etcd_key: k.into(),
+            value: None,
+            expect: Expect::ModRevision(rev),
+        };
+        let changes = [put("a", "new", 5), put("b", "b", 0), del("c", 3)];
+        let got = |v: &str, r: i64| Some((v.as_bytes().to_vec(), r));
+        // Applied: new values at one new revision, the deleted key gone.
+        let applied = judge_outcome(&changes, &[got("new", 9), got("b", 9), None], 12);
+        assert!(matches!(applied, Outcome::Applied { revision: 9 }));
+        // Not applied: every key where the write expected it.
+        let not = judge_outcome(&changes, &[got("old", 5), None, got("c", 3)], 12);
+        assert!(matches!(not, Outcome::NotApplied));
+        // Someone else moved a key: cannot tell.
+        let other = judge_outcome(&changes, &[got("theirs", 10), None, got("c", 3)], 12);
+        assert!(matches!(other, Outcome::Unknown));
+        let split = judge_outcome(&changes, &[got("new", 9), got("b", 10), None], 12);
+        assert!(matches!(split, Outcome::Unknown));
+        // Deletes alone: applied at a revision at or after the write.
+        let gone = judge_outcome(&[del("c", 3)], &[None], 12);
+        assert!(matches!(gone, Outcome::Applied { revision: 12 }));
+    }
+}
