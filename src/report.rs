@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use tcfg_core::store::StoredKey;
 use tcfg_core::{Finding, Level};
 
-use crate::output::{paint, BOLD, DIM, ERROR, NOTE, WARNING};
+use crate::output::{self, paint, BOLD, DIM, ERROR, NOTE, WARNING};
 
 /// Counts by level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -110,4 +111,18 @@ pub fn write_findings<'a>(
         }
     }
     Ok(())
+}
+
+/// Print the findings that make a stored value unreadable.
+pub fn unparseable(stored: &StoredKey, findings: &[Finding]) {
+    let mut err = output::stderr();
+    let _ = writeln!(
+        err,
+        "{}: the value stored at {} (revision {}) is not a valid list of items:",
+        paint(output::ERROR, "error"),
+        stored.etcd_key,
+        stored.mod_revision
+    );
+    let sources = [(stored.etcd_key.clone(), stored.raw.clone())].into_iter().collect();
+    let _ = write_findings(&mut err, findings, &sources);
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use tcfg_core::changes::batch::{self, Limits};
-use tcfg_core::changes::plan::{plan, Action, Plan, PlanOptions, SavedPlan};
+use tcfg_core::changes::batch::{self, BatchError, Limits};
+use tcfg_core::changes::plan::{plan, Action, PlanOptions, SavedPlan};
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
 use super::{confirm, desired};
@@ -65,18 +65,10 @@ impl ApplyArgs {
     }
 }
 
-/// Writes grouped by key: a key's writes (a respelling deletes the old
-/// spelling too) always go in the same transaction.
-pub type Groups = Vec<Vec<Change>>;
-
-pub fn groups_of(plan: &Plan) -> Groups {
-    plan.changes.iter().map(|c| c.writes(&plan.prefix)).collect()
-}
-
 /// Check the size, confirm, and write: one transaction, or batches.
-pub async fn commit(
+async fn commit(
     store: &Store,
-    groups: Groups,
+    groups: Vec<Vec<Change>>,
     guards: &[Guard],
     limits: Limits,
     batch: bool,
@@ -84,19 +76,13 @@ pub async fn commit(
     what: &str,
 ) -> Result<u8> {
     let mut err = output::stderr();
-    let writes: Vec<Change> = groups.iter().flatten().cloned().collect();
-    let whole = batch::fits(&writes, guards.len(), limits);
-    if let (Err(e), false) = (&whole, batch) {
-        bail!(
+    let batches = batch::transactions(groups, guards.len(), limits, batch).map_err(|e| match e {
+        BatchError::KeyTooLarge { .. } => anyhow::anyhow!("{e}: nothing written"),
+        _ => anyhow::anyhow!(
             "{e}: nothing written. Pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
              or --batch to write in several transactions (not atomic)"
-        );
-    }
-    let batches = if whole.is_ok() {
-        vec![writes]
-    } else {
-        batch::batches(groups, guards.len(), limits).map_err(|e| anyhow::anyhow!("{e}: nothing written"))?
-    };
+        ),
+    })?;
     if opts.dry_run {
         writeln!(err, "dry run: nothing written")?;
         return Ok(exit::CHANGES);
@@ -117,38 +103,23 @@ pub async fn commit(
     }
     // Batches: whole keys per transaction, each guarded on its own keys.
     let total = batches.len();
-    for (i, b) in batches.iter().enumerate() {
-        match store.commit_guarded(b, guards).await {
-            Ok(revision) => {
-                let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
-                writeln!(
-                    output::stderr(),
-                    "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
-                    i + 1,
-                    keys.len(),
-                    if keys.len() == 1 { "" } else { "s" },
-                    keys.first().unwrap_or(&""),
-                    keys.last().unwrap_or(&"")
-                )?;
-            }
-            Err(e) => {
-                let written = match i {
-                    0 => "no batch was written before it".to_string(),
-                    1 => "1 batch was written before it".to_string(),
-                    n => format!("{n} batches were written before it"),
-                };
-                let what = if matches!(e, tcfg_core::store::StoreError::OutcomeUnknown { .. }) {
-                    "may or may not have been written"
-                } else {
-                    "failed"
-                };
-                return Err(anyhow::Error::new(e).context(format!(
-                    "batch {} of {total} {what} ({written}); run the same command again to finish: what is already written shows as unchanged",
-                    i + 1,
-                )));
-            }
-        }
-    }
+    batch::commit_batches(store, &batches, guards, |i, revision, b| {
+        let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
+        let _ = writeln!(
+            output::stderr(),
+            "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
+            i + 1,
+            keys.len(),
+            if keys.len() == 1 { "" } else { "s" },
+            keys.first().unwrap_or(&""),
+            keys.last().unwrap_or(&"")
+        );
+    })
+    .await
+    .map_err(|e| {
+        let what = format!("{e}; run the same command again to finish: what is already written shows as unchanged");
+        anyhow::Error::new(e.source).context(what)
+    })?;
     writeln!(
         output::stderr(),
         "{} {what} in {total} batches",
@@ -188,7 +159,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     let what = store.prefix().to_string();
     commit(
         &store,
-        groups_of(&plan),
+        plan.write_groups(),
         &[],
         args.limits(),
         args.batch,
@@ -263,7 +234,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
-    let groups: Groups = checked.into_iter().map(|c| c.writes).collect();
+    let groups: Vec<Vec<Change>> = checked.into_iter().map(|c| c.writes).collect();
     // Nothing under the prefix may move between this check and the write.
     let guards = [Guard::Unchanged {
         prefix: store.prefix().clone(),

@@ -54,7 +54,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         let items = match &stored.items {
             Ok(items) => items,
             Err(findings) => {
-                super::get::report_unparseable(stored, findings);
+                crate::report::unparseable(stored, findings);
                 bail!("cannot remove one item of a value that does not parse: delete the whole key with `tcfg delete {name} --all`");
             }
         };

@@ -82,7 +82,8 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         let store = tcfg_core::store::Store::connect(settings).await?;
         let registry = std::sync::Arc::new(registry);
         let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
-        super::sync::refuse_unreadable(&src)?;
+        src.check_readable()
+            .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why)"))?;
         let dst = store.with_prefix(target.clone()).snapshot(&registry, None).await?;
         let opts = PlanOptions {
             prune: true,

@@ -151,7 +151,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 crate::render::json::pretty(&mut out, &Keys(&dump))?;
             }
             Format::Table => {
-                let mut table = super::keys::new_table();
+                let mut table = crate::render::table::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {
                     let Some(items) = k.items() else { continue };
@@ -164,7 +164,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                         ]);
                     }
                 }
-                super::keys::write_table(&mut out, &table)?;
+                crate::render::table::write_table(&mut out, &table)?;
             }
         }
     }

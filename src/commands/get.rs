@@ -9,7 +9,7 @@ use tcfg_core::model::serialize::{canonical_order, items_to_yaml};
 use tcfg_core::model::value::text::flow;
 use tcfg_core::store::StoredKey;
 use tcfg_core::temporal::resolve::{resolve_items, Source};
-use tcfg_core::{ConstrainedValue, Constraints, Finding, Value};
+use tcfg_core::{ConstrainedValue, Constraints, Value};
 
 use super::{key_def, unused_scope_fields, ScopeArgs};
 use crate::cli::GlobalArgs;
@@ -73,20 +73,6 @@ struct ResolvedJson<'a> {
     revision: i64,
 }
 
-/// Print the findings that make a stored value unreadable.
-pub(crate) fn report_unparseable(stored: &StoredKey, findings: &[Finding]) {
-    let mut err = output::stderr();
-    let _ = writeln!(
-        err,
-        "{}: the value stored at {} (revision {}) is not a valid list of items:",
-        paint(output::ERROR, "error"),
-        stored.etcd_key,
-        stored.mod_revision
-    );
-    let sources = [(stored.etcd_key.clone(), stored.raw.clone())].into_iter().collect();
-    let _ = crate::report::write_findings(&mut err, findings, &sources);
-}
-
 pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     let registry = super::registry(global)?;
     let def = key_def(&registry, &args.key_name)?;
@@ -123,7 +109,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         None => Vec::new(),
         Some(Ok(items)) => items.clone(),
         Some(Err(findings)) => {
-            report_unparseable(stored.expect("matched Some"), findings);
+            crate::report::unparseable(stored.expect("matched Some"), findings);
             return Ok(exit::ERROR);
         }
     };
@@ -186,12 +172,12 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                                 writeln!(out, "  (does not parse)")?;
                                 continue;
                             };
-                            let mut table = super::keys::new_table();
+                            let mut table = crate::render::table::new_table();
                             table.set_header(["CONSTRAINTS", "VALUE"]);
                             for i in canonical_order(items) {
                                 table.add_row([i.constraints.to_string(), flow(&i.value)]);
                             }
-                            super::keys::write_table(&mut out, &table)?;
+                            crate::render::table::write_table(&mut out, &table)?;
                         }
                     }
                 }

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::json;
 use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
@@ -81,7 +80,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
         Format::Table => {
-            let mut table = new_table();
+            let mut table = crate::render::table::new_table();
             table.set_header(["KEY", "TYPE", "PRECEDENCE", "DEFAULT"]);
             for k in &keys {
                 table.add_row([
@@ -91,31 +90,10 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
                     ellipsize(&default_text(k), 60),
                 ]);
             }
-            write_table(&mut out, &table)?;
+            crate::render::table::write_table(&mut out, &table)?;
         }
     }
     Ok(exit::OK)
-}
-
-/// A table that fits a terminal, and stays plain (grep-able) in a pipe.
-pub fn new_table() -> Table {
-    let mut table = Table::new();
-    if output::stdout_is_terminal() {
-        table.load_preset(presets::UTF8_HORIZONTAL_ONLY);
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.load_preset(presets::NOTHING);
-        table.set_content_arrangement(ContentArrangement::Disabled);
-    }
-    table
-}
-
-/// Print a table without the padding comfy-table leaves at line ends.
-pub fn write_table(out: &mut impl Write, table: &Table) -> std::io::Result<()> {
-    for line in table.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
 }
 
 /// Long cells (structured defaults) are cut in tables; `tcfg keys NAME` and

@@ -90,3 +90,16 @@ impl Drop for InterruptGuard {
         unsafe { libc::sigaction(libc::SIGINT, &self.previous, std::ptr::null_mut()) };
     }
 }
+
+/// Ask before writing: on a terminal a prompt, elsewhere `--yes` or refuse.
+pub fn confirm_write(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if interactive() {
+        return confirm(question);
+    }
+    bail!(
+        "not writing without confirmation: standard input is not a terminal, so pass --yes (or --dry-run to only look)"
+    )
+}

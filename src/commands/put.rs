@@ -117,7 +117,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
             Some(s) => match &s.items {
                 Ok(items) => items.clone(),
                 Err(findings) => {
-                    super::get::report_unparseable(s, findings);
+                    crate::report::unparseable(s, findings);
                     bail!("cannot change one item of a value that does not parse: replace the whole list with `tcfg put {name} -f FILE`, or `tcfg delete {name} --all`");
                 }
             },

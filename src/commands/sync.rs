@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use clap::Args;
 use tcfg_core::changes::plan::{plan, PlanOptions};
-use tcfg_core::store::{Guard, Prefix, Snapshot, Store};
+use tcfg_core::store::{Guard, Prefix, Store};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -45,19 +45,6 @@ pub struct SyncArgs {
     pub write: super::WriteArgs,
 }
 
-/// A source whose values do not all parse cannot be copied faithfully.
-pub fn refuse_unreadable(source: &Snapshot) -> Result<()> {
-    let bad: Vec<&str> = source.invalid().map(|k| k.etcd_key.as_str()).collect();
-    if !bad.is_empty() {
-        bail!(
-            "the source {} holds values that do not parse ({}): fix them first (tcfg dump shows why); nothing written",
-            source.prefix,
-            bad.join(", ")
-        );
-    }
-    Ok(())
-}
-
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
@@ -72,7 +59,8 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     }
     let store = Store::connect(settings).await?;
     let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
-    refuse_unreadable(&src)?;
+    src.check_readable()
+        .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why); nothing written"))?;
     if src.keys.is_empty() && !args.allow_empty_source {
         bail!(
             "the source {source} holds no dynamic config keys{}: syncing from it would empty every target. \
@@ -136,7 +124,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         bytes: args.max_request_bytes,
     };
     for p in plans.iter().filter(|p| !p.is_empty()) {
-        if let Err(e) = tcfg_core::changes::batch::fits(&p.writes(), guard.len(), limits) {
+        if let Err(e) = tcfg_core::changes::batch::transactions(p.write_groups(), guard.len(), limits, false) {
             bail!("{}: {e}: nothing written", p.prefix);
         }
     }

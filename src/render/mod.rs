@@ -1,3 +1,4 @@
 //! Output formats shared by the commands.
 
 pub mod json;
+pub mod table;

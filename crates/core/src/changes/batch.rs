@@ -2,7 +2,7 @@
 //! operations and `--max-request-bytes` bytes each. A key's writes (a
 //! respelling deletes the old spelling too) always share one transaction.
 
-use crate::store::Change;
+use crate::store::{Change, Guard, Store, StoreError};
 
 /// What the server accepts in one transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +87,66 @@ pub fn batches(groups: Vec<Vec<Change>>, guards: usize, limits: Limits) -> Resul
     Ok(out)
 }
 
+/// How a change is written: in one transaction when it fits, else, when
+/// `allow_batches`, in as few transactions of whole keys as fit (not atomic
+/// as a whole: each batch is). `groups` holds each key's writes.
+pub fn transactions(
+    groups: Vec<Vec<Change>>,
+    guards: usize,
+    limits: Limits,
+    allow_batches: bool,
+) -> Result<Vec<Vec<Change>>, BatchError> {
+    let writes: Vec<Change> = groups.iter().flatten().cloned().collect();
+    match fits(&writes, guards, limits) {
+        Ok(()) => Ok(vec![writes]),
+        Err(e) if !allow_batches => Err(e),
+        Err(_) => batches(groups, guards, limits),
+    }
+}
+
+/// A batch that was not written, or may not have been, after `index`
+/// batches were.
+#[derive(Debug, thiserror::Error)]
+#[error("batch {} of {total} {} ({})", .index + 1, if matches!(.source, StoreError::OutcomeUnknown { .. }) { "may or may not have been written" } else { "failed" }, written_before(*.index))]
+pub struct BatchFailed {
+    pub index: usize,
+    pub total: usize,
+    #[source]
+    pub source: StoreError,
+}
+
+fn written_before(n: usize) -> String {
+    match n {
+        0 => "no batch was written before it".to_string(),
+        1 => "1 batch was written before it".to_string(),
+        n => format!("{n} batches were written before it"),
+    }
+}
+
+/// Write each batch in its own transaction, in order, each also requiring
+/// `guards`; `written` hears of each batch written (its index and
+/// revision). Stops at the first batch that is not written.
+pub async fn commit_batches(
+    store: &Store,
+    batches: &[Vec<Change>],
+    guards: &[Guard],
+    mut written: impl FnMut(usize, i64, &[Change]),
+) -> Result<(), BatchFailed> {
+    for (index, b) in batches.iter().enumerate() {
+        match store.commit_guarded(b, guards).await {
+            Ok(revision) => written(index, revision, b),
+            Err(source) => {
+                return Err(BatchFailed {
+                    index,
+                    total: batches.len(),
+                    source,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +185,35 @@ mod tests {
             Err(BatchError::TooLarge { .. })
         ));
         assert!(fits(&[put("a", 100)], 1, limits).is_ok());
+    }
+
+    #[test]
+    fn one_transaction_when_it_fits_batches_only_when_allowed() {
+        let limits = Limits { ops: 2, bytes: 1000 };
+        let groups = || vec![vec![put("a", 1)], vec![put("b", 1)], vec![put("c", 1)]];
+        let small = transactions(vec![vec![put("a", 1)]], 1, limits, false).unwrap();
+        assert_eq!(small.len(), 1);
+        assert!(matches!(
+            transactions(groups(), 0, limits, false),
+            Err(BatchError::TooManyOps { ops: 3, limit: 2 })
+        ));
+        let b = transactions(groups(), 0, limits, true).unwrap();
+        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn a_failed_batch_says_how_many_were_written_before_it() {
+        let e = BatchFailed {
+            index: 1,
+            total: 3,
+            source: StoreError::Rejected {
+                reason: "etcd said no".into(),
+            },
+        };
+        assert!(
+            e.to_string()
+                .starts_with("batch 2 of 3 failed (1 batch was written before it)"),
+            "{e}"
+        );
     }
 }

@@ -94,6 +94,13 @@ impl Plan {
     pub fn writes(&self) -> Vec<Change> {
         self.changes.iter().flat_map(|c| c.writes(&self.prefix)).collect()
     }
+
+    /// The writes grouped by key, for [`crate::changes::batch`]: a key's
+    /// writes (a respelling deletes the old spelling too) always share a
+    /// transaction.
+    pub fn write_groups(&self) -> Vec<Vec<Change>> {
+        self.changes.iter().map(|c| c.writes(&self.prefix)).collect()
+    }
 }
 
 /// Options for [`plan`].

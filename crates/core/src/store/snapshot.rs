@@ -91,6 +91,14 @@ pub fn foreign_reason(name: &str, registry: &Registry) -> Option<&'static str> {
     registry.foreign_reason(name)
 }
 
+/// A prefix holding values that do not parse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{prefix} holds values that do not parse ({})", keys.join(", "))]
+pub struct Unreadable {
+    pub prefix: String,
+    pub keys: Vec<String>,
+}
+
 /// Every key under a prefix at one revision.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -111,6 +119,19 @@ impl Snapshot {
     /// The stored values that do not parse.
     pub fn invalid(&self) -> impl Iterator<Item = &StoredKey> {
         self.keys.iter().filter(|k| !k.is_valid())
+    }
+
+    /// Whether every stored value parses: a prefix that holds one that does
+    /// not cannot be copied faithfully.
+    pub fn check_readable(&self) -> Result<(), Unreadable> {
+        let keys: Vec<String> = self.invalid().map(|k| k.etcd_key.clone()).collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        Err(Unreadable {
+            prefix: self.prefix.to_string(),
+            keys,
+        })
     }
 
     /// The document of every key whose value parses, moving the items out
@@ -180,5 +201,26 @@ mod tests {
         let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(utf16), (1, 2, 1));
         assert!(k.is_valid());
         assert_eq!(k.raw, "- value: 5\n");
+    }
+
+    #[test]
+    fn a_snapshot_with_a_value_that_does_not_parse_is_not_readable() {
+        let p = Prefix::new("/p");
+        let key = |name: &str, text: &str| StoredKey::from_kv(&p, p.key_path(name), Ok(text.into()), (1, 2, 1));
+        let mut snap = Snapshot {
+            prefix: p.clone(),
+            revision: 2,
+            keys: vec![key("frontend.rps", "- value: 5\n")],
+            foreign: Vec::new(),
+        };
+        assert_eq!(snap.check_readable(), Ok(()));
+        snap.keys.push(key("history.rps", "- value: [\n"));
+        let e = snap.check_readable().unwrap_err();
+        assert_eq!(e.keys, ["/p/history.rps"]);
+        assert!(
+            e.to_string()
+                .ends_with("holds values that do not parse (/p/history.rps)"),
+            "{e}"
+        );
     }
 }

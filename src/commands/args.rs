@@ -1,0 +1,184 @@
+//! Arguments shared by several commands: scope flags, `--yes`/`--dry-run`,
+//! key names and prefix lists.
+
+use anyhow::{bail, Result};
+use clap::Args;
+use tcfg_core::store::{ConnectionSettings, Prefix};
+use tcfg_core::{ConstraintField, Constraints, HistoryTaskType, KeyDef, Registry, TaskQueueType};
+
+/// The scope flags shared by `get`, `put`, `delete` and `watch`.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Scope")]
+pub struct ScopeArgs {
+    /// Namespace name
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// Namespace ID
+    #[arg(long, value_name = "ID")]
+    pub namespace_id: Option<String>,
+    /// Task queue name (a partition such as /_sys/orders/3 counts as its base name)
+    #[arg(long, value_name = "NAME")]
+    pub task_queue: Option<String>,
+    /// Task queue type: Workflow, Activity or Nexus
+    #[arg(long, value_name = "TYPE")]
+    pub task_type: Option<String>,
+    /// History task type, such as TransferActivityTask or UserTimer
+    #[arg(long, value_name = "TYPE")]
+    pub history_task_type: Option<String>,
+    /// History shard ID
+    #[arg(long, value_name = "ID")]
+    pub shard_id: Option<i32>,
+    /// Nexus or callback destination
+    #[arg(long, value_name = "NAME")]
+    pub destination: Option<String>,
+    /// CHASM task type
+    #[arg(long, value_name = "TYPE")]
+    pub chasm_task_type: Option<String>,
+}
+
+impl ScopeArgs {
+    /// Whether any scope flag was given (even a zero one).
+    pub fn given(&self) -> bool {
+        self.namespace.is_some()
+            || self.namespace_id.is_some()
+            || self.task_queue.is_some()
+            || self.task_type.is_some()
+            || self.history_task_type.is_some()
+            || self.shard_id.is_some()
+            || self.destination.is_some()
+            || self.chasm_task_type.is_some()
+    }
+
+    pub fn constraints(&self) -> Result<Constraints> {
+        let empty = [
+            ("--namespace", &self.namespace),
+            ("--namespace-id", &self.namespace_id),
+            ("--task-queue", &self.task_queue),
+            ("--task-type", &self.task_type),
+            ("--history-task-type", &self.history_task_type),
+            ("--destination", &self.destination),
+            ("--chasm-task-type", &self.chasm_task_type),
+        ]
+        .into_iter()
+        .find(|(_, v)| v.as_deref() == Some(""))
+        .map(|(flag, _)| format!("{flag} \"\""));
+        let zero = match (self.shard_id, self.history_task_type.as_deref()) {
+            (Some(0), _) => Some("--shard-id 0".to_string()),
+            (_, Some(t @ ("0" | "Unspecified" | "TASK_TYPE_UNSPECIFIED"))) => Some(format!("--history-task-type {t}")),
+            _ => None,
+        };
+        if let Some(flag) = empty.or(zero) {
+            bail!(
+                "{flag} is a zero value, which Temporal reads as no constraint at all: it would select the item \
+                 without that constraint (for most keys the global one). Leave the flag out to mean that item"
+            );
+        }
+        let task_type = match &self.task_type {
+            None => None,
+            Some(t) => Some(
+                match TaskQueueType::from_name(t).or_else(|| t.parse().ok().filter(|n| *n > 0).map(TaskQueueType)) {
+                    Some(t) => t,
+                    None => bail!(
+                        "unknown --task-type {t:?}: use {}",
+                        TaskQueueType::names().collect::<Vec<_>>().join(", ")
+                    ),
+                },
+            ),
+        };
+        let history_task_type = match &self.history_task_type {
+            None => None,
+            Some(t) => Some(
+                match HistoryTaskType::from_name(t).or_else(|| t.parse().ok().map(HistoryTaskType)) {
+                    Some(t) => t,
+                    None => {
+                        let close = tcfg_core::model::suggest::closest(t, HistoryTaskType::names());
+                        bail!(
+                            "unknown --history-task-type {t:?}{}",
+                            close.map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
+                        )
+                    }
+                },
+            ),
+        };
+        let s = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        Ok(Constraints {
+            namespace: s(&self.namespace),
+            namespace_id: s(&self.namespace_id),
+            task_queue_name: s(&self.task_queue),
+            task_type,
+            history_task_type,
+            shard_id: self.shard_id,
+            destination: s(&self.destination),
+            chasm_task_type: s(&self.chasm_task_type),
+        })
+    }
+}
+
+/// A registered key, or an error with did-you-mean.
+pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
+    match registry.get(name) {
+        Some(d) => Ok(d),
+        None => {
+            let s = registry.suggest(name);
+            let mut msg = format!("{name} is not a key of Temporal {}", registry.version);
+            if let Some(note) = registry
+                .is_embedded()
+                .then(|| tcfg_core::temporal::registry::release_note(name, &registry.version))
+                .flatten()
+            {
+                msg.push_str(&format!(" ({note})"));
+            }
+            if !s.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", s.join(" or ")));
+            }
+            bail!(msg)
+        }
+    }
+}
+
+/// The prefixes of a list flag (`--prefixes /active,/passive-eu`): a root
+/// of one segment is joined with the key prefix, a longer prefix taken as
+/// is; an empty or malformed one is refused.
+pub fn prefix_list(flag: &str, items: &[String], settings: &ConnectionSettings) -> Result<Vec<Prefix>> {
+    items
+        .iter()
+        .map(|p| {
+            Prefix::resolve_root(p, &settings.prefix).map_err(|reason| {
+                anyhow::anyhow!(
+                    "{flag}: {} is not a usable prefix: {reason}",
+                    tcfg_core::model::key::escaped(p)
+                )
+            })
+        })
+        .collect()
+}
+
+/// A name tcfg may write or delete: dynamic config, not another
+/// application's key under the prefix.
+pub fn refuse_foreign(registry: &Registry, name: &str) -> Result<()> {
+    match registry.foreign_reason(name) {
+        None => Ok(()),
+        Some(reason) => bail!(
+            "{} is not a dynamic config key ({reason}): tcfg never writes or deletes other applications' keys under the prefix; nothing written",
+            tcfg_core::model::key::escaped(name)
+        ),
+    }
+}
+
+/// Constraint fields the key's lookups never read, for a note.
+pub fn unused_scope_fields(def: &KeyDef, scope: &Constraints) -> Vec<ConstraintField> {
+    let used = def.precedence.fields();
+    scope.fields().iter().filter(|f| !used.contains(*f)).collect()
+}
+
+/// `--yes` and `--dry-run`, shared by every command that writes.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct WriteArgs {
+    /// Do not ask for confirmation (needed when standard input is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,70 @@
+//! Files given on the command line: read (`-` is standard input, UTF-16
+//! decoded as yaml.v3 does), and validated as a desired state.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use tcfg_core::Registry;
+
+/// Read a file argument; `-` is standard input.
+pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
+    let (origin, bytes) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).context("cannot read standard input")?;
+        ("<stdin>".to_string(), bytes)
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        (path.display().to_string(), bytes)
+    };
+    let text = tcfg_core::model::yaml::decode_bytes(&bytes)
+        .map(std::borrow::Cow::into_owned)
+        .with_context(|| format!("cannot decode the text of {origin}"))?;
+    Ok((origin, text))
+}
+
+/// Standard input can be read once: `-f - -f -` is a mistake, not two files.
+pub fn refuse_stdin_twice(files: &[PathBuf]) -> Result<()> {
+    if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        bail!("standard input (-) is given more than once: it can be read only once");
+    }
+    Ok(())
+}
+
+/// Read and validate the files of a desired state. Errors refuse (shown
+/// with their positions); warnings and notes are shown and let it through.
+pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool) -> Result<tcfg_core::Document> {
+    use std::io::Write;
+    refuse_stdin_twice(files)?;
+    let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
+    let opts = tcfg_core::temporal::validate::Options {
+        allow_unknown_keys,
+        ..Default::default()
+    };
+    let (docs, findings) = tcfg_core::temporal::validate::check_sources(&sources, registry, &opts);
+    if !findings.is_empty() {
+        let texts = sources.iter().cloned().collect();
+        let mut err = crate::output::stderr();
+        crate::report::write_findings(&mut err, &findings, &texts)?;
+        let counts = crate::report::Counts::of(&findings);
+        if counts.errors > 0 {
+            writeln!(
+                err,
+                "{}",
+                crate::output::paint(
+                    crate::output::ERROR,
+                    format!("invalid: {}; nothing written", counts.describe())
+                )
+            )?;
+            bail!(
+                "{} {} invalid",
+                sources.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "),
+                if sources.len() == 1 { "is" } else { "are" }
+            );
+        }
+    }
+    let mut doc = tcfg_core::Document::new(sources.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "));
+    for d in docs {
+        doc.entries.extend(d.entries);
+    }
+    Ok(doc)
+}
