@@ -276,6 +276,7 @@ async fn concurrent_applies_never_overwrite_each_other() {
                 .spawn()
                 .unwrap()
         };
+        let before = revision(&cluster).await;
         let (pa, pb) = (spawn(&a), spawn(&b));
         let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
         let rps = prefix_contents(&cluster, &format!("{PREFIX}frontend.rps")).await[0]
@@ -291,6 +292,10 @@ async fn concurrent_applies_never_overwrite_each_other() {
         // The stored value belongs to a run that reported success; when both
         // succeeded, the second planned after the first had written.
         assert!(ok[0] || ok[1], "one of two appliers must win");
+        // Each apply that succeeded is exactly one revision (both files differ
+        // from the base and from each other); one that lost wrote nothing.
+        let successes = ok.iter().filter(|&&o| o).count() as i64;
+        assert_eq!(revision(&cluster).await - before, successes, "round {round}");
         if ok[0] && !ok[1] {
             assert_eq!(rps, "- value: 1111\n");
         }
@@ -439,19 +444,37 @@ async fn a_killed_apply_leaves_all_old_or_all_new() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Kill it at a different moment each round: before, during or after the write.
-        std::thread::sleep(std::time::Duration::from_micros(seed % 40_000));
-        let _ = child.kill();
-        let status = child.wait().unwrap();
+        // Kill it at a different moment each round: before, during or after
+        // the write; the first round at once, the second never.
+        let status = if round == 1 {
+            child.wait().unwrap()
+        } else {
+            let delay = if round == 0 { 0 } else { seed % 40_000 };
+            std::thread::sleep(std::time::Duration::from_micros(delay));
+            let _ = child.kill();
+            child.wait().unwrap()
+        };
         let values: std::collections::BTreeSet<String> = prefix_contents(&cluster, PREFIX)
             .await
             .into_iter()
             .map(|(_, v)| v)
             .collect();
         assert_eq!(values.len(), 1, "round {round}: a half-written prefix: {values:?}");
+        if status.success() {
+            let new = format!("- value: {}\n", (round + 1) % 2 + 1);
+            assert!(
+                values.contains(&new),
+                "round {round}: a completed apply left {values:?}"
+            );
+        }
         outcomes[usize::from(status.success())] += 1;
     }
-    eprintln!("killed {} applies, {} finished first", outcomes[0], outcomes[1]);
+    assert!(
+        outcomes[0] >= 1 && outcomes[1] >= 1,
+        "killed {} applies, {} finished: both must happen",
+        outcomes[0],
+        outcomes[1]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -698,6 +721,9 @@ async fn create_only_from_two_processes_creates_once() {
         let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
         let stored = prefix_contents(&cluster, PREFIX).await;
         assert_eq!(stored.len(), 1, "round {round}");
+        // Created once and never overwritten: the key's first version.
+        let got = c.get(format!("{PREFIX}frontend.rps"), None).await.unwrap();
+        assert_eq!(got.kvs()[0].version(), 1, "round {round}: the key was written twice");
         let winner = if stored[0].1 == "- value: 1\n" { &oa } else { &ob };
         assert_eq!(
             winner.status.code(),
