@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -267,8 +267,7 @@ async fn concurrent_applies_never_overwrite_each_other() {
             .assert()
             .code(0);
         let spawn = |f: &std::path::Path| {
-            StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
-                .env("XDG_CONFIG_HOME", "/nonexistent")
+            tcfg_bare()
                 .args(["--endpoints", &cluster.endpoints(), "apply", "--yes", "-f"])
                 .arg(f)
                 .stdout(Stdio::null())
@@ -428,8 +427,7 @@ async fn a_killed_apply_leaves_all_old_or_all_new() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+        let mut child = tcfg_bare()
             .args([
                 "--endpoints",
                 &cluster.endpoints(),
@@ -621,8 +619,7 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
         .assert()
         .code(0);
     let leader = cluster.leader().await;
-    let child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+    let child = tcfg_bare()
         .args([
             "--endpoints",
             &cluster.endpoints(),
@@ -661,8 +658,8 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
         );
     }
     if out.status.success() {
-        let mut c = Command::cargo_bin("tcfg").unwrap();
-        c.env("XDG_CONFIG_HOME", "/nonexistent").args([
+        let mut c = Command::from_std(tcfg_bare());
+        c.args([
             "--endpoints",
             &cluster.members[survivor].endpoint(),
             "sync",
@@ -679,7 +676,7 @@ fn two_files_compare_offline() {
     let dir = tempfile::tempdir().unwrap();
     let a = file(&dir, "a.yaml", PROD);
     let b = file(&dir, "b.yaml", &PROD.replace("4000", "4500"));
-    let mut c = Command::cargo_bin("tcfg").unwrap();
+    let mut c = Command::from_std(tcfg_bare());
     c.arg("diff")
         .arg(&a)
         .arg(&b)
@@ -687,7 +684,7 @@ fn two_files_compare_offline() {
         .code(2)
         .stdout(predicate::str::contains("-    namespace: payments").not())
         .stdout(predicate::str::contains("+- value: 4500"));
-    let mut c = Command::cargo_bin("tcfg").unwrap();
+    let mut c = Command::from_std(tcfg_bare());
     c.arg("diff").arg(&a).arg(&a).assert().code(0);
 }
 
@@ -701,8 +698,7 @@ async fn create_only_from_two_processes_creates_once() {
         let mut c = cluster.client().await;
         c.delete(format!("{PREFIX}frontend.rps"), None).await.unwrap();
         let spawn = |f: &std::path::Path| {
-            StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
-                .env("XDG_CONFIG_HOME", "/nonexistent")
+            tcfg_bare()
                 .args([
                     "--endpoints",
                     &cluster.endpoints(),

@@ -2,17 +2,16 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::tcfg_bare;
+
 fn tcfg() -> Command {
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env_remove("TCFG_TEMPORAL_VERSION")
-        .env_remove("TCFG_SCHEMA")
-        .env_remove("NO_COLOR");
-    c
+    Command::from_std(tcfg_bare())
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -304,7 +303,7 @@ fn keys_lists_filters_and_shows_one() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcfg"))
+    let mut child = tcfg_bare()
         .args(["keys", "-o", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -385,20 +385,19 @@ async fn concurrent_puts_from_two_processes_never_lose_a_write() {
     let mut conflicts = 0;
     for round in 0..20 {
         let spawn = |ns: &str, v: i32| {
-            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tcfg"));
-            c.env("XDG_CONFIG_HOME", "/nonexistent")
-                .args([
-                    "--endpoints",
-                    &cluster.endpoints(),
-                    "put",
-                    "frontend.namespaceRPS",
-                    &v.to_string(),
-                    "--namespace",
-                    ns,
-                    "--yes",
-                ])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped());
+            let mut c = tcfg_bare();
+            c.args([
+                "--endpoints",
+                &cluster.endpoints(),
+                "put",
+                "frontend.namespaceRPS",
+                &v.to_string(),
+                "--namespace",
+                ns,
+                "--yes",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
             c.spawn().unwrap()
         };
         let (pa, pb) = (spawn(&format!("a{round}"), 1), spawn(&format!("b{round}"), 2));
@@ -618,17 +617,15 @@ fn an_unreachable_endpoint_is_exit_3_with_a_sentence() {
         .local_addr()
         .unwrap()
         .port();
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("RUST_BACKTRACE", "1")
-        .args([
-            "--endpoints",
-            &format!("127.0.0.1:{port}"),
-            "--dial-timeout",
-            "300ms",
-            "get",
-            "frontend.rps",
-        ]);
+    let mut c = Command::from_std(tcfg_bare());
+    c.env("RUST_BACKTRACE", "1").args([
+        "--endpoints",
+        &format!("127.0.0.1:{port}"),
+        "--dial-timeout",
+        "300ms",
+        "get",
+        "frontend.rps",
+    ]);
     let o = c.output().unwrap();
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(
@@ -694,11 +691,8 @@ async fn the_seed_config_file_and_environment_are_read() {
         ),
     )
     .unwrap();
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .arg("--config")
-        .arg(&cfg)
-        .args(["put", "frontend.rps", "3", "--yes"]);
+    let mut c = Command::from_std(tcfg_bare());
+    c.arg("--config").arg(&cfg).args(["put", "frontend.rps", "3", "--yes"]);
     c.assert().code(0);
     assert_eq!(
         raw_get(&cluster, "/prod/temporal/dynamicconfig/frontend.rps")
@@ -708,43 +702,37 @@ async fn the_seed_config_file_and_environment_are_read() {
         "- value: 3\n"
     );
     // --cluster picks an entry; flags beat the file.
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .arg("--config")
+    let mut c = Command::from_std(tcfg_bare());
+    c.arg("--config")
         .arg(&cfg)
         .args(["--cluster", "dead", "--dial-timeout", "200ms", "get", "frontend.rps"]);
     c.assert().code(3);
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .arg("--config")
-        .arg(&cfg)
-        .args([
-            "--cluster",
-            "dead",
-            "--endpoints",
-            &cluster.endpoints(),
-            "get",
-            "frontend.rps",
-        ]);
+    let mut c = Command::from_std(tcfg_bare());
+    c.arg("--config").arg(&cfg).args([
+        "--cluster",
+        "dead",
+        "--endpoints",
+        &cluster.endpoints(),
+        "get",
+        "frontend.rps",
+    ]);
     c.assert().code(0).stdout("- value: 3\n");
     // The default config file location.
     let xdg = dir.path().join("xdg");
     std::fs::create_dir_all(xdg.join("tcfg")).unwrap();
     std::fs::copy(&cfg, xdg.join("tcfg/config.yaml")).unwrap();
-    let mut c = Command::cargo_bin("tcfg").unwrap();
+    let mut c = Command::from_std(tcfg_bare());
     c.env("XDG_CONFIG_HOME", &xdg).args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // The seed library's environment variables.
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("ETCD_ENDPOINTS", cluster.endpoints())
+    let mut c = Command::from_std(tcfg_bare());
+    c.env("ETCD_ENDPOINTS", cluster.endpoints())
         .env("ETCD_KEY_PREFIX", "/prod/temporal/dynamicconfig")
         .args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // TCFG_* beats ETCD_*.
-    let mut c = Command::cargo_bin("tcfg").unwrap();
-    c.env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("ETCD_ENDPOINTS", "127.0.0.1:1")
+    let mut c = Command::from_std(tcfg_bare());
+    c.env("ETCD_ENDPOINTS", "127.0.0.1:1")
         .env("TCFG_ENDPOINTS", cluster.endpoints())
         .env("TCFG_PREFIX", "/prod/temporal/dynamicconfig/")
         .args(["get", "frontend.rps"]);

@@ -2,11 +2,14 @@
 //! and an etcd restart, several prefixes with drift, metrics, clean exit.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use tcfg_testkit::{EtcdCluster, Proxy};
+
+mod common;
+use common::tcfg_at;
 
 const PREFIX: &str = "/temporal/dynamicconfig/";
 
@@ -16,11 +19,19 @@ struct Watch {
     errors: mpsc::Receiver<String>,
 }
 
+/// A `tcfg watch` that outlives a failed assertion would hold the test's
+/// etcd and ports: it is killed when dropped.
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Watch {
     fn start(endpoints: &str, extra: &[&str]) -> Watch {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("tcfg"))
-            .env("XDG_CONFIG_HOME", "/nonexistent")
-            .args(["--endpoints", endpoints, "watch", "-o", "json"])
+        let mut child = tcfg_at(endpoints)
+            .args(["watch", "-o", "json"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
