@@ -153,7 +153,7 @@ fn temporal_version_selects_the_registry() {
         .assert()
         .code(1)
         .stderr(predicate::str::starts_with(
-            "error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31",
+            "error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31 (use --schema FILE for another release)",
         ));
 }
 

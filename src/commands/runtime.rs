@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use tcfg_core::Registry;
+use tcfg_core::{Registry, RegistryError};
 
 use crate::cli::GlobalArgs;
 
@@ -38,7 +38,10 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
             std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
         return Ok(Registry::from_tsv(&path.display().to_string(), &text)?);
     }
-    Ok(Registry::for_version(version)?)
+    Registry::for_version(version).map_err(|e| match e {
+        RegistryError::UnknownVersion { .. } => anyhow::anyhow!("{e} (use --schema FILE for another release)"),
+        e => e.into(),
+    })
 }
 
 /// Transparent huge pages for this process, on or off. tcfg starts without

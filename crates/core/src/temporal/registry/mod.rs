@@ -222,7 +222,7 @@ fn scalar_default(ty: &ValueType, raw: &str) -> Value {
 /// Why a registry could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("unknown Temporal version {given:?}: tcfg knows {known} (use --schema FILE for another release)")]
+    #[error("unknown Temporal version {given:?}: tcfg knows {known}")]
     UnknownVersion { given: String, known: String },
     #[error("{origin}:{line}: {message}")]
     BadSchema {
