@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod diff;
+mod error;
 mod output;
 mod plan_view;
 mod render;
@@ -29,28 +30,6 @@ pub mod exit {
     /// A write was sent but its answer lost, and reading back could not
     /// tell whether it was applied.
     pub const OUTCOME_UNKNOWN: u8 = 4;
-}
-
-/// The exit status an error calls for.
-fn exit_code(err: &anyhow::Error) -> u8 {
-    use tcfg_core::serving::watch::ClientError;
-    let store_errors = || {
-        err.chain().filter_map(|e| {
-            e.downcast_ref::<tcfg_core::store::StoreError>()
-                .or_else(|| match e.downcast_ref::<ClientError>() {
-                    Some(ClientError::Store(s)) => Some(s),
-                    _ => None,
-                })
-        })
-    };
-    if store_errors().any(|s| matches!(s, tcfg_core::store::StoreError::OutcomeUnknown { .. })) {
-        return exit::OUTCOME_UNKNOWN;
-    }
-    if store_errors().any(|s| s.is_connection()) {
-        exit::UNREACHABLE
-    } else {
-        exit::ERROR
-    }
 }
 
 /// End the process without the allocator's exit-time cleanup: returning
@@ -84,17 +63,14 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => exit_now(code),
         Err(err) => {
-            if output::is_broken_pipe(&err) {
+            if output::is_broken_pipe(&err.error) {
                 return ExitCode::SUCCESS;
             }
-            output::print_error(&err);
-            let code = exit_code(&err);
-            if code == exit::OUTCOME_UNKNOWN {
-                output::print_hint(
-                    "look before writing again: `tcfg get KEY` shows a key's value and mod revision, `tcfg diff -f FILE` what is still to change",
-                );
+            output::print_error(&err.error);
+            for hint in &err.hints {
+                output::print_hint(hint);
             }
-            ExitCode::from(code)
+            ExitCode::from(err.kind.exit_code())
         }
     }
 }

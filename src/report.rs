@@ -113,16 +113,13 @@ pub fn write_findings<'a>(
     Ok(())
 }
 
-/// Print the findings that make a stored value unreadable.
-pub fn unparseable(stored: &StoredKey, findings: &[Finding]) {
-    let mut err = output::stderr();
-    let _ = writeln!(
-        err,
-        "{}: the value stored at {} (revision {}) is not a valid list of items:",
-        paint(output::ERROR, "error"),
-        stored.etcd_key,
-        stored.mod_revision
-    );
+/// Print the findings that make a stored value unreadable, and say which
+/// value it is (for the caller's error).
+pub fn unparseable(stored: &StoredKey, findings: &[Finding]) -> String {
     let sources = [(stored.etcd_key.clone(), stored.raw.clone())].into_iter().collect();
-    let _ = write_findings(&mut err, findings, &sources);
+    let _ = write_findings(&mut output::stderr(), findings, &sources);
+    format!(
+        "the value stored at {} (revision {}) is not a valid list of items",
+        stored.etcd_key, stored.mod_revision
+    )
 }

@@ -468,7 +468,7 @@ async fn mutual_tls_accepts_the_right_certificate_and_rejects_others() {
     let o = with(&[&tls.other_ca_cert, &tls.client_cert, &tls.client_key]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("not signed by the CA given with --cacert"),
+        stderr(&o).contains("not signed by the CA tcfg was given") && stderr(&o).contains("hint: pass --cacert FILE"),
         "{}",
         stderr(&o)
     );

@@ -3,14 +3,16 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Context;
 use clap::Args;
 use tcfg_core::changes::batch::{self, BatchError, Limits};
 use tcfg_core::changes::plan::{plan, Action, PlanOptions, SavedPlan};
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
 use super::{confirm, desired};
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::output::{self, paint, GREEN};
 use crate::plan_view::write_plan;
@@ -77,10 +79,10 @@ async fn commit(
 ) -> Result<u8> {
     let mut err = output::stderr();
     let batches = batch::transactions(groups, guards.len(), limits, batch).map_err(|e| match e {
-        BatchError::KeyTooLarge { .. } => anyhow::anyhow!("{e}: nothing written"),
-        _ => anyhow::anyhow!(
-            "{e}: nothing written. Pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
-             or --batch to write in several transactions (not atomic)"
+        BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
+        _ => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
+            "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
+             or --batch to write in several transactions (not atomic)",
         ),
     })?;
     if opts.dry_run {
@@ -117,8 +119,10 @@ async fn commit(
     })
     .await
     .map_err(|e| {
-        let what = format!("{e}; run the same command again to finish: what is already written shows as unchanged");
-        anyhow::Error::new(e.source).context(what)
+        let what = e.to_string();
+        CommandError::from(e.source)
+            .context(what)
+            .hint("run the same command again to finish: what is already written shows as unchanged")
     })?;
     writeln!(
         output::stderr(),

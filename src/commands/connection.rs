@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Context;
 use tcfg_core::store::{ConnectionSettings, Layer, Store};
 
 use super::prompt;
+use crate::bail;
 use crate::cli::{EtcdArgs, GlobalArgs};
+use crate::error::Result;
 
 /// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`), if it exists.
 fn default_config_file() -> Option<PathBuf> {

@@ -1,12 +1,13 @@
 //! `tcfg delete`: remove one item of a key, or the whole key.
 
-use anyhow::{bail, Result};
 use clap::Args;
 use tcfg_core::changes::edit::{key_write, remove};
 use tcfg_core::model::value::text::flow;
 
 use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 
 #[derive(Debug, Args)]
 #[command(
@@ -54,8 +55,8 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         let items = match &stored.items {
             Ok(items) => items,
             Err(findings) => {
-                crate::report::unparseable(stored, findings);
-                bail!("cannot remove one item of a value that does not parse: delete the whole key with `tcfg delete {name} --all`");
+                let what = crate::report::unparseable(stored, findings);
+                bail!("{what}: cannot remove one item of it; delete the whole key with `tcfg delete {name} --all`");
             }
         };
         match remove(items, &scope) {

@@ -3,13 +3,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
 use tcfg_core::store::Prefix;
 
 use super::desired;
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output;
 use crate::plan_view::write_plan;

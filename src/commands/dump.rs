@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Context;
 use clap::Args;
 use tcfg_core::model::finding;
 use tcfg_core::model::serialize::canonical_order;
@@ -13,6 +13,7 @@ use tcfg_core::temporal::validate::Options;
 use tcfg_core::Registry;
 
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, Format};
 use crate::report::{write_findings, Counts};
@@ -106,12 +107,11 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
             Some(DumpChunk::prepare(chunk, &registry, &opts))
         }
     };
-    let read = async {
-        super::connect(global)
+    let read: Result<_> = async {
+        Ok(super::connect(global)
             .await?
             .read_prefix_chunks(args.revision, prepare)
-            .await
-            .map_err(anyhow::Error::from)
+            .await?)
     }
     .await;
     // A bad schema is reported before a failed read: it is the first thing to fix.

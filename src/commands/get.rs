@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 use tcfg_core::model::serialize::{canonical_order, items_to_yaml};
@@ -12,7 +11,9 @@ use tcfg_core::temporal::resolve::{resolve_items, Source};
 use tcfg_core::{ConstrainedValue, Constraints, Value};
 
 use super::{key_def, unused_scope_fields, ScopeArgs};
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
 use crate::render::json::{Items, SourceJson};
@@ -109,8 +110,10 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         None => Vec::new(),
         Some(Ok(items)) => items.clone(),
         Some(Err(findings)) => {
-            crate::report::unparseable(stored.expect("matched Some"), findings);
-            return Ok(exit::ERROR);
+            bail!(
+                "{}",
+                crate::report::unparseable(stored.expect("matched Some"), findings)
+            );
         }
     };
     let mut out = output::styled_stdout();

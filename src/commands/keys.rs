@@ -2,13 +2,14 @@
 
 use std::io::Write;
 
-use anyhow::{bail, Result};
 use clap::Args;
 use serde_json::json;
 use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
 
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, Format, BOLD, DIM};
 

@@ -22,7 +22,7 @@ pub mod sync;
 pub mod validate;
 pub mod watch;
 
-use anyhow::Result;
+use crate::error::Result;
 
 use crate::cli::{Cli, Command};
 

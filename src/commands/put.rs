@@ -1,18 +1,18 @@
 //! `tcfg put`: set one item of a key, or replace its whole list.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Context;
 use clap::Args;
 use tcfg_core::changes::edit::{key_write, upsert};
 use tcfg_core::temporal::validate::{validate, Options};
 use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
 use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
+use crate::bail;
 use crate::cli::GlobalArgs;
-use crate::exit;
-use crate::output::{self, paint};
+use crate::error::Result;
+use crate::output::{self};
 use crate::report::write_findings;
 
 #[derive(Debug, Args)]
@@ -117,8 +117,8 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
             Some(s) => match &s.items {
                 Ok(items) => items.clone(),
                 Err(findings) => {
-                    crate::report::unparseable(s, findings);
-                    bail!("cannot change one item of a value that does not parse: replace the whole list with `tcfg put {name} -f FILE`, or `tcfg delete {name} --all`");
+                    let what = crate::report::unparseable(s, findings);
+                    bail!("{what}: cannot change one item of it; replace the whole list with `tcfg put {name} -f FILE`, or `tcfg delete {name} --all`");
                 }
             },
         };
@@ -140,12 +140,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         let mut err = output::stderr();
         write_findings(&mut err, &findings, &Default::default())?;
         if findings.iter().any(|f| f.level == Level::Error) {
-            writeln!(
-                err,
-                "{}: the new value is invalid; nothing written",
-                paint(output::ERROR, "error")
-            )?;
-            return Ok(exit::ERROR);
+            bail!("the new value is invalid; nothing written");
         }
     }
     let write = key_write(store.prefix(), &name, &read.stored, &new_items);

@@ -11,7 +11,7 @@ use crate::cli::GlobalArgs;
 
 /// One command is a handful of requests: a single-threaded runtime starts
 /// fastest.
-pub fn block_on<F: std::future::Future<Output = Result<u8>>>(f: F) -> Result<u8> {
+pub fn block_on<F: std::future::Future<Output = crate::error::Result<u8>>>(f: F) -> crate::error::Result<u8> {
     // Parsing runs on blocking threads: one per core is all that helps.
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use anyhow::{bail, Result};
 use clap::Args;
 use tcfg_core::changes::plan::{plan, PlanOptions};
 use tcfg_core::store::{Guard, Prefix, Store};
 
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, GREEN};
 use crate::plan_view::write_plan;
@@ -146,7 +147,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
                 )?;
             }
             Err(e) => {
-                return Err(anyhow::Error::new(e).context(format!(
+                return Err(crate::error::CommandError::from(e).context(format!(
                     "syncing {} failed ({written} of {drift} target{} written before it, each whole)",
                     p.prefix,
                     if drift == 1 { "" } else { "s" }

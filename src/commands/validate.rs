@@ -4,13 +4,13 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use tcfg_core::temporal::validate::{check_sources, Options};
 use tcfg_core::Finding;
 
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, GREEN};
 use crate::report::{write_findings, Counts};

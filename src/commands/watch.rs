@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use tcfg_core::model::serialize::items_to_yaml;
@@ -16,7 +16,9 @@ use tcfg_core::{ConstrainedValue, Constraints, Registry, Value};
 use tokio::sync::mpsc;
 
 use super::ScopeArgs;
+use crate::bail;
 use crate::cli::GlobalArgs;
+use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
 use crate::render::json::Items;
@@ -127,7 +129,7 @@ struct Printer {
 
 impl Printer {
     fn line(&self, v: &Line<'_>) -> Result<()> {
-        crate::render::json::line(&mut std::io::stdout().lock(), v)
+        Ok(crate::render::json::line(&mut std::io::stdout().lock(), v)?)
     }
 
     fn effective(&self, u: &KeyUpdate) -> Option<Effective<'_>> {
@@ -241,7 +243,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             super::key_def(&registry, k)?;
         }
         if let Some(reason) = registry.foreign_reason(k) {
-            anyhow::bail!(
+            bail!(
                 "{} is not a dynamic config key ({reason}): the watch would never show it",
                 tcfg_core::model::key::escaped(k)
             );
@@ -298,7 +300,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             start_at,
         )
         .await
-        .with_context(|| format!("cannot start watching {prefix}"))?;
+        .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot start watching {prefix}")))?;
         // The state at start.
         let cache = client.cache();
         let mut entries: Vec<_> = cache

@@ -1,6 +1,6 @@
 //! One key's write as `put` and `delete` make it: diff, confirm, commit.
 
-use anyhow::Result;
+use crate::error::Result;
 use tcfg_core::store::Store;
 
 use super::{confirm, WriteArgs};

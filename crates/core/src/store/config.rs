@@ -121,7 +121,9 @@ fn check_endpoint(e: &str) -> Result<(), String> {
     };
     let authority = rest.split('/').next().unwrap_or_default();
     if authority.contains('@') {
-        return Err("tcfg does not take credentials from an endpoint: pass --user (and --password)".into());
+        return Err(
+            "tcfg does not take credentials from an endpoint: the user and password are settings of their own".into(),
+        );
     }
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) if !p.contains(']') => (h, p),

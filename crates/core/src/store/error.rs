@@ -26,6 +26,22 @@ impl std::fmt::Display for Conflict {
     }
 }
 
+/// What would let a refused connection through, for the caller to phrase
+/// in its own terms (a CLI names its flags; a service its settings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Remedy {
+    /// Trust the CA that signed the server's certificate.
+    TrustServerCa,
+    /// Present a client certificate (and its key) the server trusts.
+    ClientCertificate,
+    /// Connect without TLS: the server does not speak it.
+    PlainText,
+    /// Log in: authentication is enabled and no user was given.
+    Credentials,
+    /// Do not log in: authentication is not enabled.
+    NoCredentials,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]
@@ -46,11 +62,19 @@ pub enum StoreError {
         timeout: Duration,
     },
     #[error("TLS with etcd at {endpoints} failed: {reason}")]
-    Tls { endpoints: String, reason: String },
+    Tls {
+        endpoints: String,
+        reason: String,
+        remedy: Option<Remedy>,
+    },
     #[error("{endpoints} answered, but not as an etcd server does (another service on that port?)")]
     NotEtcd { endpoints: String },
     #[error("etcd at {endpoints} refused the login: {reason}")]
-    Authentication { endpoints: String, reason: String },
+    Authentication {
+        endpoints: String,
+        reason: String,
+        remedy: Option<Remedy>,
+    },
     #[error("permission denied for {what}: {hint}")]
     PermissionDenied { what: String, hint: String },
     #[error("etcd did not answer within {timeout:?} ({what})")]
@@ -108,6 +132,14 @@ impl StoreError {
                 | StoreError::PermissionDenied { .. }
                 | StoreError::Timeout { .. }
         )
+    }
+
+    /// What would let the connection through, when it is known.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            StoreError::Tls { remedy, .. } | StoreError::Authentication { remedy, .. } => *remedy,
+            _ => None,
+        }
     }
 
     /// Worth another try on another endpoint (reads only).
@@ -168,14 +200,15 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
         .join(", ");
     if lower.contains("unknownissuer") || lower.contains("unknown issuer") || lower.contains("invalid peer certificate")
     {
-        let hint = if ctx.tls_has_ca {
-            "the server certificate is not signed by the CA given with --cacert"
+        let reason = if ctx.tls_has_ca {
+            "the server certificate is not signed by the CA tcfg was given"
         } else {
-            "server certificate not trusted: unknown issuer; pass --cacert"
+            "server certificate not trusted: unknown issuer"
         };
         return StoreError::Tls {
             endpoints,
-            reason: hint.into(),
+            reason: reason.into(),
+            remedy: Some(Remedy::TrustServerCa),
         };
     }
     if lower.contains("certificaterequired")
@@ -184,13 +217,15 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     {
         return StoreError::Tls {
             endpoints,
-            reason: "the server requires a client certificate it trusts; pass --cert and --key".into(),
+            reason: "the server requires a client certificate it trusts".into(),
+            remedy: Some(Remedy::ClientCertificate),
         };
     }
     if lower.contains("authentication is not enabled") {
         return StoreError::Authentication {
             endpoints,
-            reason: "authentication is not enabled on this cluster: drop --user and --password".into(),
+            reason: "authentication is not enabled on this cluster".into(),
+            remedy: Some(Remedy::NoCredentials),
         };
     }
     if lower.contains("tls handshake eof")
@@ -202,7 +237,8 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
     {
         return StoreError::Tls {
             endpoints,
-            reason: "the server does not speak TLS; drop --cacert/--cert/--key or use http:// endpoints".into(),
+            reason: "the server does not speak TLS".into(),
+            remedy: Some(Remedy::PlainText),
         };
     }
     if ctx.tls
@@ -218,7 +254,12 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
                 innermost(&text)
             )
         };
-        return StoreError::Tls { endpoints, reason };
+        let remedy = (!ctx.tls_has_cert).then_some(Remedy::ClientCertificate);
+        return StoreError::Tls {
+            endpoints,
+            reason,
+            remedy,
+        };
     }
     // A server answered, but not with HTTP/2 gRPC: another service on the port.
     if lower.contains("h2 protocol error")
@@ -232,12 +273,19 @@ pub(crate) fn classify(e: etcd_client::Error, ctx: &Context<'_>) -> StoreError {
         || lower.contains("invalid auth token")
         || lower.contains("invalid user id or password")
     {
-        let reason = if lower.contains("user name is empty") {
-            "authentication is enabled; pass --user (and --password)".to_string()
+        let (reason, remedy) = if lower.contains("user name is empty") {
+            (
+                "authentication is enabled and no user was given",
+                Some(Remedy::Credentials),
+            )
         } else {
-            "wrong user name or password".to_string()
+            ("wrong user name or password", None)
         };
-        return StoreError::Authentication { endpoints, reason };
+        return StoreError::Authentication {
+            endpoints,
+            reason: reason.into(),
+            remedy,
+        };
     }
     if lower.contains("permission denied") || code == Some(tonic::Code::PermissionDenied) {
         return StoreError::PermissionDenied {

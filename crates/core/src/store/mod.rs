@@ -21,7 +21,7 @@ use tokio::time::timeout;
 
 pub use crate::model::key::is_key_shaped;
 pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
-pub use error::{Conflict, StoreError};
+pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, StoredKey, Unreadable};
 pub use write::{Change, Expect, Guard};
