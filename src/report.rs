@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use tcfg_core::model::finding::Remedy;
 use tcfg_core::store::StoredKey;
 use tcfg_core::{Finding, Level};
 
@@ -103,10 +104,10 @@ pub fn write_findings<'a>(
                 caret_at,
                 paint(level_style(f.level), "^")
             )?;
-            if let Some(h) = &f.hint {
+            if let Some(h) = hint_of(f) {
                 writeln!(w, "{} {} hint: {h}", pad, paint(DIM, "="))?;
             }
-        } else if let Some(h) = &f.hint {
+        } else if let Some(h) = hint_of(f) {
             writeln!(w, "  {} hint: {h}", paint(DIM, "="))?;
         }
     }
@@ -122,4 +123,53 @@ pub fn unparseable(stored: &StoredKey, findings: &[Finding]) -> String {
         "the value stored at {} (revision {}) is not a valid list of items",
         stored.etcd_key, stored.mod_revision
     )
+}
+
+/// A finding's hint, with its remedy in the CLI's flags.
+pub fn hint_of(f: &Finding) -> Option<String> {
+    let flag = f.remedy.as_ref().map(|r| match r {
+        Remedy::AllowUnknownKeys => "pass --allow-unknown-keys for a custom server build".to_string(),
+        Remedy::Release(Some(v)) => format!("pass --temporal-version {v}"),
+        Remedy::Release(None) => "the release is chosen with --temporal-version".to_string(),
+        Remedy::CustomSchema => "a custom schema is given with --schema FILE".to_string(),
+    });
+    match (&f.hint, flag) {
+        (Some(h), Some(flag)) if h.ends_with(['.', '?']) => {
+            let mut c = flag.chars();
+            let first = c.next().map(|x| x.to_uppercase().to_string()).unwrap_or_default();
+            Some(format!("{h} {first}{}.", c.as_str()))
+        }
+        (Some(h), Some(flag)) => Some(format!("{h} ({flag})")),
+        (h, None) => h.clone(),
+        (None, Some(flag)) => Some(flag),
+    }
+}
+
+/// A finding as the CLI reports it: its remedy phrased into its hint.
+pub fn phrased(mut f: Finding) -> Finding {
+    f.hint = hint_of(&f);
+    f.remedy = None;
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcfg_core::Code;
+
+    #[test]
+    fn remedies_are_phrased_as_flags() {
+        let f = Finding::new(Code::UnknownKey, "a.yaml", Default::default(), Some("x.y"), "not a key")
+            .with_hint("did you mean x.z? Temporal ignores unknown keys.")
+            .with_remedy(Remedy::AllowUnknownKeys);
+        assert_eq!(
+            hint_of(&f).unwrap(),
+            "did you mean x.z? Temporal ignores unknown keys. Pass --allow-unknown-keys for a custom server build."
+        );
+        let f = f.with_hint("remove it").with_remedy(Remedy::Release(None));
+        assert_eq!(
+            phrased(f).hint.unwrap(),
+            "remove it (the release is chosen with --temporal-version)"
+        );
+    }
 }

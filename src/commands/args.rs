@@ -127,6 +127,9 @@ pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
                 .flatten()
             {
                 msg.push_str(&format!(" ({note})"));
+                if let Some(minor) = note.added_in() {
+                    msg.push_str(&format!("; pass --temporal-version {minor}"));
+                }
             }
             if !s.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", s.join(" or ")));

@@ -90,6 +90,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
         ..Default::default()
     };
     let (_, findings) = check_sources(&sources, &registry, &opts);
+    let findings: Vec<_> = findings.into_iter().map(crate::report::phrased).collect();
     let counts = Counts::of(&findings);
     let valid = unreadable.is_empty() && counts.errors == 0 && !(args.strict && counts.warnings > 0);
 

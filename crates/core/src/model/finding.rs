@@ -111,6 +111,22 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// What would change the verdict, beyond the hint's facts: for the
+    /// caller to phrase in its own terms (a CLI names its flags).
+    #[serde(skip)]
+    pub remedy: Option<Remedy>,
+}
+
+/// A change of the validation's own settings that would change a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remedy {
+    /// Accept keys the release does not register (a custom server build).
+    AllowUnknownKeys,
+    /// Validate against another Temporal release: this one (`1.30`), or
+    /// the one the server runs.
+    Release(Option<&'static str>),
+    /// Register the key in a custom schema.
+    CustomSchema,
 }
 
 impl Finding {
@@ -124,11 +140,17 @@ impl Finding {
             key: key.map(str::to_string),
             message: message.into(),
             hint: None,
+            remedy: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
         self
     }
 

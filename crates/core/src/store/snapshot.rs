@@ -58,7 +58,7 @@ impl StoredKey {
                 Some(name),
                 "the stored value is not UTF-8 text (nor UTF-16 with a byte-order mark): Temporal rejects it",
             )
-            .with_hint("rewrite the key with `tcfg put`, or delete it")]),
+            .with_hint("write the key again as text, or delete it")]),
         };
         let key = Key::new(name);
         StoredKey {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::model::constraints::{ConstraintField, Constraints};
 use crate::model::document::{ConstrainedValue, Document, Entry};
-use crate::model::finding::{self, Code, Finding, Level};
+use crate::model::finding::{self, Code, Finding, Level, Remedy};
 use crate::model::key::Key;
 use crate::model::parse::parse_document;
 use crate::model::value::{
@@ -36,14 +36,39 @@ impl Default for Options {
     }
 }
 
-/// The finding for a key the registry does not know, with its hint.
+/// The finding for a key the registry does not know: did-you-mean, the
+/// releases that register it, and what would accept it.
 pub fn unknown_key_finding(origin: &str, name: &str, pos: Pos, registry: &Registry, opts: &Options) -> Finding {
     let level = if opts.allow_unknown_keys {
         Level::Warning
     } else {
         Level::Error
     };
-    Finding::new(
+    let note = registry
+        .is_embedded()
+        .then(|| release_note(name, &registry.version))
+        .flatten();
+    let mut hints = Vec::new();
+    if let Some(note) = &note {
+        hints.push(format!("{note}."));
+    }
+    let suggestions = registry.suggest(name);
+    if !suggestions.is_empty() {
+        hints.push(format!("did you mean {}?", suggestions.join(" or ")));
+    }
+    if !opts.allow_unknown_keys {
+        hints.push("Temporal ignores unknown keys.".into());
+    }
+    let hint = if hints.is_empty() {
+        "Temporal ignores keys it does not register.".into()
+    } else {
+        hints.join(" ")
+    };
+    let remedy = match note.as_ref().and_then(|n| n.added_in()) {
+        Some(minor) => Some(Remedy::Release(Some(minor))),
+        None => (!opts.allow_unknown_keys).then_some(Remedy::AllowUnknownKeys),
+    };
+    let mut f = Finding::new(
         Code::UnknownKey,
         origin,
         pos,
@@ -51,30 +76,9 @@ pub fn unknown_key_finding(origin: &str, name: &str, pos: Pos, registry: &Regist
         format!("not a key of Temporal {}", registry.version),
     )
     .with_level(level)
-    .with_hint(unknown_key_hint(name, registry, opts))
-}
-
-/// The hint of an unknown key's finding: did-you-mean, and the releases
-/// that register it.
-pub fn unknown_key_hint(name: &str, registry: &Registry, opts: &Options) -> String {
-    let mut hints = Vec::new();
-    if registry.is_embedded() {
-        if let Some(note) = release_note(name, &registry.version) {
-            hints.push(format!("{note}."));
-        }
-    }
-    let suggestions = registry.suggest(name);
-    if !suggestions.is_empty() {
-        hints.push(format!("did you mean {}?", suggestions.join(" or ")));
-    }
-    if !opts.allow_unknown_keys {
-        hints.push("Temporal ignores unknown keys (pass --allow-unknown-keys for a custom server build).".into());
-    }
-    if hints.is_empty() {
-        "Temporal ignores keys it does not register.".into()
-    } else {
-        hints.join(" ")
-    }
+    .with_hint(hint);
+    f.remedy = remedy;
+    f
 }
 
 /// Parse and validate a file: every finding, sorted by position.
@@ -242,8 +246,9 @@ impl<'a> Validator<'a> {
                 "the chasmTaskType constraint is new in Temporal v1.31; {} rejects the whole file",
                 self.registry.version
             );
-            self.push(Code::UnknownConstraint, pos, name, msg).hint =
-                Some("remove it, or validate against the release you run (--temporal-version)".into());
+            let f = self.push(Code::UnknownConstraint, pos, name, msg);
+            f.hint = Some("remove it, or validate against the release you run".into());
+            f.remedy = Some(Remedy::Release(None));
         }
     }
 
@@ -262,10 +267,13 @@ impl<'a> Validator<'a> {
                 t.since().unwrap_or_default(),
                 self.registry.version
             );
-            self.push(Code::BadEnum, pos, name, msg).hint = Some(format!(
-                "remove the item (no {} server runs such tasks), or validate against the release you run (--temporal-version)",
+            let hint = format!(
+                "remove the item (no {} server runs such tasks), or validate against the release you run",
                 self.registry.version
-            ));
+            );
+            let f = self.push(Code::BadEnum, pos, name, msg);
+            f.hint = Some(hint);
+            f.remedy = Some(Remedy::Release(None));
         }
     }
 
@@ -292,8 +300,11 @@ impl<'a> Validator<'a> {
                 "{} cannot be a dynamic config key ({reason}): tcfg never writes such a name under a prefix, where it would be another application's key",
                 crate::model::key::escaped(name)
             );
-            self.push(Code::NotAKeyName, key_pos, name, msg).hint =
-                Some("a key of a custom server build is named like `area.name`; or register it with --schema".into());
+            let f = self.push(Code::NotAKeyName, key_pos, name, msg);
+            f.hint = Some(
+                "a key of a custom server build is named like `area.name`, or registered in a custom schema".into(),
+            );
+            f.remedy = Some(Remedy::CustomSchema);
             return;
         }
         if self.opts.report_unknown_keys {

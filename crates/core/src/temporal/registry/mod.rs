@@ -7,7 +7,7 @@ mod tsv;
 
 use suggest::Bag;
 
-pub use releases::{find_release, latest_release, release_note, releases_with, Release, RELEASES};
+pub use releases::{find_release, latest_release, release_note, releases_with, Release, ReleaseNote, RELEASES};
 
 use std::fmt;
 use std::sync::Arc;
@@ -402,12 +402,14 @@ mod tests {
     #[test]
     fn release_history_hints() {
         assert_eq!(
-            release_note("history.cacheMaxSize", "v1.31.2").as_deref(),
+            release_note("history.cacheMaxSize", "v1.31.2")
+                .map(|n| n.to_string())
+                .as_deref(),
             Some("removed in v1.29 (last registered in v1.28.4)")
         );
-        assert!(release_note("chasm.callback.allowedAddresses", "v1.27.4")
-            .unwrap()
-            .starts_with("added in"));
+        let added = release_note("chasm.callback.allowedAddresses", "v1.27.4").unwrap();
+        assert!(added.to_string().starts_with("added in v1."), "{added}");
+        assert!(added.added_in().is_some());
         assert_eq!(release_note("no.such.key", "v1.31.2"), None);
     }
 

@@ -101,8 +101,38 @@ pub fn releases_with(name: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// Where a key unknown to one release is registered instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReleaseNote {
+    /// Registered from a later release (`1.30`) than the one checked against.
+    Added { minor: &'static str, current: String },
+    /// No longer registered since `removed_in` (`v1.29`); last in `last` (a tag).
+    Removed { removed_in: String, last: &'static str },
+}
+
+impl ReleaseNote {
+    /// The release that registers the key, when it is a later one.
+    pub fn added_in(&self) -> Option<&'static str> {
+        match self {
+            ReleaseNote::Added { minor, .. } => Some(minor),
+            ReleaseNote::Removed { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ReleaseNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReleaseNote::Added { minor, current } => write!(f, "added in v{minor} (this check uses {current})"),
+            ReleaseNote::Removed { removed_in, last } => {
+                write!(f, "removed in {removed_in} (last registered in {last})")
+            }
+        }
+    }
+}
+
 /// "removed in v1.29" / "added in v1.30" for a key unknown to `current`.
-pub fn release_note(name: &str, current: &str) -> Option<String> {
+pub fn release_note(name: &str, current: &str) -> Option<ReleaseNote> {
     let present = releases_with(name);
     if present.is_empty() {
         return None;
@@ -114,11 +144,10 @@ pub fn release_note(name: &str, current: &str) -> Option<String> {
         .collect();
     let earlier = RELEASES[..idx].iter().rev().find(|r| present.contains(&r.tag));
     if let Some(first) = later.first() {
-        return Some(format!(
-            "added in v{} (this check uses {current}; pass --temporal-version {})",
-            first.minor(),
-            first.minor()
-        ));
+        return Some(ReleaseNote::Added {
+            minor: first.minor(),
+            current: current.to_string(),
+        });
     }
     if let Some(last) = earlier {
         let removed_in = RELEASES
@@ -127,7 +156,10 @@ pub fn release_note(name: &str, current: &str) -> Option<String> {
             .and_then(|i| RELEASES.get(i + 1))
             .map(|r| format!("v{}", r.minor()))
             .unwrap_or_else(|| current.to_string());
-        return Some(format!("removed in {removed_in} (last registered in {})", last.tag));
+        return Some(ReleaseNote::Removed {
+            removed_in,
+            last: last.tag,
+        });
     }
     None
 }
