@@ -94,8 +94,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --command-timeout 'Time for one command''s requests [default: 5s]'
             cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
             cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -124,8 +124,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --command-timeout 'Time for one command''s requests [default: 5s]'
             cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
             cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -215,8 +215,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
             cand --keys-only 'Only the key names, one per line'
             cand --allow-unknown-keys 'Report keys the release does not register as warnings, not errors'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }

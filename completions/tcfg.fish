@@ -77,7 +77,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l strict -d 'Fail o
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l allow-unknown-keys -d 'Report unknown keys as warnings, for custom server builds with keys of their own'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable text or table'
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l type -d 'Only keys of this type (bool, int, float, string, duration, map, typed)' -r
@@ -98,7 +98,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l dial-timeout -d 'Time
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace -d 'Namespace name' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace-id -d 'Namespace ID' -r
@@ -108,7 +108,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-task-type -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l chasm-task-type -d 'CHASM task type' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, yaml otherwise]' -r -f -a "table\t'Human-readable text or table'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, yaml otherwise]' -r -f -a "table\t''
 json\t''
 yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
@@ -127,7 +127,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l dial-timeout -d 'Time 
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s f -l file -d 'Replace the key\'s whole list with the items in this file (`-` for stdin)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l namespace -d 'Namespace name' -r
@@ -188,7 +188,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable text or table'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l revision -d 'Read as of this etcd revision' -r
@@ -210,7 +210,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l config -d 'The seed l
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l keys-only -d 'Only the key names, one per line'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l allow-unknown-keys -d 'Report keys the release does not register as warnings, not errors'
-complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes: the second as `sync` would make it like the first' -r

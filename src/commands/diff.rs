@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
 use tcfg_core::store::Prefix;
 
@@ -14,6 +14,7 @@ use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
 use crate::output;
+use crate::output::Format;
 use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
@@ -38,8 +39,8 @@ pub struct DiffArgs {
     pub prune: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
-    pub output: DiffFormat,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    pub output: Format,
 
     /// Save the plan to this file, for `tcfg apply PLAN_FILE`
     #[arg(long, value_name = "PLAN")]
@@ -48,12 +49,6 @@ pub struct DiffArgs {
     /// Accept keys the release does not register (custom server builds)
     #[arg(long)]
     pub allow_unknown_keys: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    Text,
-    Json,
 }
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
@@ -122,10 +117,10 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     match args.output {
-        DiffFormat::Json => {
+        Format::Json => {
             crate::render::json::pretty(&mut output::stdout(), &crate::render::json::PlanJson::of(&plan))?;
         }
-        DiffFormat::Text => {
+        Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();
             write_plan(&mut out, &plan, &label)?;
         }

@@ -24,7 +24,7 @@ use crate::report::{write_findings, Counts};
 )]
 pub struct DumpArgs {
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml")]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
     pub output: Format,
 
     /// Only the key names, one per line
@@ -150,7 +150,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 }
                 crate::render::json::pretty(&mut out, &Keys(&dump))?;
             }
-            Format::Table => {
+            Format::Table | Format::Text => {
                 let mut table = crate::render::table::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {

@@ -31,7 +31,7 @@ pub struct GetArgs {
     pub scope: ScopeArgs,
 
     /// Output format [default: table on a terminal, yaml otherwise]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
     pub output: Option<Format>,
 }
 
@@ -146,7 +146,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 };
                 crate::render::json::pretty(&mut out, &v)?;
             }
-            Format::Table => {
+            Format::Table | Format::Text => {
                 writeln!(
                     out,
                     "{} {}",
@@ -255,7 +255,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 out.write_all(text.as_bytes())?;
             }
         }
-        Format::Table => {
+        Format::Table | Format::Text => {
             writeln!(
                 out,
                 "{} = {}  {}",

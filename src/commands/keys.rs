@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
 
@@ -22,7 +22,7 @@ pub struct KeysArgs {
     pub pattern: Option<String>,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
     pub output: Format,
 
     /// Only keys of this type (bool, int, float, string, duration, map, typed)
@@ -80,7 +80,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             let v: Vec<_> = keys.iter().map(|k| key_json(k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
-        Format::Table => {
+        Format::Table | Format::Text => {
             let mut table = crate::render::table::new_table();
             table.set_header(["KEY", "TYPE", "PRECEDENCE", "DEFAULT"]);
             for k in &keys {
@@ -117,36 +117,67 @@ fn default_text(k: &KeyDef) -> String {
     }
 }
 
-fn key_json(k: &KeyDef) -> serde_json::Value {
-    json!({
-        "name": k.name,
-        "type": k.value_type.to_string(),
-        "precedence": k.precedence.name(),
-        "levels": k.precedence.levels().iter().map(|l| l.to_string()).collect::<Vec<_>>(),
-        "default": k.default_value().to_json(),
-        "constrained_defaults": k.constrained_defaults.iter().map(|d| json!({
-            "constraints": d.constraints.iter().map(|(f, v)| (f.name().to_string(), json!(v.to_string()))).collect::<serde_json::Map<_, _>>(),
-            "value": d.value.to_json(),
-        })).collect::<Vec<_>>(),
-    })
+/// A key in `keys -o json|yaml`.
+#[derive(Serialize)]
+struct KeyJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    value_type: String,
+    precedence: &'static str,
+    levels: Vec<String>,
+    default: serde_json::Value,
+    constrained_defaults: Vec<ConstrainedDefaultJson>,
+    /// The embedded releases that register the key (one key shown alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    releases: Option<Vec<&'static str>>,
+}
+
+#[derive(Serialize)]
+struct ConstrainedDefaultJson {
+    /// Constraint name to value, in Temporal's field order.
+    constraints: serde_json::Map<String, serde_json::Value>,
+    value: serde_json::Value,
+}
+
+fn key_json(k: &KeyDef) -> KeyJson<'_> {
+    KeyJson {
+        name: &k.name,
+        value_type: k.value_type.to_string(),
+        precedence: k.precedence.name(),
+        levels: k.precedence.levels().iter().map(|l| l.to_string()).collect(),
+        default: k.default_value().to_json(),
+        constrained_defaults: k
+            .constrained_defaults
+            .iter()
+            .map(|d| ConstrainedDefaultJson {
+                constraints: d
+                    .constraints
+                    .iter()
+                    .map(|(f, v)| (f.name().to_string(), v.to_string().into()))
+                    .collect(),
+                value: d.value.to_json(),
+            })
+            .collect(),
+        releases: None,
+    }
 }
 
 fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
     let mut out = output::styled_stdout();
     match format {
-        Format::Json => {
-            let mut v = key_json(k);
-            v["releases"] = json!(releases_with(&k.name));
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        Format::Json | Format::Yaml => {
+            let v = KeyJson {
+                releases: Some(releases_with(&k.name)),
+                ..key_json(k)
+            };
+            if format == Format::Json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
+            }
             return Ok(exit::OK);
         }
-        Format::Yaml => {
-            let mut v = key_json(k);
-            v["releases"] = json!(releases_with(&k.name));
-            out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
-            return Ok(exit::OK);
-        }
-        Format::Table => {}
+        Format::Table | Format::Text => {}
     }
     let label = |s: &str| paint(DIM, format!("{s:<22}"));
     writeln!(out, "{}", paint(BOLD, &k.name))?;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 use tcfg_core::temporal::validate::{check_sources, Options};
 use tcfg_core::Finding;
@@ -12,6 +12,7 @@ use tcfg_core::Finding;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::output::Format;
 use crate::output::{self, paint, GREEN};
 use crate::report::{write_findings, Counts};
 
@@ -25,8 +26,8 @@ pub struct ValidateArgs {
     pub files: Vec<PathBuf>,
 
     /// Report format: text findings on stderr, or one JSON report on stdout
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
-    pub output: ReportFormat,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    pub output: Format,
 
     /// Fail on warnings too (notes never fail)
     #[arg(long)]
@@ -35,12 +36,6 @@ pub struct ValidateArgs {
     /// Report unknown keys as warnings, for custom server builds with keys of their own
     #[arg(long)]
     pub allow_unknown_keys: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Text,
-    Json,
 }
 
 #[derive(Serialize)]
@@ -95,7 +90,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
     let valid = unreadable.is_empty() && counts.errors == 0 && !(args.strict && counts.warnings > 0);
 
     match args.output {
-        ReportFormat::Json => {
+        Format::Json => {
             let report = JsonReport {
                 format_version: 1,
                 temporal_version: &registry.version,
@@ -112,7 +107,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
             let mut out = output::stdout();
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
-        ReportFormat::Text => {
+        Format::Text | Format::Table | Format::Yaml => {
             let texts: HashMap<String, String> = sources.iter().cloned().collect();
             let mut err = output::stderr();
             for u in &unreadable {

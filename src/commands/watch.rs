@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 use tcfg_core::model::serialize::items_to_yaml;
 use tcfg_core::model::value::text::flow;
@@ -20,6 +20,7 @@ use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::output::Format;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
 use crate::render::json::Items;
 
@@ -40,8 +41,8 @@ pub struct WatchArgs {
     pub scope: ScopeArgs,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
-    pub output: WatchFormat,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    pub output: Format,
 
     /// Replay the changes after this revision first (etcd must still keep them)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
@@ -50,12 +51,6 @@ pub struct WatchArgs {
     /// Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<SocketAddr>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum WatchFormat {
-    Text,
-    Json,
 }
 
 fn now() -> String {
@@ -122,7 +117,7 @@ fn items(i: Option<&Arc<Vec<ConstrainedValue>>>) -> Option<Items<'_>> {
 }
 
 struct Printer {
-    format: WatchFormat,
+    format: Format,
     scope: Option<Constraints>,
     registry: Arc<Registry>,
 }
@@ -156,7 +151,7 @@ impl Printer {
         };
         let effective = self.effective(u);
         match self.format {
-            WatchFormat::Json => self.line(&Line::Change {
+            Format::Json => self.line(&Line::Change {
                 time: now(),
                 prefix: prefix.to_string(),
                 revision: set.revision,
@@ -168,7 +163,7 @@ impl Printer {
                 new: items(u.new.as_ref()),
                 effective,
             }),
-            WatchFormat::Text => {
+            Format::Text | Format::Table | Format::Yaml => {
                 let mut out = output::styled_stdout();
                 let time = now();
                 writeln!(
@@ -220,7 +215,7 @@ impl Printer {
                 "note"
             )
         )?;
-        if self.format == WatchFormat::Json {
+        if self.format == Format::Json {
             self.line(&Line::Notice {
                 time: now(),
                 prefix: prefix.to_string(),
@@ -310,7 +305,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         match args.output {
-            WatchFormat::Json => {
+            Format::Json => {
                 for (key, e) in &entries {
                     let state = e.items();
                     printer.line(&Line::State {
@@ -321,7 +316,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                     })?;
                 }
             }
-            WatchFormat::Text => {
+            Format::Text | Format::Table | Format::Yaml => {
                 let mut out = output::styled_stdout();
                 writeln!(
                     out,
@@ -344,7 +339,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                 }
             }
         }
-        if args.output == WatchFormat::Json {
+        if args.output == Format::Json {
             printer.line(&Line::Ready {
                 prefix: prefix.to_string(),
                 revision: cache.revision,
@@ -416,7 +411,7 @@ fn report_drift(printer: &Printer, prefixes: &[Prefix], clients: &[Client], key:
         return Ok(());
     }
     match printer.format {
-        WatchFormat::Json => {
+        Format::Json => {
             let values = clients
                 .iter()
                 .zip(prefixes)
@@ -428,7 +423,7 @@ fn report_drift(printer: &Printer, prefixes: &[Prefix], clients: &[Client], key:
                 values: PerPrefix(values),
             })
         }
-        WatchFormat::Text => {
+        Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();
             let parts: Vec<String> = values
                 .iter()
