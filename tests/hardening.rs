@@ -764,3 +764,103 @@ async fn dump_shows_a_few_unknown_keys_counts_them_all_and_keys_only_reads_names
         ("acme.custom00", "frontend.rps")
     );
 }
+
+/// `apply` and `delete` on a terminal: the diff in colour, the prompt, and a
+/// write that lands while the prompt waits, which the compare-and-swap
+/// refuses (nothing of the stale plan is written).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_and_delete_on_a_terminal_refuse_a_write_made_while_the_prompt_waits() {
+    use tcfg_testkit::pty::Pty;
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("{PREFIX}frontend.rps");
+    raw_put(&cluster, &key, "- value: 1\n").await;
+    let f = file(&dir, "p.yaml", "frontend.rps:\n  - value: 5\n");
+
+    let mut c = tcfg_process(&cluster);
+    c.args(["apply", "-f"]).arg(&f);
+    let mut pty = Pty::spawn(c);
+    let shown = pty.expect("[y/N]");
+    // On a terminal the diff is in colour: the removed line red, the added green.
+    assert!(shown.contains("\x1b[31m-- value: 1"), "{shown:?}");
+    assert!(shown.contains("\x1b[32m+- value: 5"), "{shown:?}");
+    pty.wait_for_echo(false);
+    raw_put(&cluster, &key, "- value: 9\n").await;
+    pty.send(b"y");
+    let (status, shown) = pty.wait();
+    assert_eq!(status.code(), Some(1), "{shown}");
+    assert!(shown.contains("nothing was written"), "{shown}");
+    assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 9\n");
+
+    // The same apply, confirmed with nothing in between, writes.
+    let mut c = tcfg_process(&cluster);
+    c.args(["apply", "-f"]).arg(&f);
+    let mut pty = Pty::spawn(c);
+    pty.expect("[y/N]");
+    pty.wait_for_echo(false);
+    pty.send(b"y");
+    let (status, shown) = pty.wait();
+    assert_eq!(status.code(), Some(0), "{shown}");
+    assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 5\n");
+
+    // delete: the same refusal when the key moves under the prompt.
+    let mut c = tcfg_process(&cluster);
+    c.args(["delete", "frontend.rps", "--all"]);
+    let mut pty = Pty::spawn(c);
+    pty.expect("[y/N]");
+    pty.wait_for_echo(false);
+    raw_put(&cluster, &key, "- value: 6\n").await;
+    pty.send(b"y");
+    let (status, shown) = pty.wait();
+    assert_eq!(status.code(), Some(1), "{shown}");
+    assert!(shown.contains("nothing was written"), "{shown}");
+    assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 6\n");
+    let mut c = tcfg_process(&cluster);
+    c.args(["delete", "frontend.rps", "--all"]);
+    let mut pty = Pty::spawn(c);
+    pty.expect("[y/N]");
+    pty.wait_for_echo(false);
+    pty.send(b"y");
+    let (status, shown) = pty.wait();
+    assert_eq!(status.code(), Some(0), "{shown}");
+    assert_eq!(raw_get(&cluster, &key).await, None);
+}
+
+/// On a terminal `get` shows a framed table (a pipe gets YAML), and
+/// `--color never` leaves every escape sequence out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_and_colour_follow_the_terminal() {
+    use tcfg_testkit::pty::Pty;
+    let cluster = EtcdCluster::single();
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}frontend.namespaceRPS"),
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+    )
+    .await;
+    let mut c = tcfg_process(&cluster);
+    c.args(["get", "frontend.namespaceRPS"]);
+    let (status, shown) = Pty::spawn(c).wait();
+    assert_eq!(status.code(), Some(0), "{shown}");
+    assert!(shown.contains('─'), "a framed table on a terminal: {shown}");
+    assert!(shown.contains("payments") && shown.contains("4000"), "{shown}");
+    let o = tcfg(&cluster).args(["get", "frontend.namespaceRPS"]).output().unwrap();
+    assert!(
+        stdout(&o).starts_with("- value: 4000\n"),
+        "YAML in a pipe: {}",
+        stdout(&o)
+    );
+
+    let mut c = tcfg_process(&cluster);
+    c.args(["--color", "never", "put", "frontend.rps", "3"]);
+    let mut pty = Pty::spawn(c);
+    let shown = pty.expect("[y/N]");
+    assert!(
+        !shown.contains("\x1b["),
+        "no escape sequence with --color never: {shown:?}"
+    );
+    pty.wait_for_echo(false);
+    pty.send(b"n");
+    let (status, _) = pty.wait();
+    assert_eq!(status.code(), Some(1));
+}
