@@ -41,12 +41,16 @@ impl Proxy {
                     continue;
                 };
                 accepted.fetch_add(1, Ordering::SeqCst);
+                // The generation before `open`: `cut` closes, then bumps the
+                // generation, so a connection accepted during a cut is either
+                // refused here or cut by the bump (read the other way round,
+                // one could slip through a cut).
+                let mut cut = gen_rx.clone();
+                let start = *cut.borrow_and_update();
                 if !o.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
                 }
-                let mut cut = gen_rx.clone();
-                let start = *cut.borrow_and_update();
                 let mute = mute.clone();
                 let dropped = dropped_total.clone();
                 tokio::spawn(async move {
