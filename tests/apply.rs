@@ -272,12 +272,11 @@ async fn concurrent_applies_never_overwrite_each_other() {
                 .arg(f)
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+                .spawn_killed()
         };
         let before = revision(&cluster).await;
         let (pa, pb) = (spawn(&a), spawn(&b));
-        let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+        let (oa, ob) = (pa.finish(), pb.finish());
         let rps = prefix_contents(&cluster, &format!("{PREFIX}frontend.rps")).await[0]
             .1
             .clone();
@@ -440,8 +439,7 @@ async fn a_killed_apply_leaves_all_old_or_all_new() {
             .arg(&files[(round + 1) % 2])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .spawn_killed();
         // Kill it at a different moment each round: before, during or after
         // the write; the first round at once, the second never.
         let status = if round == 1 {
@@ -632,10 +630,9 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn_killed();
     cluster.members[leader].kill();
-    let out = child.wait_with_output().unwrap();
+    let out = child.finish();
     // Whatever happened, each target is entirely old (empty) or entirely synced.
     let survivor = (leader + 1) % 3;
     cluster.members[survivor].wait_ready();
@@ -658,7 +655,7 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
         );
     }
     if out.status.success() {
-        let mut c = Command::from_std(tcfg_bare());
+        let mut c = with_deadline(Command::from_std(tcfg_bare()));
         c.args([
             "--endpoints",
             &cluster.members[survivor].endpoint(),
@@ -676,7 +673,7 @@ fn two_files_compare_offline() {
     let dir = tempfile::tempdir().unwrap();
     let a = file(&dir, "a.yaml", PROD);
     let b = file(&dir, "b.yaml", &PROD.replace("4000", "4500"));
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.arg("diff")
         .arg(&a)
         .arg(&b)
@@ -684,7 +681,7 @@ fn two_files_compare_offline() {
         .code(2)
         .stdout(predicate::str::contains("-    namespace: payments").not())
         .stdout(predicate::str::contains("+- value: 4500"));
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.arg("diff").arg(&a).arg(&a).assert().code(0);
 }
 
@@ -710,11 +707,10 @@ async fn create_only_from_two_processes_creates_once() {
                 .arg(f)
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+                .spawn_killed()
         };
         let (pa, pb) = (spawn(&a), spawn(&b));
-        let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+        let (oa, ob) = (pa.finish(), pb.finish());
         let stored = prefix_contents(&cluster, PREFIX).await;
         assert_eq!(stored.len(), 1, "round {round}");
         // Created once and never overwritten: the key's first version.

@@ -8,10 +8,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod common;
-use common::tcfg_bare;
+use common::{tcfg_bare, with_deadline, SpawnExt};
 
 fn tcfg() -> Command {
-    Command::from_std(tcfg_bare())
+    with_deadline(Command::from_std(tcfg_bare()))
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -307,15 +307,14 @@ fn a_closed_pipe_ends_quietly() {
         .args(["keys", "-o", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn_killed();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
     assert_eq!(first, "[\n");
     // The reader is dropped here: the pipe closes with most of the output unread.
-    let out = child.wait_with_output().unwrap();
+    let out = child.finish();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

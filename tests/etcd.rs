@@ -398,10 +398,10 @@ async fn concurrent_puts_from_two_processes_never_lose_a_write() {
             ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
-            c.spawn().unwrap()
+            c.spawn_killed()
         };
         let (pa, pb) = (spawn(&format!("a{round}"), 1), spawn(&format!("b{round}"), 2));
-        let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+        let (oa, ob) = (pa.finish(), pb.finish());
         let text = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
             .await
             .map(|t| t.0)
@@ -617,7 +617,7 @@ fn an_unreachable_endpoint_is_exit_3_with_a_sentence() {
         .local_addr()
         .unwrap()
         .port();
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.env("RUST_BACKTRACE", "1").args([
         "--endpoints",
         &format!("127.0.0.1:{port}"),
@@ -691,7 +691,7 @@ async fn the_seed_config_file_and_environment_are_read() {
         ),
     )
     .unwrap();
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.arg("--config").arg(&cfg).args(["put", "frontend.rps", "3", "--yes"]);
     c.assert().code(0);
     assert_eq!(
@@ -702,12 +702,12 @@ async fn the_seed_config_file_and_environment_are_read() {
         "- value: 3\n"
     );
     // --cluster picks an entry; flags beat the file.
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.arg("--config")
         .arg(&cfg)
         .args(["--cluster", "dead", "--dial-timeout", "200ms", "get", "frontend.rps"]);
     c.assert().code(3);
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.arg("--config").arg(&cfg).args([
         "--cluster",
         "dead",
@@ -721,17 +721,17 @@ async fn the_seed_config_file_and_environment_are_read() {
     let xdg = dir.path().join("xdg");
     std::fs::create_dir_all(xdg.join("tcfg")).unwrap();
     std::fs::copy(&cfg, xdg.join("tcfg/config.yaml")).unwrap();
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.env("XDG_CONFIG_HOME", &xdg).args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // The seed library's environment variables.
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.env("ETCD_ENDPOINTS", cluster.endpoints())
         .env("ETCD_KEY_PREFIX", "/prod/temporal/dynamicconfig")
         .args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // TCFG_* beats ETCD_*.
-    let mut c = Command::from_std(tcfg_bare());
+    let mut c = with_deadline(Command::from_std(tcfg_bare()));
     c.env("ETCD_ENDPOINTS", "127.0.0.1:1")
         .env("TCFG_ENDPOINTS", cluster.endpoints())
         .env("TCFG_PREFIX", "/prod/temporal/dynamicconfig/")

@@ -369,8 +369,7 @@ async fn a_write_whose_answer_is_lost_is_reported_as_unknown_or_checked() {
     let mut child = through_proxy(&longer)
         .env("TCFG_LOG", "info")
         .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+        .spawn_killed();
     let landed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
         loop {
             if proxy.dropped() > dropped_before
@@ -427,8 +426,7 @@ async fn hostile_stored_values_never_crash_a_command_or_stop_a_watch() {
         .args(["watch", "-o", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .spawn_killed();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let out = watch.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -720,8 +718,7 @@ fn watching_a_key_no_release_knows_warns() {
         .args(["watch", "frontend.rsp"])
         .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .spawn_killed();
     let mut first = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(watch.stderr.take().unwrap()), &mut first).unwrap();
     let _ = watch.kill();

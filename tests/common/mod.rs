@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::Output;
+use std::process::{Child, Output};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use tcfg_testkit::EtcdCluster;
@@ -12,7 +13,56 @@ pub const PREFIX: &str = "/temporal/dynamicconfig/";
 /// `tcfg` with a clean environment (no TCFG_*, ETCD*, NO_COLOR, config file)
 /// pointed at the cluster.
 pub fn tcfg(cluster: &EtcdCluster) -> Command {
-    Command::from_std(tcfg_process(cluster))
+    with_deadline(Command::from_std(tcfg_process(cluster)))
+}
+
+/// A command that hangs fails its test instead of holding CI.
+pub fn with_deadline(mut c: Command) -> Command {
+    c.timeout(Duration::from_secs(120));
+    c
+}
+
+/// A `tcfg` running in the background, killed if the test ends first (a
+/// failed assertion must not leave it holding etcd or a terminal).
+pub struct Spawned(Option<Child>);
+
+pub trait SpawnExt {
+    fn spawn_killed(&mut self) -> Spawned;
+}
+
+impl SpawnExt for std::process::Command {
+    fn spawn_killed(&mut self) -> Spawned {
+        Spawned(Some(self.spawn().expect("tcfg starts")))
+    }
+}
+
+impl Spawned {
+    /// Wait for it to end; its status and output.
+    pub fn finish(mut self) -> Output {
+        self.0.take().expect("running").wait_with_output().unwrap()
+    }
+}
+
+impl std::ops::Deref for Spawned {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        self.0.as_ref().expect("running")
+    }
+}
+
+impl std::ops::DerefMut for Spawned {
+    fn deref_mut(&mut self) -> &mut Child {
+        self.0.as_mut().expect("running")
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }
 
 /// [`tcfg`] as a plain process, to run in the background.

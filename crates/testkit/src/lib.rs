@@ -267,7 +267,60 @@ impl Drop for EtcdServer {
 pub struct EtcdCluster {
     pub members: Vec<EtcdServer>,
     pub options: Options,
+    _deadline: Deadline,
     _dir: tempfile::TempDir,
+}
+
+/// How long a test may hold a cluster: a hang fails the test binary instead
+/// of stalling CI (`TCFG_TEST_DEADLINE` seconds, 300 by default).
+fn test_deadline() -> Duration {
+    let secs = std::env::var("TCFG_TEST_DEADLINE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    Duration::from_secs(secs)
+}
+
+/// Ends the process, with the members' logs, when a test keeps its
+/// cluster past the deadline; disarmed when the cluster is dropped.
+struct Deadline(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
+
+impl Deadline {
+    fn arm(thread: String, logs: Vec<PathBuf>) -> Deadline {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let limit = test_deadline();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
+                eprintln!("test {thread} ran past its deadline of {limit:?}: ending the test binary");
+                for l in &logs {
+                    eprintln!(
+                        "--- {} (last lines)\n{}",
+                        l.display(),
+                        tail(&std::fs::read_to_string(l).unwrap_or_default(), 40)
+                    );
+                }
+                std::process::exit(101);
+            }
+        });
+        Deadline(tx)
+    }
+}
+
+/// The last `n` lines of a text.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+impl Drop for EtcdCluster {
+    /// A failed test shows what its members logged last.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            for m in &self.members {
+                eprintln!("--- etcd {} log (last lines)\n{}", m.name, tail(&m.log(), 40));
+            }
+        }
+    }
 }
 
 impl EtcdCluster {
@@ -295,11 +348,14 @@ impl EtcdCluster {
             let started = members.iter_mut().try_for_each(EtcdServer::wait_started);
             match started {
                 Ok(()) => {
+                    let thread = std::thread::current().name().unwrap_or("?").to_string();
+                    let logs = members.iter().map(|m| m.log.clone()).collect();
                     return EtcdCluster {
                         members,
                         options,
+                        _deadline: Deadline::arm(thread, logs),
                         _dir: dir,
-                    }
+                    };
                 }
                 // The members (and their data) go with `members` and `dir`.
                 Err(PortTaken) => eprintln!("an etcd port was taken while starting (attempt {attempt}); new ports"),
