@@ -324,9 +324,10 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                     paint(
                         BOLD,
                         format!(
-                            "watching {prefix} from revision {} ({} keys)",
+                            "watching {prefix} from revision {} ({} key{})",
                             cache.revision + 1,
-                            cache.len()
+                            cache.len(),
+                            if cache.len() == 1 { "" } else { "s" }
                         )
                     )
                 )?;
