@@ -261,3 +261,67 @@ async fn diff_prune_and_every_json_field() {
     });
     assert_eq!(got, want, "{}", serde_json::to_string_pretty(&got).unwrap());
 }
+
+/// A server certificate for a DNS name only: reached at 127.0.0.1, tcfg is
+/// refused unless told the name (`clientName` in the config file, or
+/// `ETCD_CLIENT_NAME`); `https://` endpoints need no other TLS setting than
+/// the CA.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tls_server_name_is_the_config_files_client_name() {
+    use tcfg_testkit::{TlsFiles, SERVER_NAME};
+    let dir = tempfile::tempdir().unwrap();
+    let mut tls = TlsFiles::create(dir.path());
+    tls.server_cert = tls.named_server_cert.clone();
+    tls.server_key = tls.named_server_key.clone();
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            tls: Some(tls.clone()),
+            ..Default::default()
+        },
+    );
+    let https = format!("https://{}", cluster.members[0].endpoint());
+    let get = |c: &mut std::process::Command| {
+        c.arg("--cacert")
+            .arg(&tls.ca_cert)
+            .arg("--cert")
+            .arg(&tls.client_cert)
+            .arg("--key")
+            .arg(&tls.client_key)
+            .args(["get", "frontend.rps"])
+            .output()
+            .unwrap()
+    };
+    let o = get(tcfg_at(&https).args(["--dial-timeout", "1s"]));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("TLS"), "{}", stderr(&o));
+    let o = get(tcfg_at(&https).env("ETCD_CLIENT_NAME", SERVER_NAME));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Without --cacert the system's roots are the trust store: the test CA
+    // is not among them.
+    let o = tcfg_at(&https)
+        .env("ETCD_CLIENT_NAME", SERVER_NAME)
+        .arg("--cert")
+        .arg(&tls.client_cert)
+        .arg("--key")
+        .arg(&tls.client_key)
+        .args(["get", "frontend.rps"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown issuer") && stderr(&o).contains("hint: pass --cacert"),
+        "{}",
+        stderr(&o)
+    );
+    let cfg = file(
+        &dir,
+        "seed.yaml",
+        &format!(
+            "etcdConfigs:\n  - name: prod\n    endpoints: [\"{}\"]\nclientName: {SERVER_NAME}\n",
+            cluster.members[0].endpoint()
+        ),
+    );
+    let o = get(tcfg_bare().arg("--config").arg(&cfg));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

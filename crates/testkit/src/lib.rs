@@ -14,7 +14,7 @@ mod proxy;
 pub mod pty;
 mod tls;
 pub use proxy::Proxy;
-pub use tls::TlsFiles;
+pub use tls::{TlsFiles, SERVER_NAME};
 
 /// How long a server may take to report healthy before the harness gives up.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);

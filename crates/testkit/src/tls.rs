@@ -18,7 +18,14 @@ pub struct TlsFiles {
     /// A client certificate signed by the other CA.
     pub rogue_client_cert: PathBuf,
     pub rogue_client_key: PathBuf,
+    /// A server certificate for the DNS name [`SERVER_NAME`] only (no
+    /// address): a client reaching it at 127.0.0.1 must be told that name.
+    pub named_server_cert: PathBuf,
+    pub named_server_key: PathBuf,
 }
+
+/// The name [`TlsFiles::named_server_cert`] is issued for.
+pub const SERVER_NAME: &str = "etcd.tcfg.test";
 
 fn ca(name: &str) -> (rcgen::Certificate, KeyPair, CertificateParams) {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -35,8 +42,21 @@ fn leaf(
     issuer_params: &CertificateParams,
     issuer_key: &KeyPair,
 ) -> (String, String) {
-    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    params.subject_alt_names.push(SanType::IpAddress([127, 0, 0, 1].into()));
+    leaf_for(cn, &["localhost"], true, usage, issuer_params, issuer_key)
+}
+
+fn leaf_for(
+    cn: &str,
+    names: &[&str],
+    loopback: bool,
+    usage: ExtendedKeyUsagePurpose,
+    issuer_params: &CertificateParams,
+    issuer_key: &KeyPair,
+) -> (String, String) {
+    let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    if loopback {
+        params.subject_alt_names.push(SanType::IpAddress([127, 0, 0, 1].into()));
+    }
     params.distinguished_name.push(DnType::CommonName, cn);
     params.extended_key_usages = vec![usage];
     let key = KeyPair::generate().unwrap();
@@ -54,6 +74,14 @@ impl TlsFiles {
         let (server_cert, server_key) = leaf("etcd", ExtendedKeyUsagePurpose::ServerAuth, &ca_params, &ca_key);
         let (client_cert, client_key) = leaf("tcfg", ExtendedKeyUsagePurpose::ClientAuth, &ca_params, &ca_key);
         let (rogue_cert, rogue_key) = leaf("rogue", ExtendedKeyUsagePurpose::ClientAuth, &other_params, &other_key);
+        let (named_cert, named_key) = leaf_for(
+            "etcd",
+            &[SERVER_NAME],
+            false,
+            ExtendedKeyUsagePurpose::ServerAuth,
+            &ca_params,
+            &ca_key,
+        );
         let _ = other_cert.pem();
         let write = |name: &str, text: &str| {
             let p = dir.join(name);
@@ -69,6 +97,8 @@ impl TlsFiles {
             other_ca_cert: write("other-ca.pem", &other_cert.pem()),
             rogue_client_cert: write("rogue.pem", &rogue_cert),
             rogue_client_key: write("rogue-key.pem", &rogue_key),
+            named_server_cert: write("named-server.pem", &named_cert),
+            named_server_key: write("named-server-key.pem", &named_key),
         }
     }
 
