@@ -33,6 +33,9 @@ struct PortTaken;
 /// How many times a cluster starts again on new ports.
 const START_ATTEMPTS: usize = 5;
 
+/// How many times a restarted member tries its ports again.
+const RESTART_ATTEMPTS: usize = 40;
+
 /// Options for a server or a cluster.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -178,12 +181,21 @@ impl EtcdServer {
 
     /// Wait until `/health` says the member is healthy (a quorum exists).
     pub fn wait_ready(&mut self) {
-        if let Err(PortTaken) = self.wait_started() {
-            panic!(
-                "etcd {} could not listen: a port was taken; its log:\n{}",
-                self.name,
-                self.log()
-            );
+        // A restarted member must keep its ports (its peers know them): when
+        // another process took one meanwhile (an outgoing connection's
+        // ephemeral port), it is tried again until that connection is gone.
+        let mut attempts = 0;
+        while let Err(PortTaken) = self.wait_started() {
+            attempts += 1;
+            if self.cluster_state != "existing" || attempts == RESTART_ATTEMPTS {
+                panic!(
+                    "etcd {} could not listen: a port was taken ({attempts} attempts); its log:\n{}",
+                    self.name,
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+            self.spawn();
         }
     }
 
