@@ -270,7 +270,7 @@ async fn concurrent_applies_never_overwrite_each_other() {
             tcfg_bare()
                 .args(["--endpoints", &cluster.endpoints(), "apply", "--yes", "-f"])
                 .arg(f)
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn_killed()
         };
@@ -294,6 +294,20 @@ async fn concurrent_applies_never_overwrite_each_other() {
         // from the base and from each other); one that lost wrote nothing.
         let successes = ok.iter().filter(|&&o| o).count() as i64;
         assert_eq!(revision(&cluster).await - before, successes, "round {round}");
+        if ok[0] && ok[1] {
+            // The winner's value is what the other one's plan replaced: it
+            // read the first write, or its write would have been refused.
+            let (last, first_value) = if rps == "- value: 1111\n" {
+                (&oa, "2222")
+            } else {
+                (&ob, "1111")
+            };
+            assert!(
+                stdout(last).contains(&format!("-- value: {first_value}")),
+                "round {round}: both applied, but the last did not plan from the first's value:\n{}",
+                stdout(last)
+            );
+        }
         if ok[0] && !ok[1] {
             assert_eq!(rps, "- value: 1111\n");
         }
