@@ -6,7 +6,6 @@ use common::*;
 
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tcfg_testkit::{EtcdCluster, Options};
 
@@ -669,7 +668,7 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
         );
     }
     if out.status.success() {
-        let mut c = with_deadline(Command::from_std(tcfg_bare()));
+        let mut c = tcfg_cmd();
         c.args([
             "--endpoints",
             &cluster.members[survivor].endpoint(),
@@ -687,7 +686,7 @@ fn two_files_compare_offline() {
     let dir = tempfile::tempdir().unwrap();
     let a = file(&dir, "a.yaml", PROD);
     let b = file(&dir, "b.yaml", &PROD.replace("4000", "4500"));
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("diff")
         .arg(&a)
         .arg(&b)
@@ -695,7 +694,7 @@ fn two_files_compare_offline() {
         .code(2)
         .stdout(predicate::str::contains("-    namespace: payments").not())
         .stdout(predicate::str::contains("+- value: 4500"));
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("diff").arg(&a).arg(&a).assert().code(0);
 }
 

@@ -16,7 +16,7 @@ use tcfg_testkit::{EtcdCluster, Options};
 async fn the_seed_librarys_etcd_variables_win_over_etcdctls() {
     let cluster = EtcdCluster::single();
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 3\n").await;
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("ETCD_ENDPOINTS", cluster.endpoints())
         .env("ETCDCTL_ENDPOINTS", "127.0.0.1:1")
         .args(["get", "frontend.rps"])
@@ -36,7 +36,7 @@ async fn a_config_file_without_disable_tls_means_tls() {
         )
     };
     let tls = file(&dir, "tls.yaml", &seed(""));
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("--config")
         .arg(&tls)
         .args(["get", "frontend.rps"])
@@ -46,7 +46,7 @@ async fn a_config_file_without_disable_tls_means_tls() {
         .stderr(predicate::str::contains("does not speak TLS"))
         .stderr(predicate::str::contains("hint: drop --cacert/--cert/--key"));
     let plain = file(&dir, "plain.yaml", &seed("disableTLS: true\n"));
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("--config")
         .arg(&plain)
         .args(["get", "frontend.rps"])
@@ -63,7 +63,7 @@ fn tcfg_schema_and_tcfg_color_are_read_from_the_environment() {
         "key\ttype\tprecedence\tdefault\tconstrained_defaults\nacme.rateLimit\tint\tnamespace\t5\t\n",
     );
     let doc = file(&dir, "d.yaml", "acme.rateLimit:\n  - value: 7\n");
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("TCFG_SCHEMA", &schema)
         .args(["validate", "-f"])
         .arg(&doc)
@@ -71,7 +71,7 @@ fn tcfg_schema_and_tcfg_color_are_read_from_the_environment() {
         .code(0);
     // Without it the key is unknown; with TCFG_COLOR=always the report is in
     // colour even in a pipe.
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("TCFG_COLOR", "always")
         .args(["validate", "-f"])
         .arg(&doc)
@@ -79,7 +79,7 @@ fn tcfg_schema_and_tcfg_color_are_read_from_the_environment() {
         .code(1)
         .stderr(predicate::str::contains("\x1b["))
         .stderr(predicate::str::contains("unknown-key"));
-    let mut c = with_deadline(assert_cmd::Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("TCFG_COLOR", "never")
         .args(["validate", "-f"])
         .arg(&doc)
@@ -171,19 +171,13 @@ async fn an_interrupted_batch_apply_is_finished_by_running_it_again() {
 /// target's transaction also guards the source, so nothing is written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_writes_nothing_when_the_source_changed_since_it_was_read() {
-    use tcfg_testkit::pty::Pty;
     let cluster = EtcdCluster::single();
     raw_put(&cluster, "/a/temporal/dynamicconfig/frontend.rps", "- value: 1\n").await;
     raw_put(&cluster, "/b/temporal/dynamicconfig/frontend.rps", "- value: 2\n").await;
-    let mut c = tcfg_process(&cluster);
-    c.args(["sync", "--prefixes", "/a,/b"]);
-    let mut pty = Pty::spawn(c);
-    pty.expect("[y/N]");
-    pty.wait_for_echo(false);
+    let (pty, _) = at_prompt(&cluster, &["sync", "--prefixes", "/a,/b"].map(std::ffi::OsStr::new));
     raw_put(&cluster, "/a/temporal/dynamicconfig/frontend.rps", "- value: 3\n").await;
-    pty.send(b"y");
-    let (status, shown) = pty.wait();
-    assert_eq!(status.code(), Some(1), "{shown}");
+    let (status, shown) = answer(pty, b"y");
+    assert_eq!(status, Some(1), "{shown}");
     assert!(shown.contains("nothing was written"), "{shown}");
     assert!(shown.contains("changed under /a/temporal/dynamicconfig/"), "{shown}");
     assert_eq!(

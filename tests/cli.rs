@@ -8,10 +8,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod common;
-use common::{tcfg_bare, with_deadline, SpawnExt};
+use common::{tcfg_bare, tcfg_cmd, SpawnExt};
 
 fn tcfg() -> Command {
-    with_deadline(Command::from_std(tcfg_bare()))
+    tcfg_cmd()
 }
 
 fn fixture(name: &str) -> PathBuf {

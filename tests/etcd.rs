@@ -6,7 +6,6 @@ use common::*;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
 
@@ -617,7 +616,7 @@ fn an_unreachable_endpoint_is_exit_3_with_a_sentence() {
         .local_addr()
         .unwrap()
         .port();
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("RUST_BACKTRACE", "1").args([
         "--endpoints",
         &format!("127.0.0.1:{port}"),
@@ -691,7 +690,7 @@ async fn the_seed_config_file_and_environment_are_read() {
         ),
     )
     .unwrap();
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("--config").arg(&cfg).args(["put", "frontend.rps", "3", "--yes"]);
     c.assert().code(0);
     assert_eq!(
@@ -702,12 +701,12 @@ async fn the_seed_config_file_and_environment_are_read() {
         "- value: 3\n"
     );
     // --cluster picks an entry; flags beat the file.
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("--config")
         .arg(&cfg)
         .args(["--cluster", "dead", "--dial-timeout", "200ms", "get", "frontend.rps"]);
     c.assert().code(3);
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.arg("--config").arg(&cfg).args([
         "--cluster",
         "dead",
@@ -721,17 +720,17 @@ async fn the_seed_config_file_and_environment_are_read() {
     let xdg = dir.path().join("xdg");
     std::fs::create_dir_all(xdg.join("tcfg")).unwrap();
     std::fs::copy(&cfg, xdg.join("tcfg/config.yaml")).unwrap();
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("XDG_CONFIG_HOME", &xdg).args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // The seed library's environment variables.
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("ETCD_ENDPOINTS", cluster.endpoints())
         .env("ETCD_KEY_PREFIX", "/prod/temporal/dynamicconfig")
         .args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
     // TCFG_* beats ETCD_*.
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.env("ETCD_ENDPOINTS", "127.0.0.1:1")
         .env("TCFG_ENDPOINTS", cluster.endpoints())
         .env("TCFG_PREFIX", "/prod/temporal/dynamicconfig/")

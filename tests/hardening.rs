@@ -767,59 +767,38 @@ async fn dump_shows_a_few_unknown_keys_counts_them_all_and_keys_only_reads_names
 /// refuses (nothing of the stale plan is written).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_and_delete_on_a_terminal_refuse_a_write_made_while_the_prompt_waits() {
-    use tcfg_testkit::pty::Pty;
+    use std::ffi::OsStr;
     let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();
     let key = format!("{PREFIX}frontend.rps");
     raw_put(&cluster, &key, "- value: 1\n").await;
     let f = file(&dir, "p.yaml", "frontend.rps:\n  - value: 5\n");
 
-    let mut c = tcfg_process(&cluster);
-    c.args(["apply", "-f"]).arg(&f);
-    let mut pty = Pty::spawn(c);
-    let shown = pty.expect("[y/N]");
+    let apply = [OsStr::new("apply"), OsStr::new("-f"), f.as_os_str()];
+    let delete = ["delete", "frontend.rps", "--all"].map(OsStr::new);
+    let (pty, shown) = at_prompt(&cluster, &apply);
     // On a terminal the diff is in colour: the removed line red, the added green.
     assert!(shown.contains("\x1b[31m-- value: 1"), "{shown:?}");
     assert!(shown.contains("\x1b[32m+- value: 5"), "{shown:?}");
-    pty.wait_for_echo(false);
     raw_put(&cluster, &key, "- value: 9\n").await;
-    pty.send(b"y");
-    let (status, shown) = pty.wait();
-    assert_eq!(status.code(), Some(1), "{shown}");
+    let (status, shown) = answer(pty, b"y");
+    assert_eq!(status, Some(1), "{shown}");
     assert!(shown.contains("nothing was written"), "{shown}");
     assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 9\n");
-
     // The same apply, confirmed with nothing in between, writes.
-    let mut c = tcfg_process(&cluster);
-    c.args(["apply", "-f"]).arg(&f);
-    let mut pty = Pty::spawn(c);
-    pty.expect("[y/N]");
-    pty.wait_for_echo(false);
-    pty.send(b"y");
-    let (status, shown) = pty.wait();
-    assert_eq!(status.code(), Some(0), "{shown}");
+    let (status, shown) = answer(at_prompt(&cluster, &apply).0, b"y");
+    assert_eq!(status, Some(0), "{shown}");
     assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 5\n");
 
     // delete: the same refusal when the key moves under the prompt.
-    let mut c = tcfg_process(&cluster);
-    c.args(["delete", "frontend.rps", "--all"]);
-    let mut pty = Pty::spawn(c);
-    pty.expect("[y/N]");
-    pty.wait_for_echo(false);
+    let (pty, _) = at_prompt(&cluster, &delete);
     raw_put(&cluster, &key, "- value: 6\n").await;
-    pty.send(b"y");
-    let (status, shown) = pty.wait();
-    assert_eq!(status.code(), Some(1), "{shown}");
+    let (status, shown) = answer(pty, b"y");
+    assert_eq!(status, Some(1), "{shown}");
     assert!(shown.contains("nothing was written"), "{shown}");
     assert_eq!(raw_get(&cluster, &key).await.unwrap().0, "- value: 6\n");
-    let mut c = tcfg_process(&cluster);
-    c.args(["delete", "frontend.rps", "--all"]);
-    let mut pty = Pty::spawn(c);
-    pty.expect("[y/N]");
-    pty.wait_for_echo(false);
-    pty.send(b"y");
-    let (status, shown) = pty.wait();
-    assert_eq!(status.code(), Some(0), "{shown}");
+    let (status, shown) = answer(at_prompt(&cluster, &delete).0, b"y");
+    assert_eq!(status, Some(0), "{shown}");
     assert_eq!(raw_get(&cluster, &key).await, None);
 }
 

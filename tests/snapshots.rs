@@ -72,10 +72,10 @@ fn every_help_text() {
         "watch",
         "completions",
     ];
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     assert_shown!("help", shown(c.env("COLUMNS", "100").arg("--help")));
     for sub in subcommands {
-        let mut c = with_deadline(Command::from_std(tcfg_bare()));
+        let mut c = tcfg_cmd();
         assert_shown!(
             format!("help-{sub}"),
             shown(c.env("COLUMNS", "100").args([sub, "--help"]))
@@ -91,7 +91,7 @@ fn validate_reports() {
         "unknown-key.yaml",
         "development.yaml",
     ] {
-        let mut c = with_deadline(Command::from_std(tcfg_bare()));
+        let mut c = tcfg_cmd();
         c.current_dir(repo())
             .args(["validate", "--temporal-version", "1.31", "-f"])
             .arg(format!("crates/core/tests/fixtures/{fixture}"));
@@ -112,7 +112,7 @@ fn diff_of_two_files() {
         "new.yaml",
         "frontend.rps:\n  - value: 3000\nfrontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n",
     );
-    let mut c = with_deadline(Command::from_std(tcfg_bare()));
+    let mut c = tcfg_cmd();
     c.current_dir(dir.path()).args(["diff", "old.yaml", "new.yaml"]);
     assert_shown!("diff-files", shown(&mut c));
 }

@@ -16,6 +16,29 @@ pub fn tcfg(cluster: &EtcdCluster) -> Command {
     with_deadline(Command::from_std(tcfg_process(cluster)))
 }
 
+/// `tcfg` with a clean environment, no endpoints, and a deadline.
+pub fn tcfg_cmd() -> Command {
+    with_deadline(Command::from_std(tcfg_bare()))
+}
+
+/// `tcfg ARGS` on a pseudo-terminal, stopped at its confirmation prompt
+/// (reading keys, echo off); what the terminal showed so far.
+pub fn at_prompt(cluster: &EtcdCluster, args: &[&std::ffi::OsStr]) -> (tcfg_testkit::pty::Pty, String) {
+    let mut c = tcfg_process(cluster);
+    c.args(args);
+    let pty = tcfg_testkit::pty::Pty::spawn(c);
+    let shown = pty.expect("[y/N]");
+    pty.wait_for_echo(false);
+    (pty, shown)
+}
+
+/// Answer a prompt with `key`: the exit status and everything shown.
+pub fn answer(mut pty: tcfg_testkit::pty::Pty, key: &[u8]) -> (Option<i32>, String) {
+    pty.send(key);
+    let (status, shown) = pty.wait();
+    (status.code(), shown)
+}
+
 /// A command that hangs fails its test instead of holding CI.
 pub fn with_deadline(mut c: Command) -> Command {
     c.timeout(Duration::from_secs(120));
