@@ -666,7 +666,22 @@ async fn sync_through_a_leader_failure_is_never_half_done() {
             "{target} holds {n} of 60 keys; sync said: {}",
             stderr(&out)
         );
+        // What sync reported is what happened: a target it called synced
+        // holds every key, and so does every target when it succeeded.
+        let reported = stderr(&out).contains(&format!("synced {}", target.trim_end_matches('/')))
+            || stderr(&out).contains(&format!("synced {target}"));
+        if reported || out.status.success() {
+            assert_eq!(n, 60, "{target} reported synced; sync said: {}", stderr(&out));
+        }
     }
+    // Success, an error, etcd unreachable, or a write whose outcome is
+    // unknown (said so): nothing else.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1 | 3 | 4)),
+        "exit {:?}: {}",
+        out.status.code(),
+        stderr(&out)
+    );
     if out.status.success() {
         let mut c = tcfg_cmd();
         c.args([
