@@ -91,7 +91,7 @@ plain_errors!(
     serde_yaml::Error,
     tcfg_core::store::config::ConfigError,
     tcfg_core::RegistryError,
-    tcfg_core::changes::plan::PlanFileError,
+    tcfg_core::changes::saved::PlanFileError,
     tcfg_core::changes::batch::BatchError,
 );
 

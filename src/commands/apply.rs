@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::changes::batch::{self, BatchError, Limits};
-use tcfg_core::changes::plan::{plan, Action, PlanOptions, SavedPlan};
+use tcfg_core::changes::plan::{plan, Action, PlanOptions};
+use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
 use super::{confirm, desired};

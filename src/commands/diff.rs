@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions, SavedPlan};
+use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions};
+use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::store::Prefix;
 
 use super::desired;

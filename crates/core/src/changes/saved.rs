@@ -1,0 +1,276 @@
+//! Saved plans (`diff --out`): a plan written to a file with the revisions
+//! it was made at, applied later exactly as planned, or refused when the
+//! prefix moved or the file was edited.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::changes::edit::stored_text;
+use crate::changes::plan::{Action, Plan};
+use crate::model::document::Document;
+use crate::model::key::Key;
+use crate::model::serialize::items_to_yaml;
+use crate::store::{Change, Expect, Prefix, Snapshot, StoredKey};
+use crate::temporal::registry::Registry;
+
+/// A plan saved to a file (`diff --out`), applied later exactly as planned.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedPlan {
+    pub format_version: u32,
+    pub prefix: String,
+    pub revision: i64,
+    /// Every key under the prefix and its mod revision when planned: the
+    /// plan is stale if any of them moved, appeared or went away.
+    pub state: Vec<(String, i64)>,
+    pub changes: Vec<SavedChange>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedChange {
+    pub key: String,
+    pub action: Action,
+    pub writes: Vec<SavedWrite>,
+    pub old_text: String,
+    pub new_text: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SavedWrite {
+    pub etcd_key: String,
+    /// The new value; absent for a delete.
+    pub value: Option<String>,
+    /// The mod revision expected; 0: the key must be absent.
+    pub expect_mod_revision: i64,
+}
+
+impl SavedPlan {
+    pub fn new(plan: &Plan, current: &Snapshot) -> SavedPlan {
+        let mut state: Vec<(String, i64)> = current
+            .keys
+            .iter()
+            .map(|k| (k.etcd_key.clone(), k.mod_revision))
+            .collect();
+        state.extend(current.foreign.iter().map(|f| (f.etcd_key.clone(), -1)));
+        state.sort();
+        SavedPlan {
+            format_version: 1,
+            prefix: plan.prefix.to_string(),
+            revision: plan.revision,
+            state,
+            changes: plan
+                .changes
+                .iter()
+                .map(|c| SavedChange {
+                    key: c.name.clone(),
+                    action: c.action,
+                    old_text: c.old_text.clone(),
+                    new_text: c.new_text.clone(),
+                    writes: c
+                        .writes(&plan.prefix)
+                        .into_iter()
+                        .map(|w| SavedWrite {
+                            etcd_key: w.etcd_key,
+                            value: w.value,
+                            expect_mod_revision: match w.expect {
+                                Expect::Absent => 0,
+                                Expect::ModRevision(r) => r,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Keys that moved since the plan was made (empty: not stale).
+    pub fn moved_since(&self, current: &Snapshot) -> Vec<String> {
+        let now: HashMap<&str, i64> = current
+            .keys
+            .iter()
+            .map(|k| (k.etcd_key.as_str(), k.mod_revision))
+            .chain(current.foreign.iter().map(|f| (f.etcd_key.as_str(), -1)))
+            .collect();
+        let then: HashMap<&str, i64> = self.state.iter().map(|(k, r)| (k.as_str(), *r)).collect();
+        let mut moved: Vec<String> = then
+            .iter()
+            .filter(|(k, r)| now.get(*k) != Some(r) && **r >= 0)
+            .map(|(k, _)| k.to_string())
+            .chain(now.keys().filter(|k| !then.contains_key(*k)).map(|k| k.to_string()))
+            .collect();
+        moved.sort();
+        moved
+    }
+
+    pub fn writes(&self) -> Vec<Change> {
+        self.changes.iter().flat_map(SavedChange::writes).collect()
+    }
+}
+
+/// Why a saved plan is refused: it was edited, or does not fit the prefix
+/// it is applied to. A plan file is input like any other.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the plan cannot be applied as it is: {}", problems.join("; "))]
+pub struct PlanFileError {
+    pub problems: Vec<String>,
+}
+
+/// One change of a saved plan, checked against what is stored now: its
+/// writes as the plan has them, and the diff to show derived from those
+/// writes and the stored values (never the texts the file carries).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedChange {
+    pub key: String,
+    pub action: Action,
+    pub writes: Vec<Change>,
+    /// What is stored now, every spelling (canonical where it parses).
+    pub old_text: String,
+    /// What the plan writes.
+    pub new_text: String,
+}
+
+impl SavedPlan {
+    /// Check every write before any is made: each lies under the plan's
+    /// prefix and names a dynamic config key; a change writes only
+    /// spellings of its own key, and stores its value under the key's
+    /// spelling in tcfg's canonical form, valid for `registry`; each
+    /// expected revision is what `current` (read at the plan's prefix)
+    /// holds; and the texts the plan shows are what it writes.
+    pub fn check(
+        &self,
+        current: &Snapshot,
+        registry: &Registry,
+        opts: &crate::temporal::validate::Options,
+    ) -> Result<Vec<CheckedChange>, PlanFileError> {
+        let mut problems = Vec::new();
+        let prefix = &current.prefix;
+        if prefix.as_str() != self.prefix && Prefix::new(&self.prefix) != *prefix {
+            problems.push(format!("it is for the prefix {}, not {prefix}", self.prefix));
+        }
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut checked = Vec::with_capacity(self.changes.len());
+        for c in &self.changes {
+            let before = problems.len();
+            let key = Key::new(&c.key);
+            if let Some(reason) = registry.foreign_reason(&c.key) {
+                problems.push(format!(
+                    "{} is not a dynamic config key ({reason})",
+                    crate::model::key::escaped(&c.key)
+                ));
+            }
+            let stored: Vec<StoredKey> = current.get(&key).into_iter().cloned().collect();
+            let mut puts = 0;
+            for w in &c.writes {
+                let name = prefix.name_of(&w.etcd_key);
+                match name {
+                    None => problems.push(format!(
+                        "{}: {} is outside the prefix {prefix}",
+                        c.key,
+                        crate::model::key::escaped(&w.etcd_key)
+                    )),
+                    Some(n) if Key::new(n) != key || registry.foreign_reason(n).is_some() => problems.push(format!(
+                        "{}: writes {}, which is not a spelling of {}",
+                        c.key,
+                        crate::model::key::escaped(&w.etcd_key),
+                        c.key
+                    )),
+                    Some(_) => {}
+                }
+                if let Some(other) = seen.insert(w.etcd_key.as_str(), c.key.as_str()) {
+                    problems.push(format!("{} is written twice (by {other} and {})", w.etcd_key, c.key));
+                }
+                let now = current
+                    .keys
+                    .iter()
+                    .find(|k| k.etcd_key == w.etcd_key)
+                    .map(|k| k.mod_revision)
+                    .unwrap_or(0);
+                if now != w.expect_mod_revision {
+                    problems.push(format!(
+                        "{}: expects {} at revision {}, but it is at {now} (0: absent)",
+                        c.key, w.etcd_key, w.expect_mod_revision
+                    ));
+                }
+                if let Some(text) = &w.value {
+                    puts += 1;
+                    if w.etcd_key != prefix.key_path(&c.key) {
+                        problems.push(format!("{}: a value is written to {}", c.key, w.etcd_key));
+                    }
+                    let parsed = crate::model::parse::parse_items(&w.etcd_key, &c.key, text);
+                    let mut doc = Document::new(&w.etcd_key);
+                    doc.insert(key.clone(), parsed.value.clone());
+                    let errors: Vec<String> = parsed
+                        .findings
+                        .iter()
+                        .chain(&crate::temporal::validate::validate(&doc, registry, opts))
+                        .filter(|f| f.level == crate::model::finding::Level::Error)
+                        .map(|f| f.message.clone())
+                        .collect();
+                    if !errors.is_empty() {
+                        problems.push(format!("{}: the value is invalid: {}", c.key, errors.join("; ")));
+                    } else if parsed.value.is_empty() || items_to_yaml(&parsed.value) != *text {
+                        problems.push(format!(
+                            "{}: the value is not what tcfg writes (edited by hand?)",
+                            c.key
+                        ));
+                    }
+                }
+            }
+            // Every stored spelling goes: the put replaces one, deletes the others.
+            let untouched: Vec<&str> = stored
+                .iter()
+                .filter(|s| !c.writes.iter().any(|w| w.etcd_key == s.etcd_key))
+                .map(|s| s.etcd_key.as_str())
+                .collect();
+            let action_fits = match c.action {
+                Action::Create => puts == 1 && stored.is_empty(),
+                Action::Update => puts == 1 && !stored.is_empty(),
+                Action::Delete => puts == 0 && !stored.is_empty(),
+            };
+            if puts > 1 || !action_fits || (!c.writes.is_empty() && !untouched.is_empty()) {
+                problems.push(format!(
+                    "{}: its writes do not make a {:?} of the key as stored",
+                    c.key, c.action
+                ));
+            }
+            let new_text = c.writes.iter().find_map(|w| w.value.clone()).unwrap_or_default();
+            let old_text = stored_text(&stored);
+            if problems.len() == before && (c.new_text != new_text || c.old_text != old_text) {
+                problems.push(format!(
+                    "{}: the change it shows is not the change it writes (edited by hand?)",
+                    c.key
+                ));
+            }
+            checked.push(CheckedChange {
+                key: c.key.clone(),
+                action: c.action,
+                writes: c.writes(),
+                old_text,
+                new_text,
+            });
+        }
+        if problems.is_empty() {
+            Ok(checked)
+        } else {
+            Err(PlanFileError { problems })
+        }
+    }
+}
+
+impl SavedChange {
+    /// This key's writes, each guarded as planned.
+    pub fn writes(&self) -> Vec<Change> {
+        self.writes
+            .iter()
+            .map(|w| Change {
+                etcd_key: w.etcd_key.clone(),
+                value: w.value.clone(),
+                expect: if w.expect_mod_revision == 0 {
+                    Expect::Absent
+                } else {
+                    Expect::ModRevision(w.expect_mod_revision)
+                },
+            })
+            .collect()
+    }
+}
