@@ -111,7 +111,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
             let texts: HashMap<String, String> = sources.iter().cloned().collect();
             let mut err = output::stderr();
             for u in &unreadable {
-                writeln!(err, "{}: {}", paint(output::ERROR, "error"), u.message)?;
+                writeln!(err, "{}: {}", paint(output::ERROR, "error[unreadable]"), u.message)?;
             }
             write_findings(&mut err, &findings, &texts)?;
             let files = match args.files.len() {
