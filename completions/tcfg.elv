@@ -46,6 +46,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
+            cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -341,6 +342,31 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;render'= {
+            cand --base 'A file layer under the prefix: a key stored in etcd replaces the base''s list for that key'
+            cand --max-drop 'Refuse a render that drops more than this share of the file''s keys at once'
+            cand --mode 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --drop-unknown-keys 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
+            cand --allow-empty 'Write an empty file over one that has keys'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -373,6 +399,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
+            cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -395,6 +422,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;sync'= {
         }
         &'tcfg;help;watch'= {
+        }
+        &'tcfg;help;render'= {
         }
         &'tcfg;help;completions'= {
         }

@@ -145,6 +145,8 @@ pub enum Command {
     Sync(commands::sync::SyncArgs),
     /// Follow changes as they happen (several prefixes at once, with drift reports)
     Watch(commands::watch::WatchArgs),
+    /// Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)
+    Render(commands::render::RenderArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

@@ -70,6 +70,7 @@ fn every_help_text() {
         "apply",
         "sync",
         "watch",
+        "render",
         "completions",
     ];
     let mut c = tcfg_cmd();

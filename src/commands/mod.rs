@@ -18,6 +18,7 @@ pub mod get;
 pub mod keys;
 mod prompt;
 pub mod put;
+pub mod render;
 pub mod sync;
 pub mod validate;
 pub mod watch;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Apply(args) => block_on(apply::run(&cli.global, args)),
         Command::Sync(args) => block_on(sync::run(&cli.global, args)),
         Command::Watch(args) => block_on(watch::run(&cli.global, args)),
+        Command::Render(args) => block_on(render::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

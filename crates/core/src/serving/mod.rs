@@ -1,6 +1,9 @@
 //! Config served to its readers: the watch/cache client a service embeds,
-//! and a whole prefix prepared as `tcfg dump` shows it.
+//! a whole prefix prepared as `tcfg dump` shows it, and the file a stock
+//! Temporal server reads (`render`, written by `file`).
 
 pub mod compact;
 pub mod dump;
+pub mod file;
+pub mod render;
 pub mod watch;

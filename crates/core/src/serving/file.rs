@@ -1,0 +1,236 @@
+//! Replacing the file a Temporal server polls, as its file client needs it
+//! replaced: never in place (the server reads with no lock, and a truncated
+//! file that still parses drops keys), and always with a modification time
+//! strictly after the previous file's (the server ignores a file whose
+//! mtime did not move forward, and filesystems keep times as coarse as 1 s
+//! or 2 s).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Why the file could not be replaced.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{} is not in a directory that exists ({})", path.display(), dir.display())]
+    NoDirectory { path: PathBuf, dir: PathBuf },
+    #[error("cannot {what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the filesystem of {} does not keep a modification time later than {previous:?}", path.display())]
+    Mtime { path: PathBuf, previous: SystemTime },
+}
+
+/// The steps by which a later mtime is tried when the filesystem rounds the
+/// first one down to the previous file's.
+const MTIME_STEPS: [Duration; 5] = [
+    Duration::from_nanos(1),
+    Duration::from_micros(1),
+    Duration::from_millis(10),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+/// The file a server reads, replaced atomically.
+#[derive(Debug)]
+pub struct FileWriter {
+    path: PathBuf,
+    mode: u32,
+    /// The mtime of the file now in place (the newest this writer made, or
+    /// the one it found).
+    last_mtime: Option<SystemTime>,
+}
+
+impl FileWriter {
+    /// A writer for `path`. The file keeps the mode it has; a new file gets
+    /// `mode` (0644 when `None`).
+    pub fn new(path: impl Into<PathBuf>, mode: Option<u32>) -> Result<FileWriter, FileError> {
+        let path = path.into();
+        let dir = parent(&path);
+        if !dir.is_dir() {
+            return Err(FileError::NoDirectory { path, dir });
+        }
+        let existing = fs::metadata(&path).ok();
+        let mode = mode.unwrap_or_else(|| existing.as_ref().map_or(0o644, |m| m.permissions().mode() & 0o7777));
+        Ok(FileWriter {
+            last_mtime: existing.and_then(|m| m.modified().ok()),
+            path,
+            mode,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The text of the file now in place, if there is one.
+    pub fn current(&self) -> Option<String> {
+        fs::read_to_string(&self.path).ok()
+    }
+
+    /// Replace the file with `bytes`: a temporary file in the same
+    /// directory, written and synced, its mtime set after the previous
+    /// file's, renamed over the file, and the directory synced. Returns the
+    /// new file's mtime.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<SystemTime, FileError> {
+        let dir = parent(&self.path);
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tcfg-{}.tmp", std::process::id()));
+        let io = |what: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| FileError::Io { what, path, source }
+        };
+        let result = (|| {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(self.mode)
+                .open(&tmp)
+                .map_err(io("create", &tmp))?;
+            // The mode given at creation is masked by the umask; the file's
+            // mode is what it was, or what was asked.
+            f.set_permissions(fs::Permissions::from_mode(self.mode))
+                .map_err(io("set the mode of", &tmp))?;
+            f.write_all(bytes).map_err(io("write", &tmp))?;
+            let mtime = self.later_mtime(&f, &tmp)?;
+            f.sync_all().map_err(io("sync", &tmp))?;
+            drop(f);
+            fs::rename(&tmp, &self.path).map_err(io("replace", &self.path))?;
+            File::open(&dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io("sync the directory of", &self.path))?;
+            Ok(mtime)
+        })();
+        match result {
+            Ok(mtime) => {
+                self.last_mtime = Some(mtime);
+                Ok(mtime)
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Set `f`'s mtime to now, or later than the previous file's when now is
+    /// not (a clock tick, a coarse filesystem): the time the filesystem
+    /// keeps is read back until it is strictly later.
+    fn later_mtime(&self, f: &File, tmp: &Path) -> Result<SystemTime, FileError> {
+        let now = SystemTime::now();
+        let Some(previous) = self.last_mtime else {
+            f.set_modified(now).map_err(|source| FileError::Io {
+                what: "set the modification time of",
+                path: tmp.to_path_buf(),
+                source,
+            })?;
+            return kept_mtime(f, tmp);
+        };
+        for step in MTIME_STEPS {
+            let want = now.max(previous + step);
+            f.set_modified(want).map_err(|source| FileError::Io {
+                what: "set the modification time of",
+                path: tmp.to_path_buf(),
+                source,
+            })?;
+            let kept = kept_mtime(f, tmp)?;
+            if kept > previous {
+                return Ok(kept);
+            }
+        }
+        Err(FileError::Mtime {
+            path: self.path.clone(),
+            previous,
+        })
+    }
+}
+
+fn kept_mtime(f: &File, tmp: &Path) -> Result<SystemTime, FileError> {
+    f.metadata().and_then(|m| m.modified()).map_err(|source| FileError::Io {
+        what: "read the modification time of",
+        path: tmp.to_path_buf(),
+        source,
+    })
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_replacement_is_whole_and_later_than_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dc.yaml");
+        let mut w = FileWriter::new(&path, None).unwrap();
+        let mut last = None;
+        // Many writes within one clock tick: each mtime strictly later.
+        for i in 0..200 {
+            let text = format!("k.v:\n  - value: {i}\n");
+            let mtime = w.write(text.as_bytes()).unwrap();
+            assert_eq!(fs::read_to_string(&path).unwrap(), text);
+            assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+            if let Some(l) = last {
+                assert!(mtime > l, "write {i}: {mtime:?} after {l:?}");
+            }
+            last = Some(mtime);
+        }
+        // No temporary file is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_file_keeps_its_mode_and_a_new_one_is_0644() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.yaml");
+        FileWriter::new(&path, None).unwrap().write(b"a").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        FileWriter::new(&path, None).unwrap().write(b"b").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        FileWriter::new(&path, Some(0o600)).unwrap().write(b"c").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_later_file_even_when_the_previous_one_is_in_the_future() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dc.yaml");
+        fs::write(&path, "old").unwrap();
+        let future = SystemTime::now() + Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(future)
+            .unwrap();
+        let mtime = FileWriter::new(&path, None).unwrap().write(b"new").unwrap();
+        assert!(mtime > future);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let e = FileWriter::new("/nonexistent/dir/dc.yaml", None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/nonexistent/dir/dc.yaml is not in a directory that exists (/nonexistent/dir)"
+        );
+    }
+}
