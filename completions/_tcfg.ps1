@@ -376,6 +376,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
             [CompletionResult]::new('--drop-unknown-keys', '--drop-unknown-keys', [CompletionResultType]::ParameterName, 'Leave out keys the release does not register (kept by default: Temporal ignores them)')
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Write an empty file over one that has keys')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -362,6 +362,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
             cand --drop-unknown-keys 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
             cand --allow-empty 'Write an empty file over one that has keys'
+            cand --follow 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

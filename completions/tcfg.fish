@@ -343,6 +343,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l config -d 'The seed
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l drop-unknown-keys -d 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Write an empty file over one that has keys'
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l follow -d 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F

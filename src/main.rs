@@ -59,7 +59,8 @@ fn main() -> ExitCode {
         }
     };
     cli.global.color.write_global();
-    output::init_logging();
+    let follows = matches!(&cli.command, cli::Command::Render(r) if r.follow);
+    output::init_logging(follows.then_some("info"));
     match commands::run(cli) {
         Ok(code) => exit_now(code),
         Err(err) => {

@@ -99,8 +99,9 @@ pub fn install_panic_hook() {
 }
 
 /// `TCFG_LOG=debug` (or any tracing filter) logs to stderr, with timings.
-pub fn init_logging() {
-    let Ok(filter) = std::env::var("TCFG_LOG") else {
+/// A long-running command (`render --follow`) logs at `default` without it.
+pub fn init_logging(default: Option<&str>) {
+    let Some(filter) = std::env::var("TCFG_LOG").ok().or(default.map(str::to_string)) else {
         return;
     };
     let _ = tracing_subscriber::fmt()

@@ -195,3 +195,97 @@ async fn a_base_layer_is_replaced_key_by_key_and_refused_with_errors() {
     assert!(stderr(&o).contains("the base layer was refused"), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
 }
+
+/// Wait until the file shows `want` (the sidecar renders after each change).
+fn file_shows(path: &std::path::Path, want: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.contains(want) {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the file never showed {want:?}:\n{text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_keeps_the_file_current_through_changes_and_an_etcd_restart() {
+    let mut cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
+    let mut follower = tcfg_process(&cluster)
+        .args(["render", "--follow"])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn_killed();
+    file_shows(&path, "frontend.rps:\n  - value: 1\n");
+    let mut mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let mut later = |path: &std::path::Path| {
+        let m = std::fs::metadata(path).unwrap().modified().unwrap();
+        assert!(m > mtime, "each write has a later mtime");
+        mtime = m;
+    };
+    // put, then tcfg's own apply.
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
+    file_shows(&path, "frontend.rps:\n  - value: 2\n");
+    later(&path);
+    let f = file(
+        &dir,
+        "p.yaml",
+        "frontend.rps:\n  - value: 3\nhistory.rps:\n  - value: 1\nmatching.rps:\n  - value: 7\n",
+    );
+    tcfg(&cluster).args(["apply", "--yes", "-f"]).arg(&f).assert().code(0);
+    file_shows(&path, "matching.rps:\n  - value: 7\n");
+    later(&path);
+    // A value Temporal would reject is held while the other keys go on.
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}frontend.rps"),
+        "- value: 4\n  constraints: {region: eu}\n",
+    )
+    .await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 5\n").await;
+    let text = file_shows(&path, "history.rps:\n  - value: 5\n");
+    assert!(text.contains("frontend.rps:\n  - value: 3\n"), "{text}");
+    // A delete, and etcd restarted meanwhile.
+    cluster.members[0].kill();
+    cluster.members[0].restart();
+    cluster.members[0].wait_ready();
+    raw_delete(&cluster, &format!("{PREFIX}matching.rps")).await;
+    let text = file_shows(&path, "history.rps");
+    let text = if text.contains("matching.rps") {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let t = std::fs::read_to_string(&path).unwrap();
+            if !t.contains("matching.rps") {
+                break t;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the delete never reached the file:\n{t}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    } else {
+        text
+    };
+    assert!(!text.contains("matching.rps"), "{text}");
+    // SIGTERM ends it with status 0; every write logged one INFO line.
+    unsafe { libc::kill(follower.id() as i32, libc::SIGTERM) };
+    let status = follower.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(follower.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("INFO") && err.contains("dynamic config file written"),
+        "{err}"
+    );
+    assert!(err.contains("held back /temporal/dynamicconfig/frontend.rps"), "{err}");
+}

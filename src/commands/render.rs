@@ -4,9 +4,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
+use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
-use tcfg_core::serving::render::{check_guards, keys_of, render, LastGood, RenderOptions, Rendered};
+use tcfg_core::serving::render::{render, LastGood, RenderOptions, Rendered};
+use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
+use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::Document;
 
 use crate::bail;
@@ -40,6 +45,10 @@ pub struct RenderArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub max_drop: u8,
 
+    /// Keep the file current: render again after every change, until SIGTERM or Ctrl-C
+    #[arg(long)]
+    pub follow: bool,
+
     /// The mode of a new file, in octal [default: 0644; an existing file keeps its own]
     #[arg(long, value_name = "MODE", value_parser = parse_mode)]
     pub mode: Option<u32>,
@@ -53,7 +62,7 @@ fn parse_mode(s: &str) -> std::result::Result<u32, String> {
 }
 
 pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = Arc::new(super::registry(global)?);
     let base: Option<Document> =
         if args.base.is_empty() {
             None
@@ -68,56 +77,127 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         max_drop_percent: args.max_drop,
         ..Default::default()
     };
-    let to_stdout = args.file.as_os_str() == "-";
-    let mut writer = if to_stdout {
-        None
-    } else {
-        Some(FileWriter::new(&args.file, args.mode).map_err(anyhow::Error::from)?)
-    };
-    let store = super::connect(global).await?;
-    let snapshot = store.snapshot(&registry, None).await?;
-    let existing = writer.as_ref().and_then(FileWriter::current);
-    let last_good = existing
-        .as_deref()
-        .and_then(|t| LastGood::from_file(t, &registry))
-        .unwrap_or_default();
-    let (rendered, _) = render(&snapshot, base.as_ref(), &last_good, &registry, &opts);
-    report(&rendered, &registry.version, opts.drop_unknown_keys)?;
-    let Some(writer) = writer.as_mut() else {
+    if args.file.as_os_str() == "-" {
+        if args.follow {
+            bail!("--follow keeps a file current: name the file, not -");
+        }
+        let store = super::connect(global).await?;
+        let snapshot = store.snapshot(&registry, None).await?;
+        let (rendered, _) = render(&snapshot, base.as_ref(), &LastGood::default(), &registry, &opts);
+        report(&rendered, &registry.version, opts.drop_unknown_keys)?;
         output::stdout().write_all(rendered.text.as_bytes())?;
         return Ok(exit::OK);
-    };
-    let previous = existing.as_deref().map(keys_of).unwrap_or_default();
-    if let Err(refusal) = check_guards(&previous, &rendered, &opts) {
+    }
+    let writer = FileWriter::new(&args.file, args.mode).map_err(anyhow::Error::from)?;
+    let store = super::connect(global).await?;
+    let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
+    let first = renderer.render_at(None).await.map_err(render_error)?;
+    let revision = first.1.revision;
+    show(&renderer, &first, &registry.version, opts.drop_unknown_keys)?;
+    if let Outcome::Refused(refusal) = &first.0 {
         return Err(CommandError::from(anyhow::anyhow!(
             "{refusal}; {} was left as it was",
-            writer.path().display()
+            renderer.writer().path().display()
         ))
         .hint("if that is what is meant, pass --allow-empty or a higher --max-drop"));
     }
-    if existing.as_deref() == Some(rendered.text.as_str()) {
-        writeln!(
-            output::stderr(),
-            "{} already holds revision {}'s {} keys: left as it was",
-            writer.path().display(),
-            rendered.revision,
-            rendered.keys.len()
-        )?;
+    if !args.follow {
         return Ok(exit::OK);
     }
-    if let Err(e) = writer.write(rendered.text.as_bytes()) {
-        bail!("{e}; the file was left as it was");
-    }
-    writeln!(
-        output::stderr(),
-        "{} {}: {} keys at revision {} ({} bytes)",
-        paint(GREEN, "wrote"),
-        writer.path().display(),
-        rendered.keys.len(),
-        rendered.revision,
-        rendered.text.len()
-    )?;
+    // From the revision just rendered on, every change the watch client
+    // delivers (through every etcd fault it survives) is rendered.
+    let client = Client::start_at(store, registry.clone(), ClientOptions::default(), Some(revision)).await?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        let _ = stop_tx.send(true);
+    });
+    let version = registry.version.clone();
+    let drop_unknown = opts.drop_unknown_keys;
+    let path = renderer.writer().path().to_path_buf();
+    renderer
+        .follow(&client, stop, |done| match done {
+            Ok(done) => {
+                let _ = show_follow(&path, done, &version, drop_unknown);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "render failed; the file stays as it was, and it is tried again");
+                let _ = writeln!(
+                    output::stderr(),
+                    "{}: {e}; {} stays as it was, tried again",
+                    paint(output::ERROR, "error"),
+                    path.display()
+                );
+            }
+        })
+        .await;
+    client.shutdown().await;
     Ok(exit::OK)
+}
+
+fn render_error(e: RenderError) -> CommandError {
+    match e {
+        RenderError::Store(s) => s.into(),
+        RenderError::File(f) => anyhow::anyhow!("{f}; the file was left as it was").into(),
+    }
+}
+
+/// What the first render did.
+fn show(renderer: &Renderer, (outcome, rendered): &(Outcome, Rendered), release: &str, dropped: bool) -> Result<()> {
+    report(rendered, release, dropped)?;
+    let path = renderer.writer().path().display();
+    match outcome {
+        Outcome::Written { bytes, .. } => writeln!(
+            output::stderr(),
+            "{} {path}: {} keys at revision {} ({bytes} bytes)",
+            paint(GREEN, "wrote"),
+            rendered.keys.len(),
+            rendered.revision
+        )?,
+        Outcome::Unchanged => writeln!(
+            output::stderr(),
+            "{path} already holds revision {}'s {} keys: left as it was",
+            rendered.revision,
+            rendered.keys.len()
+        )?,
+        Outcome::Refused(_) => {}
+    }
+    Ok(())
+}
+
+/// What a render after a change did: one INFO line per write.
+fn show_follow(
+    path: &std::path::Path,
+    (outcome, rendered): &(Outcome, Rendered),
+    release: &str,
+    dropped: bool,
+) -> Result<()> {
+    report(rendered, release, dropped)?;
+    match outcome {
+        Outcome::Written { bytes, changed } => tracing::info!(
+            revision = rendered.revision,
+            keys_changed = changed,
+            bytes = bytes,
+            file = %path.display(),
+            "dynamic config file written"
+        ),
+        Outcome::Unchanged => {}
+        Outcome::Refused(refusal) => {
+            tracing::warn!(%refusal, revision = rendered.revision, "render refused; the file stays as it was");
+            writeln!(
+                output::stderr(),
+                "{}: {refusal}; {} stays as it was",
+                paint(WARNING, "warning"),
+                path.display()
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Held-back and unknown keys, on stderr.

@@ -6,4 +6,5 @@ pub mod compact;
 pub mod dump;
 pub mod file;
 pub mod render;
+pub mod renderer;
 pub mod watch;

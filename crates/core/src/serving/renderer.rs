@@ -1,0 +1,175 @@
+//! Keeping the server's file equal to a prefix: render once, then again
+//! after every change the watch client delivers (it survives etcd's faults;
+//! while etcd is away no change arrives and the last file stays).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::model::document::Document;
+use crate::model::key::Key;
+use crate::serving::file::{FileError, FileWriter};
+use crate::serving::render::{check_guards, keys_of, render, LastGood, Refusal, RenderOptions, Rendered};
+use crate::serving::watch::Client;
+use crate::store::{Store, StoreError};
+use crate::temporal::registry::Registry;
+
+/// What one render did with the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The file was replaced.
+    Written { bytes: usize, changed: usize },
+    /// The file already held this render.
+    Unchanged,
+    /// The guards kept the old file.
+    Refused(Refusal),
+}
+
+/// Why a render could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    File(#[from] FileError),
+}
+
+/// The file, and what it is rendered from.
+pub struct Renderer {
+    store: Store,
+    registry: Arc<Registry>,
+    writer: FileWriter,
+    base: Option<Document>,
+    opts: RenderOptions,
+    last_good: LastGood,
+    /// The keys and text of the file in place.
+    previous: Vec<Key>,
+    current: Option<String>,
+}
+
+impl Renderer {
+    /// A renderer for the file `writer` replaces; what the file holds now
+    /// (when it is a render without errors) is the last good state.
+    pub fn new(
+        store: Store,
+        registry: Arc<Registry>,
+        writer: FileWriter,
+        base: Option<Document>,
+        opts: RenderOptions,
+    ) -> Renderer {
+        let current = writer.current();
+        let last_good = current
+            .as_deref()
+            .and_then(|t| LastGood::from_file(t, &registry))
+            .unwrap_or_default();
+        let previous = current.as_deref().map(keys_of).unwrap_or_default();
+        Renderer {
+            store,
+            registry,
+            writer,
+            base,
+            opts,
+            last_good,
+            previous,
+            current,
+        }
+    }
+
+    pub fn writer(&self) -> &FileWriter {
+        &self.writer
+    }
+
+    /// Render the prefix at `revision` (the newest when `None`, or when that
+    /// revision is compacted) and write it unless the guards refuse.
+    pub async fn render_at(&mut self, revision: Option<i64>) -> Result<(Outcome, Rendered), RenderError> {
+        let snapshot = match self.store.snapshot(&self.registry, revision).await {
+            Err(StoreError::Compacted { .. }) => self.store.snapshot(&self.registry, None).await?,
+            other => other?,
+        };
+        let (rendered, doc) = render(
+            &snapshot,
+            self.base.as_ref(),
+            &self.last_good,
+            &self.registry,
+            &self.opts,
+        );
+        if let Err(refusal) = check_guards(&self.previous, &rendered, &self.opts) {
+            return Ok((Outcome::Refused(refusal), rendered));
+        }
+        if self.current.as_deref() == Some(rendered.text.as_str()) {
+            return Ok((Outcome::Unchanged, rendered));
+        }
+        self.writer.write(rendered.text.as_bytes())?;
+        let changed = changed_keys(self.current.as_deref(), &doc);
+        self.last_good.remember(&doc);
+        self.previous = rendered.keys.clone();
+        self.current = Some(rendered.text.clone());
+        Ok((
+            Outcome::Written {
+                bytes: rendered.text.len(),
+                changed,
+            },
+            rendered,
+        ))
+    }
+
+    /// Render after every change `client` delivers until `stop` turns
+    /// true; `each` hears of every render (and of every failed one, which is
+    /// tried again with backoff until it succeeds or a newer change comes).
+    pub async fn follow(
+        &mut self,
+        client: &Client,
+        mut stop: watch::Receiver<bool>,
+        mut each: impl FnMut(Result<&(Outcome, Rendered), &RenderError>),
+    ) {
+        let mut changes = client.subscribe();
+        let mut pending: Option<i64> = None;
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            if pending.is_none() {
+                tokio::select! {
+                    set = changes.recv() => match set {
+                        Some(set) => pending = Some(set.revision),
+                        None => return,
+                    },
+                    _ = stop.changed() => return,
+                }
+            }
+            // Changes that queued up meanwhile are one render.
+            while let Ok(set) = changes.try_recv() {
+                pending = Some(set.revision);
+            }
+            if *stop.borrow() {
+                return;
+            }
+            match self.render_at(pending).await {
+                Ok(done) => {
+                    each(Ok(&done));
+                    pending = None;
+                    backoff = Duration::from_millis(100);
+                }
+                Err(e) => {
+                    each(Err(&e));
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = stop.changed() => return,
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+    }
+}
+
+/// How many keys differ between the file's text and the new document.
+fn changed_keys(old: Option<&str>, new: &Document) -> usize {
+    use std::collections::BTreeMap;
+    let old = old
+        .map(|t| crate::model::parse::parse_document("file", t).value)
+        .unwrap_or_else(|| Document::new("file"));
+    let before: BTreeMap<&Key, _> = old.entries.iter().map(|e| (&e.key, &e.items)).collect();
+    let after: BTreeMap<&Key, _> = new.entries.iter().map(|e| (&e.key, &e.items)).collect();
+    let changed = after.iter().filter(|(k, items)| before.get(*k) != Some(*items)).count();
+    changed + before.keys().filter(|k| !after.contains_key(*k)).count()
+}
