@@ -6,6 +6,7 @@ mod diff;
 mod error;
 mod output;
 mod plan_view;
+mod probes;
 mod render;
 mod report;
 

@@ -289,3 +289,118 @@ async fn follow_keeps_the_file_current_through_changes_and_an_etcd_restart() {
     );
     assert!(err.contains("held back /temporal/dynamicconfig/frontend.rps"), "{err}");
 }
+
+/// One HTTP GET on loopback: the status line's code and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    write!(c, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    c.read_to_string(&mut reply).unwrap();
+    let code = reply.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (code, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_and_probes_over_http() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let _follower = tcfg_process(&cluster)
+        .args(["render", "--follow", "--metrics-addr", &addr])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn_killed();
+    file_shows(&path, "frontend.rps");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(std::time::Instant::now() < deadline, "nothing listens on {addr}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(get(&addr, "/healthz").0, 200);
+    let (code, _) = get(&addr, "/readyz");
+    assert_eq!(code, 200, "ready once the file is written");
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
+    file_shows(&path, "value: 2");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let metrics = loop {
+        let (code, body) = get(&addr, "/metrics");
+        assert_eq!(code, 200);
+        if body.contains("dynconfig_render_revision 3") {
+            break body;
+        }
+        assert!(std::time::Instant::now() < deadline, "{body}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    for want in [
+        "dynconfig_render_total{outcome=\"written\"} 2",
+        "dynconfig_render_held_keys 0",
+        "dynconfig_render_last_write_timestamp_seconds",
+        "dynconfig_keys_loaded",
+        "dynconfig_watch_active 1",
+    ] {
+        assert!(metrics.contains(want), "{want} missing from:\n{metrics}");
+    }
+    assert_eq!(get(&addr, "/nope").0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_503_until_a_render_of_this_run_is_in_place() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    for k in ["frontend.rps", "history.rps"] {
+        raw_put(&cluster, &format!("{PREFIX}{k}"), "- value: 1\n").await;
+    }
+    tcfg(&cluster).arg("render").arg(&path).assert().code(0);
+    // Both keys gone: the guard refuses the empty render, and the sidecar
+    // stays not ready until a render is allowed.
+    for k in ["frontend.rps", "history.rps"] {
+        raw_delete(&cluster, &format!("{PREFIX}{k}")).await;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let _follower = tcfg_process(&cluster)
+        .args(["render", "--follow", "--metrics-addr", &addr])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn_killed();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            let (code, body) = get(&addr, "/metrics");
+            if code == 200 && body.contains("dynconfig_render_total{outcome=\"refused\"} 1") {
+                break;
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no refused render counted");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(get(&addr, "/readyz").0, 503);
+    assert_eq!(get(&addr, "/healthz").0, 200);
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 9\n").await;
+    // One of the two keys back: half dropped, allowed by the default 50 %.
+    file_shows(&path, "value: 9");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while get(&addr, "/readyz").0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "never ready");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -49,6 +49,10 @@ pub struct RenderArgs {
     #[arg(long)]
     pub follow: bool,
 
+    /// With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address
+    #[arg(long, value_name = "ADDR", requires = "follow")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+
     /// The mode of a new file, in octal [default: 0644; an existing file keeps its own]
     #[arg(long, value_name = "MODE", value_parser = parse_mode)]
     pub mode: Option<u32>,
@@ -89,20 +93,34 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         return Ok(exit::OK);
     }
     let writer = FileWriter::new(&args.file, args.mode).map_err(anyhow::Error::from)?;
+    // Probes answer from the start: alive, and not ready until a render of
+    // this run is in place.
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Some(addr) = args.metrics_addr {
+        crate::probes::serve(addr, ready.clone()).await?;
+    }
     let store = super::connect(global).await?;
     let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
     let first = renderer.render_at(None).await.map_err(render_error)?;
     let revision = first.1.revision;
     show(&renderer, &first, &registry.version, opts.drop_unknown_keys)?;
-    if let Outcome::Refused(refusal) = &first.0 {
-        return Err(CommandError::from(anyhow::anyhow!(
-            "{refusal}; {} was left as it was",
+    match (&first.0, args.follow) {
+        (Outcome::Refused(refusal), false) => {
+            return Err(CommandError::from(anyhow::anyhow!(
+                "{refusal}; {} was left as it was",
+                renderer.writer().path().display()
+            ))
+            .hint("if that is what is meant, pass --allow-empty or a higher --max-drop"));
+        }
+        // Following, a refusal is reported and the next change tried again.
+        (Outcome::Refused(refusal), true) => writeln!(
+            output::stderr(),
+            "{}: {refusal}; {} stays as it was, and the next change is tried",
+            paint(WARNING, "warning"),
             renderer.writer().path().display()
-        ))
-        .hint("if that is what is meant, pass --allow-empty or a higher --max-drop"));
-    }
-    if !args.follow {
-        return Ok(exit::OK);
+        )?,
+        (_, false) => return Ok(exit::OK),
+        (_, true) => ready.store(true, std::sync::atomic::Ordering::SeqCst),
     }
     // From the revision just rendered on, every change the watch client
     // delivers (through every etcd fault it survives) is rendered.
@@ -123,6 +141,9 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     renderer
         .follow(&client, stop, |done| match done {
             Ok(done) => {
+                if !matches!(done.0, Outcome::Refused(_)) {
+                    ready.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
                 let _ = show_follow(&path, done, &version, drop_unknown);
             }
             Err(e) => {

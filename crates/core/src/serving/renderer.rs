@@ -1,6 +1,11 @@
 //! Keeping the server's file equal to a prefix: render once, then again
 //! after every change the watch client delivers (it survives etcd's faults;
 //! while etcd is away no change arrives and the last file stays).
+//!
+//! Metrics: `dynconfig_render_total{outcome}` (`written`, `unchanged`,
+//! `refused`, `failed`), `dynconfig_render_revision`,
+//! `dynconfig_render_last_write_timestamp_seconds`,
+//! `dynconfig_render_held_keys`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,9 +89,10 @@ impl Renderer {
     /// revision is compacted) and write it unless the guards refuse.
     pub async fn render_at(&mut self, revision: Option<i64>) -> Result<(Outcome, Rendered), RenderError> {
         let snapshot = match self.store.snapshot(&self.registry, revision).await {
-            Err(StoreError::Compacted { .. }) => self.store.snapshot(&self.registry, None).await?,
-            other => other?,
-        };
+            Err(StoreError::Compacted { .. }) => self.store.snapshot(&self.registry, None).await,
+            other => other,
+        }
+        .inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
         let (rendered, doc) = render(
             &snapshot,
             self.base.as_ref(),
@@ -94,13 +100,26 @@ impl Renderer {
             &self.registry,
             &self.opts,
         );
+        metrics::gauge!("dynconfig_render_held_keys").set(rendered.held.len() as f64);
         if let Err(refusal) = check_guards(&self.previous, &rendered, &self.opts) {
+            metrics::counter!("dynconfig_render_total", "outcome" => "refused").increment(1);
             return Ok((Outcome::Refused(refusal), rendered));
         }
         if self.current.as_deref() == Some(rendered.text.as_str()) {
+            metrics::counter!("dynconfig_render_total", "outcome" => "unchanged").increment(1);
+            metrics::gauge!("dynconfig_render_revision").set(rendered.revision as f64);
             return Ok((Outcome::Unchanged, rendered));
         }
-        self.writer.write(rendered.text.as_bytes())?;
+        if let Err(e) = self.writer.write(rendered.text.as_bytes()) {
+            metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1);
+            return Err(e.into());
+        }
+        metrics::counter!("dynconfig_render_total", "outcome" => "written").increment(1);
+        metrics::gauge!("dynconfig_render_revision").set(rendered.revision as f64);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        metrics::gauge!("dynconfig_render_last_write_timestamp_seconds").set(now);
         let changed = changed_keys(self.current.as_deref(), &doc);
         self.last_good.remember(&doc);
         self.previous = rendered.keys.clone();
