@@ -404,3 +404,85 @@ async fn readyz_is_503_until_a_render_of_this_run_is_in_place() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// kill -9 of the renderer at random moments during 1,000 updates, a new
+/// one started each time, while a reader checks every version of the file
+/// it sees: always whole, always loading without an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    let (_, keys) = int_keys_document(20, 0);
+    for k in &keys {
+        raw_put(&cluster, &format!("{PREFIX}{k}"), "- value: 0\n").await;
+    }
+    let start = || {
+        tcfg_process(&cluster)
+            .args(["render", "--follow"])
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn_killed()
+    };
+    let mut renderer = start();
+    file_shows(&path, &keys[19]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (path, stop, seen) = (path.clone(), stop.clone(), seen.clone());
+        let registry = Registry::for_version(None).unwrap();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(text.starts_with("# Rendered by tcfg "), "a partial file:\n{text}");
+                let (doc, findings) = tcfg_core::temporal::validate::check_source(
+                    "dc.yaml",
+                    &text,
+                    &registry,
+                    &tcfg_core::Options::default(),
+                );
+                assert!(
+                    findings.iter().all(|f| f.level != tcfg_core::Level::Error),
+                    "{findings:?}\n{text}"
+                );
+                assert_eq!(doc.entries.len(), 20, "a file missing keys:\n{text}");
+                seen.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+        })
+    };
+    let mut seed: u64 = 0x9E3779B97F4A7C15;
+    let mut kills = 0;
+    let mut c = cluster.client().await;
+    for i in 1..=1000u32 {
+        c.put(
+            format!("{PREFIX}{}", keys[i as usize % 20]),
+            format!("- value: {i}\n"),
+            None,
+        )
+        .await
+        .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        if seed % 97 == 0 {
+            renderer.kill().unwrap();
+            renderer.wait().unwrap();
+            renderer = start();
+            kills += 1;
+        }
+    }
+    // The last renderer catches up with the last update.
+    file_shows(&path, &format!("{}:\n  - value: 1000\n", keys[0]));
+    stop.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+    assert!(kills >= 3, "only {kills} kills");
+    assert!(
+        seen.load(Ordering::Relaxed) > 100,
+        "the reader saw {} versions",
+        seen.load(Ordering::Relaxed)
+    );
+}
