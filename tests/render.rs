@@ -468,7 +468,7 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        if seed % 97 == 0 {
+        if seed.is_multiple_of(97) {
             renderer.kill().unwrap();
             renderer.wait().unwrap();
             renderer = start();
