@@ -486,3 +486,43 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
         seen.load(Ordering::Relaxed)
     );
 }
+
+/// A follower started while a bad value is stored keeps that key's items
+/// from the file in place, and follows a compaction of the history it has
+/// not seen (the watch client reloads; the file ends equal to the prefix).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
+    tcfg(&cluster).arg("render").arg(&path).assert().code(0);
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [\n").await;
+    let follower = tcfg_process(&cluster)
+        .args(["render", "--follow"])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn_killed();
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 2\n").await;
+    let text = file_shows(&path, "history.rps:\n  - value: 2\n");
+    assert!(text.contains("frontend.rps:\n  - value: 1\n"), "{text}");
+    // Many revisions, compacted, then one more change: the file follows.
+    let mut c = cluster.client().await;
+    let mut last = 0;
+    for i in 3..40 {
+        last = c
+            .put(format!("{PREFIX}history.rps"), format!("- value: {i}\n"), None)
+            .await
+            .unwrap()
+            .header()
+            .unwrap()
+            .revision();
+    }
+    c.compact(last, None).await.unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 50\n").await;
+    let text = file_shows(&path, "frontend.rps:\n  - value: 50\n");
+    assert!(text.contains("history.rps:\n  - value: 39\n"), "{text}");
+    drop(follower);
+}
