@@ -480,6 +480,12 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
     stop.store(true, Ordering::Relaxed);
     reader.join().unwrap();
     assert!(kills >= 3, "only {kills} kills");
+    // What killed writers left mid-write was removed by the next one.
+    let live = format!(".dc.yaml.tcfg-{}.tmp", renderer.id());
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(name == "dc.yaml" || name == live, "left behind: {name}");
+    }
     assert!(
         seen.load(Ordering::Relaxed) > 100,
         "the reader saw {} versions",

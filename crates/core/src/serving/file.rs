@@ -56,6 +56,7 @@ impl FileWriter {
         if !dir.is_dir() {
             return Err(FileError::NoDirectory { path, dir });
         }
+        remove_stale_temporaries(&path, &dir);
         let existing = fs::metadata(&path).ok();
         let mode = mode.unwrap_or_else(|| existing.as_ref().map_or(0o644, |m| m.permissions().mode() & 0o7777));
         Ok(FileWriter {
@@ -156,6 +157,28 @@ impl FileWriter {
     }
 }
 
+/// Temporary files a writer killed mid-write left beside the file (their
+/// process is gone): removed, so that restarts do not pile them up.
+fn remove_stale_temporaries(path: &Path, dir: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let (head, tail) = (format!(".{name}.tcfg-"), ".tmp");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file.strip_prefix(&head).and_then(|r| r.strip_suffix(tail)) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 fn kept_mtime(f: &File, tmp: &Path) -> Result<SystemTime, FileError> {
     f.metadata().and_then(|m| m.modified()).map_err(|source| FileError::Io {
         what: "read the modification time of",
@@ -223,6 +246,24 @@ mod tests {
             .unwrap();
         let mtime = FileWriter::new(&path, None).unwrap().write(b"new").unwrap();
         assert!(mtime > future);
+    }
+
+    #[test]
+    fn temporaries_of_a_killed_writer_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dc.yaml");
+        let stale = dir.path().join(".dc.yaml.tcfg-4194303.tmp");
+        let live = dir.path().join(format!(".dc.yaml.tcfg-{}.tmp", std::process::id()));
+        let other = dir.path().join(".other.yaml.tcfg-4194303.tmp");
+        for p in [&stale, &live, &other] {
+            fs::write(p, "half a fi").unwrap();
+        }
+        FileWriter::new(&path, None).unwrap();
+        assert!(!stale.exists(), "a dead writer's temporary file is removed");
+        assert!(
+            live.exists() && other.exists(),
+            "a live writer's, and another file's, stay"
+        );
     }
 
     #[test]
