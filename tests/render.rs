@@ -196,6 +196,46 @@ async fn a_base_layer_is_replaced_key_by_key_and_refused_with_errors() {
     assert!(stdout(&o).is_empty());
 }
 
+/// `tcfg render --follow FILE ARGS`, killed with the test. Its stderr is
+/// discarded: a pipe nobody reads would stop it once full.
+fn follower(cluster: &EtcdCluster, path: &std::path::Path, args: &[&str]) -> Spawned {
+    follower_logging_to(cluster, path, args, std::process::Stdio::null())
+}
+
+fn follower_logging_to(
+    cluster: &EtcdCluster,
+    path: &std::path::Path,
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> Spawned {
+    tcfg_process(cluster)
+        .args(["render", "--follow"])
+        .args(args)
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn_killed()
+}
+
+/// A loopback address nobody listens on now.
+fn free_addr() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+/// Wait until `ok()` holds; `what` names it when it never does.
+fn until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ok() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// Wait until the file shows `want` (the sidecar renders after each change).
 fn file_shows(path: &std::path::Path, want: &str) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -219,12 +259,7 @@ async fn follow_keeps_the_file_current_through_changes_and_an_etcd_restart() {
     let path = dir.path().join("dc.yaml");
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
     raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
-    let mut follower = tcfg_process(&cluster)
-        .args(["render", "--follow"])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn_killed();
+    let mut follower = follower_logging_to(&cluster, &path, &[], std::process::Stdio::piped());
     file_shows(&path, "frontend.rps:\n  - value: 1\n");
     let mut mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
     let mut later = |path: &std::path::Path| {
@@ -260,23 +295,10 @@ async fn follow_keeps_the_file_current_through_changes_and_an_etcd_restart() {
     cluster.members[0].wait_ready();
     raw_delete(&cluster, &format!("{PREFIX}matching.rps")).await;
     let text = file_shows(&path, "history.rps");
-    let text = if text.contains("matching.rps") {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let t = std::fs::read_to_string(&path).unwrap();
-            if !t.contains("matching.rps") {
-                break t;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the delete never reached the file:\n{t}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-    } else {
-        text
-    };
-    assert!(!text.contains("matching.rps"), "{text}");
+    drop(text);
+    until("the delete never reached the file", || {
+        !std::fs::read_to_string(&path).unwrap().contains("matching.rps")
+    });
     // SIGTERM ends it with status 0; every write logged one INFO line.
     unsafe { libc::kill(follower.id() as i32, libc::SIGTERM) };
     let status = follower.wait().unwrap();
@@ -311,39 +333,22 @@ async fn metrics_and_probes_over_http() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dc.yaml");
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let _follower = tcfg_process(&cluster)
-        .args(["render", "--follow", "--metrics-addr", &addr])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn_killed();
+    let addr = free_addr();
+    let _follower = follower(&cluster, &path, &["--metrics-addr", &addr]);
     file_shows(&path, "frontend.rps");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(std::time::Instant::now() < deadline, "nothing listens on {addr}");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    until("nothing listens on the metrics address", || {
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
     assert_eq!(get(&addr, "/healthz").0, 200);
     let (code, _) = get(&addr, "/readyz");
     assert_eq!(code, 200, "ready once the file is written");
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
     file_shows(&path, "value: 2");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let metrics = loop {
-        let (code, body) = get(&addr, "/metrics");
-        assert_eq!(code, 200);
-        if body.contains("dynconfig_render_revision 3") {
-            break body;
-        }
-        assert!(std::time::Instant::now() < deadline, "{body}");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    };
+    until("the render revision never reached 3", || {
+        get(&addr, "/metrics").1.contains("dynconfig_render_revision 3")
+    });
+    let (code, metrics) = get(&addr, "/metrics");
+    assert_eq!(code, 200);
     for want in [
         "dynconfig_render_total{outcome=\"written\"} 2",
         "dynconfig_render_held_keys 0",
@@ -370,39 +375,20 @@ async fn readyz_is_503_until_a_render_of_this_run_is_in_place() {
     for k in ["frontend.rps", "history.rps"] {
         raw_delete(&cluster, &format!("{PREFIX}{k}")).await;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let _follower = tcfg_process(&cluster)
-        .args(["render", "--follow", "--metrics-addr", &addr])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn_killed();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if std::net::TcpStream::connect(&addr).is_ok() {
-            let (code, body) = get(&addr, "/metrics");
-            if code == 200 && body.contains("dynconfig_render_total{outcome=\"refused\"} 1") {
-                break;
-            }
-        }
-        assert!(std::time::Instant::now() < deadline, "no refused render counted");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let addr = free_addr();
+    let _follower = follower(&cluster, &path, &["--metrics-addr", &addr]);
+    until("no refused render counted", || {
+        std::net::TcpStream::connect(&addr).is_ok()
+            && get(&addr, "/metrics")
+                .1
+                .contains("dynconfig_render_total{outcome=\"refused\"} 1")
+    });
     assert_eq!(get(&addr, "/readyz").0, 503);
     assert_eq!(get(&addr, "/healthz").0, 200);
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 9\n").await;
     // One of the two keys back: half dropped, allowed by the default 50 %.
     file_shows(&path, "value: 9");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while get(&addr, "/readyz").0 != 200 {
-        assert!(std::time::Instant::now() < deadline, "never ready");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    until("never ready", || get(&addr, "/readyz").0 == 200);
 }
 
 /// kill -9 of the renderer at random moments during 1,000 updates, a new
@@ -419,14 +405,7 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
     for k in &keys {
         raw_put(&cluster, &format!("{PREFIX}{k}"), "- value: 0\n").await;
     }
-    let start = || {
-        tcfg_process(&cluster)
-            .args(["render", "--follow"])
-            .arg(&path)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn_killed()
-    };
+    let start = || follower(&cluster, &path, &[]);
     let mut renderer = start();
     file_shows(&path, &keys[19]);
     let stop = Arc::new(AtomicBool::new(false));
@@ -505,12 +484,7 @@ async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() 
     raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
     tcfg(&cluster).arg("render").arg(&path).assert().code(0);
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [\n").await;
-    let follower = tcfg_process(&cluster)
-        .args(["render", "--follow"])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn_killed();
+    let follower = follower(&cluster, &path, &[]);
     raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 2\n").await;
     let text = file_shows(&path, "history.rps:\n  - value: 2\n");
     assert!(text.contains("frontend.rps:\n  - value: 1\n"), "{text}");

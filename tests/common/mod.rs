@@ -167,9 +167,20 @@ pub fn cluster_with_txn_ops(ops: u32) -> EtcdCluster {
     )
 }
 
+/// A set-up write with etcd's own client. A member that refuses the
+/// connection (etcd-client tries one endpoint per request) is tried again:
+/// set-up is not what a test checks.
 pub async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) {
     let mut c = cluster.client().await;
-    c.put(key, value, None).await.unwrap();
+    for attempt in 1.. {
+        match c.put(key, value, None).await {
+            Ok(_) => return,
+            Err(etcd_client::Error::GRpcStatus(s)) if format!("{:?}", s.code()) == "Unavailable" && attempt < 20 => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("set-up write of {key} failed: {e}"),
+        }
+    }
 }
 
 /// The store's current revision.
