@@ -506,3 +506,80 @@ async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() 
     assert!(text.contains("history.rps:\n  - value: 39\n"), "{text}");
     drop(follower);
 }
+
+/// The renderers' records, by name and revision.
+async fn records(cluster: &EtcdCluster) -> Vec<(String, i64)> {
+    let mut c = cluster.client().await;
+    let r = c
+        .get(
+            "/temporal/dynamicconfig.renderers/",
+            Some(etcd_client::GetOptions::new().with_prefix()),
+        )
+        .await
+        .unwrap();
+    r.kvs()
+        .iter()
+        .map(|kv| {
+            let v: serde_json::Value = serde_json::from_slice(kv.value()).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v["revision"].as_i64().unwrap())
+        })
+        .collect()
+}
+
+async fn records_until(cluster: &EtcdCluster, what: &str, ok: impl Fn(&[(String, i64)]) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let r = records(cluster).await;
+        if ok(&r) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {r:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renderers_report_beside_the_prefix_and_their_records_go_with_them() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let mut a = follower(
+        &cluster,
+        &dir.path().join("a.yaml"),
+        &["--report-as", "host-a", "--report-ttl", "2"],
+    );
+    let mut b = follower(
+        &cluster,
+        &dir.path().join("b.yaml"),
+        &["--report-as", "host-b", "--report-ttl", "2"],
+    );
+    // Each reports a revision at or past the last write to the prefix (the
+    // records' own writes move etcd's revision too).
+    records_until(&cluster, "both report", |r| {
+        r.len() == 2 && r.iter().all(|(_, rev)| *rev >= 2)
+    })
+    .await;
+    // A record is never under the config prefix (renderers and watchers never see one).
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 1);
+    let mut c = cluster.client().await;
+    let put = c
+        .put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap()
+        .header()
+        .unwrap()
+        .revision();
+    records_until(&cluster, "both report the put", |r| {
+        r.len() == 2 && r.iter().all(|(_, rev)| *rev >= put)
+    })
+    .await;
+    // SIGTERM removes the record at once; kill -9 leaves it to its lease.
+    unsafe { libc::kill(a.id() as i32, libc::SIGTERM) };
+    assert_eq!(a.wait().unwrap().code(), Some(0));
+    let left = records(&cluster).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].0, "host-b");
+    b.kill().unwrap();
+    b.wait().unwrap();
+    records_until(&cluster, "the killed renderer's record expires", |r| r.is_empty()).await;
+}

@@ -7,4 +7,5 @@ pub mod dump;
 pub mod file;
 pub mod render;
 pub mod renderer;
+pub mod status;
 pub mod watch;
