@@ -359,8 +359,6 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
         'tcfg;render' {
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'A file layer under the prefix: a key stored in etcd replaces the base''s list for that key')
             [CompletionResult]::new('--max-drop', '--max-drop', [CompletionResultType]::ParameterName, 'Refuse a render that drops more than this share of the file''s keys at once')
-            [CompletionResult]::new('--report-as', '--report-as', [CompletionResultType]::ParameterName, 'With --follow: report as NAME in a record beside the prefix, gone when this renderer is ('''' reports nothing) [default: the host name]')
-            [CompletionResult]::new('--report-ttl', '--report-ttl', [CompletionResultType]::ParameterName, 'How long a renderer''s record outlives a renderer that died without removing it')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')

@@ -1111,7 +1111,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__render)
-            opts="-h -V --base --drop-unknown-keys --allow-empty --max-drop --follow --report-as --report-ttl --metrics-addr --mode --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-h -V --base --drop-unknown-keys --allow-empty --max-drop --follow --metrics-addr --mode --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,14 +1122,6 @@ _tcfg() {
                     return 0
                     ;;
                 --max-drop)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --report-as)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --report-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

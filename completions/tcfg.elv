@@ -345,8 +345,6 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;render'= {
             cand --base 'A file layer under the prefix: a key stored in etcd replaces the base''s list for that key'
             cand --max-drop 'Refuse a render that drops more than this share of the file''s keys at once'
-            cand --report-as 'With --follow: report as NAME in a record beside the prefix, gone when this renderer is ('''' reports nothing) [default: the host name]'
-            cand --report-ttl 'How long a renderer''s record outlives a renderer that died without removing it'
             cand --metrics-addr 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address'
             cand --mode 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'

@@ -324,8 +324,6 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print 
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l base -d 'A file layer under the prefix: a key stored in etcd replaces the base\'s list for that key' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l max-drop -d 'Refuse a render that drops more than this share of the file\'s keys at once' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-as -d 'With --follow: report as NAME in a record beside the prefix, gone when this renderer is (\'\' reports nothing) [default: the host name]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-ttl -d 'How long a renderer\'s record outlives a renderer that died without removing it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l metrics-addr -d 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l mode -d 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r

@@ -11,7 +11,6 @@ use clap::Args;
 use tcfg_core::serving::file::FileWriter;
 use tcfg_core::serving::render::{render, LastGood, RenderOptions, Rendered};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
-use tcfg_core::serving::status::{RendererStatus, StatusReporter};
 use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::Document;
 
@@ -49,14 +48,6 @@ pub struct RenderArgs {
     /// Keep the file current: render again after every change, until SIGTERM or Ctrl-C
     #[arg(long)]
     pub follow: bool,
-
-    /// With --follow: report as NAME in a record beside the prefix, gone when this renderer is ('' reports nothing) [default: the host name]
-    #[arg(long, value_name = "NAME", requires = "follow")]
-    pub report_as: Option<String>,
-
-    /// How long a renderer's record outlives a renderer that died without removing it
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, hide = true)]
-    pub report_ttl: u64,
 
     /// With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address
     #[arg(long, value_name = "ADDR", requires = "follow")]
@@ -133,7 +124,6 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     }
     // From the revision just rendered on, every change the watch client
     // delivers (through every etcd fault it survives) is rendered.
-    let client_store = store.clone();
     let client = Client::start_at(store, registry.clone(), ClientOptions::default(), Some(revision)).await?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let mut term =
@@ -148,41 +138,11 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     let version = registry.version.clone();
     let drop_unknown = opts.drop_unknown_keys;
     let path = renderer.writer().path().to_path_buf();
-    // The record of this renderer, written by a task of its own after each
-    // render that leaves the file current.
-    let name = args.report_as.clone().unwrap_or_else(host_name);
-    let (status_tx, mut status_rx) = tokio::sync::mpsc::unbounded_channel::<RendererStatus>();
-    let reporting = if name.is_empty() {
-        None
-    } else {
-        let mut reporter =
-            StatusReporter::start(&client_store, &name, std::time::Duration::from_secs(args.report_ttl)).await?;
-        Some(tokio::spawn(async move {
-            while let Some(s) = status_rx.recv().await {
-                if let Err(e) = reporter.report(&s).await {
-                    tracing::warn!(error = %e, "cannot write this renderer's record");
-                }
-            }
-            reporter.stop().await;
-        }))
-    };
-    let status = |rendered: &Rendered| RendererStatus {
-        name: name.clone(),
-        revision: rendered.revision,
-        at: humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
-        file: path.display().to_string(),
-        held: rendered.held.iter().map(|h| h.etcd_key.clone()).collect(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-    };
-    if !matches!(first.0, Outcome::Refused(_)) {
-        let _ = status_tx.send(status(&first.1));
-    }
     renderer
         .follow(&client, stop, |done| match done {
             Ok(done) => {
                 if !matches!(done.0, Outcome::Refused(_)) {
                     ready.store(true, std::sync::atomic::Ordering::SeqCst);
-                    let _ = status_tx.send(status(&done.1));
                 }
                 let _ = show_follow(&path, done, &version, drop_unknown);
             }
@@ -198,20 +158,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         })
         .await;
     client.shutdown().await;
-    drop(status_tx);
-    if let Some(r) = reporting {
-        let _ = r.await;
-    }
     Ok(exit::OK)
-}
-
-/// This host's name, the default name of its renderer.
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "renderer".to_string())
 }
 
 fn render_error(e: RenderError) -> CommandError {
