@@ -473,8 +473,8 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
 }
 
 /// A follower started while a bad value is stored keeps that key's items
-/// from the file in place, and follows a compaction of the history it has
-/// not seen (the watch client reloads; the file ends equal to the prefix).
+/// from the file in place, and follows through many revisions and their
+/// compaction (the file ends equal to the prefix).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() {
     let cluster = EtcdCluster::single();

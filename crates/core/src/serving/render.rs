@@ -15,7 +15,7 @@ use crate::model::serialize::document_to_yaml;
 use crate::model::yaml::Pos;
 use crate::store::Snapshot;
 use crate::temporal::registry::Registry;
-use crate::temporal::validate::{validate, validate_across_keys, validate_key, Options};
+use crate::temporal::validate::{validate, validate_key, Options};
 
 /// How a render treats what it finds.
 #[derive(Clone, Debug)]
@@ -92,6 +92,14 @@ impl LastGood {
 
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    pub(crate) fn get(&self, key: &Key) -> Option<&Vec<ConstrainedValue>> {
+        self.0.get(key)
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.0.keys()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -182,12 +190,6 @@ pub fn render(
             }
         }
     }
-    let mut doc = document(&snapshot.prefix.to_string(), &keys);
-    // What remains across keys (read against write partitions) is reported
-    // by validation elsewhere; it never makes Temporal reject the file.
-    debug_assert!(validate_across_keys(&doc, registry, &vopts)
-        .iter()
-        .all(|f| f.code != crate::model::finding::Code::CaseDuplicateKey));
     let unknown: Vec<Key> = keys
         .keys()
         .filter(|k| registry.get(k.as_str()).is_none())
@@ -195,8 +197,8 @@ pub fn render(
         .collect();
     if opts.drop_unknown_keys {
         keys.retain(|k, _| registry.get(k.as_str()).is_some());
-        doc = document(&snapshot.prefix.to_string(), &keys);
     }
+    let doc = document(&snapshot.prefix.to_string(), &keys);
     let header = format!(
         "{HEADER_START}{} from {} at revision {}: edit the config in etcd, not this file.\n",
         opts.generator, snapshot.prefix, snapshot.revision

@@ -120,7 +120,7 @@ impl Renderer {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
         metrics::gauge!("dynconfig_render_last_write_timestamp_seconds").set(now);
-        let changed = changed_keys(self.current.as_deref(), &doc);
+        let changed = changed_keys(&self.last_good, &doc);
         self.last_good.remember(&doc);
         self.previous = rendered.keys.clone();
         self.current = Some(rendered.text.clone());
@@ -181,14 +181,10 @@ impl Renderer {
     }
 }
 
-/// How many keys differ between the file's text and the new document.
-fn changed_keys(old: Option<&str>, new: &Document) -> usize {
-    use std::collections::BTreeMap;
-    let old = old
-        .map(|t| crate::model::parse::parse_document("file", t).value)
-        .unwrap_or_else(|| Document::new("file"));
-    let before: BTreeMap<&Key, _> = old.entries.iter().map(|e| (&e.key, &e.items)).collect();
-    let after: BTreeMap<&Key, _> = new.entries.iter().map(|e| (&e.key, &e.items)).collect();
-    let changed = after.iter().filter(|(k, items)| before.get(*k) != Some(*items)).count();
-    changed + before.keys().filter(|k| !after.contains_key(*k)).count()
+/// How many keys differ between the last good state (what the file in
+/// place holds, when it is a render) and the new document.
+fn changed_keys(before: &LastGood, new: &Document) -> usize {
+    let after: std::collections::BTreeMap<&Key, _> = new.entries.iter().map(|e| (&e.key, &e.items)).collect();
+    let changed = after.iter().filter(|(k, items)| before.get(k) != Some(**items)).count();
+    changed + before.keys().filter(|k| !after.contains_key(k)).count()
 }
