@@ -51,6 +51,8 @@ pub struct Renderer {
     /// The keys and text of the file in place.
     previous: Vec<Key>,
     current: Option<String>,
+    /// The revision last rendered (written, unchanged or refused).
+    revision: i64,
 }
 
 impl Renderer {
@@ -78,6 +80,7 @@ impl Renderer {
             last_good,
             previous,
             current,
+            revision: 0,
         }
     }
 
@@ -101,6 +104,7 @@ impl Renderer {
             &self.opts,
         );
         metrics::gauge!("dynconfig_render_held_keys").set(rendered.held.len() as f64);
+        self.revision = rendered.revision;
         if let Err(refusal) = check_guards(&self.previous, &rendered, &self.opts) {
             metrics::counter!("dynconfig_render_total", "outcome" => "refused").increment(1);
             return Ok((Outcome::Refused(refusal), rendered));
@@ -143,7 +147,9 @@ impl Renderer {
         mut each: impl FnMut(Result<&(Outcome, Rendered), &RenderError>),
     ) {
         let mut changes = client.subscribe();
-        let mut pending: Option<i64> = None;
+        // A change the client took in before this subscription is not
+        // delivered to it, but its cache is already past what was rendered.
+        let mut pending = Some(client.revision()).filter(|r| *r > self.revision);
         let mut backoff = Duration::from_millis(100);
         loop {
             if pending.is_none() {
