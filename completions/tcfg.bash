@@ -171,7 +171,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__apply)
-            opts="-f -y -h -V --file --prune --create-only --max-txn-ops --max-request-bytes --batch --yes --dry-run --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-f -y -h -V --file --prune --create-only --max-txn-ops --max-request-bytes --batch --yes --dry-run --wait --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,6 +190,10 @@ _tcfg() {
                     return 0
                     ;;
                 --max-request-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -331,7 +335,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__delete)
-            opts="-y -h -V --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --all --yes --dry-run --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-y -h -V --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --all --yes --dry-run --wait --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +370,10 @@ _tcfg() {
                     return 0
                     ;;
                 --chasm-task-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1001,7 +1009,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__put)
-            opts="-f -y -h -V --file --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --yes --dry-run --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-f -y -h -V --file --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --yes --dry-run --wait --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1052,10 @@ _tcfg() {
                     return 0
                     ;;
                 --chasm-task-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1111,7 +1123,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__render)
-            opts="-h -V --base --drop-unknown-keys --allow-empty --max-drop --follow --metrics-addr --mode --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-h -V --base --drop-unknown-keys --allow-empty --max-drop --follow --report-as --report-ttl --metrics-addr --mode --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1134,14 @@ _tcfg() {
                     return 0
                     ;;
                 --max-drop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1197,7 +1217,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__sync)
-            opts="-y -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --max-request-bytes --yes --dry-run --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
+            opts="-y -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --max-request-bytes --yes --dry-run --wait --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1216,6 +1236,10 @@ _tcfg() {
                     return 0
                     ;;
                 --max-request-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

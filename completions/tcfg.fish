@@ -139,6 +139,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-task-type -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -168,6 +169,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-task-type -
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -241,6 +243,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s V -l version -d 'Prin
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -269,6 +272,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The pref
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-txn-ops -d 'The server\'s --max-txn-ops' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-request-bytes -d 'The server\'s --max-request-bytes' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -324,6 +328,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print 
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l base -d 'A file layer under the prefix: a key stored in etcd replaces the base\'s list for that key' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l max-drop -d 'Refuse a render that drops more than this share of the file\'s keys at once' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-as -d 'With --follow: report as NAME in a record beside the prefix, gone when this renderer is (\'\' reports nothing) [default: the host name]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-ttl -d 'How long a renderer\'s record outlives a renderer that died without removing it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l metrics-addr -d 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l mode -d 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r

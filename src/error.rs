@@ -20,6 +20,9 @@ pub enum Kind {
     /// A write was sent, its answer lost, and reading back could not tell
     /// whether it was applied (exit 4).
     OutcomeUnknown,
+    /// `--wait`: the write was made, but not every renderer reported it in
+    /// time (exit 5).
+    Behind,
 }
 
 impl Kind {
@@ -28,6 +31,7 @@ impl Kind {
             Kind::Error => exit::ERROR,
             Kind::Unreachable => exit::UNREACHABLE,
             Kind::OutcomeUnknown => exit::OUTCOME_UNKNOWN,
+            Kind::Behind => exit::BEHIND,
         }
     }
 }

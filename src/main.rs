@@ -31,6 +31,8 @@ pub mod exit {
     /// A write was sent but its answer lost, and reading back could not
     /// tell whether it was applied.
     pub const OUTCOME_UNKNOWN: u8 = 4;
+    /// `--wait`: the write was made, but not every renderer reported it in time.
+    pub const BEHIND: u8 = 5;
 }
 
 /// End the process without the allocator's exit-time cleanup: returning

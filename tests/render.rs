@@ -342,10 +342,12 @@ async fn metrics_and_probes_over_http() {
     assert_eq!(get(&addr, "/healthz").0, 200);
     let (code, _) = get(&addr, "/readyz");
     assert_eq!(code, 200, "ready once the file is written");
-    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
+    let put = raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
     file_shows(&path, "value: 2");
-    until("the render revision never reached 3", || {
-        get(&addr, "/metrics").1.contains("dynconfig_render_revision 3")
+    until("the render revision never reached the put's", || {
+        get(&addr, "/metrics")
+            .1
+            .contains(&format!("dynconfig_render_revision {put}"))
     });
     let (code, metrics) = get(&addr, "/metrics");
     assert_eq!(code, 200);
@@ -473,8 +475,8 @@ async fn a_renderer_killed_at_any_moment_never_leaves_a_partial_file() {
 }
 
 /// A follower started while a bad value is stored keeps that key's items
-/// from the file in place, and follows through many revisions and their
-/// compaction (the file ends equal to the prefix).
+/// from the file in place, and follows a compaction of the history it has
+/// not seen (the watch client reloads; the file ends equal to the prefix).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() {
     let cluster = EtcdCluster::single();
@@ -505,4 +507,270 @@ async fn a_restarted_follower_keeps_last_good_items_and_survives_a_compaction() 
     let text = file_shows(&path, "frontend.rps:\n  - value: 50\n");
     assert!(text.contains("history.rps:\n  - value: 39\n"), "{text}");
     drop(follower);
+}
+
+/// The renderers' records, by name and revision.
+async fn records(cluster: &EtcdCluster) -> Vec<(String, i64)> {
+    records_of(cluster, "/temporal/dynamicconfig.renderers/").await
+}
+
+async fn records_of(cluster: &EtcdCluster, status_prefix: &str) -> Vec<(String, i64)> {
+    let mut c = cluster.client().await;
+    let r = c
+        .get(status_prefix, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    r.kvs()
+        .iter()
+        .map(|kv| {
+            let v: serde_json::Value = serde_json::from_slice(kv.value()).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v["revision"].as_i64().unwrap())
+        })
+        .collect()
+}
+
+async fn records_until(cluster: &EtcdCluster, what: &str, ok: impl Fn(&[(String, i64)]) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let r = records(cluster).await;
+        if ok(&r) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {r:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renderers_report_beside_the_prefix_and_their_records_go_with_them() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let mut a = follower(
+        &cluster,
+        &dir.path().join("a.yaml"),
+        &["--report-as", "host-a", "--report-ttl", "2"],
+    );
+    let mut b = follower(
+        &cluster,
+        &dir.path().join("b.yaml"),
+        &["--report-as", "host-b", "--report-ttl", "2"],
+    );
+    // Each reports a revision at or past the last write to the prefix (the
+    // records' own writes move etcd's revision too).
+    records_until(&cluster, "both report", |r| {
+        r.len() == 2 && r.iter().all(|(_, rev)| *rev >= 2)
+    })
+    .await;
+    // A record is never under the config prefix (renderers and watchers never see one).
+    assert_eq!(prefix_contents(&cluster, PREFIX).await.len(), 1);
+    let mut c = cluster.client().await;
+    let put = c
+        .put(format!("{PREFIX}frontend.rps"), "- value: 2\n", None)
+        .await
+        .unwrap()
+        .header()
+        .unwrap()
+        .revision();
+    records_until(&cluster, "both report the put", |r| {
+        r.len() == 2 && r.iter().all(|(_, rev)| *rev >= put)
+    })
+    .await;
+    // SIGTERM removes the record at once; kill -9 leaves it to its lease.
+    unsafe { libc::kill(a.id() as i32, libc::SIGTERM) };
+    assert_eq!(a.wait().unwrap().code(), Some(0));
+    let left = records(&cluster).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].0, "host-b");
+    b.kill().unwrap();
+    b.wait().unwrap();
+    records_until(&cluster, "the killed renderer's record expires", |r| r.is_empty()).await;
+}
+
+/// `tcfg ARGS` against the cluster; its output.
+fn run(cluster: &EtcdCluster, args: &[&str]) -> std::process::Output {
+    tcfg(cluster).args(args).output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_wait_for_every_renderer_and_name_the_one_behind() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let _a = follower(&cluster, &dir.path().join("a.yaml"), &["--report-as", "host-a"]);
+    let b = follower(&cluster, &dir.path().join("b.yaml"), &["--report-as", "host-b"]);
+    records_until(&cluster, "both report", |r| {
+        r.len() == 2 && r.iter().all(|(_, rev)| *rev >= 2)
+    })
+    .await;
+
+    let o = run(&cluster, &["put", "frontend.rps", "2", "--yes", "--wait=20s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("converged: 2 of 2 renderers have revision"),
+        "{}",
+        stderr(&o)
+    );
+    // When the command returns, every record is at the write or past it.
+    let (_, written) = raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await.unwrap();
+    let now = records(&cluster).await;
+    assert!(now.iter().all(|(_, rev)| *rev >= written), "{now:?} behind {written}");
+
+    // A renderer that stops (SIGSTOP: alive, its lease still held) is named
+    // when the time is up; the write itself is made.
+    unsafe { libc::kill(b.id() as i32, libc::SIGSTOP) };
+    let o = run(&cluster, &["put", "frontend.rps", "3", "--yes", "--wait=1s"]);
+    let e = stderr(&o);
+    unsafe { libc::kill(b.id() as i32, libc::SIGCONT) };
+    assert_eq!(o.status.code(), Some(5), "{e}");
+    assert!(
+        e.contains("the write is made, but after waiting 1s, 1 of 2 renderers of"),
+        "{e}"
+    );
+    assert!(
+        e.contains("had not reported revision") && e.contains("host-b (at revision"),
+        "{e}"
+    );
+    assert!(!e.contains("host-a ("), "{e}");
+    assert!(stored_text(&cluster, "frontend.rps").await.contains('3'));
+
+    // Every writing command waits the same way.
+    let prod = file(
+        &dir,
+        "prod.yaml",
+        "frontend.rps:\n  - value: 4\nhistory.rps:\n  - value: 4\n",
+    );
+    let o = run(&cluster, &["apply", "-f", prod.to_str().unwrap(), "--yes", "--wait"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("converged: 2 of 2"), "{}", stderr(&o));
+    let plan = dir.path().join("prod.plan");
+    let changed = file(
+        &dir,
+        "changed.yaml",
+        "frontend.rps:\n  - value: 5\nhistory.rps:\n  - value: 4\n",
+    );
+    let o = run(
+        &cluster,
+        &["diff", "-f", changed.to_str().unwrap(), "--out", plan.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(&cluster, &["apply", plan.to_str().unwrap(), "--yes", "--wait=20s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("converged: 2 of 2"), "{}", stderr(&o));
+    let o = run(&cluster, &["delete", "history.rps", "--yes", "--wait=20s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("converged: 2 of 2"), "{}", stderr(&o));
+
+    // sync waits for the renderers of each target it wrote.
+    let _eu = follower(
+        &cluster,
+        &dir.path().join("eu.yaml"),
+        &[
+            "--report-as",
+            "eu-1",
+            "--prefix",
+            "/passive-eu/temporal/dynamicconfig/",
+            "--allow-empty",
+        ],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while records_of(&cluster, "/passive-eu/temporal/dynamicconfig.renderers/")
+        .await
+        .is_empty()
+    {
+        assert!(std::time::Instant::now() < deadline, "eu-1 never reported");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let o = run(
+        &cluster,
+        &[
+            "sync",
+            "--prefixes",
+            "/temporal/dynamicconfig/,/passive-eu",
+            "--yes",
+            "--wait=20s",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("converged: 1 of 1 renderer has revision"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("eu-1"), "{}", stderr(&o));
+    // Converged means the file is in place: it holds what was synced.
+    let eu = std::fs::read_to_string(dir.path().join("eu.yaml")).unwrap();
+    assert!(eu.contains("frontend.rps:\n  - value: 5\n"), "{eu}");
+
+    // Nobody renders a prefix: nothing to wait for, said so.
+    let o = run(
+        &cluster,
+        &["put", "frontend.rps", "6", "--yes", "--wait", "--prefix", "/empty/"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no renderer reports for this prefix"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The README's renderer role, and the operator's read of the records, are
+/// all they need: the record is written, kept, removed at exit, and waited on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renderers_and_waiters_need_only_the_documented_roles() {
+    use etcd_client::{GetOptions, Permission, PermissionType};
+    use tcfg_testkit::{Perm, User};
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let records = "/temporal/dynamicconfig.renderers/";
+    cluster
+        .enable_auth(&[
+            User {
+                name: "renderer",
+                password: "r-pw",
+                prefix: Some((PREFIX, Perm::Read)),
+            },
+            User {
+                name: "operator",
+                password: "o-pw",
+                prefix: Some((PREFIX, Perm::ReadWrite)),
+            },
+        ])
+        .await;
+    let mut root = cluster.root_client().await;
+    for (role, perm) in [
+        ("renderer-role", PermissionType::Readwrite),
+        ("operator-role", PermissionType::Read),
+    ] {
+        root.role_grant_permission(role, Permission::new(perm, records).with_prefix())
+            .await
+            .unwrap();
+    }
+    let mut renderer = follower(
+        &cluster,
+        &dir.path().join("dc.yaml"),
+        &["--user", "renderer", "--password", "r-pw", "--report-as", "host-a"],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let count = |r: etcd_client::GetResponse| r.kvs().len();
+    while count(root.get(records, Some(GetOptions::new().with_prefix())).await.unwrap()) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the renderer never reported");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let o = tcfg(&cluster)
+        .args(["put", "frontend.rps", "2", "--yes", "--wait=20s"])
+        .args(["--user", "operator", "--password", "o-pw"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("converged: 1 of 1 renderer"), "{}", stderr(&o));
+    // Its lease revoked at exit takes the record with it.
+    unsafe { libc::kill(renderer.id() as i32, libc::SIGTERM) };
+    assert_eq!(renderer.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        count(root.get(records, Some(GetOptions::new().with_prefix())).await.unwrap()),
+        0
+    );
 }

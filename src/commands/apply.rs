@@ -102,11 +102,13 @@ async fn commit(
             "{} {what} at revision {revision}",
             paint(GREEN, "applied to")
         )?;
-        return Ok(exit::OK);
+        return super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await;
     }
     // Batches: whole keys per transaction, each guarded on its own keys.
     let total = batches.len();
+    let mut last = 0;
     batch::commit_batches(store, &batches, guards, |i, revision, b| {
+        last = revision;
         let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
         let _ = writeln!(
             output::stderr(),
@@ -130,7 +132,7 @@ async fn commit(
         "{} {what} in {total} batches",
         paint(GREEN, "applied to")
     )?;
-    Ok(exit::OK)
+    super::wait::for_renderers(&[(store.clone(), last)], opts.wait).await
 }
 
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {

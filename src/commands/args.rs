@@ -184,4 +184,25 @@ pub struct WriteArgs {
     /// Show what would change and write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]
+    #[arg(
+        long,
+        value_name = "TIMEOUT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "60s",
+        value_parser = parse_wait,
+        conflicts_with = "dry_run"
+    )]
+    pub wait: Option<std::time::Duration>,
+}
+
+/// A `--wait` time: a Go duration such as 90s or 2m, or seconds.
+fn parse_wait(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let nanos = tcfg_core::model::duration::parse_temporal(s)?;
+    if nanos <= 0 {
+        return Err(format!("{s:?}: the time must be positive"));
+    }
+    Ok(std::time::Duration::from_nanos(nanos as u64))
 }

@@ -7,6 +7,7 @@ mod args;
 mod connection;
 mod input;
 mod runtime;
+mod wait;
 mod write;
 
 pub mod apply;

@@ -11,6 +11,7 @@ use clap::Args;
 use tcfg_core::serving::file::FileWriter;
 use tcfg_core::serving::render::{render, LastGood, RenderOptions, Rendered};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
+use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::Document;
 
@@ -48,6 +49,14 @@ pub struct RenderArgs {
     /// Keep the file current: render again after every change, until SIGTERM or Ctrl-C
     #[arg(long)]
     pub follow: bool,
+
+    /// With --follow: report as NAME in a record beside the prefix, gone when this renderer is ('' reports nothing) [default: the host name]
+    #[arg(long, value_name = "NAME", requires = "follow")]
+    pub report_as: Option<String>,
+
+    /// How long a renderer's record outlives a renderer that died without removing it
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, hide = true)]
+    pub report_ttl: u64,
 
     /// With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address
     #[arg(long, value_name = "ADDR", requires = "follow")]
@@ -101,6 +110,15 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     }
     let store = super::connect(global).await?;
     let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
+    // A following renderer reports itself (a one-shot render would leave a
+    // record about a process that is gone).
+    let name = args.report_as.clone().unwrap_or_else(host_name);
+    if args.follow && !name.is_empty() {
+        let ttl = std::time::Duration::from_secs(args.report_ttl);
+        let reporter = StatusReporter::start(&store, &name, ttl)
+            .map_err(|e| CommandError::from(anyhow::Error::from(e)).hint("pass another --report-as"))?;
+        renderer = renderer.with_reporter(reporter);
+    }
     let first = renderer.render_at(None).await.map_err(render_error)?;
     let revision = first.1.revision;
     show(&renderer, &first, &registry.version, opts.drop_unknown_keys)?;
@@ -158,7 +176,20 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         })
         .await;
     client.shutdown().await;
+    renderer.shutdown().await;
     Ok(exit::OK)
+}
+
+/// This host's name, the default name of its renderer (a pod's name in
+/// Kubernetes).
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let len = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    Some(String::from_utf8_lossy(&buf[..len]).into_owned())
+        .filter(|h| ok && !h.is_empty())
+        .unwrap_or_else(|| "renderer".to_string())
 }
 
 fn render_error(e: RenderError) -> CommandError {

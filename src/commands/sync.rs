@@ -129,16 +129,13 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             bail!("{}: {e}: nothing written", p.prefix);
         }
     }
-    let mut written = 0;
+    let mut written = Vec::new();
     for p in plans.iter().filter(|p| !p.is_empty()) {
         let writes = p.writes();
-        match store
-            .with_prefix(p.prefix.clone())
-            .commit_guarded(&writes, &guard)
-            .await
-        {
+        let target = store.with_prefix(p.prefix.clone());
+        match target.commit_guarded(&writes, &guard).await {
             Ok(revision) => {
-                written += 1;
+                written.push((target, revision));
                 writeln!(
                     output::stderr(),
                     "{} {} at revision {revision}",
@@ -148,12 +145,13 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             }
             Err(e) => {
                 return Err(crate::error::CommandError::from(e).context(format!(
-                    "syncing {} failed ({written} of {drift} target{} written before it, each whole)",
+                    "syncing {} failed ({} of {drift} target{} written before it, each whole)",
                     p.prefix,
+                    written.len(),
                     if drift == 1 { "" } else { "s" }
                 )))
             }
         }
     }
-    Ok(exit::OK)
+    super::wait::for_renderers(&written, args.write.wait).await
 }

@@ -45,5 +45,5 @@ pub async fn commit_key_write(
         "wrote {} at revision {revision}",
         write.etcd_key
     )?;
-    Ok(crate::exit::OK)
+    super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await
 }

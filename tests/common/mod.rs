@@ -170,17 +170,18 @@ pub fn cluster_with_txn_ops(ops: u32) -> EtcdCluster {
 /// A set-up write with etcd's own client. A member that refuses the
 /// connection (etcd-client tries one endpoint per request) is tried again:
 /// set-up is not what a test checks.
-pub async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) {
+pub async fn raw_put(cluster: &EtcdCluster, key: &str, value: &str) -> i64 {
     let mut c = cluster.client().await;
     for attempt in 1.. {
         match c.put(key, value, None).await {
-            Ok(_) => return,
+            Ok(r) => return r.header().map_or(0, |h| h.revision()),
             Err(etcd_client::Error::GRpcStatus(s)) if format!("{:?}", s.code()) == "Unavailable" && attempt < 20 => {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
             Err(e) => panic!("set-up write of {key} failed: {e}"),
         }
     }
+    unreachable!()
 }
 
 /// The store's current revision.

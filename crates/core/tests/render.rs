@@ -7,10 +7,12 @@ use std::time::Duration;
 use tcfg_core::serving::file::FileWriter;
 use tcfg_core::serving::render::RenderOptions;
 use tcfg_core::serving::renderer::{Outcome, Renderer};
+use tcfg_core::serving::status::{status_prefix, wait_for_renderers, RendererStatus, StatusReporter};
 use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::store::{ConnectionSettings, Store};
 use tcfg_core::Registry;
 use tcfg_testkit::EtcdCluster;
+use tokio::time::timeout;
 
 const PREFIX: &str = "/temporal/dynamicconfig/";
 
@@ -77,4 +79,122 @@ async fn a_change_taken_in_before_following_began_is_rendered() {
     file_shows(&path, "value: 2").await;
     stop_tx.send(true).unwrap();
     following.await.unwrap();
+}
+
+/// The record of `name`: its revision and lease, once it exists.
+async fn record(store: &Store, name: &str) -> Option<(i64, i64)> {
+    let key = format!("{}{name}", status_prefix(store.prefix()));
+    let answer = store.client().get(key, None).await.unwrap();
+    answer.kvs().first().map(|kv| {
+        let s: RendererStatus = serde_json::from_slice(kv.value()).unwrap();
+        (s.revision, kv.lease())
+    })
+}
+
+async fn record_until(
+    store: &Store,
+    name: &str,
+    what: &str,
+    ok: impl Fn(Option<(i64, i64)>) -> bool,
+) -> Option<(i64, i64)> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = record(store, name).await;
+        if ok(r) {
+            return r;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {r:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn status(name: &str, revision: i64) -> RendererStatus {
+    RendererStatus {
+        name: name.into(),
+        revision,
+        at: RendererStatus::now(),
+        file: "/etc/temporal/dc.yaml".into(),
+        held: vec![],
+        refused: None,
+        version: "test".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_whose_lease_was_lost_is_written_again_on_a_new_one() {
+    let cluster = EtcdCluster::single();
+    let store = store(&cluster).await;
+    let reporter = StatusReporter::start(&store, "host-a", Duration::from_secs(3)).unwrap();
+    reporter.report(status("host-a", 5));
+    let (_, lease) = record_until(&store, "host-a", "never reported", |r| r.is_some())
+        .await
+        .unwrap();
+    // As when etcd was away for longer than the TTL: the lease, and the
+    // record with it, are gone.
+    store.client().lease_revoke(lease).await.unwrap();
+    let (revision, again) = record_until(&store, "host-a", "never written again", |r| {
+        r.is_some_and(|(_, l)| l != lease)
+    })
+    .await
+    .unwrap();
+    assert_eq!(revision, 5);
+    // A newer status replaces the record; stop removes it at once.
+    reporter.report(status("host-a", 9));
+    record_until(&store, "host-a", "the newer status", |r| r == Some((9, again))).await;
+    reporter.stop().await;
+    assert_eq!(record(&store, "host-a").await, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
+    let cluster = EtcdCluster::single();
+    let store = store(&cluster).await;
+    // No renderer: nothing to wait for.
+    let none = wait_for_renderers(&store, 100, Duration::from_secs(5)).await.unwrap();
+    assert!(none.done() && none.current.is_empty());
+    let a = StatusReporter::start(&store, "a", Duration::from_secs(5)).unwrap();
+    let b = StatusReporter::start(&store, "b", Duration::from_secs(5)).unwrap();
+    a.report(status("a", 10));
+    b.report(status("b", 3));
+    record_until(&store, "b", "b never reported", |r| r.is_some()).await;
+    record_until(&store, "a", "a never reported", |r| r.is_some()).await;
+    // b stays behind: the wait ends at its limit, naming it.
+    let late = wait_for_renderers(&store, 10, Duration::from_millis(300))
+        .await
+        .unwrap();
+    assert_eq!(late.behind.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["b"]);
+    assert_eq!(late.current.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["a"]);
+    // b catches up while a wait runs: it ends then, well before its limit.
+    let waiting = tokio::spawn({
+        let store = store.clone();
+        async move { wait_for_renderers(&store, 10, Duration::from_secs(60)).await.unwrap() }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiting.is_finished(), "b is behind: the wait goes on");
+    b.report(status("b", 12));
+    let caught_up = timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the wait saw b catch up")
+        .unwrap();
+    assert!(caught_up.done(), "{caught_up:?}");
+    assert_eq!(caught_up.current.len(), 2);
+    // A renderer that stops drops out of a wait.
+    let c = StatusReporter::start(&store, "c", Duration::from_secs(5)).unwrap();
+    c.report(status("c", 1));
+    record_until(&store, "c", "c never reported", |r| r.is_some()).await;
+    let waiting = tokio::spawn({
+        let store = store.clone();
+        async move { wait_for_renderers(&store, 10, Duration::from_secs(60)).await.unwrap() }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiting.is_finished(), "c is behind: the wait goes on");
+    c.stop().await;
+    let without_c = timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the wait saw c go")
+        .unwrap();
+    assert!(without_c.done());
+    assert_eq!(without_c.current.len(), 2);
+    a.stop().await;
+    b.stop().await;
 }

@@ -16,6 +16,7 @@ use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::serving::file::{FileError, FileWriter};
 use crate::serving::render::{check_guards, keys_of, render, LastGood, Refusal, RenderOptions, Rendered};
+use crate::serving::status::{RendererStatus, StatusReporter};
 use crate::serving::watch::Client;
 use crate::store::{Store, StoreError};
 use crate::temporal::registry::Registry;
@@ -53,6 +54,12 @@ pub struct Renderer {
     current: Option<String>,
     /// The revision last rendered (written, unchanged or refused).
     revision: i64,
+    /// What the record says: the revision the file reflects (0: no render
+    /// of this run yet), its held-back keys, the newest refusal.
+    reporter: Option<StatusReporter>,
+    reflects: i64,
+    held: Vec<String>,
+    refused: Option<Refusal>,
 }
 
 impl Renderer {
@@ -81,11 +88,55 @@ impl Renderer {
             previous,
             current,
             revision: 0,
+            reporter: None,
+            reflects: 0,
+            held: Vec::new(),
+            refused: None,
         }
+    }
+
+    /// Report every render to `reporter` (the record `--wait` reads).
+    pub fn with_reporter(mut self, reporter: StatusReporter) -> Renderer {
+        self.reporter = Some(reporter);
+        self
     }
 
     pub fn writer(&self) -> &FileWriter {
         &self.writer
+    }
+
+    /// What this renderer's record says now.
+    pub fn status(&self, name: &str) -> RendererStatus {
+        RendererStatus {
+            name: name.into(),
+            revision: self.reflects,
+            at: RendererStatus::now(),
+            file: self.writer.path().display().to_string(),
+            held: self.held.clone(),
+            refused: self.refused.as_ref().map(ToString::to_string),
+            version: self.opts.generator.clone(),
+        }
+    }
+
+    /// Stop reporting: the record is removed now rather than when its lease
+    /// ends.
+    pub async fn shutdown(self) {
+        if let Some(r) = self.reporter {
+            r.stop().await;
+        }
+    }
+
+    fn reflect(&mut self, rendered: &Rendered) {
+        self.reflects = rendered.revision;
+        self.held = rendered.held.iter().map(|h| h.etcd_key.clone()).collect();
+        self.refused = None;
+        self.report();
+    }
+
+    fn report(&self) {
+        if let Some(r) = &self.reporter {
+            r.report(self.status(r.name()));
+        }
     }
 
     /// Render the prefix at `revision` (the newest when `None`, or when that
@@ -107,11 +158,14 @@ impl Renderer {
         self.revision = rendered.revision;
         if let Err(refusal) = check_guards(&self.previous, &rendered, &self.opts) {
             metrics::counter!("dynconfig_render_total", "outcome" => "refused").increment(1);
+            self.refused = Some(refusal.clone());
+            self.report();
             return Ok((Outcome::Refused(refusal), rendered));
         }
         if self.current.as_deref() == Some(rendered.text.as_str()) {
             metrics::counter!("dynconfig_render_total", "outcome" => "unchanged").increment(1);
             metrics::gauge!("dynconfig_render_revision").set(rendered.revision as f64);
+            self.reflect(&rendered);
             return Ok((Outcome::Unchanged, rendered));
         }
         if let Err(e) = self.writer.write(rendered.text.as_bytes()) {
@@ -128,6 +182,7 @@ impl Renderer {
         self.last_good.remember(&doc);
         self.previous = rendered.keys.clone();
         self.current = Some(rendered.text.clone());
+        self.reflect(&rendered);
         Ok((
             Outcome::Written {
                 bytes: rendered.text.len(),
