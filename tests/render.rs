@@ -361,6 +361,31 @@ async fn metrics_and_probes_over_http() {
         assert!(metrics.contains(want), "{want} missing from:\n{metrics}");
     }
     assert_eq!(get(&addr, "/nope").0, 404);
+    // etcd's answers to the client's progress requests (every 2 s) move its
+    // revision past the renderer's own record write, and nothing else: no
+    // render is made for them and no record written, so nothing loops.
+    until("the client never heard of a later revision", || {
+        gauge(&get(&addr, "/metrics").1, "dynconfig_revision").is_some_and(|r| r > put as f64)
+    });
+    let again = raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 3\n").await;
+    until("the next change was never rendered", || {
+        get(&addr, "/metrics")
+            .1
+            .contains(&format!("dynconfig_render_revision {again}"))
+    });
+    let metrics = get(&addr, "/metrics").1;
+    assert!(
+        metrics.contains("dynconfig_render_total{outcome=\"written\"} 3"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("outcome=\"unchanged\""), "{metrics}");
+}
+
+/// A gauge's value in Prometheus text.
+fn gauge(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
-use tcfg_core::serving::render::{render, LastGood, RenderOptions, Rendered};
+use tcfg_core::serving::render::{render_read, LastGood, RenderOptions, Rendered};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
 use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
@@ -95,8 +95,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
             bail!("--follow keeps a file current: name the file, not -");
         }
         let store = super::connect(global).await?;
-        let snapshot = store.snapshot(&registry, None).await?;
-        let (rendered, _) = render(&snapshot, base.as_ref(), &LastGood::default(), &registry, &opts);
+        let (rendered, _) = render_read(&store, &registry, base.as_ref(), &LastGood::default(), &opts, None).await?;
         report(&rendered, &registry.version, opts.drop_unknown_keys)?;
         output::stdout().write_all(rendered.text.as_bytes())?;
         return Ok(exit::OK);

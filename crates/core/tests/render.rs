@@ -198,3 +198,94 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
     a.stop().await;
     b.stop().await;
 }
+
+/// A render from the watch client's cache (each change decides again only
+/// the keys it touched) says what a render from a read of the prefix says,
+/// from the same last good state: the same file and the same held keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_from_the_cache_equals_one_from_a_read() {
+    let cluster = EtcdCluster::single();
+    let store = store(&cluster).await;
+    let dir = tempfile::tempdir().unwrap();
+    let registry = registry();
+    for (k, v) in [
+        ("frontend.rps", "- value: 1\n"),
+        ("history.rps", "- value: 2\n"),
+        ("matching.rps", "- value: 3\n"),
+        ("frontend.namespaceRPS", "- value: 4\n  constraints: {namespace: a}\n"),
+        ("limit.maxIDLength", "- value: 5\n"),
+        ("acme.custom", "- value: x\n"),
+        ("system.enableActivityEagerExecution", "- value: true\n"),
+        ("System.EnableActivityEagerExecution", "- value: false\n"),
+    ] {
+        put(&store, k, v).await;
+    }
+    let path = dir.path().join("cache.yaml");
+    let mut following = Renderer::new(
+        store.clone(),
+        registry.clone(),
+        FileWriter::new(&path, None).unwrap(),
+        None,
+        RenderOptions::default(),
+    );
+    let (_, first) = following.render_at(None).await.unwrap();
+    let client = Client::start_at(
+        store.clone(),
+        registry.clone(),
+        ClientOptions::default(),
+        Some(first.revision),
+    )
+    .await
+    .unwrap();
+    let (mut checked, mut most_held) = (0, 0);
+    for (k, v) in [
+        // Of the wrong type; an unknown constraint; not YAML; fine again.
+        ("frontend.rps", Some("- value: lots\n")),
+        ("history.rps", Some("- value: 2\n  constraints: {region: eu}\n")),
+        ("matching.rps", Some("- value: [\n")),
+        ("frontend.rps", Some("- value: 7\n")),
+        ("limit.maxIDLength", None),
+        ("acme.custom", Some("- value: y\n")),
+        ("System.EnableActivityEagerExecution", None),
+        (
+            "frontend.namespaceRPS",
+            Some("- value: 8\n  constraints: {namespace: b}\n"),
+        ),
+    ] {
+        let rev = match v {
+            Some(v) => put(&store, k, v).await,
+            None => {
+                let r = store.client().delete(format!("{PREFIX}{k}"), None).await.unwrap();
+                r.header().unwrap().revision()
+            }
+        };
+        client.wait_for(rev, Duration::from_secs(10)).await.unwrap();
+        // The read's renderer starts from the file the cache's renderer left.
+        let before = dir.path().join(format!("read-{checked}.yaml"));
+        std::fs::copy(&path, &before).unwrap();
+        let (_, from_cache) = following.render_cache(&client.cache()).unwrap();
+        let mut reading = Renderer::new(
+            store.clone(),
+            registry.clone(),
+            FileWriter::new(&before, None).unwrap(),
+            None,
+            RenderOptions::default(),
+        );
+        let (_, from_read) = reading.render_at(Some(from_cache.revision)).await.unwrap();
+        assert_eq!(from_cache.text, from_read.text, "after {k}");
+        let held = |r: &tcfg_core::serving::render::Rendered| {
+            r.held
+                .iter()
+                .map(|h| (h.etcd_key.clone(), h.kept_last_good))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(held(&from_cache), held(&from_read), "after {k}");
+        assert_eq!(from_cache.unknown, from_read.unknown, "after {k}");
+        most_held = most_held.max(from_cache.held.len());
+        checked += 1;
+    }
+    assert_eq!(checked, 8);
+    // The spelling, the wrong type, the constraint and the YAML, at once.
+    assert_eq!(most_held, 4);
+    client.shutdown().await;
+}

@@ -6,14 +6,15 @@
 //! out when none is known, and every other key goes on updating.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::document::{ConstrainedValue, Document};
 use crate::model::finding::{Finding, Level};
 use crate::model::key::Key;
 use crate::model::parse::parse_document;
-use crate::model::serialize::document_to_yaml;
+use crate::model::serialize::push_entry;
 use crate::model::yaml::Pos;
-use crate::store::Snapshot;
+use crate::store::{Prefix, Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::{validate, validate_key, Options};
 
@@ -68,10 +69,13 @@ pub struct Rendered {
     pub unknown: Vec<Key>,
 }
 
-/// Each key's last good items: from the file a previous render wrote, then
-/// from every render since.
+/// Each key's rendered YAML (its name and list, as the file holds it).
+pub type Blocks = BTreeMap<Key, Arc<str>>;
+
+/// Each key's last good items, as their YAML block: from the file a previous
+/// render wrote, then from every render since.
 #[derive(Clone, Debug, Default)]
-pub struct LastGood(BTreeMap<Key, Vec<ConstrainedValue>>);
+pub struct LastGood(Blocks);
 
 impl LastGood {
     /// The keys of an existing file, when it is a render that loads without
@@ -83,32 +87,46 @@ impl LastGood {
             ..Default::default()
         };
         let errors = parsed.has_errors() || validate(&parsed.value, registry, &opts).iter().any(is_error);
-        (!errors && text.starts_with(HEADER_START)).then(|| LastGood::of(&parsed.value))
-    }
-
-    fn of(doc: &Document) -> LastGood {
-        LastGood(doc.entries.iter().map(|e| (e.key.clone(), e.items.clone())).collect())
+        (!errors && text.starts_with(HEADER_START)).then(|| LastGood(blocks_of(&parsed.value)))
     }
 
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
-    pub(crate) fn get(&self, key: &Key) -> Option<&Vec<ConstrainedValue>> {
-        self.0.get(key)
-    }
-
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &Key> {
-        self.0.keys()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// Remember what a render wrote.
-    pub fn remember(&mut self, doc: &Document) {
-        *self = LastGood::of(doc);
+    /// Remember what a render wrote; how many keys differ from before.
+    pub fn remember(&mut self, written: Blocks) -> usize {
+        // Both sorted: one pass over the two.
+        let (mut old, mut new) = (self.0.iter().peekable(), written.iter().peekable());
+        let mut changed = 0;
+        loop {
+            match (old.peek(), new.peek()) {
+                (None, None) => break,
+                (Some((a, x)), Some((b, y))) if a == b => {
+                    changed += usize::from(!Arc::ptr_eq(x, y) && x != y);
+                    old.next();
+                    new.next();
+                }
+                (Some((a, _)), Some((b, _))) if a < b => {
+                    changed += 1;
+                    old.next();
+                }
+                (Some(_), None) => {
+                    changed += 1;
+                    old.next();
+                }
+                _ => {
+                    changed += 1;
+                    new.next();
+                }
+            }
+        }
+        self.0 = written;
+        changed
     }
 }
 
@@ -118,109 +136,287 @@ fn is_error(f: &Finding) -> bool {
     f.level == Level::Error
 }
 
+/// The blocks of a document's keys.
+pub fn blocks_of(doc: &Document) -> Blocks {
+    doc.entries
+        .iter()
+        .map(|e| (e.key.clone(), block(e.key.as_str(), &e.items)))
+        .collect()
+}
+
+fn block(name: &str, items: &[ConstrainedValue]) -> Arc<str> {
+    let mut out = String::new();
+    push_entry(&mut out, name, items, None);
+    out.into()
+}
+
+/// A stored key, decided: its block as stored, or the errors that hold it
+/// back (its own, checked alone: cross-key checks are warnings).
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub key: Key,
+    pub etcd_key: String,
+    pub block: Result<Arc<str>, Vec<Finding>>,
+    /// Spelled as the registry spells it (rendered before other spellings).
+    pub registered: bool,
+    /// The registry knows the key.
+    pub known: bool,
+}
+
+impl Verdict {
+    /// The verdict on a stored value: parsed items, or why it does not parse.
+    pub fn of(
+        etcd_key: &str,
+        key: &Key,
+        items: Result<&[ConstrainedValue], &[Finding]>,
+        registry: &Registry,
+    ) -> Verdict {
+        Verdict::with_text(etcd_key, key, items, None, registry)
+    }
+
+    /// [`Verdict::of`] a value stored in canonical form (`canonical` is the
+    /// text the items serialise to), which is its block as it is.
+    fn with_text(
+        etcd_key: &str,
+        key: &Key,
+        items: Result<&[ConstrainedValue], &[Finding]>,
+        canonical: Option<&str>,
+        registry: &Registry,
+    ) -> Verdict {
+        let vopts = Options {
+            allow_unknown_keys: true,
+            ..Default::default()
+        };
+        let block = match items {
+            Err(findings) => Err(findings.to_vec()),
+            Ok(items) => {
+                let errors: Vec<Finding> = validate_key(etcd_key, key, Pos::default(), items, registry, &vopts)
+                    .into_iter()
+                    .filter(is_error)
+                    .collect();
+                if errors.is_empty() {
+                    let mut out = String::new();
+                    push_entry(&mut out, key.as_str(), items, canonical);
+                    Ok(out.into())
+                } else {
+                    Err(errors)
+                }
+            }
+        };
+        Verdict::new(etcd_key, key, block, registry)
+    }
+
+    /// A stored value refused before it came here (the watch client's check).
+    pub fn refused(etcd_key: &str, key: &Key, findings: Vec<Finding>, registry: &Registry) -> Verdict {
+        Verdict::new(etcd_key, key, Err(findings), registry)
+    }
+
+    fn new(etcd_key: &str, key: &Key, block: Result<Arc<str>, Vec<Finding>>, registry: &Registry) -> Verdict {
+        Verdict {
+            key: key.clone(),
+            etcd_key: etcd_key.to_string(),
+            block,
+            registered: registry.canonical_name(key.as_str()) == Some(key.as_str()),
+            known: registry.get(key.as_str()).is_some(),
+        }
+    }
+
+    /// The order [`assemble`] takes: by key, and of the spellings of one
+    /// key the registered one first, then etcd's order.
+    pub fn precedence(a: &Verdict, b: &Verdict) -> std::cmp::Ordering {
+        a.key
+            .cmp(&b.key)
+            .then(b.registered.cmp(&a.registered))
+            .then_with(|| a.etcd_key.cmp(&b.etcd_key))
+    }
+}
+
 /// The document to write for `snapshot` over the `base` layer (a key in
 /// etcd replaces the base's list for that key), with keys held back as
-/// `last_good` allows.
+/// `last_good` allows; and the blocks it holds.
 pub fn render(
     snapshot: &Snapshot,
     base: Option<&Document>,
     last_good: &LastGood,
     registry: &Registry,
     opts: &RenderOptions,
-) -> (Rendered, Document) {
-    let vopts = Options {
-        allow_unknown_keys: true,
-        ..Default::default()
-    };
-    let mut keys: BTreeMap<Key, Vec<ConstrainedValue>> = BTreeMap::new();
-    if let Some(base) = base {
-        for e in &base.entries {
-            keys.insert(e.key.clone(), e.items.clone());
-        }
+) -> (Rendered, Blocks) {
+    let verdicts = verdicts(snapshot, registry);
+    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
+    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let base = base.map(blocks_of).unwrap_or_default();
+    assemble(
+        &stored,
+        &base,
+        last_good,
+        registry,
+        opts,
+        &snapshot.prefix,
+        snapshot.revision,
+    )
+}
+
+/// A read of the prefix at `at` (the newest when `None`), each key decided
+/// on the thread that parses its chunk: the read's revision and the
+/// verdicts, in etcd's order.
+pub async fn read_verdicts(
+    store: &Store,
+    registry: &Arc<Registry>,
+    at: Option<i64>,
+) -> Result<(i64, Vec<Verdict>), StoreError> {
+    let reg = Arc::clone(registry);
+    let read = store
+        .read_prefix_chunks(at, move |chunk| {
+            let mut out = Vec::with_capacity(chunk.len());
+            chunk
+                .parse_each(&reg, |k| {
+                    let canonical = k.canonical.then_some(k.raw.as_str());
+                    let items = k.items.as_deref().map_err(|f| f.as_slice());
+                    out.push(Verdict::with_text(&k.etcd_key, &k.key, items, canonical, &reg));
+                })
+                .map(|_| out)
+        })
+        .await?;
+    let mut verdicts = Vec::new();
+    for chunk in read.chunks {
+        verdicts.extend(chunk?);
     }
-    let mut held = Vec::new();
-    // Spellings of one key stored side by side: Temporal would read one of
-    // them at random, so the registered spelling (else the first) is
-    // rendered and the others are held.
-    let mut spelling: BTreeMap<Key, &str> = BTreeMap::new();
-    let mut order: Vec<&crate::store::StoredKey> = snapshot.keys.iter().collect();
-    order.sort_by_key(|k| registry.canonical_name(k.key.as_str()) != Some(k.key.as_str()));
-    for k in order {
-        if let Some(first) = spelling.get(&k.key) {
-            let f = Finding::new(
-                crate::model::finding::Code::CaseDuplicateKey,
+    Ok((read.revision, verdicts))
+}
+
+/// [`render`] from a read of the store's prefix at `at`, made as
+/// [`read_verdicts`] makes it.
+pub async fn render_read(
+    store: &Store,
+    registry: &Arc<Registry>,
+    base: Option<&Document>,
+    last_good: &LastGood,
+    opts: &RenderOptions,
+    at: Option<i64>,
+) -> Result<(Rendered, Blocks), StoreError> {
+    let (revision, verdicts) = read_verdicts(store, registry, at).await?;
+    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
+    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let base = base.map(blocks_of).unwrap_or_default();
+    Ok(assemble(
+        &stored,
+        &base,
+        last_good,
+        registry,
+        opts,
+        store.prefix(),
+        revision,
+    ))
+}
+
+/// The verdict on every key of a read of the prefix, in etcd's order.
+pub fn verdicts(snapshot: &Snapshot, registry: &Registry) -> Vec<Verdict> {
+    snapshot
+        .keys
+        .iter()
+        .map(|k| {
+            Verdict::of(
                 &k.etcd_key,
-                Pos::default(),
-                Some(k.key.as_str()),
-                format!("another spelling of {first}, which is rendered; Temporal would read one of the two at random"),
-            );
+                &k.key,
+                k.items.as_deref().map_err(|f| f.as_slice()),
+                registry,
+            )
+        })
+        .collect()
+}
+
+/// The file of `stored` (in [`Verdict::precedence`] order) over `base`:
+/// the one place that decides what a render holds, whatever the verdicts
+/// were made from. Linear in the keys: a sidecar runs it on every change.
+pub fn assemble(
+    stored: &[&Verdict],
+    base: &Blocks,
+    last_good: &LastGood,
+    registry: &Registry,
+    opts: &RenderOptions,
+    prefix: &Prefix,
+    revision: i64,
+) -> (Rendered, Blocks) {
+    let known = |k: &Key| registry.get(k.as_str()).is_some();
+    let mut out: Vec<(Key, Arc<str>, bool)> = Vec::with_capacity(stored.len() + base.len());
+    let mut held = Vec::new();
+    let mut base = base.iter().peekable();
+    let mut i = 0;
+    while let Some(&v) = stored.get(i) {
+        // Base keys before this one; a stored key replaces the base's entry
+        // for it, however spelled.
+        while let Some((k, b)) = base.next_if(|(k, _)| *k < &v.key) {
+            out.push((k.clone(), b.clone(), known(k)));
+        }
+        base.next_if(|(k, _)| *k == &v.key);
+        // Spellings of one key stored side by side: Temporal would read one
+        // of them at random, so the registered spelling (else the first) is
+        // rendered and the others are held.
+        i += 1;
+        while let Some(&other) = stored.get(i).filter(|o| o.key == v.key) {
             held.push(Held {
-                key: k.key.clone(),
-                etcd_key: k.etcd_key.clone(),
-                findings: vec![f],
+                key: other.key.clone(),
+                etcd_key: other.etcd_key.clone(),
+                findings: vec![Finding::new(
+                    crate::model::finding::Code::CaseDuplicateKey,
+                    &other.etcd_key,
+                    Pos::default(),
+                    Some(other.key.as_str()),
+                    format!(
+                        "another spelling of {}, which is rendered; Temporal would read one of the two at random",
+                        v.key
+                    ),
+                )],
                 kept_last_good: false,
             });
-            continue;
+            i += 1;
         }
-        spelling.insert(k.key.clone(), k.key.as_str());
-        let errors: Vec<Finding> = match &k.items {
-            Err(findings) => findings.clone(),
-            Ok(items) => validate_key(&k.etcd_key, &k.key, Pos::default(), items, registry, &vopts)
-                .into_iter()
-                .filter(is_error)
-                .collect(),
-        };
-        // The key as stored replaces a base entry spelled otherwise.
-        keys.remove(&k.key);
-        match (&k.items, errors.is_empty()) {
-            (Ok(items), true) => {
-                keys.insert(k.key.clone(), items.clone());
-            }
-            _ => {
-                let good = last_good.0.get_key_value(&k.key);
-                if let Some((name, items)) = good {
-                    keys.insert(name.clone(), items.clone());
+        match &v.block {
+            Ok(block) => out.push((v.key.clone(), block.clone(), v.known)),
+            Err(errors) => {
+                let good = last_good.0.get_key_value(&v.key);
+                if let Some((name, block)) = good {
+                    out.push((name.clone(), block.clone(), known(name)));
                 }
                 held.push(Held {
-                    key: k.key.clone(),
-                    etcd_key: k.etcd_key.clone(),
-                    findings: errors,
+                    key: v.key.clone(),
+                    etcd_key: v.etcd_key.clone(),
+                    findings: errors.clone(),
                     kept_last_good: good.is_some(),
                 });
             }
         }
     }
-    let unknown: Vec<Key> = keys
-        .keys()
-        .filter(|k| registry.get(k.as_str()).is_none())
-        .cloned()
+    out.extend(base.map(|(k, b)| (k.clone(), b.clone(), known(k))));
+    let unknown: Vec<Key> = out
+        .iter()
+        .filter(|(_, _, known)| !known)
+        .map(|(k, ..)| k.clone())
         .collect();
-    if opts.drop_unknown_keys {
-        keys.retain(|k, _| registry.get(k.as_str()).is_some());
+    if opts.drop_unknown_keys && !unknown.is_empty() {
+        out.retain(|(_, _, known)| *known);
     }
-    let doc = document(&snapshot.prefix.to_string(), &keys);
-    let header = format!(
-        "{HEADER_START}{} from {} at revision {}: edit the config in etcd, not this file.\n",
-        opts.generator, snapshot.prefix, snapshot.revision
+    let mut text = format!(
+        "{HEADER_START}{} from {prefix} at revision {revision}: edit the config in etcd, not this file.\n",
+        opts.generator
     );
-    let text = header + &document_to_yaml(&doc);
+    text.reserve(out.iter().map(|(_, b, _)| b.len()).sum());
+    for (_, block, _) in &out {
+        text.push_str(block);
+    }
+    if out.is_empty() {
+        text.push_str("{}\n");
+    }
     held.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
     let rendered = Rendered {
         text,
-        revision: snapshot.revision,
-        keys: keys.keys().cloned().collect(),
+        revision,
+        keys: out.iter().map(|(k, ..)| k.clone()).collect(),
         held,
         unknown,
     };
-    (rendered, doc)
-}
-
-fn document(origin: &str, keys: &BTreeMap<Key, Vec<ConstrainedValue>>) -> Document {
-    let mut doc = Document::new(origin);
-    for (k, items) in keys {
-        doc.insert(k.clone(), items.clone());
-    }
-    doc
+    // Already sorted: the map is built in one pass.
+    (rendered, out.into_iter().map(|(k, b, _)| (k, b)).collect())
 }
 
 /// Why a render is not written over the previous file.
@@ -253,9 +449,14 @@ pub fn check_guards(previous: &[Key], rendered: &Rendered, opts: &RenderOptions)
             })
         };
     }
+    // Both sorted: one pass.
+    let mut now = rendered.keys.iter().peekable();
     let dropped = previous
         .iter()
-        .filter(|k| rendered.keys.binary_search(k).is_err())
+        .filter(|k| {
+            while now.next_if(|n| n < k).is_some() {}
+            now.peek() != Some(k)
+        })
         .count();
     let percent = dropped * 100 / previous.len();
     if dropped * 100 > usize::from(opts.max_drop_percent) * previous.len() {
@@ -427,5 +628,22 @@ mod tests {
             ..o
         };
         assert!(check_guards(&previous, &rendered(0), &allow).is_ok());
+    }
+
+    #[test]
+    fn remembering_a_render_counts_the_keys_that_differ() {
+        let blocks =
+            |pairs: &[(&str, &str)]| -> Blocks { pairs.iter().map(|(k, b)| (Key::new(k), Arc::from(*b))).collect() };
+        let mut last = LastGood(blocks(&[("a", "1"), ("b", "2"), ("c", "3"), ("e", "5")]));
+        // b changed, c gone, d new; a and e as they were.
+        assert_eq!(
+            last.remember(blocks(&[("a", "1"), ("b", "9"), ("d", "4"), ("e", "5")])),
+            3
+        );
+        assert_eq!(
+            last.remember(blocks(&[("a", "1"), ("b", "9"), ("d", "4"), ("e", "5")])),
+            0
+        );
+        assert_eq!(last.remember(Blocks::new()), 4);
     }
 }

@@ -1,6 +1,9 @@
-//! Keeping the server's file equal to a prefix: render once, then again
-//! after every change the watch client delivers (it survives etcd's faults;
-//! while etcd is away no change arrives and the last file stays).
+//! Keeping the server's file equal to a prefix: render once from a read,
+//! then again from the watch client's cache whenever it has a newer one (it
+//! survives etcd's faults; while etcd is away nothing changes and the last
+//! file stays). A render from the cache decides again only the entries the
+//! client replaced, so a change costs its own keys plus one pass over the
+//! others' finished blocks.
 //!
 //! Metrics: `dynconfig_render_total{outcome}` (`written`, `unchanged`,
 //! `refused`, `failed`), `dynconfig_render_revision`,
@@ -15,9 +18,12 @@ use tokio::sync::watch;
 use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::serving::file::{FileError, FileWriter};
-use crate::serving::render::{check_guards, keys_of, render, LastGood, Refusal, RenderOptions, Rendered};
+use crate::serving::render::{
+    assemble, blocks_of, check_guards, keys_of, read_verdicts, Blocks, LastGood, Refusal, RenderOptions, Rendered,
+    Verdict,
+};
 use crate::serving::status::{RendererStatus, StatusReporter};
-use crate::serving::watch::Client;
+use crate::serving::watch::{Cache, CacheEntry, Client};
 use crate::store::{Store, StoreError};
 use crate::temporal::registry::Registry;
 
@@ -41,12 +47,19 @@ pub enum RenderError {
     File(#[from] FileError),
 }
 
+/// The verdict on one entry of the watch client's cache.
+struct Decided {
+    entry: Arc<CacheEntry>,
+    verdict: Verdict,
+    generation: u64,
+}
+
 /// The file, and what it is rendered from.
 pub struct Renderer {
     store: Store,
     registry: Arc<Registry>,
     writer: FileWriter,
-    base: Option<Document>,
+    base: Blocks,
     opts: RenderOptions,
     last_good: LastGood,
     /// The keys and text of the file in place.
@@ -54,6 +67,21 @@ pub struct Renderer {
     current: Option<String>,
     /// The revision last rendered (written, unchanged or refused).
     revision: i64,
+    /// The verdict on each entry of the watch client's cache, by stored
+    /// name, with the entry it was made for: a change decides again only the
+    /// entries it replaced.
+    decided: foldhash::HashMap<Box<str>, Decided>,
+    /// Their names in [`Verdict::precedence`] order, and the number of the
+    /// render that saw each last.
+    order: Vec<Box<str>>,
+    generation: u64,
+    /// Keys the last read of the prefix held back that the client's cache
+    /// may not hold (a stored value invalid since before the client
+    /// started): while there are any, renders read the prefix.
+    held_by_read: Vec<String>,
+    /// The cache last rendered: one with the same entries needs no render
+    /// (etcd answers the client's progress requests every few seconds).
+    rendered_cache: Option<Arc<Cache>>,
     /// What the record says: the revision the file reflects (0: no render
     /// of this run yet), its held-back keys, the newest refusal.
     reporter: Option<StatusReporter>,
@@ -82,12 +110,17 @@ impl Renderer {
             store,
             registry,
             writer,
-            base,
+            base: base.as_ref().map(blocks_of).unwrap_or_default(),
             opts,
             last_good,
             previous,
             current,
             revision: 0,
+            decided: Default::default(),
+            order: Vec::new(),
+            generation: 0,
+            held_by_read: Vec::new(),
+            rendered_cache: None,
             reporter: None,
             reflects: 0,
             held: Vec::new(),
@@ -142,18 +175,82 @@ impl Renderer {
     /// Render the prefix at `revision` (the newest when `None`, or when that
     /// revision is compacted) and write it unless the guards refuse.
     pub async fn render_at(&mut self, revision: Option<i64>) -> Result<(Outcome, Rendered), RenderError> {
-        let snapshot = match self.store.snapshot(&self.registry, revision).await {
-            Err(StoreError::Compacted { .. }) => self.store.snapshot(&self.registry, None).await,
+        let read = match read_verdicts(&self.store, &self.registry, revision).await {
+            Err(StoreError::Compacted { .. }) => read_verdicts(&self.store, &self.registry, None).await,
             other => other,
-        }
-        .inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
-        let (rendered, doc) = render(
-            &snapshot,
-            self.base.as_ref(),
+        };
+        let (revision, verdicts) =
+            read.inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
+        let mut stored: Vec<&Verdict> = verdicts.iter().collect();
+        stored.sort_by(|a, b| Verdict::precedence(a, b));
+        let (rendered, blocks) = assemble(
+            &stored,
+            &self.base,
             &self.last_good,
             &self.registry,
             &self.opts,
+            self.store.prefix(),
+            revision,
         );
+        self.held_by_read = rendered.held.iter().map(|h| h.key.as_str().to_string()).collect();
+        self.finish(rendered, blocks)
+    }
+
+    /// Render what the watch client's cache holds, deciding again only the
+    /// entries that changed since the last render.
+    pub fn render_cache(&mut self, cache: &Cache) -> Result<(Outcome, Rendered), RenderError> {
+        self.generation += 1;
+        let generation = self.generation;
+        let mut added = false;
+        for e in cache.entries() {
+            match self.decided.get_mut(e.name()) {
+                Some(d) if Arc::ptr_eq(&d.entry, e) => d.generation = generation,
+                found => {
+                    let etcd_key = self.store.prefix().key_path(e.name());
+                    let verdict = match &e.invalid {
+                        Some(invalid) => {
+                            Verdict::refused(&etcd_key, &e.key(), invalid.findings.clone(), &self.registry)
+                        }
+                        None => Verdict::of(&etcd_key, &e.key(), Ok(&e.items()), &self.registry),
+                    };
+                    let d = Decided {
+                        entry: e.clone(),
+                        verdict,
+                        generation,
+                    };
+                    match found {
+                        Some(old) => *old = d,
+                        None => {
+                            self.decided.insert(e.name().into(), d);
+                            added = true;
+                        }
+                    }
+                }
+            }
+        }
+        let before = self.decided.len();
+        self.decided.retain(|_, d| d.generation == generation);
+        // The order changes only when keys come or go.
+        if added || self.decided.len() != before || self.order.len() != self.decided.len() {
+            let mut order: Vec<(&Box<str>, &Verdict)> = self.decided.iter().map(|(n, d)| (n, &d.verdict)).collect();
+            order.sort_by(|a, b| Verdict::precedence(a.1, b.1));
+            self.order = order.into_iter().map(|(n, _)| n.clone()).collect();
+        }
+        let verdicts: Vec<&Verdict> = self.order.iter().map(|n| &self.decided[n].verdict).collect();
+        let (rendered, blocks) = assemble(
+            &verdicts,
+            &self.base,
+            &self.last_good,
+            &self.registry,
+            &self.opts,
+            self.store.prefix(),
+            cache.revision,
+        );
+        self.finish(rendered, blocks)
+    }
+
+    /// Guard, compare and write a render.
+    fn finish(&mut self, rendered: Rendered, blocks: Blocks) -> Result<(Outcome, Rendered), RenderError> {
         metrics::gauge!("dynconfig_render_held_keys").set(rendered.held.len() as f64);
         self.revision = rendered.revision;
         if let Err(refusal) = check_guards(&self.previous, &rendered, &self.opts) {
@@ -162,7 +259,9 @@ impl Renderer {
             self.report();
             return Ok((Outcome::Refused(refusal), rendered));
         }
-        if self.current.as_deref() == Some(rendered.text.as_str()) {
+        // The header names the revision: a file whose keys are all as
+        // rendered stays, and the server does not load it again.
+        if self.current.as_deref().map(body) == Some(body(&rendered.text)) {
             metrics::counter!("dynconfig_render_total", "outcome" => "unchanged").increment(1);
             metrics::gauge!("dynconfig_render_revision").set(rendered.revision as f64);
             self.reflect(&rendered);
@@ -178,8 +277,7 @@ impl Renderer {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
         metrics::gauge!("dynconfig_render_last_write_timestamp_seconds").set(now);
-        let changed = changed_keys(&self.last_good, &doc);
-        self.last_good.remember(&doc);
+        let changed = self.last_good.remember(blocks);
         self.previous = rendered.keys.clone();
         self.current = Some(rendered.text.clone());
         self.reflect(&rendered);
@@ -192,45 +290,57 @@ impl Renderer {
         ))
     }
 
-    /// Render after every change `client` delivers until `stop` turns
+    /// Render whenever `client` publishes a newer cache, until `stop` turns
     /// true; `each` hears of every render (and of every failed one, which is
-    /// tried again with backoff until it succeeds or a newer change comes).
+    /// tried again with backoff until it succeeds).
     pub async fn follow(
         &mut self,
         client: &Client,
         mut stop: watch::Receiver<bool>,
         mut each: impl FnMut(Result<&(Outcome, Rendered), &RenderError>),
     ) {
-        let mut changes = client.subscribe();
-        // A change the client took in before this subscription is not
-        // delivered to it, but its cache is already past what was rendered.
-        let mut pending = Some(client.revision()).filter(|r| *r > self.revision);
+        // Every cache the client publishes moves its revision; one the
+        // client published before this subscription is already past what
+        // was rendered.
+        let mut revisions = client.revisions();
+        let mut pending = client.revision() > self.revision;
         let mut backoff = Duration::from_millis(100);
         loop {
-            if pending.is_none() {
+            if !pending {
                 tokio::select! {
-                    set = changes.recv() => match set {
-                        Some(set) => pending = Some(set.revision),
-                        None => return,
-                    },
+                    changed = revisions.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
                     _ = stop.changed() => return,
                 }
-            }
-            // Changes that queued up meanwhile are one render.
-            while let Ok(set) = changes.try_recv() {
-                pending = Some(set.revision);
             }
             if *stop.borrow() {
                 return;
             }
-            match self.render_at(pending).await {
+            let cache = Arc::clone(&client.cache());
+            let same = self.rendered_cache.as_ref().is_some_and(|c| c.same_entries(&cache));
+            if !pending && (cache.revision <= self.revision || same) {
+                continue;
+            }
+            pending = false;
+            // Keys held since a read of the prefix that the cache does not
+            // hold: only another read tells when they change.
+            let done = if self.held_by_read.iter().any(|k| cache.exact(k).is_none()) {
+                self.render_at(Some(cache.revision)).await
+            } else {
+                self.render_cache(&cache)
+            };
+            match done {
                 Ok(done) => {
+                    self.rendered_cache = Some(cache);
                     each(Ok(&done));
-                    pending = None;
                     backoff = Duration::from_millis(100);
                 }
                 Err(e) => {
                     each(Err(&e));
+                    pending = true;
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = stop.changed() => return,
@@ -242,10 +352,7 @@ impl Renderer {
     }
 }
 
-/// How many keys differ between the last good state (what the file in
-/// place holds, when it is a render) and the new document.
-fn changed_keys(before: &LastGood, new: &Document) -> usize {
-    let after: std::collections::BTreeMap<&Key, _> = new.entries.iter().map(|e| (&e.key, &e.items)).collect();
-    let changed = after.iter().filter(|(k, items)| before.get(k) != Some(**items)).count();
-    changed + before.keys().filter(|k| !after.contains_key(k)).count()
+/// A render without its header line (which names the revision).
+fn body(text: &str) -> &str {
+    text.split_once('\n').map_or("", |(_, rest)| rest)
 }

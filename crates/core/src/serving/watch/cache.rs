@@ -132,9 +132,21 @@ impl Cache {
     }
 
     /// A key by its exact stored spelling.
-    pub(super) fn exact(&self, name: &str) -> Option<&Arc<CacheEntry>> {
+    pub fn exact(&self, name: &str) -> Option<&Arc<CacheEntry>> {
         let hash = folded_hash(&self.hasher, name);
         self.shards[shard_of(hash)].find(hash, |e| &*e.name == name)
+    }
+
+    /// Whether `other` holds the very entries this cache holds: it was
+    /// published from this one with only its revision moved (etcd's word
+    /// that nothing changed), and no event touched a key in between.
+    pub fn same_entries(&self, other: &Cache) -> bool {
+        self.shards.len() == other.shards.len()
+            && self
+                .shards
+                .iter()
+                .zip(other.shards.iter())
+                .all(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Arc<CacheEntry>> {
@@ -158,6 +170,9 @@ impl Cache {
         }
     }
 
+    /// Remove `name`. Its shard is made anew even when the name is absent
+    /// (a delete of a value the cache never held), so that every event
+    /// shows in [`Cache::same_entries`].
     pub(super) fn remove(&mut self, name: &str) -> Option<Arc<CacheEntry>> {
         let hash = folded_hash(&self.hasher, name);
         let shard = Arc::make_mut(&mut self.shards[shard_of(hash)]);

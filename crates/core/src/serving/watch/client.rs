@@ -121,6 +121,13 @@ impl Client {
         self.inner.cache.load().revision
     }
 
+    /// The revision of every cache the client publishes (a change, a
+    /// refused value, a reload, or etcd's word that nothing changed), to
+    /// await instead of polling.
+    pub fn revisions(&self) -> watch::Receiver<i64> {
+        self.inner.revision.subscribe()
+    }
+
     /// A key's entry, by name in any case: its encoded items, revision and
     /// refusal state, without decoding anything.
     pub fn entry(&self, name: &str) -> Option<Arc<CacheEntry>> {
