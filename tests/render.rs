@@ -540,17 +540,14 @@ async fn records(cluster: &EtcdCluster) -> Vec<(String, i64)> {
 }
 
 async fn records_of(cluster: &EtcdCluster, status_prefix: &str) -> Vec<(String, i64)> {
-    let mut c = cluster.client().await;
-    let r = c
-        .get(status_prefix, Some(etcd_client::GetOptions::new().with_prefix()))
+    let record = |text: &str| -> (String, i64) {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        (v["name"].as_str().unwrap().to_string(), v["revision"].as_i64().unwrap())
+    };
+    prefix_contents(cluster, status_prefix)
         .await
-        .unwrap();
-    r.kvs()
         .iter()
-        .map(|kv| {
-            let v: serde_json::Value = serde_json::from_slice(kv.value()).unwrap();
-            (v["name"].as_str().unwrap().to_string(), v["revision"].as_i64().unwrap())
-        })
+        .map(|(_, v)| record(v))
         .collect()
 }
 

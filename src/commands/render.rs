@@ -9,7 +9,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
-use tcfg_core::serving::render::{render_read, LastGood, RenderOptions, Rendered};
+use tcfg_core::serving::render::{
+    blocks_of, chunk_verdicts, render_verdicts, LastGood, RenderOptions, Rendered, Verdict,
+};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
 use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
@@ -75,7 +77,21 @@ fn parse_mode(s: &str) -> std::result::Result<u32, String> {
 }
 
 pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
-    let registry = Arc::new(super::registry(global)?);
+    let load = super::RegistryLoad::start(global);
+    let opts = RenderOptions {
+        drop_unknown_keys: args.drop_unknown_keys,
+        allow_empty: args.allow_empty,
+        max_drop_percent: args.max_drop,
+        ..Default::default()
+    };
+    let to_stdout = args.file.as_os_str() == "-";
+    if to_stdout && args.follow {
+        bail!("--follow keeps a file current: name the file, not -");
+    }
+    if to_stdout && args.base.is_empty() {
+        return print(global, &load, None, &opts).await;
+    }
+    let registry = load.wait().await?;
     let base: Option<Document> =
         if args.base.is_empty() {
             None
@@ -84,21 +100,8 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
                 CommandError::from(e).context("the base layer was refused (fix it first); nothing written")
             })?)
         };
-    let opts = RenderOptions {
-        drop_unknown_keys: args.drop_unknown_keys,
-        allow_empty: args.allow_empty,
-        max_drop_percent: args.max_drop,
-        ..Default::default()
-    };
-    if args.file.as_os_str() == "-" {
-        if args.follow {
-            bail!("--follow keeps a file current: name the file, not -");
-        }
-        let store = super::connect(global).await?;
-        let (rendered, _) = render_read(&store, &registry, base.as_ref(), &LastGood::default(), &opts, None).await?;
-        report(&rendered, &registry.version, opts.drop_unknown_keys)?;
-        output::stdout().write_all(rendered.text.as_bytes())?;
-        return Ok(exit::OK);
+    if to_stdout {
+        return print(global, &load, base.as_ref(), &opts).await;
     }
     let writer = FileWriter::new(&args.file, args.mode).map_err(anyhow::Error::from)?;
     // Probes answer from the start: alive, and not ready until a render of
@@ -155,9 +158,17 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     let version = registry.version.clone();
     let drop_unknown = opts.drop_unknown_keys;
     let path = renderer.writer().path().to_path_buf();
+    // Start-up read the prefix twice (the render, the client's load) and the
+    // first render from the cache decides every key: memory a sidecar
+    // needs for a moment, then hands back rather than keeps.
+    hand_back_memory();
+    let mut first = true;
     renderer
         .follow(&client, stop, |done| match done {
             Ok(done) => {
+                if std::mem::take(&mut first) {
+                    hand_back_memory();
+                }
                 if !matches!(done.0, Outcome::Refused(_)) {
                     ready.store(true, std::sync::atomic::Ordering::SeqCst);
                 }
@@ -179,6 +190,11 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
+fn hand_back_memory() {
+    // SAFETY: mi_collect only frees memory the allocator holds unused.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 /// This host's name, the default name of its renderer (a pod's name in
 /// Kubernetes).
 fn host_name() -> String {
@@ -189,6 +205,50 @@ fn host_name() -> String {
     Some(String::from_utf8_lossy(&buf[..len]).into_owned())
         .filter(|h| ok && !h.is_empty())
         .unwrap_or_else(|| "renderer".to_string())
+}
+
+/// `render -`: each chunk of the read is decided on the thread that parses
+/// it, once the registry (loading meanwhile) is there.
+async fn print(
+    global: &GlobalArgs,
+    load: &super::RegistryLoad,
+    base: Option<&Document>,
+    opts: &RenderOptions,
+) -> Result<u8> {
+    let decide = {
+        let load = load.clone();
+        move |chunk| {
+            let registry = load.wait_blocking().ok()?;
+            Some(chunk_verdicts(chunk, &registry))
+        }
+    };
+    let read: Result<_> = async { Ok(super::connect(global).await?.read_prefix_chunks(None, decide).await?) }.await;
+    // A bad schema is reported before a failed read: it is the first thing to fix.
+    let registry = load.wait().await?;
+    let read = read?;
+    let verdicts: Vec<Verdict> = read
+        .chunks
+        .into_iter()
+        .collect::<Option<std::result::Result<Vec<_>, _>>>()
+        .context("the key registry did not load")??
+        .into_iter()
+        .flatten()
+        .collect();
+    let base = base.map(blocks_of).unwrap_or_default();
+    let (rendered, blocks) = render_verdicts(
+        &verdicts,
+        &base,
+        &LastGood::default(),
+        &registry,
+        opts,
+        &read.prefix,
+        read.revision,
+    );
+    report(&rendered, &registry.version, opts.drop_unknown_keys)?;
+    output::stdout().write_all(rendered.text.as_bytes())?;
+    // The process ends now: handing back every key's block would only delay it.
+    std::mem::forget((verdicts, rendered, blocks));
+    Ok(exit::OK)
 }
 
 fn render_error(e: RenderError) -> CommandError {

@@ -14,7 +14,7 @@ use crate::model::key::Key;
 use crate::model::parse::parse_document;
 use crate::model::serialize::push_entry;
 use crate::model::yaml::Pos;
-use crate::store::{Prefix, Snapshot, Store, StoreError};
+use crate::store::{Prefix, PrefixChunk, Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::{validate, validate_key, Options};
 
@@ -98,8 +98,8 @@ impl LastGood {
         self.0.is_empty()
     }
 
-    /// Remember what a render wrote; how many keys differ from before.
-    pub fn remember(&mut self, written: Blocks) -> usize {
+    /// How many keys differ between this state and `written`.
+    pub fn changes(&self, written: &Blocks) -> usize {
         // Both sorted: one pass over the two.
         let (mut old, mut new) = (self.0.iter().peekable(), written.iter().peekable());
         let mut changed = 0;
@@ -125,6 +125,12 @@ impl LastGood {
                 }
             }
         }
+        changed
+    }
+
+    /// Remember what a render wrote; how many keys differ from before.
+    pub fn remember(&mut self, written: Blocks) -> usize {
+        let changed = self.changes(&written);
         self.0 = written;
         changed
     }
@@ -161,6 +167,8 @@ pub struct Verdict {
     pub registered: bool,
     /// The registry knows the key.
     pub known: bool,
+    /// The stored value's mod revision, when known (0 otherwise).
+    pub mod_revision: i64,
 }
 
 impl Verdict {
@@ -212,12 +220,14 @@ impl Verdict {
     }
 
     fn new(etcd_key: &str, key: &Key, block: Result<Arc<str>, Vec<Finding>>, registry: &Registry) -> Verdict {
+        let def = registry.get(key.as_str());
         Verdict {
             key: key.clone(),
             etcd_key: etcd_key.to_string(),
             block,
-            registered: registry.canonical_name(key.as_str()) == Some(key.as_str()),
-            known: registry.get(key.as_str()).is_some(),
+            registered: def.is_some_and(|d| d.name == key.as_str()),
+            known: def.is_some(),
+            mod_revision: 0,
         }
     }
 
@@ -241,12 +251,9 @@ pub fn render(
     registry: &Registry,
     opts: &RenderOptions,
 ) -> (Rendered, Blocks) {
-    let verdicts = verdicts(snapshot, registry);
-    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
-    stored.sort_by(|a, b| Verdict::precedence(a, b));
     let base = base.map(blocks_of).unwrap_or_default();
-    assemble(
-        &stored,
+    render_verdicts(
+        &verdicts(snapshot, registry),
         &base,
         last_good,
         registry,
@@ -254,6 +261,20 @@ pub fn render(
         &snapshot.prefix,
         snapshot.revision,
     )
+}
+
+/// The verdicts on a chunk of a read of the prefix, in etcd's order: made on
+/// the thread that parses it (see [`Store::read_prefix_chunks`]).
+pub fn chunk_verdicts(chunk: PrefixChunk, registry: &Registry) -> Result<Vec<Verdict>, StoreError> {
+    let mut out = Vec::with_capacity(chunk.len());
+    chunk.parse_each(registry, |k| {
+        let canonical = k.canonical.then_some(k.raw.as_str());
+        let items = k.items.as_deref().map_err(|f| f.as_slice());
+        let mut v = Verdict::with_text(&k.etcd_key, &k.key, items, canonical, registry);
+        v.mod_revision = k.mod_revision;
+        out.push(v);
+    })?;
+    Ok(out)
 }
 
 /// A read of the prefix at `at` (the newest when `None`), each key decided
@@ -266,16 +287,7 @@ pub async fn read_verdicts(
 ) -> Result<(i64, Vec<Verdict>), StoreError> {
     let reg = Arc::clone(registry);
     let read = store
-        .read_prefix_chunks(at, move |chunk| {
-            let mut out = Vec::with_capacity(chunk.len());
-            chunk
-                .parse_each(&reg, |k| {
-                    let canonical = k.canonical.then_some(k.raw.as_str());
-                    let items = k.items.as_deref().map_err(|f| f.as_slice());
-                    out.push(Verdict::with_text(&k.etcd_key, &k.key, items, canonical, &reg));
-                })
-                .map(|_| out)
-        })
+        .read_prefix_chunks(at, move |chunk| chunk_verdicts(chunk, &reg))
         .await?;
     let mut verdicts = Vec::new();
     for chunk in read.chunks {
@@ -295,11 +307,9 @@ pub async fn render_read(
     at: Option<i64>,
 ) -> Result<(Rendered, Blocks), StoreError> {
     let (revision, verdicts) = read_verdicts(store, registry, at).await?;
-    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
-    stored.sort_by(|a, b| Verdict::precedence(a, b));
     let base = base.map(blocks_of).unwrap_or_default();
-    Ok(assemble(
-        &stored,
+    Ok(render_verdicts(
+        &verdicts,
         &base,
         last_good,
         registry,
@@ -307,6 +317,24 @@ pub async fn render_read(
         store.prefix(),
         revision,
     ))
+}
+
+/// The file of a read's verdicts (in any order).
+pub fn render_verdicts(
+    verdicts: &[Verdict],
+    base: &Blocks,
+    last_good: &LastGood,
+    registry: &Registry,
+    opts: &RenderOptions,
+    prefix: &Prefix,
+    revision: i64,
+) -> (Rendered, Blocks) {
+    let started = std::time::Instant::now();
+    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
+    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let done = assemble(&stored, base, last_good, registry, opts, prefix, revision);
+    tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {prefix}");
+    done
 }
 
 /// The verdict on every key of a read of the prefix, in etcd's order.

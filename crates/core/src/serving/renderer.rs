@@ -19,8 +19,8 @@ use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::serving::file::{FileError, FileWriter};
 use crate::serving::render::{
-    assemble, blocks_of, check_guards, keys_of, read_verdicts, Blocks, LastGood, Refusal, RenderOptions, Rendered,
-    Verdict,
+    assemble, blocks_of, check_guards, keys_of, read_verdicts, render_verdicts, Blocks, LastGood, Refusal,
+    RenderOptions, Rendered, Verdict,
 };
 use crate::serving::status::{RendererStatus, StatusReporter};
 use crate::serving::watch::{Cache, CacheEntry, Client};
@@ -62,9 +62,10 @@ pub struct Renderer {
     base: Blocks,
     opts: RenderOptions,
     last_good: LastGood,
-    /// The keys and text of the file in place.
+    /// The keys of the file in place, and whether it is a render (whose
+    /// keys are then `last_good`'s).
     previous: Vec<Key>,
-    current: Option<String>,
+    rendered_in_place: bool,
     /// The revision last rendered (written, unchanged or refused).
     revision: i64,
     /// The verdict on each entry of the watch client's cache, by stored
@@ -75,6 +76,10 @@ pub struct Renderer {
     /// render that saw each last.
     order: Vec<Box<str>>,
     generation: u64,
+    /// The verdicts of the last read, by stored name, until a render from
+    /// the cache takes them over: an entry holding the value read (same mod
+    /// revision) needs no new verdict.
+    read: foldhash::HashMap<Box<str>, Verdict>,
     /// Keys the last read of the prefix held back that the client's cache
     /// may not hold (a stored value invalid since before the client
     /// started): while there are any, renders read the prefix.
@@ -101,10 +106,9 @@ impl Renderer {
         opts: RenderOptions,
     ) -> Renderer {
         let current = writer.current();
-        let last_good = current
-            .as_deref()
-            .and_then(|t| LastGood::from_file(t, &registry))
-            .unwrap_or_default();
+        let in_place = current.as_deref().and_then(|t| LastGood::from_file(t, &registry));
+        let rendered_in_place = in_place.is_some();
+        let last_good = in_place.unwrap_or_default();
         let previous = current.as_deref().map(keys_of).unwrap_or_default();
         Renderer {
             store,
@@ -114,11 +118,12 @@ impl Renderer {
             opts,
             last_good,
             previous,
-            current,
+            rendered_in_place,
             revision: 0,
             decided: Default::default(),
             order: Vec::new(),
             generation: 0,
+            read: Default::default(),
             held_by_read: Vec::new(),
             rendered_cache: None,
             reporter: None,
@@ -181,10 +186,8 @@ impl Renderer {
         };
         let (revision, verdicts) =
             read.inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
-        let mut stored: Vec<&Verdict> = verdicts.iter().collect();
-        stored.sort_by(|a, b| Verdict::precedence(a, b));
-        let (rendered, blocks) = assemble(
-            &stored,
+        let (rendered, blocks) = render_verdicts(
+            &verdicts,
             &self.base,
             &self.last_good,
             &self.registry,
@@ -193,6 +196,7 @@ impl Renderer {
             revision,
         );
         self.held_by_read = rendered.held.iter().map(|h| h.key.as_str().to_string()).collect();
+        self.read = verdicts.into_iter().map(|v| (v.key.as_str().into(), v)).collect();
         self.finish(rendered, blocks)
     }
 
@@ -207,11 +211,12 @@ impl Renderer {
                 Some(d) if Arc::ptr_eq(&d.entry, e) => d.generation = generation,
                 found => {
                     let etcd_key = self.store.prefix().key_path(e.name());
-                    let verdict = match &e.invalid {
-                        Some(invalid) => {
+                    let verdict = match (self.read.remove(e.name()), &e.invalid) {
+                        (Some(read), None) if read.mod_revision == e.mod_revision => read,
+                        (_, Some(invalid)) => {
                             Verdict::refused(&etcd_key, &e.key(), invalid.findings.clone(), &self.registry)
                         }
-                        None => Verdict::of(&etcd_key, &e.key(), Ok(&e.items()), &self.registry),
+                        (_, None) => Verdict::of(&etcd_key, &e.key(), Ok(&e.items()), &self.registry),
                     };
                     let d = Decided {
                         entry: e.clone(),
@@ -228,6 +233,7 @@ impl Renderer {
                 }
             }
         }
+        self.read = Default::default();
         let before = self.decided.len();
         self.decided.retain(|_, d| d.generation == generation);
         // The order changes only when keys come or go.
@@ -261,7 +267,7 @@ impl Renderer {
         }
         // The header names the revision: a file whose keys are all as
         // rendered stays, and the server does not load it again.
-        if self.current.as_deref().map(body) == Some(body(&rendered.text)) {
+        if self.rendered_in_place && self.last_good.changes(&blocks) == 0 {
             metrics::counter!("dynconfig_render_total", "outcome" => "unchanged").increment(1);
             metrics::gauge!("dynconfig_render_revision").set(rendered.revision as f64);
             self.reflect(&rendered);
@@ -279,7 +285,7 @@ impl Renderer {
         metrics::gauge!("dynconfig_render_last_write_timestamp_seconds").set(now);
         let changed = self.last_good.remember(blocks);
         self.previous = rendered.keys.clone();
-        self.current = Some(rendered.text.clone());
+        self.rendered_in_place = true;
         self.reflect(&rendered);
         Ok((
             Outcome::Written {
@@ -350,9 +356,4 @@ impl Renderer {
             }
         }
     }
-}
-
-/// A render without its header line (which names the revision).
-fn body(text: &str) -> &str {
-    text.split_once('\n').map_or("", |(_, rest)| rest)
 }
