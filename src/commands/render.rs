@@ -226,17 +226,14 @@ async fn print(
     // A bad schema is reported before a failed read: it is the first thing to fix.
     let registry = load.wait().await?;
     let read = read?;
-    let verdicts: Vec<Verdict> = read
+    let chunks: Vec<Vec<Verdict>> = read
         .chunks
         .into_iter()
         .collect::<Option<std::result::Result<Vec<_>, _>>>()
-        .context("the key registry did not load")??
-        .into_iter()
-        .flatten()
-        .collect();
+        .context("the key registry did not load")??;
     let base = base.map(blocks_of).unwrap_or_default();
     let (rendered, blocks) = render_verdicts(
-        &verdicts,
+        chunks.iter().flatten(),
         &base,
         &LastGood::default(),
         &registry,
@@ -247,7 +244,7 @@ async fn print(
     report(&rendered, &registry.version, opts.drop_unknown_keys)?;
     output::stdout().write_all(rendered.text.as_bytes())?;
     // The process ends now: handing back every key's block would only delay it.
-    std::mem::forget((verdicts, rendered, blocks));
+    std::mem::forget((chunks, rendered, blocks));
     Ok(exit::OK)
 }
 

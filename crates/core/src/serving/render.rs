@@ -179,17 +179,27 @@ impl Verdict {
         items: Result<&[ConstrainedValue], &[Finding]>,
         registry: &Registry,
     ) -> Verdict {
-        Verdict::with_text(etcd_key, key, items, None, registry)
+        Verdict::with_text(
+            etcd_key.to_string(),
+            key.clone(),
+            items,
+            None,
+            registry,
+            &mut String::new(),
+        )
     }
 
     /// [`Verdict::of`] a value stored in canonical form (`canonical` is the
     /// text the items serialise to), which is its block as it is.
+    /// (`scratch` is a buffer the caller reuses from key to key: a block is
+    /// then allocated once, at its size.)
     fn with_text(
-        etcd_key: &str,
-        key: &Key,
+        etcd_key: String,
+        key: Key,
         items: Result<&[ConstrainedValue], &[Finding]>,
         canonical: Option<&str>,
         registry: &Registry,
+        scratch: &mut String,
     ) -> Verdict {
         let vopts = Options {
             allow_unknown_keys: true,
@@ -198,14 +208,14 @@ impl Verdict {
         let block = match items {
             Err(findings) => Err(findings.to_vec()),
             Ok(items) => {
-                let errors: Vec<Finding> = validate_key(etcd_key, key, Pos::default(), items, registry, &vopts)
+                let errors: Vec<Finding> = validate_key(&etcd_key, &key, Pos::default(), items, registry, &vopts)
                     .into_iter()
                     .filter(is_error)
                     .collect();
                 if errors.is_empty() {
-                    let mut out = String::new();
-                    push_entry(&mut out, key.as_str(), items, canonical);
-                    Ok(out.into())
+                    scratch.clear();
+                    push_entry(scratch, key.as_str(), items, canonical);
+                    Ok(Arc::from(scratch.as_str()))
                 } else {
                     Err(errors)
                 }
@@ -216,17 +226,17 @@ impl Verdict {
 
     /// A stored value refused before it came here (the watch client's check).
     pub fn refused(etcd_key: &str, key: &Key, findings: Vec<Finding>, registry: &Registry) -> Verdict {
-        Verdict::new(etcd_key, key, Err(findings), registry)
+        Verdict::new(etcd_key.to_string(), key.clone(), Err(findings), registry)
     }
 
-    fn new(etcd_key: &str, key: &Key, block: Result<Arc<str>, Vec<Finding>>, registry: &Registry) -> Verdict {
+    fn new(etcd_key: String, key: Key, block: Result<Arc<str>, Vec<Finding>>, registry: &Registry) -> Verdict {
         let def = registry.get(key.as_str());
         Verdict {
-            key: key.clone(),
-            etcd_key: etcd_key.to_string(),
-            block,
             registered: def.is_some_and(|d| d.name == key.as_str()),
             known: def.is_some(),
+            key,
+            etcd_key,
+            block,
             mod_revision: 0,
         }
     }
@@ -267,10 +277,11 @@ pub fn render(
 /// the thread that parses it (see [`Store::read_prefix_chunks`]).
 pub fn chunk_verdicts(chunk: PrefixChunk, registry: &Registry) -> Result<Vec<Verdict>, StoreError> {
     let mut out = Vec::with_capacity(chunk.len());
+    let mut scratch = String::new();
     chunk.parse_each(registry, |k| {
         let canonical = k.canonical.then_some(k.raw.as_str());
         let items = k.items.as_deref().map_err(|f| f.as_slice());
-        let mut v = Verdict::with_text(&k.etcd_key, &k.key, items, canonical, registry);
+        let mut v = Verdict::with_text(k.etcd_key, k.key, items, canonical, registry, &mut scratch);
         v.mod_revision = k.mod_revision;
         out.push(v);
     })?;
@@ -320,8 +331,8 @@ pub async fn render_read(
 }
 
 /// The file of a read's verdicts (in any order).
-pub fn render_verdicts(
-    verdicts: &[Verdict],
+pub fn render_verdicts<'a>(
+    verdicts: impl IntoIterator<Item = &'a Verdict>,
     base: &Blocks,
     last_good: &LastGood,
     registry: &Registry,
@@ -330,7 +341,7 @@ pub fn render_verdicts(
     revision: i64,
 ) -> (Rendered, Blocks) {
     let started = std::time::Instant::now();
-    let mut stored: Vec<&Verdict> = verdicts.iter().collect();
+    let mut stored: Vec<&Verdict> = verdicts.into_iter().collect();
     stored.sort_by(|a, b| Verdict::precedence(a, b));
     let done = assemble(&stored, base, last_good, registry, opts, prefix, revision);
     tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {prefix}");
