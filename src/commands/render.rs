@@ -9,9 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
-use tcfg_core::serving::render::{
-    blocks_of, chunk_verdicts, render_verdicts, LastGood, RenderOptions, Rendered, Verdict,
-};
+use tcfg_core::serving::render::{blocks_of, chunk_verdicts, select, Held, LastGood, RenderOptions, Rendered, Verdict};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
 use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
@@ -232,19 +230,21 @@ async fn print(
         .collect::<Option<std::result::Result<Vec<_>, _>>>()
         .context("the key registry did not load")??;
     let base = base.map(blocks_of).unwrap_or_default();
-    let (rendered, blocks) = render_verdicts(
-        chunks.iter().flatten(),
-        &base,
-        &LastGood::default(),
-        &registry,
-        opts,
-        &read.prefix,
-        read.revision,
-    );
-    report(&rendered, &registry.version, opts.drop_unknown_keys)?;
-    output::stdout().write_all(rendered.text.as_bytes())?;
+    let mut stored: Vec<&Verdict> = chunks.iter().flatten().collect();
+    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let selection = select(&stored, &base, &LastGood::default(), &registry, opts);
+    report_keys(
+        &selection.held,
+        &selection.unknown,
+        &registry.version,
+        opts.drop_unknown_keys,
+    )?;
+    let mut out = output::stdout();
+    selection.write_to(&mut out, &selection.header(opts, &read.prefix, read.revision))?;
+    out.flush()?;
     // The process ends now: handing back every key's block would only delay it.
-    std::mem::forget((chunks, rendered, blocks));
+    drop(stored);
+    std::mem::forget((chunks, selection));
     Ok(exit::OK)
 }
 
@@ -310,8 +310,12 @@ fn show_follow(
 
 /// Held-back and unknown keys, on stderr.
 fn report(r: &Rendered, release: &str, dropped: bool) -> Result<()> {
+    report_keys(&r.held, &r.unknown, release, dropped)
+}
+
+fn report_keys(held: &[Held], unknown: &[tcfg_core::Key], release: &str, dropped: bool) -> Result<()> {
     let mut err = output::stderr();
-    for h in &r.held {
+    for h in held {
         let why = h.findings.first().map_or_else(String::new, |f| f.message.clone());
         let kept = if h.kept_last_good {
             "its last good items are rendered instead"
@@ -325,8 +329,8 @@ fn report(r: &Rendered, release: &str, dropped: bool) -> Result<()> {
             h.etcd_key
         )?;
     }
-    if !r.unknown.is_empty() {
-        let names: Vec<&str> = r.unknown.iter().map(|k| k.as_str()).collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|k| k.as_str()).collect();
         writeln!(
             err,
             "{}: {} key{} Temporal {release} does not register (it ignores them), {}: {}",

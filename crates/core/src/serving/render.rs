@@ -364,9 +364,38 @@ pub fn verdicts(snapshot: &Snapshot, registry: &Registry) -> Vec<Verdict> {
         .collect()
 }
 
-/// The file of `stored` (in [`Verdict::precedence`] order) over `base`:
-/// the one place that decides what a render holds, whatever the verdicts
-/// were made from. Linear in the keys: a sidecar runs it on every change.
+/// What a render holds, before it is one text: its keys' blocks in file
+/// order, the keys held back and the keys the release does not register.
+pub struct Selection {
+    pub blocks: Vec<(Key, Arc<str>)>,
+    pub held: Vec<Held>,
+    pub unknown: Vec<Key>,
+}
+
+impl Selection {
+    /// The file's first line.
+    pub fn header(&self, opts: &RenderOptions, prefix: &Prefix, revision: i64) -> String {
+        format!(
+            "{HEADER_START}{} from {prefix} at revision {revision}: edit the config in etcd, not this file.\n",
+            opts.generator
+        )
+    }
+
+    /// The file, written piece by piece (no copy of the whole text).
+    pub fn write_to(&self, out: &mut impl std::io::Write, header: &str) -> std::io::Result<()> {
+        out.write_all(header.as_bytes())?;
+        for (_, block) in &self.blocks {
+            out.write_all(block.as_bytes())?;
+        }
+        if self.blocks.is_empty() {
+            out.write_all(b"{}\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// The file of `stored` (in [`Verdict::precedence`] order) over `base`, as
+/// one text and as blocks: see [`select`].
 pub fn assemble(
     stored: &[&Verdict],
     base: &Blocks,
@@ -376,6 +405,36 @@ pub fn assemble(
     prefix: &Prefix,
     revision: i64,
 ) -> (Rendered, Blocks) {
+    let selection = select(stored, base, last_good, registry, opts);
+    let mut text = selection.header(opts, prefix, revision);
+    text.reserve(selection.blocks.iter().map(|(_, b)| b.len()).sum());
+    for (_, block) in &selection.blocks {
+        text.push_str(block);
+    }
+    if selection.blocks.is_empty() {
+        text.push_str("{}\n");
+    }
+    let rendered = Rendered {
+        text,
+        revision,
+        keys: selection.blocks.iter().map(|(k, _)| k.clone()).collect(),
+        held: selection.held,
+        unknown: selection.unknown,
+    };
+    // Already sorted: the map is built in one pass.
+    (rendered, selection.blocks.into_iter().collect())
+}
+
+/// What the file of `stored` (in [`Verdict::precedence`] order) over `base`
+/// holds: the one place that decides it, whatever the verdicts were made
+/// from. Linear in the keys: a sidecar runs it on every change.
+pub fn select(
+    stored: &[&Verdict],
+    base: &Blocks,
+    last_good: &LastGood,
+    registry: &Registry,
+    opts: &RenderOptions,
+) -> Selection {
     let known = |k: &Key| registry.get(k.as_str()).is_some();
     let mut out: Vec<(Key, Arc<str>, bool)> = Vec::with_capacity(stored.len() + base.len());
     let mut held = Vec::new();
@@ -435,27 +494,12 @@ pub fn assemble(
     if opts.drop_unknown_keys && !unknown.is_empty() {
         out.retain(|(_, _, known)| *known);
     }
-    let mut text = format!(
-        "{HEADER_START}{} from {prefix} at revision {revision}: edit the config in etcd, not this file.\n",
-        opts.generator
-    );
-    text.reserve(out.iter().map(|(_, b, _)| b.len()).sum());
-    for (_, block, _) in &out {
-        text.push_str(block);
-    }
-    if out.is_empty() {
-        text.push_str("{}\n");
-    }
     held.sort_by(|a, b| a.etcd_key.cmp(&b.etcd_key));
-    let rendered = Rendered {
-        text,
-        revision,
-        keys: out.iter().map(|(k, ..)| k.clone()).collect(),
+    Selection {
+        blocks: out.into_iter().map(|(k, b, _)| (k, b)).collect(),
         held,
         unknown,
-    };
-    // Already sorted: the map is built in one pass.
-    (rendered, out.into_iter().map(|(k, b, _)| (k, b)).collect())
+    }
 }
 
 /// Why a render is not written over the previous file.
