@@ -653,7 +653,10 @@ async fn writes_wait_for_every_renderer_and_name_the_one_behind() {
         e.contains("had not reported revision") && e.contains("host-b (at revision"),
         "{e}"
     );
-    assert!(!e.contains("host-a ("), "{e}");
+    // Who is behind is shown while the wait goes on; at the end, only b.
+    assert!(e.contains("behind: ") && e.contains("host-b (at revision"), "{e}");
+    let last = e.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+    assert!(last.contains("host-b (") && !last.contains("host-a ("), "{e}");
     assert!(stored_text(&cluster, "frontend.rps").await.contains('3'));
 
     // Every writing command waits the same way.

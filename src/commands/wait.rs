@@ -28,7 +28,12 @@ pub async fn for_renderers(written: &[(Store, i64)], limit: Option<Duration>) ->
             humantime::format_duration(limit)
         )?;
         let left = limit.saturating_sub(started.elapsed());
-        let c = wait_for_renderers(store, *revision, left).await.map_err(|e| {
+        let c = wait_for_renderers(store, *revision, left, |now| {
+            let behind: Vec<String> = now.behind.iter().map(describe).collect();
+            let _ = writeln!(output::stderr(), "behind: {}", behind.join("; "));
+        })
+        .await
+        .map_err(|e| {
             CommandError {
                 kind: Kind::Behind,
                 error: anyhow::Error::from(e),

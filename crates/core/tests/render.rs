@@ -150,7 +150,9 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
     let cluster = EtcdCluster::single();
     let store = store(&cluster).await;
     // No renderer: nothing to wait for.
-    let none = wait_for_renderers(&store, 100, Duration::from_secs(5)).await.unwrap();
+    let none = wait_for_renderers(&store, 100, Duration::from_secs(5), |_| {})
+        .await
+        .unwrap();
     assert!(none.done() && none.current.is_empty());
     let a = StatusReporter::start(&store, "a", Duration::from_secs(5)).unwrap();
     let b = StatusReporter::start(&store, "b", Duration::from_secs(5)).unwrap();
@@ -158,16 +160,24 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
     b.report(status("b", 3));
     record_until(&store, "b", "b never reported", |r| r.is_some()).await;
     record_until(&store, "a", "a never reported", |r| r.is_some()).await;
-    // b stays behind: the wait ends at its limit, naming it.
-    let late = wait_for_renderers(&store, 10, Duration::from_millis(300))
-        .await
-        .unwrap();
+    // b stays behind: the wait says so once, and ends at its limit naming it.
+    let mut told = Vec::new();
+    let late = wait_for_renderers(&store, 10, Duration::from_millis(300), |c| {
+        told.push(c.behind.iter().map(|s| s.name.clone()).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    assert_eq!(told, [["b"]]);
     assert_eq!(late.behind.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["b"]);
     assert_eq!(late.current.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["a"]);
     // b catches up while a wait runs: it ends then, well before its limit.
     let waiting = tokio::spawn({
         let store = store.clone();
-        async move { wait_for_renderers(&store, 10, Duration::from_secs(60)).await.unwrap() }
+        async move {
+            wait_for_renderers(&store, 10, Duration::from_secs(60), |_| {})
+                .await
+                .unwrap()
+        }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(!waiting.is_finished(), "b is behind: the wait goes on");
@@ -184,7 +194,11 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
     record_until(&store, "c", "c never reported", |r| r.is_some()).await;
     let waiting = tokio::spawn({
         let store = store.clone();
-        async move { wait_for_renderers(&store, 10, Duration::from_secs(60)).await.unwrap() }
+        async move {
+            wait_for_renderers(&store, 10, Duration::from_secs(60), |_| {})
+                .await
+                .unwrap()
+        }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(!waiting.is_finished(), "c is behind: the wait goes on");

@@ -321,20 +321,36 @@ impl Convergence {
 }
 
 /// Wait until every renderer of the store's prefix reports `revision` or a
-/// later one, for at most `limit`; how they stand at the end. A renderer
+/// later one, for at most `limit`; how they stand at the end (and, to
+/// `behind`, while some are behind). A renderer
 /// that dies meanwhile drops out when its lease ends; one that starts
 /// meanwhile is waited for too. Only the first read of the records can
 /// fail: a broken watch afterwards is read again until the limit.
-pub async fn wait_for_renderers(store: &Store, revision: i64, limit: Duration) -> Result<Convergence, StoreError> {
+pub async fn wait_for_renderers(
+    store: &Store,
+    revision: i64,
+    limit: Duration,
+    mut behind: impl FnMut(&Convergence),
+) -> Result<Convergence, StoreError> {
     let deadline = Instant::now() + limit;
     let (mut at, mut records) = read_records(store).await?;
     let prefix = status_prefix(store.prefix());
     let mut client = store.client();
+    // `behind` hears of the renderers still behind whenever they change.
+    let mut shown: Vec<String> = Vec::new();
+    let mut tell = |c: &Convergence| {
+        let names: Vec<String> = c.behind.iter().map(|s| s.name.clone()).collect();
+        if !c.done() && names != shown {
+            behind(c);
+            shown = names;
+        }
+    };
     loop {
         let now = Convergence::of(revision, &records);
         if now.done() || Instant::now() >= deadline {
             return Ok(now);
         }
+        tell(&now);
         // Watch the records from the read on, applying each change.
         let opts = WatchOptions::new().with_prefix().with_start_revision(at + 1);
         if let Ok(Ok(mut stream)) = timeout_at(deadline, client.watch(prefix.as_str(), Some(opts))).await {
@@ -350,9 +366,11 @@ pub async fn wait_for_renderers(store: &Store, revision: i64, limit: Duration) -
                         EventType::Delete => records.remove(&key),
                     };
                 }
-                if Convergence::of(revision, &records).done() {
-                    return Ok(Convergence::of(revision, &records));
+                let now = Convergence::of(revision, &records);
+                if now.done() {
+                    return Ok(now);
                 }
+                tell(&now);
             }
         }
         if Instant::now() >= deadline {
