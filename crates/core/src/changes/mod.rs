@@ -1,7 +1,9 @@
 //! Changes to a prefix: one key's edits, whole-prefix plans, saved plans,
-//! and fitting their writes into etcd transactions.
+//! fitting their writes into etcd transactions, and the records that say
+//! who made each change and why.
 
 pub mod batch;
 pub mod edit;
 pub mod plan;
+pub mod record;
 pub mod saved;

@@ -1,0 +1,350 @@
+//! Change records (issue 15, first part): what tcfg writes beside every
+//! change, in the same transaction, so that "who changed what, when and
+//! why" outlives etcd's compaction. This module is the record itself: its
+//! fields (JSON; fields are only ever added), the author as the
+//! environment tells it, and fitting a record into etcd's request limit.
+//! Writing records with the changes, and reading them back (`log`, `show`,
+//! `revert`, `rollback`), come next.
+
+use serde::{Deserialize, Serialize};
+
+/// The record format this tcfg writes.
+pub const FORMAT: u32 = 1;
+
+/// One change, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub format: u32,
+    /// When (RFC 3339). The change's etcd revision is the record's own.
+    pub time: String,
+    pub author: Author,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub command: Command,
+    /// The program and version that wrote it, and the Temporal release the
+    /// values were checked against.
+    pub tool: String,
+    pub temporal_release: String,
+    pub keys: Vec<KeyChange>,
+    /// How many keys' values are kept as digests only (the whole record
+    /// did not fit in one etcd request); 0 when every value is whole.
+    #[serde(default)]
+    pub digested: usize,
+}
+
+/// Who made a change, as far as the writer could tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// The etcd user, when authentication is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etcd_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<Ci>,
+}
+
+/// The CI job that made a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ci {
+    /// `github-actions`, `gitlab-ci`, `buildkite` or `jenkins`.
+    pub system: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_url: Option<String>,
+}
+
+/// The command that made a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// `put`, `delete`, `apply`, `sync`, `revert`, `rollback`.
+    pub verb: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileDigest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<FileDigest>,
+}
+
+/// A file a command read, by name and content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDigest {
+    pub path: String,
+    pub sha256: String,
+}
+
+impl FileDigest {
+    pub fn of(path: impl Into<String>, content: &[u8]) -> FileDigest {
+        FileDigest {
+            path: path.into(),
+            sha256: sha256(content),
+        }
+    }
+}
+
+/// One key's change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyChange {
+    /// The etcd key.
+    pub key: String,
+    /// `put` or `delete`.
+    pub action: String,
+    /// The stored text before (absent: the key did not exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Stored>,
+    /// The stored text after (absent: deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<Stored>,
+}
+
+/// A stored value, whole or (in a record too large for one request) as its
+/// digest and length.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Stored {
+    Text(String),
+    Digest { sha256: String, bytes: usize },
+}
+
+impl Stored {
+    fn digest(&self) -> Stored {
+        match self {
+            Stored::Text(t) => Stored::Digest {
+                sha256: sha256(t.as_bytes()),
+                bytes: t.len(),
+            },
+            d => d.clone(),
+        }
+    }
+}
+
+fn sha256(content: &[u8]) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, content);
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The CI job in this environment, from the variables each system sets
+/// (`var` reads one; the process environment in use).
+pub fn ci_identity(var: impl Fn(&str) -> Option<String>) -> Option<Ci> {
+    let set = |k: &str| var(k).filter(|v| !v.is_empty());
+    let ci = |system: &str, actor: Option<String>, run_url: Option<String>| Ci {
+        system: system.into(),
+        actor,
+        run_url,
+    };
+    if set("GITHUB_ACTIONS").as_deref() == Some("true") {
+        let url = match (set("GITHUB_SERVER_URL"), set("GITHUB_REPOSITORY"), set("GITHUB_RUN_ID")) {
+            (Some(server), Some(repo), Some(run)) => Some(format!("{server}/{repo}/actions/runs/{run}")),
+            _ => None,
+        };
+        return Some(ci("github-actions", set("GITHUB_ACTOR"), url));
+    }
+    if set("GITLAB_CI").is_some() {
+        return Some(ci(
+            "gitlab-ci",
+            set("GITLAB_USER_LOGIN"),
+            set("CI_JOB_URL").or_else(|| set("CI_PIPELINE_URL")),
+        ));
+    }
+    if set("BUILDKITE").as_deref() == Some("true") {
+        return Some(ci(
+            "buildkite",
+            set("BUILDKITE_BUILD_CREATOR").or_else(|| set("BUILDKITE_BUILD_AUTHOR")),
+            set("BUILDKITE_BUILD_URL"),
+        ));
+    }
+    if set("JENKINS_URL").is_some() {
+        // The user who started a build is known with the build-user-vars
+        // plugin; a change request's author otherwise.
+        return Some(ci(
+            "jenkins",
+            set("BUILD_USER_ID").or_else(|| set("CHANGE_AUTHOR")),
+            set("BUILD_URL"),
+        ));
+    }
+    None
+}
+
+impl ChangeRecord {
+    /// The record's JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Make the record at most `limit` bytes of JSON: whole values are kept
+    /// for as many keys as fit, in order, and the rest become digests
+    /// (counted in `digested`). Whether it now fits (a record of digests
+    /// alone can still be too large).
+    pub fn fit(&mut self, limit: usize) -> bool {
+        let size = |r: &ChangeRecord| r.to_json().len();
+        if size(self) <= limit {
+            return true;
+        }
+        let digested: Vec<KeyChange> = self
+            .keys
+            .iter()
+            .map(|k| KeyChange {
+                old: k.old.as_ref().map(Stored::digest),
+                new: k.new.as_ref().map(Stored::digest),
+                ..k.clone()
+            })
+            .collect();
+        // The sizes of each key's entry whole and digested: the largest
+        // prefix of whole entries that fits is found in one pass.
+        let whole: Vec<usize> = self.keys.iter().map(|k| json_len(k) + 1).collect();
+        let small: Vec<usize> = digested.iter().map(|k| json_len(k) + 1).collect();
+        let mut all_digested = self.clone();
+        all_digested.keys = digested.clone();
+        all_digested.digested = self.keys.len();
+        let base = size(&all_digested);
+        if base > limit {
+            *self = all_digested;
+            return false;
+        }
+        let mut room = limit - base;
+        let mut keep = 0;
+        while keep < whole.len() && whole[keep].saturating_sub(small[keep]) <= room {
+            room -= whole[keep] - small[keep];
+            keep += 1;
+        }
+        let count = self.keys.len() - keep;
+        self.keys.splice(keep.., digested.into_iter().skip(keep));
+        self.digested = count;
+        // The count's own digits may have grown the text by a few bytes.
+        size(self) <= limit
+    }
+}
+
+fn json_len<T: Serialize>(v: &T) -> usize {
+    serde_json::to_string(v).map_or(0, |s| s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn ci_identities_come_from_each_system_variables() {
+        let gh = ci_identity(env(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_ACTOR", "octocat"),
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/config"),
+            ("GITHUB_RUN_ID", "42"),
+        ]))
+        .unwrap();
+        assert_eq!(gh.system, "github-actions");
+        assert_eq!(gh.actor.as_deref(), Some("octocat"));
+        assert_eq!(
+            gh.run_url.as_deref(),
+            Some("https://github.com/acme/config/actions/runs/42")
+        );
+        let gl = ci_identity(env(&[
+            ("GITLAB_CI", "true"),
+            ("GITLAB_USER_LOGIN", "alice"),
+            ("CI_JOB_URL", "https://gitlab.example/j/7"),
+        ]))
+        .unwrap();
+        assert_eq!((gl.system.as_str(), gl.actor.as_deref()), ("gitlab-ci", Some("alice")));
+        assert_eq!(gl.run_url.as_deref(), Some("https://gitlab.example/j/7"));
+        let bk = ci_identity(env(&[
+            ("BUILDKITE", "true"),
+            ("BUILDKITE_BUILD_CREATOR", "bob"),
+            ("BUILDKITE_BUILD_URL", "https://buildkite.com/acme/p/builds/3"),
+        ]))
+        .unwrap();
+        assert_eq!((bk.system.as_str(), bk.actor.as_deref()), ("buildkite", Some("bob")));
+        let jk = ci_identity(env(&[
+            ("JENKINS_URL", "https://ci.example/"),
+            ("BUILD_URL", "https://ci.example/job/x/9/"),
+        ]))
+        .unwrap();
+        assert_eq!(jk.system, "jenkins");
+        assert_eq!(jk.actor, None);
+        assert_eq!(jk.run_url.as_deref(), Some("https://ci.example/job/x/9/"));
+        assert_eq!(ci_identity(env(&[("GITHUB_ACTIONS", "")])), None);
+        assert_eq!(ci_identity(env(&[])), None);
+    }
+
+    fn record(values: usize, size: usize) -> ChangeRecord {
+        ChangeRecord {
+            format: FORMAT,
+            time: "2026-12-02T15:00:00Z".into(),
+            author: Author::default(),
+            message: Some("raise limits".into()),
+            command: Command {
+                verb: "apply".into(),
+                files: vec![FileDigest::of("prod.yaml", b"frontend.rps: []\n")],
+                plan: None,
+            },
+            tool: "tcfg test".into(),
+            temporal_release: "1.31".into(),
+            keys: (0..values)
+                .map(|i| KeyChange {
+                    key: format!("/p/key{i}"),
+                    action: "put".into(),
+                    old: Some(Stored::Text("x".repeat(size))),
+                    new: Some(Stored::Text("y".repeat(size))),
+                })
+                .collect(),
+            digested: 0,
+        }
+    }
+
+    #[test]
+    fn a_record_that_fits_is_left_whole_and_reads_back() {
+        let mut r = record(3, 10);
+        assert!(r.fit(10_000));
+        assert_eq!(r.digested, 0);
+        let back: ChangeRecord = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn a_record_too_large_keeps_whole_values_for_as_many_keys_as_fit() {
+        let mut r = record(10, 1000);
+        assert!(r.fit(8_000));
+        assert!(r.to_json().len() <= 8_000);
+        assert!(r.digested > 0 && r.digested < 10, "{}", r.digested);
+        // Whole values first, digests after, in the keys' order.
+        let whole = r
+            .keys
+            .iter()
+            .take_while(|k| matches!(k.new, Some(Stored::Text(_))))
+            .count();
+        assert_eq!(whole, 10 - r.digested);
+        assert!(r.keys[whole..]
+            .iter()
+            .all(|k| matches!(k.old, Some(Stored::Digest { bytes: 1000, .. }))));
+        // A digest is the SHA-256 of the value.
+        let Some(Stored::Digest { sha256: d, .. }) = &r.keys[9].new else {
+            panic!()
+        };
+        assert_eq!(d, &sha256("y".repeat(1000).as_bytes()));
+        let back: ChangeRecord = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn a_record_of_digests_alone_that_does_not_fit_says_so() {
+        let mut r = record(1000, 10);
+        assert!(!r.fit(1_000));
+        assert_eq!(r.digested, 1000);
+    }
+
+    #[test]
+    fn sha256_is_the_standard_one() {
+        assert_eq!(
+            sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
