@@ -384,13 +384,13 @@ impl Selection {
     /// The file, written piece by piece (no copy of the whole text).
     pub fn write_to(&self, out: &mut impl std::io::Write, header: &str) -> std::io::Result<()> {
         out.write_all(header.as_bytes())?;
-        for (_, block) in &self.blocks {
-            out.write_all(block.as_bytes())?;
-        }
-        if self.blocks.is_empty() {
-            out.write_all(b"{}\n")?;
-        }
-        Ok(())
+        self.body().try_for_each(|piece| out.write_all(piece.as_bytes()))
+    }
+
+    /// The file after its header: the blocks, or an empty map.
+    fn body(&self) -> impl Iterator<Item = &str> {
+        let empty = self.blocks.is_empty().then_some("{}\n");
+        self.blocks.iter().map(|(_, b)| &**b).chain(empty)
     }
 }
 
@@ -407,13 +407,8 @@ pub fn assemble(
 ) -> (Rendered, Blocks) {
     let selection = select(stored, base, last_good, registry, opts);
     let mut text = selection.header(opts, prefix, revision);
-    text.reserve(selection.blocks.iter().map(|(_, b)| b.len()).sum());
-    for (_, block) in &selection.blocks {
-        text.push_str(block);
-    }
-    if selection.blocks.is_empty() {
-        text.push_str("{}\n");
-    }
+    text.reserve(selection.body().map(str::len).sum());
+    selection.body().for_each(|piece| text.push_str(piece));
     let rendered = Rendered {
         text,
         revision,
