@@ -8,6 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::store::Prefix;
+
+/// Where the records of changes to `prefix` live by default: beside it,
+/// never under it, so `apply --prune` and every config reader pass them by.
+pub fn history_prefix(prefix: &Prefix) -> Prefix {
+    prefix.beside("history")
+}
+
 /// The record format this tcfg writes.
 pub const FORMAT: u32 = 1;
 
@@ -338,6 +346,20 @@ mod tests {
         let mut r = record(1000, 10);
         assert!(!r.fit(1_000));
         assert_eq!(r.digested, 1000);
+    }
+
+    #[test]
+    fn records_live_beside_the_config_prefix() {
+        for p in ["/temporal/dynamicconfig/", "/prod/temporal/dynamicconfig", "/a/"] {
+            let p = Prefix::new(p);
+            let h = history_prefix(&p);
+            assert!(!h.as_str().starts_with(p.as_str()), "{h:?} is under {p:?}");
+            assert!(h.as_str().ends_with(".history/"), "{h:?}");
+        }
+        assert_eq!(
+            history_prefix(&Prefix::new("/temporal/dynamicconfig/")).as_str(),
+            "/temporal/dynamicconfig.history/"
+        );
     }
 
     #[test]

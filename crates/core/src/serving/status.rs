@@ -21,7 +21,7 @@ use crate::store::{Prefix, Store, StoreError};
 
 /// Where the renderers of `prefix` report.
 pub fn status_prefix(prefix: &Prefix) -> String {
-    format!("{}.renderers/", prefix.as_str().trim_end_matches('/'))
+    prefix.beside("renderers").as_str().to_string()
 }
 
 /// One renderer's record (JSON; fields are only ever added).

@@ -82,6 +82,14 @@ impl Prefix {
         etcd_key.strip_prefix(self.0.as_str())
     }
 
+    /// A range of tcfg's own beside the prefix, never under it (no config
+    /// watcher, seed library or renderer reads it): for
+    /// `/temporal/dynamicconfig/`, `beside("renderers")` is
+    /// `/temporal/dynamicconfig.renderers/`.
+    pub fn beside(&self, what: &str) -> Prefix {
+        Prefix(format!("{}.{what}/", self.0.trim_end_matches('/')))
+    }
+
     /// The end of the prefix range (the prefix with its last byte incremented).
     pub fn range_end(&self) -> Vec<u8> {
         let mut end = self.0.as_bytes().to_vec();
