@@ -53,6 +53,12 @@ impl CommandError {
         self
     }
 
+    /// The same error, of another kind (another exit status).
+    pub fn of_kind(mut self, kind: Kind) -> CommandError {
+        self.kind = kind;
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> CommandError {
         self.hints.push(hint.into());
         self

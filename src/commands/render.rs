@@ -9,7 +9,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
-use tcfg_core::serving::render::{blocks_of, chunk_verdicts, select, Held, LastGood, RenderOptions, Rendered, Verdict};
+use tcfg_core::serving::render::{
+    blocks_of, chunk_verdicts, in_precedence, select, Held, LastGood, RenderOptions, Rendered, Verdict,
+};
 use tcfg_core::serving::renderer::{Outcome, RenderError, Renderer};
 use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
@@ -230,8 +232,7 @@ async fn print(
         .collect::<Option<std::result::Result<Vec<_>, _>>>()
         .context("the key registry did not load")??;
     let base = base.map(blocks_of).unwrap_or_default();
-    let mut stored: Vec<&Verdict> = chunks.iter().flatten().collect();
-    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let stored = in_precedence(chunks.iter().flatten());
     let selection = select(&stored, &base, &LastGood::default(), &registry, opts);
     report_keys(
         &selection.held,

@@ -34,14 +34,11 @@ pub async fn for_renderers(written: &[(Store, i64)], limit: Option<Duration>) ->
         })
         .await
         .map_err(|e| {
-            CommandError {
-                kind: Kind::Behind,
-                error: anyhow::Error::from(e),
-                hints: Vec::new(),
-            }
-            .context(format!(
-                "written at revision {revision}, but the renderers' records of {prefix} could not be read"
-            ))
+            CommandError::from(anyhow::Error::from(e))
+                .of_kind(Kind::Behind)
+                .context(format!(
+                    "written at revision {revision}, but the renderers' records of {prefix} could not be read"
+                ))
         })?;
         show(&c, started.elapsed())?;
         if !c.done() {
@@ -57,19 +54,16 @@ pub async fn for_renderers(written: &[(Store, i64)], limit: Option<Duration>) ->
     if behind.is_empty() {
         return Ok(exit::OK);
     }
-    Err(CommandError {
-        kind: Kind::Behind,
-        error: anyhow::anyhow!(
-            "the write is made, but after waiting {}, {}",
-            humantime::format_duration(Duration::from_secs(limit.as_secs().max(1))),
-            behind.join("; ")
-        ),
-        hints: vec![
-            "a renderer that stays behind says why in its log and its metrics; one that is stopped or cut off keeps \
-             its record until its lease ends (10 s after its last keep-alive by default)"
-                .into(),
-        ],
-    })
+    Err(CommandError::from(anyhow::anyhow!(
+        "the write is made, but after waiting {}, {}",
+        humantime::format_duration(Duration::from_secs(limit.as_secs().max(1))),
+        behind.join("; ")
+    ))
+    .of_kind(Kind::Behind)
+    .hint(
+        "a renderer that stays behind says why in its log and its metrics; one that is stopped or cut off keeps \
+         its record until its lease ends (10 s after its last keep-alive by default)",
+    ))
 }
 
 fn show(c: &Convergence, took: Duration) -> Result<()> {

@@ -307,27 +307,11 @@ pub async fn read_verdicts(
     Ok((read.revision, verdicts))
 }
 
-/// [`render`] from a read of the store's prefix at `at`, made as
-/// [`read_verdicts`] makes it.
-pub async fn render_read(
-    store: &Store,
-    registry: &Arc<Registry>,
-    base: Option<&Document>,
-    last_good: &LastGood,
-    opts: &RenderOptions,
-    at: Option<i64>,
-) -> Result<(Rendered, Blocks), StoreError> {
-    let (revision, verdicts) = read_verdicts(store, registry, at).await?;
-    let base = base.map(blocks_of).unwrap_or_default();
-    Ok(render_verdicts(
-        &verdicts,
-        &base,
-        last_good,
-        registry,
-        opts,
-        store.prefix(),
-        revision,
-    ))
+/// Verdicts in the order [`select`] takes them.
+pub fn in_precedence<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>) -> Vec<&'a Verdict> {
+    let mut stored: Vec<&Verdict> = verdicts.into_iter().collect();
+    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    stored
 }
 
 /// The file of a read's verdicts (in any order).
@@ -341,8 +325,7 @@ pub fn render_verdicts<'a>(
     revision: i64,
 ) -> (Rendered, Blocks) {
     let started = std::time::Instant::now();
-    let mut stored: Vec<&Verdict> = verdicts.into_iter().collect();
-    stored.sort_by(|a, b| Verdict::precedence(a, b));
+    let stored = in_precedence(verdicts);
     let done = assemble(&stored, base, last_good, registry, opts, prefix, revision);
     tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {prefix}");
     done

@@ -19,8 +19,8 @@ use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::serving::file::{FileError, FileWriter};
 use crate::serving::render::{
-    assemble, blocks_of, check_guards, keys_of, read_verdicts, render_verdicts, Blocks, LastGood, Refusal,
-    RenderOptions, Rendered, Verdict,
+    assemble, blocks_of, check_guards, in_precedence, keys_of, read_verdicts, Blocks, LastGood, Refusal, RenderOptions,
+    Rendered, Verdict,
 };
 use crate::serving::status::{RendererStatus, StatusReporter};
 use crate::serving::watch::{Cache, CacheEntry, Client};
@@ -186,15 +186,7 @@ impl Renderer {
         };
         let (revision, verdicts) =
             read.inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
-        let (rendered, blocks) = render_verdicts(
-            &verdicts,
-            &self.base,
-            &self.last_good,
-            &self.registry,
-            &self.opts,
-            self.store.prefix(),
-            revision,
-        );
+        let (rendered, blocks) = self.assemble(&in_precedence(&verdicts), revision);
         self.held_by_read = rendered.held.iter().map(|h| h.key.as_str().to_string()).collect();
         self.read = verdicts.into_iter().map(|v| (v.key.as_str().into(), v)).collect();
         self.finish(rendered, blocks)
@@ -210,13 +202,13 @@ impl Renderer {
             match self.decided.get_mut(e.name()) {
                 Some(d) if Arc::ptr_eq(&d.entry, e) => d.generation = generation,
                 found => {
-                    let etcd_key = self.store.prefix().key_path(e.name());
+                    let etcd_key = || self.store.prefix().key_path(e.name());
                     let verdict = match (self.read.remove(e.name()), &e.invalid) {
                         (Some(read), None) if read.mod_revision == e.mod_revision => read,
                         (_, Some(invalid)) => {
-                            Verdict::refused(&etcd_key, &e.key(), invalid.findings.clone(), &self.registry)
+                            Verdict::refused(&etcd_key(), &e.key(), invalid.findings.clone(), &self.registry)
                         }
-                        (_, None) => Verdict::of(&etcd_key, &e.key(), Ok(&e.items()), &self.registry),
+                        (_, None) => Verdict::of(&etcd_key(), &e.key(), Ok(&e.items()), &self.registry),
                     };
                     let d = Decided {
                         entry: e.clone(),
@@ -237,22 +229,28 @@ impl Renderer {
         let before = self.decided.len();
         self.decided.retain(|_, d| d.generation == generation);
         // The order changes only when keys come or go.
-        if added || self.decided.len() != before || self.order.len() != self.decided.len() {
+        if added || self.decided.len() != before {
             let mut order: Vec<(&Box<str>, &Verdict)> = self.decided.iter().map(|(n, d)| (n, &d.verdict)).collect();
             order.sort_by(|a, b| Verdict::precedence(a.1, b.1));
             self.order = order.into_iter().map(|(n, _)| n.clone()).collect();
         }
         let verdicts: Vec<&Verdict> = self.order.iter().map(|n| &self.decided[n].verdict).collect();
-        let (rendered, blocks) = assemble(
-            &verdicts,
+        let (rendered, blocks) = self.assemble(&verdicts, cache.revision);
+        self.finish(rendered, blocks)
+    }
+
+    /// The file of verdicts in [`Verdict::precedence`] order, over this
+    /// renderer's base and last good state.
+    fn assemble(&self, stored: &[&Verdict], revision: i64) -> (Rendered, Blocks) {
+        assemble(
+            stored,
             &self.base,
             &self.last_good,
             &self.registry,
             &self.opts,
             self.store.prefix(),
-            cache.revision,
-        );
-        self.finish(rendered, blocks)
+            revision,
+        )
     }
 
     /// Guard, compare and write a render.
