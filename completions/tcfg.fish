@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcfg_global_optspecs
-    string join \n temporal-version= schema= color= endpoints= prefix= cacert= cert= key= user= password= dial-timeout= command-timeout= config= cluster= h/help V/version
+    string join \n temporal-version= schema= color= endpoints= prefix= cacert= cert= key= user= password= dial-timeout= command-timeout= config= cluster= history-prefix= history-keep= history-max-age= require-message= h/help V/version
 end
 
 function __fish_tcfg_needs_command
@@ -40,6 +40,11 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -l dial-timeout -d 'Time to esta
 complete -c tcfg -n "__fish_tcfg_needs_command" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_needs_command" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_needs_command" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_needs_command" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
@@ -74,6 +79,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l dial-timeout -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l strict -d 'Fail on warnings too (notes never fail)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l allow-unknown-keys -d 'Report unknown keys as warnings, for custom server builds with keys of their own'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s h -l help -d 'Print help'
@@ -99,6 +109,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l dial-timeout -d 'Time
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace -d 'Namespace name' -r
@@ -128,6 +143,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l dial-timeout -d 'Time 
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s f -l file -d 'Replace the key\'s whole list with the items in this file (`-` for stdin)' -r -F
@@ -139,6 +159,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-task-type -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -156,6 +177,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dial-timeout -d 'Time 
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
@@ -169,6 +195,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-task-type -
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -186,6 +213,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dial-timeout -d 'Ti
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l all -d 'Delete the whole key, every item of it'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show what would change and write nothing'
@@ -211,6 +243,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l dial-timeout -d 'Time
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l keys-only -d 'Only the key names, one per line'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l allow-unknown-keys -d 'Report keys the release does not register as warnings, not errors'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help'
@@ -236,6 +273,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l dial-timeout -d 'Time
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prune -d 'Count keys the desired state does not name as deletions (as `apply --prune`)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s h -l help -d 'Print help'
@@ -243,6 +285,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s V -l version -d 'Prin
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -260,6 +303,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dial-timeout -d 'Tim
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l prune -d 'Also delete dynamic config keys under the prefix that the files do not name (never foreign keys)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l create-only -d 'Only create keys that do not exist yet; never touch existing ones'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
@@ -272,6 +320,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The pref
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-txn-ops -d 'The server\'s --max-txn-ops' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-request-bytes -d 'The server\'s --max-request-bytes' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -289,6 +338,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dial-timeout -d 'Time
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l keep-extra -d 'Keep keys that only a target has'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l allow-empty-source -d 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
@@ -324,6 +378,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l dial-timeout -d 'Tim
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l base -d 'A file layer under the prefix: a key stored in etcd replaces the base\'s list for that key' -r -F
@@ -348,6 +407,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l dial-timeout -d 'Ti
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l drop-unknown-keys -d 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Write an empty file over one that has keys'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l follow -d 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
@@ -370,6 +434,11 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dial-timeout -
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'

@@ -103,6 +103,50 @@ pub struct EtcdArgs {
     /// Which etcdConfigs entry of the config file to use [default: the first]
     #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME")]
     pub cluster: Option<String>,
+
+    /// Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_HISTORY_PREFIX",
+        value_name = "PREFIX",
+        help_heading = "Change history"
+    )]
+    pub history_prefix: Option<String>,
+
+    /// Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_HISTORY_KEEP",
+        value_name = "N",
+        help_heading = "Change history"
+    )]
+    pub history_keep: Option<usize>,
+
+    /// Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_HISTORY_MAX_AGE",
+        value_name = "DURATION",
+        help_heading = "Change history"
+    )]
+    pub history_max_age: Option<String>,
+
+    /// Refuse writes without -m/--message
+    #[arg(
+        long,
+        global = true,
+        env = "TCFG_REQUIRE_MESSAGE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_name = "BOOL",
+        help_heading = "Change history"
+    )]
+    pub require_message: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -131,7 +131,8 @@ async fn a_key_changed_between_plan_and_write_aborts_everything() {
         .await
         .unwrap();
     let before = prefix_contents(&cluster, PREFIX).await;
-    match store.commit(&p.writes()).await {
+    let intent = tcfg_core::changes::history::Intent::from_env(None, "apply", "test", "1.31");
+    match tcfg_core::changes::history::commit(&store, &p.writes(), &[], &intent, Default::default()).await {
         Err(e @ StoreError::Conflict { .. }) => {
             let msg = e.to_string();
             assert!(
@@ -329,7 +330,7 @@ async fn transactions_over_the_server_limit_are_refused_raised_or_batched() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "needs 150 operations in one transaction, more than etcd allows (128",
+            "needs 152 operations in one transaction, more than etcd allows (128",
         ));
     assert!(prefix_contents(&cluster, PREFIX).await.is_empty());
     let before = revision(&cluster).await;
@@ -602,21 +603,27 @@ async fn a_source_change_during_sync_aborts_it() {
     );
     let mut c = cluster.client().await;
     c.put("/a/frontend.rps", "- value: 1\n", None).await.unwrap();
-    let r = store
-        .with_prefix(b)
-        .commit_guarded(
-            &p.writes(),
-            &[Guard::Unchanged {
-                prefix: a,
-                since: src.revision,
-            }],
-        )
-        .await;
+    let intent = tcfg_core::changes::history::Intent::from_env(None, "sync", "test", "1.31");
+    let r = tcfg_core::changes::history::commit(
+        &store.with_prefix(b),
+        &p.writes(),
+        &[Guard::Unchanged {
+            prefix: a,
+            since: src.revision,
+        }],
+        &intent,
+        Default::default(),
+    )
+    .await;
     assert!(
         matches!(&r, Err(StoreError::Stale { keys, .. }) if keys == &["/a/frontend.rps".to_string()]),
         "{r:?}"
     );
     assert!(prefix_contents(&cluster, "/b/").await.is_empty());
+    assert!(
+        prefix_contents(&cluster, "/b.history/").await.is_empty(),
+        "a refused write leaves no record"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -323,6 +323,7 @@ async fn corrupt_stored_values_are_named_and_the_rest_still_works() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_write_is_refused_and_nothing_is_lost() {
     use tcfg_core::changes::edit::{key_write, upsert};
+    use tcfg_core::changes::history::{commit, Intent};
     use tcfg_core::store::{ConnectionSettings, Store, StoreError};
     use tcfg_core::{ConstrainedValue, Constraints, Value};
 
@@ -363,14 +364,21 @@ async fn a_stale_write_is_refused_and_nothing_is_lost() {
             &rb.stored,
             &upsert(&items(&rb), item(20, "b")),
         );
-        a.commit(&wa.changes).await.unwrap();
-        match b.commit(&wb.changes).await {
+        let intent = Intent::from_env(None, "put", "test", "1.31");
+        let history = a.history_prefix();
+        let (before, _) = a.keys_under(&history, 0).await.unwrap();
+        let written = commit(&a, &wa.changes, &[], &intent, Default::default()).await.unwrap();
+        match commit(&b, &wb.changes, &[], &intent, Default::default()).await {
             Err(StoreError::Conflict { conflicts }) => {
                 assert_eq!(conflicts.len(), 1);
                 assert!(conflicts[0].found > 0);
             }
             other => panic!("the second writer must be refused, got {other:?}"),
         }
+        // The refused write left no record; the other's record is at its revision.
+        let records = a.records(&Default::default(), 0).await.unwrap();
+        assert_eq!(records.len() as i64, before + 1);
+        assert_eq!(records[0].revision, written);
         let text = stored_text(&cluster, "frontend.namespaceRPS").await;
         assert!(text.contains("value: 10") && !text.contains("value: 20"), "{text}");
         let mut c = cluster.client().await;
@@ -504,8 +512,56 @@ async fn auth_users_need_rights_on_the_prefix() {
                 password: "s-pw",
                 prefix: Some(("/elsewhere/", Perm::ReadWrite)),
             },
+            User {
+                name: "unrecorded",
+                password: "u-pw",
+                prefix: Some((PREFIX, Perm::ReadWrite)),
+            },
         ])
         .await;
+    // Writers need the history prefix too: tcfg records every change.
+    cluster.grant("operator-role", HISTORY, Perm::ReadWrite).await;
+    let mut root = cluster.root_client().await;
+    let before = root.get("x", None).await.unwrap().header().unwrap().revision();
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "unrecorded",
+            "--password",
+            "u-pw",
+            "put",
+            "frontend.rps",
+            "6",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "the etcd user unrecorded may not read or write the history prefix /temporal/dynamicconfig.history/",
+        ));
+    cluster.grant("unrecorded-role", HISTORY, Perm::Read).await;
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "unrecorded",
+            "--password",
+            "u-pw",
+            "put",
+            "frontend.rps",
+            "6",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("may not write the history prefix /temporal/dynamicconfig.history/").and(
+                predicate::str::contains(
+                    "etcdctl role grant-permission ROLE --prefix=true readwrite /temporal/dynamicconfig.history/",
+                ),
+            ),
+        );
+    let after = root.get("x", None).await.unwrap().header().unwrap().revision();
+    assert_eq!(after, before, "nothing written");
     tcfg(&cluster)
         .args([
             "--user",
@@ -544,7 +600,11 @@ async fn auth_users_need_rights_on_the_prefix() {
         ])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("permission denied").and(predicate::str::contains("write permission")));
+        .stderr(
+            predicate::str::contains("permission denied")
+                .and(predicate::str::contains("write permission"))
+                .and(predicate::str::contains("readwrite on the history prefix")),
+        );
     let o = tcfg(&cluster)
         .args(["--user", "viewer", "--password", "v-pw", "dump"])
         .output()

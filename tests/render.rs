@@ -765,11 +765,12 @@ async fn renderers_and_waiters_need_only_the_documented_roles() {
         ])
         .await;
     let mut root = cluster.root_client().await;
-    for (role, perm) in [
-        ("renderer-role", PermissionType::Readwrite),
-        ("operator-role", PermissionType::Read),
+    for (role, perm, prefix) in [
+        ("renderer-role", PermissionType::Readwrite, records),
+        ("operator-role", PermissionType::Read, records),
+        ("operator-role", PermissionType::Readwrite, HISTORY),
     ] {
-        root.role_grant_permission(role, Permission::new(perm, records).with_prefix())
+        root.role_grant_permission(role, Permission::new(perm, prefix).with_prefix())
             .await
             .unwrap();
     }

@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::changes::batch::{self, BatchError, Limits};
+use tcfg_core::changes::history::{self, Intent};
 use tcfg_core::changes::plan::{plan, Action, PlanOptions};
+use tcfg_core::changes::record::FileDigest;
 use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
-use super::{confirm, desired};
+use super::confirm;
 use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::{CommandError, Result};
@@ -69,17 +71,19 @@ impl ApplyArgs {
 }
 
 /// Check the size, confirm, and write: one transaction, or batches.
+#[allow(clippy::too_many_arguments)]
 async fn commit(
     store: &Store,
     groups: Vec<Vec<Change>>,
     guards: &[Guard],
     limits: Limits,
     batch: bool,
+    intent: &Intent,
     opts: super::WriteArgs,
     what: &str,
 ) -> Result<u8> {
     let mut err = output::stderr();
-    let batches = batch::transactions(groups, guards.len(), limits, batch).map_err(|e| match e {
+    let batches = batch::transactions(groups, guards.len(), intent.limits(limits), batch).map_err(|e| match e {
         BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
         _ => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
             "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
@@ -96,7 +100,7 @@ async fn commit(
         return Ok(exit::ERROR);
     }
     if let [one] = batches.as_slice() {
-        let revision = store.commit_guarded(one, guards).await?;
+        let revision = history::commit(store, one, guards, intent, limits).await?;
         writeln!(
             output::stderr(),
             "{} {what} at revision {revision}",
@@ -107,7 +111,7 @@ async fn commit(
     // Batches: whole keys per transaction, each guarded on its own keys.
     let total = batches.len();
     let mut last = 0;
-    batch::commit_batches(store, &batches, guards, |i, revision, b| {
+    batch::commit_batches(store, &batches, guards, intent, limits, |i, revision, b| {
         last = revision;
         let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
         let _ = writeln!(
@@ -140,9 +144,11 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         return apply_saved(global, &args, path).await;
     }
     let registry = super::registry(global)?;
-    let doc = desired(&registry, &args.file, args.allow_unknown_keys)?;
+    let settings = super::connection_settings(&global.etcd)?;
+    let (doc, files) = super::desired_files(&registry, &args.file, args.allow_unknown_keys)?;
+    let intent = super::intent(&settings, &registry, "apply", files, args.write.message.as_deref())?;
     let registry = std::sync::Arc::new(registry);
-    let store = super::connect(global).await?;
+    let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;
     let opts = PlanOptions {
         prune: args.prune,
@@ -170,6 +176,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         &[],
         args.limits(),
         args.batch,
+        &intent,
         args.write,
         &what,
     )
@@ -196,6 +203,8 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     })?;
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
+    let mut intent = super::intent(&settings, &registry, "apply", Vec::new(), args.write.message.as_deref())?;
+    intent.command.plan = Some(FileDigest::of(path.display().to_string(), text.as_bytes()));
     if settings.prefix != prefix {
         bail!(
             "{} was made for the prefix {prefix}, but tcfg is set to {}: a plan applies only where it was made. \
@@ -248,5 +257,16 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         since: snapshot.revision,
     }];
     let what = format!("{} (plan {})", saved.prefix, path.display());
-    commit(&store, groups, &guards, args.limits(), args.batch, args.write, &what).await
+    let limits = args.limits();
+    commit(
+        &store,
+        groups,
+        &guards,
+        limits,
+        args.batch,
+        &intent,
+        args.write.clone(),
+        &what,
+    )
+    .await
 }

@@ -174,9 +174,13 @@ pub fn unused_scope_fields(def: &KeyDef, scope: &Constraints) -> Vec<ConstraintF
     scope.fields().iter().filter(|f| !used.contains(*f)).collect()
 }
 
-/// `--yes` and `--dry-run`, shared by every command that writes.
-#[derive(Debug, Args, Clone, Copy)]
+/// `--yes`, `--dry-run`, `-m` and `--wait`, shared by every command that writes.
+#[derive(Debug, Args, Clone)]
 pub struct WriteArgs {
+    /// Why: kept in the change record (`tcfg log`) with the author and the change
+    #[arg(short = 'm', long, value_name = "TEXT")]
+    pub message: Option<String>,
+
     /// Do not ask for confirmation (needed when standard input is not a terminal)
     #[arg(short = 'y', long)]
     pub yes: bool,

@@ -44,6 +44,10 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
         dial_timeout: args.dial_timeout.clone(),
         command_timeout: args.command_timeout.clone(),
         max_send_size: None,
+        history_prefix: args.history_prefix.clone(),
+        history_keep: args.history_keep,
+        history_max_age: args.history_max_age.clone(),
+        require_message: args.require_message,
     };
     let env = Layer::from_env(|n| std::env::var(n).ok());
     let mut layers = vec![flags, env];

@@ -39,7 +39,15 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         .to_string();
     refuse_foreign(&registry, &name)?;
     let scope = args.scope.constraints()?;
-    let store = super::connect(global).await?;
+    let settings = super::connection_settings(&global.etcd)?;
+    let intent = super::intent(
+        &settings,
+        &registry,
+        "delete",
+        Vec::new(),
+        args.write.message.as_deref(),
+    )?;
+    let store = tcfg_core::store::Store::connect(settings).await?;
     let read = store.read_key(&name, true).await?;
     if read.stored.is_empty() {
         bail!("{name} is not stored under {}: nothing to delete", store.prefix());
@@ -78,5 +86,5 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         }
     };
     let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(&store, &write, args.write).await
+    commit_key_write(&store, &write, &intent, args.write).await
 }

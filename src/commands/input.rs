@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use tcfg_core::changes::record::FileDigest;
 use tcfg_core::Registry;
 
 /// Read a file argument; `-` is standard input.
@@ -33,6 +34,15 @@ pub fn refuse_stdin_twice(files: &[PathBuf]) -> Result<()> {
 /// Read and validate the files of a desired state. Errors refuse (shown
 /// with their positions); warnings and notes are shown and let it through.
 pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool) -> Result<tcfg_core::Document> {
+    Ok(desired_files(registry, files, allow_unknown_keys)?.0)
+}
+
+/// [`desired`], with each file's name and SHA-256 for the change record.
+pub fn desired_files(
+    registry: &Registry,
+    files: &[PathBuf],
+    allow_unknown_keys: bool,
+) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
     use std::io::Write;
     refuse_stdin_twice(files)?;
     let sources = files.iter().map(|p| read_input(p)).collect::<Result<Vec<_>>>()?;
@@ -66,5 +76,9 @@ pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool)
     for d in docs {
         doc.entries.extend(d.entries);
     }
-    Ok(doc)
+    let digests = sources
+        .iter()
+        .map(|(o, t)| FileDigest::of(o.clone(), t.as_bytes()))
+        .collect();
+    Ok((doc, digests))
 }

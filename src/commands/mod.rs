@@ -6,6 +6,7 @@
 mod args;
 mod connection;
 mod input;
+mod record;
 mod runtime;
 mod wait;
 mod write;
@@ -30,8 +31,9 @@ use crate::cli::{Cli, Command};
 
 pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
 pub use connection::{connect, connection_settings};
-pub use input::{desired, read_input, refuse_stdin_twice};
+pub use input::{desired, desired_files, read_input, refuse_stdin_twice};
 pub use prompt::confirm_write as confirm;
+pub use record::intent;
 use runtime::block_on;
 pub use runtime::{huge_pages, registry, RegistryLoad};
 pub use write::commit_key_write;

@@ -8,6 +8,8 @@ use tcfg_core::changes::edit::{key_write, upsert};
 use tcfg_core::temporal::validate::{validate, Options};
 use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
+use tcfg_core::changes::record::FileDigest;
+
 use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
 use crate::bail;
 use crate::cli::GlobalArgs;
@@ -81,9 +83,11 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     }
     // What to write, checked before anything is read from etcd.
+    let mut files = Vec::new();
     let (from_file, file_items) = match &args.file {
         Some(path) => {
             let (origin, text) = super::read_input(path)?;
+            files.push(FileDigest::of(origin.clone(), text.as_bytes()));
             let parsed = parse_items(&origin, &name, &text);
             if parsed.has_errors() {
                 let mut err = output::stderr();
@@ -102,7 +106,9 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     };
 
-    let store = super::connect(global).await?;
+    let settings = super::connection_settings(&global.etcd)?;
+    let intent = super::intent(&settings, &registry, "put", files, args.write.message.as_deref())?;
+    let store = tcfg_core::store::Store::connect(settings).await?;
     let read = store.read_key(&name, true).await?;
     let new_items = if from_file {
         file_items
@@ -144,5 +150,5 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     }
     let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(&store, &write, args.write).await
+    commit_key_write(&store, &write, &intent, args.write).await
 }

@@ -114,7 +114,10 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
     // A following renderer reports itself (a one-shot render would leave a
     // record about a process that is gone).
-    let name = args.report_as.clone().unwrap_or_else(host_name);
+    let name = args
+        .report_as
+        .clone()
+        .unwrap_or_else(|| super::record::host_name().unwrap_or_else(|| "renderer".to_string()));
     if args.follow && !name.is_empty() {
         let ttl = std::time::Duration::from_secs(args.report_ttl);
         let reporter = StatusReporter::start(&store, &name, ttl)
@@ -197,16 +200,6 @@ fn hand_back_memory() {
 
 /// This host's name, the default name of its renderer (a pod's name in
 /// Kubernetes).
-fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let len = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    Some(String::from_utf8_lossy(&buf[..len]).into_owned())
-        .filter(|h| ok && !h.is_empty())
-        .unwrap_or_else(|| "renderer".to_string())
-}
-
 /// `render -`: each chunk of the read is decided on the thread that parses
 /// it, once the registry (loading meanwhile) is there.
 async fn print(

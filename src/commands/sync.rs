@@ -58,6 +58,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     if prefixes.is_empty() {
         bail!("no target: name the source and at least one other prefix");
     }
+    let intent = super::intent(&settings, &registry, "sync", Vec::new(), args.write.message.as_deref())?;
     let store = Store::connect(settings).await?;
     let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
     src.check_readable()
@@ -74,6 +75,8 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         );
     }
     let desired = src.document();
+    let mut intent = intent;
+    intent.command.source = Some(format!("{source}@{}", src.revision));
     let opts = PlanOptions {
         prune: !args.keep_extra,
         ..Default::default()
@@ -125,7 +128,9 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         bytes: args.max_request_bytes,
     };
     for p in plans.iter().filter(|p| !p.is_empty()) {
-        if let Err(e) = tcfg_core::changes::batch::transactions(p.write_groups(), guard.len(), limits, false) {
+        if let Err(e) =
+            tcfg_core::changes::batch::transactions(p.write_groups(), guard.len(), intent.limits(limits), false)
+        {
             bail!("{}: {e}: nothing written", p.prefix);
         }
     }
@@ -133,7 +138,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     for p in plans.iter().filter(|p| !p.is_empty()) {
         let writes = p.writes();
         let target = store.with_prefix(p.prefix.clone());
-        match target.commit_guarded(&writes, &guard).await {
+        match tcfg_core::changes::history::commit(&target, &writes, &guard, &intent, limits).await {
             Ok(revision) => {
                 written.push((target, revision));
                 writeln!(

@@ -1,6 +1,9 @@
-//! One key's write as `put` and `delete` make it: diff, confirm, commit.
+//! One key's write as `put` and `delete` make it: diff, confirm, commit
+//! with its record.
 
 use crate::error::Result;
+use tcfg_core::changes::batch::Limits;
+use tcfg_core::changes::history::{self, Intent};
 use tcfg_core::store::Store;
 
 use super::{confirm, WriteArgs};
@@ -10,6 +13,7 @@ use super::{confirm, WriteArgs};
 pub async fn commit_key_write(
     store: &Store,
     write: &tcfg_core::changes::edit::KeyWrite,
+    intent: &Intent,
     opts: WriteArgs,
 ) -> Result<u8> {
     use std::io::Write;
@@ -39,7 +43,7 @@ pub async fn commit_key_write(
         writeln!(crate::output::stderr(), "nothing written")?;
         return Ok(crate::exit::ERROR);
     }
-    let revision = store.commit(&write.changes).await?;
+    let revision = history::commit(store, &write.changes, &[], intent, Limits::default()).await?;
     writeln!(
         crate::output::stderr(),
         "wrote {} at revision {revision}",

@@ -9,6 +9,8 @@ use assert_cmd::Command;
 use tcfg_testkit::EtcdCluster;
 
 pub const PREFIX: &str = "/temporal/dynamicconfig/";
+/// Where tcfg records the changes to [`PREFIX`].
+pub const HISTORY: &str = "/temporal/dynamicconfig.history/";
 
 /// `tcfg` with a clean environment (no TCFG_*, ETCD*, NO_COLOR, config file)
 /// pointed at the cluster.

@@ -444,6 +444,22 @@ impl EtcdCluster {
         c.auth_enable().await.expect("enable auth");
     }
 
+    /// Grant a role made by [`EtcdCluster::enable_auth`] (`<user>-role`) a
+    /// permission on another prefix.
+    pub async fn grant(&self, role: &str, prefix: &str, perm: Perm) {
+        use etcd_client::{Permission, PermissionType};
+        let kind = match perm {
+            Perm::Read => PermissionType::Read,
+            Perm::Write => PermissionType::Write,
+            Perm::ReadWrite => PermissionType::Readwrite,
+        };
+        self.root_client()
+            .await
+            .role_grant_permission(role, Permission::new(kind, prefix).with_prefix())
+            .await
+            .expect("grant permission");
+    }
+
     /// A client logged in as root (after [`EtcdCluster::enable_auth`]).
     pub async fn root_client(&self) -> etcd_client::Client {
         let mut opts = etcd_client::ConnectOptions::new().with_user("root", "root");

@@ -2,6 +2,7 @@
 //! operations and `--max-request-bytes` bytes each. A key's writes (a
 //! respelling deletes the old spelling too) always share one transaction.
 
+use crate::changes::history::{self, Intent};
 use crate::store::{Change, Guard, Store, StoreError};
 
 /// What the server accepts in one transaction.
@@ -38,15 +39,26 @@ pub enum BatchError {
 
 /// About what one change adds to a transaction's request (protobuf): its
 /// compare, its write and its read on failure each carry the key, the write
-/// carries the value, and each has a few bytes of framing and fields.
+/// carries the value, and each has a few bytes of framing and fields. (Its
+/// record takes what room is left: see [`crate::changes::history`].)
 pub fn request_bytes(c: &Change) -> usize {
     3 * c.etcd_key.len() + c.value.as_ref().map_or(0, String::len) + 24
 }
 
+/// The operations of a transaction's longest list: its compares (a write's
+/// and the guards'), its writes with the record's put and prune, or its
+/// reads on failure.
+fn ops_of(writes: usize, guards: usize) -> usize {
+    writes + guards.max(RECORD_OPS)
+}
+
+/// The record's put and the pruning of old records.
+const RECORD_OPS: usize = 2;
+
 /// The whole change as one transaction (with `guards` extra compares and
 /// reads), or why it cannot be one.
 pub fn fits(writes: &[Change], guards: usize, limits: Limits) -> Result<(), BatchError> {
-    let ops = writes.len() + guards;
+    let ops = ops_of(writes.len(), guards);
     if ops > limits.ops {
         return Err(BatchError::TooManyOps { ops, limit: limits.ops });
     }
@@ -63,7 +75,7 @@ pub fn fits(writes: &[Change], guards: usize, limits: Limits) -> Result<(), Batc
 /// Split groups of writes (one group per key, kept whole) into as few
 /// transactions as fit, each with room for `guards`.
 pub fn batches(groups: Vec<Vec<Change>>, guards: usize, limits: Limits) -> Result<Vec<Vec<Change>>, BatchError> {
-    let room_ops = limits.ops.saturating_sub(guards).max(1);
+    let room_ops = limits.ops.saturating_sub(guards.max(RECORD_OPS)).max(1);
     let room_bytes = limits.bytes.saturating_sub(guards * 64);
     let mut out: Vec<Vec<Change>> = Vec::new();
     let (mut ops, mut bytes) = (0, 0);
@@ -123,17 +135,21 @@ fn written_before(n: usize) -> String {
     }
 }
 
-/// Write each batch in its own transaction, in order, each also requiring
-/// `guards`; `written` hears of each batch written (its index and
-/// revision). Stops at the first batch that is not written.
+/// Write each batch in its own transaction with its own record (batch n
+/// of total), in order, each also requiring `guards`; `written` hears of
+/// each batch written (its index and revision). Stops at the first batch
+/// that is not written.
 pub async fn commit_batches(
     store: &Store,
     batches: &[Vec<Change>],
     guards: &[Guard],
+    intent: &Intent,
+    limits: Limits,
     mut written: impl FnMut(usize, i64, &[Change]),
 ) -> Result<(), BatchFailed> {
     for (index, b) in batches.iter().enumerate() {
-        match store.commit_guarded(b, guards).await {
+        let intent = intent.batch(index, batches.len());
+        match history::commit(store, b, guards, &intent, limits).await {
             Ok(revision) => written(index, revision, b),
             Err(source) => {
                 return Err(BatchFailed {
@@ -157,12 +173,14 @@ mod tests {
             etcd_key: key.into(),
             value: Some("x".repeat(size)),
             expect: Expect::Absent,
+            old: None,
         }
     }
 
     #[test]
     fn batches_respect_operations_and_bytes_and_keep_keys_whole() {
-        let limits = Limits { ops: 4, bytes: 1000 };
+        // Each transaction also holds its record's put and pruning.
+        let limits = Limits { ops: 5, bytes: 1000 };
         let groups = vec![
             vec![put("a", 10)],
             vec![put("b", 10), put("B", 10)],
@@ -171,7 +189,7 @@ mod tests {
         ];
         let b = batches(groups, 1, limits).unwrap();
         let sizes: Vec<usize> = b.iter().map(Vec::len).collect();
-        assert_eq!(sizes, [3, 2], "at most 3 writes beside the guard");
+        assert_eq!(sizes, [3, 2], "at most 3 writes beside the record");
         // Bytes: each value 400 bytes, two fit, not three.
         let groups = (0..5).map(|i| vec![put(&format!("k{i}"), 400)]).collect();
         let b = batches(groups, 0, limits).unwrap();
@@ -189,13 +207,13 @@ mod tests {
 
     #[test]
     fn one_transaction_when_it_fits_batches_only_when_allowed() {
-        let limits = Limits { ops: 2, bytes: 1000 };
+        let limits = Limits { ops: 4, bytes: 1000 };
         let groups = || vec![vec![put("a", 1)], vec![put("b", 1)], vec![put("c", 1)]];
         let small = transactions(vec![vec![put("a", 1)]], 1, limits, false).unwrap();
         assert_eq!(small.len(), 1);
         assert!(matches!(
             transactions(groups(), 0, limits, false),
-            Err(BatchError::TooManyOps { ops: 3, limit: 2 })
+            Err(BatchError::TooManyOps { ops: 5, limit: 4 })
         ));
         let b = transactions(groups(), 0, limits, true).unwrap();
         assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), [2, 1]);

@@ -94,23 +94,27 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
                 etcd_key: s.etcd_key.clone(),
                 value: None,
                 expect: Expect::ModRevision(s.mod_revision),
+                old: Some(s.raw.clone()),
             });
         }
         let current = stored.iter().find(|s| s.etcd_key == path);
         let expect = current
             .map(|s| Expect::ModRevision(s.mod_revision))
             .unwrap_or(Expect::Absent);
+        let old = current.map(|s| s.raw.clone());
         if !new_items.is_empty() {
             changes.push(Change {
                 etcd_key: path.clone(),
                 value: Some(new_text.clone()),
                 expect,
+                old,
             });
         } else if current.is_some() {
             changes.push(Change {
                 etcd_key: path.clone(),
                 value: None,
                 expect,
+                old,
             });
         }
     }

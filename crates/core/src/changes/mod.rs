@@ -4,6 +4,8 @@
 
 pub mod batch;
 pub mod edit;
+pub mod history;
+pub mod log;
 pub mod plan;
 pub mod record;
 pub mod saved;

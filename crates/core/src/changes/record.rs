@@ -1,10 +1,8 @@
-//! Change records (issue 15, first part): what tcfg writes beside every
-//! change, in the same transaction, so that "who changed what, when and
-//! why" outlives etcd's compaction. This module is the record itself: its
-//! fields (JSON; fields are only ever added), the author as the
-//! environment tells it, and fitting a record into etcd's request limit.
-//! Writing records with the changes, and reading them back (`log`, `show`,
-//! `revert`, `rollback`), come next.
+//! Change records: what tcfg writes beside every change, in the same
+//! transaction, so that "who changed what, when and why" outlives etcd's
+//! compaction. This module is the record itself: its fields (JSON; fields
+//! are only ever added), the author's CI identity, and fitting a record
+//! into etcd's request limit. Writing records is `history`'s.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +36,14 @@ pub struct ChangeRecord {
     /// did not fit in one etcd request); 0 when every value is whole.
     #[serde(default)]
     pub digested: usize,
+    /// How many keys are not in the record at all (not even as digests:
+    /// the change was too large); 0 when every key is.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Who made a change, as far as the writer could tell.
@@ -74,6 +80,19 @@ pub struct Command {
     pub files: Vec<FileDigest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<FileDigest>,
+    /// `sync`: the source prefix and the revision it was read at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `revert`: the revision of the change undone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<i64>,
+    /// `rollback`: the revision the keys were made to hold again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_to: Option<i64>,
+    /// `[n, total]`: batch n of a change written in `total` transactions
+    /// (`apply --batch`); absent when the change is one transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<[usize; 2]>,
 }
 
 /// A file a command read, by name and content.
@@ -128,7 +147,7 @@ impl Stored {
     }
 }
 
-fn sha256(content: &[u8]) -> String {
+pub fn sha256(content: &[u8]) -> String {
     let d = ring::digest::digest(&ring::digest::SHA256, content);
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -183,8 +202,9 @@ impl ChangeRecord {
 
     /// Make the record at most `limit` bytes of JSON: whole values are kept
     /// for as many keys as fit, in order, and the rest become digests
-    /// (counted in `digested`). Whether it now fits (a record of digests
-    /// alone can still be too large).
+    /// (counted in `digested`); when even the digests do not fit, the keys
+    /// past those that do are left out (counted in `omitted`; etcd's history
+    /// still has them until it is compacted). Whether it now fits.
     pub fn fit(&mut self, limit: usize) -> bool {
         let size = |r: &ChangeRecord| r.to_json().len();
         if size(self) <= limit {
@@ -199,28 +219,43 @@ impl ChangeRecord {
                 ..k.clone()
             })
             .collect();
-        // The sizes of each key's entry whole and digested: the largest
-        // prefix of whole entries that fits is found in one pass.
+        // Each key's entry whole and digested: the longest run that fits is
+        // found in one pass (a record counts its keys, not their order).
         let whole: Vec<usize> = self.keys.iter().map(|k| json_len(k) + 1).collect();
         let small: Vec<usize> = digested.iter().map(|k| json_len(k) + 1).collect();
-        let mut all_digested = self.clone();
-        all_digested.keys = digested.clone();
-        all_digested.digested = self.keys.len();
-        let base = size(&all_digested);
+        let total = self.keys.len();
+        let mut bare = self.clone();
+        bare.keys.clear();
+        bare.digested = total;
+        bare.omitted = total;
+        let base = size(&bare);
         if base > limit {
-            *self = all_digested;
+            *self = bare;
             return false;
         }
         let mut room = limit - base;
-        let mut keep = 0;
-        while keep < whole.len() && whole[keep].saturating_sub(small[keep]) <= room {
-            room -= whole[keep] - small[keep];
-            keep += 1;
+        let all_small: usize = small.iter().sum();
+        if all_small <= room {
+            room -= all_small;
+            let mut keep = 0;
+            while keep < total && whole[keep] - small[keep].min(whole[keep]) <= room {
+                room -= whole[keep] - small[keep].min(whole[keep]);
+                keep += 1;
+            }
+            self.keys.splice(keep.., digested.into_iter().skip(keep));
+            self.digested = total - keep;
+            self.omitted = 0;
+        } else {
+            let mut kept = 0;
+            while kept < total && small[kept] <= room {
+                room -= small[kept];
+                kept += 1;
+            }
+            self.keys = digested.into_iter().take(kept).collect();
+            self.digested = kept;
+            self.omitted = total - kept;
         }
-        let count = self.keys.len() - keep;
-        self.keys.splice(keep.., digested.into_iter().skip(keep));
-        self.digested = count;
-        // The count's own digits may have grown the text by a few bytes.
+        // The counts' own digits may have grown the text by a few bytes.
         size(self) <= limit
     }
 }
@@ -291,7 +326,7 @@ mod tests {
             command: Command {
                 verb: "apply".into(),
                 files: vec![FileDigest::of("prod.yaml", b"frontend.rps: []\n")],
-                plan: None,
+                ..Default::default()
             },
             tool: "tcfg test".into(),
             temporal_release: "1.31".into(),
@@ -304,6 +339,7 @@ mod tests {
                 })
                 .collect(),
             digested: 0,
+            omitted: 0,
         }
     }
 
@@ -342,10 +378,17 @@ mod tests {
     }
 
     #[test]
-    fn a_record_of_digests_alone_that_does_not_fit_says_so() {
+    fn a_record_too_large_even_for_digests_leaves_keys_out_and_counts_them() {
         let mut r = record(1000, 10);
-        assert!(!r.fit(1_000));
-        assert_eq!(r.digested, 1000);
+        assert!(r.fit(5_000));
+        assert!(r.to_json().len() <= 5_000);
+        assert!(r.omitted > 0 && r.omitted < 1000, "{}", r.omitted);
+        assert_eq!(r.keys.len() + r.omitted, 1000);
+        assert_eq!(r.digested, r.keys.len());
+        assert_eq!(r.keys[0].key, "/p/key0");
+        // Not even the rest of the record fits: the caller hears so.
+        let mut r = record(10, 10);
+        assert!(!r.fit(100));
     }
 
     #[test]

@@ -241,10 +241,14 @@ impl SavedPlan {
                     c.key
                 ));
             }
+            let mut writes = c.writes();
+            for w in &mut writes {
+                w.old = stored.iter().find(|s| s.etcd_key == w.etcd_key).map(|s| s.raw.clone());
+            }
             checked.push(CheckedChange {
                 key: c.key.clone(),
                 action: c.action,
-                writes: c.writes(),
+                writes,
                 old_text,
                 new_text,
             });
@@ -265,6 +269,8 @@ impl SavedChange {
             .map(|w| Change {
                 etcd_key: w.etcd_key.clone(),
                 value: w.value.clone(),
+                // Known once checked against what is stored.
+                old: None,
                 expect: if w.expect_mod_revision == 0 {
                     Expect::Absent
                 } else {

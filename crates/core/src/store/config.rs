@@ -183,6 +183,14 @@ pub struct Layer {
     pub dial_timeout: Option<String>,
     pub command_timeout: Option<String>,
     pub max_send_size: Option<usize>,
+    /// Where change records go (default: beside the config prefix).
+    pub history_prefix: Option<String>,
+    /// Records kept: the newest N (0: no limit by count).
+    pub history_keep: Option<usize>,
+    /// Records kept: no older than this (a duration such as 365d; 0: no limit by age).
+    pub history_max_age: Option<String>,
+    /// Refuse writes without a message.
+    pub require_message: Option<bool>,
 }
 
 /// Why the settings are unusable.
@@ -240,7 +248,7 @@ impl Layer {
             password,
             dial_timeout: get("ETCDCTL_DIAL_TIMEOUT"),
             command_timeout: get("ETCDCTL_COMMAND_TIMEOUT"),
-            max_send_size: None,
+            ..Default::default()
         }
     }
 
@@ -274,21 +282,7 @@ impl Layer {
                 .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == name))
                 .map(|(_, v)| v)
         };
-        let string = |name: &str| -> Result<Option<String>, ConfigError> {
-            match get(name) {
-                None => Ok(None),
-                Some(Node {
-                    kind: NodeKind::Null, ..
-                }) => Ok(None),
-                Some(Node {
-                    kind: NodeKind::Str(s), ..
-                }) => Ok(Some(s.clone())),
-                Some(n) => Err(err(
-                    n.pos.line,
-                    format!("{name} must be a string, found {}", n.kind.describe()),
-                )),
-            }
-        };
+        let string = |name: &str| string_field(get(name), name, &err);
         let mut layer = Layer {
             name: origin.to_string(),
             ..Default::default()
@@ -342,11 +336,19 @@ impl Layer {
                     None => chosen.is_none(),
                 };
                 if wanted && chosen.is_none() {
-                    chosen = Some(endpoints);
+                    // tcfg's own settings per cluster: a production cluster
+                    // may require messages where staging does not.
+                    let require = bool_field(field("requireMessage"), "requireMessage", &err)?;
+                    let history = string_field(field("historyPrefix"), "historyPrefix", &err)?;
+                    chosen = Some((endpoints, require, history));
                 }
             }
             match (chosen, cluster) {
-                (Some(eps), _) => layer.endpoints = Some(eps),
+                (Some((eps, require, history)), _) => {
+                    layer.endpoints = Some(eps);
+                    layer.require_message = require;
+                    layer.history_prefix = history;
+                }
                 (None, Some(c)) => {
                     return Err(ConfigError::UnknownCluster {
                         origin: origin.to_string(),
@@ -366,6 +368,9 @@ impl Layer {
                 name: c.to_string(),
                 known: "no etcdConfigs".into(),
             });
+        }
+        if let Some(h) = get("history") {
+            read_history(h, &mut layer, &err)?;
         }
         layer.prefix = string("globalKeyPrefix")?;
         layer.cacert = string("clientTlsCaCertFile")?.map(PathBuf::from);
@@ -409,6 +414,79 @@ impl Layer {
     }
 }
 
+type FileErr<'a> = &'a dyn Fn(u32, String) -> ConfigError;
+
+fn string_field(node: Option<&Node>, name: &str, err: FileErr) -> Result<Option<String>, ConfigError> {
+    match node {
+        None
+        | Some(Node {
+            kind: NodeKind::Null, ..
+        }) => Ok(None),
+        Some(Node {
+            kind: NodeKind::Str(s), ..
+        }) => Ok(Some(s.clone())),
+        Some(n) => Err(err(
+            n.pos.line,
+            format!("{name} must be a string, found {}", n.kind.describe()),
+        )),
+    }
+}
+
+fn bool_field(node: Option<&Node>, name: &str, err: FileErr) -> Result<Option<bool>, ConfigError> {
+    match node.map(|n| (&n.kind, n.pos.line)) {
+        None | Some((NodeKind::Null, _)) => Ok(None),
+        Some((NodeKind::Bool(b), _)) => Ok(Some(*b)),
+        Some((_, line)) => Err(err(line, format!("{name} must be true or false"))),
+    }
+}
+
+/// tcfg's `history:` section (an extension of the seed library's file,
+/// which ignores it): `prefix`, `keep`, `maxAge`, `requireMessage`.
+fn read_history(node: &Node, layer: &mut Layer, err: FileErr) -> Result<(), ConfigError> {
+    let NodeKind::Map(fields) = &node.kind else {
+        return Err(err(
+            node.pos.line,
+            "history must be a map (prefix, keep, maxAge, requireMessage)".into(),
+        ));
+    };
+    for (k, v) in fields {
+        let name = match &k.kind {
+            NodeKind::Str(s) => s.as_str(),
+            _ => "",
+        };
+        match name {
+            "prefix" => {
+                let all = string_field(Some(v), "history.prefix", err)?;
+                layer.history_prefix = layer.history_prefix.take().or(all);
+            }
+            "maxAge" => layer.history_max_age = string_field(Some(v), "history.maxAge", err)?,
+            "requireMessage" => {
+                // A cluster's own setting wins over the file-wide one.
+                let all = bool_field(Some(v), "history.requireMessage", err)?;
+                layer.require_message = layer.require_message.or(all);
+            }
+            "keep" => {
+                layer.history_keep = match &v.kind {
+                    NodeKind::Int(i) if *i >= 0 => Some(*i as usize),
+                    _ => {
+                        return Err(err(
+                            v.pos.line,
+                            "history.keep must be a number of records (0: no limit)".into(),
+                        ))
+                    }
+                }
+            }
+            _ => {
+                return Err(err(
+                    k.pos.line,
+                    format!("history has no setting {name:?}: it takes prefix, keep, maxAge and requireMessage"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// etcdctl takes `--user name:password`: split it; an explicit password wins.
 pub fn split_user(user: Option<String>, password: Option<String>) -> (Option<String>, Option<String>) {
     match user.as_deref().and_then(|u| u.split_once(':')) {
@@ -442,6 +520,43 @@ pub struct ConnectionSettings {
     /// The largest answer accepted from etcd. A page of a prefix that is
     /// larger is read again in smaller pages.
     pub max_response_size: usize,
+    pub history: HistorySettings,
+}
+
+/// Where change records go, how many are kept, and whether a change needs
+/// a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistorySettings {
+    /// `None`: beside each config prefix written (`<prefix>.history/`).
+    pub prefix: Option<Prefix>,
+    /// The newest records kept (0: no limit by count).
+    pub keep: usize,
+    /// The oldest record kept (`None`: no limit by age).
+    pub max_age: Option<Duration>,
+    pub require_message: bool,
+}
+
+/// Records kept by default: enough for a year of busy operators, small
+/// beside etcd's default 2 GiB quota.
+pub const DEFAULT_HISTORY_KEEP: usize = 10_000;
+pub const DEFAULT_HISTORY_MAX_AGE: Duration = Duration::from_secs(365 * 24 * 3600);
+
+impl Default for HistorySettings {
+    fn default() -> Self {
+        HistorySettings {
+            prefix: None,
+            keep: DEFAULT_HISTORY_KEEP,
+            max_age: Some(DEFAULT_HISTORY_MAX_AGE),
+            require_message: false,
+        }
+    }
+}
+
+impl HistorySettings {
+    /// Where the records of changes to `config` go.
+    pub fn prefix_for(&self, config: &Prefix) -> Prefix {
+        self.prefix.clone().unwrap_or_else(|| config.beside("history"))
+    }
 }
 
 impl Default for ConnectionSettings {
@@ -456,6 +571,7 @@ impl Default for ConnectionSettings {
             command_timeout: Duration::from_secs(5),
             max_send_size: None,
             max_response_size: 512 * 1024 * 1024,
+            history: HistorySettings::default(),
         }
     }
 }
@@ -486,6 +602,51 @@ fn parse_timeout(what: &'static str, s: Option<Sourced<String>>, default: Durati
             reason,
         }),
     }
+}
+
+fn history_settings(layers: &[Layer], config: &Prefix) -> Result<HistorySettings, ConfigError> {
+    let d = HistorySettings::default();
+    let prefix = match first(layers, |l| l.history_prefix.clone()) {
+        None => None,
+        Some(s) => {
+            let invalid = |reason: String| ConfigError::Invalid {
+                what: "history prefix",
+                value: s.value.clone(),
+                origin: s.source.clone(),
+                reason,
+            };
+            let p = Prefix::parse(&s.value).map_err(invalid)?;
+            // Records among the config would be read by every server.
+            if p.as_str().starts_with(config.as_str()) || config.as_str().starts_with(p.as_str()) {
+                return Err(invalid(format!(
+                    "it overlaps the config prefix {config}: records must live outside it, where no server reads them"
+                )));
+            }
+            Some(p)
+        }
+    };
+    let max_age = match first(layers, |l| l.history_max_age.clone()) {
+        None => d.max_age,
+        Some(s) if s.value.trim() == "0" => None,
+        Some(s) => match humantime::parse_duration(s.value.trim()) {
+            Ok(d) if d.is_zero() => None,
+            Ok(d) => Some(d),
+            Err(e) => {
+                return Err(ConfigError::Invalid {
+                    what: "history max age",
+                    value: s.value,
+                    origin: s.source,
+                    reason: format!("{e} (a duration such as 90d or 1y; 0 for no limit)"),
+                })
+            }
+        },
+    };
+    Ok(HistorySettings {
+        prefix,
+        keep: first(layers, |l| l.history_keep).map_or(d.keep, |s| s.value),
+        max_age,
+        require_message: first(layers, |l| l.require_message).is_some_and(|s| s.value),
+    })
 }
 
 impl ConnectionSettings {
@@ -571,7 +732,6 @@ impl ConnectionSettings {
         });
         Ok(ConnectionSettings {
             endpoints,
-            prefix,
             tls,
             user: first(layers, |l| l.user.clone()).map(|s| s.value),
             password: first(layers, |l| l.password.clone()).map(|s| s.value),
@@ -587,6 +747,8 @@ impl ConnectionSettings {
             )?,
             max_send_size: first(layers, |l| l.max_send_size).map(|s| s.value),
             max_response_size: d.max_response_size,
+            history: history_settings(layers, &prefix)?,
+            prefix,
         })
     }
 }

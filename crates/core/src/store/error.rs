@@ -77,6 +77,16 @@ pub enum StoreError {
     },
     #[error("permission denied for {what}: {hint}")]
     PermissionDenied { what: String, hint: String },
+    /// tcfg writes every change with its record: a user who may not use
+    /// the history prefix cannot change config through tcfg.
+    #[error("the etcd user {} may not {access} the history prefix {history}, where tcfg records every change in the change's own transaction, so it cannot change config (nothing written); grant the user's role readwrite on that prefix (etcdctl role grant-permission ROLE --prefix=true readwrite {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
+    HistoryDenied {
+        user: String,
+        history: String,
+        access: &'static str,
+    },
+    #[error("a message is required for changes to {prefix}: say why with -m/--message (nothing written)")]
+    MessageRequired { prefix: String },
     #[error("etcd did not answer within {timeout:?} ({what})")]
     Timeout { what: String, timeout: Duration },
     /// A write sent to etcd whose answer never came, and whose effect could
@@ -130,6 +140,7 @@ impl StoreError {
                 | StoreError::Tls { .. }
                 | StoreError::Authentication { .. }
                 | StoreError::PermissionDenied { .. }
+                | StoreError::HistoryDenied { .. }
                 | StoreError::Timeout { .. }
         )
     }

@@ -8,6 +8,7 @@
 
 pub mod config;
 mod error;
+pub mod history;
 mod raw;
 mod read;
 pub mod snapshot;
@@ -20,11 +21,11 @@ use etcd_client::ConnectOptions;
 use tokio::time::timeout;
 
 pub use crate::model::key::is_key_shaped;
-pub use config::{ConnectionSettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
+pub use config::{ConnectionSettings, HistorySettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
 pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, StoredKey, Unreadable};
-pub use write::{Change, Expect, Guard};
+pub use write::{Change, Expect, Guard, RecordWrite};
 
 use error::{classify, Context};
 
@@ -160,6 +161,11 @@ impl Store {
         let mut s = self.clone();
         s.settings.prefix = prefix;
         s
+    }
+
+    /// Where the records of this prefix's changes go.
+    pub fn history_prefix(&self) -> Prefix {
+        self.settings.history.prefix_for(&self.settings.prefix)
     }
 
     pub fn settings(&self) -> &ConnectionSettings {

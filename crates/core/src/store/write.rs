@@ -1,7 +1,7 @@
 //! Writes: one transaction of compare-and-swap changes, never retried; a
 //! write whose answer was lost is judged by reading its keys back.
 
-use etcd_client::{Compare, CompareOp, GetOptions, Txn, TxnOp, TxnOpResponse};
+use etcd_client::{Compare, CompareOp, DeleteOptions, GetOptions, Txn, TxnOp, TxnOpResponse};
 use tokio::time::timeout;
 
 use super::error::classify;
@@ -24,6 +24,20 @@ pub struct Change {
     /// The new value, or `None` to delete the key.
     pub value: Option<String>,
     pub expect: Expect,
+    /// The value the key holds at `expect` (`None`: absent), for the
+    /// change record.
+    pub old: Option<String>,
+}
+
+/// The change record written in a change's own transaction (see
+/// `changes::history`), and the records it prunes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordWrite {
+    /// The record's etcd key, under [`Store::history_prefix`].
+    pub key: String,
+    pub value: String,
+    /// Records whose keys sort before this one are deleted (retention).
+    pub prune_before: Option<String>,
 }
 
 /// A condition on keys a write does not touch.
@@ -55,18 +69,20 @@ impl Store {
         })
     }
 
-    /// Apply every change in one transaction, each guarded by its
-    /// expectation. Returns the new revision; on any mismatch nothing is
-    /// written and the conflicts are reported.
-    pub async fn commit(&self, changes: &[Change]) -> Result<i64, StoreError> {
-        self.commit_guarded(changes, &[]).await
-    }
-
-    /// [`Store::commit`], also requiring every guard to hold.
-    pub async fn commit_guarded(&self, changes: &[Change], guards: &[Guard]) -> Result<i64, StoreError> {
+    /// Apply every change and its record in one transaction, each change
+    /// guarded by its expectation and the whole by `guards`. Returns the new
+    /// revision; on any mismatch nothing is written and the conflicts are
+    /// reported. (Callers build the record with `changes::history`.)
+    pub async fn commit_recorded(
+        &self,
+        changes: &[Change],
+        guards: &[Guard],
+        record: &RecordWrite,
+    ) -> Result<i64, StoreError> {
         for c in changes {
             self.check_writable(&c.etcd_key)?;
         }
+        self.check_record(record)?;
         let mut compares: Vec<Compare> = changes
             .iter()
             .map(|c| match c.expect {
@@ -74,13 +90,21 @@ impl Store {
                 Expect::ModRevision(r) => Compare::mod_revision(c.etcd_key.clone(), CompareOp::Equal, r),
             })
             .collect();
-        let ops: Vec<TxnOp> = changes
+        let mut ops: Vec<TxnOp> = changes
             .iter()
             .map(|c| match &c.value {
                 Some(v) => TxnOp::put(c.etcd_key.clone(), v.clone(), None),
                 None => TxnOp::delete(c.etcd_key.clone(), None),
             })
             .collect();
+        ops.push(TxnOp::put(record.key.clone(), record.value.clone(), None));
+        if let Some(before) = &record.prune_before {
+            let start = self.history_prefix();
+            ops.push(TxnOp::delete(
+                start.as_str(),
+                Some(DeleteOptions::new().with_range(before.as_str())),
+            ));
+        }
         let mut checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
         for g in guards {
             let Guard::Unchanged { prefix, since } = g;
@@ -162,6 +186,36 @@ impl Store {
             }
         }
         Err(StoreError::Conflict { conflicts })
+    }
+}
+
+impl Store {
+    /// A record goes under the history prefix, which must not overlap the
+    /// config prefix (every server would read the records), and prunes
+    /// nothing but older records.
+    fn check_record(&self, record: &RecordWrite) -> Result<(), StoreError> {
+        let (history, config) = (self.history_prefix(), &self.settings.prefix);
+        let refuse = |reason: String| {
+            Err(StoreError::NotDynamicConfig {
+                key: record.key.clone(),
+                reason,
+            })
+        };
+        if history.as_str().starts_with(config.as_str()) || config.as_str().starts_with(history.as_str()) {
+            return refuse(format!(
+                "the history prefix {history} overlaps the config prefix {config}"
+            ));
+        }
+        match history.name_of(&record.key) {
+            Some(name) if !name.is_empty() && !name.contains('/') => {}
+            _ => return refuse(format!("it is not a record name under the history prefix {history}")),
+        }
+        if let Some(before) = &record.prune_before {
+            if !before.starts_with(history.as_str()) || before.as_str() > record.key.as_str() {
+                return refuse(format!("its pruning reaches past older records ({before})"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -273,6 +327,7 @@ mod tests {
         let put = |k: &str, v: &str, rev: i64| Change {
             etcd_key: k.into(),
             value: Some(v.into()),
+            old: None,
             expect: if rev == 0 {
                 Expect::Absent
             } else {
@@ -282,6 +337,7 @@ mod tests {
         let del = |k: &str, rev: i64| Change {
             etcd_key: k.into(),
             value: None,
+            old: None,
             expect: Expect::ModRevision(rev),
         };
         let changes = [put("a", "new", 5), put("b", "b", 0), del("c", 3)];

@@ -199,7 +199,14 @@ impl Client {
             if w.is_noop() {
                 return Ok(read.revision);
             }
-            self.inner.store.commit(&w.changes).await
+            let store = &self.inner.store;
+            let intent = crate::changes::history::Intent::from_env(
+                store.settings().user.as_deref(),
+                "write",
+                concat!("tcfg-core ", env!("CARGO_PKG_VERSION")),
+                &self.inner.registry.version,
+            );
+            crate::changes::history::commit(store, &w.changes, &[], &intent, Default::default()).await
         }
         .await;
         metrics::counter!("dynconfig_write_total", "result" => if result.is_ok() { "success" } else { "error" })

@@ -1,0 +1,275 @@
+//! Writing a change with its record: every write tcfg makes puts a
+//! [`ChangeRecord`] under the history prefix in the change's own
+//! transaction (no change without its record, no record without its
+//! change), and prunes the records past retention in the same transaction.
+
+use std::time::{Duration, SystemTime};
+
+use super::batch::Limits;
+use super::record::{Author, ChangeRecord, Command, KeyChange, Stored, FORMAT};
+use crate::store::{Change, Guard, RecordWrite, Store, StoreError};
+
+/// What a writer says about its change: who, why and how. Each write (each
+/// batch) becomes one record of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intent {
+    pub author: Author,
+    pub message: Option<String>,
+    pub command: Command,
+    /// The program and version, e.g. `tcfg 0.1.0`.
+    pub tool: String,
+    /// The Temporal release the values were checked against.
+    pub temporal_release: String,
+}
+
+/// The longest message kept whole: a record stays small beside the change.
+pub const MESSAGE_LIMIT: usize = 4096;
+
+impl Author {
+    /// The author as this process can tell: the etcd user it logs in as,
+    /// the OS user and host, and the CI job (`var` reads the environment).
+    pub fn from_env(etcd_user: Option<&str>, host: Option<String>, var: impl Fn(&str) -> Option<String>) -> Author {
+        let os_user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| var(v).filter(|s| !s.is_empty()));
+        Author {
+            etcd_user: etcd_user.map(str::to_string),
+            os_user,
+            host: host.filter(|h| !h.is_empty()),
+            ci: super::record::ci_identity(&var),
+        }
+    }
+
+    /// One line: the CI actor, else the etcd user, else user@host.
+    pub fn short(&self) -> String {
+        if let Some(actor) = self.ci.as_ref().and_then(|c| c.actor.clone()) {
+            return format!("{actor} ({})", self.ci.as_ref().map_or("", |c| c.system.as_str()));
+        }
+        if let Some(u) = &self.etcd_user {
+            return u.clone();
+        }
+        match (&self.os_user, &self.host) {
+            (Some(u), Some(h)) => format!("{u}@{h}"),
+            (Some(u), None) => u.clone(),
+            (None, Some(h)) => format!("@{h}"),
+            (None, None) => "unknown".into(),
+        }
+    }
+}
+
+/// The host name as the environment tells it, for writers that have no
+/// better source (an embedding service).
+pub fn host_from_env() -> Option<String> {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
+impl Intent {
+    /// An intent with the author this process's environment tells (see
+    /// [`Author::from_env`]), for writers without a command line: an
+    /// embedding service, a test.
+    pub fn from_env(etcd_user: Option<&str>, verb: &str, tool: &str, temporal_release: &str) -> Intent {
+        Intent {
+            author: Author::from_env(etcd_user, host_from_env(), |v| std::env::var(v).ok()),
+            message: None,
+            command: Command {
+                verb: verb.into(),
+                ..Default::default()
+            },
+            tool: tool.into(),
+            temporal_release: temporal_release.into(),
+        }
+    }
+
+    /// The record of `changes` made at `time`.
+    pub fn record(&self, changes: &[Change], time: SystemTime) -> ChangeRecord {
+        let message = self.message.as_ref().map(|m| {
+            if m.len() <= MESSAGE_LIMIT {
+                return m.clone();
+            }
+            let mut end = MESSAGE_LIMIT;
+            while !m.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &m[..end])
+        });
+        ChangeRecord {
+            format: FORMAT,
+            time: humantime::format_rfc3339_micros(time).to_string(),
+            author: self.author.clone(),
+            message,
+            command: self.command.clone(),
+            tool: self.tool.clone(),
+            temporal_release: self.temporal_release.clone(),
+            keys: changes
+                .iter()
+                .map(|c| KeyChange {
+                    key: c.etcd_key.clone(),
+                    action: if c.value.is_some() { "put" } else { "delete" }.into(),
+                    old: c.old.clone().map(Stored::Text),
+                    new: c.value.clone().map(Stored::Text),
+                })
+                .collect(),
+            digested: 0,
+            omitted: 0,
+        }
+    }
+
+    /// The bytes of a record beside its keys (author, message, command),
+    /// with room to spare: what each transaction reserves for it.
+    pub fn base_bytes(&self) -> usize {
+        let mut r = self.record(&[], SystemTime::UNIX_EPOCH);
+        r.digested = usize::MAX;
+        r.omitted = usize::MAX;
+        r.command.batch = Some([usize::MAX, usize::MAX]);
+        r.to_json().len() + 256
+    }
+
+    /// What `limits` leave for the changes once the record's own part is
+    /// reserved.
+    pub fn limits(&self, limits: Limits) -> Limits {
+        Limits {
+            ops: limits.ops,
+            bytes: limits.bytes.saturating_sub(self.base_bytes()),
+        }
+    }
+
+    /// This intent for batch `index` (from 0) of `total`.
+    pub fn batch(&self, index: usize, total: usize) -> Intent {
+        let mut i = self.clone();
+        i.command.batch = (total > 1).then_some([index + 1, total]);
+        i
+    }
+}
+
+/// A record's key: its time (so that age retention is one range delete,
+/// and a listing is in time order) and a random tag (two writers in one
+/// microsecond).
+pub fn record_key(history: &crate::store::Prefix, time: SystemTime) -> String {
+    let mut tag = [0u8; 4];
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut tag);
+    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{history}{}-{tag}", humantime::format_rfc3339_micros(time))
+}
+
+/// Records pruned per write at most: a lowered retention is reached over
+/// several writes rather than in one huge transaction.
+const PRUNE_MOST: i64 = 1000;
+
+/// Where this write's pruning ends: records older than the age limit, and
+/// the oldest beyond the count limit (counting the one about to be
+/// written).
+async fn prune_point(store: &Store, now: SystemTime) -> Result<Option<String>, StoreError> {
+    let settings = &store.settings().history;
+    let history = store.history_prefix();
+    let mut cut = settings
+        .max_age
+        .and_then(|age| now.checked_sub(age))
+        .map(|t| format!("{history}{}", humantime::format_rfc3339_micros(t)));
+    if settings.keep > 0 {
+        let (count, _) = store.keys_under(&history, 0).await?;
+        let excess = (count + 1 - settings.keep as i64).min(PRUNE_MOST);
+        if excess > 0 {
+            let (_, keys) = store.keys_under(&history, excess).await?;
+            if let Some(last) = keys.last() {
+                let end = format!("{last}\0");
+                cut = Some(cut.map_or(end.clone(), |c| c.max(end)));
+            }
+        }
+    }
+    Ok(cut)
+}
+
+/// Write `changes` (guarded by `guards`) and their record in one
+/// transaction; `limits` are the server's, the record is fitted to what
+/// the changes leave. Returns the change's revision.
+pub async fn commit(
+    store: &Store,
+    changes: &[Change],
+    guards: &[Guard],
+    intent: &Intent,
+    limits: Limits,
+) -> Result<i64, StoreError> {
+    let history = store.history_prefix();
+    if store.settings().history.require_message && intent.message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+        return Err(StoreError::MessageRequired {
+            prefix: store.prefix().to_string(),
+        });
+    }
+    let now = SystemTime::now();
+    let key = record_key(&history, now);
+    let prune_before = match prune_point(store, now).await {
+        Err(e @ StoreError::PermissionDenied { .. }) => return Err(diagnose(store, e, changes, &key).await),
+        other => other?,
+    };
+    let mut record = intent.record(changes, now);
+    let used: usize = changes.iter().map(super::batch::request_bytes).sum::<usize>() + guards.len() * 64;
+    let room = limits.bytes.saturating_sub(
+        used + 3 * key.len() + prune_before.as_ref().map_or(0, |p| p.len() + history.as_str().len()) + 64,
+    );
+    if !record.fit(room) {
+        tracing::warn!(
+            key,
+            room,
+            "the change record does not fit beside its change; etcd may refuse the write"
+        );
+    }
+    let write = RecordWrite {
+        key,
+        value: record.to_json(),
+        prune_before,
+    };
+    match store.commit_recorded(changes, guards, &write).await {
+        Err(e @ StoreError::PermissionDenied { .. }) => Err(diagnose(store, e, changes, &write.key).await),
+        other => other,
+    }
+}
+
+/// A refused write names every permission it lacks: on the config prefix,
+/// and on the history prefix (tcfg never changes config without its
+/// record, and reads the records to prune them). Each is asked of etcd
+/// without writing anything.
+async fn diagnose(store: &Store, refused: StoreError, changes: &[Change], record_key: &str) -> StoreError {
+    let history = store.history_prefix();
+    let config_ok = match changes.first() {
+        Some(c) => store.may_write(&c.etcd_key).await.unwrap_or(true),
+        None => true,
+    };
+    let read_ok = !matches!(
+        store.keys_under(&history, 0).await,
+        Err(StoreError::PermissionDenied { .. })
+    );
+    let write_ok = store.may_write(record_key).await.unwrap_or(true);
+    let history_access = match (read_ok, write_ok) {
+        (true, true) => None,
+        (false, true) => Some("read"),
+        (true, false) => Some("write"),
+        (false, false) => Some("read or write"),
+    };
+    match (config_ok, history_access) {
+        (true, None) => refused,
+        (true, Some(access)) => StoreError::HistoryDenied {
+            user: store.settings().user.clone().unwrap_or_default(),
+            history: history.to_string(),
+            access,
+        },
+        (false, history_access) => StoreError::PermissionDenied {
+            what: format!("writing under {}", store.prefix()),
+            hint: match history_access {
+                None => "the user needs write permission on this prefix".into(),
+                Some(_) => format!(
+                    "the user needs write permission on this prefix, and readwrite on the history prefix {history}, where tcfg records every change"
+                ),
+            },
+        },
+    }
+}
+
+/// How long a record's time is from now, for `log`.
+pub fn age_of(time: &str, now: SystemTime) -> Option<Duration> {
+    let t = humantime::parse_rfc3339_weak(time).ok()?;
+    now.duration_since(t).ok()
+}

@@ -1,0 +1,48 @@
+//! What a command says about its change, for the change record: who (this
+//! process, its etcd user, its CI job), why (`-m`), and how (the verb and
+//! the files it read).
+
+use tcfg_core::changes::history::Intent;
+use tcfg_core::changes::record::{Author, Command, FileDigest};
+use tcfg_core::store::{ConnectionSettings, StoreError};
+use tcfg_core::Registry;
+
+use crate::error::{CommandError, Result};
+
+/// The intent of a write; refused at once when the cluster requires a
+/// message and none is given, before any diff or prompt.
+pub fn intent(
+    settings: &ConnectionSettings,
+    registry: &Registry,
+    verb: &str,
+    files: Vec<FileDigest>,
+    message: Option<&str>,
+) -> Result<Intent> {
+    let message = message.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string);
+    if settings.history.require_message && message.is_none() {
+        return Err(CommandError::from(StoreError::MessageRequired {
+            prefix: settings.prefix.to_string(),
+        })
+        .hint("this cluster requires a message (--require-message, TCFG_REQUIRE_MESSAGE or requireMessage in the config file)"));
+    }
+    Ok(Intent {
+        author: Author::from_env(settings.user.as_deref(), host_name(), |v| std::env::var(v).ok()),
+        message,
+        command: Command {
+            verb: verb.into(),
+            files,
+            ..Default::default()
+        },
+        tool: concat!("tcfg ", env!("CARGO_PKG_VERSION")).into(),
+        temporal_release: registry.version.clone(),
+    })
+}
+
+/// This machine's host name.
+pub fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let len = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    Some(String::from_utf8_lossy(&buf[..len]).into_owned()).filter(|h| ok && !h.is_empty())
+}
