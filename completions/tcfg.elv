@@ -51,6 +51,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
             cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+            cand log 'Who changed what, when and why: the changes under the prefix, newest first'
+            cand show 'One change in full: its record and its diff'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -431,6 +433,65 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;log'= {
+            cand --since 'Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time'
+            cand --until 'Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time'
+            cand --author 'Only changes whose author (etcd user, OS user, host or CI actor) contains this'
+            cand -n 'At most N changes, newest first'
+            cand --max-count 'At most N changes, newest first'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -p 'Show each change''s diff'
+            cand --patch 'Show each change''s diff'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;show'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -468,6 +529,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand sync 'Make other prefixes (clusters) identical to a source prefix'
             cand watch 'Follow changes as they happen (several prefixes at once, with drift reports)'
             cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+            cand log 'Who changed what, when and why: the changes under the prefix, newest first'
+            cand show 'One change in full: its record and its diff'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -492,6 +555,10 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;watch'= {
         }
         &'tcfg;help;render'= {
+        }
+        &'tcfg;help;log'= {
+        }
+        &'tcfg;help;show'= {
         }
         &'tcfg;help;completions'= {
         }

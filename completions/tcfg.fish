@@ -58,6 +58,8 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "apply" -d 'Make the prefi
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "show" -d 'One change in full: its record and its diff'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
@@ -417,6 +419,61 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Wri
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l follow -d 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l since -d 'Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l until -d 'Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l author -d 'Only changes whose author (etcd user, OS user, host or CI actor) contains this' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s p -l patch -d 'Show each change\'s diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -441,16 +498,18 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-messag
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

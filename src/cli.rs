@@ -191,6 +191,10 @@ pub enum Command {
     Watch(commands::watch::WatchArgs),
     /// Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)
     Render(commands::render::RenderArgs),
+    /// Who changed what, when and why: the changes under the prefix, newest first
+    Log(commands::log::LogArgs),
+    /// One change in full: its record and its diff
+    Show(commands::log::ShowArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

@@ -120,8 +120,19 @@ async fn json_lines_through_a_cut_a_compaction_and_a_restart() {
         .unwrap();
     let c = w.expect("a change", |v| is_change(v, "frontend.rps", 2));
     assert_eq!((c["kind"].as_str(), c["cause"].as_str()), (Some("put"), Some("watch")));
+    assert!(c.get("author").is_none(), "no record, no author: {c}");
     assert_eq!(c["old"][0]["value"], 1);
     assert!(c["revision"].as_i64().unwrap() > 0 && c["time"].as_str().unwrap().ends_with('Z'));
+    // A change made with tcfg carries its author and message.
+    let o = tcfg_at(&cluster.endpoints())
+        .env("USER", "alice")
+        .args(["put", "frontend.rps", "5", "--yes", "-m", "more for the launch"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let c = w.expect("a recorded change", |v| is_change(v, "frontend.rps", 5));
+    assert!(c["author"].as_str().unwrap().starts_with("alice@"), "{c}");
+    assert_eq!(c["message"], "more for the launch");
 
     // Cut the network; while away: a delete, a put, and a compaction past it all.
     proxy.cut();

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod dump;
 pub mod get;
 pub mod keys;
+pub mod log;
 mod prompt;
 pub mod put;
 pub mod render;
@@ -57,6 +58,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sync(args) => block_on(sync::run(&cli.global, args)),
         Command::Watch(args) => block_on(watch::run(&cli.global, args)),
         Command::Render(args) => block_on(render::run(&cli.global, args)),
+        Command::Log(args) => block_on(log::run(&cli.global, args)),
+        Command::Show(args) => block_on(log::show(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use serde::Serialize;
+use tcfg_core::changes::record::ChangeRecord;
 use tcfg_core::model::serialize::items_to_yaml;
 use tcfg_core::model::value::text::flow;
 use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
@@ -83,6 +84,11 @@ enum Line<'a> {
         new: Option<Items<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         effective: Option<Effective<'a>>,
+        /// Who made the change and why, from its change record.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        author: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<&'a str>,
     },
     Drift {
         time: String,
@@ -140,7 +146,14 @@ impl Printer {
         })
     }
 
-    fn change(&self, prefix: &Prefix, set: &ChangeSet, u: &KeyUpdate) -> Result<()> {
+    fn change(
+        &self,
+        prefix: &Prefix,
+        set: &ChangeSet,
+        u: &KeyUpdate,
+        record: Option<&ChangeRecord>,
+        first: bool,
+    ) -> Result<()> {
         let cause = match set.cause {
             Cause::Watch => "watch",
             Cause::Reload { .. } => "reload",
@@ -162,6 +175,8 @@ impl Printer {
                 old: items(u.old.as_ref()),
                 new: items(u.new.as_ref()),
                 effective,
+                author: record.map(|r| r.author.short()),
+                message: record.and_then(|r| r.message.as_deref()),
             }),
             Format::Text | Format::Table | Format::Yaml => {
                 let mut out = output::styled_stdout();
@@ -175,6 +190,10 @@ impl Printer {
                     kind,
                     if cause == "reload" { " (found on reload)" } else { "" }
                 )?;
+                if let (Some(r), true) = (record, first) {
+                    let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+                    writeln!(out, "  by {} ({}){message}", r.author.short(), r.command.verb)?;
+                }
                 if let Some(e) = effective {
                     writeln!(out, "  effective for {}: {} -> {}", e.scope, e.old, e.new)?;
                 }
@@ -381,8 +400,23 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                 }
             }
             Event::Changes(i, set) => {
-                for u in set.updates.iter().filter(|u| wanted(u.key.as_str())) {
-                    printer.change(&prefixes[i], &set, u)?;
+                // The record is written in the change's own transaction: it
+                // is there at the change's revision, or there is none.
+                let record = match set.cause {
+                    Cause::Watch if set.updates.iter().any(|u| wanted(u.key.as_str())) => {
+                        let at = store.with_prefix(prefixes[i].clone());
+                        match tcfg_core::changes::log::records(&at, set.revision, set.revision).await {
+                            Ok(mut r) => r.remove(&set.revision).and_then(|r| r.ok()),
+                            Err(e) => {
+                                tracing::debug!("no change record for revision {}: {e}", set.revision);
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                for (n, u) in set.updates.iter().filter(|u| wanted(u.key.as_str())).enumerate() {
+                    printer.change(&prefixes[i], &set, u, record.as_ref(), n == 0)?;
                     if clients.len() > 1 {
                         report_drift(&printer, &prefixes, &clients, u.key.as_str())?;
                     }

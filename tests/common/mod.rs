@@ -106,7 +106,9 @@ pub fn tcfg_at(endpoints: &str) -> std::process::Command {
 pub fn tcfg_bare() -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tcfg"));
     for (k, _) in std::env::vars() {
-        if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" {
+        // CI variables too: change records take their author from them.
+        let ci = ["GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL"].contains(&k.as_str());
+        if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "NO_COLOR" || ci {
             c.env_remove(k);
         }
     }

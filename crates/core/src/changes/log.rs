@@ -127,6 +127,84 @@ fn stored(v: Option<Vec<u8>>) -> Option<Stored> {
     v.map(|b| Stored::Text(String::from_utf8_lossy(&b).into_owned()))
 }
 
+type Records = BTreeMap<i64, Result<ChangeRecord, String>>;
+
+/// Records and etcd's events joined into changes (revisions `from..=to`),
+/// newest first.
+fn join(mut records: Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Entry> {
+    let mut by_rev: BTreeMap<i64, Vec<KeyEvent>> = BTreeMap::new();
+    for e in events {
+        by_rev.entry(e.revision).or_default().push(e);
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    let revisions: std::collections::BTreeSet<i64> = by_rev
+        .keys()
+        .copied()
+        .chain(records.keys().copied().filter(|r| (from..=to).contains(r)))
+        .collect();
+    for rev in revisions.into_iter().rev() {
+        let (record, unreadable) = match records.remove(&rev) {
+            Some(Ok(r)) => (Some(r), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
+        };
+        let keys = match by_rev.remove(&rev) {
+            Some(events) => events
+                .into_iter()
+                .map(|e| {
+                    // A previous value etcd no longer has comes from the record.
+                    let from_record = || {
+                        let r = record.as_ref()?;
+                        r.keys.iter().find(|k| k.key == e.key).and_then(|k| k.old.clone())
+                    };
+                    EntryKey {
+                        old: stored(e.prev.clone()).or_else(from_record),
+                        new: stored(e.value),
+                        key: e.key,
+                    }
+                })
+                .collect(),
+            None => record
+                .as_ref()
+                .map(|r| {
+                    r.keys
+                        .iter()
+                        .map(|k| EntryKey {
+                            key: k.key.clone(),
+                            old: k.old.clone(),
+                            new: k.new.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        entries.push(Entry {
+            revision: rev,
+            record,
+            unreadable,
+            keys,
+        });
+    }
+    entries
+}
+
+/// One change in full: its record and etcd's events at `revision`, when
+/// either is there.
+pub async fn show(store: &Store, revision: i64) -> Result<Option<Entry>, StoreError> {
+    let records = records(store, revision, revision).await?;
+    let current = store.current_revision().await?;
+    if revision > current {
+        return Err(StoreError::FutureRevision { revision });
+    }
+    let history = store.prefix_history(revision, revision).await?;
+    let events = if history.complete_from > revision {
+        Vec::new()
+    } else {
+        history.events
+    };
+    Ok(join(records, events, revision, revision).into_iter().next())
+}
+
 /// The log of this store's prefix.
 pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
     let (min_rev, max_rev) = (
@@ -169,59 +247,8 @@ pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
         );
     }
     let history = store.prefix_history(from, to).await?;
-    let mut by_rev: BTreeMap<i64, Vec<KeyEvent>> = BTreeMap::new();
-    for e in history.events {
-        by_rev.entry(e.revision).or_default().push(e);
-    }
-    let mut entries: Vec<Entry> = Vec::new();
-    let revisions: std::collections::BTreeSet<i64> = by_rev
-        .keys()
-        .copied()
-        .chain(records.keys().copied().filter(|r| (from..=to).contains(r)))
-        .collect();
-    for rev in revisions.into_iter().rev() {
-        let (record, unreadable) = match records.get(&rev) {
-            Some(Ok(r)) => (Some(r.clone()), None),
-            Some(Err(e)) => (None, Some(e.clone())),
-            None => (None, None),
-        };
-        let keys = match by_rev.remove(&rev) {
-            Some(events) => events
-                .into_iter()
-                .map(|e| {
-                    // A previous value etcd no longer has comes from the record.
-                    let from_record = || {
-                        let r = record.as_ref()?;
-                        r.keys.iter().find(|k| k.key == e.key).and_then(|k| k.old.clone())
-                    };
-                    EntryKey {
-                        old: stored(e.prev.clone()).or_else(from_record),
-                        new: stored(e.value),
-                        key: e.key,
-                    }
-                })
-                .collect(),
-            None => record
-                .as_ref()
-                .map(|r| {
-                    r.keys
-                        .iter()
-                        .map(|k| EntryKey {
-                            key: k.key.clone(),
-                            old: k.old.clone(),
-                            new: k.new.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
-        entries.push(Entry {
-            revision: rev,
-            record,
-            unreadable,
-            keys,
-        });
-    }
+    let complete_from = history.complete_from;
+    let mut entries = join(records, history.events, from, to);
     let wanted_key = query.key.as_deref().map(fold);
     let prefix = store.prefix().clone();
     entries.retain(|e| {
@@ -257,6 +284,6 @@ pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
     Ok(Log {
         entries,
         revision,
-        others_complete_from: history.complete_from,
+        others_complete_from: complete_from,
     })
 }

@@ -1,0 +1,371 @@
+//! `tcfg log` and `tcfg show`: who changed what, when and why, from the
+//! change records and etcd's own history of the prefix.
+
+use std::io::Write;
+use std::time::SystemTime;
+
+use clap::Args;
+use tcfg_core::changes::log::{self, Bound, Entry, EntryKey, Log, Query};
+use tcfg_core::changes::record::{ChangeRecord, Stored};
+
+use crate::cli::GlobalArgs;
+use crate::error::Result;
+use crate::exit;
+use crate::output::{self, paint, Format, BOLD, DIM};
+use crate::render::table::{new_table, write_table};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg log --since 1h                  # what changed in the last hour\n  tcfg log frontend.namespaceRPS -p    # one key's changes, with diffs\n  tcfg log --author alice -n 5\n  tcfg log --since 1200 --until 1300   # by etcd revision\n\nChanges made with tcfg carry a record (author, message, command); changes made with other tools (etcdctl, the seed library's WriteConfig) are found in etcd's own history of the prefix while etcd keeps it, and shown as \"no record: written by another tool\"."
+)]
+pub struct LogArgs {
+    /// Only changes to this key (any spelling)
+    #[arg(value_name = "KEY")]
+    pub key_name: Option<String>,
+
+    /// Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// Only changes whose author (etcd user, OS user, host or CI actor) contains this
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+
+    /// At most N changes, newest first
+    #[arg(short = 'n', long = "max-count", value_name = "N")]
+    pub max_count: Option<usize>,
+
+    /// Show each change's diff
+    #[arg(short = 'p', long = "patch")]
+    pub patch: bool,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json]))]
+    pub output: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  tcfg show 1234\n  tcfg show 1234 -o json")]
+pub struct ShowArgs {
+    /// The etcd revision of the change (the REVISION column of `tcfg log`)
+    #[arg(value_name = "REV")]
+    pub revision: i64,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    pub output: Format,
+}
+
+/// `2h` (ago), `1234` (a revision) or an RFC 3339 time.
+fn bound(flag: &str, text: &str, now: SystemTime) -> Result<Bound> {
+    let t = text.trim();
+    if let Ok(r) = t.parse::<i64>() {
+        if r <= 0 {
+            crate::bail!("{flag} {t}: a revision is a positive number");
+        }
+        return Ok(Bound::Revision(r));
+    }
+    if let Ok(d) = humantime::parse_duration(t) {
+        return Ok(Bound::Time(now.checked_sub(d).unwrap_or(SystemTime::UNIX_EPOCH)));
+    }
+    if let Ok(at) = humantime::parse_rfc3339_weak(t.trim_end_matches('Z')) {
+        return Ok(Bound::Time(at));
+    }
+    crate::bail!(
+        "{flag} {t:?} is not a duration ago (2h, 30m, 7d), an etcd revision (1234) or a time (2026-12-01T09:00:00Z)"
+    )
+}
+
+pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
+    let now = SystemTime::now();
+    let query = Query {
+        key: args.key_name.clone(),
+        since: args.since.as_deref().map(|s| bound("--since", s, now)).transpose()?,
+        until: args.until.as_deref().map(|s| bound("--until", s, now)).transpose()?,
+        author: args.author.clone(),
+        limit: args.max_count.unwrap_or(0),
+    };
+    let store = super::connect(global).await?;
+    let found = log::log(&store, &query).await?;
+    let mut out = output::styled_stdout();
+    match args.output {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &log_json(&found))?;
+            writeln!(out)?;
+        }
+        _ if args.patch => {
+            for e in &found.entries {
+                write_entry(&mut out, e, true)?;
+                writeln!(out)?;
+            }
+        }
+        _ => {
+            let mut table = new_table();
+            table.set_header(["REVISION", "TIME", "AUTHOR", "MESSAGE", "CHANGE"]);
+            for e in &found.entries {
+                table.add_row([
+                    e.revision.to_string(),
+                    e.time().map(short_time).unwrap_or_else(|| "-".into()),
+                    author(e),
+                    message(e),
+                    summary(e, store.prefix().as_str()),
+                ]);
+            }
+            if !found.entries.is_empty() {
+                write_table(&mut out, &table)?;
+            }
+        }
+    }
+    drop(out);
+    let mut err = output::stderr();
+    if found.entries.is_empty() {
+        writeln!(err, "no changes found under {}", store.prefix())?;
+    }
+    if found.others_complete_from > 1 {
+        writeln!(
+            err,
+            "{}",
+            paint(
+                DIM,
+                format!(
+                    "etcd keeps its history from revision {} on (older revisions are compacted): writes made without tcfg before it are not shown",
+                    found.others_complete_from
+                )
+            )
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+pub async fn show(global: &GlobalArgs, args: ShowArgs) -> Result<u8> {
+    let store = super::connect(global).await?;
+    let Some(entry) = log::show(&store, args.revision).await? else {
+        crate::bail!(
+            "no change under {} at revision {}: neither a change record nor etcd's history has one (`tcfg log` lists the changes)",
+            store.prefix(),
+            args.revision
+        );
+    };
+    let mut out = output::styled_stdout();
+    match args.output {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &entry_json(&entry))?;
+            writeln!(out)?;
+        }
+        _ => write_entry(&mut out, &entry, true)?,
+    }
+    Ok(exit::OK)
+}
+
+fn short_time(t: &str) -> String {
+    // Seconds are enough in a table; the record keeps microseconds.
+    let t = t.trim_end_matches('Z');
+    let t = t.split('.').next().unwrap_or(t);
+    format!("{}Z", t.replacen('T', " ", 1))
+}
+
+fn author(e: &Entry) -> String {
+    match (&e.record, &e.unreadable) {
+        (Some(r), _) => r.author.short(),
+        (None, Some(_)) => "(unreadable record)".into(),
+        (None, None) => "(no record)".into(),
+    }
+}
+
+fn message(e: &Entry) -> String {
+    match &e.record {
+        Some(r) => {
+            let m = r
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            if m.chars().count() > 60 {
+                format!("{}…", m.chars().take(59).collect::<String>())
+            } else {
+                m
+            }
+        }
+        None if e.unreadable.is_some() => String::new(),
+        None => "written by another tool".into(),
+    }
+}
+
+/// `put frontend.rps`, `apply: 3 keys (frontend.rps, ...)`.
+fn summary(e: &Entry, prefix: &str) -> String {
+    let verb = e.record.as_ref().map(|r| r.command.verb.as_str()).unwrap_or("write");
+    let names: Vec<&str> = e
+        .keys
+        .iter()
+        .map(|k| k.key.strip_prefix(prefix).unwrap_or(&k.key))
+        .collect();
+    let omitted = e.record.as_ref().map_or(0, |r| r.omitted);
+    let total = names
+        .len()
+        .max(e.record.as_ref().map_or(0, |r| r.keys.len() + r.omitted));
+    match names.as_slice() {
+        [one] if total == 1 => format!("{verb} {one}"),
+        _ => {
+            let shown: Vec<&str> = names.iter().take(2).copied().collect();
+            let more = total.saturating_sub(shown.len()) + if names.is_empty() { omitted } else { 0 };
+            let tail = if more > 0 { format!(", +{more}") } else { String::new() };
+            format!("{verb}: {total} keys ({}{tail})", shown.join(", "))
+        }
+    }
+}
+
+fn stored_text(s: &Option<Stored>) -> (String, &'static str) {
+    match s {
+        None => (String::new(), ""),
+        Some(Stored::Text(t)) => (t.clone(), ""),
+        Some(Stored::Digest { .. }) => (String::new(), " (not kept: a digest only)"),
+    }
+}
+
+/// One change in full: the record, then each key's diff.
+fn write_entry(out: &mut impl Write, e: &Entry, patch: bool) -> std::io::Result<()> {
+    writeln!(out, "{}", paint(BOLD, format!("revision {}", e.revision)))?;
+    match (&e.record, &e.unreadable) {
+        (Some(r), _) => write_record(out, r)?,
+        (None, Some(why)) => writeln!(out, "record:   unreadable: {why}")?,
+        (None, None) => writeln!(
+            out,
+            "record:   none: written by another tool (etcdctl, the seed library, ...)"
+        )?,
+    }
+    if !patch {
+        return Ok(());
+    }
+    for k in &e.keys {
+        write_key(out, k)?;
+    }
+    Ok(())
+}
+
+fn write_record(out: &mut impl Write, r: &ChangeRecord) -> std::io::Result<()> {
+    writeln!(out, "time:     {}", r.time)?;
+    let a = &r.author;
+    let mut who = Vec::new();
+    if let Some(u) = &a.etcd_user {
+        who.push(format!("etcd user {u}"));
+    }
+    match (&a.os_user, &a.host) {
+        (Some(u), Some(h)) => who.push(format!("{u}@{h}")),
+        (Some(u), None) => who.push(u.clone()),
+        (None, Some(h)) => who.push(format!("host {h}")),
+        (None, None) => {}
+    }
+    writeln!(
+        out,
+        "author:   {}",
+        if who.is_empty() {
+            "unknown".into()
+        } else {
+            who.join(", ")
+        }
+    )?;
+    if let Some(ci) = &a.ci {
+        writeln!(
+            out,
+            "ci:       {}{}{}",
+            ci.system,
+            ci.actor.as_deref().map(|x| format!(", actor {x}")).unwrap_or_default(),
+            ci.run_url.as_deref().map(|x| format!(", {x}")).unwrap_or_default()
+        )?;
+    }
+    let mut command = r.command.verb.clone();
+    for f in &r.command.files {
+        command.push_str(&format!(
+            " -f {} (sha256 {})",
+            f.path,
+            &f.sha256[..f.sha256.len().min(12)]
+        ));
+    }
+    if let Some(p) = &r.command.plan {
+        command.push_str(&format!(" {} (sha256 {})", p.path, &p.sha256[..p.sha256.len().min(12)]));
+    }
+    if let Some(s) = &r.command.source {
+        command.push_str(&format!(" from {s}"));
+    }
+    if let Some(rev) = r.command.reverts {
+        command.push_str(&format!(" (revert of {rev})"));
+    }
+    if let Some(rev) = r.command.rollback_to {
+        command.push_str(&format!(" (rollback to {rev})"));
+    }
+    if let Some([n, total]) = r.command.batch {
+        command.push_str(&format!(" (batch {n} of {total})"));
+    }
+    writeln!(out, "command:  {command}")?;
+    writeln!(
+        out,
+        "tool:     {}, checked against Temporal {}",
+        r.tool, r.temporal_release
+    )?;
+    if r.digested > 0 || r.omitted > 0 {
+        writeln!(
+            out,
+            "note:     the change was too large to record whole: {} key{} kept as digests, {} left out",
+            r.digested,
+            if r.digested == 1 { "" } else { "s" },
+            r.omitted
+        )?;
+    }
+    if let Some(m) = &r.message {
+        writeln!(out)?;
+        for line in m.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    writeln!(out)
+}
+
+fn write_key(out: &mut impl Write, k: &EntryKey) -> std::io::Result<()> {
+    let (old, old_note) = stored_text(&k.old);
+    let (new, new_note) = stored_text(&k.new);
+    let old_name = match &k.old {
+        None => format!("{} (absent){old_note}", k.key),
+        Some(_) => format!("{} (before){old_note}", k.key),
+    };
+    let new_name = match &k.new {
+        None => format!("{} (deleted){new_note}", k.key),
+        Some(_) => format!("{} (after){new_note}", k.key),
+    };
+    crate::diff::write_unified(out, &old, &new, &old_name, &new_name)
+}
+
+fn stored_json(s: &Option<Stored>) -> serde_json::Value {
+    match s {
+        None => serde_json::Value::Null,
+        Some(v) => serde_json::to_value(v).unwrap_or_default(),
+    }
+}
+
+fn entry_json(e: &Entry) -> serde_json::Value {
+    serde_json::json!({
+        "revision": e.revision,
+        "record": e.record,
+        "written_by_another_tool": e.record.is_none() && e.unreadable.is_none(),
+        "unreadable_record": e.unreadable,
+        "keys": e.keys.iter().map(|k| serde_json::json!({
+            "key": k.key,
+            "old": stored_json(&k.old),
+            "new": stored_json(&k.new),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn log_json(l: &Log) -> serde_json::Value {
+    serde_json::json!({
+        "revision": l.revision,
+        "others_complete_from": l.others_complete_from,
+        "changes": l.entries.iter().map(entry_json).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,455 @@
+//! Change records and history against a real etcd: every write's record in
+//! its own transaction, messages, retention, `log`, `show`.
+
+mod common;
+use common::*;
+
+use predicates::prelude::*;
+use serde_json::Value;
+use tcfg_testkit::EtcdCluster;
+
+/// Every record under `history`, oldest first: (mod revision, record).
+async fn records(cluster: &EtcdCluster, history: &str) -> Vec<(i64, Value)> {
+    let mut c = cluster.client().await;
+    let r = c
+        .get(history, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    let mut out: Vec<(i64, Value)> = r
+        .kvs()
+        .iter()
+        .map(|kv| (kv.mod_revision(), serde_json::from_slice(kv.value()).unwrap()))
+        .collect();
+    out.sort_by_key(|(r, _)| *r);
+    out
+}
+
+async fn mod_revision(cluster: &EtcdCluster, key: &str) -> i64 {
+    raw_get(cluster, key).await.map(|(_, r)| r).unwrap_or(0)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let d = sha256sum(bytes);
+    d.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// SHA-256 through `sha256sum`, so the test does not share tcfg's code.
+fn sha256sum(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let hex = String::from_utf8(out.stdout).unwrap();
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_write_leaves_its_record_in_its_own_transaction() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("{PREFIX}frontend.rps");
+    tcfg(&cluster)
+        .env("USER", "alice")
+        .args(["put", "frontend.rps", "7", "--yes", "-m", "launch day"])
+        .assert()
+        .code(0);
+    let r = records(&cluster, HISTORY).await;
+    assert_eq!(r.len(), 1);
+    let (rev, rec) = &r[0];
+    assert_eq!(
+        *rev,
+        mod_revision(&cluster, &key).await,
+        "the change's revision is the record's"
+    );
+    assert_eq!(rec["format"], 1);
+    assert_eq!(rec["command"]["verb"], "put");
+    assert_eq!(rec["message"], "launch day");
+    assert_eq!(rec["author"]["os_user"], "alice");
+    assert!(rec["tool"].as_str().unwrap().starts_with("tcfg "));
+    assert!(rec["temporal_release"].as_str().unwrap().starts_with("v1."));
+    assert_eq!(rec["keys"][0]["key"], key.as_str());
+    assert_eq!(rec["keys"][0]["action"], "put");
+    assert!(rec["keys"][0].get("old").is_none(), "{rec}");
+    assert_eq!(rec["keys"][0]["new"], "- value: 7\n");
+
+    // A refused write leaves no record: an invalid value, a conflict.
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "lots", "--yes"])
+        .assert()
+        .code(1);
+    assert_eq!(records(&cluster, HISTORY).await.len(), 1);
+
+    // apply: the files and their SHA-256; in CI, the job.
+    let text = "frontend.rps:\n  - value: 8\nlimit.maxIDLength:\n  - value: 500\n";
+    let f = file(&dir, "prod.yaml", text);
+    tcfg(&cluster)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_ACTOR", "octocat")
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme/config")
+        .env("GITHUB_RUN_ID", "42")
+        .args(["apply", "--yes", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    let r = records(&cluster, HISTORY).await;
+    let (rev, rec) = r.last().unwrap();
+    assert_eq!(*rev, mod_revision(&cluster, &key).await);
+    assert_eq!(rec["command"]["verb"], "apply");
+    assert_eq!(rec["command"]["files"][0]["path"], f.display().to_string());
+    assert_eq!(rec["command"]["files"][0]["sha256"], sha256_hex(text.as_bytes()));
+    assert_eq!(rec["author"]["ci"]["system"], "github-actions");
+    assert_eq!(rec["author"]["ci"]["actor"], "octocat");
+    assert_eq!(
+        rec["author"]["ci"]["run_url"],
+        "https://github.com/acme/config/actions/runs/42"
+    );
+    assert_eq!(rec["keys"].as_array().unwrap().len(), 2);
+    assert_eq!(rec["keys"][0]["old"], "- value: 7\n");
+
+    // A saved plan: its file's digest.
+    let plan = dir.path().join("p.plan");
+    let f2 = file(&dir, "prod2.yaml", &text.replace("500", "600"));
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&f2)
+        .arg("--out")
+        .arg(&plan)
+        .assert()
+        .code(2);
+    tcfg(&cluster).arg("apply").arg(&plan).arg("--yes").assert().code(0);
+    let r = records(&cluster, HISTORY).await;
+    let rec = &r.last().unwrap().1;
+    assert_eq!(rec["command"]["plan"]["path"], plan.display().to_string());
+    assert_eq!(
+        rec["command"]["plan"]["sha256"],
+        sha256_hex(&std::fs::read(&plan).unwrap())
+    );
+
+    // delete: the old value; --create-only: only what it created.
+    tcfg(&cluster)
+        .args(["delete", "limit.maxIDLength", "--all", "--yes"])
+        .assert()
+        .code(0);
+    let r = records(&cluster, HISTORY).await;
+    let rec = &r.last().unwrap().1;
+    assert_eq!(
+        (rec["command"]["verb"].as_str(), rec["keys"][0]["action"].as_str()),
+        (Some("delete"), Some("delete"))
+    );
+    assert_eq!(rec["keys"][0]["old"], "- value: 600\n");
+    assert!(rec["keys"][0].get("new").is_none());
+    tcfg(&cluster)
+        .args(["apply", "--create-only", "--yes", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    let r = records(&cluster, HISTORY).await;
+    let keys = r.last().unwrap().1["keys"].as_array().unwrap().clone();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0]["key"], format!("{PREFIX}limit.maxIDLength"));
+
+    // sync: each target's record beside the target, naming the source.
+    tcfg(&cluster)
+        .args(["sync", "--yes", "--prefixes"])
+        .arg(format!("{PREFIX},/b"))
+        .assert()
+        .code(0);
+    let r = records(&cluster, "/b/temporal/dynamicconfig.history/").await;
+    assert_eq!(r.len(), 1);
+    let (rev, rec) = &r[0];
+    assert_eq!(
+        *rev,
+        mod_revision(&cluster, "/b/temporal/dynamicconfig/frontend.rps").await
+    );
+    assert_eq!(rec["command"]["verb"], "sync");
+    assert!(
+        rec["command"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{PREFIX}@")),
+        "{rec}"
+    );
+    // Records are never config: apply --prune leaves them, dump does not show them.
+    let before = records(&cluster, HISTORY).await.len();
+    tcfg(&cluster)
+        .args(["apply", "--prune", "--yes", "-f"])
+        .arg(file(&dir, "one.yaml", "frontend.rps:\n  - value: 9\n"))
+        .assert()
+        .code(0);
+    assert_eq!(records(&cluster, HISTORY).await.len(), before + 1);
+    let o = tcfg(&cluster).arg("dump").output().unwrap();
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 9\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_are_required_by_flag_variable_or_cluster() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let put = |extra: &[&str]| {
+        let mut c = tcfg(&cluster);
+        c.args(["put", "frontend.rps", "7", "--yes"]).args(extra);
+        c
+    };
+    put(&["--require-message"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a message is required").and(predicate::str::contains("-m/--message")));
+    put(&[]).env("TCFG_REQUIRE_MESSAGE", "true").assert().code(1);
+    put(&["--require-message", "-m", "  "]).assert().code(1);
+    assert!(records(&cluster, HISTORY).await.is_empty());
+    put(&["--require-message", "-m", "why"]).assert().code(0);
+    // Per cluster in the config file: prod requires one, staging does not.
+    let eps = cluster.endpoints();
+    let config = file(
+        &dir,
+        "config.yaml",
+        &format!(
+            "etcdConfigs:\n  - name: prod\n    endpoints: [{eps}]\n    requireMessage: true\n  - name: staging\n    endpoints: [{eps}]\ndisableTLS: true\nhistory:\n  keep: 100\n"
+        ),
+    );
+    let mut c = tcfg_bare();
+    c.arg("--config")
+        .arg(&config)
+        .args(["--cluster", "prod", "put", "frontend.rps", "8", "--yes"]);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a message is required"), "{}", stderr(&o));
+    let mut c = tcfg_bare();
+    c.arg("--config")
+        .arg(&config)
+        .args(["--cluster", "staging", "put", "frontend.rps", "8", "--yes"]);
+    assert!(c.output().unwrap().status.success());
+    // A mistake in the section is an error at its line.
+    let bad = file(&dir, "bad.yaml", "history:\n  kept: 5\n");
+    let mut c = tcfg_bare();
+    c.arg("--config").arg(&bad).args(["--endpoints", &eps, "dump"]);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad.yaml:2: history has no setting \"kept\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writers_prune_records_past_retention() {
+    let cluster = EtcdCluster::single();
+    // A record from long ago (past the default 365 days) goes with the next write.
+    raw_put(&cluster, &format!("{HISTORY}2020-01-01T00:00:00.000000Z-0000"), "{}").await;
+    for v in 1..=5 {
+        tcfg(&cluster)
+            .args(["--history-keep", "3", "put", "frontend.rps", &v.to_string(), "--yes"])
+            .assert()
+            .code(0);
+    }
+    let r = records(&cluster, HISTORY).await;
+    let values: Vec<&str> = r
+        .iter()
+        .map(|(_, rec)| rec["keys"][0]["new"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["- value: 3\n", "- value: 4\n", "- value: 5\n"], "the newest 3");
+    // 0: no limit by count; an age limit of its own.
+    for v in 6..=7 {
+        tcfg(&cluster)
+            .args(["--history-keep", "0", "put", "frontend.rps", &v.to_string(), "--yes"])
+            .assert()
+            .code(0);
+    }
+    assert_eq!(records(&cluster, HISTORY).await.len(), 5);
+    tcfg(&cluster)
+        .args(["--history-max-age", "1ms", "put", "frontend.rps", "8", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        records(&cluster, HISTORY).await.len(),
+        1,
+        "only the newest is younger than 1ms"
+    );
+    tcfg(&cluster)
+        .args(["--history-max-age", "soon", "put", "frontend.rps", "9", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid history max age \"soon\""));
+    // A history prefix inside the config prefix would be read by every server.
+    tcfg(&cluster)
+        .args([
+            "--history-prefix",
+            "/temporal/dynamicconfig/h/",
+            "put",
+            "frontend.rps",
+            "9",
+            "--yes",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("overlaps the config prefix"));
+    tcfg(&cluster)
+        .args([
+            "--history-prefix",
+            "/audit/temporal",
+            "put",
+            "frontend.rps",
+            "9",
+            "--yes",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(records(&cluster, "/audit/temporal/").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_and_show_join_records_and_etcd_history() {
+    let cluster = EtcdCluster::single();
+    let put = |user: &str, key: &str, v: &str, m: &str| {
+        tcfg(&cluster)
+            .env("USER", user)
+            .args(["put", key, v, "--yes", "-m", m])
+            .assert()
+            .code(0);
+    };
+    put("alice", "frontend.rps", "100", "first");
+    let first = revision(&cluster).await;
+    // Another tool (etcdctl, the seed library) writes without a record.
+    let raw = raw_put(&cluster, &format!("{PREFIX}limit.maxIDLength"), "- value: 300\n").await;
+    put("bob", "frontend.rps", "200", "second");
+    put("alice", "limit.maxIDLength", "400", "third");
+    let json = |args: &[&str]| -> Value {
+        let o = tcfg(&cluster).args(["log", "-o", "json"]).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let all = json(&[]);
+    let changes = all["changes"].as_array().unwrap();
+    let revs: Vec<i64> = changes.iter().map(|c| c["revision"].as_i64().unwrap()).collect();
+    assert_eq!(revs, [raw + 2, raw + 1, raw, first], "newest first");
+    assert_eq!(changes[2]["written_by_another_tool"], true);
+    assert_eq!(changes[2]["keys"][0]["new"], "- value: 300\n");
+    assert_eq!(changes[1]["record"]["message"], "second");
+    assert_eq!(changes[1]["keys"][0]["old"], "- value: 100\n");
+    let revs_of = |v: Value| -> Vec<i64> {
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["revision"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(revs_of(json(&["frontend.rps"])), [raw + 1, first]);
+    assert_eq!(revs_of(json(&["FRONTEND.RPS"])), [raw + 1, first], "any spelling");
+    assert_eq!(revs_of(json(&["--author", "BOB"])), [raw + 1]);
+    assert_eq!(revs_of(json(&["-n", "1"])), [raw + 2]);
+    assert_eq!(revs_of(json(&["--since", &raw.to_string()])), [raw + 2, raw + 1, raw]);
+    assert_eq!(revs_of(json(&["--until", &raw.to_string()])), [raw, first]);
+    assert_eq!(revs_of(json(&["--since", "1h"])).len(), 4);
+    assert!(revs_of(json(&["--until", "1h"])).is_empty());
+
+    // The table, and -p with the diffs.
+    let o = tcfg(&cluster).arg("log").output().unwrap();
+    let table = stdout(&o);
+    assert!(
+        table.contains("REVISION") && table.contains("written by another tool"),
+        "{table}"
+    );
+    assert!(
+        table.contains("second") && table.contains("put frontend.rps"),
+        "{table}"
+    );
+    let o = tcfg(&cluster).args(["log", "-p", "frontend.rps"]).output().unwrap();
+    let patch = stdout(&o);
+    assert!(patch.contains("-- value: 100\n+- value: 200"), "{patch}");
+
+    // show: one change in full.
+    let o = tcfg(&cluster).args(["show", &(raw + 1).to_string()]).output().unwrap();
+    let shown = stdout(&o);
+    assert!(
+        shown.contains("command:  put") && shown.contains("    second"),
+        "{shown}"
+    );
+    assert!(shown.contains("+- value: 200"), "{shown}");
+    let o = tcfg(&cluster).args(["show", &raw.to_string()]).output().unwrap();
+    assert!(stdout(&o).contains("none: written by another tool"), "{}", stdout(&o));
+    tcfg(&cluster)
+        .args(["show", "99999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("past etcd's current revision"));
+
+    // After a compaction the records remain; others' writes before it are
+    // gone, and log says from where its view of them is complete.
+    let mut c = cluster.client().await;
+    let now = revision(&cluster).await;
+    c.compact(now, None).await.unwrap();
+    let o = tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap();
+    let after: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(revs_of(after.clone()), [raw + 2, raw + 1, first]);
+    assert_eq!(after["others_complete_from"], now);
+    assert_eq!(
+        after["changes"][1]["keys"][0]["old"], "- value: 100\n",
+        "from the record"
+    );
+    assert!(
+        stderr(&o).contains(&format!("from revision {now} on")),
+        "{}",
+        stderr(&o)
+    );
+    let o = tcfg(&cluster).args(["show", &first.to_string()]).output().unwrap();
+    assert!(stdout(&o).contains("+- value: 100"), "{}", stdout(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_too_large_for_one_request_keeps_digests_and_the_change_is_written() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    // Ten values of 100 KB: the change fits in one request (1.5 MiB), the
+    // record of it whole does not.
+    let mut doc = String::new();
+    let names: Vec<String> = (0..10).map(|i| format!("test.big{i}")).collect();
+    for n in &names {
+        doc.push_str(&format!("{n}:\n  - value: \"{}\"\n", "x".repeat(100_000 + n.len())));
+    }
+    let schema = file(
+        &dir,
+        "schema.tsv",
+        &names.iter().fold(
+            String::from("key\ttype\tprecedence\tdefault\tconstrained_defaults\n"),
+            |s, n| s + &format!("{n}\tstring\tglobal\t\t\n"),
+        ),
+    );
+    let f = file(&dir, "big.yaml", &doc);
+    tcfg(&cluster)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["apply", "--yes", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    let r = records(&cluster, HISTORY).await;
+    let rec = &r[0].1;
+    let digested = rec["digested"].as_u64().unwrap();
+    assert!(digested > 0 && digested < 10, "{digested}");
+    let keys = rec["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 10);
+    let last = &keys[9]["new"];
+    assert!(last["bytes"].as_u64().unwrap() > 100_000, "{last}");
+    assert_eq!(last["sha256"].as_str().unwrap().len(), 64);
+    let o = tcfg(&cluster)
+        .arg("--schema")
+        .arg(&schema)
+        .args(["show", &r[0].0.to_string()])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("too large to record whole"), "{:.300}", stdout(&o));
+}
