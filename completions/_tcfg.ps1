@@ -56,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Who changed what, when and why: the changes under the prefix, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
+            [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -509,6 +511,79 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tcfg;revert' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`')
+            [CompletionResult]::new('--max-txn-ops', '--max-txn-ops', [CompletionResultType]::ParameterName, 'The server''s --max-txn-ops: the most operations one transaction may hold')
+            [CompletionResult]::new('--max-request-bytes', '--max-request-bytes', [CompletionResultType]::ParameterName, 'The server''s --max-request-bytes: the largest transaction it accepts')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Revert even though a key changed again after REV (the later change is shown, then overwritten)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Split a change too big for one transaction into batches (not atomic)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change and write nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tcfg;rollback' {
+            [CompletionResult]::new('--to-revision', '--to-revision', [CompletionResultType]::ParameterName, 'The etcd revision to go back to')
+            [CompletionResult]::new('--to-time', '--to-time', [CompletionResultType]::ParameterName, 'The time to go back to: RFC 3339, or a duration ago (2h)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`')
+            [CompletionResult]::new('--max-txn-ops', '--max-txn-ops', [CompletionResultType]::ParameterName, 'The server''s --max-txn-ops: the most operations one transaction may hold')
+            [CompletionResult]::new('--max-request-bytes', '--max-request-bytes', [CompletionResultType]::ParameterName, 'The server''s --max-request-bytes: the largest transaction it accepts')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Split a change too big for one transaction into batches (not atomic)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change and write nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tcfg;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the scripts of every shell into this folder (for packagers)')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')
@@ -549,6 +624,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Who changed what, when and why: the changes under the prefix, newest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
+            [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -590,6 +667,12 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;help;show' {
+            break
+        }
+        'tcfg;help;revert' {
+            break
+        }
+        'tcfg;help;rollback' {
             break
         }
         'tcfg;help;completions' {

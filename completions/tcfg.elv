@@ -53,6 +53,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
             cand log 'Who changed what, when and why: the changes under the prefix, newest first'
             cand show 'One change in full: its record and its diff'
+            cand revert 'Undo one change (the keys it touched), with compare-and-swap'
+            cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -492,6 +494,77 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;revert'= {
+            cand --out 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`'
+            cand --max-txn-ops 'The server''s --max-txn-ops: the most operations one transaction may hold'
+            cand --max-request-bytes 'The server''s --max-request-bytes: the largest transaction it accepts'
+            cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand --force 'Revert even though a key changed again after REV (the later change is shown, then overwritten)'
+            cand --batch 'Split a change too big for one transaction into batches (not atomic)'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show what would change and write nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;rollback'= {
+            cand --to-revision 'The etcd revision to go back to'
+            cand --to-time 'The time to go back to: RFC 3339, or a duration ago (2h)'
+            cand --out 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`'
+            cand --max-txn-ops 'The server''s --max-txn-ops: the most operations one transaction may hold'
+            cand --max-request-bytes 'The server''s --max-request-bytes: the largest transaction it accepts'
+            cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand --batch 'Split a change too big for one transaction into batches (not atomic)'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show what would change and write nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -531,6 +604,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand render 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
             cand log 'Who changed what, when and why: the changes under the prefix, newest first'
             cand show 'One change in full: its record and its diff'
+            cand revert 'Undo one change (the keys it touched), with compare-and-swap'
+            cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -559,6 +634,10 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;log'= {
         }
         &'tcfg;help;show'= {
+        }
+        &'tcfg;help;revert'= {
+        }
+        &'tcfg;help;rollback'= {
         }
         &'tcfg;help;completions'= {
         }

@@ -60,6 +60,8 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "watch" -d 'Follow changes
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
@@ -474,6 +476,71 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l require-message -d 'R
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l out -d 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l force -d 'Revert even though a key changed again after REV (the later change is shown, then overwritten)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to-revision -d 'The etcd revision to go back to' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to-time -d 'The time to go back to: RFC 3339, or a duration ago (2h)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l out -d 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -498,18 +565,20 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-messag
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "show" -d 'One change in full: its record and its diff'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

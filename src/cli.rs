@@ -195,6 +195,10 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// One change in full: its record and its diff
     Show(commands::log::ShowArgs),
+    /// Undo one change (the keys it touched), with compare-and-swap
+    Revert(commands::undo::RevertArgs),
+    /// Make the prefix (or some keys) what it was at a revision or time
+    Rollback(commands::undo::RollbackArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

@@ -105,6 +105,15 @@ plain_errors!(
     tcfg_core::changes::batch::BatchError,
 );
 
+impl From<tcfg_core::changes::undo::UndoError> for CommandError {
+    fn from(e: tcfg_core::changes::undo::UndoError) -> CommandError {
+        match e {
+            tcfg_core::changes::undo::UndoError::Store(e) => e.into(),
+            e => anyhow::Error::from(e).into(),
+        }
+    }
+}
+
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> CommandError {
         let kind = if matches!(e, StoreError::OutcomeUnknown { .. }) {

@@ -453,3 +453,148 @@ async fn a_record_too_large_for_one_request_keeps_digests_and_the_change_is_writ
         .unwrap();
     assert!(stdout(&o).contains("too large to record whole"), "{:.300}", stdout(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revert_undoes_one_change_and_refuses_over_later_ones() {
+    let cluster = EtcdCluster::single();
+    let put = |key: &str, v: &str, m: &str| {
+        tcfg(&cluster)
+            .env("USER", "alice")
+            .args(["put", key, v, "--yes", "-m", m])
+            .assert()
+            .code(0);
+    };
+    put("frontend.rps", "100", "one");
+    let one = revision(&cluster).await;
+    put("frontend.rps", "200", "two");
+    let two = revision(&cluster).await;
+    put("limit.maxIDLength", "300", "three");
+    let three = revision(&cluster).await;
+    // A key that did not exist before the change is deleted by its revert.
+    tcfg(&cluster)
+        .args(["revert", &three.to_string(), "--dry-run"])
+        .assert()
+        .code(2);
+    tcfg(&cluster)
+        .args(["revert", &three.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}limit.maxIDLength")).await, None);
+    let r = records(&cluster, HISTORY).await;
+    let rec = &r.last().unwrap().1;
+    assert_eq!(rec["command"]["verb"], "revert");
+    assert_eq!(rec["command"]["reverts"], three);
+    assert_eq!(rec["message"], format!("revert of {three}"));
+    // A change whose key changed again after it is refused, naming the later one.
+    tcfg(&cluster)
+        .args(["revert", &one.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("revision {two} by alice@"))
+                .and(predicate::str::contains(": two"))
+                .and(predicate::str::contains("--force")),
+        );
+    assert!(stored_text(&cluster, "frontend.rps").await.contains("200"));
+    // --force: back to before `one` (the key did not exist).
+    tcfg(&cluster)
+        .args(["revert", &one.to_string(), "--yes", "--force"])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await, None);
+    // The value restored of a change: `two` put 200 over 100.
+    tcfg(&cluster)
+        .args(["revert", &two.to_string(), "--yes", "--force", "-m", "bring 100 back"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
+    tcfg(&cluster)
+        .args(["revert", "99999", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("past etcd's current revision"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollback_from_etcd_history_or_from_records_after_compaction() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let put = |key: &str, v: &str| {
+        tcfg(&cluster).args(["put", key, v, "--yes"]).assert().code(0);
+    };
+    put("frontend.rps", "100");
+    put("limit.maxIDLength", "300");
+    let base = revision(&cluster).await;
+    put("frontend.rps", "200");
+    put("matching.numTaskqueueReadPartitions", "512");
+    tcfg(&cluster)
+        .args(["delete", "limit.maxIDLength", "--all", "--yes"])
+        .assert()
+        .code(0);
+    // Dry run and a saved plan, then one key only.
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--dry-run"])
+        .assert()
+        .code(2);
+    let plan = dir.path().join("back.plan");
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--out"])
+        .arg(&plan)
+        .assert()
+        .code(2);
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "frontend.rps", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
+    assert!(stored_text(&cluster, "matching.numTaskqueueReadPartitions")
+        .await
+        .contains("512"));
+    let r = records(&cluster, HISTORY).await;
+    assert_eq!(r.last().unwrap().1["command"]["rollback_to"], base);
+    // The saved plan is now stale (frontend.rps moved): apply refuses it.
+    tcfg(&cluster).arg("apply").arg(&plan).arg("--yes").assert().code(1);
+
+    // After a compaction the records tell the values; a key another tool
+    // changed (no record) cannot be told and is named.
+    let mut c = cluster.client().await;
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "limit.maxIDLength").await, "- value: 300\n");
+    assert_eq!(
+        raw_get(&cluster, &format!("{PREFIX}matching.numTaskqueueReadPartitions")).await,
+        None
+    );
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}frontend.globalNamespaceRPS"),
+        "- value: 5\n",
+    )
+    .await;
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 999\n").await;
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("frontend.globalNamespaceRPS: another tool changed it")
+                .and(predicate::str::contains("nothing written")),
+        );
+    // frontend.rps: its first record after the target still tells its value.
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "frontend.rps", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
+    // By time: the records' times; before any record there is nothing to go back to.
+    tcfg(&cluster)
+        .args(["rollback", "--to-time", "2020-01-01T00:00:00Z", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no change record at or before"));
+}

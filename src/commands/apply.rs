@@ -5,19 +5,17 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use tcfg_core::changes::batch::{self, BatchError, Limits};
-use tcfg_core::changes::history::{self, Intent};
+use tcfg_core::changes::batch::Limits;
 use tcfg_core::changes::plan::{plan, Action, PlanOptions};
 use tcfg_core::changes::record::FileDigest;
 use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
-use super::confirm;
 use crate::bail;
 use crate::cli::GlobalArgs;
-use crate::error::{CommandError, Result};
+use crate::error::Result;
 use crate::exit;
-use crate::output::{self, paint, GREEN};
+use crate::output;
 use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
@@ -70,75 +68,6 @@ impl ApplyArgs {
     }
 }
 
-/// Check the size, confirm, and write: one transaction, or batches.
-#[allow(clippy::too_many_arguments)]
-async fn commit(
-    store: &Store,
-    groups: Vec<Vec<Change>>,
-    guards: &[Guard],
-    limits: Limits,
-    batch: bool,
-    intent: &Intent,
-    opts: super::WriteArgs,
-    what: &str,
-) -> Result<u8> {
-    let mut err = output::stderr();
-    let batches = batch::transactions(groups, guards.len(), intent.limits(limits), batch).map_err(|e| match e {
-        BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
-        _ => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
-            "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
-             or --batch to write in several transactions (not atomic)",
-        ),
-    })?;
-    if opts.dry_run {
-        writeln!(err, "dry run: nothing written")?;
-        return Ok(exit::CHANGES);
-    }
-    drop(err);
-    if !confirm(&format!("Apply these changes to {what}?"), opts.yes)? {
-        writeln!(output::stderr(), "nothing written")?;
-        return Ok(exit::ERROR);
-    }
-    if let [one] = batches.as_slice() {
-        let revision = history::commit(store, one, guards, intent, limits).await?;
-        writeln!(
-            output::stderr(),
-            "{} {what} at revision {revision}",
-            paint(GREEN, "applied to")
-        )?;
-        return super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await;
-    }
-    // Batches: whole keys per transaction, each guarded on its own keys.
-    let total = batches.len();
-    let mut last = 0;
-    batch::commit_batches(store, &batches, guards, intent, limits, |i, revision, b| {
-        last = revision;
-        let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
-        let _ = writeln!(
-            output::stderr(),
-            "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
-            i + 1,
-            keys.len(),
-            if keys.len() == 1 { "" } else { "s" },
-            keys.first().unwrap_or(&""),
-            keys.last().unwrap_or(&"")
-        );
-    })
-    .await
-    .map_err(|e| {
-        let what = e.to_string();
-        CommandError::from(e.source)
-            .context(what)
-            .hint("run the same command again to finish: what is already written shows as unchanged")
-    })?;
-    writeln!(
-        output::stderr(),
-        "{} {what} in {total} batches",
-        paint(GREEN, "applied to")
-    )?;
-    super::wait::for_renderers(&[(store.clone(), last)], opts.wait).await
-}
-
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     if let Some(path) = &args.plan {
         return apply_saved(global, &args, path).await;
@@ -170,7 +99,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         )?;
     }
     let what = store.prefix().to_string();
-    commit(
+    super::commit_plan(
         &store,
         plan.write_groups(),
         &[],
@@ -258,7 +187,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     }];
     let what = format!("{} (plan {})", saved.prefix, path.display());
     let limits = args.limits();
-    commit(
+    super::commit_plan(
         &store,
         groups,
         &guards,

@@ -23,6 +23,7 @@ mod prompt;
 pub mod put;
 pub mod render;
 pub mod sync;
+pub mod undo;
 pub mod validate;
 pub mod watch;
 
@@ -37,7 +38,7 @@ pub use prompt::confirm_write as confirm;
 pub use record::intent;
 use runtime::block_on;
 pub use runtime::{huge_pages, registry, RegistryLoad};
-pub use write::commit_key_write;
+pub use write::{commit_key_write, commit_plan};
 
 pub fn run(cli: Cli) -> Result<u8> {
     if matches!(
@@ -60,6 +61,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Render(args) => block_on(render::run(&cli.global, args)),
         Command::Log(args) => block_on(log::run(&cli.global, args)),
         Command::Show(args) => block_on(log::show(&cli.global, args)),
+        Command::Revert(args) => block_on(undo::revert(&cli.global, args)),
+        Command::Rollback(args) => block_on(undo::rollback(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -1,10 +1,14 @@
 //! One key's write as `put` and `delete` make it: diff, confirm, commit
 //! with its record.
 
-use crate::error::Result;
-use tcfg_core::changes::batch::Limits;
+use std::io::Write;
+
+use crate::error::{CommandError, Result};
+use crate::exit;
+use crate::output::{self, paint, GREEN};
+use tcfg_core::changes::batch::{self, BatchError, Limits};
 use tcfg_core::changes::history::{self, Intent};
-use tcfg_core::store::Store;
+use tcfg_core::store::{Change, Guard, Store};
 
 use super::{confirm, WriteArgs};
 
@@ -16,7 +20,6 @@ pub async fn commit_key_write(
     intent: &Intent,
     opts: WriteArgs,
 ) -> Result<u8> {
-    use std::io::Write;
     let mut err = crate::output::stderr();
     if write.is_noop() {
         writeln!(err, "{} is already as requested: nothing to write", write.etcd_key)?;
@@ -50,4 +53,75 @@ pub async fn commit_key_write(
         write.etcd_key
     )?;
     super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await
+}
+
+/// A plan's writes as `apply`, `revert` and `rollback` make them: check
+/// the size, confirm, and write with their record, in one transaction or
+/// (`batch`) several.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_plan(
+    store: &Store,
+    groups: Vec<Vec<Change>>,
+    guards: &[Guard],
+    limits: Limits,
+    batch: bool,
+    intent: &Intent,
+    opts: super::WriteArgs,
+    what: &str,
+) -> Result<u8> {
+    let mut err = output::stderr();
+    let batches = batch::transactions(groups, guards.len(), intent.limits(limits), batch).map_err(|e| match e {
+        BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
+        _ => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
+            "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
+             or --batch to write in several transactions (not atomic)",
+        ),
+    })?;
+    if opts.dry_run {
+        writeln!(err, "dry run: nothing written")?;
+        return Ok(exit::CHANGES);
+    }
+    drop(err);
+    if !confirm(&format!("Apply these changes to {what}?"), opts.yes)? {
+        writeln!(output::stderr(), "nothing written")?;
+        return Ok(exit::ERROR);
+    }
+    if let [one] = batches.as_slice() {
+        let revision = history::commit(store, one, guards, intent, limits).await?;
+        writeln!(
+            output::stderr(),
+            "{} {what} at revision {revision}",
+            paint(GREEN, "applied to")
+        )?;
+        return super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await;
+    }
+    // Batches: whole keys per transaction, each guarded on its own keys.
+    let total = batches.len();
+    let mut last = 0;
+    batch::commit_batches(store, &batches, guards, intent, limits, |i, revision, b| {
+        last = revision;
+        let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
+        let _ = writeln!(
+            output::stderr(),
+            "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
+            i + 1,
+            keys.len(),
+            if keys.len() == 1 { "" } else { "s" },
+            keys.first().unwrap_or(&""),
+            keys.last().unwrap_or(&"")
+        );
+    })
+    .await
+    .map_err(|e| {
+        let what = e.to_string();
+        CommandError::from(e.source)
+            .context(what)
+            .hint("run the same command again to finish: what is already written shows as unchanged")
+    })?;
+    writeln!(
+        output::stderr(),
+        "{} {what} in {total} batches",
+        paint(GREEN, "applied to")
+    )?;
+    super::wait::for_renderers(&[(store.clone(), last)], opts.wait).await
 }

@@ -9,3 +9,4 @@ pub mod log;
 pub mod plan;
 pub mod record;
 pub mod saved;
+pub mod undo;

@@ -1,0 +1,283 @@
+//! `tcfg revert` and `tcfg rollback`: undo a change, or go back to a
+//! revision or time, through the same plan, diff, confirm and
+//! compare-and-swap path as `apply`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use anyhow::Context;
+use clap::Args;
+use tcfg_core::changes::batch::Limits;
+use tcfg_core::changes::log::Bound;
+use tcfg_core::changes::plan::{plan, PlanOptions};
+use tcfg_core::changes::saved::SavedPlan;
+use tcfg_core::changes::undo::{self, Undo};
+use tcfg_core::model::finding::Level;
+use tcfg_core::store::Store;
+
+use crate::bail;
+use crate::cli::GlobalArgs;
+use crate::error::Result;
+use crate::exit;
+use crate::output::{self, paint, WARNING};
+use crate::plan_view::write_plan;
+
+/// What the server accepts in one transaction, and whether to split.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct TxnArgs {
+    /// The server's --max-txn-ops: the most operations one transaction may hold
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub max_txn_ops: usize,
+
+    /// The server's --max-request-bytes: the largest transaction it accepts
+    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
+    pub max_request_bytes: usize,
+
+    /// Split a change too big for one transaction into batches (not atomic)
+    #[arg(long)]
+    pub batch: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg revert 1234 -m \"undo the bad rate limit\"\n  tcfg revert 1234 --dry-run\n\nThe inverse of one change (its REVISION in `tcfg log`), for the keys it touched, written in one compare-and-swap transaction with its record. When a key changed again after it, revert refuses and names the later change; --force reverts anyway (after showing both)."
+)]
+pub struct RevertArgs {
+    /// The etcd revision of the change to undo
+    #[arg(value_name = "REV")]
+    pub revision: i64,
+
+    /// Revert even though a key changed again after REV (the later change is shown, then overwritten)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Save the plan instead of writing it; apply it with `tcfg apply PLAN`
+    #[arg(long, value_name = "PLAN_FILE", conflicts_with = "yes")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub txn: TxnArgs,
+
+    #[command(flatten)]
+    pub write: super::WriteArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tcfg rollback --to-time 2026-12-02T09:00:00Z --dry-run\n  tcfg rollback --to-revision 1200 frontend.namespaceRPS -m \"back to before the incident\"\n  tcfg rollback --to-revision 1200 --out back.plan   # review, then `tcfg apply back.plan`\n\nThe state at a revision comes from etcd's history while etcd keeps it, else from the change records' old values; a key neither can tell is named and nothing is written. A time is turned into a revision through the change records' times."
+)]
+pub struct RollbackArgs {
+    /// Only these keys (default: every key under the prefix)
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
+
+    /// The etcd revision to go back to
+    #[arg(
+        long,
+        value_name = "REV",
+        required_unless_present = "to_time",
+        conflicts_with = "to_time"
+    )]
+    pub to_revision: Option<i64>,
+
+    /// The time to go back to: RFC 3339, or a duration ago (2h)
+    #[arg(long, value_name = "TIME")]
+    pub to_time: Option<String>,
+
+    /// Save the plan instead of writing it; apply it with `tcfg apply PLAN`
+    #[arg(long, value_name = "PLAN_FILE", conflicts_with = "yes")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub txn: TxnArgs,
+
+    #[command(flatten)]
+    pub write: super::WriteArgs,
+}
+
+pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let settings = super::connection_settings(&global.etcd)?;
+    let mut intent = super::intent(
+        &settings,
+        &registry,
+        "revert",
+        Vec::new(),
+        args.write.message.as_deref(),
+    )?;
+    intent.command.reverts = Some(args.revision);
+    intent
+        .message
+        .get_or_insert_with(|| format!("revert of {}", args.revision));
+    let store = Store::connect(settings).await?;
+    let undo = undo::revert(&store, &registry, args.revision).await?;
+    if !undo.later.is_empty() {
+        let mut err = output::stderr();
+        writeln!(err, "the keys of revision {} changed again after it:", args.revision)?;
+        for e in &undo.later {
+            let who = e
+                .record
+                .as_ref()
+                .map(|r| r.author.short())
+                .unwrap_or_else(|| "another tool (no record)".into());
+            let why = e.record.as_ref().and_then(|r| r.message.clone()).unwrap_or_default();
+            writeln!(
+                err,
+                "  revision {} by {who}{}",
+                e.revision,
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {why}")
+                }
+            )?;
+        }
+        if !args.force {
+            bail!(
+                "reverting {} would undo the later change{} too; nothing written. `tcfg show REV` shows each; pass --force to revert anyway",
+                args.revision,
+                if undo.later.len() == 1 { "" } else { "s" }
+            );
+        }
+        writeln!(err, "{}", paint(WARNING, "--force: the later changes are overwritten"))?;
+    }
+    let what = format!("{} (revert of {})", store.prefix(), args.revision);
+    finish(
+        &store,
+        &registry,
+        undo,
+        &intent,
+        args.out.as_ref(),
+        args.txn,
+        args.write,
+        &what,
+    )
+    .await
+}
+
+pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
+    let registry = super::registry(global)?;
+    let settings = super::connection_settings(&global.etcd)?;
+    let to = match (&args.to_revision, &args.to_time) {
+        (Some(r), _) if *r > 0 => Bound::Revision(*r),
+        (Some(r), _) => bail!("--to-revision {r}: a revision is a positive number"),
+        (None, Some(t)) => Bound::Time(time(t)?),
+        (None, None) => bail!("give --to-revision REV or --to-time TIME"),
+    };
+    let mut intent = super::intent(
+        &settings,
+        &registry,
+        "rollback",
+        Vec::new(),
+        args.write.message.as_deref(),
+    )?;
+    let store = Store::connect(settings).await?;
+    let undo = undo::rollback(&store, &registry, to, &args.keys).await?;
+    intent.command.rollback_to = Some(undo.target);
+    intent
+        .message
+        .get_or_insert_with(|| format!("rollback to {}", undo.target));
+    writeln!(output::stderr(), "rolling back to revision {}", undo.target)?;
+    let what = format!("{} (rollback to {})", store.prefix(), undo.target);
+    finish(
+        &store,
+        &registry,
+        undo,
+        &intent,
+        args.out.as_ref(),
+        args.txn,
+        args.write,
+        &what,
+    )
+    .await
+}
+
+fn time(t: &str) -> Result<SystemTime> {
+    let t = t.trim();
+    if let Ok(d) = humantime::parse_duration(t) {
+        return Ok(SystemTime::now().checked_sub(d).unwrap_or(SystemTime::UNIX_EPOCH));
+    }
+    humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).map_err(|_| {
+        anyhow::anyhow!("--to-time {t:?} is not a time (2026-12-01T09:00:00Z) or a duration ago (2h)").into()
+    })
+}
+
+/// Refuse what cannot be restored; plan the rest against the prefix now;
+/// show, save or write it.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    store: &Store,
+    registry: &tcfg_core::Registry,
+    undo: Undo,
+    intent: &tcfg_core::changes::history::Intent,
+    out: Option<&PathBuf>,
+    txn: TxnArgs,
+    opts: super::WriteArgs,
+    what: &str,
+) -> Result<u8> {
+    let mut err = output::stderr();
+    for k in &undo.skipped {
+        writeln!(err, "left alone: {k} is not dynamic config (tcfg never writes it)")?;
+    }
+    if !undo.unknown.is_empty() {
+        for (k, why) in &undo.unknown {
+            writeln!(err, "  {k}: {why}")?;
+        }
+        bail!(
+            "the value at revision {} of {} cannot be told; nothing written. Name the other keys to restore only them",
+            undo.target,
+            undo.unknown
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let findings = tcfg_core::temporal::validate::validate(&undo.desired, registry, &Default::default());
+    let mut invalid: Vec<String> = undo.invalid.iter().map(|(k, why)| format!("{k}: {why}")).collect();
+    invalid.extend(
+        findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .map(|f| f.message.clone()),
+    );
+    if !invalid.is_empty() {
+        for i in &invalid {
+            writeln!(err, "  {i}")?;
+        }
+        bail!(
+            "what revision {} held is not valid config for this release; nothing written",
+            undo.target
+        );
+    }
+    drop(err);
+    let p = plan(&undo.desired, &undo.current, registry, PlanOptions::default());
+    let mut view = output::styled_stdout();
+    write_plan(&mut view, &p, &store.prefix().to_string())?;
+    drop(view);
+    if let Some(path) = out {
+        let saved = SavedPlan::new(&p, &undo.current);
+        std::fs::write(path, serde_json::to_string_pretty(&saved)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(
+            output::stderr(),
+            "plan saved to {}; apply it with `tcfg apply {}`",
+            path.display(),
+            path.display()
+        )?;
+        return Ok(if p.is_empty() { exit::OK } else { exit::CHANGES });
+    }
+    if p.is_empty() {
+        writeln!(
+            output::stderr(),
+            "nothing to change: the keys already hold those values"
+        )?;
+        return Ok(exit::OK);
+    }
+    let limits = Limits {
+        ops: txn.max_txn_ops,
+        bytes: txn.max_request_bytes,
+    };
+    super::commit_plan(store, p.write_groups(), &[], limits, txn.batch, intent, opts, what).await
+}
