@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use tcfg_core::changes::batch::Limits;
 use tcfg_core::changes::plan::{plan, Action, PlanOptions};
 use tcfg_core::changes::record::FileDigest;
 use tcfg_core::changes::saved::SavedPlan;
@@ -39,17 +38,8 @@ pub struct ApplyArgs {
     #[arg(long, conflicts_with = "prune")]
     pub create_only: bool,
 
-    /// The server's --max-txn-ops: the most operations one transaction may hold
-    #[arg(long, value_name = "N", default_value_t = 128)]
-    pub max_txn_ops: usize,
-
-    /// The server's --max-request-bytes: the largest transaction it accepts
-    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
-    pub max_request_bytes: usize,
-
-    /// Split a change too big for one transaction into batches (not atomic)
-    #[arg(long)]
-    pub batch: bool,
+    #[command(flatten)]
+    pub txn: super::TxnArgs,
 
     #[command(flatten)]
     pub write: super::WriteArgs,
@@ -57,15 +47,6 @@ pub struct ApplyArgs {
     /// Accept keys the release does not register (custom server builds)
     #[arg(long)]
     pub allow_unknown_keys: bool,
-}
-
-impl ApplyArgs {
-    fn limits(&self) -> Limits {
-        Limits {
-            ops: self.max_txn_ops,
-            bytes: self.max_request_bytes,
-        }
-    }
 }
 
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
@@ -103,8 +84,8 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         &store,
         plan.write_groups(),
         &[],
-        args.limits(),
-        args.batch,
+        args.txn.limits(),
+        args.txn.batch,
         &intent,
         args.write,
         &what,
@@ -186,13 +167,13 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         since: snapshot.revision,
     }];
     let what = format!("{} (plan {})", saved.prefix, path.display());
-    let limits = args.limits();
+    let limits = args.txn.limits();
     super::commit_plan(
         &store,
         groups,
         &guards,
         limits,
-        args.batch,
+        args.txn.batch,
         &intent,
         args.write.clone(),
         &what,

@@ -174,6 +174,52 @@ pub fn unused_scope_fields(def: &KeyDef, scope: &Constraints) -> Vec<ConstraintF
     scope.fields().iter().filter(|f| !used.contains(*f)).collect()
 }
 
+/// What the server accepts in one transaction, and whether to split a
+/// change that does not fit (`apply`, `revert`, `rollback`).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct TxnArgs {
+    /// The server's --max-txn-ops: the most operations one transaction may hold
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub max_txn_ops: usize,
+
+    /// The server's --max-request-bytes: the largest transaction it accepts
+    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
+    pub max_request_bytes: usize,
+
+    /// Split a change too big for one transaction into batches (not atomic)
+    #[arg(long)]
+    pub batch: bool,
+}
+
+impl TxnArgs {
+    pub fn limits(&self) -> tcfg_core::changes::batch::Limits {
+        tcfg_core::changes::batch::Limits {
+            ops: self.max_txn_ops,
+            bytes: self.max_request_bytes,
+        }
+    }
+}
+
+/// `--since`, `--until`, `--to-time`: `2h` (ago), `1234` (a revision) or
+/// an RFC 3339 time.
+pub fn when(flag: &str, text: &str, now: std::time::SystemTime) -> Result<tcfg_core::changes::log::Bound> {
+    use tcfg_core::changes::log::Bound;
+    let t = text.trim();
+    if let Ok(r) = t.parse::<i64>() {
+        if r <= 0 {
+            bail!("{flag} {t}: a revision is a positive number");
+        }
+        return Ok(Bound::Revision(r));
+    }
+    if let Ok(d) = humantime::parse_duration(t) {
+        return Ok(Bound::Time(now.checked_sub(d).unwrap_or(std::time::UNIX_EPOCH)));
+    }
+    if let Ok(at) = humantime::parse_rfc3339_weak(t.trim_end_matches('Z')) {
+        return Ok(Bound::Time(at));
+    }
+    bail!("{flag} {t:?} is not a duration ago (2h, 30m, 7d), an etcd revision (1234) or a time (2026-12-01T09:00:00Z)")
+}
+
 /// `--yes`, `--dry-run`, `-m` and `--wait`, shared by every command that writes.
 #[derive(Debug, Args, Clone)]
 pub struct WriteArgs {

@@ -1,9 +1,7 @@
 //! `tcfg diff`: what `apply` would change, read by exit status in CI.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
@@ -110,13 +108,11 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         bail!("nothing to compare: give -f FILE, --prefixes SOURCE,TARGET, or two files");
     };
 
-    if let Some(path) = &args.out {
-        let Some(saved) = &saved else {
-            bail!("--out saves a plan against etcd: use it with -f FILE");
-        };
-        std::fs::write(path, serde_json::to_string_pretty(saved)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    let save = match (&args.out, &saved) {
+        (Some(_), None) => bail!("--out saves a plan against etcd: use it with -f FILE"),
+        (Some(path), Some(saved)) => Some((path, saved)),
+        (None, _) => None,
+    };
     match args.output {
         Format::Json => {
             crate::render::json::pretty(&mut output::stdout(), &crate::render::json::PlanJson::of(&plan))?;
@@ -126,13 +122,8 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             write_plan(&mut out, &plan, &label)?;
         }
     }
-    if let Some(path) = &args.out {
-        writeln!(
-            output::stderr(),
-            "plan saved to {}; apply it with `tcfg apply {}`",
-            path.display(),
-            path.display()
-        )?;
+    if let Some((path, saved)) = save {
+        super::save_plan(path, saved)?;
     }
     Ok(if plan.is_empty() { exit::OK } else { exit::CHANGES })
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::SystemTime;
 
 use clap::Args;
-use tcfg_core::changes::log::{self, Bound, Entry, EntryKey, Log, Query};
+use tcfg_core::changes::log::{self, Entry, EntryKey, Log, Query};
 use tcfg_core::changes::record::{ChangeRecord, Stored};
 
 use crate::cli::GlobalArgs;
@@ -60,32 +60,20 @@ pub struct ShowArgs {
     pub output: Format,
 }
 
-/// `2h` (ago), `1234` (a revision) or an RFC 3339 time.
-fn bound(flag: &str, text: &str, now: SystemTime) -> Result<Bound> {
-    let t = text.trim();
-    if let Ok(r) = t.parse::<i64>() {
-        if r <= 0 {
-            crate::bail!("{flag} {t}: a revision is a positive number");
-        }
-        return Ok(Bound::Revision(r));
-    }
-    if let Ok(d) = humantime::parse_duration(t) {
-        return Ok(Bound::Time(now.checked_sub(d).unwrap_or(SystemTime::UNIX_EPOCH)));
-    }
-    if let Ok(at) = humantime::parse_rfc3339_weak(t.trim_end_matches('Z')) {
-        return Ok(Bound::Time(at));
-    }
-    crate::bail!(
-        "{flag} {t:?} is not a duration ago (2h, 30m, 7d), an etcd revision (1234) or a time (2026-12-01T09:00:00Z)"
-    )
-}
-
 pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let now = SystemTime::now();
     let query = Query {
         key: args.key_name.clone(),
-        since: args.since.as_deref().map(|s| bound("--since", s, now)).transpose()?,
-        until: args.until.as_deref().map(|s| bound("--until", s, now)).transpose()?,
+        since: args
+            .since
+            .as_deref()
+            .map(|s| super::when("--since", s, now))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|s| super::when("--until", s, now))
+            .transpose()?,
         author: args.author.clone(),
         limit: args.max_count.unwrap_or(0),
     };

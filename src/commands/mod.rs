@@ -31,14 +31,14 @@ use crate::error::Result;
 
 use crate::cli::{Cli, Command};
 
-pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
+pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, when, ScopeArgs, TxnArgs, WriteArgs};
 pub use connection::{connect, connection_settings};
 pub use input::{desired, desired_files, read_input, refuse_stdin_twice};
 pub use prompt::confirm_write as confirm;
 pub use record::intent;
 use runtime::block_on;
 pub use runtime::{huge_pages, registry, RegistryLoad};
-pub use write::{commit_key_write, commit_plan};
+pub use write::{commit_key_write, commit_plan, save_plan};
 
 pub fn run(cli: Cli) -> Result<u8> {
     if matches!(

@@ -6,9 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use anyhow::Context;
 use clap::Args;
-use tcfg_core::changes::batch::Limits;
 use tcfg_core::changes::log::Bound;
 use tcfg_core::changes::plan::{plan, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
@@ -22,22 +20,6 @@ use crate::error::Result;
 use crate::exit;
 use crate::output::{self, paint, WARNING};
 use crate::plan_view::write_plan;
-
-/// What the server accepts in one transaction, and whether to split.
-#[derive(Debug, Args, Clone, Copy)]
-pub struct TxnArgs {
-    /// The server's --max-txn-ops: the most operations one transaction may hold
-    #[arg(long, value_name = "N", default_value_t = 128)]
-    pub max_txn_ops: usize,
-
-    /// The server's --max-request-bytes: the largest transaction it accepts
-    #[arg(long, value_name = "BYTES", default_value_t = 1536 * 1024)]
-    pub max_request_bytes: usize,
-
-    /// Split a change too big for one transaction into batches (not atomic)
-    #[arg(long)]
-    pub batch: bool,
-}
 
 #[derive(Debug, Args)]
 #[command(
@@ -57,7 +39,7 @@ pub struct RevertArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub txn: TxnArgs,
+    pub txn: super::TxnArgs,
 
     #[command(flatten)]
     pub write: super::WriteArgs,
@@ -90,7 +72,7 @@ pub struct RollbackArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub txn: TxnArgs,
+    pub txn: super::TxnArgs,
 
     #[command(flatten)]
     pub write: super::WriteArgs,
@@ -162,7 +144,10 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
     let to = match (&args.to_revision, &args.to_time) {
         (Some(r), _) if *r > 0 => Bound::Revision(*r),
         (Some(r), _) => bail!("--to-revision {r}: a revision is a positive number"),
-        (None, Some(t)) => Bound::Time(time(t)?),
+        (None, Some(t)) => match super::when("--to-time", t, SystemTime::now())? {
+            Bound::Revision(r) => bail!("--to-time {r}: give a time, or --to-revision {r}"),
+            at => at,
+        },
         (None, None) => bail!("give --to-revision REV or --to-time TIME"),
     };
     let mut intent = super::intent(
@@ -193,16 +178,6 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
     .await
 }
 
-fn time(t: &str) -> Result<SystemTime> {
-    let t = t.trim();
-    if let Ok(d) = humantime::parse_duration(t) {
-        return Ok(SystemTime::now().checked_sub(d).unwrap_or(SystemTime::UNIX_EPOCH));
-    }
-    humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).map_err(|_| {
-        anyhow::anyhow!("--to-time {t:?} is not a time (2026-12-01T09:00:00Z) or a duration ago (2h)").into()
-    })
-}
-
 /// Refuse what cannot be restored; plan the rest against the prefix now;
 /// show, save or write it.
 #[allow(clippy::too_many_arguments)]
@@ -212,7 +187,7 @@ async fn finish(
     undo: Undo,
     intent: &tcfg_core::changes::history::Intent,
     out: Option<&PathBuf>,
-    txn: TxnArgs,
+    txn: super::TxnArgs,
     opts: super::WriteArgs,
     what: &str,
 ) -> Result<u8> {
@@ -257,15 +232,7 @@ async fn finish(
     write_plan(&mut view, &p, &store.prefix().to_string())?;
     drop(view);
     if let Some(path) = out {
-        let saved = SavedPlan::new(&p, &undo.current);
-        std::fs::write(path, serde_json::to_string_pretty(&saved)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(
-            output::stderr(),
-            "plan saved to {}; apply it with `tcfg apply {}`",
-            path.display(),
-            path.display()
-        )?;
+        super::save_plan(path, &SavedPlan::new(&p, &undo.current))?;
         return Ok(if p.is_empty() { exit::OK } else { exit::CHANGES });
     }
     if p.is_empty() {
@@ -275,9 +242,15 @@ async fn finish(
         )?;
         return Ok(exit::OK);
     }
-    let limits = Limits {
-        ops: txn.max_txn_ops,
-        bytes: txn.max_request_bytes,
-    };
-    super::commit_plan(store, p.write_groups(), &[], limits, txn.batch, intent, opts, what).await
+    super::commit_plan(
+        store,
+        p.write_groups(),
+        &[],
+        txn.limits(),
+        txn.batch,
+        intent,
+        opts,
+        what,
+    )
+    .await
 }

@@ -125,3 +125,17 @@ pub async fn commit_plan(
     )?;
     super::wait::for_renderers(&[(store.clone(), last)], opts.wait).await
 }
+
+/// Save a plan for `tcfg apply PLAN`, and say so.
+pub fn save_plan(path: &std::path::Path, saved: &tcfg_core::changes::saved::SavedPlan) -> Result<()> {
+    use anyhow::Context;
+    std::fs::write(path, serde_json::to_string_pretty(saved)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(
+        output::stderr(),
+        "plan saved to {}; apply it with `tcfg apply {}`",
+        path.display(),
+        path.display()
+    )?;
+    Ok(())
+}
