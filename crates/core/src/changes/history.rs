@@ -3,7 +3,7 @@
 //! transaction (no change without its record, no record without its
 //! change), and prunes the records past retention in the same transaction.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::batch::Limits;
 use super::record::{Author, ChangeRecord, Command, KeyChange, Stored, FORMAT};
@@ -266,10 +266,4 @@ async fn diagnose(store: &Store, refused: StoreError, changes: &[Change], record
             },
         },
     }
-}
-
-/// How long a record's time is from now, for `log`.
-pub fn age_of(time: &str, now: SystemTime) -> Option<Duration> {
-    let t = humantime::parse_rfc3339_weak(time).ok()?;
-    now.duration_since(t).ok()
 }

@@ -91,7 +91,8 @@ impl Entry {
     }
 }
 
-fn parse_time(t: &str) -> Option<SystemTime> {
+/// A record's time (RFC 3339, as written).
+pub(crate) fn parse_time(t: &str) -> Option<SystemTime> {
     humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).ok()
 }
 
@@ -105,7 +106,6 @@ pub async fn records(
     let query = RecordQuery {
         min_revision: min,
         max_revision: max,
-        ..Default::default()
     };
     let prefix = store.prefix().as_str();
     let mut out = BTreeMap::new();

@@ -151,13 +151,7 @@ async fn revision_at(store: &Store, time: SystemTime) -> Result<i64, UndoError> 
     let records = log::records(store, 0, 0).await?;
     let times: Vec<(i64, Option<SystemTime>)> = records
         .iter()
-        .map(|(rev, r)| {
-            let t = r
-                .as_ref()
-                .ok()
-                .and_then(|r| humantime::parse_rfc3339_weak(r.time.trim_end_matches('Z')).ok());
-            (*rev, t)
-        })
+        .map(|(rev, r)| (*rev, r.as_ref().ok().and_then(|r| log::parse_time(&r.time))))
         .collect();
     let Some(at) = times
         .iter()

@@ -24,11 +24,6 @@ pub struct RecordQuery {
     pub min_revision: i64,
     /// Only records written at or before this revision (0: any).
     pub max_revision: i64,
-    /// Only records whose key (time) is at or after this name, e.g. an
-    /// RFC 3339 time.
-    pub from_name: Option<String>,
-    /// Only records whose key is before this name.
-    pub to_name: Option<String>,
 }
 
 /// One change to one key in etcd's history.
@@ -112,14 +107,7 @@ impl Store {
     /// in key (time) order, newest first, at most `limit` (0: all).
     pub async fn records(&self, query: &RecordQuery, limit: i64) -> Result<Vec<StoredRecord>, StoreError> {
         let history = self.history_prefix();
-        let from = match &query.from_name {
-            Some(n) => format!("{history}{n}"),
-            None => history.as_str().to_string(),
-        };
-        let end = match &query.to_name {
-            Some(n) => format!("{history}{n}").into_bytes(),
-            None => history.range_end(),
-        };
+        let (from, end) = (history.as_str().to_string(), history.range_end());
         let q = query.clone();
         let resp = self
             .read(
