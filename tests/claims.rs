@@ -1,6 +1,6 @@
 //! The README's claims that no other test covers, each with one: where
 //! settings come from, TLS by default in a config file, the environment
-//! variables, reads past a frozen member, exit 3, `--batch` resuming,
+//! variables, reads past a frozen member (one and many), exit 3, `--batch` resuming,
 //! `sync`'s source guard, `diff --prune`, and every `diff -o json` field.
 
 mod common;
@@ -102,6 +102,37 @@ async fn a_read_is_retried_past_a_frozen_member() {
     cluster.members[0].signal(libc::SIGCONT);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "- value: 4\n");
+}
+
+/// The balanced channel picks a member at random per request: a store
+/// that keeps reading past a frozen member must not leave each read to
+/// chance (with a third of attempts hanging, twenty reads would fail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_read_of_a_store_gets_past_a_frozen_member() {
+    use tcfg_core::store::{ConnectionSettings, Store};
+    let cluster = EtcdCluster::start(3, Options::default());
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 4\n").await;
+    cluster.members[0].signal(libc::SIGSTOP);
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        command_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    let mut failed = Vec::new();
+    for i in 0..20 {
+        match store.read_key("frontend.rps", false).await {
+            Ok(r) if r.stored.len() == 1 => {}
+            other => failed.push(format!("read {i}: {:?}", other.map(|r| r.stored.len()))),
+        }
+        if let Err(e) = store.snapshot(&registry, None).await {
+            failed.push(format!("snapshot {i}: {e}"));
+        }
+    }
+    cluster.members[0].signal(libc::SIGCONT);
+    assert!(failed.is_empty(), "{failed:#?}");
 }
 
 #[test]

@@ -387,6 +387,22 @@ pub(crate) struct Context<'a> {
     pub revision: i64,
 }
 
+impl<'a> Context<'a> {
+    pub fn of(settings: &'a super::ConnectionSettings, what: &'a str, access: &'a str, revision: i64) -> Self {
+        Context {
+            endpoints: &settings.endpoints,
+            what,
+            access,
+            tls: settings.tls.is_some(),
+            tls_has_ca: settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
+            tls_has_cert: settings.tls.as_ref().is_some_and(|t| t.cert.is_some()),
+            timeout: settings.command_timeout,
+            dial_timeout: settings.dial_timeout,
+            revision,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

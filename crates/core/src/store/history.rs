@@ -186,7 +186,7 @@ impl Store {
             .with_prefix()
             .with_start_revision(from)
             .with_prev_key();
-        let mut client = self.client.clone();
+        let mut client = self.conn.client.clone();
         let limit = self.settings.command_timeout * 4;
         let deadline = Instant::now() + limit;
         let mut stream = match timeout(self.settings.command_timeout, client.watch(prefix, Some(opts))).await {

@@ -14,10 +14,12 @@ mod read;
 pub mod snapshot;
 mod write;
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
 use etcd_client::ConnectOptions;
+use tokio::sync::OnceCell;
 use tokio::time::timeout;
 
 pub use crate::model::key::is_key_shaped;
@@ -32,11 +34,28 @@ use error::{classify, Context};
 /// A connection to etcd for one prefix.
 #[derive(Clone)]
 pub struct Store {
-    client: etcd_client::Client,
-    /// The client's connection, for reading pages undecoded.
-    tap: raw::Tap,
+    /// Balanced over every endpoint: what requests use first.
+    conn: Conn,
+    /// One connection per endpoint, opened when a read has to get past a
+    /// member that accepts requests and never answers (frozen, or cut off
+    /// without its connection closing): the balanced channel picks members
+    /// at random, so it keeps sending some retries to that member.
+    members: Arc<[OnceCell<Conn>]>,
+    /// The member that answered when every member was asked: reads go
+    /// there first while it keeps answering.
+    preferred: Arc<AtomicUsize>,
     settings: ConnectionSettings,
 }
+
+/// One connection: etcd-client's, and a tap on it for reading pages
+/// undecoded.
+#[derive(Clone)]
+pub(crate) struct Conn {
+    pub client: etcd_client::Client,
+    pub tap: raw::Tap,
+}
+
+const NO_MEMBER: usize = usize::MAX;
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, StoreError> {
     std::fs::read(path).map_err(|source| StoreError::ReadFile {
@@ -63,75 +82,81 @@ fn read_pem(path: &std::path::Path, what: &'static str, kind: &str) -> Result<Ve
     }
 }
 
+/// etcd-client's options for these settings, and the endpoints as it
+/// wants them (with a scheme when TLS is on).
+fn connect_options(settings: &ConnectionSettings) -> Result<(ConnectOptions, Vec<String>), StoreError> {
+    let mut opts = ConnectOptions::new()
+        .with_connect_timeout(settings.dial_timeout)
+        .with_timeout(settings.command_timeout)
+        .with_keep_alive(Duration::from_secs(10), Duration::from_secs(3));
+    let mut endpoints = settings.endpoints.clone();
+    if let Some(tls) = &settings.tls {
+        if let Some(e) = endpoints.iter().find(|e| e.starts_with("http://")) {
+            return Err(config::ConfigError::TlsConflict {
+                disabled_by: format!("the http:// endpoint {e}"),
+                tls_by: "the TLS settings".into(),
+            }
+            .into());
+        }
+        let mut t = etcd_client::TlsOptions::new();
+        if let Some(ca) = &tls.ca {
+            t = t.ca_certificate(etcd_client::Certificate::from_pem(read_pem(
+                ca,
+                "a CA certificate",
+                "CERTIFICATE",
+            )?));
+        } else {
+            t = t.with_native_roots();
+        }
+        if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
+            t = t.identity(etcd_client::Identity::from_pem(
+                read_pem(cert, "a client certificate", "CERTIFICATE")?,
+                read_pem(key, "a private key", "PRIVATE KEY")?,
+            ));
+        }
+        if let Some(name) = &tls.server_name {
+            t = t.domain_name(name.clone());
+        }
+        opts = opts.with_tls(t);
+        // Bare host:port endpoints become https:// with TLS on.
+        endpoints.iter_mut().for_each(|e| {
+            if !e.contains("://") {
+                *e = format!("https://{e}");
+            }
+        });
+    }
+    if let Some(user) = &settings.user {
+        // Tokens expire (5 minutes idle by default): a long watch must log in again.
+        opts = opts
+            .with_user(user.clone(), settings.password.clone().unwrap_or_default())
+            .with_auto_token_refresh(true);
+    }
+    Ok((opts, endpoints))
+}
+
+/// Connect to these endpoints (lazily, unless logging in needs a round
+/// trip now).
+async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[String]) -> Result<Conn, StoreError> {
+    let tap = std::sync::Arc::default();
+    let builder = raw::TapBuilder { tap: Arc::clone(&tap) };
+    let client = etcd_client::Client::connect_with_balanced_channel(endpoints, Some(opts), builder)
+        .await
+        .map_err(|e| classify(e, &Context::of(settings, "logging in", "read", 0)))?;
+    let Some(tap) = tap.get().cloned() else {
+        return Err(StoreError::Other("the connection to etcd was not set up".into()));
+    };
+    Ok(Conn { client, tap })
+}
+
 impl Store {
     /// Connect (lazily: an unreachable cluster is reported by the first
     /// request, unless authentication needs a round trip now).
     pub async fn connect(settings: ConnectionSettings) -> Result<Store, StoreError> {
-        let mut opts = ConnectOptions::new()
-            .with_connect_timeout(settings.dial_timeout)
-            .with_timeout(settings.command_timeout)
-            .with_keep_alive(Duration::from_secs(10), Duration::from_secs(3));
-        let mut endpoints = settings.endpoints.clone();
-        if let Some(tls) = &settings.tls {
-            if let Some(e) = endpoints.iter().find(|e| e.starts_with("http://")) {
-                return Err(config::ConfigError::TlsConflict {
-                    disabled_by: format!("the http:// endpoint {e}"),
-                    tls_by: "the TLS settings".into(),
-                }
-                .into());
-            }
-            let mut t = etcd_client::TlsOptions::new();
-            if let Some(ca) = &tls.ca {
-                t = t.ca_certificate(etcd_client::Certificate::from_pem(read_pem(
-                    ca,
-                    "a CA certificate",
-                    "CERTIFICATE",
-                )?));
-            } else {
-                t = t.with_native_roots();
-            }
-            if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
-                t = t.identity(etcd_client::Identity::from_pem(
-                    read_pem(cert, "a client certificate", "CERTIFICATE")?,
-                    read_pem(key, "a private key", "PRIVATE KEY")?,
-                ));
-            }
-            if let Some(name) = &tls.server_name {
-                t = t.domain_name(name.clone());
-            }
-            opts = opts.with_tls(t);
-            // Bare host:port endpoints become https:// with TLS on.
-            endpoints.iter_mut().for_each(|e| {
-                if !e.contains("://") {
-                    *e = format!("https://{e}");
-                }
-            });
-        }
-        if let Some(user) = &settings.user {
-            // Tokens expire (5 minutes idle by default): a long watch must log in again.
-            opts = opts
-                .with_user(user.clone(), settings.password.clone().unwrap_or_default())
-                .with_auto_token_refresh(true);
-        }
-        let ctx = Context {
-            endpoints: &settings.endpoints,
-            what: "logging in",
-            access: "read",
-            tls: settings.tls.is_some(),
-            tls_has_ca: settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
-            tls_has_cert: settings.tls.as_ref().is_some_and(|t| t.cert.is_some()),
-            timeout: settings.command_timeout,
-            dial_timeout: settings.dial_timeout,
-            revision: 0,
-        };
+        let (opts, endpoints) = connect_options(&settings)?;
         // With a user, connecting authenticates (one round trip): bound it.
         let budget = settings.dial_timeout + settings.command_timeout;
-        let tap = std::sync::Arc::default();
-        let builder = raw::TapBuilder { tap: Arc::clone(&tap) };
-        let connecting = etcd_client::Client::connect_with_balanced_channel(&endpoints, Some(opts), builder);
-        let client = match timeout(budget, connecting).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => return Err(classify(e, &ctx)),
+        let conn = match timeout(budget, open(&settings, opts, &endpoints)).await {
+            Ok(c) => c?,
             Err(_) => {
                 return Err(StoreError::Unreachable {
                     endpoints: settings
@@ -146,10 +171,22 @@ impl Store {
                 })
             }
         };
-        let Some(tap) = tap.get().cloned() else {
-            return Err(StoreError::Other("the connection to etcd was not set up".into()));
-        };
-        Ok(Store { client, tap, settings })
+        Ok(Store {
+            conn,
+            members: endpoints.iter().map(|_| OnceCell::new()).collect(),
+            preferred: Arc::new(AtomicUsize::new(NO_MEMBER)),
+            settings,
+        })
+    }
+
+    /// The connection to member `i` alone, opened on first use.
+    async fn member(&self, i: usize) -> Result<&Conn, StoreError> {
+        self.members[i]
+            .get_or_try_init(|| async {
+                let (opts, endpoints) = connect_options(&self.settings)?;
+                open(&self.settings, opts, &endpoints[i..=i]).await
+            })
+            .await
     }
 
     pub fn prefix(&self) -> &Prefix {
@@ -174,21 +211,11 @@ impl Store {
 
     /// The raw client, for watches and tools built on this store.
     pub fn client(&self) -> etcd_client::Client {
-        self.client.clone()
+        self.conn.client.clone()
     }
 
     fn context<'a>(&'a self, what: &'a str, access: &'a str, revision: i64) -> Context<'a> {
-        Context {
-            endpoints: &self.settings.endpoints,
-            what,
-            access,
-            tls: self.settings.tls.is_some(),
-            tls_has_ca: self.settings.tls.as_ref().is_some_and(|t| t.ca.is_some()),
-            tls_has_cert: self.settings.tls.as_ref().is_some_and(|t| t.cert.is_some()),
-            timeout: self.settings.command_timeout,
-            dial_timeout: self.settings.dial_timeout,
-            revision,
-        }
+        Context::of(&self.settings, what, access, revision)
     }
 
     /// An etcd-client error as a sentence (for callers of [`Store::client`]).

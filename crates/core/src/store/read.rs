@@ -2,14 +2,16 @@
 //! one revision, parsed on every core, and single keys in every spelling.
 
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use etcd_client::{GetOptions, Txn, TxnOp, TxnOpResponse};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::time::{sleep, timeout, Instant};
 
 use super::error::classify;
-use super::{foreign_reason, raw, ForeignKey, Prefix, Snapshot, Store, StoreError, StoredKey};
+use super::{foreign_reason, raw, Conn, ForeignKey, Prefix, Snapshot, Store, StoreError, StoredKey, NO_MEMBER};
 use crate::model::key::{document_order, name_shape, Key, NameShape};
 use crate::temporal::registry::Registry;
 
@@ -38,18 +40,53 @@ impl Store {
         F: Fn(etcd_client::Client) -> Fut,
         Fut: Future<Output = Result<T, etcd_client::Error>>,
     {
+        self.read_via(what, revision, |conn| f(conn.client)).await
+    }
+
+    /// [`Store::read`], for requests that need the connection's tap too.
+    ///
+    /// A member that holds its connection open and never answers (frozen,
+    /// or cut off without the connection closing) looks ready to the
+    /// balanced channel, which picks members at random: retrying there can
+    /// hit it again and again. So once an attempt times out, every member
+    /// is asked at once on a connection of its own, the first answer wins,
+    /// and the member that gave it is asked first from then on.
+    pub(super) async fn read_via<T, F, Fut>(&self, what: &str, revision: i64, f: F) -> Result<T, StoreError>
+    where
+        F: Fn(Conn) -> Fut,
+        Fut: Future<Output = Result<T, etcd_client::Error>>,
+    {
         let start = Instant::now();
         let deadline = start + self.settings.command_timeout;
         let connect_deadline = start + self.settings.dial_timeout;
         // One attempt may hang on a dead member: leave room for others.
         let per_attempt = (self.settings.command_timeout / 3).max(Duration::from_millis(500));
         let mut backoff = Duration::from_millis(20);
+        let several = self.members.len() > 1;
+        let mut every_member = false;
         loop {
             let now = Instant::now();
             let attempt = per_attempt.min(deadline.saturating_duration_since(now));
-            let err = match timeout(attempt, f(self.client.clone())).await {
+            let preferred = self.preferred.load(Ordering::Relaxed);
+            let tried = if every_member {
+                timeout(attempt, self.ask_every_member(what, revision, &f)).await
+            } else if preferred != NO_MEMBER {
+                timeout(attempt, async {
+                    let conn = self.member(preferred).await?.clone();
+                    f(conn).await.map_err(|e| self.classify_read(e, what, revision))
+                })
+                .await
+            } else {
+                timeout(attempt, async {
+                    f(self.conn.clone())
+                        .await
+                        .map_err(|e| self.classify_read(e, what, revision))
+                })
+                .await
+            };
+            let err = match tried {
                 Ok(Ok(v)) => return Ok(v),
-                Ok(Err(e)) => classify(e, &self.context(what, "read", revision)),
+                Ok(Err(e)) => e,
                 Err(_) => StoreError::Timeout {
                     what: what.to_string(),
                     timeout: self.settings.command_timeout,
@@ -60,6 +97,10 @@ impl Store {
                 StoreError::Timeout { .. } => deadline,
                 _ => return Err(err),
             };
+            // The preferred member failed too: back to the balanced channel,
+            // or, after a timeout, to every member.
+            self.preferred.store(NO_MEMBER, Ordering::Relaxed);
+            every_member |= matches!(err, StoreError::Timeout { .. }) && several;
             if Instant::now() + backoff >= limit {
                 return Err(match err {
                     StoreError::Timeout { .. } => StoreError::Timeout {
@@ -72,6 +113,40 @@ impl Store {
             sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_millis(400));
         }
+    }
+
+    /// The same read sent to every member at once: the first answer, or
+    /// the first error that another member would give too (a permission,
+    /// a compacted revision); else, when every member failed, the last
+    /// failure.
+    async fn ask_every_member<T, F, Fut>(&self, what: &str, revision: i64, f: &F) -> Result<T, StoreError>
+    where
+        F: Fn(Conn) -> Fut,
+        Fut: Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let mut asking: FuturesUnordered<_> = (0..self.members.len())
+            .map(|i| async move {
+                let conn = self.member(i).await?.clone();
+                let answer = f(conn).await.map_err(|e| self.classify_read(e, what, revision));
+                answer.map(|v| (i, v))
+            })
+            .collect();
+        let mut last = None;
+        while let Some(answer) = asking.next().await {
+            match answer {
+                Ok((i, v)) => {
+                    self.preferred.store(i, Ordering::Relaxed);
+                    return Ok(v);
+                }
+                Err(e @ (StoreError::Unreachable { .. } | StoreError::Timeout { .. })) => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| StoreError::Other("no etcd endpoint to ask".into())))
+    }
+
+    fn classify_read(&self, e: etcd_client::Error, what: &str, revision: i64) -> StoreError {
+        classify(e, &self.context(what, "read", revision))
     }
 
     /// Read the whole prefix, in pages, at one revision (`None`: the newest),
@@ -153,19 +228,17 @@ impl Store {
         let mut page = PAGE;
         let mut parsing = Vec::new();
         let login = self.settings.user.is_some();
-        if login && !self.tap.has_token() {
-            // Pages go out with the token etcd-client sends: have it send one.
-            let key = prefix.as_str().to_string();
-            self.read(&what, revision, move |c| token_refresh(c, key.clone()))
-                .await?;
-        }
         loop {
             let (f, e, rev) = (Arc::new(from.clone()), Arc::new(end.clone()), revision);
-            let (tap, key) = (self.tap.clone(), prefix.as_str().to_string());
+            let key = prefix.as_str().to_string();
             let read = self
-                .read(&what, rev, move |c| {
-                    let (f, e, tap, key) = (f.clone(), e.clone(), tap.clone(), key.clone());
+                .read_via(&what, rev, move |Conn { client: c, tap }| {
+                    let (f, e, key) = (f.clone(), e.clone(), key.clone());
                     async move {
+                        if login && !tap.has_token() {
+                            // Pages go out with the token etcd-client sends: have it send one.
+                            token_refresh(c.clone(), key.clone()).await?;
+                        }
                         let request = raw::RangeRequest {
                             key: &f,
                             range_end: &e,

@@ -126,7 +126,7 @@ impl Store {
             [one] => format!("writing {}", one.etcd_key),
             many => format!("writing {} keys under {}", many.len(), self.settings.prefix),
         };
-        let mut client = self.client.clone();
+        let mut client = self.conn.client.clone();
         let resp = match timeout(self.settings.command_timeout, client.txn(txn)).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
