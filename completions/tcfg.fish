@@ -424,7 +424,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s V -l version -d 'Pr
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l since -d 'Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l until -d 'Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l author -d 'Only changes whose author (etcd user, OS user, host or CI actor) contains this' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first (0: all). Without --since: 50' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r

@@ -409,6 +409,54 @@ async fn log_and_show_join_records_and_etcd_history() {
     assert!(stdout(&o).contains("+- value: 100"), "{}", stdout(&o));
 }
 
+/// Without `--since`, `log` shows the newest changes and reads etcd's
+/// history backwards in growing windows, so a write far behind the newest
+/// (other prefixes' revisions in between) is still found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_without_since_shows_the_newest_changes_of_a_busy_etcd() {
+    let cluster = EtcdCluster::single();
+    let put = |key: &str, v: &str| {
+        tcfg(&cluster).args(["put", key, v, "--yes"]).assert().code(0);
+    };
+    put("frontend.rps", "1");
+    let a = revision(&cluster).await;
+    let b = raw_put(&cluster, &format!("{PREFIX}limit.maxIDLength"), "- value: 300\n").await;
+    // Other prefixes' writes: 1,500 revisions of nothing for this log.
+    let mut c = cluster.client().await;
+    for i in 0..1500 {
+        c.put(format!("/other/k{}", i % 10), i.to_string(), None).await.unwrap();
+    }
+    let c_rev = raw_put(&cluster, &format!("{PREFIX}limit.maxIDLength"), "- value: 301\n").await;
+    put("frontend.rps", "2");
+    let d = revision(&cluster).await;
+    let log = |args: &[&str]| {
+        let o = tcfg(&cluster).args(["log", "-o", "json"]).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let revs: Vec<i64> = v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["revision"].as_i64().unwrap())
+            .collect();
+        (revs, v["more"].as_bool().unwrap(), stderr(&o))
+    };
+    let (revs, more, _) = log(&[]);
+    assert_eq!(revs, [d, c_rev, b, a]);
+    assert!(!more);
+    // The third newest is an unrecorded write 1,500 revisions back.
+    let (revs, _, _) = log(&["-n", "3"]);
+    assert_eq!(revs, [d, c_rev, b]);
+    let (revs, more, err) = log(&["-n", "2"]);
+    assert_eq!(revs, [d, c_rev]);
+    assert!(more);
+    assert!(err.contains("the newest 2 shown"), "{err}");
+    assert!(!err.contains("compacted"), "no compaction to speak of: {err}");
+    let (revs, more, _) = log(&["-n", "0", "limit.maxIDLength"]);
+    assert_eq!(revs, [c_rev, b]);
+    assert!(!more);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_too_large_for_one_request_keeps_digests_and_the_change_is_written() {
     let cluster = EtcdCluster::single();
@@ -591,6 +639,28 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
         .assert()
         .code(0);
     assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
+    // Another tool wrote a key after the target and tcfg later changed it:
+    // tcfg's record holds the other tool's value, not the target's.
+    let target = revision(&cluster).await;
+    raw_put(&cluster, &format!("{PREFIX}limit.maxIDLength"), "- value: 777\n").await;
+    let unrecorded = revision(&cluster).await;
+    put("limit.maxIDLength", "888");
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    tcfg(&cluster)
+        .args([
+            "rollback",
+            "--to-revision",
+            &target.to_string(),
+            "limit.maxIDLength",
+            "--yes",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "limit.maxIDLength: the value tcfg's record at {} replaced was written at revision {unrecorded}",
+            unrecorded + 1
+        )));
+    assert_eq!(stored_text(&cluster, "limit.maxIDLength").await, "- value: 888\n");
     // By time: the records' times; before any record there is nothing to go back to.
     tcfg(&cluster)
         .args(["rollback", "--to-time", "2020-01-01T00:00:00Z", "--yes"])

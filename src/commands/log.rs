@@ -35,7 +35,7 @@ pub struct LogArgs {
     #[arg(long, value_name = "NAME")]
     pub author: Option<String>,
 
-    /// At most N changes, newest first
+    /// At most N changes, newest first (0: all). Without --since: 50
     #[arg(short = 'n', long = "max-count", value_name = "N")]
     pub max_count: Option<usize>,
 
@@ -60,6 +60,9 @@ pub struct ShowArgs {
     pub output: Format,
 }
 
+/// How many changes `log` shows without `--since` or `-n`.
+const DEFAULT_COUNT: usize = 50;
+
 pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let now = SystemTime::now();
     let query = Query {
@@ -75,7 +78,11 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
             .map(|s| super::when("--until", s, now))
             .transpose()?,
         author: args.author.clone(),
-        limit: args.max_count.unwrap_or(0),
+        // Without a lower bound, the newest few: an incident wants those,
+        // and a busy prefix's whole history is large.
+        limit: args
+            .max_count
+            .unwrap_or(if args.since.is_none() { DEFAULT_COUNT } else { 0 }),
     };
     let store = super::connect(global).await?;
     let found = log::log(&store, &query).await?;
@@ -112,6 +119,19 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let mut err = output::stderr();
     if found.entries.is_empty() {
         writeln!(err, "no changes found under {}", store.prefix())?;
+    }
+    if found.more {
+        writeln!(
+            err,
+            "{}",
+            paint(
+                DIM,
+                format!(
+                    "the newest {} shown; older changes with --since or -n (-n 0: all)",
+                    found.entries.len()
+                )
+            )
+        )?;
     }
     if found.others_complete_from > 1 {
         writeln!(
@@ -354,6 +374,7 @@ fn log_json(l: &Log) -> serde_json::Value {
     serde_json::json!({
         "revision": l.revision,
         "others_complete_from": l.others_complete_from,
+        "more": l.more,
         "changes": l.entries.iter().map(entry_json).collect::<Vec<_>>(),
     })
 }

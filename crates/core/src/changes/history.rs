@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use super::batch::Limits;
 use super::record::{Author, ChangeRecord, Command, KeyChange, Stored, FORMAT};
-use crate::store::{Change, Guard, RecordWrite, Store, StoreError};
+use crate::store::{Change, Expect, Guard, RecordWrite, Store, StoreError};
 
 /// What a writer says about its change: who, why and how. Each write (each
 /// batch) becomes one record of it.
@@ -110,6 +110,10 @@ impl Intent {
                     key: c.etcd_key.clone(),
                     action: if c.value.is_some() { "put" } else { "delete" }.into(),
                     old: c.old.clone().map(Stored::Text),
+                    old_revision: match c.expect {
+                        Expect::ModRevision(r) => Some(r),
+                        Expect::Absent => None,
+                    },
                     new: c.value.clone().map(Stored::Text),
                 })
                 .collect(),

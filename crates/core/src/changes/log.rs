@@ -67,6 +67,9 @@ pub struct Log {
     /// From this revision on, etcd's history is complete: writes by other
     /// tools before it are not known (etcd compacted them away).
     pub others_complete_from: i64,
+    /// More changes may match than the count asked for: older ones were
+    /// not looked for, or were left out.
+    pub more: bool,
 }
 
 impl Entry {
@@ -131,7 +134,7 @@ type Records = BTreeMap<i64, Result<ChangeRecord, String>>;
 
 /// Records and etcd's events joined into changes (revisions `from..=to`),
 /// newest first.
-fn join(mut records: Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Entry> {
+fn join(records: &Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Entry> {
     let mut by_rev: BTreeMap<i64, Vec<KeyEvent>> = BTreeMap::new();
     for e in events {
         by_rev.entry(e.revision).or_default().push(e);
@@ -143,9 +146,9 @@ fn join(mut records: Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<
         .chain(records.keys().copied().filter(|r| (from..=to).contains(r)))
         .collect();
     for rev in revisions.into_iter().rev() {
-        let (record, unreadable) = match records.remove(&rev) {
-            Some(Ok(r)) => (Some(r), None),
-            Some(Err(e)) => (None, Some(e)),
+        let (record, unreadable) = match records.get(&rev) {
+            Some(Ok(r)) => (Some(r.clone()), None),
+            Some(Err(e)) => (None, Some(e.clone())),
             None => (None, None),
         };
         let keys = match by_rev.remove(&rev) {
@@ -202,7 +205,7 @@ pub async fn show(store: &Store, revision: i64) -> Result<Option<Entry>, StoreEr
     } else {
         history.events
     };
-    Ok(join(records, events, revision, revision).into_iter().next())
+    Ok(join(&records, events, revision, revision).into_iter().next())
 }
 
 /// The log of this store's prefix.
@@ -246,44 +249,79 @@ pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
                 .unwrap_or(to),
         );
     }
-    let history = store.prefix_history(from, to).await?;
-    let complete_from = history.complete_from;
-    let mut entries = join(records, history.events, from, to);
-    let wanted_key = query.key.as_deref().map(fold);
-    let prefix = store.prefix().clone();
-    entries.retain(|e| {
-        if let Some(w) = &wanted_key {
-            if !e
-                .keys
-                .iter()
-                .any(|k| prefix.name_of(&k.key).is_some_and(|n| fold(n) == *w))
-            {
-                return false;
-            }
+    // With no lower bound but a count, etcd's history is read backwards in
+    // growing windows until the count is reached: a busy prefix's history
+    // is not streamed from revision 1 for the newest few changes.
+    let mut window = if query.since.is_none() && query.limit > 0 {
+        FIRST_WINDOW
+    } else {
+        i64::MAX
+    };
+    loop {
+        let lower = if window >= to {
+            from
+        } else {
+            (to - window + 1).max(from)
+        };
+        let history = store.prefix_history(lower, to).await?;
+        let complete_from = history.complete_from;
+        // Records are all read: below the window only they can be shown.
+        let mut entries = join(&records, history.events, lower, to);
+        entries.retain(|e| wanted(query, store, e));
+        let enough = query.limit > 0 && entries.len() >= query.limit;
+        // Compacted below the window: a wider one finds no more of etcd's
+        // history, so the records decide.
+        if lower > from && !enough && complete_from > lower {
+            window = i64::MAX;
+            continue;
         }
-        if let Some(a) = &query.author {
-            if !e.matches_author(a) {
-                return false;
-            }
+        if lower > from && !enough {
+            window = window.saturating_mul(4);
+            continue;
         }
-        // Records carry their time: hold them to the bounds exactly.
-        let t = e.time().and_then(parse_time);
-        match (query.since, t) {
-            (Some(Bound::Time(s)), Some(t)) if t < s => return false,
-            _ => {}
+        let more = query.limit > 0 && entries.len() > query.limit || (lower > from && enough);
+        if query.limit > 0 {
+            entries.truncate(query.limit);
         }
-        match (query.until, t) {
-            (Some(Bound::Time(u)), Some(t)) if t > u => return false,
-            _ => {}
-        }
-        true
-    });
-    if query.limit > 0 {
-        entries.truncate(query.limit);
+        return Ok(Log {
+            entries,
+            revision,
+            // A window that stopped short of `from` was not compacted there.
+            others_complete_from: if complete_from > lower { complete_from } else { from },
+            more,
+        });
     }
-    Ok(Log {
-        entries,
-        revision,
-        others_complete_from: complete_from,
-    })
+}
+
+/// Revisions in the first window of a log without `--since` (see [`log`]).
+const FIRST_WINDOW: i64 = 1_000;
+
+/// Whether `e` passes the query's key, author and time filters.
+fn wanted(query: &Query, store: &Store, e: &Entry) -> bool {
+    let prefix = store.prefix();
+    if let Some(w) = query.key.as_deref().map(fold) {
+        if !e
+            .keys
+            .iter()
+            .any(|k| prefix.name_of(&k.key).is_some_and(|n| fold(n) == w))
+        {
+            return false;
+        }
+    }
+    if let Some(a) = &query.author {
+        if !e.matches_author(a) {
+            return false;
+        }
+    }
+    // Records carry their time: hold them to the bounds exactly.
+    let t = e.time().and_then(parse_time);
+    match (query.since, t) {
+        (Some(Bound::Time(s)), Some(t)) if t < s => return false,
+        _ => {}
+    }
+    match (query.until, t) {
+        (Some(Bound::Time(u)), Some(t)) if t > u => return false,
+        _ => {}
+    }
+    true
 }

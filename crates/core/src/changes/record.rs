@@ -121,6 +121,12 @@ pub struct KeyChange {
     /// The stored text before (absent: the key did not exist).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old: Option<Stored>,
+    /// The revision that wrote `old` (absent with it). Rolling back past
+    /// etcd's compaction needs it: when it is at or before the target, the
+    /// key held `old` at the target; when after, another tool wrote it in
+    /// between and its value then is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_revision: Option<i64>,
     /// The stored text after (absent: deleted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<Stored>,
@@ -335,6 +341,7 @@ mod tests {
                     key: format!("/p/key{i}"),
                     action: "put".into(),
                     old: Some(Stored::Text("x".repeat(size))),
+                    old_revision: Some(7),
                     new: Some(Stored::Text("y".repeat(size))),
                 })
                 .collect(),

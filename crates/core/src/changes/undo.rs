@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::SystemTime;
 
 use super::log::{self, Bound, Entry, Query};
-use super::record::Stored;
+use super::record::{ChangeRecord, KeyChange, Stored};
 use crate::model::document::Document;
 use crate::model::finding::{Finding, Level};
 use crate::model::key::{fold, Key};
-use crate::store::{Snapshot, Store, StoreError};
+use crate::store::history::PrefixHistory;
+use crate::store::{Prefix, Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
 
 /// What undoing needs written, and what stands in its way.
@@ -153,15 +154,9 @@ async fn revision_at(store: &Store, time: SystemTime) -> Result<i64, UndoError> 
         .iter()
         .map(|(rev, r)| (*rev, r.as_ref().ok().and_then(|r| log::parse_time(&r.time))))
         .collect();
-    let Some(at) = times
-        .iter()
-        .filter(|(_, t)| t.is_some_and(|t| t <= time))
-        .map(|(r, _)| *r)
-        .max()
-    else {
+    let Some((at, next)) = record_at(&times, time) else {
         return Err(UndoError::NoRecordBefore { time: shown });
     };
-    let next = times.iter().map(|(r, _)| *r).filter(|r| *r > at).min();
     let until = match next {
         Some(n) => n - 1,
         None => store.current_revision().await?,
@@ -175,6 +170,22 @@ async fn revision_at(store: &Store, time: SystemTime) -> Result<i64, UndoError> 
         }
     }
     Ok(at)
+}
+
+/// The revision of the newest record at or before `time`, and that of the
+/// record after it (`None`: none yet). Writes without a record between the
+/// two have no time, so which side of `time` they fall on is unknown: the
+/// caller must look for them. Records are in revision order, which is
+/// their time order only as far as their writers' clocks agree: the
+/// newest by revision among those not after `time` is taken.
+fn record_at(times: &[(i64, Option<SystemTime>)], time: SystemTime) -> Option<(i64, Option<i64>)> {
+    let at = times
+        .iter()
+        .filter(|(_, t)| t.is_some_and(|t| t <= time))
+        .map(|(r, _)| *r)
+        .max()?;
+    let next = times.iter().map(|(r, _)| *r).filter(|r| *r > at).min();
+    Some((at, next))
 }
 
 /// The prefix (or the keys named) as it was at `to`.
@@ -238,62 +249,290 @@ async fn from_records(
     target: i64,
     selected: &dyn Fn(&str) -> bool,
 ) -> Result<(), UndoError> {
-    let prefix = store.prefix().clone();
     let records = log::records(store, target + 1, 0).await?;
-    let floor_history = store.prefix_history(target + 1, undo.current.revision).await?;
+    let history = store.prefix_history(target + 1, undo.current.revision).await?;
+    settle_from_records(undo, store.prefix(), target, &records, &history, selected);
+    Ok(())
+}
+
+/// [`from_records`]'s rules, given the records after `target` and what etcd
+/// still keeps of the prefix's history.
+fn settle_from_records(
+    undo: &mut Undo,
+    prefix: &Prefix,
+    target: i64,
+    records: &BTreeMap<i64, Result<ChangeRecord, String>>,
+    history: &PrefixHistory,
+    selected: &dyn Fn(&str) -> bool,
+) {
     // The first write by another tool per key, where etcd still knows it.
     let mut unrecorded: HashMap<String, i64> = HashMap::new();
-    for e in &floor_history.events {
+    for e in &history.events {
         if !records.contains_key(&e.revision) {
             if let Some(name) = prefix.name_of(&e.key) {
                 unrecorded.entry(fold(name)).or_insert(e.revision);
             }
         }
     }
-    let mut first: BTreeMap<String, (i64, String, Option<Stored>)> = BTreeMap::new();
-    for (rev, r) in &records {
+    let mut first: BTreeMap<String, (i64, &KeyChange)> = BTreeMap::new();
+    for (rev, r) in records {
         let Ok(r) = r else { continue };
         for k in &r.keys {
             let Some(name) = prefix.name_of(&k.key) else { continue };
-            first.entry(fold(name)).or_insert((*rev, k.key.clone(), k.old.clone()));
+            first.entry(fold(name)).or_insert((*rev, k));
         }
     }
-    for (folded, (rev, etcd_key, old)) in &first {
-        let name = prefix.name_of(etcd_key).unwrap_or(etcd_key).to_string();
+    for (folded, (rev, k)) in &first {
+        let name = prefix.name_of(&k.key).unwrap_or(&k.key).to_string();
         if !selected(&name) {
             continue;
         }
-        if unrecorded.get(folded).is_some_and(|u| u < rev) {
+        if let Some(u) = unrecorded.get(folded).filter(|u| *u < rev) {
             undo.unknown.push((
                 name,
-                format!("another tool wrote it after revision {target} and before tcfg's first record of it ({rev})"),
+                format!("another tool wrote it at revision {u}, after {target} and before tcfg's first record of it ({rev})"),
             ));
             continue;
         }
-        match old {
+        // The value the record replaced was written after the target: by a
+        // write without a record of it, now compacted.
+        if let Some(m) = k.old_revision.filter(|m| *m > target) {
+            undo.unknown.push((
+                name,
+                format!(
+                    "the value tcfg's record at {rev} replaced was written at revision {m}, after {target}, by another tool (no record of it), and etcd has compacted that revision"
+                ),
+            ));
+            continue;
+        }
+        match &k.old {
             Some(Stored::Digest { .. }) => undo.unknown.push((
                 name,
                 format!(
                     "the record at {rev} keeps only a digest of its value (the change was too large to record whole)"
                 ),
             )),
-            Some(Stored::Text(t)) => undo.restore(etcd_key, &name, Some(t)),
-            None => undo.restore(etcd_key, &name, None),
+            Some(Stored::Text(t)) => undo.restore(&k.key, &name, Some(t)),
+            None => undo.restore(&k.key, &name, None),
         }
     }
     // Changed since, by another tool, with no record to tell its value.
-    for s in &undo.current.keys {
+    let current = std::mem::take(&mut undo.current.keys);
+    for s in &current {
         let name = s.key.as_str();
         if s.mod_revision > target && selected(name) && !first.contains_key(s.key.folded()) {
             undo.unknown.push((
                 name.to_string(),
                 format!(
                     "another tool changed it at revision {} (no change record), and etcd has compacted its history before revision {}",
-                    s.mod_revision,
-                    floor_history.complete_from
+                    s.mod_revision, history.complete_from
                 ),
             ));
         }
     }
-    Ok(())
+    undo.current.keys = current;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::changes::record::{Author, Command, FORMAT};
+    use crate::store::history::KeyEvent;
+    use crate::store::StoredKey;
+
+    const P: &str = "/p/";
+
+    fn prefix() -> Prefix {
+        Prefix::new(P)
+    }
+
+    fn stored(name: &str, raw: &str, mod_revision: i64) -> StoredKey {
+        StoredKey::from_kv(&prefix(), format!("{P}{name}"), Ok(raw.into()), (1, mod_revision, 1))
+    }
+
+    fn undo(target: i64, keys: Vec<StoredKey>) -> Undo {
+        Undo::new(
+            target,
+            Snapshot {
+                prefix: prefix(),
+                revision: 100,
+                keys,
+                foreign: Vec::new(),
+            },
+        )
+    }
+
+    /// A record of puts, each `(name, old, old_revision)`.
+    fn record(keys: &[(&str, Option<&str>, Option<i64>)]) -> Result<ChangeRecord, String> {
+        Ok(ChangeRecord {
+            format: FORMAT,
+            time: "2026-12-01T10:00:00Z".into(),
+            author: Author::default(),
+            message: None,
+            command: Command::default(),
+            tool: "tcfg test".into(),
+            temporal_release: "1.31".into(),
+            keys: keys
+                .iter()
+                .map(|(name, old, rev)| KeyChange {
+                    key: format!("{P}{name}"),
+                    action: "put".into(),
+                    old: old.map(|o| Stored::Text(o.into())),
+                    old_revision: *rev,
+                    new: Some(Stored::Text("- value: 99\n".into())),
+                })
+                .collect(),
+            digested: 0,
+            omitted: 0,
+        })
+    }
+
+    fn desired(u: &Undo, name: &str) -> Option<String> {
+        u.desired
+            .get(&Key::new(name))
+            .map(|e| e.items.iter().map(|i| format!("{:?}", i.value)).collect())
+    }
+
+    fn unknown(u: &Undo) -> Vec<&str> {
+        u.unknown.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    fn all(_: &str) -> bool {
+        true
+    }
+
+    #[test]
+    fn past_compaction_the_first_record_after_the_target_tells_the_value() {
+        // history.rps: 1 at revision 8; tcfg wrote 2 at 12 and 3 at 15.
+        let mut u = undo(10, vec![stored("history.rps", "- value: 3\n", 15)]);
+        let records = BTreeMap::from([
+            (12, record(&[("history.rps", Some("- value: 1\n"), Some(8))])),
+            (15, record(&[("history.rps", Some("- value: 2\n"), Some(12))])),
+        ]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        assert_eq!(desired(&u, "history.rps").as_deref(), Some("Int(1)"));
+        assert!(u.unknown.is_empty(), "{:?}", u.unknown);
+    }
+
+    #[test]
+    fn a_key_created_by_the_first_record_after_the_target_was_absent() {
+        let mut u = undo(10, vec![stored("frontend.rps", "- value: 5\n", 12)]);
+        let records = BTreeMap::from([(12, record(&[("frontend.rps", None, None)]))]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        let e = u.desired.get(&Key::new("frontend.rps")).expect("in the desired state");
+        assert!(e.items.is_empty(), "absent at the target: {e:?}");
+    }
+
+    #[test]
+    fn a_value_written_after_the_target_without_a_record_is_unknown() {
+        // Another tool wrote history.rps at 11 (compacted); tcfg's record at
+        // 12 replaced that value, not the target's.
+        let mut u = undo(10, vec![stored("history.rps", "- value: 3\n", 12)]);
+        let records = BTreeMap::from([(12, record(&[("history.rps", Some("- value: 2\n"), Some(11))]))]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        assert_eq!(unknown(&u), ["history.rps"]);
+        assert!(u.unknown[0].1.contains("written at revision 11"), "{:?}", u.unknown);
+        assert!(desired(&u, "history.rps").is_none());
+    }
+
+    #[test]
+    fn an_unrecorded_write_etcd_still_knows_makes_the_key_unknown() {
+        // Records written before old_revision existed: etcd's history
+        // (from 11 on) shows another tool's write at 11.
+        let mut u = undo(10, vec![stored("history.rps", "- value: 3\n", 12)]);
+        let records = BTreeMap::from([(12, record(&[("history.rps", Some("- value: 2\n"), None)]))]);
+        let history = PrefixHistory {
+            events: vec![KeyEvent {
+                revision: 11,
+                key: format!("{P}history.rps"),
+                value: Some("- value: 2\n".into()),
+                prev: None,
+            }],
+            complete_from: 11,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        assert_eq!(unknown(&u), ["history.rps"]);
+        assert!(
+            u.unknown[0].1.contains("another tool wrote it at revision 11"),
+            "{:?}",
+            u.unknown
+        );
+    }
+
+    #[test]
+    fn a_key_changed_since_without_any_record_is_unknown_and_others_are_left_alone() {
+        let mut u = undo(
+            10,
+            vec![
+                stored("frontend.rps", "- value: 7\n", 20),
+                stored("matching.rps", "- value: 1\n", 5),
+            ],
+        );
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &BTreeMap::new(), &history, &all);
+        assert_eq!(unknown(&u), ["frontend.rps"]);
+        assert!(u.unknown[0].1.contains("before revision 50"), "{:?}", u.unknown);
+        // Unchanged since the target: nothing to write.
+        assert!(u.desired.get(&Key::new("matching.rps")).is_none());
+        assert_eq!(u.current.keys.len(), 2, "the current state is kept for planning");
+    }
+
+    #[test]
+    fn a_digested_old_value_is_unknown_and_unselected_keys_are_skipped() {
+        let mut u = undo(10, Vec::new());
+        let mut r = record(&[
+            ("a.b", Some("- value: 1\n"), Some(3)),
+            ("c.d", Some("- value: 1\n"), Some(3)),
+        ]);
+        if let Ok(r) = &mut r {
+            r.keys[0].old = Some(Stored::Digest {
+                sha256: "00".into(),
+                bytes: 11,
+            });
+        }
+        let records = BTreeMap::from([(12, r)]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &|n| n == "a.b");
+        assert_eq!(unknown(&u), ["a.b"]);
+        assert!(u.unknown[0].1.contains("digest"), "{:?}", u.unknown);
+        assert!(u.desired.get(&Key::new("c.d")).is_none());
+    }
+
+    fn at(secs: u64) -> Option<SystemTime> {
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+    }
+
+    #[test]
+    fn a_time_is_the_newest_record_at_or_before_it() {
+        let times = [(5, at(100)), (9, at(200)), (14, None), (20, at(300))];
+        let t = |s| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        assert_eq!(record_at(&times, t(99)), None, "before every record");
+        assert_eq!(record_at(&times, t(100)), Some((5, Some(9))));
+        // A record whose time does not parse still bounds the window after 9.
+        assert_eq!(record_at(&times, t(250)), Some((9, Some(14))));
+        assert_eq!(record_at(&times, t(999)), Some((20, None)));
+        // Writers' clocks disagree: the newest revision not after the time.
+        let skewed = [(5, at(300)), (9, at(100))];
+        assert_eq!(record_at(&skewed, t(200)), Some((9, None)));
+    }
 }
