@@ -174,10 +174,14 @@ async fn prune_point(store: &Store, now: SystemTime) -> Result<Option<String>, S
         .and_then(|age| now.checked_sub(age))
         .map(|t| format!("{history}{}", humantime::format_rfc3339_micros(t)));
     if settings.keep > 0 {
-        let (count, _) = store.keys_under(&history, 0).await?;
+        // The count and the oldest record in one read: at the limit, each
+        // write prunes one, and needs no second read.
+        let (count, mut keys) = store.keys_under(&history, 1).await?;
         let excess = (count + 1 - settings.keep as i64).min(PRUNE_MOST);
+        if excess > 1 {
+            keys = store.keys_under(&history, excess).await?.1;
+        }
         if excess > 0 {
-            let (_, keys) = store.keys_under(&history, excess).await?;
             if let Some(last) = keys.last() {
                 let end = format!("{last}\0");
                 cut = Some(cut.map_or(end.clone(), |c| c.max(end)));
