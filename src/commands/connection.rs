@@ -3,10 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use tcfg_core::store::{ConnectionSettings, Layer, Store};
+use std::collections::HashMap;
 
-use super::prompt;
+use anyhow::Context;
+use tcfg_core::store::config_file::ConfigFile;
+use tcfg_core::store::{ConnectionSettings, Layer, Prefix, Store};
+
+use super::{prefix_list, prompt};
 use crate::bail;
 use crate::cli::{EtcdArgs, GlobalArgs};
 use crate::error::Result;
@@ -51,33 +54,143 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
     };
     let env = Layer::from_env(|n| std::env::var(n).ok());
     let mut layers = vec![flags, env];
-    let config = args.config.clone().or_else(default_config_file);
-    if let Some(path) = config {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read the config file {}", path.display()))?;
-        layers.push(Layer::from_seed_config(
-            &path.display().to_string(),
-            &text,
-            args.cluster.as_deref(),
-        )?);
-    } else if let Some(c) = &args.cluster {
-        bail!("--cluster {c} needs a config file (--config FILE) that names it in etcdConfigs");
-    }
-    let mut settings = ConnectionSettings::from_layers(&layers)?;
-    if settings.user.is_some() && settings.password.is_none() {
-        if prompt::interactive() {
-            settings.password = Some(prompt::password(&format!(
-                "Password for etcd user {}",
-                settings.user.as_deref().unwrap_or_default()
-            ))?);
-        } else {
-            bail!(
-                "etcd user {} has no password: pass --password or set ETCDCTL_PASSWORD",
-                settings.user.as_deref().unwrap_or_default()
-            );
+    match config_file(args)? {
+        Some(file) => layers.push(file.layer(args.cluster.as_deref())?),
+        None => {
+            if let Some(c) = &args.cluster {
+                bail!("--cluster {c} needs a config file (--config FILE) that names it in etcdConfigs");
+            }
         }
     }
+    let mut settings = ConnectionSettings::from_layers(&layers)?;
+    ask_password(&mut settings, None)?;
     Ok(settings)
+}
+
+/// The config file (`--config`, or the default one when present).
+fn config_file(args: &EtcdArgs) -> Result<Option<ConfigFile>> {
+    let Some(path) = args.config.clone().or_else(default_config_file) else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+    Ok(Some(ConfigFile::parse(&path.display().to_string(), &text)?))
+}
+
+/// A user without a password: asked for on a terminal, else refused.
+fn ask_password(settings: &mut ConnectionSettings, cluster: Option<&str>) -> Result<()> {
+    if settings.user.is_none() || settings.password.is_some() {
+        return Ok(());
+    }
+    let user = settings.user.as_deref().unwrap_or_default();
+    let of = cluster.map(|c| format!(" of cluster {c}")).unwrap_or_default();
+    if prompt::interactive() {
+        settings.password = Some(prompt::password(&format!("Password for etcd user {user}{of}"))?);
+        Ok(())
+    } else {
+        match cluster {
+            None => bail!("etcd user {user} has no password: pass --password or set ETCDCTL_PASSWORD"),
+            Some(c) => bail!("etcd user {user}{of} has no password: give `password` in its etcdConfigs entry {c}"),
+        }
+    }
+}
+
+/// The settings of the config file's cluster `name`. The cluster chosen
+/// with `--cluster` is the current one: flags and the environment apply to
+/// it. Any other is reached with the file's settings alone (its entry over
+/// the file's top level): flags and variables that say where and as whom to
+/// connect (endpoints, TLS files, user) describe the current cluster; the
+/// timeouts and history retention apply to every cluster.
+pub fn cluster_settings(args: &EtcdArgs, name: &str) -> Result<ConnectionSettings> {
+    if args.cluster.as_deref() == Some(name) {
+        return connection_settings(args);
+    }
+    let Some(file) = config_file(args)? else {
+        bail!("the cluster {name} needs a config file (--config FILE) that names it in etcdConfigs");
+    };
+    let every_cluster = Layer {
+        name: "the command line (or TCFG_* variables)".into(),
+        dial_timeout: args.dial_timeout.clone(),
+        command_timeout: args.command_timeout.clone(),
+        history_keep: args.history_keep,
+        history_max_age: args.history_max_age.clone(),
+        require_message: args.require_message,
+        ..Default::default()
+    };
+    let mut settings = ConnectionSettings::from_layers(&[every_cluster, file.layer(Some(name))?])?;
+    ask_password(&mut settings, Some(name))?;
+    Ok(settings)
+}
+
+/// A prefix on a cluster, as a prefix list names it: `CLUSTER:PREFIX`,
+/// `CLUSTER:` (that cluster's prefix), or a plain prefix (the current
+/// cluster).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// `None`: the current cluster.
+    pub cluster: Option<String>,
+    pub prefix: Prefix,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.cluster {
+            Some(c) => write!(f, "{c}:{}", self.prefix),
+            None => write!(f, "{}", self.prefix),
+        }
+    }
+}
+
+/// The elements of a prefix list, each on its cluster, with the settings of
+/// every cluster named.
+pub fn locate(
+    flag: &str,
+    items: &[String],
+    args: &EtcdArgs,
+) -> Result<(Vec<Located>, HashMap<Option<String>, ConnectionSettings>)> {
+    let mut settings = HashMap::new();
+    settings.insert(None, connection_settings(args)?);
+    let mut out = Vec::new();
+    for item in items {
+        let (cluster, prefix) = split_cluster(item);
+        // The cluster --cluster chose is the current one.
+        let cluster = cluster.filter(|c| Some(*c) != args.cluster.as_deref());
+        if let Some(c) = cluster {
+            if !settings.contains_key(&Some(c.to_string())) {
+                let s = cluster_settings(args, c).map_err(|e| e.context(format!("{flag}: {item}")))?;
+                settings.insert(Some(c.to_string()), s);
+            }
+        }
+        let key = cluster.map(str::to_string);
+        let base = &settings[&key];
+        let prefix = if prefix.is_empty() {
+            base.prefix.clone()
+        } else {
+            prefix_list(flag, &[prefix.to_string()], base)?.remove(0)
+        };
+        out.push(Located { cluster: key, prefix });
+    }
+    Ok((out, settings))
+}
+
+/// `us-east:/active` is (`us-east`, `/active`); a prefix (which starts with
+/// `/`) has no cluster, even with a colon in it.
+fn split_cluster(item: &str) -> (Option<&str>, &str) {
+    match item.split_once(':') {
+        Some((c, p)) if !c.is_empty() && !c.starts_with('/') => (Some(c), p),
+        _ => (None, item),
+    }
+}
+
+/// One store per cluster named, connected concurrently: each cluster's
+/// store, or why it cannot be reached.
+pub async fn connect_clusters(
+    settings: HashMap<Option<String>, ConnectionSettings>,
+) -> HashMap<Option<String>, std::result::Result<Store, tcfg_core::store::StoreError>> {
+    let connecting = settings
+        .into_iter()
+        .map(|(name, s)| async move { (name, Store::connect(s).await) });
+    futures_util::future::join_all(connecting).await.into_iter().collect()
 }
 
 pub async fn connect(global: &GlobalArgs) -> Result<Store> {

@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::cli::{Cli, Command};
 
 pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, when, ScopeArgs, TxnArgs, WriteArgs};
-pub use connection::{connect, connection_settings};
+pub use connection::{connect, connect_clusters, connection_settings, locate};
 pub use input::{desired, desired_files, read_input, refuse_stdin_twice};
 pub use prompt::confirm_write as confirm;
 pub use record::intent;

@@ -3,14 +3,15 @@
 use std::io::Write;
 
 use clap::Args;
-use tcfg_core::changes::plan::{plan, PlanOptions};
-use tcfg_core::store::{Guard, Prefix, Store};
+use tcfg_core::changes::plan::PlanOptions;
+use tcfg_core::changes::sync::{Outcome, Side, SyncPlan};
+use tcfg_core::store::{Store, StoreError};
 
 use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
-use crate::output::{self, paint, GREEN};
+use crate::output::{self, paint, DIM, ERROR_PLAIN, GREEN, WARNING};
 use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
@@ -48,19 +49,57 @@ pub struct SyncArgs {
 
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let registry = std::sync::Arc::new(super::registry(global)?);
-    let settings = super::connection_settings(&global.etcd)?;
-    let mut prefixes: Vec<Prefix> = super::prefix_list("--prefixes", &args.prefixes, &settings)?;
-    let source = match &args.from {
-        Some(f) => super::prefix_list("--from", std::slice::from_ref(f), &settings)?.remove(0),
-        None => prefixes.remove(0),
+    // The source first (--from, else the first of --prefixes), then the targets.
+    let items: Vec<String> = args.from.iter().chain(&args.prefixes).cloned().collect();
+    let flag = if args.from.is_some() {
+        "--from/--prefixes"
+    } else {
+        "--prefixes"
     };
-    prefixes.retain(|p| p != &source);
-    if prefixes.is_empty() {
+    let (mut located, settings) = super::locate(flag, &items, &global.etcd)?;
+    let source = located.remove(0);
+    located.retain(|p| p != &source);
+    located.dedup();
+    if located.is_empty() {
         bail!("no target: name the source and at least one other prefix");
     }
-    let intent = super::intent(&settings, &registry, "sync", Vec::new(), args.write.message.as_deref())?;
-    let store = Store::connect(settings).await?;
-    let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
+    let mut intent = super::intent(
+        &settings[&None],
+        &registry,
+        "sync",
+        Vec::new(),
+        args.write.message.as_deref(),
+    )?;
+    let mut stores = super::connect_clusters(settings).await;
+    let source_store = match stores.remove(&source.cluster) {
+        Some(Ok(s)) => s.with_prefix(source.prefix.clone()),
+        Some(Err(e)) => {
+            return Err(crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))
+        }
+        None => bail!("no connection for the source {source}"),
+    };
+    let targets: Vec<(String, Result<Store, StoreError>)> = located
+        .iter()
+        .map(|t| {
+            let store = match stores.get(&t.cluster) {
+                Some(Ok(s)) => Ok(s.with_prefix(t.prefix.clone())),
+                Some(Err(e)) => Err(StoreError::Other(format!("cannot connect: {e}"))),
+                // The source's cluster: its store was taken above.
+                None => Ok(source_store.with_prefix(t.prefix.clone())),
+            };
+            (t.to_string(), store)
+        })
+        .collect();
+    let source_side = Side {
+        name: source.to_string(),
+        store: source_store,
+    };
+    let opts = PlanOptions {
+        prune: !args.keep_extra,
+        ..Default::default()
+    };
+    let plan = SyncPlan::make(source_side, targets, &registry, opts).await?;
+    let src = &plan.snapshot;
     src.check_readable()
         .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why); nothing written"))?;
     if src.keys.is_empty() && !args.allow_empty_source {
@@ -74,89 +113,151 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             }
         );
     }
-    let desired = src.document();
-    let mut intent = intent;
     intent.command.source = Some(format!("{source}@{}", src.revision));
-    let opts = PlanOptions {
-        prune: !args.keep_extra,
-        ..Default::default()
-    };
-    let mut plans = Vec::new();
     let mut out = output::styled_stdout();
-    for target in &prefixes {
-        let snap = store.with_prefix(target.clone()).snapshot(&registry, None).await?;
-        let p = plan(&desired, &snap, &registry, opts);
-        write_plan(&mut out, &p, &format!("{target} (from {source})"))?;
-        plans.push(p);
+    for t in &plan.targets {
+        if let Ok((_, p)) = &t.state {
+            write_plan(&mut out, p, &format!("{} (from {source})", t.name))?;
+        }
     }
     drop(out);
-    let drift = plans.iter().filter(|p| !p.is_empty()).count();
+    let mut err = output::stderr();
+    for t in &plan.targets {
+        if let Err(e) = &t.state {
+            writeln!(err, "{} {}: {e}", paint(ERROR_PLAIN, "cannot read"), t.name)?;
+        }
+    }
+    let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     if drift == 0 {
-        let which = if prefixes.len() == 1 {
+        if unreadable > 0 {
+            writeln!(
+                err,
+                "{unreadable} of {total} target{} could not be read; the others match {source}",
+                plural(total)
+            )?;
+            return Ok(unreadable_exit(&plan));
+        }
+        let which = if total == 1 {
             "the target matches".to_string()
         } else {
-            format!("all {} targets match", prefixes.len())
+            format!("all {total} targets match")
         };
-        writeln!(output::stderr(), "{which} {source}")?;
+        writeln!(err, "{which} {source}")?;
         return Ok(exit::OK);
     }
     if args.write.dry_run {
         writeln!(
-            output::stderr(),
-            "dry run: {drift} of {} target{} drifted; nothing written",
-            prefixes.len(),
-            if prefixes.len() == 1 { "" } else { "s" }
+            err,
+            "dry run: {drift} of {total} target{} drifted{}; nothing written",
+            plural(total),
+            if unreadable > 0 {
+                format!(", {unreadable} could not be read")
+            } else {
+                String::new()
+            }
         )?;
-        return Ok(exit::CHANGES);
+        return Ok(if unreadable > 0 {
+            unreadable_exit(&plan)
+        } else {
+            exit::CHANGES
+        });
     }
-    let question = format!(
-        "Write {drift} target{} to match {source}?",
-        if drift == 1 { "" } else { "s" }
-    );
+    let question = format!("Write {drift} target{} to match {source}?", plural(drift));
     if !super::confirm(&question, args.write.yes)? {
-        writeln!(output::stderr(), "nothing written")?;
+        writeln!(err, "nothing written")?;
         return Ok(exit::ERROR);
     }
-    // Each target in one transaction, which also fails if the source moved.
-    let guard = [Guard::Unchanged {
-        prefix: source.clone(),
-        since: src.revision,
-    }];
     // Every target must fit in one transaction before any is written.
     let limits = tcfg_core::changes::batch::Limits {
         ops: args.max_txn_ops,
         bytes: args.max_request_bytes,
     };
-    for p in plans.iter().filter(|p| !p.is_empty()) {
-        if let Err(e) =
-            tcfg_core::changes::batch::transactions(p.write_groups(), guard.len(), intent.limits(limits), false)
-        {
-            bail!("{}: {e}: nothing written", p.prefix);
+    if let Err((name, e)) = plan.check_fits(&intent, limits) {
+        bail!("{name}: {e}: nothing written");
+    }
+    let cross_cluster = located.iter().any(|t| t.cluster != source.cluster);
+    let written = plan.write(&intent, limits).await;
+    let mut failed = Vec::new();
+    let mut done = Vec::new();
+    for (name, store, outcome) in &written.outcomes {
+        match outcome {
+            Outcome::Written { revision } => {
+                writeln!(err, "{} {name} at revision {revision}", paint(GREEN, "synced"))?;
+                if let Some(store) = store {
+                    done.push((store.clone(), *revision));
+                }
+            }
+            Outcome::InSync => writeln!(err, "{} {name}", paint(DIM, "in sync"))?,
+            Outcome::Failed(e) => {
+                writeln!(err, "{} {name}: {e}", paint(ERROR_PLAIN, "failed"))?;
+                failed.push(e);
+            }
         }
     }
-    let mut written = Vec::new();
-    for p in plans.iter().filter(|p| !p.is_empty()) {
-        let writes = p.writes();
-        let target = store.with_prefix(p.prefix.clone());
-        match tcfg_core::changes::history::commit(&target, &writes, &guard, &intent, limits).await {
-            Ok(revision) => {
-                written.push((target, revision));
+    // Across clusters no transaction covers the source: look again.
+    let mut moved = false;
+    if cross_cluster && !done.is_empty() {
+        match written.source_moved().await {
+            Ok(true) => {
+                moved = true;
+                let names: Vec<&str> = written
+                    .outcomes
+                    .iter()
+                    .filter(|(_, _, o)| matches!(o, Outcome::Written { .. }))
+                    .map(|(n, _, _)| n.as_str())
+                    .collect();
                 writeln!(
-                    output::stderr(),
-                    "{} {} at revision {revision}",
-                    paint(GREEN, "synced"),
-                    p.prefix
+                    err,
+                    "{}: {source} changed while the targets were written: {} hold{} its state at revision {}; run the sync again to finish",
+                    paint(WARNING, "warning"),
+                    names.join(", "),
+                    if names.len() == 1 { "s" } else { "" },
+                    written.snapshot.revision
                 )?;
             }
-            Err(e) => {
-                return Err(crate::error::CommandError::from(e).context(format!(
-                    "syncing {} failed ({} of {drift} target{} written before it, each whole)",
-                    p.prefix,
-                    written.len(),
-                    if drift == 1 { "" } else { "s" }
-                )))
-            }
+            Ok(false) => {}
+            Err(e) => writeln!(
+                err,
+                "{}: cannot tell whether {source} changed meanwhile: {e}",
+                paint(WARNING, "warning")
+            )?,
         }
     }
-    super::wait::for_renderers(&written, args.write.wait).await
+    if !failed.is_empty() {
+        writeln!(
+            err,
+            "{} of {total} target{} failed (each target is written whole or not at all); the others are as shown",
+            failed.len(),
+            plural(total)
+        )?;
+        return Ok(failure_exit(&failed));
+    }
+    let waited = super::wait::for_renderers(&done, args.write.wait).await?;
+    Ok(if moved && waited == exit::OK {
+        exit::CHANGES
+    } else {
+        waited
+    })
+}
+
+/// Targets that could not be read: 3 when etcd could not be reached, else 1.
+fn unreadable_exit(plan: &SyncPlan) -> u8 {
+    let errors: Vec<&StoreError> = plan.targets.iter().filter_map(|t| t.state.as_ref().err()).collect();
+    failure_exit(&errors)
+}
+
+/// The exit status for failed targets: 4 when a write's outcome is
+/// unknown, 3 when every failure is a cluster out of reach, else 1.
+fn failure_exit(errors: &[&StoreError]) -> u8 {
+    if errors.iter().any(|e| matches!(e, StoreError::OutcomeUnknown { .. })) {
+        exit::OUTCOME_UNKNOWN
+    } else if errors
+        .iter()
+        .all(|e| e.is_connection() || matches!(e, StoreError::Other(m) if m.starts_with("cannot connect")))
+    {
+        exit::UNREACHABLE
+    } else {
+        exit::ERROR
+    }
 }

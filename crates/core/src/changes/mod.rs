@@ -1,4 +1,5 @@
 //! Changes to a prefix: one key's edits, whole-prefix plans, saved plans,
+//! syncing prefixes and clusters,
 //! fitting their writes into etcd transactions, and the records that say
 //! who made each change and why.
 
@@ -9,4 +10,5 @@ pub mod log;
 pub mod plan;
 pub mod record;
 pub mod saved;
+pub mod sync;
 pub mod undo;

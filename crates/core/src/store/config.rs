@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::model::duration;
-use crate::model::yaml::{self, Node, NodeKind};
 
 /// The default key prefix, as the seed library recommends.
 pub const DEFAULT_PREFIX: &str = "/temporal/dynamicconfig/";
@@ -255,236 +254,31 @@ impl Layer {
     /// The seed library's YAML config (`etcdConfigs`, `globalKeyPrefix`, ...),
     /// for the entry named `cluster` (default: the first).
     pub fn from_seed_config(origin: &str, text: &str, cluster: Option<&str>) -> Result<Layer, ConfigError> {
-        let err = |line: u32, message: String| ConfigError::File {
-            origin: origin.to_string(),
-            line,
-            message,
-        };
-        let root = match yaml::load(text) {
-            Ok(Some(root)) => root,
-            Ok(None) => {
-                return Ok(Layer {
-                    name: origin.to_string(),
-                    ..Default::default()
-                })
-            }
-            Err(e) => return Err(err(e.pos().line, e.to_string())),
-        };
-        let NodeKind::Map(pairs) = &root.kind else {
-            return Err(err(
-                root.pos.line,
-                "expected a map of settings (etcdConfigs, globalKeyPrefix, ...)".into(),
-            ));
-        };
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == name))
-                .map(|(_, v)| v)
-        };
-        let string = |name: &str| string_field(get(name), name, &err);
-        let mut layer = Layer {
-            name: origin.to_string(),
-            ..Default::default()
-        };
-        if let Some(list) = get("etcdConfigs") {
-            let NodeKind::Seq(items) = &list.kind else {
-                return Err(err(
-                    list.pos.line,
-                    "etcdConfigs must be a list of {name, endpoints}".into(),
-                ));
-            };
-            let mut names = Vec::new();
-            let mut chosen = None;
-            for item in items {
-                let NodeKind::Map(fields) = &item.kind else {
-                    return Err(err(
-                        item.pos.line,
-                        "each etcdConfigs entry must be a map with name and endpoints".into(),
-                    ));
-                };
-                let field = |n: &str| {
-                    fields
-                        .iter()
-                        .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == n))
-                        .map(|(_, v)| v)
-                };
-                let name = match field("name").map(|n| &n.kind) {
-                    Some(NodeKind::Str(s)) => s.clone(),
-                    _ => String::new(),
-                };
-                let endpoints = match field("endpoints") {
-                    Some(Node {
-                        kind: NodeKind::Seq(eps),
-                        ..
-                    }) => eps
-                        .iter()
-                        .map(|e| match &e.kind {
-                            NodeKind::Str(s) => Ok(s.clone()),
-                            other => Err(err(
-                                e.pos.line,
-                                format!("an endpoint must be a string, found {}", other.describe()),
-                            )),
-                        })
-                        .collect::<Result<Vec<_>, _>>()?,
-                    Some(n) => return Err(err(n.pos.line, "endpoints must be a list of host:port strings".into())),
-                    None => Vec::new(),
-                };
-                names.push(name.clone());
-                let wanted = match cluster {
-                    Some(c) => c == name,
-                    None => chosen.is_none(),
-                };
-                if wanted && chosen.is_none() {
-                    // tcfg's own settings per cluster: a production cluster
-                    // may require messages where staging does not.
-                    let require = bool_field(field("requireMessage"), "requireMessage", &err)?;
-                    let history = string_field(field("historyPrefix"), "historyPrefix", &err)?;
-                    chosen = Some((endpoints, require, history));
-                }
-            }
-            match (chosen, cluster) {
-                (Some((eps, require, history)), _) => {
-                    layer.endpoints = Some(eps);
-                    layer.require_message = require;
-                    layer.history_prefix = history;
-                }
-                (None, Some(c)) => {
-                    return Err(ConfigError::UnknownCluster {
-                        origin: origin.to_string(),
-                        name: c.to_string(),
-                        known: if names.is_empty() {
-                            "none".into()
-                        } else {
-                            names.join(", ")
-                        },
-                    })
-                }
-                (None, None) => {}
-            }
-        } else if let Some(c) = cluster {
-            return Err(ConfigError::UnknownCluster {
-                origin: origin.to_string(),
-                name: c.to_string(),
-                known: "no etcdConfigs".into(),
-            });
-        }
-        if let Some(h) = get("history") {
-            read_history(h, &mut layer, &err)?;
-        }
-        layer.prefix = string("globalKeyPrefix")?;
-        layer.cacert = string("clientTlsCaCertFile")?.map(PathBuf::from);
-        layer.cert = string("clientTlsCertFile")?.map(PathBuf::from);
-        layer.key = string("clientTlsKeyFile")?.map(PathBuf::from);
-        layer.server_name = string("clientName")?;
-        // The seed library uses TLS unless told otherwise.
-        layer.disable_tls = Some(match get("disableTLS").map(|n| &n.kind) {
-            None | Some(NodeKind::Null) => false,
-            Some(NodeKind::Bool(b)) => *b,
-            Some(_) => {
-                return Err(err(
-                    get("disableTLS").map(|n| n.pos.line).unwrap_or(0),
-                    "disableTLS must be true or false".into(),
-                ))
-            }
-        });
-        layer.dial_timeout = match get("dialTimeout") {
-            None => None,
-            Some(Node {
-                kind: NodeKind::Str(s), ..
-            }) => Some(s.clone()),
-            Some(Node {
-                kind: NodeKind::Int(i), ..
-            }) => Some(format!("{i}ns")),
-            Some(n) => return Err(err(n.pos.line, "dialTimeout must be a duration such as 2s".into())),
-        };
-        layer.max_send_size = match get("maxCallSendMsgSize") {
-            None => None,
-            Some(Node {
-                kind: NodeKind::Int(i), ..
-            }) if *i > 0 => Some(*i as usize),
-            Some(n) => {
-                return Err(err(
-                    n.pos.line,
-                    "maxCallSendMsgSize must be a positive number of bytes".into(),
-                ))
-            }
-        };
-        Ok(layer)
+        super::config_file::ConfigFile::parse(origin, text)?.layer(cluster)
     }
-}
 
-type FileErr<'a> = &'a dyn Fn(u32, String) -> ConfigError;
-
-fn string_field(node: Option<&Node>, name: &str, err: FileErr) -> Result<Option<String>, ConfigError> {
-    match node {
-        None
-        | Some(Node {
-            kind: NodeKind::Null, ..
-        }) => Ok(None),
-        Some(Node {
-            kind: NodeKind::Str(s), ..
-        }) => Ok(Some(s.clone())),
-        Some(n) => Err(err(
-            n.pos.line,
-            format!("{name} must be a string, found {}", n.kind.describe()),
-        )),
-    }
-}
-
-fn bool_field(node: Option<&Node>, name: &str, err: FileErr) -> Result<Option<bool>, ConfigError> {
-    match node.map(|n| (&n.kind, n.pos.line)) {
-        None | Some((NodeKind::Null, _)) => Ok(None),
-        Some((NodeKind::Bool(b), _)) => Ok(Some(*b)),
-        Some((_, line)) => Err(err(line, format!("{name} must be true or false"))),
-    }
-}
-
-/// tcfg's `history:` section (an extension of the seed library's file,
-/// which ignores it): `prefix`, `keep`, `maxAge`, `requireMessage`.
-fn read_history(node: &Node, layer: &mut Layer, err: FileErr) -> Result<(), ConfigError> {
-    let NodeKind::Map(fields) = &node.kind else {
-        return Err(err(
-            node.pos.line,
-            "history must be a map (prefix, keep, maxAge, requireMessage)".into(),
-        ));
-    };
-    for (k, v) in fields {
-        let name = match &k.kind {
-            NodeKind::Str(s) => s.as_str(),
-            _ => "",
-        };
-        match name {
-            "prefix" => {
-                let all = string_field(Some(v), "history.prefix", err)?;
-                layer.history_prefix = layer.history_prefix.take().or(all);
-            }
-            "maxAge" => layer.history_max_age = string_field(Some(v), "history.maxAge", err)?,
-            "requireMessage" => {
-                // A cluster's own setting wins over the file-wide one.
-                let all = bool_field(Some(v), "history.requireMessage", err)?;
-                layer.require_message = layer.require_message.or(all);
-            }
-            "keep" => {
-                layer.history_keep = match &v.kind {
-                    NodeKind::Int(i) if *i >= 0 => Some(*i as usize),
-                    _ => {
-                        return Err(err(
-                            v.pos.line,
-                            "history.keep must be a number of records (0: no limit)".into(),
-                        ))
-                    }
-                }
-            }
-            _ => {
-                return Err(err(
-                    k.pos.line,
-                    format!("history has no setting {name:?}: it takes prefix, keep, maxAge and requireMessage"),
-                ))
-            }
+    /// Each field this layer leaves unset taken from `defaults`.
+    pub fn or(self, defaults: Layer) -> Layer {
+        Layer {
+            name: self.name,
+            endpoints: self.endpoints.or(defaults.endpoints),
+            prefix: self.prefix.or(defaults.prefix),
+            cacert: self.cacert.or(defaults.cacert),
+            cert: self.cert.or(defaults.cert),
+            key: self.key.or(defaults.key),
+            server_name: self.server_name.or(defaults.server_name),
+            disable_tls: self.disable_tls.or(defaults.disable_tls),
+            user: self.user.or(defaults.user),
+            password: self.password.or(defaults.password),
+            dial_timeout: self.dial_timeout.or(defaults.dial_timeout),
+            command_timeout: self.command_timeout.or(defaults.command_timeout),
+            max_send_size: self.max_send_size.or(defaults.max_send_size),
+            history_prefix: self.history_prefix.or(defaults.history_prefix),
+            history_keep: self.history_keep.or(defaults.history_keep),
+            history_max_age: self.history_max_age.or(defaults.history_max_age),
+            require_message: self.require_message.or(defaults.require_message),
         }
     }
-    Ok(())
 }
 
 /// etcdctl takes `--user name:password`: split it; an explicit password wins.

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use etcd_client::{Compare, CompareOp, EventType, GetOptions, SortOrder, SortTarget, Txn, TxnOp, WatchOptions};
+use etcd_client::{
+    Compare, CompareOp, EventType, GetOptions, SortOrder, SortTarget, Txn, TxnOp, TxnOpResponse, WatchOptions,
+};
 use tokio::time::{timeout, Instant};
 
 use super::{Prefix, Store, StoreError};
@@ -81,6 +83,36 @@ impl Store {
             .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
             .collect();
         Ok((resp.count(), keys))
+    }
+
+    /// How many keys under `prefix` were created or changed after
+    /// `revision`, and how many there are now, read at one revision.
+    pub async fn changed_since(&self, prefix: &Prefix, revision: i64) -> Result<(i64, i64), StoreError> {
+        let (from, end) = (prefix.as_str().to_string(), prefix.range_end());
+        let resp = self
+            .read(&format!("reading {prefix}"), 0, move |mut c| {
+                let count = GetOptions::new().with_range(end.clone()).with_count_only();
+                let txn = Txn::new().and_then([
+                    TxnOp::get(from.clone(), Some(count.clone().with_min_mod_revision(revision + 1))),
+                    TxnOp::get(from.clone(), Some(count)),
+                ]);
+                async move { c.txn(txn).await }
+            })
+            .await?;
+        let counts: Vec<i64> = resp
+            .op_responses()
+            .into_iter()
+            .filter_map(|r| match r {
+                TxnOpResponse::Get(g) => Some(g.count()),
+                _ => None,
+            })
+            .collect();
+        match counts[..] {
+            [changed, total] => Ok((changed, total)),
+            _ => Err(StoreError::Other(format!(
+                "reading {prefix}: etcd's answer had no counts"
+            ))),
+        }
     }
 
     /// Whether this user may write `key`, asked without writing it: a

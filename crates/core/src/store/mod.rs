@@ -7,6 +7,7 @@
 //! refusal, and every write is a compare-and-swap the caller re-plans.
 
 pub mod config;
+pub mod config_file;
 mod error;
 pub mod history;
 mod raw;
@@ -177,6 +178,13 @@ impl Store {
             preferred: Arc::new(AtomicUsize::new(NO_MEMBER)),
             settings,
         })
+    }
+
+    /// Whether `other` talks to the same etcd over the same connection
+    /// (one made from the other with [`Store::with_prefix`]), so that one
+    /// transaction can guard both prefixes.
+    pub fn same_cluster(&self, other: &Store) -> bool {
+        Arc::ptr_eq(&self.members, &other.members)
     }
 
     /// The connection to member `i` alone, opened on first use.

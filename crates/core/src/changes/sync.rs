@@ -1,0 +1,197 @@
+//! `sync`: make target prefixes hold what a source prefix holds, on the same
+//! etcd or on other etcd clusters.
+//!
+//! The source is read once, at one revision. Each target is planned against
+//! its own state and written in one transaction of its own, guarded by its
+//! keys' mod revisions and by its prefix not having changed since it was
+//! read. A target on the source's etcd is also guarded by the source: the
+//! transaction fails if the source moved. Across clusters no transaction
+//! can span both, so after writing the source is read again and a change
+//! meanwhile is reported (the targets then hold the older state, which a
+//! second sync brings up to date). Targets are independent: they are read
+//! and written concurrently, and one that is down or refuses does not stop
+//! the others.
+
+use futures_util::future::join_all;
+
+use super::batch::{self, BatchError, Limits};
+use super::history::{self, Intent};
+use super::plan::{plan, Plan, PlanOptions};
+use crate::store::{Guard, Snapshot, Store, StoreError};
+use crate::temporal::registry::Registry;
+
+/// A prefix on a cluster, with the name messages give it (`eu-west:/p/`).
+#[derive(Clone)]
+pub struct Side {
+    pub name: String,
+    pub store: Store,
+}
+
+/// A target, read and planned, or why it could not be.
+pub struct Target {
+    pub name: String,
+    /// `None`: its cluster could not be connected to (see `state`).
+    pub store: Option<Store>,
+    pub state: Result<(Snapshot, Plan), StoreError>,
+}
+
+/// What a sync would do.
+pub struct SyncPlan {
+    pub source: Side,
+    /// The source, at the revision it was read at.
+    pub snapshot: Snapshot,
+    pub targets: Vec<Target>,
+}
+
+/// What became of one target.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Already identical to the source: nothing written.
+    InSync,
+    Written {
+        revision: i64,
+    },
+    /// Not read, not written, or refused; nothing of it was written.
+    Failed(StoreError),
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        matches!(self, Outcome::Failed(_))
+    }
+}
+
+impl SyncPlan {
+    /// Read the source, then every target (concurrently), and plan each.
+    /// An unreadable source fails the whole; an unreadable target only
+    /// itself.
+    pub async fn make(
+        source: Side,
+        targets: Vec<(String, Result<Store, StoreError>)>,
+        registry: &Registry,
+        opts: PlanOptions,
+    ) -> Result<SyncPlan, StoreError> {
+        let snapshot = source.store.snapshot(registry, None).await?;
+        let desired = snapshot.document();
+        let reading = targets.into_iter().map(|(name, store)| {
+            let desired = &desired;
+            async move {
+                let (store, state) = match store {
+                    Err(e) => (None, Err(e)),
+                    Ok(store) => {
+                        let state = store.snapshot(registry, None).await.map(|snap| {
+                            let p = plan(desired, &snap, registry, opts);
+                            (snap, p)
+                        });
+                        (Some(store), state)
+                    }
+                };
+                Target { name, store, state }
+            }
+        });
+        let targets = join_all(reading).await;
+        Ok(SyncPlan {
+            source,
+            snapshot,
+            targets,
+        })
+    }
+
+    /// Targets that differ from the source (readable ones only).
+    pub fn drifted(&self) -> usize {
+        self.targets
+            .iter()
+            .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+            .count()
+    }
+
+    /// Targets that could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.targets.iter().filter(|t| t.state.is_err()).count()
+    }
+
+    /// Whether every drifted target's change fits in one transaction: a
+    /// sync never writes a target in parts. Checked before anything is
+    /// written, so a refusal writes nothing anywhere.
+    pub fn check_fits(&self, intent: &Intent, limits: Limits) -> Result<(), (String, BatchError)> {
+        for t in &self.targets {
+            let (Some(store), Ok((snap, p))) = (&t.store, &t.state) else {
+                continue;
+            };
+            if p.is_empty() {
+                continue;
+            }
+            let guards = guards(store, snap.revision, &self.source.store, self.snapshot.revision).len();
+            batch::transactions(p.write_groups(), guards, intent.limits(limits), false)
+                .map_err(|e| (t.name.clone(), e))?;
+        }
+        Ok(())
+    }
+
+    /// Write every drifted target, concurrently, each in one transaction
+    /// with its change record.
+    pub async fn write(self, intent: &Intent, limits: Limits) -> Written {
+        let (source, revision) = (&self.source.store, self.snapshot.revision);
+        let writing = self.targets.into_iter().map(|t| async move {
+            let outcome = match (&t.store, t.state) {
+                (_, Err(e)) => Outcome::Failed(e),
+                (_, Ok((_, p))) if p.is_empty() => Outcome::InSync,
+                (None, Ok(_)) => Outcome::Failed(StoreError::Other("not connected".into())),
+                (Some(store), Ok((snap, p))) => {
+                    let guards = guards(store, snap.revision, source, revision);
+                    match history::commit(store, &p.writes(), &guards, intent, limits).await {
+                        Ok(revision) => Outcome::Written { revision },
+                        Err(e) => Outcome::Failed(e),
+                    }
+                }
+            };
+            (t.name, t.store, outcome)
+        });
+        let outcomes = join_all(writing).await;
+        Written {
+            source: self.source,
+            snapshot: self.snapshot,
+            outcomes,
+        }
+    }
+}
+
+/// A sync written: what became of each target, in target order.
+pub struct Written {
+    pub source: Side,
+    pub snapshot: Snapshot,
+    /// Each target's name, store (when connected) and outcome.
+    pub outcomes: Vec<(String, Option<Store>, Outcome)>,
+}
+
+impl Written {
+    /// Whether the source changed while the targets were written: the
+    /// targets written hold the state it had when it was read.
+    pub async fn source_moved(&self) -> Result<bool, StoreError> {
+        source_moved(&self.source.store, &self.snapshot).await
+    }
+}
+
+/// A target's transaction holds only if the target did not change since it
+/// was read, and, on the source's etcd, the source did not either.
+fn guards(target: &Store, read_at: i64, source: &Store, source_revision: i64) -> Vec<Guard> {
+    let mut guards = vec![Guard::Unchanged {
+        prefix: target.prefix().clone(),
+        since: read_at,
+    }];
+    if target.same_cluster(source) {
+        guards.push(Guard::Unchanged {
+            prefix: source.prefix().clone(),
+            since: source_revision,
+        });
+    }
+    guards
+}
+
+/// Whether the source changed after `snapshot` was read: a key created,
+/// changed or deleted under its prefix.
+pub async fn source_moved(source: &Store, snapshot: &Snapshot) -> Result<bool, StoreError> {
+    let prefix = source.prefix().clone();
+    let (changed, total) = source.changed_since(&prefix, snapshot.revision).await?;
+    Ok(changed > 0 || total != (snapshot.keys.len() + snapshot.foreign.len()) as i64)
+}
