@@ -199,6 +199,8 @@ pub enum Command {
     Revert(commands::undo::RevertArgs),
     /// Make the prefix (or some keys) what it was at a revision or time
     Rollback(commands::undo::RollbackArgs),
+    /// Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers
+    Status(commands::status::StatusArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

@@ -1,97 +1,14 @@
 //! `tcfg watch` end to end: JSON lines through a network cut with compaction
 //! and an etcd restart, several prefixes with drift, metrics, clean exit.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::io::{Read, Write};
 
 use tcfg_testkit::{EtcdCluster, Proxy};
 
 mod common;
-use common::tcfg_at;
+use common::{tcfg_at, Watch};
 
 const PREFIX: &str = "/temporal/dynamicconfig/";
-
-struct Watch {
-    child: Child,
-    lines: mpsc::Receiver<serde_json::Value>,
-    errors: mpsc::Receiver<String>,
-}
-
-/// A `tcfg watch` that outlives a failed assertion would hold the test's
-/// etcd and ports: it is killed when dropped.
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Watch {
-    fn start(endpoints: &str, extra: &[&str]) -> Watch {
-        let mut child = tcfg_at(endpoints)
-            .args(["watch", "-o", "json"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for l in BufReader::new(out).lines().map_while(Result::ok) {
-                let v: serde_json::Value = serde_json::from_str(&l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"));
-                if tx.send(v).is_err() {
-                    break;
-                }
-            }
-        });
-        let (etx, errors) = mpsc::channel();
-        let err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for l in BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = etx.send(l);
-            }
-        });
-        Watch { child, lines, errors }
-    }
-
-    /// The next JSON line that satisfies `f` (others are skipped).
-    fn expect(&self, what: &str, f: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(v) if f(&v) => return v,
-                Ok(_) => continue,
-                Err(_) => panic!(
-                    "no line for {what}; stderr: {:?}",
-                    self.errors.try_iter().collect::<Vec<_>>()
-                ),
-            }
-        }
-    }
-
-    fn expect_stderr(&self, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.errors.recv_timeout(left) {
-                Ok(l) if l.contains(needle) => return l,
-                Ok(_) => continue,
-                Err(_) => panic!("stderr never said {needle:?}"),
-            }
-        }
-    }
-
-    fn terminate(mut self) -> i32 {
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
-        }
-        self.child.wait().unwrap().code().unwrap_or(-1)
-    }
-}
 
 fn is_change(v: &serde_json::Value, key: &str, value: i64) -> bool {
     v["type"] == "change" && v["key"] == key && v["new"][0]["value"] == value

@@ -77,6 +77,13 @@ fn config_file(args: &EtcdArgs) -> Result<Option<ConfigFile>> {
     Ok(Some(ConfigFile::parse(&path.display().to_string(), &text)?))
 }
 
+/// The clusters the config file names, in its order (none without a file).
+pub fn cluster_names(args: &EtcdArgs) -> Result<Vec<String>> {
+    Ok(config_file(args)?
+        .map(|f| f.cluster_names().iter().map(|n| n.to_string()).collect())
+        .unwrap_or_default())
+}
+
 /// A user without a password: asked for on a terminal, else refused.
 fn ask_password(settings: &mut ConnectionSettings, cluster: Option<&str>) -> Result<()> {
     if settings.user.is_none() || settings.password.is_some() {
@@ -101,7 +108,7 @@ fn ask_password(settings: &mut ConnectionSettings, cluster: Option<&str>) -> Res
 /// the file's top level): flags and variables that say where and as whom to
 /// connect (endpoints, TLS files, user) describe the current cluster; the
 /// timeouts and history retention apply to every cluster.
-pub fn cluster_settings(args: &EtcdArgs, name: &str) -> Result<ConnectionSettings> {
+fn cluster_settings(args: &EtcdArgs, name: &str) -> Result<ConnectionSettings> {
     if args.cluster.as_deref() == Some(name) {
         return connection_settings(args);
     }
@@ -141,13 +148,12 @@ impl std::fmt::Display for Located {
     }
 }
 
+/// Something per cluster; `None` is the current cluster.
+type PerCluster<T> = HashMap<Option<String>, T>;
+
 /// The elements of a prefix list, each on its cluster, with the settings of
 /// every cluster named.
-pub fn locate(
-    flag: &str,
-    items: &[String],
-    args: &EtcdArgs,
-) -> Result<(Vec<Located>, HashMap<Option<String>, ConnectionSettings>)> {
+fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>, PerCluster<ConnectionSettings>)> {
     let mut settings = HashMap::new();
     settings.insert(None, connection_settings(args)?);
     let mut out = Vec::new();
@@ -156,9 +162,8 @@ pub fn locate(
         // The cluster --cluster chose is the current one.
         let cluster = cluster.filter(|c| Some(*c) != args.cluster.as_deref());
         if let Some(c) = cluster {
-            if !settings.contains_key(&Some(c.to_string())) {
-                let s = cluster_settings(args, c).map_err(|e| e.context(format!("{flag}: {item}")))?;
-                settings.insert(Some(c.to_string()), s);
+            if let std::collections::hash_map::Entry::Vacant(v) = settings.entry(Some(c.to_string())) {
+                v.insert(cluster_settings(args, c).map_err(|e| e.context(format!("{flag}: {item}")))?);
             }
         }
         let key = cluster.map(str::to_string);
@@ -184,13 +189,38 @@ fn split_cluster(item: &str) -> (Option<&str>, &str) {
 
 /// One store per cluster named, connected concurrently: each cluster's
 /// store, or why it cannot be reached.
-pub async fn connect_clusters(
-    settings: HashMap<Option<String>, ConnectionSettings>,
-) -> HashMap<Option<String>, std::result::Result<Store, tcfg_core::store::StoreError>> {
+async fn connect_clusters(
+    settings: PerCluster<ConnectionSettings>,
+) -> PerCluster<std::result::Result<Store, tcfg_core::store::StoreError>> {
     let connecting = settings
         .into_iter()
         .map(|(name, s)| async move { (name, Store::connect(s).await) });
     futures_util::future::join_all(connecting).await.into_iter().collect()
+}
+
+/// A prefix list's elements, each with its store (on its cluster, at its
+/// prefix) or why its cluster cannot be reached.
+pub type Opened = Vec<(Located, std::result::Result<Store, tcfg_core::store::StoreError>)>;
+
+/// Open every element of a prefix list; elements on one cluster share its
+/// connection. Also the current cluster's settings.
+pub async fn open_located(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(ConnectionSettings, Opened)> {
+    let (located, mut settings) = locate(flag, items, args)?;
+    let current = settings[&None].clone();
+    // Only the clusters named are connected to.
+    settings.retain(|c, _| located.iter().any(|l| &l.cluster == c));
+    let stores = connect_clusters(settings).await;
+    let opened = located
+        .into_iter()
+        .map(|l| {
+            let store = match &stores[&l.cluster] {
+                Ok(s) => Ok(s.with_prefix(l.prefix.clone())),
+                Err(e) => Err(tcfg_core::store::StoreError::NotConnected { reason: e.to_string() }),
+            };
+            (l, store)
+        })
+        .collect();
+    Ok((current, opened))
 }
 
 pub async fn connect(global: &GlobalArgs) -> Result<Store> {
@@ -198,4 +228,19 @@ pub async fn connect(global: &GlobalArgs) -> Result<Store> {
     let store = Store::connect(settings).await?;
     tracing::debug!("connected");
     Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_cluster;
+
+    #[test]
+    fn a_cluster_is_what_comes_before_the_colon_of_a_non_prefix() {
+        assert_eq!(split_cluster("us-east:/active"), (Some("us-east"), "/active"));
+        assert_eq!(split_cluster("us-east:"), (Some("us-east"), ""));
+        assert_eq!(split_cluster("/active"), (None, "/active"));
+        // A prefix may hold a colon; it starts with '/'.
+        assert_eq!(split_cluster("/a:b/"), (None, "/a:b/"));
+        assert_eq!(split_cluster(":/x"), (None, ":/x"));
+    }
 }

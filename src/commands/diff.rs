@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::Args;
 use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
-use tcfg_core::store::Prefix;
 
 use super::desired;
 use crate::bail;
@@ -18,7 +17,7 @@ use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg diff -f prod.yaml                      # the prefix against the file (CI: read the exit status)\n  tcfg diff -f prod.yaml --prune -o json      # as `apply --prune` would see it, for scripts\n  tcfg diff -f prod.yaml --out prod.plan      # save the plan; `tcfg apply prod.plan` applies exactly it\n  tcfg diff --prefixes /active,/passive-eu    # what `sync` would change in /passive-eu\n  tcfg diff old.yaml new.yaml                 # two files, no etcd\n\nExit status (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error (an invalid\nfile, ...), 3 etcd unreachable or refused the login."
+    after_help = "Examples:\n  tcfg diff -f prod.yaml                      # the prefix against the file (CI: read the exit status)\n  tcfg diff -f prod.yaml --prune -o json      # as `apply --prune` would see it, for scripts\n  tcfg diff -f prod.yaml --out prod.plan      # save the plan; `tcfg apply prod.plan` applies exactly it\n  tcfg diff --prefixes /active,/passive-eu    # what `sync` would change in /passive-eu\n  tcfg diff --prefixes us-east:,eu-west:      # across etcd clusters named in the config file\n  tcfg diff old.yaml new.yaml                 # two files, no etcd\n\nExit status (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error (an invalid\nfile, ...), 3 etcd unreachable or refused the login."
 )]
 pub struct DiffArgs {
     /// Two files to compare offline: what changes from the first to the second
@@ -29,7 +28,7 @@ pub struct DiffArgs {
     #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1.., conflicts_with = "prefixes")]
     pub file: Vec<PathBuf>,
 
-    /// Compare two prefixes: the second as `sync` would make it like the first
+    /// Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first
     #[arg(long, value_delimiter = ',', value_name = "SOURCE,TARGET")]
     pub prefixes: Vec<String>,
 
@@ -65,22 +64,25 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         let label = format!("{} -> {}", args.pair[0].display(), args.pair[1].display());
         (plan(&new, &snapshot_of(&old), &registry, opts), None, label)
     } else if !args.prefixes.is_empty() {
-        let [source, target] = args.prefixes.as_slice() else {
-            bail!("--prefixes takes two prefixes, SOURCE,TARGET");
-        };
-        let settings = super::connection_settings(&global.etcd)?;
-        let [source, target] = <[Prefix; 2]>::try_from(super::prefix_list(
-            "--prefixes",
-            &[source.clone(), target.clone()],
-            &settings,
-        )?)
-        .expect("two prefixes in, two out");
-        let store = tcfg_core::store::Store::connect(settings).await?;
+        if args.prefixes.len() != 2 {
+            bail!("--prefixes takes two prefixes, SOURCE,TARGET (each may be CLUSTER:PREFIX or CLUSTER:)");
+        }
+        let (_, opened) = super::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
         let registry = std::sync::Arc::new(registry);
-        let src = store.with_prefix(source.clone()).snapshot(&registry, None).await?;
+        let mut opened = opened.into_iter();
+        let (Some((source, src_store)), Some((target, dst_store))) = (opened.next(), opened.next()) else {
+            unreachable!("two prefixes in, two out");
+        };
+        let src = src_store
+            .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))?
+            .snapshot(&registry, None)
+            .await?;
         src.check_readable()
             .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why)"))?;
-        let dst = store.with_prefix(target.clone()).snapshot(&registry, None).await?;
+        let dst = dst_store
+            .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the target {target}")))?
+            .snapshot(&registry, None)
+            .await?;
         let opts = PlanOptions {
             prune: true,
             ..Default::default()

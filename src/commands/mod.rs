@@ -22,6 +22,7 @@ pub mod log;
 mod prompt;
 pub mod put;
 pub mod render;
+pub mod status;
 pub mod sync;
 pub mod undo;
 pub mod validate;
@@ -32,7 +33,7 @@ use crate::error::Result;
 use crate::cli::{Cli, Command};
 
 pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, when, ScopeArgs, TxnArgs, WriteArgs};
-pub use connection::{connect, connect_clusters, connection_settings, locate};
+pub use connection::{connect, connection_settings, open_located};
 pub use input::{desired, desired_files, read_input, refuse_stdin_twice};
 pub use prompt::confirm_write as confirm;
 pub use record::intent;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Show(args) => block_on(log::show(&cli.global, args)),
         Command::Revert(args) => block_on(undo::revert(&cli.global, args)),
         Command::Rollback(args) => block_on(undo::rollback(&cli.global, args)),
+        Command::Status(args) => block_on(status::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

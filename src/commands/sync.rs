@@ -16,14 +16,14 @@ use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg sync --prefixes /active,/passive-eu,/passive-us\n  tcfg sync --from /active --prefixes /passive-eu --yes\n  tcfg sync --prefixes /active,/passive-eu --dry-run   # CI: 0 in sync, 2 drift, 1 error\n\nA short root such as /active means /active joined with the key prefix (/active/temporal/dynamicconfig/); a longer prefix is taken as is. Each target is written in one transaction that also checks the source did not change since it was read. Keys only the target has are deleted unless --keep-extra; keys that are not dynamic config are never touched."
+    after_help = "Examples:\n  tcfg sync --prefixes /active,/passive-eu,/passive-us\n  tcfg sync --from /active --prefixes /passive-eu --yes\n  tcfg sync --prefixes /active,/passive-eu --dry-run   # CI: 0 in sync, 2 drift, 1 error\n  tcfg sync --prefixes us-east:,eu-west:,ap-south:     # etcd clusters named in the config file\n\nA short root such as /active means /active joined with the key prefix (/active/temporal/dynamicconfig/); a longer prefix is taken as is. CLUSTER:PREFIX is a prefix on the config file's cluster CLUSTER, and CLUSTER: that cluster's own prefix. Each target is written in one transaction; on the source's etcd it also checks the source did not change since it was read. Across clusters no transaction can span both: targets are written concurrently, each on its own, and a source that changed meanwhile is reported (exit status 2: run the sync again). Exit status: 0 in sync or synced, 2 drift (--dry-run) or the source moved, 1 an error or a refused target, 3 a target unreachable, 4 a write's outcome unknown. Keys only the target has are deleted unless --keep-extra; keys that are not dynamic config are never touched."
 )]
 pub struct SyncArgs {
-    /// The prefixes: the first is the source (unless --from), the rest are made identical to it
+    /// The prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the first is the source (unless --from), the rest are made identical to it
     #[arg(long, value_delimiter = ',', value_name = "PREFIXES", required = true)]
     pub prefixes: Vec<String>,
 
-    /// The source prefix
+    /// The source prefix (PREFIX, CLUSTER:PREFIX or CLUSTER:)
     #[arg(long, value_name = "PREFIX")]
     pub from: Option<String>,
 
@@ -56,40 +56,19 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     } else {
         "--prefixes"
     };
-    let (mut located, settings) = super::locate(flag, &items, &global.etcd)?;
-    let source = located.remove(0);
-    located.retain(|p| p != &source);
-    located.dedup();
+    let (settings, mut located) = super::open_located(flag, &items, &global.etcd).await?;
+    let mut intent = super::intent(&settings, &registry, "sync", Vec::new(), args.write.message.as_deref())?;
+    let (source, source_store) = located.remove(0);
+    let source_store = source_store
+        .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))?;
+    located.retain(|(p, _)| p != &source);
+    located.dedup_by(|a, b| a.0 == b.0);
     if located.is_empty() {
         bail!("no target: name the source and at least one other prefix");
     }
-    let mut intent = super::intent(
-        &settings[&None],
-        &registry,
-        "sync",
-        Vec::new(),
-        args.write.message.as_deref(),
-    )?;
-    let mut stores = super::connect_clusters(settings).await;
-    let source_store = match stores.remove(&source.cluster) {
-        Some(Ok(s)) => s.with_prefix(source.prefix.clone()),
-        Some(Err(e)) => {
-            return Err(crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))
-        }
-        None => bail!("no connection for the source {source}"),
-    };
-    let targets: Vec<(String, Result<Store, StoreError>)> = located
-        .iter()
-        .map(|t| {
-            let store = match stores.get(&t.cluster) {
-                Some(Ok(s)) => Ok(s.with_prefix(t.prefix.clone())),
-                Some(Err(e)) => Err(StoreError::Other(format!("cannot connect: {e}"))),
-                // The source's cluster: its store was taken above.
-                None => Ok(source_store.with_prefix(t.prefix.clone())),
-            };
-            (t.to_string(), store)
-        })
-        .collect();
+    let cross_cluster = located.iter().any(|(t, _)| t.cluster != source.cluster);
+    let targets: Vec<(String, Result<Store, StoreError>)> =
+        located.into_iter().map(|(t, store)| (t.to_string(), store)).collect();
     let source_side = Side {
         name: source.to_string(),
         store: source_store,
@@ -176,7 +155,6 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     if let Err((name, e)) = plan.check_fits(&intent, limits) {
         bail!("{name}: {e}: nothing written");
     }
-    let cross_cluster = located.iter().any(|t| t.cluster != source.cluster);
     let written = plan.write(&intent, limits).await;
     let mut failed = Vec::new();
     let mut done = Vec::new();

@@ -11,7 +11,7 @@ use tcfg_core::changes::record::ChangeRecord;
 use tcfg_core::model::serialize::items_to_yaml;
 use tcfg_core::model::value::text::flow;
 use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientOptions, KeyUpdate, Notice, UpdateKind};
-use tcfg_core::store::{Prefix, Store};
+use tcfg_core::store::Store;
 use tcfg_core::temporal::resolve::resolve_items;
 use tcfg_core::{ConstrainedValue, Constraints, Registry, Value};
 use tokio::sync::mpsc;
@@ -27,10 +27,10 @@ use crate::render::json::Items;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it with exit status 0. With -o json, each line is one JSON object, flushed at once, whose \"type\" is state (a key at start), ready (watching from the next revision), change, drift (a key differs between prefixes) or notice (an interruption, a reload, a refused value); the README lists their fields."
+    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch --prefixes us-east:,eu-west:                        # two etcd clusters named in the config file\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it with exit status 0. With -o json, each line is one JSON object, flushed at once, whose \"type\" is state (a key at start), ready (watching from the next revision), change, drift (a key differs between prefixes) or notice (an interruption, a reload, a refused value); the README lists their fields."
 )]
 pub struct WatchArgs {
-    /// Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)
+    /// Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)
     #[arg(long, value_delimiter = ',', value_name = "PREFIXES")]
     pub prefixes: Vec<String>,
 
@@ -148,7 +148,7 @@ impl Printer {
 
     fn change(
         &self,
-        prefix: &Prefix,
+        prefix: &str,
         set: &ChangeSet,
         u: &KeyUpdate,
         record: Option<&ChangeRecord>,
@@ -205,7 +205,7 @@ impl Printer {
         }
     }
 
-    fn notice(&self, prefix: &Prefix, n: &Notice) -> Result<()> {
+    fn notice(&self, prefix: &str, n: &Notice) -> Result<()> {
         let message = match n {
             Notice::Interrupted { reason, from_revision } => {
                 format!("watch interrupted: {reason}; trying again, from revision {from_revision}")
@@ -284,13 +284,22 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             .install()
             .with_context(|| format!("cannot serve metrics on {addr}"))?;
     }
-    let settings = super::connection_settings(&global.etcd)?;
-    let prefixes: Vec<Prefix> = if args.prefixes.is_empty() {
-        vec![settings.prefix.clone()]
+    // Each prefix watched, by the name messages give it (`eu-west:/p/`
+    // when on another cluster), with its store.
+    let (prefixes, stores): (Vec<String>, Vec<Store>) = if args.prefixes.is_empty() {
+        let store = super::connect(global).await?;
+        (vec![store.prefix().to_string()], vec![store])
     } else {
-        super::prefix_list("--prefixes", &args.prefixes, &settings)?
+        let (_, opened) = super::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
+        let mut pairs = (Vec::new(), Vec::new());
+        for (located, store) in opened {
+            let store =
+                store.map_err(|e| crate::error::CommandError::from(e).context(format!("cannot watch {located}")))?;
+            pairs.0.push(located.to_string());
+            pairs.1.push(store);
+        }
+        pairs
     };
-    let store = Store::connect(settings).await?;
     let printer = Printer {
         format: args.output,
         scope: args.scope.given().then(|| args.scope.constraints()).transpose()?,
@@ -304,17 +313,12 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clients = Vec::new();
-    for (i, prefix) in prefixes.iter().enumerate() {
+    for (i, (prefix, store)) in prefixes.iter().zip(&stores).enumerate() {
         // The state as of N, then every change after it.
         let start_at = args.since_revision;
-        let client = Client::start_at(
-            store.with_prefix(prefix.clone()),
-            registry.clone(),
-            ClientOptions::default(),
-            start_at,
-        )
-        .await
-        .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot start watching {prefix}")))?;
+        let client = Client::start_at(store.clone(), registry.clone(), ClientOptions::default(), start_at)
+            .await
+            .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot start watching {prefix}")))?;
         // The state at start.
         let cache = client.cache();
         let mut entries: Vec<_> = cache
@@ -404,8 +408,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                 // is there at the change's revision, or there is none.
                 let record = match set.cause {
                     Cause::Watch if set.updates.iter().any(|u| wanted(u.key.as_str())) => {
-                        let at = store.with_prefix(prefixes[i].clone());
-                        match tcfg_core::changes::log::records(&at, set.revision, set.revision).await {
+                        match tcfg_core::changes::log::records(&stores[i], set.revision, set.revision).await {
                             Ok(mut r) => r.remove(&set.revision).and_then(|r| r.ok()),
                             Err(e) => {
                                 tracing::debug!("no change record for revision {}: {e}", set.revision);
@@ -431,7 +434,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 }
 
 /// After a change, tell whether the key now differs between the prefixes.
-fn report_drift(printer: &Printer, prefixes: &[Prefix], clients: &[Client], key: &str) -> Result<()> {
+fn report_drift(printer: &Printer, prefixes: &[String], clients: &[Client], key: &str) -> Result<()> {
     let values: Vec<(String, String)> = clients
         .iter()
         .zip(prefixes)

@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests that drive `tcfg` against etcd.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Output};
+use std::process::{Child, Output, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -213,4 +215,88 @@ pub fn int_keys_document(n: usize, value: i64) -> (String, Vec<String>) {
 pub async fn raw_delete(cluster: &EtcdCluster, key: &str) {
     let mut c = cluster.client().await;
     c.delete(key, None).await.unwrap();
+}
+
+/// A `tcfg watch -o json` in the background: its JSON lines and its
+/// stderr, read as they come.
+pub struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<serde_json::Value>,
+    errors: mpsc::Receiver<String>,
+}
+
+/// A `tcfg watch` that outlives a failed assertion would hold the test's
+/// etcd and ports: it is killed when dropped.
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watch {
+    /// `tcfg watch -o json EXTRA` at these endpoints.
+    pub fn start(endpoints: &str, extra: &[&str]) -> Watch {
+        let mut c = tcfg_at(endpoints);
+        c.args(["watch", "-o", "json"]).args(extra);
+        Watch::spawn(c)
+    }
+
+    /// A `tcfg watch -o json` command, started.
+    pub fn spawn(mut c: std::process::Command) -> Watch {
+        let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                let v: serde_json::Value = serde_json::from_str(&l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let (etx, errors) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = etx.send(l);
+            }
+        });
+        Watch { child, lines, errors }
+    }
+
+    /// The next JSON line that satisfies `f` (others are skipped).
+    pub fn expect(&self, what: &str, f: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(v) if f(&v) => return v,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "no line for {what}; stderr: {:?}",
+                    self.errors.try_iter().collect::<Vec<_>>()
+                ),
+            }
+        }
+    }
+
+    pub fn expect_stderr(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.errors.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(_) => continue,
+                Err(_) => panic!("stderr never said {needle:?}"),
+            }
+        }
+    }
+
+    pub fn terminate(mut self) -> i32 {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
 }

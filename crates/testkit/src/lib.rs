@@ -460,13 +460,15 @@ impl EtcdCluster {
             .expect("grant permission");
     }
 
-    /// A client logged in as root (after [`EtcdCluster::enable_auth`]).
+    /// A client logged in as root (after [`EtcdCluster::enable_auth`]), on
+    /// the first member alone: a token is valid on another member only once
+    /// that member has applied the login, and set-up must not race it.
     pub async fn root_client(&self) -> etcd_client::Client {
         let mut opts = etcd_client::ConnectOptions::new().with_user("root", "root");
         if let Some(tls) = &self.options.tls {
             opts = opts.with_tls(tls.client_options());
         }
-        let urls: Vec<String> = self.members.iter().map(|m| m.url()).collect();
+        let urls = [self.members[0].url()];
         etcd_client::Client::connect(urls, Some(opts))
             .await
             .expect("connect as root")

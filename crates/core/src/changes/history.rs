@@ -214,6 +214,9 @@ pub async fn commit(
         other => other?,
     };
     let mut record = intent.record(changes, now);
+    // The user this store logs in as: a sync across clusters writes each
+    // cluster as the user its settings name.
+    record.author.etcd_user = store.settings().user.clone();
     let used: usize = changes.iter().map(super::batch::request_bytes).sum::<usize>() + guards.len() * 64;
     let room = limits.bytes.saturating_sub(
         used + 3 * key.len() + prune_before.as_ref().map_or(0, |p| p.len() + history.as_str().len()) + 64,

@@ -5,6 +5,7 @@
 pub mod compact;
 pub mod dump;
 pub mod file;
+pub mod fleet;
 pub mod render;
 pub mod renderer;
 pub mod status;

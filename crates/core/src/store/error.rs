@@ -126,6 +126,10 @@ pub enum StoreError {
     /// An answer over [`super::ConnectionSettings::max_response_size`].
     #[error("etcd's answer is larger than tcfg accepts: {reason}")]
     ResponseTooLarge { reason: String },
+    /// A cluster that could not be connected to, for each prefix on it
+    /// (the connection's own error went to the first).
+    #[error("cannot connect: {reason}")]
+    NotConnected { reason: String },
     #[error("etcd error: {0}")]
     Other(String),
 }
@@ -136,6 +140,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Unreachable { .. }
+                | StoreError::NotConnected { .. }
                 | StoreError::NotEtcd { .. }
                 | StoreError::Tls { .. }
                 | StoreError::Authentication { .. }

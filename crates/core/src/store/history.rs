@@ -91,24 +91,29 @@ impl Store {
         let (from, end) = (prefix.as_str().to_string(), prefix.range_end());
         let resp = self
             .read(&format!("reading {prefix}"), 0, move |mut c| {
-                let count = GetOptions::new().with_range(end.clone()).with_count_only();
+                let range = GetOptions::new().with_range(end.clone());
+                // etcd counts before it filters by mod revision: the keys
+                // changed are listed (names only), not counted.
                 let txn = Txn::new().and_then([
-                    TxnOp::get(from.clone(), Some(count.clone().with_min_mod_revision(revision + 1))),
-                    TxnOp::get(from.clone(), Some(count)),
+                    TxnOp::get(
+                        from.clone(),
+                        Some(range.clone().with_keys_only().with_min_mod_revision(revision + 1)),
+                    ),
+                    TxnOp::get(from.clone(), Some(range.with_count_only())),
                 ]);
                 async move { c.txn(txn).await }
             })
             .await?;
-        let counts: Vec<i64> = resp
+        let gets: Vec<_> = resp
             .op_responses()
             .into_iter()
             .filter_map(|r| match r {
-                TxnOpResponse::Get(g) => Some(g.count()),
+                TxnOpResponse::Get(g) => Some(g),
                 _ => None,
             })
             .collect();
-        match counts[..] {
-            [changed, total] => Ok((changed, total)),
+        match &gets[..] {
+            [changed, total] => Ok((changed.kvs().len() as i64, total.count())),
             _ => Err(StoreError::Other(format!(
                 "reading {prefix}: etcd's answer had no counts"
             ))),
@@ -207,21 +212,40 @@ impl Store {
         }
     }
 
+    /// The oldest revision etcd still keeps: its last compaction's
+    /// revision, or 1 when it never compacted.
+    pub async fn compaction_floor(&self) -> Result<i64, StoreError> {
+        // The prefix's own key (never dynamic config) from revision 1: etcd
+        // cancels the watch with its compaction revision when revision 1 is
+        // gone, else it has no past to send.
+        let key = self.settings.prefix.as_str().to_string();
+        match self.watch_range(key, false, 1, 1).await? {
+            Watched::Compacted(floor) => Ok(floor),
+            Watched::Events(_) => Ok(1),
+        }
+    }
+
     async fn watch_between(&self, from: i64, to: i64) -> Result<Watched, StoreError> {
+        self.watch_range(self.settings.prefix.as_str().to_string(), true, from, to)
+            .await
+    }
+
+    /// The changes to `key` (every key under it, with `prefix`) from
+    /// revision `from` to `to`.
+    async fn watch_range(&self, key: String, prefix: bool, from: i64, to: i64) -> Result<Watched, StoreError> {
         let mut events = Vec::new();
         if to < from {
             return Ok(Watched::Events(events));
         }
-        let prefix = self.settings.prefix.as_str().to_string();
         let what = format!("reading etcd's history of {}", self.settings.prefix);
-        let opts = WatchOptions::new()
-            .with_prefix()
-            .with_start_revision(from)
-            .with_prev_key();
+        let mut opts = WatchOptions::new().with_start_revision(from).with_prev_key();
+        if prefix {
+            opts = opts.with_prefix();
+        }
         let mut client = self.conn.client.clone();
         let limit = self.settings.command_timeout * 4;
         let deadline = Instant::now() + limit;
-        let mut stream = match timeout(self.settings.command_timeout, client.watch(prefix, Some(opts))).await {
+        let mut stream = match timeout(self.settings.command_timeout, client.watch(key, Some(opts))).await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => return Err(self.describe(e, &what)),
             Err(_) => {

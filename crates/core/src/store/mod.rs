@@ -9,6 +9,7 @@
 pub mod config;
 pub mod config_file;
 mod error;
+pub mod health;
 pub mod history;
 mod raw;
 mod read;
@@ -149,6 +150,42 @@ async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[
     Ok(Conn { client, tap })
 }
 
+/// [`open`], past members that are down. Logging in is one request, which
+/// the balanced channel may send to a member that refuses connections
+/// before it knows that member is down; then each endpoint is tried alone,
+/// at once, and the connection is made over those that let the login
+/// through (the others are left out of it for its lifetime).
+async fn open_any(
+    settings: &ConnectionSettings,
+    opts: ConnectOptions,
+    endpoints: &[String],
+) -> Result<Conn, StoreError> {
+    let first = open(settings, opts.clone(), endpoints).await;
+    match first {
+        Err(e) if settings.user.is_some() && endpoints.len() > 1 && e.is_transient() => {
+            let tries = endpoints.iter().map(|e| {
+                let opts = opts.clone();
+                async move {
+                    open(settings, opts, std::slice::from_ref(e))
+                        .await
+                        .ok()
+                        .map(|_| e.clone())
+                }
+            });
+            let alive: Vec<String> = futures_util::future::join_all(tries)
+                .await
+                .into_iter()
+                .flatten()
+                .collect();
+            if alive.is_empty() {
+                return Err(e);
+            }
+            open(settings, opts, &alive).await
+        }
+        other => other,
+    }
+}
+
 impl Store {
     /// Connect (lazily: an unreachable cluster is reported by the first
     /// request, unless authentication needs a round trip now).
@@ -156,7 +193,7 @@ impl Store {
         let (opts, endpoints) = connect_options(&settings)?;
         // With a user, connecting authenticates (one round trip): bound it.
         let budget = settings.dial_timeout + settings.command_timeout;
-        let conn = match timeout(budget, open(&settings, opts, &endpoints)).await {
+        let conn = match timeout(budget, open_any(&settings, opts, &endpoints)).await {
             Ok(c) => c?,
             Err(_) => {
                 return Err(StoreError::Unreachable {

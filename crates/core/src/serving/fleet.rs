@@ -1,0 +1,355 @@
+//! The state of a fleet of etcd clusters and their config prefixes, as
+//! `tcfg status` reports it: each cluster's members and alarms, each
+//! prefix's revision, keys, invalid values, compaction floor, fingerprint
+//! and drift against the first, and the renderers serving it. Everything is
+//! asked at once; nothing in it fails as a whole: what cannot be read is
+//! reported as such.
+
+use std::collections::BTreeMap;
+
+use futures_util::future::join_all;
+use serde::Serialize;
+
+use crate::changes::plan::{plan, PlanOptions};
+use crate::changes::record::sha256;
+use crate::model::serialize::document_to_yaml;
+use crate::serving::status::{renderers, RendererStatus};
+use crate::store::health::ClusterHealth;
+use crate::store::{Snapshot, Store, StoreError};
+use crate::temporal::registry::Registry;
+
+/// A prefix to survey: its cluster's name, the name messages give it, and
+/// its store or why its cluster could not be connected to.
+pub struct Place {
+    pub cluster: String,
+    pub name: String,
+    pub store: Result<Store, StoreError>,
+}
+
+/// The whole survey.
+#[derive(Debug, Serialize)]
+pub struct FleetReport {
+    pub clusters: Vec<ClusterReport>,
+    pub prefixes: Vec<PrefixReport>,
+}
+
+/// One etcd cluster.
+#[derive(Debug, Serialize)]
+pub struct ClusterReport {
+    pub name: String,
+    /// Why no connection could be made (no member state then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<ClusterHealth>,
+}
+
+impl ClusterReport {
+    /// Every member answered, one leads, and no alarm is raised.
+    pub fn healthy(&self) -> bool {
+        match &self.health {
+            None => false,
+            Some(h) => h.up() == h.members.len() && h.has_leader() && h.alarms().is_empty() && h.alarms_error.is_none(),
+        }
+    }
+
+    /// Some member answered.
+    pub fn reachable(&self) -> bool {
+        self.health.as_ref().is_some_and(|h| h.up() > 0)
+    }
+}
+
+/// One config prefix.
+#[derive(Debug, Serialize)]
+pub struct PrefixReport {
+    pub cluster: String,
+    pub name: String,
+    pub prefix: String,
+    /// Why the prefix could not be read (nothing below is known then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<PrefixState>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrefixState {
+    /// The store revision it was read at.
+    pub revision: i64,
+    /// Dynamic config keys.
+    pub keys: usize,
+    /// Keys whose stored value Temporal would refuse (etcd keys).
+    pub invalid: Vec<String>,
+    /// Keys under the prefix that are not dynamic config.
+    pub foreign: usize,
+    /// The newest mod revision among its keys (0: no keys).
+    pub last_change: i64,
+    /// The oldest revision etcd still keeps (history before it is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compaction_floor: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compaction_error: Option<String>,
+    /// SHA-256 of the canonical content: equal fingerprints, equal config
+    /// (however each value is spelled).
+    pub fingerprint: String,
+    /// How it differs from the first prefix read (absent on that one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
+    pub renderers: Vec<RendererReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renderers_error: Option<String>,
+}
+
+/// What `sync` would change to make a prefix like the reference.
+#[derive(Debug, Serialize)]
+pub struct Drift {
+    /// The prefix compared with (the first one read).
+    pub against: String,
+    /// The keys that differ, by name.
+    pub keys: Vec<String>,
+}
+
+/// A renderer of the prefix, as it reports itself.
+#[derive(Debug, Serialize)]
+pub struct RendererReport {
+    #[serde(flatten)]
+    pub status: RendererStatus,
+    /// Keys changed after the revision its file reflects (deletions made
+    /// by other tools are not seen): 0 when it is current.
+    pub behind_by: usize,
+}
+
+impl FleetReport {
+    /// Survey every place: clusters and prefixes all at once.
+    pub async fn survey(places: Vec<Place>, registry: &Registry) -> FleetReport {
+        // One health check per cluster, over the first store on it.
+        let mut clusters: BTreeMap<&str, Result<&Store, &StoreError>> = BTreeMap::new();
+        let mut order = Vec::new();
+        for p in &places {
+            if !clusters.contains_key(p.cluster.as_str()) {
+                order.push(p.cluster.as_str());
+                clusters.insert(&p.cluster, p.store.as_ref());
+            }
+        }
+        let checking = order.iter().map(|name| {
+            let store = clusters[name];
+            async move {
+                match store {
+                    Ok(s) => ClusterReport {
+                        name: name.to_string(),
+                        error: None,
+                        health: Some(s.health().await),
+                    },
+                    Err(e) => ClusterReport {
+                        name: name.to_string(),
+                        error: Some(e.to_string()),
+                        health: None,
+                    },
+                }
+            }
+        });
+        let reading = places.iter().map(|p| read_prefix(p, registry));
+        let (clusters, read) = tokio::join!(join_all(checking), join_all(reading));
+        let mut prefixes = Vec::new();
+        let mut reference: Option<(&str, &Snapshot)> = None;
+        for (p, r) in places.iter().zip(&read) {
+            let mut report = PrefixReport {
+                cluster: p.cluster.clone(),
+                name: p.name.clone(),
+                prefix: p
+                    .store
+                    .as_ref()
+                    .map_or_else(|_| String::new(), |s| s.prefix().to_string()),
+                error: None,
+                state: None,
+            };
+            match r {
+                Err(e) => report.error = Some(e.to_string()),
+                Ok(read) => {
+                    let drift = match reference {
+                        None => {
+                            reference = Some((&p.name, &read.snapshot));
+                            None
+                        }
+                        Some((against, first)) => Some(Drift {
+                            against: against.to_string(),
+                            keys: differing(first, &read.snapshot, registry),
+                        }),
+                    };
+                    report.state = Some(read.state(drift));
+                }
+            }
+            prefixes.push(report);
+        }
+        FleetReport { clusters, prefixes }
+    }
+
+    /// Some cluster cannot be reached, has a member down, no leader, or an
+    /// alarm raised; or some prefix could not be read.
+    pub fn unhealthy(&self) -> bool {
+        self.clusters.iter().any(|c| !c.healthy()) || self.prefixes.iter().any(|p| p.error.is_some())
+    }
+
+    /// Some prefix differs from the first, or holds a value Temporal
+    /// would refuse.
+    pub fn drifted(&self) -> bool {
+        self.prefixes
+            .iter()
+            .filter_map(|p| p.state.as_ref())
+            .any(|s| !s.invalid.is_empty() || s.drift.as_ref().is_some_and(|d| !d.keys.is_empty()))
+    }
+}
+
+/// A prefix as read: its snapshot and what else is asked of it.
+struct Read {
+    snapshot: Snapshot,
+    floor: Result<i64, StoreError>,
+    renderers: Result<Vec<RendererStatus>, StoreError>,
+}
+
+async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, StoreError> {
+    let store = match &place.store {
+        Ok(s) => s,
+        Err(e) => return Err(StoreError::NotConnected { reason: e.to_string() }),
+    };
+    let (snapshot, floor, renderers) = tokio::join!(
+        store.snapshot(registry, None),
+        store.compaction_floor(),
+        renderers(store)
+    );
+    Ok(Read {
+        snapshot: snapshot?,
+        floor,
+        renderers,
+    })
+}
+
+impl Read {
+    fn state(&self, drift: Option<Drift>) -> PrefixState {
+        let s = &self.snapshot;
+        let (renderers, renderers_error) = match &self.renderers {
+            Ok(list) => (
+                list.iter()
+                    .map(|r| RendererReport {
+                        status: r.clone(),
+                        behind_by: s.keys.iter().filter(|k| k.mod_revision > r.revision).count(),
+                    })
+                    .collect(),
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        PrefixState {
+            revision: s.revision,
+            keys: s.keys.len(),
+            invalid: s.invalid().map(|k| k.etcd_key.clone()).collect(),
+            foreign: s.foreign.len(),
+            last_change: s.keys.iter().map(|k| k.mod_revision).max().unwrap_or(0),
+            compaction_floor: self.floor.as_ref().ok().copied(),
+            compaction_error: self.floor.as_ref().err().map(|e| e.to_string()),
+            fingerprint: fingerprint(s),
+            drift,
+            renderers,
+            renderers_error,
+        }
+    }
+}
+
+/// SHA-256 of a prefix's canonical content: its config as `dump` writes
+/// it, and the raw text of each value that does not parse.
+pub fn fingerprint(s: &Snapshot) -> String {
+    let mut text = document_to_yaml(&s.document());
+    for k in s.invalid() {
+        text.push_str(&format!("\0{}\0{}", k.key.as_str(), k.raw));
+    }
+    sha256(text.as_bytes())
+}
+
+/// The keys `sync` would change to make `other` like `first`.
+fn differing(first: &Snapshot, other: &Snapshot, registry: &Registry) -> Vec<String> {
+    let opts = PlanOptions {
+        prune: true,
+        ..Default::default()
+    };
+    let mut keys: Vec<String> = plan(&first.document(), other, registry, opts)
+        .changes
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    // Values that do not parse are compared as stored text.
+    let invalid = |s: &Snapshot| -> BTreeMap<String, String> {
+        s.invalid()
+            .map(|k| (k.key.as_str().to_string(), k.raw.clone()))
+            .collect()
+    };
+    let (a, b) = (invalid(first), invalid(other));
+    for name in a.keys().chain(b.keys()) {
+        let same = a.get(name) == b.get(name);
+        if same {
+            // The first's document leaves it out: the plan would delete it.
+            keys.retain(|k| k != name);
+        } else if !keys.contains(name) {
+            keys.push(name.clone());
+        }
+    }
+    keys.sort();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::plan::snapshot_of;
+    use crate::model::parse::parse_document;
+
+    fn snapshot(text: &str) -> Snapshot {
+        snapshot_of(&parse_document("t.yaml", text).value)
+    }
+
+    #[test]
+    fn equal_config_has_one_fingerprint_however_it_is_spelled() {
+        let a = snapshot("frontend.rps:\n  - value: 5\nhistory.rps:\n  - value: 7\n");
+        let b = snapshot("history.rps: [{value: 7, constraints: {}}]\nfrontend.rps: [{value: 5}]\n");
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        let c = snapshot("frontend.rps:\n  - value: 6\nhistory.rps:\n  - value: 7\n");
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+
+    #[test]
+    fn drift_names_every_key_sync_would_change() {
+        let registry = Registry::for_version(None).unwrap();
+        let first = snapshot("frontend.rps:\n  - value: 5\nhistory.rps:\n  - value: 7\n");
+        let other = snapshot("frontend.rps:\n  - value: 6\nmatching.rps:\n  - value: 1\nhistory.rps: [{value: 7}]\n");
+        assert_eq!(differing(&first, &other, &registry), ["frontend.rps", "matching.rps"]);
+        assert!(differing(&first, &first, &registry).is_empty());
+    }
+
+    #[test]
+    fn values_that_do_not_parse_differ_by_their_text() {
+        let registry = Registry::for_version(None).unwrap();
+        let mut first = snapshot("frontend.rps:\n  - value: 5\n");
+        let bad = |raw: &str| {
+            crate::store::StoredKey::from_kv(
+                &first_prefix(),
+                format!("{}history.rps", first_prefix().as_str()),
+                Ok(raw.to_string()),
+                (1, 1, 1),
+            )
+        };
+        first.prefix = first_prefix();
+        let mut other = snapshot("frontend.rps:\n  - value: 5\n");
+        other.prefix = first_prefix();
+        first.keys.push(bad("- value: [unclosed\n"));
+        other.keys.push(bad("- value: [unclosed\n"));
+        assert!(differing(&first, &other, &registry).is_empty());
+        assert_eq!(fingerprint(&first), fingerprint(&other));
+        other.keys.pop();
+        other.keys.push(bad("- {value: 1, value: 2}\n"));
+        assert_eq!(differing(&first, &other, &registry), ["history.rps"]);
+        assert_ne!(fingerprint(&first), fingerprint(&other));
+    }
+
+    fn first_prefix() -> crate::store::Prefix {
+        crate::store::Prefix::new("/temporal/dynamicconfig/")
+    }
+}

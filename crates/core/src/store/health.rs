@@ -1,0 +1,194 @@
+//! How an etcd cluster is doing, member by member: what `etcdctl endpoint
+//! status` and `etcdctl alarm list` tell, asked of every member at once,
+//! each over its own connection so that one member down or frozen only
+//! costs its own answer.
+
+use etcd_client::{AlarmAction, AlarmType};
+use futures_util::future::join_all;
+use serde::Serialize;
+use tokio::time::timeout;
+
+use super::config::redacted;
+use super::Store;
+
+/// One member, as its endpoint answered.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberHealth {
+    /// The endpoint as configured (credentials redacted).
+    pub endpoint: String,
+    /// What it said, or why it said nothing.
+    #[serde(flatten)]
+    pub state: MemberState,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum MemberState {
+    Up(MemberStatus),
+    Down { error: String },
+}
+
+/// `etcdctl endpoint status` for one member.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberStatus {
+    /// The member ID, in hex as etcdctl shows it.
+    pub id: String,
+    pub version: String,
+    pub leader: bool,
+    pub learner: bool,
+    pub raft_term: u64,
+    pub raft_index: u64,
+    /// The backend database file's size, and the part of it in use (the
+    /// rest is freed by defragmenting).
+    pub db_size: i64,
+    pub db_size_in_use: i64,
+    /// Alarms raised on this member: `NOSPACE`, `CORRUPT`.
+    pub alarms: Vec<String>,
+    /// Errors the member reports about itself.
+    pub errors: Vec<String>,
+}
+
+impl MemberHealth {
+    pub fn status(&self) -> Option<&MemberStatus> {
+        match &self.state {
+            MemberState::Up(s) => Some(s),
+            MemberState::Down { .. } => None,
+        }
+    }
+}
+
+/// Every member of a cluster, in endpoint order.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterHealth {
+    pub members: Vec<MemberHealth>,
+    /// Alarms raised on members that no endpoint reached, by member ID.
+    pub other_alarms: Vec<String>,
+    /// Why the alarm list could not be read (when no member answered, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alarms_error: Option<String>,
+}
+
+impl ClusterHealth {
+    /// Members that answered.
+    pub fn up(&self) -> usize {
+        self.members.iter().filter(|m| m.status().is_some()).count()
+    }
+
+    /// Every alarm, as `NOSPACE on ENDPOINT`.
+    pub fn alarms(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .members
+            .iter()
+            .filter_map(|m| m.status().map(|s| (m, s)))
+            .flat_map(|(m, s)| s.alarms.iter().map(move |a| format!("{a} on {}", m.endpoint)))
+            .collect();
+        all.extend(self.other_alarms.iter().cloned());
+        all
+    }
+
+    /// Whether a member leads, as the members that answered see it.
+    pub fn has_leader(&self) -> bool {
+        self.members.iter().any(|m| m.status().is_some_and(|s| s.leader))
+    }
+}
+
+fn alarm_name(kind: AlarmType) -> &'static str {
+    match kind {
+        AlarmType::Nospace => "NOSPACE",
+        AlarmType::Corrupt => "CORRUPT",
+        AlarmType::None => "NONE",
+    }
+}
+
+impl Store {
+    /// Ask every member for its status, and the cluster for its alarms,
+    /// all at once. Never fails: a member that does not answer within the
+    /// dial and command timeouts is reported down, with why.
+    pub async fn health(&self) -> ClusterHealth {
+        let budget = self.settings.dial_timeout + self.settings.command_timeout;
+        let asking = (0..self.members.len()).map(|i| async move {
+            let answer = timeout(budget, async {
+                let conn = self.member(i).await?;
+                let mut client = conn.client.clone();
+                client
+                    .status()
+                    .await
+                    .map_err(|e| self.describe(e, "asking a member for its status"))
+            })
+            .await;
+            match answer {
+                Ok(Ok(s)) => Ok(s),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err(format!("no answer within {budget:?}")),
+            }
+        });
+        let alarms = async {
+            let mut client = self.conn.client.clone();
+            match timeout(budget, client.alarm(AlarmAction::Get, AlarmType::None, None)).await {
+                Ok(Ok(r)) => Ok(r
+                    .alarms()
+                    .iter()
+                    .map(|a| (a.member_id(), alarm_name(a.alarm())))
+                    .collect::<Vec<_>>()),
+                Ok(Err(e)) => Err(self.describe(e, "reading the alarms").to_string()),
+                Err(_) => Err(format!("no answer within {budget:?}")),
+            }
+        };
+        let (answers, alarms) = tokio::join!(join_all(asking), alarms);
+        let (alarms, alarms_error) = match alarms {
+            Ok(a) => (a, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let mut placed = vec![false; alarms.len()];
+        let members = self
+            .settings
+            .endpoints
+            .iter()
+            .zip(answers)
+            .map(|(endpoint, answer)| {
+                let state = match answer {
+                    Err(error) => MemberState::Down { error },
+                    Ok(s) => {
+                        let id = s.header().map_or(0, |h| h.member_id());
+                        let mine = alarms
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (member, _))| *member == id)
+                            .map(|(i, (_, kind))| {
+                                placed[i] = true;
+                                kind.to_string()
+                            })
+                            .collect();
+                        MemberState::Up(MemberStatus {
+                            id: format!("{id:x}"),
+                            version: s.version().to_string(),
+                            leader: id != 0 && s.leader() == id,
+                            learner: s.is_learner(),
+                            raft_term: s.raft_term(),
+                            raft_index: s.raft_index(),
+                            db_size: s.db_size(),
+                            db_size_in_use: s.raft_used_db_size(),
+                            alarms: mine,
+                            errors: s.errors().to_vec(),
+                        })
+                    }
+                };
+                MemberHealth {
+                    endpoint: redacted(endpoint),
+                    state,
+                }
+            })
+            .collect();
+        let other_alarms = alarms
+            .iter()
+            .zip(&placed)
+            .filter(|(_, placed)| !**placed)
+            .map(|((member, kind), _)| format!("{kind} on member {member:x}"))
+            .collect();
+        ClusterHealth {
+            members,
+            other_alarms,
+            alarms_error,
+        }
+    }
+}
