@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -272,7 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
         'tcfg;diff' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The desired state (YAML or JSON, `-` for stdin); several form one config')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The desired state (YAML or JSON, `-` for stdin); several form one config')
-            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'Compare two prefixes: the second as `sync` would make it like the first')
+            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Save the plan to this file, for `tcfg apply PLAN_FILE`')
@@ -342,8 +343,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;sync' {
-            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'The prefixes: the first is the source (unless --from), the rest are made identical to it')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The source prefix')
+            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'The prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the first is the source (unless --from), the rest are made identical to it')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The source prefix (PREFIX, CLUSTER:PREFIX or CLUSTER:)')
             [CompletionResult]::new('--max-txn-ops', '--max-txn-ops', [CompletionResultType]::ParameterName, 'The server''s --max-txn-ops')
             [CompletionResult]::new('--max-request-bytes', '--max-request-bytes', [CompletionResultType]::ParameterName, 'The server''s --max-request-bytes')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
@@ -379,7 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;watch' {
-            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)')
+            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace name')
             [CompletionResult]::new('--namespace-id', '--namespace-id', [CompletionResultType]::ParameterName, 'Namespace ID')
             [CompletionResult]::new('--task-queue', '--task-queue', [CompletionResultType]::ParameterName, 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)')
@@ -584,6 +585,37 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tcfg;status' {
+            [CompletionResult]::new('--clusters', '--clusters', [CompletionResultType]::ParameterName, 'The clusters of the config file to report on, in this order (default: every one it names)')
+            [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Name the keys that drifted, and give the errors of members that are down in full')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Name the keys that drifted, and give the errors of members that are down in full')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tcfg;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the scripts of every shell into this folder (for packagers)')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')
@@ -626,6 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -673,6 +706,9 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;help;rollback' {
+            break
+        }
+        'tcfg;help;status' {
             break
         }
         'tcfg;help;completions' {

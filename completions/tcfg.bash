@@ -58,6 +58,9 @@ _tcfg() {
             tcfg,show)
                 cmd="tcfg__subcmd__show"
                 ;;
+            tcfg,status)
+                cmd="tcfg__subcmd__status"
+                ;;
             tcfg,sync)
                 cmd="tcfg__subcmd__sync"
                 ;;
@@ -109,6 +112,9 @@ _tcfg() {
             tcfg__subcmd__help,show)
                 cmd="tcfg__subcmd__help__subcmd__show"
                 ;;
+            tcfg__subcmd__help,status)
+                cmd="tcfg__subcmd__help__subcmd__status"
+                ;;
             tcfg__subcmd__help,sync)
                 cmd="tcfg__subcmd__help__subcmd__sync"
                 ;;
@@ -125,7 +131,7 @@ _tcfg() {
 
     case "${cmd}" in
         tcfg)
-            opts="-h -V --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version validate keys get put delete dump diff apply sync watch render log show revert rollback completions help"
+            opts="-h -V --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +885,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__help)
-            opts="validate keys get put delete dump diff apply sync watch render log show revert rollback completions help"
+            opts="validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,6 +1081,20 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcfg__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1835,6 +1855,108 @@ _tcfg() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --temporal-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoints)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dial-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-message)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcfg__subcmd__status)
+            opts="-v -o -h -V --clusters --prefixes --verbose --output --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --clusters)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefixes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --temporal-version)

@@ -55,6 +55,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand show 'One change in full: its record and its diff'
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
+            cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -262,7 +263,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;diff'= {
             cand -f 'The desired state (YAML or JSON, `-` for stdin); several form one config'
             cand --file 'The desired state (YAML or JSON, `-` for stdin); several form one config'
-            cand --prefixes 'Compare two prefixes: the second as `sync` would make it like the first'
+            cand --prefixes 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --out 'Save the plan to this file, for `tcfg apply PLAN_FILE`'
@@ -330,8 +331,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --version 'Print version'
         }
         &'tcfg;sync'= {
-            cand --prefixes 'The prefixes: the first is the source (unless --from), the rest are made identical to it'
-            cand --from 'The source prefix'
+            cand --prefixes 'The prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the first is the source (unless --from), the rest are made identical to it'
+            cand --from 'The source prefix (PREFIX, CLUSTER:PREFIX or CLUSTER:)'
             cand --max-txn-ops 'The server''s --max-txn-ops'
             cand --max-request-bytes 'The server''s --max-request-bytes'
             cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
@@ -366,7 +367,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --version 'Print version'
         }
         &'tcfg;watch'= {
-            cand --prefixes 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)'
+            cand --prefixes 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)'
             cand --namespace 'Namespace name'
             cand --namespace-id 'Namespace ID'
             cand --task-queue 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)'
@@ -565,6 +566,36 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;status'= {
+            cand --clusters 'The clusters of the config file to report on, in this order (default: every one it names)'
+            cand --prefixes 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -v 'Name the keys that drifted, and give the errors of members that are down in full'
+            cand --verbose 'Name the keys that drifted, and give the errors of members that are down in full'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;completions'= {
             cand --dir 'Write the scripts of every shell into this folder (for packagers)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'
@@ -606,6 +637,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand show 'One change in full: its record and its diff'
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
+            cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -638,6 +670,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;revert'= {
         }
         &'tcfg;help;rollback'= {
+        }
+        &'tcfg;help;status'= {
         }
         &'tcfg;help;completions'= {
         }

@@ -62,6 +62,7 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "log" -d 'Who changed what
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "show" -d 'One change in full: its record and its diff'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
@@ -257,7 +258,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l allow-unknown-keys -d
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
-complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes: the second as `sync` would make it like the first' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l out -d 'Save the plan to this file, for `tcfg apply PLAN_FILE`' -r -F
@@ -320,8 +321,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dry-run -d 'Show wha
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The prefixes: the first is the source (unless --from), the rest are made identical to it' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the first is the source (unless --from), the rest are made identical to it' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix (PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-txn-ops -d 'The server\'s --max-txn-ops' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-request-bytes -d 'The server\'s --max-request-bytes' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
@@ -353,7 +354,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not a
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l namespace -d 'Namespace name' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l namespace-id -d 'Namespace ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l task-queue -d 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)' -r
@@ -541,6 +542,34 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s y -l yes -d 'Do n
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefixes -d 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s v -l verbose -d 'Name the keys that drifted, and give the errors of members that are down in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -565,20 +594,21 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-messag
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "show" -d 'One change in full: its record and its diff'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

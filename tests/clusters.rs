@@ -34,6 +34,8 @@ struct Spec {
     members: usize,
     prefix: Option<&'static str>,
     extra: &'static [&'static str],
+    /// More lines of its `etcdConfigs` entry.
+    entry: &'static str,
 }
 
 fn spec(name: &'static str) -> Spec {
@@ -42,6 +44,7 @@ fn spec(name: &'static str) -> Spec {
         members: 1,
         prefix: None,
         extra: &[],
+        entry: "",
     }
 }
 
@@ -87,6 +90,7 @@ impl Fleet {
             if let Some(p) = s.prefix {
                 config.push_str(&format!("    globalKeyPrefix: {p}\n"));
             }
+            config.push_str(s.entry);
             regions.push(Region {
                 name: s.name,
                 etcd,
@@ -181,6 +185,7 @@ async fn sync_across_three_clusters_each_with_its_own_ca_and_user() {
         spec("eu-west"),
         Spec {
             prefix: Some("/apsouth/dynamicconfig/"),
+            entry: "    requireMessage: true\n",
             ..spec("ap-south")
         },
     ])

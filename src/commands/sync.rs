@@ -142,6 +142,21 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             exit::CHANGES
         });
     }
+    // A cluster that requires a message refuses the sync before any
+    // cluster is written, not after the others.
+    if intent.message.is_none() {
+        if let Some(t) = plan
+            .targets
+            .iter()
+            .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+            .find(|t| t.store.as_ref().is_some_and(|s| s.settings().history.require_message))
+        {
+            return Err(
+                crate::error::CommandError::from(StoreError::MessageRequired { prefix: t.name.clone() })
+                    .hint("that cluster requires a message (requireMessage in its etcdConfigs entry)"),
+            );
+        }
+    }
     let question = format!("Write {drift} target{} to match {source}?", plural(drift));
     if !super::confirm(&question, args.write.yes)? {
         writeln!(err, "nothing written")?;

@@ -1,6 +1,8 @@
 //! Starts a throwaway single-node etcd for the demo, prints its endpoint on
 //! the first line of stdout, and runs until stdin closes or it gets SIGINT or
 //! SIGTERM. The data directory is removed when it exits.
+//! `TCFG_DEV_ETCD_CLUSTERS=N` starts N separate clusters instead (a fleet,
+//! for benchmarks) and prints their endpoints one per line, all at once.
 
 use std::io::{BufRead, Write};
 
@@ -10,14 +12,23 @@ async fn main() {
     let max_txn_ops = std::env::var("TCFG_DEV_ETCD_MAX_TXN_OPS")
         .ok()
         .and_then(|v| v.parse().ok());
-    let cluster = tcfg_testkit::EtcdCluster::start(
-        1,
-        tcfg_testkit::Options {
-            max_txn_ops,
-            ..Default::default()
-        },
-    );
-    println!("{}", cluster.endpoints());
+    let count: usize = std::env::var("TCFG_DEV_ETCD_CLUSTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let clusters: Vec<_> = (0..count)
+        .map(|_| {
+            tcfg_testkit::EtcdCluster::start(
+                1,
+                tcfg_testkit::Options {
+                    max_txn_ops,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let endpoints: Vec<String> = clusters.iter().map(|c| c.endpoints()).collect();
+    println!("{}", endpoints.join("\n"));
     std::io::stdout().flush().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     std::thread::spawn(move || {
@@ -35,6 +46,6 @@ async fn main() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
-    // Dropping the cluster kills etcd and removes its data.
-    drop(cluster);
+    // Dropping the clusters kills etcd and removes their data.
+    drop(clusters);
 }
