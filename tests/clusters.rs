@@ -10,7 +10,9 @@ use serde_json::Value;
 use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
 
 mod common;
-use common::{answer, int_keys_document, stderr, stdout, tcfg_bare, with_deadline, SpawnExt, Watch, PREFIX};
+use common::{
+    answer, contents_with, int_keys_document, stderr, stdout, tcfg_bare, with_deadline, SpawnExt, Watch, PREFIX,
+};
 
 /// One region's etcd cluster.
 struct Region {
@@ -139,17 +141,7 @@ impl Region {
 
     /// Every key under a key prefix, read as root.
     async fn contents(&self, under: &str) -> Vec<(String, String)> {
-        let r = self
-            .etcd
-            .root_client()
-            .await
-            .get(under, Some(etcd_client::GetOptions::new().with_prefix()))
-            .await
-            .unwrap();
-        r.kvs()
-            .iter()
-            .map(|kv| (kv.key_str().unwrap().to_string(), kv.value_str().unwrap().to_string()))
-            .collect()
+        contents_with(&mut self.etcd.root_client().await, under).await
     }
 
     /// The config keys by name, with their stored values.

@@ -168,7 +168,9 @@ fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>
         }
         let key = cluster.map(str::to_string);
         let base = &settings[&key];
-        let prefix = if prefix.is_empty() {
+        // `CLUSTER:` is that cluster's prefix; an empty plain element is a
+        // mistake prefix_list names.
+        let prefix = if prefix.is_empty() && key.is_some() {
             base.prefix.clone()
         } else {
             prefix_list(flag, &[prefix.to_string()], base)?.remove(0)

@@ -134,7 +134,11 @@ pub fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
 
 /// Every key and value under a prefix, read directly.
 pub async fn prefix_contents(cluster: &EtcdCluster, prefix: &str) -> Vec<(String, String)> {
-    let mut c = cluster.client().await;
+    contents_with(&mut cluster.client().await, prefix).await
+}
+
+/// Every key and value under a prefix, read with this client.
+pub async fn contents_with(c: &mut etcd_client::Client, prefix: &str) -> Vec<(String, String)> {
     let r = c
         .get(prefix, Some(etcd_client::GetOptions::new().with_prefix()))
         .await

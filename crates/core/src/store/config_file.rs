@@ -217,18 +217,14 @@ fn connection_fields(pairs: &[(Node, Node)], err: FileErr) -> Result<Layer, Conf
 
 /// A Go duration: a string such as `2s`, or a number of nanoseconds.
 fn duration_field(node: Option<&Node>, name: &str, err: FileErr) -> Result<Option<String>, ConfigError> {
-    match node {
-        None
-        | Some(Node {
-            kind: NodeKind::Null, ..
-        }) => Ok(None),
-        Some(Node {
-            kind: NodeKind::Str(s), ..
-        }) => Ok(Some(s.clone())),
-        Some(Node {
-            kind: NodeKind::Int(i), ..
-        }) => Ok(Some(format!("{i}ns"))),
-        Some(n) => Err(err(n.pos.line, format!("{name} must be a duration such as 2s"))),
+    match node.map(|n| &n.kind) {
+        Some(NodeKind::Int(i)) => Ok(Some(format!("{i}ns"))),
+        _ => string_field(node, name, err).map_err(|_| {
+            err(
+                node.map_or(0, |n| n.pos.line),
+                format!("{name} must be a duration such as 2s"),
+            )
+        }),
     }
 }
 
