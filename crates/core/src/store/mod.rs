@@ -150,19 +150,27 @@ async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[
     Ok(Conn { client, tap })
 }
 
-/// [`open`], past members that are down. Logging in is one request, which
-/// the balanced channel may send to a member that refuses connections
-/// before it knows that member is down; then each endpoint is tried alone,
+/// [`open`], past members that are down and elections. With a user,
+/// connecting logs in: one request, which the balanced channel may send to
+/// a member that refuses connections before it knows that member is down,
+/// and which needs a leader. After a failure every endpoint is tried alone,
 /// at once, and the connection is made over those that let the login
-/// through (the others are left out of it for its lifetime).
+/// through (the others are left out of it for its lifetime); while none
+/// does, the login is tried again, within the dial timeout, as reads are.
 async fn open_any(
     settings: &ConnectionSettings,
     opts: ConnectOptions,
     endpoints: &[String],
 ) -> Result<Conn, StoreError> {
-    let first = open(settings, opts.clone(), endpoints).await;
-    match first {
-        Err(e) if settings.user.is_some() && endpoints.len() > 1 && e.is_transient() => {
+    let deadline = tokio::time::Instant::now() + settings.dial_timeout;
+    let mut pause = Duration::from_millis(25);
+    loop {
+        let e = match open(settings, opts.clone(), endpoints).await {
+            Ok(conn) => return Ok(conn),
+            Err(e) if settings.user.is_none() || !e.is_transient() => return Err(e),
+            Err(e) => e,
+        };
+        if endpoints.len() > 1 {
             let tries = endpoints.iter().map(|e| {
                 let opts = opts.clone();
                 async move {
@@ -177,12 +185,17 @@ async fn open_any(
                 .into_iter()
                 .flatten()
                 .collect();
-            if alive.is_empty() {
-                return Err(e);
+            if !alive.is_empty() {
+                if let Ok(conn) = open(settings, opts.clone(), &alive).await {
+                    return Ok(conn);
+                }
             }
-            open(settings, opts, &alive).await
         }
-        other => other,
+        if tokio::time::Instant::now() + pause >= deadline {
+            return Err(e);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(400));
     }
 }
 
