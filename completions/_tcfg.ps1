@@ -97,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
         'tcfg;keys' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Keys whose name or description (from Temporal''s source) holds every word of TEXT, any case')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only keys of this type (bool, int, float, string, duration, map, typed)')
             [CompletionResult]::new('--precedence', '--precedence', [CompletionResultType]::ParameterName, 'Only keys of this precedence (global, namespace, namespaceId, taskQueue, shardId, taskType, destination, chasmTaskType)')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)')

@@ -1151,7 +1151,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__keys)
-            opts="-o -h -V --output --type --precedence --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-o -h -V --output --search --type --precedence --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,6 +1163,10 @@ _tcfg() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --type)

@@ -92,6 +92,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;keys'= {
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --search 'Keys whose name or description (from Temporal''s source) holds every word of TEXT, any case'
             cand --type 'Only keys of this type (bool, int, float, string, duration, map, typed)'
             cand --precedence 'Only keys of this precedence (global, namespace, namespaceId, taskQueue, shardId, taskType, destination, chasmTaskType)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)'

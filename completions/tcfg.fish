@@ -96,6 +96,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s V -l version -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l search -d 'Keys whose name or description (from Temporal\'s source) holds every word of TEXT, any case' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l type -d 'Only keys of this type (bool, int, float, string, duration, map, typed)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l precedence -d 'Only keys of this precedence (global, namespace, namespaceId, taskQueue, shardId, taskType, destination, chasmTaskType)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r

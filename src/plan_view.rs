@@ -19,7 +19,12 @@ fn action_word(a: Action) -> (&'static str, anstyle::Style) {
 pub fn write_plan(w: &mut impl Write, plan: &Plan, label: &str) -> io::Result<()> {
     for c in &plan.changes {
         let (word, style) = action_word(c.action);
-        writeln!(w, "{} {}", paint(style, word), paint(BOLD, &c.name))?;
+        let restart = if c.restart {
+            paint(WARNING, " (takes effect when the servers restart)")
+        } else {
+            String::new()
+        };
+        writeln!(w, "{} {}{restart}", paint(style, word), paint(BOLD, &c.name))?;
         // One diff per stored spelling: Temporal reads one of them at random,
         // so each is shown as it is, never merged with the other.
         let target = plan.prefix.key_path(&c.name);

@@ -766,3 +766,30 @@ async fn create_only_from_two_processes_creates_once() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn put_and_apply_say_when_a_change_waits_for_a_restart() {
+    let cluster = EtcdCluster::single();
+    tcfg(&cluster)
+        .args(["put", "history.cacheTTL", "2h", "--yes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "Temporal applies /temporal/dynamicconfig/history.cacheTTL only when its servers restart",
+        ));
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "20", "--yes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("restart").not());
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(&dir, "c.yaml", "history.cacheTTL:\n  - value: 3h\n");
+    tcfg(&cluster)
+        .args(["apply", "--dry-run", "-f"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "~ update history.cacheTTL (takes effect when the servers restart)",
+        ));
+}

@@ -288,21 +288,24 @@ async fn diff_prune_and_every_json_field() {
                 "action": "create",
                 "etcd_key": "/temporal/dynamicconfig/frontend.namespaceRPS",
                 "stored_as": [],
-                "items": [{"change": "added", "constraints": {"namespace": "payments"}, "new": 4000}]
+                "items": [{"change": "added", "constraints": {"namespace": "payments"}, "new": 4000}],
+                "restart": false
             },
             {
                 "key": "frontend.rps",
                 "action": "update",
                 "etcd_key": "/temporal/dynamicconfig/frontend.rps",
                 "stored_as": [{"etcd_key": "/temporal/dynamicconfig/frontend.rps", "mod_revision": 2}],
-                "items": [{"change": "changed", "constraints": {}, "old": 1, "new": 2}]
+                "items": [{"change": "changed", "constraints": {}, "old": 1, "new": 2}],
+                "restart": false
             },
             {
                 "key": "limit.maxIDLength",
                 "action": "delete",
                 "etcd_key": "/temporal/dynamicconfig/limit.maxIDLength",
                 "stored_as": [{"etcd_key": "/temporal/dynamicconfig/limit.maxIDLength", "mod_revision": 3}],
-                "items": [{"change": "removed", "constraints": {}, "old": 255}]
+                "items": [{"change": "removed", "constraints": {}, "old": 255}],
+                "restart": false
             }
         ],
         "summary": {"create": 1, "update": 1, "delete": 1, "unchanged": 0}

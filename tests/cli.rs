@@ -472,6 +472,84 @@ fn an_unreadable_file_is_still_a_json_report() {
 }
 
 #[test]
+fn keys_say_what_each_key_means_and_which_need_a_restart() {
+    tcfg()
+        .args(["keys", "history.cacheTTL"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("HistoryCacheTTL is TTL of history cache"))
+        .stdout(predicate::str::contains("only when its servers restart"));
+    tcfg()
+        .args(["keys", "frontend.rps"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("restart").not());
+    let out = tcfg()
+        .args(["keys", "--search", "CACHE restart", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"history.cacheTTL"), "{names:?}");
+    assert!(!names.contains(&"frontend.rps"), "{names:?}");
+    assert!(v.as_array().unwrap().iter().all(|k| k["restart"] == true), "{v}");
+    assert!(v[0]["description"].as_str().unwrap().to_lowercase().contains("cache"));
+    // The table marks restart-only keys; the releases differ.
+    tcfg()
+        .args(["keys", "system.enableNexus", "--temporal-version", "1.30"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("only when its servers restart"));
+    tcfg()
+        .args(["keys", "--search", "no such words anywhere"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("in its name or description"));
+}
+
+#[test]
+fn diffs_mark_changes_that_take_effect_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "history.cacheTTL:\n  - value: 1h\nfrontend.rps:\n  - value: 10\n",
+    );
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "history.cacheTTL:\n  - value: 2h\nfrontend.rps:\n  - value: 20\n",
+    );
+    let o = tcfg().arg("diff").arg(&old).arg(&new).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("~ update history.cacheTTL (takes effect when the servers restart)"),
+        "{text}"
+    );
+    assert!(text.contains("~ update frontend.rps\n"), "{text}");
+    let o = tcfg()
+        .args(["diff", "-o", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let restart: Vec<(&str, bool)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap(), c["restart"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(restart, [("frontend.rps", false), ("history.cacheTTL", true)]);
+}
+
+#[test]
 fn help_prose_wraps_where_the_terminal_does() {
     // A paragraph with hard line breaks, rewrapped by clap, leaves a word
     // or two alone on a line after a full one.

@@ -86,5 +86,5 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         }
     };
     let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(&store, &write, &intent, args.write).await
+    commit_key_write(&store, &write, registry.needs_restart(&name), &intent, args.write).await
 }

@@ -11,11 +11,11 @@ use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
-use crate::output::{self, paint, Format, BOLD, DIM};
+use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg keys                       every key of the newest release\n  tcfg keys frontend              keys whose name contains \"frontend\"\n  tcfg keys 'matching.*Partitions' a glob\n  tcfg keys frontend.rps          one key in full\n  tcfg keys --temporal-version 1.28 -o json | jq -r '.[].name'"
+    after_help = "Examples:\n  tcfg keys                       every key of the newest release\n  tcfg keys frontend              keys whose name contains \"frontend\"\n  tcfg keys 'matching.*Partitions' a glob\n  tcfg keys frontend.rps          one key in full, with its description\n  tcfg keys --search 'cache restart'  keys whose name or description holds every word\n  tcfg keys --temporal-version 1.28 -o json | jq -r '.[].name'"
 )]
 pub struct KeysArgs {
     /// A key name (shows it in full), or a filter: a substring, or a glob with * and ?
@@ -24,6 +24,10 @@ pub struct KeysArgs {
     /// Output format
     #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
     pub output: Format,
+
+    /// Keys whose name or description (from Temporal's source) holds every word of TEXT, any case
+    #[arg(long, value_name = "TEXT", conflicts_with = "pattern")]
+    pub search: Option<String>,
 
     /// Only keys of this type (bool, int, float, string, duration, map, typed)
     #[arg(long = "type", value_name = "TYPE")]
@@ -41,9 +45,13 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             return show_one(&registry, def, args.output);
         }
     }
-    let mut keys: Vec<&KeyDef> = match &args.pattern {
-        Some(p) => registry.search(p),
-        None => registry.keys().iter().collect(),
+    if args.search.is_some() && !registry.is_embedded() {
+        bail!("--search reads the descriptions of Temporal's releases; a --schema file has none");
+    }
+    let mut keys: Vec<&KeyDef> = match (&args.pattern, &args.search) {
+        (Some(p), _) => registry.search(p),
+        (None, Some(text)) => registry.search_descriptions(text),
+        (None, None) => registry.keys().iter().collect(),
     };
     if let Some(t) = &args.value_type {
         let t = t.to_ascii_lowercase();
@@ -58,6 +66,9 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
     keys.sort_by_key(|k| k.name.to_ascii_lowercase());
     if keys.is_empty() {
         let mut msg = format!("no key of Temporal {} matches", registry.version);
+        if let Some(t) = &args.search {
+            msg.push_str(&format!(" every word of {t:?} in its name or description"));
+        }
         if let Some(p) = &args.pattern {
             msg.push_str(&format!(" {p:?}"));
             let s = registry.suggest(p);
@@ -73,22 +84,40 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(k)).collect::<Vec<_>>())?
+                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(&registry, k)).collect::<Vec<_>>())?
             )?;
         }
         Format::Yaml => {
-            let v: Vec<_> = keys.iter().map(|k| key_json(k)).collect();
+            let v: Vec<_> = keys.iter().map(|k| key_json(&registry, k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
         Format::Table | Format::Text => {
             let mut table = crate::render::table::new_table();
-            table.set_header(["KEY", "TYPE", "PRECEDENCE", "DEFAULT"]);
+            // A search shows why each key matched; a listing, the defaults.
+            let last = if args.search.is_some() {
+                "DESCRIPTION"
+            } else {
+                "DEFAULT"
+            };
+            table.set_header(["KEY", "TYPE", "PRECEDENCE", last, "RESTART"]);
             for k in &keys {
+                let last = match &args.search {
+                    Some(_) => registry
+                        .description(&k.name)
+                        .map(|d| ellipsize(&d.text.split_whitespace().collect::<Vec<_>>().join(" "), 80))
+                        .unwrap_or_default(),
+                    None => ellipsize(&default_text(k), 60),
+                };
                 table.add_row([
                     k.name.clone(),
                     ellipsize(&k.value_type.to_string(), 48),
                     k.precedence.to_string(),
-                    ellipsize(&default_text(k), 60),
+                    last,
+                    if registry.needs_restart(&k.name) {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
                 ]);
             }
             crate::render::table::write_table(&mut out, &table)?;
@@ -130,6 +159,11 @@ struct KeyJson<'a> {
     /// The embedded releases that register the key (one key shown alone).
     #[serde(skip_serializing_if = "Option::is_none")]
     releases: Option<Vec<&'static str>>,
+    /// What Temporal's source says of it (embedded releases).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'static str>,
+    /// A change takes effect only when the servers restart.
+    restart: bool,
 }
 
 #[derive(Serialize)]
@@ -139,8 +173,11 @@ struct ConstrainedDefaultJson {
     value: serde_json::Value,
 }
 
-fn key_json(k: &KeyDef) -> KeyJson<'_> {
+fn key_json<'a>(registry: &Registry, k: &'a KeyDef) -> KeyJson<'a> {
+    let about = registry.description(&k.name);
     KeyJson {
+        description: about.map(|d| d.text.as_str()),
+        restart: about.is_some_and(|d| d.restart),
         name: &k.name,
         value_type: k.value_type.to_string(),
         precedence: k.precedence.name(),
@@ -168,7 +205,7 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
         Format::Json | Format::Yaml => {
             let v = KeyJson {
                 releases: Some(releases_with(&k.name)),
-                ..key_json(k)
+                ..key_json(registry, k)
             };
             if format == Format::Json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -181,6 +218,24 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
     }
     let label = |s: &str| paint(DIM, format!("{s:<22}"));
     writeln!(out, "{}", paint(BOLD, &k.name))?;
+    if let Some(d) = registry.description(&k.name) {
+        for paragraph in d.text.split("\n\n") {
+            for line in textwrap(paragraph, 90) {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        if d.restart {
+            writeln!(
+                out,
+                "  {}",
+                paint(
+                    WARNING,
+                    "Temporal applies a change to this key only when its servers restart."
+                )
+            )?;
+        }
+        writeln!(out)?;
+    }
     writeln!(out, "  {}{}", label("type"), k.value_type)?;
     writeln!(out, "  {}{}", label("precedence"), k.precedence)?;
     let levels: Vec<String> = k.precedence.levels().iter().map(|l| l.to_string()).collect();

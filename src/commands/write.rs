@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::error::{CommandError, Result};
 use crate::exit;
-use crate::output::{self, paint, GREEN};
+use crate::output::{self, paint, GREEN, WARNING};
 use tcfg_core::changes::batch::{self, BatchError, Limits};
 use tcfg_core::changes::history::{self, Intent};
 use tcfg_core::store::{Change, Guard, Store};
@@ -13,10 +13,12 @@ use tcfg_core::store::{Change, Guard, Store};
 use super::{confirm, WriteArgs};
 
 /// Show the diff of one key's write, confirm it, and commit it as one
-/// compare-and-swap transaction.
+/// compare-and-swap transaction. `restart`: the servers apply it only when
+/// they restart.
 pub async fn commit_key_write(
     store: &Store,
     write: &tcfg_core::changes::edit::KeyWrite,
+    restart: bool,
     intent: &Intent,
     opts: WriteArgs,
 ) -> Result<u8> {
@@ -37,6 +39,14 @@ pub async fn commit_key_write(
         &old_name,
         &format!("{} (new)", write.etcd_key),
     )?;
+    if restart {
+        writeln!(
+            err,
+            "{}: Temporal applies {} only when its servers restart (the key's description says so)",
+            paint(WARNING, "note"),
+            write.etcd_key
+        )?;
+    }
     if opts.dry_run {
         writeln!(err, "dry run: nothing written")?;
         return Ok(crate::exit::OK);

@@ -62,6 +62,8 @@ struct KeyChangeJson<'a> {
     etcd_key: String,
     stored_as: Vec<StoredAs<'a>>,
     items: Vec<ItemChangeJson<'a>>,
+    /// The servers apply the change only when they restart.
+    restart: bool,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,7 @@ impl<'a> PlanJson<'a> {
                 .changes
                 .iter()
                 .map(|c| KeyChangeJson {
+                    restart: c.restart,
                     key: &c.name,
                     action: c.action,
                     etcd_key: plan.prefix.key_path(&c.name),

@@ -49,6 +49,9 @@ pub struct KeyChange {
     /// Canonical texts, for diffs.
     pub old_text: String,
     pub new_text: String,
+    /// The servers apply it only when they restart (the key's description
+    /// says so).
+    pub restart: bool,
 }
 
 impl KeyChange {
@@ -233,6 +236,7 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
             }
         };
         changes.push(KeyChange {
+            restart: registry.needs_restart(&name),
             old_text: stored_text(&stored),
             new_text: if new_items.is_empty() {
                 String::new()
@@ -259,6 +263,7 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
                 .unwrap_or(s.key.as_str())
                 .to_string();
             changes.push(KeyChange {
+                restart: registry.needs_restart(&name),
                 old_text: stored_text(&stored),
                 new_text: String::new(),
                 items: stored[0]

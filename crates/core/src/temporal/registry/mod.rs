@@ -1,12 +1,14 @@
 //! Temporal's key registry: every registered key with its type, precedence
 //! and defaults, per Temporal release, embedded as data.
 
+mod describe;
 mod releases;
 mod suggest;
 mod tsv;
 
 use suggest::Bag;
 
+pub use describe::Description;
 pub use releases::{find_release, latest_release, release_note, releases_with, Release, ReleaseNote, RELEASES};
 
 use std::fmt;
@@ -246,8 +248,9 @@ pub struct Registry {
     hasher: foldhash::fast::RandomState,
     /// Folded names with their letter counts, built on the first suggestion.
     bags: OnceLock<Vec<(String, Bag)>>,
-    /// Whether this is an embedded release (so release history applies).
-    embedded: bool,
+    /// The embedded release this is (so release history and descriptions
+    /// apply); `None` for a schema file.
+    release: Option<&'static Release>,
 }
 
 impl Registry {
@@ -259,7 +262,7 @@ impl Registry {
                 k.typed = Some(Arc::new(t.clone()));
             }
         }
-        r.embedded = true;
+        r.release = Some(release);
         r
     }
 
@@ -306,15 +309,44 @@ impl Registry {
     }
 
     pub fn is_embedded(&self) -> bool {
-        self.embedded
+        self.release.is_some()
+    }
+
+    /// What Temporal's source says of a key (any case), for an embedded
+    /// release.
+    pub fn description(&self, name: &str) -> Option<&'static Description> {
+        describe::of(self.release?, name)
+    }
+
+    /// The keys whose name or description holds every word of `text`
+    /// (any case), in registry order.
+    pub fn search_descriptions(&self, text: &str) -> Vec<&KeyDef> {
+        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+        self.keys
+            .iter()
+            .filter(|k| {
+                let name = k.name.to_lowercase();
+                let about = self
+                    .description(&k.name)
+                    .map(|d| d.text.to_lowercase())
+                    .unwrap_or_default();
+                words
+                    .iter()
+                    .all(|w| name.contains(w.as_str()) || about.contains(w.as_str()))
+            })
+            .collect()
+    }
+
+    /// Whether a change to the key takes effect only after the servers
+    /// restart, as its description says.
+    pub fn needs_restart(&self, name: &str) -> bool {
+        self.description(name).is_some_and(|d| d.restart)
     }
 
     /// The minor release number of an embedded release (`31` for
     /// v1.31.2); `None` for a custom schema, which is taken as current.
     pub fn minor(&self) -> Option<u32> {
-        if !self.embedded {
-            return None;
-        }
+        self.release?;
         self.version.trim_start_matches('v').split('.').nth(1)?.parse().ok()
     }
 

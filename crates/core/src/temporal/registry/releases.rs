@@ -13,6 +13,8 @@ pub struct Release {
     pub tag: &'static str,
     pub(super) tsv: &'static str,
     pub(super) typed: &'static str,
+    /// Each key's description, from Temporal's source at the tag.
+    pub(super) descriptions: &'static str,
 }
 
 impl fmt::Debug for Release {
@@ -35,26 +37,31 @@ pub static RELEASES: [Release; 5] = [
         tag: "v1.27.4",
         tsv: include_str!("../../../data/registry/temporal-v1.27.4.tsv"),
         typed: include_str!("../../../data/typed/temporal-v1.27.4.json"),
+        descriptions: include_str!("../../../data/descriptions/temporal-v1.27.4.tsv"),
     },
     Release {
         tag: "v1.28.4",
         tsv: include_str!("../../../data/registry/temporal-v1.28.4.tsv"),
         typed: include_str!("../../../data/typed/temporal-v1.28.4.json"),
+        descriptions: include_str!("../../../data/descriptions/temporal-v1.28.4.tsv"),
     },
     Release {
         tag: "v1.29.7",
         tsv: include_str!("../../../data/registry/temporal-v1.29.7.tsv"),
         typed: include_str!("../../../data/typed/temporal-v1.29.7.json"),
+        descriptions: include_str!("../../../data/descriptions/temporal-v1.29.7.tsv"),
     },
     Release {
         tag: "v1.30.6",
         tsv: include_str!("../../../data/registry/temporal-v1.30.6.tsv"),
         typed: include_str!("../../../data/typed/temporal-v1.30.6.json"),
+        descriptions: include_str!("../../../data/descriptions/temporal-v1.30.6.tsv"),
     },
     Release {
         tag: "v1.31.2",
         tsv: include_str!("../../../data/registry/temporal-v1.31.2.tsv"),
         typed: include_str!("../../../data/typed/temporal-v1.31.2.json"),
+        descriptions: include_str!("../../../data/descriptions/temporal-v1.31.2.tsv"),
     },
 ];
 

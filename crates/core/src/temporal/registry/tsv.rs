@@ -94,7 +94,7 @@ impl Registry {
             names,
             hasher,
             bags: OnceLock::new(),
-            embedded: false,
+            release: None,
         })
     }
 }
