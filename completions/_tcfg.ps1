@@ -88,8 +88,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail on warnings too (notes never fail)')
             [CompletionResult]::new('--allow-unknown-keys', '--allow-unknown-keys', [CompletionResultType]::ParameterName, 'Report unknown keys as warnings, for custom server builds with keys of their own')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -298,8 +298,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Count keys the desired state does not name as deletions (as `apply --prune`)')
             [CompletionResult]::new('--allow-unknown-keys', '--allow-unknown-keys', [CompletionResultType]::ParameterName, 'Accept keys the release does not register (custom server builds)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

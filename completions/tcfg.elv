@@ -84,8 +84,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --require-message 'Refuse writes without -m/--message'
             cand --strict 'Fail on warnings too (notes never fail)'
             cand --allow-unknown-keys 'Report unknown keys as warnings, for custom server builds with keys of their own'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -288,8 +288,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --require-message 'Refuse writes without -m/--message'
             cand --prune 'Count keys the desired state does not name as deletions (as `apply --prune`)'
             cand --allow-unknown-keys 'Accept keys the release does not register (custom server builds)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

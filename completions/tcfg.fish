@@ -67,7 +67,8 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a 
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s o -l output -d 'Report format: text findings on stderr, or one JSON report on stdout' -r -f -a "text\t''
-json\t''"
+json\t''
+github\t'GitHub Actions annotations'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -91,7 +92,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l require-message -
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l strict -d 'Fail on warnings too (notes never fail)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l allow-unknown-keys -d 'Report unknown keys as warnings, for custom server builds with keys of their own'
-complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -261,7 +262,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s V -l version -d 'Prin
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "text\t''
-json\t''"
+json\t''
+github\t'GitHub Actions annotations'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l out -d 'Save the plan to this file, for `tcfg apply PLAN_FILE`' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -286,7 +288,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l require-message -d 'R
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prune -d 'Count keys the desired state does not name as deletions (as `apply --prune`)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r

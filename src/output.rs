@@ -22,6 +22,8 @@ pub enum Format {
     Table,
     Json,
     Yaml,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 impl Format {

@@ -550,6 +550,76 @@ fn diffs_mark_changes_that_take_effect_on_restart() {
 }
 
 #[test]
+fn findings_and_changes_become_github_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_temp(&dir, "bad.yaml", "frontend.rps:\n  - value: \"x\"\n");
+    let o = tcfg()
+        .args(["validate", "-o", "github", "-f"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text.lines().next().unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "::error file={},line=2,col=12,title=tcfg type-mismatch::frontend.rps: expected an int",
+            bad.display()
+        )),
+        "{text}"
+    );
+    assert!(line.contains("%0Ahint: "), "a multi-line message is escaped: {line}");
+    // Stdin has no file to point at.
+    let o = tcfg()
+        .args(["validate", "-o", "github", "-f", "-"])
+        .write_stdin("frontend.rps:\n  - value: \"x\"\n")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("::error title=tcfg type-mismatch::"));
+
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "history.cacheTTL:\n  - value: 1h\nfrontend.rps:\n  - value: 10\n",
+    );
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "frontend.rps:\n  - value: 20\n# a comment\nhistory.cacheTTL:\n  - value: 2h\n",
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "github"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let file = new.display().to_string();
+    assert!(
+        lines[0].starts_with(&format!(
+            "::notice file={file},line=1,title=tcfg diff%3A update frontend.rps::"
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "::notice file={file},line=4,title=tcfg diff%3A update history.cacheTTL::"
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].ends_with("%0ATemporal applies it only when its servers restart."),
+        "{text}"
+    );
+    assert!(
+        lines[2].ends_with("0 to create, 2 to update, 0 to delete (0 unchanged)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn help_prose_wraps_where_the_terminal_does() {
     // A paragraph with hard line breaks, rewrapped by clap, leaves a word
     // or two alone on a line after a full one.

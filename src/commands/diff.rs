@@ -1,9 +1,10 @@
 //! `tcfg diff`: what `apply` would change, read by exit status in CI.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use tcfg_core::changes::plan::{plan, snapshot_of, PlanOptions};
+use tcfg_core::changes::plan::{plan, snapshot_of, Action, Plan, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
 
 use super::desired;
@@ -37,7 +38,7 @@ pub struct DiffArgs {
     pub prune: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json, Format::Github]))]
     pub output: Format,
 
     /// Save the plan to this file, for `tcfg apply PLAN_FILE`
@@ -51,18 +52,30 @@ pub struct DiffArgs {
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     let registry = super::registry(global)?;
+    let github = args.output == Format::Github;
+    let read = |files: &[PathBuf]| {
+        if github {
+            super::desired_annotated(&registry, files, args.allow_unknown_keys)
+        } else {
+            desired(&registry, files, args.allow_unknown_keys)
+        }
+    };
+    // The file whose keys the changes point at (annotations), when one is.
+    let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
     let (plan, saved, label) = if !args.pair.is_empty() {
         if args.pair.len() != 2 {
             bail!("give two files to compare, or -f FILE to compare with etcd");
         }
-        let old = desired(&registry, std::slice::from_ref(&args.pair[0]), args.allow_unknown_keys)?;
-        let new = desired(&registry, std::slice::from_ref(&args.pair[1]), args.allow_unknown_keys)?;
+        let old = read(std::slice::from_ref(&args.pair[0]))?;
+        let new = read(std::slice::from_ref(&args.pair[1]))?;
         let opts = PlanOptions {
             prune: true,
             ..Default::default()
         };
         let label = format!("{} -> {}", args.pair[0].display(), args.pair[1].display());
-        (plan(&new, &snapshot_of(&old), &registry, opts), None, label)
+        let p = plan(&new, &snapshot_of(&old), &registry, opts);
+        source = Some((args.pair[1].clone(), new));
+        (p, None, label)
     } else if !args.prefixes.is_empty() {
         if args.prefixes.len() != 2 {
             bail!("--prefixes takes two prefixes, SOURCE,TARGET (each may be CLUSTER:PREFIX or CLUSTER:)");
@@ -90,7 +103,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         let p = plan(&src.document(), &dst, &registry, opts);
         (p, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
-        let doc = desired(&registry, &args.file, args.allow_unknown_keys)?;
+        let doc = read(&args.file)?;
         let registry = std::sync::Arc::new(registry);
         let store = super::connect(global).await?;
         let snapshot = store.snapshot(&registry, None).await?;
@@ -105,6 +118,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         );
         let saved = SavedPlan::new(&p, &snapshot);
         let label = store.prefix().to_string();
+        if let [file] = args.file.as_slice() {
+            source = Some((file.clone(), doc));
+        }
         (p, Some(saved), label)
     } else {
         bail!("nothing to compare: give -f FILE, --prefixes SOURCE,TARGET, or two files");
@@ -119,6 +135,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         Format::Json => {
             crate::render::json::pretty(&mut output::stdout(), &crate::render::json::PlanJson::of(&plan))?;
         }
+        Format::Github => write_annotations(&plan, source.as_ref(), &label)?,
         Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();
             write_plan(&mut out, &plan, &label)?;
@@ -128,4 +145,51 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         super::save_plan(path, saved)?;
     }
     Ok(if plan.is_empty() { exit::OK } else { exit::CHANGES })
+}
+
+/// Each change as a notice on the key's line in the file (`-o github`),
+/// then the summary line.
+fn write_annotations(plan: &Plan, source: Option<&(PathBuf, tcfg_core::Document)>, label: &str) -> Result<()> {
+    use crate::render::github::{annotate, At};
+    let mut out = output::stdout();
+    for c in &plan.changes {
+        let file = source.map(|(f, _)| f.display().to_string());
+        let line = source
+            .and_then(|(_, doc)| doc.get(&tcfg_core::Key::new(c.name.as_str())))
+            .map_or(0, |e| e.key_pos.line);
+        let action = match c.action {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        };
+        let mut message = format!("{action} {} ({label})", c.name);
+        if !c.old_text.is_empty() {
+            message.push_str(&format!("\nnow:\n{}", c.old_text.trim_end()));
+        }
+        if !c.new_text.is_empty() {
+            message.push_str(&format!("\nthen:\n{}", c.new_text.trim_end()));
+        }
+        if c.restart {
+            message.push_str("\nTemporal applies it only when its servers restart.");
+        }
+        let level = if c.action == Action::Delete {
+            "warning"
+        } else {
+            "notice"
+        };
+        let at = At {
+            file: file.as_deref(),
+            line,
+            column: 0,
+        };
+        annotate(
+            &mut out,
+            level,
+            &at,
+            &format!("tcfg diff: {action} {}", c.name),
+            &message,
+        )?;
+    }
+    writeln!(out, "{label}: {} ({} unchanged)", plan.summary(), plan.unchanged)?;
+    Ok(())
 }

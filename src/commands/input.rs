@@ -37,11 +37,30 @@ pub fn desired(registry: &Registry, files: &[PathBuf], allow_unknown_keys: bool)
     Ok(desired_files(registry, files, allow_unknown_keys)?.0)
 }
 
+/// [`desired`], with the findings as GitHub Actions annotations on stdout
+/// (`diff -o github`).
+pub fn desired_annotated(
+    registry: &Registry,
+    files: &[PathBuf],
+    allow_unknown_keys: bool,
+) -> Result<tcfg_core::Document> {
+    Ok(read_desired(registry, files, allow_unknown_keys, true)?.0)
+}
+
 /// [`desired`], with each file's name and SHA-256 for the change record.
 pub fn desired_files(
     registry: &Registry,
     files: &[PathBuf],
     allow_unknown_keys: bool,
+) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
+    read_desired(registry, files, allow_unknown_keys, false)
+}
+
+fn read_desired(
+    registry: &Registry,
+    files: &[PathBuf],
+    allow_unknown_keys: bool,
+    annotate: bool,
 ) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
     use std::io::Write;
     refuse_stdin_twice(files)?;
@@ -54,7 +73,11 @@ pub fn desired_files(
     if !findings.is_empty() {
         let texts = sources.iter().cloned().collect();
         let mut err = crate::output::stderr();
-        crate::report::write_findings(&mut err, &findings, &texts)?;
+        if annotate {
+            crate::render::github::write_findings(&mut crate::output::stdout(), &findings)?;
+        } else {
+            crate::report::write_findings(&mut err, &findings, &texts)?;
+        }
         let counts = crate::report::Counts::of(&findings);
         if counts.errors > 0 {
             writeln!(

@@ -26,7 +26,7 @@ pub struct ValidateArgs {
     pub files: Vec<PathBuf>,
 
     /// Report format: text findings on stderr, or one JSON report on stdout
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json, Format::Github]))]
     pub output: Format,
 
     /// Fail on warnings too (notes never fail)
@@ -107,13 +107,28 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
             let mut out = output::stdout();
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
-        Format::Text | Format::Table | Format::Yaml => {
+        Format::Text | Format::Table | Format::Yaml | Format::Github => {
             let texts: HashMap<String, String> = sources.iter().cloned().collect();
             let mut err = output::stderr();
-            for u in &unreadable {
-                writeln!(err, "{}: {}", paint(output::ERROR, "error[unreadable]"), u.message)?;
+            if args.output == Format::Github {
+                // Annotations on stdout, where the runner reads them; the
+                // verdict on stderr as always.
+                let mut out = output::stdout();
+                for u in &unreadable {
+                    let at = crate::render::github::At {
+                        file: Some(&u.file),
+                        line: 0,
+                        column: 0,
+                    };
+                    crate::render::github::annotate(&mut out, "error", &at, "tcfg unreadable", &u.message)?;
+                }
+                crate::render::github::write_findings(&mut out, &findings)?;
+            } else {
+                for u in &unreadable {
+                    writeln!(err, "{}: {}", paint(output::ERROR, "error[unreadable]"), u.message)?;
+                }
+                write_findings(&mut err, &findings, &texts)?;
             }
-            write_findings(&mut err, &findings, &texts)?;
             let files = match args.files.len() {
                 1 => args.files[0].display().to_string(),
                 n => format!("{n} files"),

@@ -1,4 +1,5 @@
 //! Output formats shared by the commands.
 
+pub mod github;
 pub mod json;
 pub mod table;
