@@ -793,3 +793,49 @@ async fn put_and_apply_say_when_a_change_waits_for_a_restart() {
             "~ update history.cacheTTL (takes effect when the servers restart)",
         ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_refuses_lowering_read_partitions_before_write_partitions() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let partitions = |read: u32, write: u32| {
+        format!(
+            "matching.numTaskqueueReadPartitions:\n  - value: {read}\n    constraints: {{namespace: a, taskQueueName: q}}\nmatching.numTaskqueueWritePartitions:\n  - value: {write}\n    constraints: {{namespace: a, taskQueueName: q}}\n"
+        )
+    };
+    let eight = file(&dir, "eight.yaml", &partitions(8, 8));
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&eight)
+        .assert()
+        .code(0);
+    let at = revision(&cluster).await;
+    // Both at once, or read first: refused, nothing written.
+    for (read, write) in [(4, 4), (4, 8)] {
+        let f = file(&dir, "four.yaml", &partitions(read, write));
+        tcfg(&cluster)
+            .args(["apply", "--yes", "-f"])
+            .arg(&f)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("error[partition-order]"))
+            .stderr(predicate::str::contains("the change has an error; nothing written"));
+        assert_eq!(revision(&cluster).await, at);
+    }
+    // Write partitions first, then read partitions: both go through.
+    for (read, write) in [(8, 4), (4, 4)] {
+        let f = file(&dir, "step.yaml", &partitions(read, write));
+        tcfg(&cluster).args(["apply", "--yes", "-f"]).arg(&f).assert().code(0);
+    }
+    // A tenfold rate is a warning, shown and let through.
+    let rps = file(&dir, "rps.yaml", "frontend.rps:\n  - value: 100\n");
+    tcfg(&cluster).args(["apply", "--yes", "-f"]).arg(&rps).assert().code(0);
+    let rps = file(&dir, "rps.yaml", "frontend.rps:\n  - value: 5000\n");
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&rps)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[large-change]"))
+        .stderr(predicate::str::contains("grows 50.0x, from 100 to 5000"));
+}

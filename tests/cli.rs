@@ -620,6 +620,55 @@ fn findings_and_changes_become_github_annotations() {
 }
 
 #[test]
+fn diff_finds_what_the_change_itself_does_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(&dir, "old.yaml", "matching.numTaskqueueReadPartitions:\n- value: 8\nmatching.numTaskqueueWritePartitions:\n- value: 8\nfrontend.rps:\n- value: 100\n");
+    let new = write_temp(&dir, "new.yaml", "matching.numTaskqueueReadPartitions:\n- value: 4\nmatching.numTaskqueueWritePartitions:\n- value: 4\nfrontend.rps:\n- value: 0\n");
+    let o = tcfg().arg("diff").arg(&old).arg(&new).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "an error in the change fails the review");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "error[partition-order]: {}:1:1: matching.numTaskqueueReadPartitions",
+            new.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[large-change]") && err.contains("goes from 100 to zero"),
+        "{err}"
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["partition-order", "large-change"]);
+    let o = tcfg()
+        .args(["diff", "-o", "github"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&format!(
+            "::error file={},line=1,col=1,title=tcfg partition-order::",
+            new.display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn help_prose_wraps_where_the_terminal_does() {
     // A paragraph with hard line breaks, rewrapped by clap, leaves a word
     // or two alone on a line after a full one.

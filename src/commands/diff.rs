@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use tcfg_core::changes::plan::{plan, snapshot_of, Action, Plan, PlanOptions};
+use tcfg_core::changes::review::review;
 use tcfg_core::changes::saved::SavedPlan;
+use tcfg_core::model::finding::Level;
 
 use super::desired;
 use crate::bail;
@@ -62,6 +64,8 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     };
     // The file whose keys the changes point at (annotations), when one is.
     let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
+    // What the change itself does wrong (partition order, tenfold changes).
+    let mut findings;
     let (plan, saved, label) = if !args.pair.is_empty() {
         if args.pair.len() != 2 {
             bail!("give two files to compare, or -f FILE to compare with etcd");
@@ -73,7 +77,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             ..Default::default()
         };
         let label = format!("{} -> {}", args.pair[0].display(), args.pair[1].display());
-        let p = plan(&new, &snapshot_of(&old), &registry, opts);
+        let before = snapshot_of(&old);
+        let p = plan(&new, &before, &registry, opts);
+        findings = review(&p, &before, &registry);
         source = Some((args.pair[1].clone(), new));
         (p, None, label)
     } else if !args.prefixes.is_empty() {
@@ -101,6 +107,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             ..Default::default()
         };
         let p = plan(&src.document(), &dst, &registry, opts);
+        findings = review(&p, &dst, &registry);
         (p, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
         let doc = read(&args.file)?;
@@ -116,6 +123,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
                 ..Default::default()
             },
         );
+        findings = review(&p, &snapshot, &registry);
         let saved = SavedPlan::new(&p, &snapshot);
         let label = store.prefix().to_string();
         if let [file] = args.file.as_slice() {
@@ -131,18 +139,48 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         (Some(path), Some(saved)) => Some((path, saved)),
         (None, _) => None,
     };
+    // Findings point at the key's line in the file when there is one.
+    if let Some((file, doc)) = &source {
+        for f in &mut findings {
+            if let Some(e) = f.key.as_deref().and_then(|k| doc.get(&tcfg_core::Key::new(k))) {
+                (f.origin, f.line, f.column) = (file.display().to_string(), e.key_pos.line, e.key_pos.col);
+            }
+        }
+    }
     match args.output {
         Format::Json => {
-            crate::render::json::pretty(&mut output::stdout(), &crate::render::json::PlanJson::of(&plan))?;
+            let json = crate::render::json::PlanJson::of(&plan).with_findings(&findings);
+            crate::render::json::pretty(&mut output::stdout(), &json)?;
         }
-        Format::Github => write_annotations(&plan, source.as_ref(), &label)?,
+        Format::Github => {
+            crate::render::github::write_findings(&mut output::stdout(), &findings)?;
+            write_annotations(&plan, source.as_ref(), &label)?
+        }
         Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();
             write_plan(&mut out, &plan, &label)?;
+            drop(out);
+            crate::report::write_findings(&mut output::stderr(), &findings, &Default::default())?;
         }
     }
     if let Some((path, saved)) = save {
         super::save_plan(path, saved)?;
+    }
+    if findings.iter().any(|f| f.level == Level::Error) {
+        return Err(crate::error::CommandError::from(anyhow::anyhow!(
+            "the change has {}: {}",
+            if findings.iter().filter(|f| f.level == Level::Error).count() == 1 {
+                "an error"
+            } else {
+                "errors"
+            },
+            findings
+                .iter()
+                .filter(|f| f.level == Level::Error)
+                .map(|f| format!("{}: {}", f.key.as_deref().unwrap_or_default(), f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
     }
     Ok(if plan.is_empty() { exit::OK } else { exit::CHANGES })
 }

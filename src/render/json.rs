@@ -53,6 +53,9 @@ pub struct PlanJson<'a> {
     revision: i64,
     changes: Vec<KeyChangeJson<'a>>,
     summary: Summary,
+    /// What the change itself does wrong (`partition-order`, `large-change`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    findings: &'a [tcfg_core::model::finding::Finding],
 }
 
 #[derive(Serialize)]
@@ -91,8 +94,14 @@ struct Summary {
 }
 
 impl<'a> PlanJson<'a> {
+    /// With the findings about the change.
+    pub fn with_findings(self, findings: &'a [tcfg_core::model::finding::Finding]) -> Self {
+        PlanJson { findings, ..self }
+    }
+
     pub fn of(plan: &'a Plan) -> Self {
         PlanJson {
+            findings: &[],
             format_version: 1,
             prefix: plan.prefix.to_string(),
             revision: plan.revision,

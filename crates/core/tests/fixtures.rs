@@ -76,7 +76,7 @@ fn fixtures_produce_exactly_their_expected_findings() {
     assert!(count >= 20, "only {count} fixtures found");
     let missing: Vec<&str> = Code::ALL
         .iter()
-        .filter(|c| !seen_codes.contains(c))
+        .filter(|c| !seen_codes.contains(c) && !c.of_a_change())
         .map(|c| c.as_str())
         .collect();
     assert!(missing.is_empty(), "finding codes no fixture exercises: {missing:?}");

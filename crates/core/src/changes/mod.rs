@@ -1,5 +1,6 @@
 //! Changes to a prefix: one key's edits, whole-prefix plans, saved plans,
-//! syncing prefixes and clusters,
+//! syncing prefixes and clusters, reviewing a change (findings no single
+//! file can show),
 //! fitting their writes into etcd transactions, and the records that say
 //! who made each change and why.
 
@@ -9,6 +10,7 @@ pub mod history;
 pub mod log;
 pub mod plan;
 pub mod record;
+pub mod review;
 pub mod saved;
 pub mod sync;
 pub mod undo;

@@ -80,7 +80,17 @@ codes! {
     ZeroConstraint = "zero-constraint", Warning, "A constraint with a zero value (shardId: 0, namespace: \"\"), which Temporal reads as unset.";
     ZeroRateLimit = "zero-rate-limit", Warning, "Zero or a negative number on a rate, limit or size setting: dangerous, though sometimes deliberate.";
     PartitionMismatch = "partition-mismatch", Warning, "Fewer read partitions than write partitions for one scope: tasks in the extra partitions are never read.";
+    PartitionOrder = "partition-order", Error, "A change that lowers task queue read partitions below the write partitions in effect before or after it: tasks already in the partitions no longer read are never read (lower write partitions first, let them drain, then read partitions).";
+    LargeChange = "large-change", Warning, "A change that makes a rate, QPS, limit or size setting more than 10 times larger or smaller, or zero.";
     ShadowedByBuiltin = "shadowed-by-builtin", Note, "A value that a more specific built-in default overrides for some task queues.";
+}
+
+impl Code {
+    /// A finding about a change (its before and after), which no single
+    /// file can show: `changes::review` makes them.
+    pub fn of_a_change(self) -> bool {
+        matches!(self, Code::PartitionOrder | Code::LargeChange)
+    }
 }
 
 impl fmt::Display for Code {

@@ -1,0 +1,250 @@
+//! Findings about a change itself, which no single file can show: what the
+//! step from the stored state to the planned one does.
+//!
+//! - `partition-order` (error): task queue read partitions lowered below the
+//!   write partitions in effect before or after the change. Matching hosts
+//!   pick the change up one by one, and tasks already in the partitions no
+//!   longer read stay there: lower the write partitions first, let their
+//!   backlog drain, then lower the read partitions.
+//! - `large-change` (warning): a rate, QPS, limit or size setting changed
+//!   by more than 10x either way, or to zero.
+
+use std::collections::HashSet;
+
+use super::plan::{ItemChange, Plan};
+use crate::model::constraints::Constraints;
+use crate::model::document::ConstrainedValue;
+use crate::model::finding::{Code, Finding};
+use crate::model::value::Value;
+use crate::model::yaml::Pos;
+use crate::store::Snapshot;
+use crate::temporal::registry::Registry;
+use crate::temporal::resolve::resolve_items;
+use crate::temporal::validate::KEYS_COMPARED;
+
+/// How much a value may grow or shrink in one change before it is flagged.
+pub const LARGE_FACTOR: f64 = 10.0;
+
+/// The findings of `plan`, made against `current` (the state it was planned
+/// from). Each points at the etcd key it is about.
+pub fn review(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
+    let mut findings = partition_order(plan, current, registry);
+    findings.extend(large_changes(plan, registry));
+    findings
+}
+
+/// A key's items before and after the plan.
+fn before_after(plan: &Plan, current: &Snapshot, name: &str) -> (Vec<ConstrainedValue>, Vec<ConstrainedValue>) {
+    let stored: Vec<ConstrainedValue> = current
+        .get(&name.into())
+        .first()
+        .and_then(|k| k.items.as_ref().ok().cloned())
+        .unwrap_or_default();
+    match plan.changes.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
+        Some(c) => (stored, c.new_items.clone()),
+        None => (stored.clone(), stored),
+    }
+}
+
+fn partition_order(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
+    let [read_name, write_name] = KEYS_COMPARED;
+    if !plan.changes.iter().any(|c| c.name.eq_ignore_ascii_case(read_name)) {
+        return Vec::new();
+    }
+    let (Some(read_def), Some(write_def)) = (registry.get(read_name), registry.get(write_name)) else {
+        return Vec::new();
+    };
+    let (read_before, read_after) = before_after(plan, current, read_name);
+    let (write_before, write_after) = before_after(plan, current, write_name);
+    // Every scope an item of either key names, and the global one.
+    let mut scopes: Vec<&Constraints> = Vec::new();
+    let mut seen = HashSet::new();
+    let global = Constraints::default();
+    for c in std::iter::once(&global).chain(
+        [&read_before, &read_after, &write_before, &write_after]
+            .into_iter()
+            .flat_map(|items| items.iter().map(|i| &i.constraints)),
+    ) {
+        if seen.insert(c.clone()) {
+            scopes.push(c);
+        }
+    }
+    let int = |items: &[ConstrainedValue], def, scope| match resolve_items(items, def, scope).value {
+        Value::Int(n) => Some(n),
+        _ => None,
+    };
+    let etcd_key = plan.prefix.key_path(read_name);
+    let mut out = Vec::new();
+    for scope in scopes {
+        let (Some(r0), Some(r1), Some(w0), Some(w1)) = (
+            int(&read_before, read_def, scope),
+            int(&read_after, read_def, scope),
+            int(&write_before, write_def, scope),
+            int(&write_after, write_def, scope),
+        ) else {
+            continue;
+        };
+        let highest_write = w0.max(w1);
+        if r1 < r0 && r1 < highest_write {
+            let whose = if scope.is_empty() {
+                String::new()
+            } else {
+                format!(" for {scope}")
+            };
+            let mut f = Finding::new(
+                Code::PartitionOrder,
+                &etcd_key,
+                Pos::default(),
+                Some(read_name),
+                format!(
+                    "read partitions go from {r0} to {r1}{whose} while {highest_write} write partition{} {}: tasks in partitions {r1} to {} are never read",
+                    if highest_write == 1 { "" } else { "s" },
+                    if w1 < w0 { "were in effect until this change" } else { "stay in effect" },
+                    highest_write - 1
+                ),
+            );
+            f.hint = Some(format!(
+                "lower {write_name} to {r1} first, wait until the extra partitions' backlog drains, then lower {read_name}"
+            ));
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// A number as a float, for ratios.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(n) => Some(*n as f64),
+        Value::Uint(n) => Some(*n as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn large_changes(plan: &Plan, registry: &Registry) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &plan.changes {
+        if !registry.get(&c.name).is_some_and(|d| d.is_rate_limit()) {
+            continue;
+        }
+        for item in &c.items {
+            let ItemChange::Changed { constraints, old, new } = item else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (number(old), number(new)) else {
+                continue;
+            };
+            let whose = if constraints.is_empty() {
+                String::new()
+            } else {
+                format!(" for {constraints}")
+            };
+            let what = if b == 0.0 && a != 0.0 {
+                format!("goes from {old} to zero{whose}")
+            } else if a > 0.0 && b > 0.0 && (b / a > LARGE_FACTOR || a / b > LARGE_FACTOR) {
+                let factor = if b > a { b / a } else { a / b };
+                let way = if b > a { "grows" } else { "shrinks" };
+                format!("{way} {factor:.1}x, from {old} to {new}{whose}")
+            } else {
+                continue;
+            };
+            let mut f = Finding::new(
+                Code::LargeChange,
+                &plan.prefix.key_path(&c.name),
+                Pos::default(),
+                Some(&c.name),
+                what,
+            );
+            f.hint =
+                Some("a change this large is usually a typo or a unit mistake: check it, or make it in steps".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::plan::{plan, snapshot_of, PlanOptions};
+    use crate::model::finding::Level;
+    use crate::model::parse::parse_document;
+
+    fn findings(before: &str, after: &str) -> Vec<Finding> {
+        let registry = Registry::for_version(None).unwrap();
+        let current = snapshot_of(&parse_document("before.yaml", before).value);
+        let desired = parse_document("after.yaml", after).value;
+        let p = plan(
+            &desired,
+            &current,
+            &registry,
+            PlanOptions {
+                prune: true,
+                ..Default::default()
+            },
+        );
+        review(&p, &current, &registry)
+    }
+
+    const EIGHT: &str = "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {namespace: a, taskQueueName: q}\nmatching.numTaskqueueWritePartitions:\n- value: 8\n  constraints: {namespace: a, taskQueueName: q}\n";
+
+    #[test]
+    fn lowering_read_partitions_with_or_before_write_partitions_is_an_error() {
+        // Both at once: the writes still in flight land in partitions 4-7.
+        let both = EIGHT.replace("value: 8", "value: 4");
+        let f = findings(EIGHT, &both);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, Code::PartitionOrder);
+        assert_eq!(f[0].level, Level::Error);
+        assert!(
+            f[0].message
+                .contains("from 8 to 4 for {namespace: a, taskQueueName: q}"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("partitions 4 to 7"), "{}", f[0].message);
+        // Read alone first: worse.
+        let read_first = EIGHT.replacen("value: 8", "value: 4", 1);
+        assert_eq!(findings(EIGHT, &read_first).len(), 1);
+    }
+
+    #[test]
+    fn lowering_write_partitions_first_then_read_partitions_is_right() {
+        let write_first = format!(
+            "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {{namespace: a, taskQueueName: q}}\nmatching.numTaskqueueWritePartitions:\n- value: 4\n  constraints: {{namespace: a, taskQueueName: q}}\n"
+        );
+        assert!(findings(EIGHT, &write_first).is_empty());
+        let then_read = write_first.replacen("value: 8", "value: 4", 1);
+        assert!(findings(&write_first, &then_read).is_empty());
+        // Raising is never a problem.
+        assert!(findings(&then_read, EIGHT).is_empty());
+    }
+
+    #[test]
+    fn a_rate_changed_tenfold_or_to_zero_is_a_warning() {
+        let f = findings("frontend.rps:\n- value: 2400\n", "frontend.rps:\n- value: 30000\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, Code::LargeChange);
+        assert_eq!(f[0].level, Level::Warning);
+        assert_eq!(f[0].message, "grows 12.5x, from 2400 to 30000");
+        // 10x is not more than 10x.
+        assert!(findings("frontend.rps:\n- value: 2400\n", "frontend.rps:\n- value: 24000\n").is_empty());
+        let f = findings(
+            "frontend.namespaceRPS:\n- value: 400\n  constraints: {namespace: a}\n",
+            "frontend.namespaceRPS:\n- value: 0\n  constraints: {namespace: a}\n",
+        );
+        assert_eq!(f[0].message, "goes from 400 to zero for {namespace: a}");
+        assert!(
+            findings("frontend.rps:\n- value: 2400\n", "frontend.rps:\n- value: 200\n")[0]
+                .message
+                .starts_with("shrinks 12.0x")
+        );
+        // Not a rate, limit or size: no finding.
+        assert!(findings(
+            "history.shardUpdateMinInterval:\n- value: 1s\n",
+            "history.shardUpdateMinInterval:\n- value: 1m\n"
+        )
+        .is_empty());
+    }
+}
