@@ -211,9 +211,7 @@ mod tests {
 
     #[test]
     fn lowering_write_partitions_first_then_read_partitions_is_right() {
-        let write_first = format!(
-            "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {{namespace: a, taskQueueName: q}}\nmatching.numTaskqueueWritePartitions:\n- value: 4\n  constraints: {{namespace: a, taskQueueName: q}}\n"
-        );
+        let write_first = "matching.numTaskqueueReadPartitions:\n- value: 8\n  constraints: {namespace: a, taskQueueName: q}\nmatching.numTaskqueueWritePartitions:\n- value: 4\n  constraints: {namespace: a, taskQueueName: q}\n".to_string();
         assert!(findings(EIGHT, &write_first).is_empty());
         let then_read = write_first.replacen("value: 8", "value: 4", 1);
         assert!(findings(&write_first, &then_read).is_empty());
