@@ -8,8 +8,12 @@
 //!   backlog drain, then lower the read partitions.
 //! - `large-change` (warning): a rate, QPS, limit or size setting changed
 //!   by more than 10x either way, or to zero.
+//! - `gradual-change-timing` (warning): a GradualChange written with a
+//!   `Start` more than 30 days ahead (likely a wrong year), or an `End`
+//!   already past (every key sees `New` at once: no gradual change).
 
 use std::collections::HashSet;
+use std::time::{Duration, SystemTime};
 
 use super::plan::{ItemChange, Plan};
 use crate::model::constraints::Constraints;
@@ -25,11 +29,20 @@ use crate::temporal::validate::KEYS_COMPARED;
 /// How much a value may grow or shrink in one change before it is flagged.
 pub const LARGE_FACTOR: f64 = 10.0;
 
+/// How far ahead a GradualChange may start before it is flagged.
+pub const FAR_AHEAD: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// The findings of `plan`, made against `current` (the state it was planned
 /// from). Each points at the etcd key it is about.
 pub fn review(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
+    review_at(plan, current, registry, SystemTime::now())
+}
+
+/// [`review`], as of `now`.
+pub fn review_at(plan: &Plan, current: &Snapshot, registry: &Registry, now: SystemTime) -> Vec<Finding> {
     let mut findings = partition_order(plan, current, registry);
     findings.extend(large_changes(plan, registry));
+    findings.extend(gradual_changes(plan, registry, now));
     findings
 }
 
@@ -164,6 +177,71 @@ fn large_changes(plan: &Plan, registry: &Registry) -> Vec<Finding> {
     out
 }
 
+/// A GradualChange time: an RFC 3339 string or a number of Unix seconds,
+/// as Temporal's converter reads them.
+fn instant(v: &Value) -> Option<SystemTime> {
+    match v {
+        Value::Int(n) if *n >= 0 => Some(SystemTime::UNIX_EPOCH + Duration::from_secs(*n as u64)),
+        Value::Uint(n) => Some(SystemTime::UNIX_EPOCH + Duration::from_secs(*n)),
+        Value::String(s) | Value::Time(s) => humantime::parse_rfc3339_weak(s.trim_end_matches('Z')).ok(),
+        _ => None,
+    }
+}
+
+fn gradual_changes(plan: &Plan, registry: &Registry, now: SystemTime) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &plan.changes {
+        let gradual = registry
+            .get(&c.name)
+            .is_some_and(|d| matches!(&d.value_type, crate::temporal::registry::ValueType::Typed(t) if t.starts_with("dynamicconfig.GradualChange")));
+        if !gradual {
+            continue;
+        }
+        for item in &c.items {
+            let (constraints, value) = match item {
+                ItemChange::Added(i) => (&i.constraints, &i.value),
+                ItemChange::Changed { constraints, new, .. } => (constraints, new),
+                ItemChange::Removed(_) => continue,
+            };
+            let Value::Map(fields) = value else { continue };
+            // mapstructure matches field names in any case.
+            let field = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            };
+            let whose = if constraints.is_empty() {
+                String::new()
+            } else {
+                format!(" for {constraints}")
+            };
+            let shown = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+            let what = match (field("Start").and_then(instant), field("End").and_then(instant)) {
+                (Some(start), _) if start > now + FAR_AHEAD => format!(
+                    "the gradual change{whose} starts at {}, more than 30 days from now",
+                    shown(start)
+                ),
+                (_, Some(end)) if end < now => format!(
+                    "the gradual change{whose} ended at {}: every key sees New at once",
+                    shown(end)
+                ),
+                _ => continue,
+            };
+            let mut f = Finding::new(
+                Code::GradualChangeTiming,
+                &plan.prefix.key_path(&c.name),
+                Pos::default(),
+                Some(&c.name),
+                what,
+            );
+            f.hint = Some("check the year and the time zone of Start and End (RFC 3339, or Unix seconds)".into());
+            out.push(f);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +322,50 @@ mod tests {
             "history.shardUpdateMinInterval:\n- value: 1m\n"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn a_gradual_change_far_ahead_or_already_over_is_a_warning() {
+        let registry = Registry::for_version(None).unwrap();
+        let key = registry
+            .keys()
+            .iter()
+            .find(|k| matches!(&k.value_type, crate::temporal::registry::ValueType::Typed(t) if t.starts_with("dynamicconfig.GradualChange")))
+            .expect("v1.31 registers a GradualChange key");
+        let (name, plain) = (
+            key.name.as_str(),
+            if key.value_type.to_string().contains("bool") {
+                "false"
+            } else {
+                "1"
+            },
+        );
+        let now = humantime::parse_rfc3339("2026-12-03T00:00:00Z").unwrap();
+        let check = |start: &str, end: &str| {
+            let current = snapshot_of(&parse_document("b.yaml", &format!("{name}:\n- value: {plain}\n")).value);
+            let text = format!("{name}:\n- value: {{Old: {plain}, New: {plain}, Start: {start}, End: {end}}}\n");
+            let desired = parse_document("a.yaml", &text).value;
+            let p = plan(&desired, &current, &registry, PlanOptions::default());
+            review_at(&p, &current, &registry, now)
+        };
+        let f = check("\"2027-12-01T00:00:00Z\"", "\"2027-12-08T00:00:00Z\"");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, Code::GradualChangeTiming);
+        assert!(
+            f[0].message
+                .contains("starts at 2027-12-01T00:00:00Z, more than 30 days"),
+            "{}",
+            f[0].message
+        );
+        let f = check("\"2026-11-01T00:00:00Z\"", "\"2026-11-08T00:00:00Z\"");
+        assert!(
+            f[0].message.contains("ended at 2026-11-08T00:00:00Z"),
+            "{}",
+            f[0].message
+        );
+        // Unix seconds too: 2026-12-04 to 2026-12-11 is fine; 2023 is over.
+        assert!(check("1796342400", "1796947200").is_empty());
+        assert_eq!(check("1699000000", "1700000000")[0].code, Code::GradualChangeTiming);
+        assert!(check("\"2026-12-10T00:00:00Z\"", "\"2026-12-20T00:00:00Z\"").is_empty());
     }
 }

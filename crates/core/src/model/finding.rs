@@ -82,6 +82,7 @@ codes! {
     PartitionMismatch = "partition-mismatch", Warning, "Fewer read partitions than write partitions for one scope: tasks in the extra partitions are never read.";
     PartitionOrder = "partition-order", Error, "A change that lowers task queue read partitions below the write partitions in effect before or after it: tasks already in the partitions no longer read are never read (lower write partitions first, let them drain, then read partitions).";
     LargeChange = "large-change", Warning, "A change that makes a rate, QPS, limit or size setting more than 10 times larger or smaller, or zero.";
+    GradualChangeTiming = "gradual-change-timing", Warning, "A GradualChange whose Start is more than 30 days ahead, or whose End is already past (every key then sees New at once).";
     ShadowedByBuiltin = "shadowed-by-builtin", Note, "A value that a more specific built-in default overrides for some task queues.";
 }
 
@@ -89,7 +90,10 @@ impl Code {
     /// A finding about a change (its before and after), which no single
     /// file can show: `changes::review` makes them.
     pub fn of_a_change(self) -> bool {
-        matches!(self, Code::PartitionOrder | Code::LargeChange)
+        matches!(
+            self,
+            Code::PartitionOrder | Code::LargeChange | Code::GradualChangeTiming
+        )
     }
 }
 
