@@ -839,3 +839,27 @@ async fn apply_refuses_lowering_read_partitions_before_write_partitions() {
         .stderr(predicate::str::contains("warning[large-change]"))
         .stderr(predicate::str::contains("grows 50.0x, from 100 to 5000"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_refuses_a_change_that_strands_tasks_in_any_target() {
+    let cluster = EtcdCluster::single();
+    let partitions = |n: u32| format!("- value: {n}\n  constraints: {{namespace: a, taskQueueName: q}}\n");
+    for (root, n) in [("/a", 4), ("/b", 8)] {
+        for key in [
+            "matching.numTaskqueueReadPartitions",
+            "matching.numTaskqueueWritePartitions",
+        ] {
+            raw_put(&cluster, &format!("{root}{PREFIX}{key}"), &partitions(n)).await;
+        }
+    }
+    let at = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/a,/b", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error[partition-order]: /b/temporal/dynamicconfig/matching.numTaskqueueReadPartitions",
+        ))
+        .stderr(predicate::str::contains("nothing written"));
+    assert_eq!(revision(&cluster).await, at);
+}

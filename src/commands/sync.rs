@@ -106,6 +106,29 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             writeln!(err, "{} {}: {e}", paint(ERROR_PLAIN, "cannot read"), t.name)?;
         }
     }
+    // What each target's change itself does wrong: an error refuses the
+    // whole sync, before anything is written anywhere.
+    let findings: Vec<_> = plan
+        .targets
+        .iter()
+        .filter_map(|t| t.state.as_ref().ok())
+        .flat_map(|(snap, p)| tcfg_core::changes::review::review(p, snap, &registry))
+        .collect();
+    crate::report::write_findings(&mut err, &findings, &Default::default())?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.level == tcfg_core::model::finding::Level::Error)
+        .count();
+    if errors > 0 {
+        bail!(
+            "the change has {}; nothing written",
+            if errors == 1 {
+                "an error".to_string()
+            } else {
+                format!("{errors} errors")
+            }
+        );
+    }
     let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if drift == 0 {
