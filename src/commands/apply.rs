@@ -71,23 +71,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() {
         return Ok(exit::OK);
     }
-    // What the change itself does wrong: an error refuses it.
-    let findings = tcfg_core::changes::review::review(&plan, &snapshot, &registry);
-    crate::report::write_findings(&mut output::stderr(), &findings, &Default::default())?;
-    let errors = findings
-        .iter()
-        .filter(|f| f.level == tcfg_core::model::finding::Level::Error)
-        .count();
-    if errors > 0 {
-        bail!(
-            "the change has {}; nothing written",
-            if errors == 1 {
-                "an error".to_string()
-            } else {
-                format!("{errors} errors")
-            }
-        );
-    }
+    super::refuse_harmful_change(&tcfg_core::changes::review::review(&plan, &snapshot, &registry))?;
     let deletes = plan.count(Action::Delete);
     if deletes > 0 && args.prune {
         writeln!(

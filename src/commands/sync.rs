@@ -114,21 +114,9 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         .filter_map(|t| t.state.as_ref().ok())
         .flat_map(|(snap, p)| tcfg_core::changes::review::review(p, snap, &registry))
         .collect();
-    crate::report::write_findings(&mut err, &findings, &Default::default())?;
-    let errors = findings
-        .iter()
-        .filter(|f| f.level == tcfg_core::model::finding::Level::Error)
-        .count();
-    if errors > 0 {
-        bail!(
-            "the change has {}; nothing written",
-            if errors == 1 {
-                "an error".to_string()
-            } else {
-                format!("{errors} errors")
-            }
-        );
-    }
+    drop(err);
+    super::refuse_harmful_change(&findings)?;
+    let mut err = output::stderr();
     let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if drift == 0 {

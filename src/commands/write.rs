@@ -149,3 +149,24 @@ pub fn save_plan(path: &std::path::Path, saved: &tcfg_core::changes::saved::Save
     )?;
     Ok(())
 }
+
+/// Show what a change itself does wrong (`changes::review`); an error
+/// refuses it, before anything is written.
+pub fn refuse_harmful_change(findings: &[tcfg_core::model::finding::Finding]) -> Result<()> {
+    crate::report::write_findings(&mut output::stderr(), findings, &Default::default())?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.level == tcfg_core::model::finding::Level::Error)
+        .count();
+    if errors > 0 {
+        crate::bail!(
+            "the change has {}; nothing written",
+            if errors == 1 {
+                "an error".to_string()
+            } else {
+                format!("{errors} errors")
+            }
+        );
+    }
+    Ok(())
+}

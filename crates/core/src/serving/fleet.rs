@@ -164,7 +164,7 @@ impl FleetReport {
                 state: None,
             };
             match r {
-                Err(e) => report.error = Some(e.to_string()),
+                Err(e) => report.error = Some(e.clone()),
                 Ok(read) => {
                     let drift = match reference {
                         None => {
@@ -207,18 +207,15 @@ struct Read {
     renderers: Result<Vec<RendererStatus>, StoreError>,
 }
 
-async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, StoreError> {
-    let store = match &place.store {
-        Ok(s) => s,
-        Err(e) => return Err(StoreError::NotConnected { reason: e.to_string() }),
-    };
+async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String> {
+    let store = place.store.as_ref().map_err(|e| e.to_string())?;
     let (snapshot, floor, renderers) = tokio::join!(
         store.snapshot(registry, None),
         store.compaction_floor(),
         renderers(store)
     );
     Ok(Read {
-        snapshot: snapshot?,
+        snapshot: snapshot.map_err(|e| e.to_string())?,
         floor,
         renderers,
     })

@@ -126,9 +126,9 @@ pub enum StoreError {
     /// An answer over [`super::ConnectionSettings::max_response_size`].
     #[error("etcd's answer is larger than tcfg accepts: {reason}")]
     ResponseTooLarge { reason: String },
-    /// A cluster that could not be connected to, for each prefix on it
-    /// (the connection's own error went to the first).
-    #[error("cannot connect: {reason}")]
+    /// A cluster that could not be connected to, for each prefix on it:
+    /// the connection's own error, as a sentence.
+    #[error("{reason}")]
     NotConnected { reason: String },
     #[error("etcd error: {0}")]
     Other(String),
