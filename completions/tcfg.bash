@@ -217,7 +217,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__apply)
-            opts="-f -m -y -h -V --file --prune --create-only --max-txn-ops --max-request-bytes --batch --message --yes --dry-run --wait --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-f -m -y -o -h -V --file --prune --create-only --max-txn-ops --max-request-bytes --batch --message --yes --dry-run --wait --allow-unknown-keys --output --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +249,14 @@ _tcfg() {
                     ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
                     return 0
                     ;;
                 --temporal-version)
@@ -570,11 +578,11 @@ _tcfg() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github markdown" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -2043,7 +2051,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__sync)
-            opts="-m -y -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --max-request-bytes --message --yes --dry-run --wait --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-m -y -o -h -V --prefixes --from --keep-extra --allow-empty-source --max-txn-ops --max-request-bytes --message --yes --dry-run --wait --output --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2075,6 +2083,14 @@ _tcfg() {
                     ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
                     return 0
                     ;;
                 --temporal-version)

@@ -263,7 +263,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s f -l file -d 'The des
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''
-github\t'GitHub Actions annotations'"
+github\t'GitHub Actions annotations'
+markdown\t'A pull-request comment'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l out -d 'Save the plan to this file, for `tcfg apply PLAN_FILE`' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -295,6 +296,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-txn-ops -d 'The 
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s o -l output -d 'Output format of the plan: markdown (a pull-request comment) only with --dry-run' -r -f -a "text\t''
+markdown\t'A pull-request comment'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -322,7 +325,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l batch -d 'Split a ch
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dry-run -d 'Show what would change and write nothing'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefixes -d 'The prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the first is the source (unless --from), the rest are made identical to it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l from -d 'The source prefix (PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
@@ -330,6 +333,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-txn-ops -d 'The s
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l max-request-bytes -d 'The server\'s --max-request-bytes' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s o -l output -d 'Output format of the plans: markdown (a pull-request comment) only with --dry-run' -r -f -a "text\t''
+markdown\t'A pull-request comment'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -355,7 +360,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l keep-extra -d 'Keep k
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l allow-empty-source -d 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show what would change and write nothing'
-complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l namespace -d 'Namespace name' -r

@@ -24,6 +24,8 @@ pub enum Format {
     Yaml,
     /// GitHub Actions annotations.
     Github,
+    /// A pull-request comment.
+    Markdown,
 }
 
 impl Format {

@@ -863,3 +863,74 @@ async fn sync_refuses_a_change_that_strands_tasks_in_any_target() {
         .stderr(predicate::str::contains("nothing written"));
     assert_eq!(revision(&cluster).await, at);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_as_markdown_from_diff_apply_and_sync_write_nothing() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let prod = file(&dir, "prod.yaml", PROD);
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&prod)
+        .assert()
+        .code(0);
+    let raised = file(&dir, "raised.yaml", &PROD.replace("- value: 1200", "- value: 1500"));
+    let at = revision(&cluster).await;
+    for args in [
+        &["diff", "-o", "markdown", "-f"][..],
+        &["apply", "--dry-run", "-o", "markdown", "-f"][..],
+    ] {
+        let o = tcfg(&cluster).args(args).arg(&raised).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: changes");
+        let md = String::from_utf8(o.stdout).unwrap();
+        assert!(md.contains(&format!("### `{PREFIX}`")), "{md}");
+        assert!(
+            md.contains("**0 to create, 1 to update, 0 to delete** (2 unchanged)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<details><summary><code>frontend.namespaceRPS</code>: update</summary>"),
+            "{md}"
+        );
+        assert!(md.contains("- **everything else: 1200 → 1500**"), "{md}");
+        assert!(
+            md.contains("- namespace=payments keeps 4000: it has its own item"),
+            "{md}"
+        );
+        assert!(md.contains(&format!("+++ {PREFIX}frontend.namespaceRPS")), "{md}");
+    }
+    // A review, never a write: -o markdown without --dry-run is refused.
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-o", "markdown", "-f"])
+        .arg(&raised)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "-o markdown is for reviewing a change: add --dry-run",
+        ));
+    // sync: one section per target prefix.
+    tcfg(&cluster)
+        .args(["apply", "--yes", "--prefix", &format!("/other{PREFIX}"), "-f"])
+        .arg(&raised)
+        .assert()
+        .code(0);
+    let at_sync = revision(&cluster).await;
+    assert!(at_sync > at);
+    let o = tcfg(&cluster)
+        .args([
+            "sync",
+            "--prefixes",
+            &format!("/other{PREFIX},{PREFIX}"),
+            "--dry-run",
+            "-o",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.starts_with("## tcfg sync --dry-run\n"), "{md}");
+    assert!(md.contains(&format!("### `{PREFIX} (from /other{PREFIX})`")), "{md}");
+    assert!(md.contains("- **everything else: 1200 → 1500**"), "{md}");
+    assert_eq!(revision(&cluster).await, at_sync, "nothing written");
+}

@@ -666,6 +666,20 @@ fn diff_finds_what_the_change_itself_does_wrong() {
         )),
         "{text}"
     );
+    // The pull-request comment fails the job too, and says why.
+    let o = tcfg()
+        .args(["diff", "-o", "markdown"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("> **This change has errors: `tcfg apply` refuses it.**"),
+        "{md}"
+    );
+    assert!(md.contains("❌ **error** `partition-order`"), "{md}");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
-use crate::output;
+use crate::output::{self, Format};
 use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
@@ -47,10 +47,21 @@ pub struct ApplyArgs {
     /// Accept keys the release does not register (custom server builds)
     #[arg(long)]
     pub allow_unknown_keys: bool,
+
+    /// Output format of the plan: markdown (a pull-request comment) only with --dry-run
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Markdown]))]
+    pub output: Format,
 }
 
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
+    let markdown = args.output == Format::Markdown;
+    if markdown && !args.write.dry_run {
+        bail!("-o markdown is for reviewing a change: add --dry-run");
+    }
     if let Some(path) = &args.plan {
+        if markdown {
+            bail!("-o markdown shows a change planned from files: `tcfg diff -f FILE -o markdown` reviews the same");
+        }
         return apply_saved(global, &args, path).await;
     }
     let registry = super::registry(global)?;
@@ -65,13 +76,23 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         create_only: args.create_only,
     };
     let plan = plan(&doc, &snapshot, &registry, opts);
-    let mut out = output::styled_stdout();
-    write_plan(&mut out, &plan, &store.prefix().to_string())?;
-    drop(out);
+    let findings = tcfg_core::changes::review::review(&plan, &snapshot, &registry);
+    if markdown {
+        let review = crate::render::markdown::Review {
+            label: store.prefix().to_string(),
+            plan: &plan,
+            current: &snapshot,
+            findings: &findings,
+        };
+        crate::render::markdown::write(&mut output::stdout(), "tcfg apply --dry-run", &[review], &registry)?;
+    } else {
+        let mut out = output::styled_stdout();
+        write_plan(&mut out, &plan, &store.prefix().to_string())?;
+    }
     if plan.is_empty() {
         return Ok(exit::OK);
     }
-    super::refuse_harmful_change(&tcfg_core::changes::review::review(&plan, &snapshot, &registry))?;
+    super::refuse_harmful_change(&findings)?;
     let deletes = plan.count(Action::Delete);
     if deletes > 0 && args.prune {
         writeln!(

@@ -40,7 +40,7 @@ pub struct DiffArgs {
     pub prune: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json, Format::Github]))]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json, Format::Github, Format::Markdown]))]
     pub output: Format,
 
     /// Save the plan to this file, for `tcfg apply PLAN_FILE`
@@ -53,7 +53,7 @@ pub struct DiffArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = std::sync::Arc::new(super::registry(global)?);
     let github = args.output == Format::Github;
     let read = |files: &[PathBuf]| {
         if github {
@@ -66,7 +66,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
     // What the change itself does wrong (partition order, tenfold changes).
     let mut findings;
-    let (plan, saved, label) = if !args.pair.is_empty() {
+    let (plan, current, saved, label) = if !args.pair.is_empty() {
         if args.pair.len() != 2 {
             bail!("give two files to compare, or -f FILE to compare with etcd");
         }
@@ -81,13 +81,12 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         let p = plan(&new, &before, &registry, opts);
         findings = review(&p, &before, &registry);
         source = Some((args.pair[1].clone(), new));
-        (p, None, label)
+        (p, before, None, label)
     } else if !args.prefixes.is_empty() {
         if args.prefixes.len() != 2 {
             bail!("--prefixes takes two prefixes, SOURCE,TARGET (each may be CLUSTER:PREFIX or CLUSTER:)");
         }
         let (_, opened) = super::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
-        let registry = std::sync::Arc::new(registry);
         let mut opened = opened.into_iter();
         let (Some((source, src_store)), Some((target, dst_store))) = (opened.next(), opened.next()) else {
             unreachable!("two prefixes in, two out");
@@ -108,10 +107,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         };
         let p = plan(&src.document(), &dst, &registry, opts);
         findings = review(&p, &dst, &registry);
-        (p, None, format!("{target} (to match {source})"))
+        (p, dst, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
         let doc = read(&args.file)?;
-        let registry = std::sync::Arc::new(registry);
         let store = super::connect(global).await?;
         let snapshot = store.snapshot(&registry, None).await?;
         let p = plan(
@@ -129,7 +127,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         if let [file] = args.file.as_slice() {
             source = Some((file.clone(), doc));
         }
-        (p, Some(saved), label)
+        (p, snapshot, Some(saved), label)
     } else {
         bail!("nothing to compare: give -f FILE, --prefixes SOURCE,TARGET, or two files");
     };
@@ -155,6 +153,15 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         Format::Github => {
             crate::render::github::write_findings(&mut output::stdout(), &findings)?;
             write_annotations(&plan, source.as_ref(), &label)?
+        }
+        Format::Markdown => {
+            let review = crate::render::markdown::Review {
+                label: label.clone(),
+                plan: &plan,
+                current: &current,
+                findings: &findings,
+            };
+            crate::render::markdown::write(&mut output::stdout(), "tcfg diff", &[review], &registry)?;
         }
         Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();

@@ -150,7 +150,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 }
                 crate::render::json::pretty(&mut out, &Keys(&dump))?;
             }
-            Format::Table | Format::Text | Format::Github => {
+            Format::Table | Format::Text | Format::Github | Format::Markdown => {
                 let mut table = crate::render::table::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {

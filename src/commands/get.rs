@@ -146,7 +146,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 };
                 crate::render::json::pretty(&mut out, &v)?;
             }
-            Format::Table | Format::Text | Format::Github => {
+            Format::Table | Format::Text | Format::Github | Format::Markdown => {
                 writeln!(
                     out,
                     "{} {}",
@@ -255,7 +255,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 out.write_all(text.as_bytes())?;
             }
         }
-        Format::Table | Format::Text | Format::Github => {
+        Format::Table | Format::Text | Format::Github | Format::Markdown => {
             writeln!(
                 out,
                 "{} = {}  {}",

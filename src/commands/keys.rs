@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             let v: Vec<_> = keys.iter().map(|k| key_json(&registry, k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
-        Format::Table | Format::Text | Format::Github => {
+        Format::Table | Format::Text | Format::Github | Format::Markdown => {
             let mut table = crate::render::table::new_table();
             // A search shows why each key matched; a listing, the defaults.
             let last = if args.search.is_some() {
@@ -214,7 +214,7 @@ fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
             }
             return Ok(exit::OK);
         }
-        Format::Table | Format::Text | Format::Github => {}
+        Format::Table | Format::Text | Format::Github | Format::Markdown => {}
     }
     let label = |s: &str| paint(DIM, format!("{s:<22}"));
     writeln!(out, "{}", paint(BOLD, &k.name))?;

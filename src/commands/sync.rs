@@ -11,7 +11,7 @@ use crate::bail;
 use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
-use crate::output::{self, paint, DIM, ERROR_PLAIN, GREEN, WARNING};
+use crate::output::{self, paint, Format, DIM, ERROR_PLAIN, GREEN, WARNING};
 use crate::plan_view::write_plan;
 
 #[derive(Debug, Args)]
@@ -45,9 +45,17 @@ pub struct SyncArgs {
 
     #[command(flatten)]
     pub write: super::WriteArgs,
+
+    /// Output format of the plans: markdown (a pull-request comment) only with --dry-run
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Markdown]))]
+    pub output: Format,
 }
 
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
+    let markdown = args.output == Format::Markdown;
+    if markdown && !args.write.dry_run {
+        bail!("-o markdown is for reviewing a change: add --dry-run");
+    }
     let registry = std::sync::Arc::new(super::registry(global)?);
     // The source first (--from, else the first of --prefixes), then the targets.
     let items: Vec<String> = args.from.iter().chain(&args.prefixes).cloned().collect();
@@ -93,28 +101,41 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         );
     }
     intent.command.source = Some(format!("{source}@{}", src.revision));
-    let mut out = output::styled_stdout();
-    for t in &plan.targets {
-        if let Ok((_, p)) = &t.state {
+    // What each target's change itself does wrong: an error refuses the
+    // whole sync, before anything is written anywhere.
+    let reviewed: Vec<_> = plan
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let (snap, p) = t.state.as_ref().ok()?;
+            Some((t, snap, p, tcfg_core::changes::review::review(p, snap, &registry)))
+        })
+        .collect();
+    if markdown {
+        let reviews: Vec<_> = reviewed
+            .iter()
+            .map(|(t, snap, p, findings)| crate::render::markdown::Review {
+                label: format!("{} (from {source})", t.name),
+                plan: p,
+                current: snap,
+                findings,
+            })
+            .collect();
+        crate::render::markdown::write(&mut output::stdout(), "tcfg sync --dry-run", &reviews, &registry)?;
+    } else {
+        let mut out = output::styled_stdout();
+        for (t, _, p, _) in &reviewed {
             write_plan(&mut out, p, &format!("{} (from {source})", t.name))?;
         }
     }
-    drop(out);
     let mut err = output::stderr();
     for t in &plan.targets {
         if let Err(e) = &t.state {
             writeln!(err, "{} {}: {e}", paint(ERROR_PLAIN, "cannot read"), t.name)?;
         }
     }
-    // What each target's change itself does wrong: an error refuses the
-    // whole sync, before anything is written anywhere.
-    let findings: Vec<_> = plan
-        .targets
-        .iter()
-        .filter_map(|t| t.state.as_ref().ok())
-        .flat_map(|(snap, p)| tcfg_core::changes::review::review(p, snap, &registry))
-        .collect();
     drop(err);
+    let findings: Vec<_> = reviewed.into_iter().flat_map(|(.., f)| f).collect();
     super::refuse_harmful_change(&findings)?;
     let mut err = output::stderr();
     let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());

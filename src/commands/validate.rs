@@ -107,7 +107,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
             let mut out = output::stdout();
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
-        Format::Text | Format::Table | Format::Yaml | Format::Github => {
+        Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
             let texts: HashMap<String, String> = sources.iter().cloned().collect();
             let mut err = output::stderr();
             if args.output == Format::Github {

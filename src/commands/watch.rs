@@ -178,7 +178,7 @@ impl Printer {
                 author: record.map(|r| r.author.short()),
                 message: record.and_then(|r| r.message.as_deref()),
             }),
-            Format::Text | Format::Table | Format::Yaml | Format::Github => {
+            Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
                 let mut out = output::styled_stdout();
                 let time = now();
                 writeln!(
@@ -339,7 +339,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                     })?;
                 }
             }
-            Format::Text | Format::Table | Format::Yaml | Format::Github => {
+            Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
                 let mut out = output::styled_stdout();
                 writeln!(
                     out,
@@ -461,7 +461,7 @@ fn report_drift(printer: &Printer, prefixes: &[String], clients: &[Client], key:
                 values: PerPrefix(values),
             })
         }
-        Format::Text | Format::Table | Format::Yaml | Format::Github => {
+        Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
             let mut out = output::styled_stdout();
             let parts: Vec<String> = values
                 .iter()

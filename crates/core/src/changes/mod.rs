@@ -1,4 +1,4 @@
-//! Changes to a prefix: one key's edits, whole-prefix plans, saved plans,
+//! Changes to a prefix: one key's edits, whole-prefix plans and their effect, saved plans,
 //! syncing prefixes and clusters, reviewing a change (findings no single
 //! file can show),
 //! fitting their writes into etcd transactions, and the records that say
@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod edit;
+pub mod effect;
 pub mod history;
 pub mod log;
 pub mod plan;

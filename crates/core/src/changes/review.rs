@@ -6,8 +6,8 @@
 //!   pick the change up one by one, and tasks already in the partitions no
 //!   longer read stay there: lower the write partitions first, let their
 //!   backlog drain, then lower the read partitions.
-//! - `large-change` (warning): a rate, QPS, limit or size setting changed
-//!   by more than 10x either way, or to zero.
+//! - `large-change` (warning): a rate, QPS, limit or size setting whose
+//!   value for some scope changes by more than 10x either way, or to zero.
 //! - `gradual-change-timing` (warning): a GradualChange written with a
 //!   `Start` more than 30 days ahead (likely a wrong year), or an `End`
 //!   already past (every key sees `New` at once: no gradual change).
@@ -15,6 +15,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
+use super::effect::value_text;
 use super::plan::{ItemChange, Plan};
 use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
@@ -41,7 +42,7 @@ pub fn review(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Findi
 /// [`review`], as of `now`.
 pub fn review_at(plan: &Plan, current: &Snapshot, registry: &Registry, now: SystemTime) -> Vec<Finding> {
     let mut findings = partition_order(plan, current, registry);
-    findings.extend(large_changes(plan, registry));
+    findings.extend(large_changes(plan, current, registry));
     findings.extend(gradual_changes(plan, registry, now));
     findings
 }
@@ -135,24 +136,27 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn large_changes(plan: &Plan, registry: &Registry) -> Vec<Finding> {
+/// Compares what Temporal's lookups return before and after, per scope: a
+/// new item over a default, or a deleted key whose default comes back,
+/// changes the value as much as an edited item does.
+fn large_changes(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &plan.changes {
         if !registry.get(&c.name).is_some_and(|d| d.is_rate_limit()) {
             continue;
         }
-        for item in &c.items {
-            let ItemChange::Changed { constraints, old, new } = item else {
+        let Some(effect) = super::effect::effect(c, current, registry) else {
+            continue;
+        };
+        for scope in effect.scopes.iter().filter(|s| s.changes()) {
+            let (Some(a), Some(b)) = (number(&scope.before.value), number(&scope.after.value)) else {
                 continue;
             };
-            let (Some(a), Some(b)) = (number(old), number(new)) else {
-                continue;
+            let whose = match &scope.scope {
+                Some(c) => format!(" for {c}"),
+                None => String::new(),
             };
-            let whose = if constraints.is_empty() {
-                String::new()
-            } else {
-                format!(" for {constraints}")
-            };
+            let (old, new) = (value_text(&scope.before), value_text(&scope.after));
             let what = if b == 0.0 && a != 0.0 {
                 format!("goes from {old} to zero{whose}")
             } else if a > 0.0 && b > 0.0 && (b / a > LARGE_FACTOR || a / b > LARGE_FACTOR) {
@@ -315,6 +319,25 @@ mod tests {
             findings("frontend.rps:\n- value: 2400\n", "frontend.rps:\n- value: 200\n")[0]
                 .message
                 .starts_with("shrinks 12.0x")
+        );
+        // A new item over the default, and a deleted key whose default
+        // comes back, change the value as much.
+        assert_eq!(
+            findings("", "frontend.rps:\n- value: 0\n")[0].message,
+            "goes from 2400 (default) to zero"
+        );
+        assert_eq!(
+            findings("frontend.rps:\n- value: 100\n", "")[0].message,
+            "grows 24.0x, from 100 to 2400 (default)"
+        );
+        // A namespace that falls back to the global item on its removal.
+        assert_eq!(
+            findings(
+                "frontend.namespaceRPS:\n- value: 100\n- value: 5000\n  constraints: {namespace: a}\n",
+                "frontend.namespaceRPS:\n- value: 100\n"
+            )[0]
+            .message,
+            "shrinks 50.0x, from 5000 to 100 for {namespace: a}"
         );
         // Not a rate, limit or size: no finding.
         assert!(findings(
