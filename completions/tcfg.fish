@@ -24,7 +24,7 @@ function __fish_tcfg_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c tcfg -n "__fish_tcfg_needs_command" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_needs_command" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_needs_command" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -63,13 +63,14 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "show" -d 'One change in f
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "upgrade-check" -d 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s f -l file -d 'Files to check (YAML or JSON; `-` reads standard input). Together they form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -s o -l output -d 'Report format: text findings on stderr, or one JSON report on stdout' -r -f -a "text\t''
 json\t''
 github\t'GitHub Actions annotations'"
-complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -100,7 +101,7 @@ yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l search -d 'Keys whose name or description (from Temporal\'s source) holds every word of TEXT, any case' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l type -d 'Only keys of this type (bool, int, float, string, duration, map, typed)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l precedence -d 'Only keys of this precedence (global, namespace, namespaceId, taskQueue, shardId, taskType, destination, chasmTaskType)' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -134,7 +135,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l chasm-task-type -d 'CH
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, yaml otherwise]' -r -f -a "table\t''
 json\t''
 yaml\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -168,7 +169,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l destination -d 'Nexus 
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l chasm-task-type -d 'CHASM task type' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -204,7 +205,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l destination -d 'Nex
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l chasm-task-type -d 'CHASM task type' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -234,7 +235,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Outpu
 json\t''
 yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l revision -d 'Read as of this etcd revision' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -266,7 +267,7 @@ json\t''
 github\t'GitHub Actions annotations'
 markdown\t'A pull-request comment'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l out -d 'Save the plan to this file, for `tcfg apply PLAN_FILE`' -r -F
-complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -298,7 +299,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s m -l message -d 'Why
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s o -l output -d 'Output format of the plan: markdown (a pull-request comment) only with --dry-run' -r -f -a "text\t''
 markdown\t'A pull-request comment'"
-complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -335,7 +336,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s m -l message -d 'Why:
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s o -l output -d 'Output format of the plans: markdown (a pull-request comment) only with --dry-run' -r -f -a "text\t''
 markdown\t'A pull-request comment'"
-complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -375,7 +376,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s o -l output -d 'Outp
 json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l since-revision -d 'Replay the changes after this revision first (etcd must still keep them)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l metrics-addr -d 'Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -404,7 +405,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-as -d 'With 
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l report-ttl -d 'How long a renderer\'s record outlives a renderer that died without removing it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l metrics-addr -d 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l mode -d 'The mode of a new file, in octal [default: 0644; an existing file keeps its own]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -436,7 +437,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l author -d 'Only change
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first (0: all). Without --since: 50' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -462,7 +463,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s h -l help -d 'Print he
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -490,7 +491,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l max-txn-ops -d 'The
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -524,7 +525,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-txn-ops -d 'T
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -554,7 +555,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The cl
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefixes -d 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -578,8 +579,39 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s v -l verbose -d 'Name the keys that drifted, and give the errors of members that are down in full'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l to -d 'The release the servers move to (1.28 to 1.31)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l from -d 'The release the servers run now [default: --temporal-version, else the release before --to]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s f -l file -d 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''
+markdown\t'A pull-request comment'"
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l out -d 'Save the migration of the live prefix as a plan for `tcfg apply PLAN`: the new names written, the old kept' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l finish -d 'With --out, once every server runs the new release: delete the names it no longer reads'
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l dir -d 'Write the scripts of every shell into this folder (for packagers)' -r -F
-complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
@@ -602,21 +634,22 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-messag
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "show" -d 'One change in full: its record and its diff'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "upgrade-check" -d 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -27,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Temporal release whose keys apply (1.27 to 1.31; default: the newest)
+    /// Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)
     #[arg(long, global = true, env = "TCFG_TEMPORAL_VERSION", value_name = "VERSION")]
     pub temporal_version: Option<String>,
 
@@ -201,6 +201,8 @@ pub enum Command {
     Rollback(commands::undo::RollbackArgs),
     /// Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers
     Status(commands::status::StatusArgs),
+    /// What a config needs before the servers move to another Temporal release, and the plans that migrate it
+    UpgradeCheck(commands::upgrade_check::UpgradeCheckArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
 }

@@ -103,6 +103,7 @@ plain_errors!(
     tcfg_core::RegistryError,
     tcfg_core::changes::saved::PlanFileError,
     tcfg_core::changes::batch::BatchError,
+    tcfg_core::temporal::upgrade::UpgradeError,
 );
 
 impl From<tcfg_core::changes::undo::UndoError> for CommandError {

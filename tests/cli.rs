@@ -687,7 +687,17 @@ fn help_prose_wraps_where_the_terminal_does() {
     // A paragraph with hard line breaks, rewrapped by clap, leaves a word
     // or two alone on a line after a full one.
     for cmd in [
-        "validate", "keys", "get", "put", "delete", "dump", "diff", "apply", "sync", "watch",
+        "validate",
+        "keys",
+        "get",
+        "put",
+        "delete",
+        "dump",
+        "diff",
+        "apply",
+        "sync",
+        "watch",
+        "upgrade-check",
     ] {
         let o = tcfg().env("COLUMNS", "100").args([cmd, "--help"]).output().unwrap();
         let text = String::from_utf8_lossy(&o.stdout);

@@ -71,6 +71,7 @@ fn every_help_text() {
         "sync",
         "watch",
         "render",
+        "upgrade-check",
         "completions",
     ];
     let mut c = tcfg_cmd();

@@ -116,7 +116,8 @@ impl ScopeArgs {
 
 /// A registered key, or an error with did-you-mean.
 pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
-    match registry.get(name) {
+    // During a rolling upgrade a key either release registers is known.
+    match registry.get(name).or_else(|| registry.older()?.get(name)) {
         Some(d) => Ok(d),
         None => {
             let s = registry.suggest(name);

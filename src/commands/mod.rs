@@ -25,6 +25,7 @@ pub mod render;
 pub mod status;
 pub mod sync;
 pub mod undo;
+pub mod upgrade_check;
 pub mod validate;
 pub mod watch;
 
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Revert(args) => block_on(undo::revert(&cli.global, args)),
         Command::Rollback(args) => block_on(undo::rollback(&cli.global, args)),
         Command::Status(args) => block_on(status::run(&cli.global, args)),
+        Command::UpgradeCheck(args) => block_on(upgrade_check::run(&cli.global, args)),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -34,7 +34,7 @@ pub fn intent(
             ..Default::default()
         },
         tool: concat!("tcfg ", env!("CARGO_PKG_VERSION")).into(),
-        temporal_release: registry.version.clone(),
+        temporal_release: registry.versions(),
     })
 }
 

@@ -38,10 +38,29 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
             std::fs::read_to_string(path).with_context(|| format!("cannot read the schema file {}", path.display()))?;
         return Ok(Registry::from_tsv(&path.display().to_string(), &text)?);
     }
-    Registry::for_version(version).map_err(|e| match e {
-        RegistryError::UnknownVersion { .. } => anyhow::anyhow!("{e} (use --schema FILE for another release)"),
-        e => e.into(),
-    })
+    let load = |v: Option<&str>| {
+        Registry::for_version(v).map_err(|e| match e {
+            RegistryError::UnknownVersion { .. } => anyhow::anyhow!("{e} (use --schema FILE for another release)"),
+            e => e.into(),
+        })
+    };
+    // A rolling upgrade: both releases at once, the config checked for each.
+    if let Some((old, new)) = version.and_then(|v| v.split_once("..")) {
+        let (older, newer) = (load(Some(old))?, load(Some(new))?);
+        let order = |r: &Registry| r.embedded_release().map(|r| r.tag);
+        let position = |r: &Registry| {
+            tcfg_core::temporal::registry::RELEASES
+                .iter()
+                .position(|x| Some(x.tag) == order(r))
+        };
+        if position(&older) >= position(&newer) {
+            anyhow::bail!(
+                "--temporal-version {old}..{new}: a range goes from the older release to the newer (such as 1.30..1.31)"
+            );
+        }
+        return Ok(newer.with_older(older));
+    }
+    load(version)
 }
 
 /// Transparent huge pages for this process, on or off. tcfg starts without

@@ -93,7 +93,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
         Format::Json => {
             let report = JsonReport {
                 format_version: 1,
-                temporal_version: &registry.version,
+                temporal_version: &registry.versions(),
                 valid,
                 files: sources.iter().map(|(o, _)| o.as_str()).collect(),
                 summary: JsonSummary {
@@ -149,7 +149,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
                 err,
                 "{files}: {verdict}: {unread}{} (Temporal {})",
                 counts.describe(),
-                registry.version
+                registry.versions()
             )?;
         }
     }

@@ -304,6 +304,47 @@ fn overflow_note(r: &Review, left_out: &[&KeyChange]) -> String {
     s
 }
 
+/// An upgrade report (`tcfg upgrade-check -o markdown`): what to do, then
+/// the behaviour changes to review, each with its evidence; cut to
+/// [`LIMIT`] like a review.
+pub fn upgrade(report: &tcfg_core::temporal::upgrade::Report, label: &str) -> String {
+    let (work, review): (Vec<_>, Vec<_>) = report.steps.iter().partition(|s| s.kind.is_work());
+    let mut out = format!(
+        "## tcfg upgrade-check: {} → {}\n\n`{}`: **{} to do**, {} to review\n\n",
+        report.from,
+        report.to,
+        code_span(label),
+        work.len(),
+        review.len()
+    );
+    let mut left_out = 0;
+    for (title, steps) in [("To do", &work), ("To review: behaviour changes", &review)] {
+        if steps.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("### {title}\n\n"));
+        for s in steps.iter() {
+            let mut line = format!("- `{}` ({}): {}", code_span(&s.key), s.kind, escape(&s.message));
+            if let Some(e) = &s.evidence {
+                line.push_str(&format!(" <sub>Evidence: {}</sub>", html(e)));
+            }
+            line.push('\n');
+            if out.len() + line.len() + OVERFLOW_NOTE > LIMIT {
+                left_out += 1;
+                continue;
+            }
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "> **{left_out} more not shown** (the comment's size limit): `tcfg upgrade-check -o json` lists them all.\n"
+        ));
+    }
+    out
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""

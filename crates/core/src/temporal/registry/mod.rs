@@ -251,6 +251,10 @@ pub struct Registry {
     /// The embedded release this is (so release history and descriptions
     /// apply); `None` for a schema file.
     release: Option<&'static Release>,
+    /// During a rolling upgrade (`--temporal-version 1.30..1.31`) this is
+    /// the newer release, and the older one runs beside it: a config must
+    /// suit both (see [`crate::temporal::validate::validate`]).
+    older: Option<Box<Registry>>,
 }
 
 impl Registry {
@@ -264,6 +268,25 @@ impl Registry {
         }
         r.release = Some(release);
         r
+    }
+
+    /// Both releases of a rolling upgrade: this one, with `older` beside it.
+    pub fn with_older(mut self, older: Registry) -> Registry {
+        self.older = Some(Box::new(older));
+        self
+    }
+
+    /// The older release of a rolling upgrade, when this is a range.
+    pub fn older(&self) -> Option<&Registry> {
+        self.older.as_deref()
+    }
+
+    /// `v1.31.2`, or `v1.30.6..v1.31.2` for a range.
+    pub fn versions(&self) -> String {
+        match &self.older {
+            Some(o) => format!("{}..{}", o.version, self.version),
+            None => self.version.clone(),
+        }
     }
 
     /// The registry for `--temporal-version`, or the newest release.
@@ -306,6 +329,11 @@ impl Registry {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// The embedded release this is; `None` for a `--schema` file.
+    pub fn embedded_release(&self) -> Option<&'static Release> {
+        self.release
     }
 
     pub fn is_embedded(&self) -> bool {

@@ -95,6 +95,7 @@ impl Registry {
             hasher,
             bags: OnceLock::new(),
             release: None,
+            older: None,
         })
     }
 }
