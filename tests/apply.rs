@@ -934,3 +934,57 @@ async fn reviews_as_markdown_from_diff_apply_and_sync_write_nothing() {
     assert!(md.contains("- **everything else: 1200 → 1500**"), "{md}");
     assert_eq!(revision(&cluster).await, at_sync, "nothing written");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_plans_and_undo_are_reviewed_like_any_change() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let partitions = |n: u32| {
+        format!(
+            "matching.numTaskqueueReadPartitions:\n  - value: {n}\nmatching.numTaskqueueWritePartitions:\n  - value: {n}\n"
+        )
+    };
+    let eight = file(&dir, "eight.yaml", &partitions(8));
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&eight)
+        .assert()
+        .code(0);
+    let sixteen = file(&dir, "sixteen.yaml", &partitions(16));
+    tcfg(&cluster)
+        .args(["apply", "--yes", "-f"])
+        .arg(&sixteen)
+        .assert()
+        .code(0);
+    let raised = revision(&cluster).await;
+    // A saved plan that lowers both at once: diff says so and saves it;
+    // apply refuses it.
+    let plan = dir.path().join("lower.plan");
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&eight)
+        .arg("--out")
+        .arg(&plan)
+        .assert()
+        .code(1);
+    tcfg(&cluster)
+        .arg("apply")
+        .arg(&plan)
+        .arg("--yes")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"))
+        .stderr(predicate::str::contains("nothing written"));
+    // Reverting the raise lowers both at once too.
+    tcfg(&cluster)
+        .args(["revert", &raised.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"));
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &(raised - 1).to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"));
+    assert_eq!(revision(&cluster).await, raised, "nothing written");
+}

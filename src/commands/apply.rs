@@ -182,6 +182,8 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
+    let planned = tcfg_core::changes::saved::plan_of(&checked, &snapshot, &registry);
+    super::refuse_harmful_change(&tcfg_core::changes::review::review(&planned, &snapshot, &registry))?;
     let groups: Vec<Vec<Change>> = checked.into_iter().map(|c| c.writes).collect();
     // Nothing under the prefix may move between this check and the write.
     let guards = [Guard::Unchanged {

@@ -231,6 +231,9 @@ async fn finish(
     let mut view = output::styled_stdout();
     write_plan(&mut view, &p, &store.prefix().to_string())?;
     drop(view);
+    // Undoing is a change like any other: lowering read partitions back
+    // strands tasks as surely as lowering them the first time.
+    super::refuse_harmful_change(&tcfg_core::changes::review::review(&p, &undo.current, registry))?;
     if let Some(path) = out {
         super::save_plan(path, &SavedPlan::new(&p, &undo.current))?;
         return Ok(if p.is_empty() { exit::OK } else { exit::CHANGES });

@@ -261,6 +261,26 @@ impl SavedPlan {
     }
 }
 
+/// Checked changes as the plan they make from `current`: what
+/// [`crate::changes::review::review`] looks at, so a saved plan is reviewed
+/// like one made on the spot.
+pub fn plan_of(checked: &[CheckedChange], current: &Snapshot, registry: &Registry) -> Plan {
+    let mut desired = current.document();
+    for c in checked {
+        let key = Key::new(&c.key);
+        desired.entries.retain(|e| e.key != key);
+        if !c.new_text.is_empty() {
+            let items = crate::model::parse::parse_items(&c.key, &c.key, &c.new_text).value;
+            desired.insert(key, items);
+        }
+    }
+    let opts = crate::changes::plan::PlanOptions {
+        prune: true,
+        ..Default::default()
+    };
+    crate::changes::plan::plan(&desired, current, registry, opts)
+}
+
 impl SavedChange {
     /// This key's writes, each guarded as planned.
     pub fn writes(&self) -> Vec<Change> {
