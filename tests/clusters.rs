@@ -278,6 +278,19 @@ async fn a_target_that_is_down_fails_alone_and_the_others_are_written() {
     let o = fleet.run(&["sync", "--prefixes", "us-east:,eu-west:,ap-south:", "--dry-run"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot read ap-south:"), "{}", stderr(&o));
+    // The review comment names the target it could not read.
+    let o = fleet.run(&[
+        "sync",
+        "--prefixes",
+        "us-east:,eu-west:,ap-south:",
+        "--dry-run",
+        "-o",
+        "markdown",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("### `eu-west:"), "{md}");
+    assert!(md.contains("> ❌ **Cannot read** ap-south:"), "{md}");
 
     let o = fleet.run(&["sync", "--prefixes", "us-east:,eu-west:,ap-south:", "--yes"]);
     assert_eq!(o.status.code(), Some(3), "a target down is a failure: {}", stderr(&o));

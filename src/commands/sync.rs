@@ -121,7 +121,15 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
                 findings,
             })
             .collect();
-        crate::render::markdown::write(&mut output::stdout(), "tcfg sync --dry-run", &reviews, &registry)?;
+        let mut out = output::stdout();
+        crate::render::markdown::write(&mut out, "tcfg sync --dry-run", &reviews, &registry)?;
+        // A target that could not be read is part of the review too.
+        for t in &plan.targets {
+            if let Err(e) = &t.state {
+                let line = format!("{}: {e}", t.name);
+                writeln!(out, "> ❌ **Cannot read** {}\n", crate::render::markdown::escape(&line))?;
+            }
+        }
     } else {
         let mut out = output::styled_stdout();
         for (t, _, p, _) in &reviewed {

@@ -360,7 +360,7 @@ fn html(s: &str) -> String {
 
 /// Text inside a markdown paragraph or list item: every character markdown
 /// could read as syntax is escaped, and line breaks become spaces.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
