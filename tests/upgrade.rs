@@ -19,16 +19,22 @@ frontend.rps:
   - value: 1200
 ";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upgrade_is_checked_then_migrated_in_two_plans() {
+/// A cluster whose prefix holds [`RUNNING_1_30`].
+fn running_1_30(dir: &tempfile::TempDir) -> EtcdCluster {
     let cluster = EtcdCluster::single();
-    let dir = tempfile::tempdir().unwrap();
-    let config = file(&dir, "running.yaml", RUNNING_1_30);
+    let config = file(dir, "running.yaml", RUNNING_1_30);
     tcfg(&cluster)
         .args(["--temporal-version", "1.30", "apply", "--yes", "-f"])
         .arg(&config)
         .assert()
         .code(0);
+    cluster
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upgrade_is_checked_then_migrated_in_two_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = running_1_30(&dir);
     let foreign = format!("{PREFIX}notes/owner");
     raw_put(&cluster, &foreign, "team-a").await;
 
@@ -114,14 +120,8 @@ async fn an_upgrade_is_checked_then_migrated_in_two_plans() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finish_plan_never_drops_values_not_yet_migrated() {
-    let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();
-    let config = file(&dir, "running.yaml", RUNNING_1_30);
-    tcfg(&cluster)
-        .args(["--temporal-version", "1.30", "apply", "--yes", "-f"])
-        .arg(&config)
-        .assert()
-        .code(0);
+    let cluster = running_1_30(&dir);
     let finish = dir.path().join("finish.plan");
     tcfg(&cluster)
         .args(["upgrade-check", "--to", "1.31", "--finish", "--out"])

@@ -684,6 +684,24 @@ mod tests {
                     doc.insert(def.name.as_str().into(), Vec::new());
                 }
                 let r = check(&doc, &from, &to).unwrap();
+                // A config that sets nothing: every default that changes.
+                let bare = check(&Document::default(), &from, &to).unwrap();
+                for def in to.keys() {
+                    let changed = from
+                        .get(&def.name)
+                        .is_some_and(|old| old.default_value() != def.default_value());
+                    if changed {
+                        assert!(
+                            bare.steps
+                                .iter()
+                                .any(|s| s.kind == Kind::DefaultChanged && s.key == def.name),
+                            "{} -> {}: the default of {}",
+                            a.tag,
+                            b.tag,
+                            def.name
+                        );
+                    }
+                }
                 for def in from.keys() {
                     let steps: Vec<&Step> = r.steps.iter().filter(|s| s.key == def.name).collect();
                     let kinds: Vec<Kind> = steps.iter().map(|s| s.kind).collect();
