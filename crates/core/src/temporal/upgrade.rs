@@ -229,7 +229,9 @@ const MEANINGS: &[Meaning] = &[Meaning {
     applies: |v| matches!(v, Value::List(l) if l.is_empty()),
     message: "an empty list allows every host before v1.29; from v1.29 the list is compiled to a regular \
               expression and an empty one (^$) rejects every HTTP request. Remove the item to allow every host",
-    evidence: "the setting's converter: []string up to v1.28, *regexp.Regexp from v1.29 (see KEY_CHANGES and the typed schemas)",
+    evidence: "v1.28.4 service/frontend/service.go: an empty list of patterns returns matchAny; \
+               v1.29.7 common/dynamicconfig/util.go: ConvertWildcardStringListToRegexp passes the list to \
+               util.WildCardStringsToRegexp, which makes ^$ of an empty one",
 }];
 
 /// Check `doc` (the config the servers run) for an upgrade from `from` to `to`.
