@@ -541,3 +541,31 @@ async fn status_reports_a_nospace_alarm_and_an_unreachable_cluster() {
     let o = fleet.run(&["status"]);
     assert!(stdout(&o).contains("NOSPACE"), "{}", stdout(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_cluster_named_is_the_current_connection() {
+    // Without --cluster the config file's first cluster is the current
+    // one: `us-east:` and a plain prefix are one cluster, so the sync is
+    // one transaction that checks the source, and a source change between
+    // the read and the write refuses it.
+    let fleet = Fleet::start(vec![spec("us-east"), spec("eu-west")]).await;
+    let us = fleet.region("us-east");
+    seed(us, 7).await;
+    let k = keys();
+    let copy = "/temporal/copy/";
+    let pty = tcfg_testkit::pty::Pty::spawn(fleet.tcfg(&["sync", "--prefixes", &format!("us-east:,{copy}")]));
+    pty.expect("[y/N]");
+    pty.wait_for_echo(false);
+    us.put(&k[0], "- value: 8\n").await;
+    let (code, shown) = answer(pty, b"y");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(!shown.contains("changed while the targets were written"), "{shown}");
+    let copied = us
+        .etcd
+        .root_client()
+        .await
+        .get(copy, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    assert_eq!(copied.count(), 0, "nothing written: {shown}");
+}

@@ -156,11 +156,18 @@ type PerCluster<T> = HashMap<Option<String>, T>;
 fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>, PerCluster<ConnectionSettings>)> {
     let mut settings = HashMap::new();
     settings.insert(None, connection_settings(args)?);
+    // The current cluster: the one --cluster chose, else the config file's
+    // first. Naming it is naming the current connection, so a sync between
+    // it and a plain prefix stays one cluster (one guarded transaction).
+    let current = match &args.cluster {
+        Some(c) => Some(c.clone()),
+        None => cluster_names(args)?.into_iter().next(),
+    };
     let mut out = Vec::new();
     for item in items {
         let (cluster, prefix) = split_cluster(item);
-        // The cluster --cluster chose is the current one.
-        let cluster = cluster.filter(|c| Some(*c) != args.cluster.as_deref());
+        let named = cluster.is_some();
+        let cluster = cluster.filter(|c| Some(*c) != current.as_deref());
         if let Some(c) = cluster {
             if let std::collections::hash_map::Entry::Vacant(v) = settings.entry(Some(c.to_string())) {
                 v.insert(cluster_settings(args, c).map_err(|e| e.context(format!("{flag}: {item}")))?);
@@ -170,7 +177,7 @@ fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>
         let base = &settings[&key];
         // `CLUSTER:` is that cluster's prefix; an empty plain element is a
         // mistake prefix_list names.
-        let prefix = if prefix.is_empty() && key.is_some() {
+        let prefix = if prefix.is_empty() && named {
             base.prefix.clone()
         } else {
             prefix_list(flag, &[prefix.to_string()], base)?.remove(0)
