@@ -800,3 +800,49 @@ async fn renderers_and_waiters_need_only_the_documented_roles() {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_counts_keys_deleted_since_a_renderers_revision() {
+    let cluster = EtcdCluster::single();
+    let (doc, names) = int_keys_document(3, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(&dir, "three.yaml", &doc);
+    tcfg(&cluster).args(["apply", "--yes", "-f"]).arg(&f).assert().code(0);
+    let rendered = revision(&cluster).await;
+    // A renderer whose file reflects that revision (its record, as one writes it).
+    let record = serde_json::json!({
+        "name": "host-a", "revision": rendered, "at": "2026-12-03T10:00:00Z",
+        "file": "/etc/temporal/dynamicconfig.yaml", "version": "tcfg test"
+    });
+    raw_put(
+        &cluster,
+        "/temporal/dynamicconfig.renderers/host-a",
+        &record.to_string(),
+    )
+    .await;
+    let behind = || {
+        let o = tcfg(&cluster).args(["status", "-o", "json"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["prefixes"][0]["state"]["renderers"][0].clone()
+    };
+    assert_eq!(behind()["behind_by"], 0);
+    // Another tool deletes a key: the snapshot has no trace of it, the
+    // renderer's file still holds it.
+    raw_delete(&cluster, &format!("{PREFIX}{}", names[0])).await;
+    let r = behind();
+    assert_eq!(r["behind_by"], 1, "{r}");
+    assert!(r.get("deletions_unknown").is_none(), "{r}");
+    // Once that revision is compacted away, deletions cannot be told.
+    let now = raw_put(&cluster, &format!("{PREFIX}{}", names[1]), "- value: 2\n").await;
+    cluster.client().await.compact(now, None).await.unwrap();
+    let r = behind();
+    assert_eq!(
+        (r["behind_by"].as_u64(), r["deletions_unknown"].as_bool()),
+        (Some(1), Some(true)),
+        "{r}"
+    );
+    tcfg(&cluster)
+        .arg("status")
+        .assert()
+        .stdout(predicates::str::contains("1 key or more (compacted)"));
+}

@@ -226,10 +226,11 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
                 Cell::new(&s.name),
                 Cell::new(&s.file),
                 Cell::new(s.revision),
-                Cell::new(if r.behind_by == 0 {
-                    "current".to_string()
-                } else {
-                    keys(r.behind_by)
+                Cell::new(match (r.behind_by, r.deletions_unknown) {
+                    (0, false) => "current".to_string(),
+                    // Keys deleted since its revision cannot be counted.
+                    (n, true) => format!("{} or more (compacted)", keys(n)),
+                    (n, false) => keys(n),
                 }),
                 Cell::new(if s.held.is_empty() {
                     "-".to_string()

@@ -114,9 +114,13 @@ pub struct Drift {
 pub struct RendererReport {
     #[serde(flatten)]
     pub status: RendererStatus,
-    /// Keys changed after the revision its file reflects (deletions made
-    /// by other tools are not seen): 0 when it is current.
+    /// Keys changed or deleted after the revision its file reflects: 0
+    /// when it is current.
     pub behind_by: usize,
+    /// Its revision is compacted away, so keys deleted since cannot be
+    /// told: `behind_by` counts only the keys changed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deletions_unknown: bool,
 }
 
 impl FleetReport {
@@ -205,6 +209,9 @@ struct Read {
     snapshot: Snapshot,
     floor: Result<i64, StoreError>,
     renderers: Result<Vec<RendererStatus>, StoreError>,
+    /// Per renderer revision older than the snapshot: how many of the keys
+    /// then are gone now (`None`: compacted, cannot be told).
+    deleted_since: BTreeMap<i64, Option<usize>>,
 }
 
 async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String> {
@@ -214,10 +221,39 @@ async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String>
         store.compaction_floor(),
         renderers(store)
     );
+    let snapshot = snapshot.map_err(|e| e.to_string())?;
+    // A key deleted since a renderer's revision leaves no trace in the
+    // snapshot: the names then, read at that revision, show it.
+    let mut revisions: Vec<i64> = match &renderers {
+        Ok(list) => list
+            .iter()
+            .map(|r| r.revision)
+            .filter(|&r| r > 0 && r < snapshot.revision)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    revisions.sort_unstable();
+    revisions.dedup();
+    let now: std::collections::HashSet<&str> = snapshot.keys.iter().map(|k| k.etcd_key.as_str()).collect();
+    let then = join_all(revisions.iter().map(|&r| store.read_names(registry, Some(r)))).await;
+    let deleted_since = revisions
+        .into_iter()
+        .zip(then)
+        .map(|(r, names)| {
+            let gone = names.ok().map(|(_, names)| {
+                names
+                    .iter()
+                    .filter(|n| !now.contains(store.prefix().key_path(n.as_str()).as_str()))
+                    .count()
+            });
+            (r, gone)
+        })
+        .collect();
     Ok(Read {
-        snapshot: snapshot.map_err(|e| e.to_string())?,
+        snapshot,
         floor,
         renderers,
+        deleted_since,
     })
 }
 
@@ -227,9 +263,14 @@ impl Read {
         let (renderers, renderers_error) = match &self.renderers {
             Ok(list) => (
                 list.iter()
-                    .map(|r| RendererReport {
-                        status: r.clone(),
-                        behind_by: s.keys.iter().filter(|k| k.mod_revision > r.revision).count(),
+                    .map(|r| {
+                        let changed = s.keys.iter().filter(|k| k.mod_revision > r.revision).count();
+                        let deleted = self.deleted_since.get(&r.revision).copied().unwrap_or(Some(0));
+                        RendererReport {
+                            status: r.clone(),
+                            behind_by: changed + deleted.unwrap_or(0),
+                            deletions_unknown: deleted.is_none(),
+                        }
                     })
                     .collect(),
                 None,
