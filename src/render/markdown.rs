@@ -4,6 +4,7 @@
 //! over 65,536 characters, so the comment is kept under [`LIMIT`] bytes:
 //! keys with findings come first, and what does not fit is summarised.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use tcfg_core::changes::effect::{effect, KeyEffect};
@@ -41,30 +42,32 @@ pub fn write(w: &mut impl Write, title: &str, reviews: &[Review], registry: &Reg
 /// [`write`], as a string.
 pub fn render(title: &str, reviews: &[Review], registry: &Registry) -> String {
     let heads: Vec<String> = reviews.iter().map(head).collect();
-    let sections: Vec<Vec<(&KeyChange, String)>> = reviews
-        .iter()
-        .map(|r| ordered(r).into_iter().map(|c| (c, section(r, c, registry))).collect())
-        .collect();
     let mut out = format!("## {}\n\n", escape(title));
     let fixed: usize = out.len() + heads.iter().map(|h| h.len() + OVERFLOW_NOTE).sum::<usize>();
     let mut room = LIMIT.saturating_sub(fixed);
     // Sections go in while they fit; once one does not, none after it does,
-    // so what is shown is always a prefix of the order (findings first).
+    // so what is shown is always a prefix of the order (findings first),
+    // and no section is made that cannot be shown (a change of 100,000
+    // keys shows a few hundred).
     let mut full = false;
-    for ((review, head), sections) in reviews.iter().zip(&heads).zip(sections) {
+    for (review, head) in reviews.iter().zip(&heads) {
         out.push_str(head);
+        let by_key = by_key(review);
         let mut left_out: Vec<&KeyChange> = Vec::new();
-        for (change, text) in sections {
-            if !full && text.len() <= room {
-                room -= text.len();
-                out.push_str(&text);
-            } else {
+        for change in ordered(review, &by_key) {
+            if !full {
+                let text = section(review, &by_key, change, registry);
+                if text.len() <= room {
+                    room -= text.len();
+                    out.push_str(&text);
+                    continue;
+                }
                 full = true;
-                left_out.push(change);
             }
+            left_out.push(change);
         }
         if !left_out.is_empty() {
-            out.push_str(&overflow_note(review, &left_out));
+            out.push_str(&overflow_note(&by_key, &left_out));
         }
     }
     out
@@ -109,9 +112,9 @@ fn head(r: &Review) -> String {
 
 /// Keys with errors first, then with warnings, then the rest, each in the
 /// plan's order.
-fn ordered<'a>(r: &Review<'a>) -> Vec<&'a KeyChange> {
+fn ordered<'a>(r: &Review<'a>, by_key: &ByKey) -> Vec<&'a KeyChange> {
     let rank = |c: &KeyChange| {
-        let (errors, warnings) = counts(findings_of(r, c));
+        let (errors, warnings) = counts(findings_of(by_key, c).iter().copied());
         if errors > 0 {
             0
         } else if warnings > 0 {
@@ -125,10 +128,22 @@ fn ordered<'a>(r: &Review<'a>) -> Vec<&'a KeyChange> {
     changes
 }
 
-fn findings_of<'a>(r: &Review<'a>, c: &'a KeyChange) -> impl Iterator<Item = &'a Finding> {
-    r.findings
-        .iter()
-        .filter(move |f| f.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(&c.name)))
+/// A review's findings by key (folded), found once: each key's section
+/// looks its own up, never scans them all.
+type ByKey<'a> = HashMap<String, Vec<&'a Finding>>;
+
+fn by_key<'a>(r: &Review<'a>) -> ByKey<'a> {
+    let mut map: ByKey<'a> = HashMap::new();
+    for f in r.findings {
+        if let Some(k) = &f.key {
+            map.entry(k.to_ascii_lowercase()).or_default().push(f);
+        }
+    }
+    map
+}
+
+fn findings_of<'m, 'a>(by_key: &'m ByKey<'a>, c: &KeyChange) -> &'m [&'a Finding] {
+    by_key.get(&c.name.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
 }
 
 fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> (usize, usize) {
@@ -159,8 +174,8 @@ fn action_word(a: Action) -> &'static str {
 }
 
 /// One key's collapsible section.
-fn section(r: &Review, c: &KeyChange, registry: &Registry) -> String {
-    let findings: Vec<&Finding> = findings_of(r, c).collect();
+fn section(r: &Review, by_key: &ByKey, c: &KeyChange, registry: &Registry) -> String {
+    let findings = findings_of(by_key, c);
     let (errors, warnings) = counts(findings.iter().copied());
     let mark = if errors > 0 {
         "❌ "
@@ -188,7 +203,7 @@ fn section(r: &Review, c: &KeyChange, registry: &Registry) -> String {
         html(&c.name),
         action_word(c.action)
     );
-    for f in &findings {
+    for f in findings {
         s.push_str(&format!("- {}\n", finding_line(f)));
     }
     if !findings.is_empty() {
@@ -267,10 +282,10 @@ fn diff_block(plan: &Plan, c: &KeyChange) -> String {
 }
 
 /// The keys that did not fit, counted and named while the room lasts.
-fn overflow_note(r: &Review, left_out: &[&KeyChange]) -> String {
+fn overflow_note(by_key: &ByKey, left_out: &[&KeyChange]) -> String {
     let n = left_out.len();
     let by = |a: Action| left_out.iter().filter(|c| c.action == a).count();
-    let (errors, warnings) = counts(left_out.iter().flat_map(|c| findings_of(r, c)));
+    let (errors, warnings) = counts(left_out.iter().flat_map(|c| findings_of(by_key, c).iter().copied()));
     let mut s = format!(
         "> **{n} more key{} not shown** (the comment's size limit): {} to create, {} to update, {} to delete",
         plural(n),
