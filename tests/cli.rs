@@ -683,6 +683,58 @@ fn diff_finds_what_the_change_itself_does_wrong() {
 }
 
 #[test]
+fn a_review_comment_says_what_is_wrong_with_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "frontend.rps:\n- value: 100\nacme.custom:\n- value: 1\n",
+    );
+    // Invalid: the comment says so, where, and the job fails.
+    let bad = write_temp(&dir, "bad.yaml", "frontend.rps:\n- value: lots\n");
+    let o = tcfg()
+        .args(["diff", "-o", "markdown", "--allow-unknown-keys"])
+        .arg(&old)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains("**The files are invalid: nothing was planned"), "{md}");
+    assert!(
+        md.contains(&format!("`{}:2` `frontend.rps` ❌ **error**", bad.display())),
+        "{md}"
+    );
+    // Valid with warnings: each under its key, or listed apart when the
+    // change leaves the key as it is.
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "frontend.rps:\n- value: 120\nacme.custom:\n- value: 1\nacme.other:\n- value: 2\n",
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "markdown", "--allow-unknown-keys"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("<summary>⚠️ <code>acme.other</code>: create (⚠️ 1 warning)</summary>"),
+        "{md}"
+    );
+    assert!(md.contains("Findings in keys this change leaves as they are:"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "- `{}:3` `acme.custom` ⚠️ **warning** `unknown-key`",
+            new.display()
+        )),
+        "{md}"
+    );
+}
+
+#[test]
 fn help_prose_wraps_where_the_terminal_does() {
     // A paragraph with hard line breaks, rewrapped by clap, leaves a word
     // or two alone on a line after a full one.

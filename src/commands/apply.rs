@@ -66,7 +66,18 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     }
     let registry = super::registry(global)?;
     let settings = super::connection_settings(&global.etcd)?;
-    let (doc, files) = super::desired_files(&registry, &args.file, args.allow_unknown_keys)?;
+    let mut file_findings = Vec::new();
+    let (doc, files) = if markdown {
+        super::desired_reviewed(
+            &registry,
+            &args.file,
+            args.allow_unknown_keys,
+            "tcfg apply --dry-run",
+            &mut file_findings,
+        )?
+    } else {
+        super::desired_files(&registry, &args.file, args.allow_unknown_keys)?
+    };
     let intent = super::intent(&settings, &registry, "apply", files, args.write.message.as_deref())?;
     let registry = std::sync::Arc::new(registry);
     let store = Store::connect(settings).await?;
@@ -78,11 +89,13 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     let plan = plan(&doc, &snapshot, &registry, opts);
     let findings = tcfg_core::changes::review::review(&plan, &snapshot, &registry);
     if markdown {
+        // The files' own warnings belong in the comment too.
+        let shown: Vec<_> = findings.iter().cloned().chain(file_findings).collect();
         let review = crate::render::markdown::Review {
             label: store.prefix().to_string(),
             plan: &plan,
             current: &snapshot,
-            findings: &findings,
+            findings: &shown,
         };
         crate::render::markdown::write(&mut output::stdout(), "tcfg apply --dry-run", &[review], &registry)?;
     } else {

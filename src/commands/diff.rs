@@ -54,13 +54,19 @@ pub struct DiffArgs {
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     let registry = std::sync::Arc::new(super::registry(global)?);
-    let github = args.output == Format::Github;
-    let read = |files: &[PathBuf]| {
-        if github {
-            super::desired_annotated(&registry, files, args.allow_unknown_keys)
-        } else {
-            desired(&registry, files, args.allow_unknown_keys)
+    // The findings of the files the change is made from, for the review
+    // comment (the other formats show them on standard error).
+    let mut file_findings = Vec::new();
+    let mut read = |files: &[PathBuf], reviewed: bool| match args.output {
+        Format::Github => super::desired_annotated(&registry, files, args.allow_unknown_keys),
+        Format::Markdown => {
+            // Either file invalid makes the comment say so; only the
+            // reviewed one's warnings are the change's business.
+            let mut scratch = Vec::new();
+            let into = if reviewed { &mut file_findings } else { &mut scratch };
+            super::desired_reviewed(&registry, files, args.allow_unknown_keys, "tcfg diff", into).map(|(doc, _)| doc)
         }
+        _ => desired(&registry, files, args.allow_unknown_keys),
     };
     // The file whose keys the changes point at (annotations), when one is.
     let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
@@ -70,8 +76,8 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         if args.pair.len() != 2 {
             bail!("give two files to compare, or -f FILE to compare with etcd");
         }
-        let old = read(std::slice::from_ref(&args.pair[0]))?;
-        let new = read(std::slice::from_ref(&args.pair[1]))?;
+        let old = read(std::slice::from_ref(&args.pair[0]), false)?;
+        let new = read(std::slice::from_ref(&args.pair[1]), true)?;
         let opts = PlanOptions {
             prune: true,
             ..Default::default()
@@ -109,7 +115,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         findings = review(&p, &dst, &registry);
         (p, dst, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
-        let doc = read(&args.file)?;
+        let doc = read(&args.file, true)?;
         let store = super::connect(global).await?;
         let snapshot = store.snapshot(&registry, None).await?;
         let p = plan(
@@ -155,6 +161,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             write_annotations(&plan, source.as_ref(), &label)?
         }
         Format::Markdown => {
+            findings.extend(file_findings);
             let review = crate::render::markdown::Review {
                 label: label.clone(),
                 plan: &plan,

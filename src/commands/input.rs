@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use tcfg_core::changes::record::FileDigest;
-use tcfg_core::Registry;
+use tcfg_core::{Finding, Registry};
 
 /// Read a file argument; `-` is standard input.
 pub fn read_input(path: &std::path::Path) -> Result<(String, String)> {
@@ -44,7 +44,7 @@ pub fn desired_annotated(
     files: &[PathBuf],
     allow_unknown_keys: bool,
 ) -> Result<tcfg_core::Document> {
-    Ok(read_desired(registry, files, allow_unknown_keys, true)?.0)
+    Ok(read_desired(registry, files, allow_unknown_keys, Findings::Annotated)?.0)
 }
 
 /// [`desired`], with each file's name and SHA-256 for the change record.
@@ -53,14 +53,38 @@ pub fn desired_files(
     files: &[PathBuf],
     allow_unknown_keys: bool,
 ) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
-    read_desired(registry, files, allow_unknown_keys, false)
+    read_desired(registry, files, allow_unknown_keys, Findings::Shown)
+}
+
+/// [`desired_files`] for a review comment (`-o markdown`): the findings are
+/// shown and also kept in `into`, for the comment; invalid files make a
+/// comment of their own (saying what is wrong) before the error.
+pub fn desired_reviewed(
+    registry: &Registry,
+    files: &[PathBuf],
+    allow_unknown_keys: bool,
+    title: &str,
+    into: &mut Vec<Finding>,
+) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
+    read_desired(registry, files, allow_unknown_keys, Findings::Review { title, into })
+}
+
+/// Where the files' findings go, besides standard error.
+enum Findings<'a> {
+    Shown,
+    /// GitHub Actions annotations on standard output, instead.
+    Annotated,
+    Review {
+        title: &'a str,
+        into: &'a mut Vec<Finding>,
+    },
 }
 
 fn read_desired(
     registry: &Registry,
     files: &[PathBuf],
     allow_unknown_keys: bool,
-    annotate: bool,
+    mut to: Findings,
 ) -> Result<(tcfg_core::Document, Vec<FileDigest>)> {
     use std::io::Write;
     refuse_stdin_twice(files)?;
@@ -73,12 +97,19 @@ fn read_desired(
     if !findings.is_empty() {
         let texts = sources.iter().cloned().collect();
         let mut err = crate::output::stderr();
-        if annotate {
+        if matches!(to, Findings::Annotated) {
             crate::render::github::write_findings(&mut crate::output::stdout(), &findings)?;
         } else {
             crate::report::write_findings(&mut err, &findings, &texts)?;
         }
         let counts = crate::report::Counts::of(&findings);
+        if let Findings::Review { title, into } = &mut to {
+            if counts.errors > 0 {
+                let comment = crate::render::markdown::invalid(title, &findings);
+                std::io::Write::write_all(&mut crate::output::stdout(), comment.as_bytes())?;
+            }
+            into.extend(findings.iter().cloned());
+        }
         if counts.errors > 0 {
             writeln!(
                 err,

@@ -35,7 +35,7 @@ use crate::cli::{Cli, Command};
 
 pub use args::{key_def, prefix_list, refuse_foreign, unused_scope_fields, when, ScopeArgs, TxnArgs, WriteArgs};
 pub use connection::{connect, connection_settings, open_located};
-pub use input::{desired, desired_annotated, desired_files, read_input, refuse_stdin_twice};
+pub use input::{desired, desired_annotated, desired_files, desired_reviewed, read_input, refuse_stdin_twice};
 pub use prompt::confirm_write as confirm;
 pub use record::intent;
 use runtime::block_on;

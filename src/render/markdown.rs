@@ -4,7 +4,7 @@
 //! over 65,536 characters, so the comment is kept under [`LIMIT`] bytes:
 //! keys with findings come first, and what does not fit is summarised.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use tcfg_core::changes::effect::{effect, KeyEffect};
@@ -103,11 +103,75 @@ fn head(r: &Review) -> String {
     if errors > 0 {
         s.push_str("> **This change has errors: `tcfg apply` refuses it.**\n\n");
     }
-    // Findings not about one key (none today) would otherwise be lost.
-    for f in r.findings.iter().filter(|f| f.key.is_none()) {
-        s.push_str(&format!("- {}\n", finding_line(f)));
+    // Findings no key's section shows: about no key, or about a key the
+    // change leaves as it is (a file's warning).
+    let changed: HashSet<String> = p.changes.iter().map(|c| c.name.to_ascii_lowercase()).collect();
+    let elsewhere: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            f.key
+                .as_ref()
+                .is_none_or(|k| !changed.contains(&k.to_ascii_lowercase()))
+        })
+        .collect();
+    if !elsewhere.is_empty() {
+        s.push_str("Findings in keys this change leaves as they are:\n\n");
+        for f in elsewhere.iter().take(FINDINGS_SHOWN) {
+            s.push_str(&format!("- {}\n", located_finding_line(f)));
+        }
+        if elsewhere.len() > FINDINGS_SHOWN {
+            s.push_str(&format!(
+                "- … and {} more: `tcfg validate` lists them all\n",
+                elsewhere.len() - FINDINGS_SHOWN
+            ));
+        }
+        s.push('\n');
     }
     s
+}
+
+/// Findings listed outside the keys' sections before the rest are counted.
+const FINDINGS_SHOWN: usize = 20;
+
+/// A finding with the file and line it points at (a key's own section needs
+/// no place; a list of many does).
+fn located_finding_line(f: &Finding) -> String {
+    let at = match (f.line, f.key.as_deref()) {
+        (0, Some(k)) => format!("`{}` ", code_span(k)),
+        (0, None) => String::new(),
+        (line, key) => format!(
+            "`{}:{line}`{} ",
+            code_span(&f.origin),
+            key.map(|k| format!(" `{}`", code_span(k))).unwrap_or_default()
+        ),
+    };
+    format!("{at}{}", finding_line(f))
+}
+
+/// The comment for files that cannot be planned: what is wrong, where.
+pub fn invalid(title: &str, findings: &[Finding]) -> String {
+    let mut out = format!(
+        "## {}\n\n> ❌ **The files are invalid: nothing was planned, and `tcfg apply` refuses them.**\n\n",
+        escape(title)
+    );
+    let mut shown = 0;
+    for f in findings.iter().filter(|f| f.level != Level::Note) {
+        let line = format!("- {}\n", located_finding_line(f));
+        if out.len() + line.len() + OVERFLOW_NOTE > LIMIT {
+            break;
+        }
+        out.push_str(&line);
+        shown += 1;
+    }
+    let listed = findings.iter().filter(|f| f.level != Level::Note).count();
+    if shown < listed {
+        out.push_str(&format!(
+            "\n> **{} more not shown** (the comment's size limit): `tcfg validate` lists them all.\n",
+            listed - shown
+        ));
+    }
+    out
 }
 
 /// Keys with errors first, then with warnings, then the rest, each in the
