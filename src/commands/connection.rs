@@ -132,16 +132,28 @@ fn cluster_settings(args: &EtcdArgs, name: &str) -> Result<ConnectionSettings> {
 /// A prefix on a cluster, as a prefix list names it: `CLUSTER:PREFIX`,
 /// `CLUSTER:` (that cluster's prefix), or a plain prefix (the current
 /// cluster).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Located {
-    /// `None`: the current cluster.
+    /// The connection: `None` is the current cluster's.
     pub cluster: Option<String>,
+    /// The cluster as the element names it, for messages and records (the
+    /// current one too, when named).
+    pub named: Option<String>,
     pub prefix: Prefix,
 }
 
+/// The same place: the same connection and prefix, however it was named.
+impl PartialEq for Located {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.cluster, &self.prefix) == (&other.cluster, &other.prefix)
+    }
+}
+
+impl Eq for Located {}
+
 impl std::fmt::Display for Located {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.cluster {
+        match &self.named {
             Some(c) => write!(f, "{c}:{}", self.prefix),
             None => write!(f, "{}", self.prefix),
         }
@@ -166,7 +178,7 @@ fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>
     let mut out = Vec::new();
     for item in items {
         let (cluster, prefix) = split_cluster(item);
-        let named = cluster.is_some();
+        let named = cluster.map(str::to_string);
         let cluster = cluster.filter(|c| Some(*c) != current.as_deref());
         if let Some(c) = cluster {
             if let std::collections::hash_map::Entry::Vacant(v) = settings.entry(Some(c.to_string())) {
@@ -177,12 +189,16 @@ fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>
         let base = &settings[&key];
         // `CLUSTER:` is that cluster's prefix; an empty plain element is a
         // mistake prefix_list names.
-        let prefix = if prefix.is_empty() && named {
+        let prefix = if prefix.is_empty() && named.is_some() {
             base.prefix.clone()
         } else {
             prefix_list(flag, &[prefix.to_string()], base)?.remove(0)
         };
-        out.push(Located { cluster: key, prefix });
+        out.push(Located {
+            cluster: key,
+            named,
+            prefix,
+        });
     }
     Ok((out, settings))
 }

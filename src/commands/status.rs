@@ -67,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
             .into_iter()
             .map(|(l, store)| {
                 let cluster = l
-                    .cluster
+                    .named
                     .clone()
                     .or_else(|| global.etcd.cluster.clone())
                     .unwrap_or_else(|| "current".into());
