@@ -899,6 +899,24 @@ async fn reviews_as_markdown_from_diff_apply_and_sync_write_nothing() {
         );
         assert!(md.contains(&format!("+++ {PREFIX}frontend.namespaceRPS")), "{md}");
     }
+    // The same effect for scripts, in diff -o json.
+    let o = tcfg(&cluster)
+        .args(["diff", "-o", "json", "-f"])
+        .arg(&raised)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let effect = &v["changes"][0]["effect"];
+    assert_eq!(
+        effect,
+        &serde_json::json!([
+            {"scope": null, "before": 1200, "before_from": "item", "after": 1500, "after_from": "item",
+             "changes": true, "own_item": false},
+            {"scope": {"namespace": "payments"}, "before": 4000, "before_from": "item", "after": 4000,
+             "after_from": "item", "changes": false, "own_item": true}
+        ]),
+        "{v:#}"
+    );
     // A review, never a write: -o markdown without --dry-run is refused.
     tcfg(&cluster)
         .args(["apply", "--yes", "-o", "markdown", "-f"])

@@ -289,7 +289,14 @@ async fn diff_prune_and_every_json_field() {
                 "etcd_key": "/temporal/dynamicconfig/frontend.namespaceRPS",
                 "stored_as": [],
                 "items": [{"change": "added", "constraints": {"namespace": "payments"}, "new": 4000}],
-                "restart": false
+                "restart": false,
+                // The namespace gets its value; every other scope keeps the default.
+                "effect": [
+                    {"scope": null, "before": 2400, "before_from": "default", "after": 2400,
+                     "after_from": "default", "changes": false, "own_item": false},
+                    {"scope": {"namespace": "payments"}, "before": 2400, "before_from": "default",
+                     "after": 4000, "after_from": "item", "changes": true, "own_item": false}
+                ]
             },
             {
                 "key": "frontend.rps",
@@ -297,7 +304,9 @@ async fn diff_prune_and_every_json_field() {
                 "etcd_key": "/temporal/dynamicconfig/frontend.rps",
                 "stored_as": [{"etcd_key": "/temporal/dynamicconfig/frontend.rps", "mod_revision": 2}],
                 "items": [{"change": "changed", "constraints": {}, "old": 1, "new": 2}],
-                "restart": false
+                "restart": false,
+                "effect": [{"scope": null, "before": 1, "before_from": "item", "after": 2, "after_from": "item",
+                            "changes": true, "own_item": false}]
             },
             {
                 "key": "limit.maxIDLength",
@@ -305,7 +314,10 @@ async fn diff_prune_and_every_json_field() {
                 "etcd_key": "/temporal/dynamicconfig/limit.maxIDLength",
                 "stored_as": [{"etcd_key": "/temporal/dynamicconfig/limit.maxIDLength", "mod_revision": 3}],
                 "items": [{"change": "removed", "constraints": {}, "old": 255}],
-                "restart": false
+                "restart": false,
+                // Deleted: the registered default comes back.
+                "effect": [{"scope": null, "before": 255, "before_from": "item", "after": 1000,
+                            "after_from": "default", "changes": true, "own_item": false}]
             }
         ],
         "summary": {"create": 1, "update": 1, "delete": 1, "unchanged": 0}

@@ -153,7 +153,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     }
     match args.output {
         Format::Json => {
-            let json = crate::render::json::PlanJson::of(&plan).with_findings(&findings);
+            let json = crate::render::json::PlanJson::of(&plan)
+                .with_findings(&findings)
+                .with_effects(&plan, &current, &registry);
             crate::render::json::pretty(&mut output::stdout(), &json)?;
         }
         Format::Github => {

@@ -67,6 +67,33 @@ struct KeyChangeJson<'a> {
     items: Vec<ItemChangeJson<'a>>,
     /// The servers apply the change only when they restart.
     restart: bool,
+    /// What Temporal's lookups return before and after, per scope (left
+    /// out for keys the release does not register).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effect: Option<Vec<ScopeEffectJson>>,
+}
+
+/// One scope's value before and after a change.
+#[derive(Serialize)]
+struct ScopeEffectJson {
+    /// The constraints an item names; null for every other scope.
+    scope: Option<Constraints>,
+    before: Value,
+    before_from: &'static str,
+    after: Value,
+    after_from: &'static str,
+    changes: bool,
+    /// The scope keeps its value because it has an item of its own.
+    own_item: bool,
+}
+
+/// `item`, `builtin-default` or `default`.
+fn from(r: &Resolution) -> &'static str {
+    match r.source {
+        Source::Item { .. } => "item",
+        Source::BuiltinDefault { .. } => "builtin-default",
+        Source::RegisteredDefault => "default",
+    }
 }
 
 #[derive(Serialize)]
@@ -94,6 +121,32 @@ struct Summary {
 }
 
 impl<'a> PlanJson<'a> {
+    /// With each change's effect per scope, planned from `current`.
+    pub fn with_effects(
+        mut self,
+        plan: &Plan,
+        current: &tcfg_core::store::Snapshot,
+        registry: &tcfg_core::Registry,
+    ) -> Self {
+        for (json, change) in self.changes.iter_mut().zip(&plan.changes) {
+            json.effect = tcfg_core::changes::effect::effect(change, current, registry).map(|e| {
+                e.scopes
+                    .into_iter()
+                    .map(|s| ScopeEffectJson {
+                        changes: s.changes(),
+                        before_from: from(&s.before),
+                        after_from: from(&s.after),
+                        scope: s.scope,
+                        before: s.before.value,
+                        after: s.after.value,
+                        own_item: s.own_item,
+                    })
+                    .collect()
+            });
+        }
+        self
+    }
+
     /// With the findings about the change.
     pub fn with_findings(self, findings: &'a [tcfg_core::model::finding::Finding]) -> Self {
         PlanJson { findings, ..self }
@@ -109,6 +162,7 @@ impl<'a> PlanJson<'a> {
                 .changes
                 .iter()
                 .map(|c| KeyChangeJson {
+                    effect: None,
                     restart: c.restart,
                     key: &c.name,
                     action: c.action,
