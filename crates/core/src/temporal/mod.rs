@@ -4,6 +4,7 @@
 
 pub mod registry;
 pub mod resolve;
+pub mod rolling;
 pub mod typed;
 pub mod upgrade;
 pub mod validate;
