@@ -117,7 +117,7 @@ impl ScopeArgs {
 /// A registered key, or an error with did-you-mean.
 pub fn key_def<'r>(registry: &'r Registry, name: &str) -> Result<&'r KeyDef> {
     // During a rolling upgrade a key either release registers is known.
-    match registry.get(name).or_else(|| registry.older()?.get(name)) {
+    match registry.get_in_either(name) {
         Some(d) => Ok(d),
         None => {
             let s = registry.suggest(name);

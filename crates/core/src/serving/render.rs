@@ -230,7 +230,7 @@ impl Verdict {
     }
 
     fn new(etcd_key: String, key: Key, block: Result<Arc<str>, Vec<Finding>>, registry: &Registry) -> Verdict {
-        let def = registry.get(key.as_str());
+        let def = registry.get_in_either(key.as_str());
         Verdict {
             registered: def.is_some_and(|d| d.name == key.as_str()),
             known: def.is_some(),
@@ -413,7 +413,8 @@ pub fn select(
     registry: &Registry,
     opts: &RenderOptions,
 ) -> Selection {
-    let known = |k: &Key| registry.get(k.as_str()).is_some();
+    // During a rolling upgrade a key either release registers is known.
+    let known = |k: &Key| registry.get_in_either(k.as_str()).is_some();
     let mut out: Vec<(Key, Arc<str>, bool)> = Vec::with_capacity(stored.len() + base.len());
     let mut held = Vec::new();
     let mut base = base.iter().peekable();
@@ -595,6 +596,32 @@ mod tests {
             ..opts()
         };
         let (r, _) = render(&s, None, &LastGood::default(), &reg(), &dropped);
+        assert!(!r.text.contains("acme.custom"), "{}", r.text);
+    }
+
+    #[test]
+    fn during_a_rolling_upgrade_the_keys_of_either_release_are_kept() {
+        // system.enableNexus is registered by v1.30 only, scheduler.tweakables
+        // by v1.31 only: old and new servers read the one file.
+        let s = snapshot(&[
+            ("system.enableNexus", "- value: true\n"),
+            ("scheduler.tweakables", "- value: {}\n"),
+            ("acme.custom", "- value: x\n"),
+        ]);
+        let range = Registry::for_version(Some("1.31"))
+            .unwrap()
+            .with_older(Registry::for_version(Some("1.30")).unwrap());
+        let dropped = RenderOptions {
+            drop_unknown_keys: true,
+            ..opts()
+        };
+        let (r, _) = render(&s, None, &LastGood::default(), &range, &dropped);
+        assert_eq!(r.unknown, [Key::new("acme.custom")]);
+        assert!(
+            r.text.contains("system.enableNexus") && r.text.contains("scheduler.tweakables"),
+            "{}",
+            r.text
+        );
         assert!(!r.text.contains("acme.custom"), "{}", r.text);
     }
 

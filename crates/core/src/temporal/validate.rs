@@ -145,25 +145,24 @@ pub fn check_values(origin: &str, key: &str, items: &[ConstrainedValue], registr
 /// a key is known if either release registers it, and every other check is
 /// made against each release, a finding of one release only saying which.
 pub fn validate(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
-    match registry.older() {
-        None => validate_one(doc, registry, opts),
-        Some(older) => super::rolling::across_releases(
-            validate_one(doc, older, opts),
-            validate_one(doc, registry, opts),
-            older,
-            registry,
-        ),
-    }
+    per_release(registry, |registry| {
+        let mut v = Validator::new(&doc.origin, registry, opts);
+        v.case_duplicates(doc);
+        for entry in &doc.entries {
+            v.key(&entry.key, entry.key_pos, &entry.items);
+        }
+        v.partitions(doc);
+        v.out
+    })
 }
 
-fn validate_one(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
-    let mut v = Validator::new(&doc.origin, registry, opts);
-    v.case_duplicates(doc);
-    for entry in &doc.entries {
-        v.key(&entry.key, entry.key_pos, &entry.items);
+/// `check` made with the registry's release, or, during a rolling upgrade,
+/// with each of its two releases, merged (see [`super::rolling`]).
+fn per_release(registry: &Registry, check: impl Fn(&Registry) -> Vec<Finding>) -> Vec<Finding> {
+    match registry.older() {
+        None => check(registry),
+        Some(older) => super::rolling::across_releases(check(older), check(registry), older, registry),
     }
-    v.partitions(doc);
-    v.out
 }
 
 /// The checks of [`validate`] that look at one key alone (all but two
@@ -177,19 +176,23 @@ pub fn validate_key(
     registry: &Registry,
     opts: &Options,
 ) -> Vec<Finding> {
-    let mut v = Validator::new(origin, registry, opts);
-    v.key(key, key_pos, items);
-    v.out
+    per_release(registry, |registry| {
+        let mut v = Validator::new(origin, registry, opts);
+        v.key(key, key_pos, items);
+        v.out
+    })
 }
 
 /// The checks of [`validate`] that compare keys, on a document that holds
 /// at least the keys they compare: every spelling of a key written more than
 /// once, and both task queue partition keys.
 pub fn validate_across_keys(doc: &Document, registry: &Registry, opts: &Options) -> Vec<Finding> {
-    let mut v = Validator::new(&doc.origin, registry, opts);
-    v.case_duplicates(doc);
-    v.partitions(doc);
-    v.out
+    per_release(registry, |registry| {
+        let mut v = Validator::new(&doc.origin, registry, opts);
+        v.case_duplicates(doc);
+        v.partitions(doc);
+        v.out
+    })
 }
 
 /// The keys [`validate_across_keys`] compares besides the spellings of one key.

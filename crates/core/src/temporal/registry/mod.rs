@@ -276,6 +276,12 @@ impl Registry {
         self
     }
 
+    /// A key as this release registers it or, during a rolling upgrade,
+    /// the older one: what "a key either release knows" looks up.
+    pub fn get_in_either(&self, name: &str) -> Option<&KeyDef> {
+        self.get(name).or_else(|| self.older()?.get(name))
+    }
+
     /// The older release of a rolling upgrade, when this is a range.
     pub fn older(&self) -> Option<&Registry> {
         self.older.as_deref()
