@@ -826,3 +826,45 @@ fn utf16_files_are_read_as_yaml_v3_reads_them_and_other_bytes_are_named() {
         .code(1)
         .stderr(predicate::str::contains("UTF-32 text (little-endian byte-order mark)"));
 }
+
+#[test]
+fn keys_during_a_rolling_upgrade_are_those_of_either_release() {
+    let listed = |version: &str, pattern: &str| {
+        let o = tcfg()
+            .args(["--temporal-version", version, "keys", pattern, "-o", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+        let names: Vec<String> = v
+            .as_array()
+            .map(|a| a.iter().map(|k| k["name"].as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        names
+    };
+    assert_eq!(listed("1.31", "scheduler.tweak"), ["scheduler.tweakables"]);
+    assert_eq!(listed("1.30", "scheduler.tweak"), ["chasm.scheduler.tweakables"]);
+    assert_eq!(
+        listed("1.30..1.31", "scheduler.tweak"),
+        ["chasm.scheduler.tweakables", "scheduler.tweakables"]
+    );
+    // A key only the older release registers, shown alone, with that
+    // release's description and restart mark.
+    let o = tcfg()
+        .args([
+            "--temporal-version",
+            "1.30..1.31",
+            "keys",
+            "system.enableNexus",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["name"].as_str(), v["restart"].as_bool()),
+        (Some("system.enableNexus"), Some(true)),
+        "{v}"
+    );
+}

@@ -40,19 +40,23 @@ pub struct KeysArgs {
 
 pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
     let registry = super::registry(global)?;
-    if let Some(def) = args.pattern.as_deref().and_then(|p| registry.get(p)) {
+    if let Some(def) = args.pattern.as_deref().and_then(|p| registry.get_in_either(p)) {
         if args.value_type.is_none() && args.precedence.is_none() {
-            return show_one(&registry, def, args.output);
+            return show_one(owner(&registry, def), def, args.output);
         }
     }
     if args.search.is_some() && !registry.is_embedded() {
         bail!("--search reads the descriptions of Temporal's releases; a --schema file has none");
     }
-    let mut keys: Vec<&KeyDef> = match (&args.pattern, &args.search) {
-        (Some(p), _) => registry.search(p),
-        (None, Some(text)) => registry.search_descriptions(text),
-        (None, None) => registry.keys().iter().collect(),
-    };
+    let mut keys = select(&registry, &args);
+    // During a rolling upgrade, the keys only the older release registers too.
+    if let Some(older) = registry.older() {
+        keys.extend(
+            select(older, &args)
+                .into_iter()
+                .filter(|k| registry.get(&k.name).is_none()),
+        );
+    }
     if let Some(t) = &args.value_type {
         let t = t.to_ascii_lowercase();
         keys.retain(|k| {
@@ -65,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
     }
     keys.sort_by_key(|k| k.name.to_ascii_lowercase());
     if keys.is_empty() {
-        let mut msg = format!("no key of Temporal {} matches", registry.version);
+        let mut msg = format!("no key of Temporal {} matches", registry.versions());
         if let Some(t) = &args.search {
             msg.push_str(&format!(" every word of {t:?} in its name or description"));
         }
@@ -84,11 +88,16 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&keys.iter().map(|k| key_json(&registry, k)).collect::<Vec<_>>())?
+                serde_json::to_string_pretty(
+                    &keys
+                        .iter()
+                        .map(|k| key_json(owner(&registry, k), k))
+                        .collect::<Vec<_>>()
+                )?
             )?;
         }
         Format::Yaml => {
-            let v: Vec<_> = keys.iter().map(|k| key_json(&registry, k)).collect();
+            let v: Vec<_> = keys.iter().map(|k| key_json(owner(&registry, k), k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
         Format::Table | Format::Text | Format::Github | Format::Markdown => {
@@ -102,7 +111,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             table.set_header(["KEY", "TYPE", "PRECEDENCE", last, "RESTART"]);
             for k in &keys {
                 let last = match &args.search {
-                    Some(_) => registry
+                    Some(_) => owner(&registry, k)
                         .description(&k.name)
                         .map(|d| ellipsize(&d.text.split_whitespace().collect::<Vec<_>>().join(" "), 80))
                         .unwrap_or_default(),
@@ -113,7 +122,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
                     ellipsize(&k.value_type.to_string(), 48),
                     k.precedence.to_string(),
                     last,
-                    if registry.needs_restart(&k.name) {
+                    if owner(&registry, k).needs_restart(&k.name) {
                         "yes".into()
                     } else {
                         String::new()
@@ -124,6 +133,25 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// The keys of one release that the pattern or the search selects.
+fn select<'r>(registry: &'r Registry, args: &KeysArgs) -> Vec<&'r KeyDef> {
+    match (&args.pattern, &args.search) {
+        (Some(p), _) => registry.search(p),
+        (None, Some(text)) => registry.search_descriptions(text),
+        (None, None) => registry.keys().iter().collect(),
+    }
+}
+
+/// The release a listed key comes from: the registry's own, or during a
+/// rolling upgrade the older one, for a key only it registers (its
+/// description and restart mark are that release's).
+fn owner<'r>(registry: &'r Registry, k: &KeyDef) -> &'r Registry {
+    match registry.older() {
+        Some(older) if registry.get(&k.name).is_none() => older,
+        _ => registry,
+    }
 }
 
 /// Long cells (structured defaults) are cut in tables; `tcfg keys NAME` and
