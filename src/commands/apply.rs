@@ -94,7 +94,6 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         let review = crate::render::markdown::Review {
             label: store.prefix().to_string(),
             plan: &plan,
-            current: &snapshot,
             findings: &shown,
         };
         crate::render::markdown::write(&mut output::stdout(), "tcfg apply --dry-run", &[review], &registry)?;

@@ -8,6 +8,7 @@ use tcfg_core::changes::plan::{plan, snapshot_of, Action, Plan, PlanOptions};
 use tcfg_core::changes::review::review;
 use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::model::finding::Level;
+use tcfg_core::model::key::fold;
 
 use super::desired;
 use crate::bail;
@@ -72,7 +73,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
     // What the change itself does wrong (partition order, tenfold changes).
     let mut findings;
-    let (plan, current, saved, label) = if !args.pair.is_empty() {
+    let (plan, saved, label) = if !args.pair.is_empty() {
         if args.pair.len() != 2 {
             bail!("give two files to compare, or -f FILE to compare with etcd");
         }
@@ -87,7 +88,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         let p = plan(&new, &before, &registry, opts);
         findings = review(&p, &before, &registry);
         source = Some((args.pair[1].clone(), new));
-        (p, before, None, label)
+        (p, None, label)
     } else if !args.prefixes.is_empty() {
         if args.prefixes.len() != 2 {
             bail!("--prefixes takes two prefixes, SOURCE,TARGET (each may be CLUSTER:PREFIX or CLUSTER:)");
@@ -113,7 +114,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         };
         let p = plan(&src.document(), &dst, &registry, opts);
         findings = review(&p, &dst, &registry);
-        (p, dst, None, format!("{target} (to match {source})"))
+        (p, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
         let doc = read(&args.file, true)?;
         let store = super::connect(global).await?;
@@ -133,7 +134,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         if let [file] = args.file.as_slice() {
             source = Some((file.clone(), doc));
         }
-        (p, snapshot, Some(saved), label)
+        (p, Some(saved), label)
     } else {
         bail!("nothing to compare: give -f FILE, --prefixes SOURCE,TARGET, or two files");
     };
@@ -143,11 +144,13 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         (Some(path), Some(saved)) => Some((path, saved)),
         (None, _) => None,
     };
-    // Findings point at the key's line in the file when there is one.
-    if let Some((file, doc)) = &source {
+    // Where each key is written in the file, when there is one, found once
+    // for every finding and annotation that points at it.
+    let source = source.map(|(file, doc)| (file, key_positions(&doc)));
+    if let Some((file, at)) = &source {
         for f in &mut findings {
-            if let Some(e) = f.key.as_deref().and_then(|k| doc.get(&tcfg_core::Key::new(k))) {
-                (f.origin, f.line, f.column) = (file.display().to_string(), e.key_pos.line, e.key_pos.col);
+            if let Some(pos) = f.key.as_deref().and_then(|k| at.get(&fold(k))) {
+                (f.origin, f.line, f.column) = (file.display().to_string(), pos.line, pos.col);
             }
         }
     }
@@ -155,7 +158,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         Format::Json => {
             let json = crate::render::json::PlanJson::of(&plan)
                 .with_findings(&findings)
-                .with_effects(&plan, &current, &registry);
+                .with_effects(&plan, &registry);
             crate::render::json::pretty(&mut output::stdout(), &json)?;
         }
         Format::Github => {
@@ -167,7 +170,6 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             let review = crate::render::markdown::Review {
                 label: label.clone(),
                 plan: &plan,
-                current: &current,
                 findings: &findings,
             };
             crate::render::markdown::write(&mut output::stdout(), "tcfg diff", &[review], &registry)?;
@@ -201,16 +203,26 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     Ok(if plan.is_empty() { exit::OK } else { exit::CHANGES })
 }
 
+/// Each key's position in a file, by folded name (the first spelling, as
+/// `Document::get` finds it).
+type KeyPositions = std::collections::HashMap<String, tcfg_core::model::yaml::Pos>;
+
+fn key_positions(doc: &tcfg_core::Document) -> KeyPositions {
+    let mut at = KeyPositions::with_capacity(doc.entries.len());
+    for e in &doc.entries {
+        at.entry(e.key.folded().to_string()).or_insert(e.key_pos);
+    }
+    at
+}
+
 /// Each change as a notice on the key's line in the file (`-o github`),
 /// then the summary line.
-fn write_annotations(plan: &Plan, source: Option<&(PathBuf, tcfg_core::Document)>, label: &str) -> Result<()> {
+fn write_annotations(plan: &Plan, source: Option<&(PathBuf, KeyPositions)>, label: &str) -> Result<()> {
     use crate::render::github::{annotate, At};
     let mut out = output::stdout();
     for c in &plan.changes {
         let file = source.map(|(f, _)| f.display().to_string());
-        let line = source
-            .and_then(|(_, doc)| doc.get(&tcfg_core::Key::new(c.name.as_str())))
-            .map_or(0, |e| e.key_pos.line);
+        let line = source.and_then(|(_, at)| at.get(&fold(&c.name))).map_or(0, |p| p.line);
         let action = match c.action {
             Action::Create => "create",
             Action::Update => "update",

@@ -47,12 +47,7 @@ fn load_registry(schema: Option<&std::path::Path>, version: Option<&str>) -> Res
     // A rolling upgrade: both releases at once, the config checked for each.
     if let Some((old, new)) = version.and_then(|v| v.split_once("..")) {
         let (older, newer) = (load(Some(old))?, load(Some(new))?);
-        let order = |r: &Registry| r.embedded_release().map(|r| r.tag);
-        let position = |r: &Registry| {
-            tcfg_core::temporal::registry::RELEASES
-                .iter()
-                .position(|x| Some(x.tag) == order(r))
-        };
+        let position = |r: &Registry| r.embedded_release().map(|r| r.position());
         if position(&older) >= position(&newer) {
             anyhow::bail!(
                 "--temporal-version {old}..{new}: a range goes from the older release to the newer (such as 1.30..1.31)"

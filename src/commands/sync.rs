@@ -108,16 +108,15 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         .iter()
         .filter_map(|t| {
             let (snap, p) = t.state.as_ref().ok()?;
-            Some((t, snap, p, tcfg_core::changes::review::review(p, snap, &registry)))
+            Some((t, p, tcfg_core::changes::review::review(p, snap, &registry)))
         })
         .collect();
     if markdown {
         let reviews: Vec<_> = reviewed
             .iter()
-            .map(|(t, snap, p, findings)| crate::render::markdown::Review {
+            .map(|(t, p, findings)| crate::render::markdown::Review {
                 label: format!("{} (from {source})", t.name),
                 plan: p,
-                current: snap,
                 findings,
             })
             .collect();
@@ -132,7 +131,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         }
     } else {
         let mut out = output::styled_stdout();
-        for (t, _, p, _) in &reviewed {
+        for (t, p, _) in &reviewed {
             write_plan(&mut out, p, &format!("{} (from {source})", t.name))?;
         }
     }

@@ -8,7 +8,7 @@ use clap::Args;
 use tcfg_core::changes::migrate;
 use tcfg_core::changes::plan::{plan, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
-use tcfg_core::temporal::registry::{find_release, Registry, RELEASES};
+use tcfg_core::temporal::registry::{find_release, Registry};
 use tcfg_core::temporal::upgrade::{check, Report, Step};
 
 use crate::bail;
@@ -59,9 +59,9 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
         .map(|v| v.split("..").next().unwrap_or(v));
     let from = match args.from.as_deref().or(running) {
         Some(v) => find_release(v)?,
-        None => match RELEASES.iter().position(|r| r.tag == to.tag) {
-            Some(i) if i > 0 => &RELEASES[i - 1],
-            _ => bail!(
+        None => match to.previous() {
+            Some(r) => r,
+            None => bail!(
                 "v{} is the oldest release tcfg knows: there is no upgrade to it",
                 to.minor()
             ),

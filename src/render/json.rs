@@ -121,15 +121,10 @@ struct Summary {
 }
 
 impl<'a> PlanJson<'a> {
-    /// With each change's effect per scope, planned from `current`.
-    pub fn with_effects(
-        mut self,
-        plan: &Plan,
-        current: &tcfg_core::store::Snapshot,
-        registry: &tcfg_core::Registry,
-    ) -> Self {
+    /// With each change's effect per scope.
+    pub fn with_effects(mut self, plan: &Plan, registry: &tcfg_core::Registry) -> Self {
         for (json, change) in self.changes.iter_mut().zip(&plan.changes) {
-            json.effect = tcfg_core::changes::effect::effect(change, current, registry).map(|e| {
+            json.effect = tcfg_core::changes::effect::effect(change, registry).map(|e| {
                 e.scopes
                     .into_iter()
                     .map(|s| ScopeEffectJson {

@@ -10,7 +10,6 @@ use std::io::{self, Write};
 use tcfg_core::changes::effect::{effect, KeyEffect};
 use tcfg_core::changes::plan::{Action, KeyChange, Plan};
 use tcfg_core::model::finding::{Finding, Level};
-use tcfg_core::store::Snapshot;
 use tcfg_core::temporal::registry::Registry;
 
 /// The comment's budget in bytes (GitHub counts characters, which are never
@@ -26,11 +25,10 @@ const DIFF_LINES_SHOWN: usize = 200;
 /// Room kept per prefix for the note on keys that did not fit.
 const OVERFLOW_NOTE: usize = 1_500;
 
-/// One prefix's change, as planned from `current`.
+/// One prefix's change and its findings.
 pub struct Review<'a> {
     pub label: String,
     pub plan: &'a Plan,
-    pub current: &'a Snapshot,
     pub findings: &'a [Finding],
 }
 
@@ -276,7 +274,7 @@ fn section(r: &Review, by_key: &ByKey, c: &KeyChange, registry: &Registry) -> St
     if c.restart {
         s.push_str("> **Restart:** Temporal applies this key only when its servers restart.\n\n");
     }
-    match effect(c, r.current, registry) {
+    match effect(c, registry) {
         Some(e) => s.push_str(&effect_list(&e)),
         None => s.push_str(&format!(
             "The registry ({}) does not register this key, so its effect per scope is not shown.\n\n",
@@ -483,7 +481,6 @@ mod tests {
         let review = Review {
             label: "/temporal/dynamicconfig/".into(),
             plan: &p,
-            current: &current,
             findings: &findings,
         };
         render("tcfg diff", &[review], &registry)

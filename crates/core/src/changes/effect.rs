@@ -8,9 +8,7 @@ use std::fmt;
 
 use super::plan::KeyChange;
 use crate::model::constraints::Constraints;
-use crate::model::document::ConstrainedValue;
 use crate::model::value::text::flow;
-use crate::store::Snapshot;
 use crate::temporal::registry::Registry;
 use crate::temporal::resolve::{ItemIndex, Resolution, Source};
 
@@ -48,16 +46,12 @@ impl KeyEffect {
     }
 }
 
-/// The effect of `change`, planned from `current`.
-pub fn effect(change: &KeyChange, current: &Snapshot, registry: &Registry) -> Option<KeyEffect> {
+/// The effect of `change` (from what it found stored to what it writes).
+pub fn effect(change: &KeyChange, registry: &Registry) -> Option<KeyEffect> {
     let def = registry.get(&change.name)?;
-    let before: Vec<ConstrainedValue> = current
-        .get(&change.name.as_str().into())
-        .first()
-        .and_then(|k| k.items.as_ref().ok().cloned())
-        .unwrap_or_default();
+    let before = change.old_items();
     let after = &change.new_items;
-    let (old, new) = (ItemIndex::new(&before), ItemIndex::new(after));
+    let (old, new) = (ItemIndex::new(before), ItemIndex::new(after));
     let mut seen = HashSet::new();
     let mut named: Vec<&Constraints> = before
         .iter()
@@ -164,7 +158,7 @@ mod tests {
             },
         );
         assert_eq!(p.changes.len(), 1, "one key changes");
-        effect(&p.changes[0], &current, &registry)
+        effect(&p.changes[0], &registry)
             .expect("a registered key")
             .scopes
             .iter()
@@ -237,6 +231,6 @@ mod tests {
         let new = parse_document("n.yaml", "custom.key:\n- value: 1\n").value;
         let current = snapshot_of(&Default::default());
         let p = plan(&new, &current, &registry, PlanOptions::default());
-        assert_eq!(effect(&p.changes[0], &current, &registry), None);
+        assert_eq!(effect(&p.changes[0], &registry), None);
     }
 }

@@ -55,6 +55,15 @@ pub struct KeyChange {
 }
 
 impl KeyChange {
+    /// The items Temporal reads now: those of the first stored spelling,
+    /// when its value parses (none otherwise).
+    pub fn old_items(&self) -> &[ConstrainedValue] {
+        match self.stored.first().map(|s| &s.items) {
+            Some(Ok(items)) => items,
+            _ => &[],
+        }
+    }
+
     /// The compare-and-swap writes of this change.
     pub fn writes(&self, prefix: &Prefix) -> Vec<Change> {
         key_write(prefix, &self.name, &self.stored, &self.new_items).changes

@@ -42,22 +42,23 @@ pub fn review(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Findi
 /// [`review`], as of `now`.
 pub fn review_at(plan: &Plan, current: &Snapshot, registry: &Registry, now: SystemTime) -> Vec<Finding> {
     let mut findings = partition_order(plan, current, registry);
-    findings.extend(large_changes(plan, current, registry));
+    findings.extend(large_changes(plan, registry));
     findings.extend(gradual_changes(plan, registry, now));
     findings
 }
 
 /// A key's items before and after the plan.
 fn before_after(plan: &Plan, current: &Snapshot, name: &str) -> (Vec<ConstrainedValue>, Vec<ConstrainedValue>) {
+    if let Some(c) = plan.changes.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
+        return (c.old_items().to_vec(), c.new_items.clone());
+    }
+    // Not changed: as stored (the first spelling, as Temporal reads it).
     let stored: Vec<ConstrainedValue> = current
         .get(&name.into())
         .first()
         .and_then(|k| k.items.as_ref().ok().cloned())
         .unwrap_or_default();
-    match plan.changes.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
-        Some(c) => (stored, c.new_items.clone()),
-        None => (stored.clone(), stored),
-    }
+    (stored.clone(), stored)
 }
 
 fn partition_order(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
@@ -139,13 +140,13 @@ fn number(v: &Value) -> Option<f64> {
 /// Compares what Temporal's lookups return before and after, per scope: a
 /// new item over a default, or a deleted key whose default comes back,
 /// changes the value as much as an edited item does.
-fn large_changes(plan: &Plan, current: &Snapshot, registry: &Registry) -> Vec<Finding> {
+fn large_changes(plan: &Plan, registry: &Registry) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &plan.changes {
         if !registry.get(&c.name).is_some_and(|d| d.is_rate_limit()) {
             continue;
         }
-        let Some(effect) = super::effect::effect(c, current, registry) else {
+        let Some(effect) = super::effect::effect(c, registry) else {
             continue;
         };
         for scope in effect.scopes.iter().filter(|s| s.changes()) {

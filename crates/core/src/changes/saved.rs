@@ -266,12 +266,19 @@ impl SavedPlan {
 /// like one made on the spot.
 pub fn plan_of(checked: &[CheckedChange], current: &Snapshot, registry: &Registry) -> Plan {
     let mut desired = current.document();
-    for c in checked {
-        let key = Key::new(&c.key);
-        desired.entries.retain(|e| e.key != key);
+    // Each changed key leaves the document once and comes back with its new
+    // items: one pass, however many keys the plan changes.
+    let keys: Vec<Key> = checked.iter().map(|c| Key::new(&c.key)).collect();
+    let changed: std::collections::HashSet<&str> = keys.iter().map(Key::folded).collect();
+    desired.entries.retain(|e| !changed.contains(e.key.folded()));
+    for (c, key) in checked.iter().zip(keys.iter()) {
         if !c.new_text.is_empty() {
             let items = crate::model::parse::parse_items(&c.key, &c.key, &c.new_text).value;
-            desired.insert(key, items);
+            desired.entries.push(crate::model::document::Entry {
+                key: key.clone(),
+                items,
+                key_pos: Default::default(),
+            });
         }
     }
     let opts = crate::changes::plan::PlanOptions {

@@ -72,11 +72,6 @@ pub fn removals() -> &'static [Removal] {
     })
 }
 
-/// The position of a release among the embedded ones.
-fn order(release: &Release) -> usize {
-    RELEASES.iter().position(|r| r.tag == release.tag).unwrap_or(0)
-}
-
 fn order_of_minor(minor: &str) -> Option<usize> {
     RELEASES.iter().position(|r| r.minor() == minor)
 }
@@ -85,7 +80,7 @@ fn order_of_minor(minor: &str) -> Option<usize> {
 /// through renames: `component.scheduler.tweakables` from v1.28 to v1.31
 /// is two renames.
 pub fn fate_of(key: &str, from: &Release, to: &Release) -> Vec<&'static Removal> {
-    let (lo, hi) = (order(from), order(to));
+    let (lo, hi) = (from.position(), to.position());
     let mut chain = Vec::new();
     let mut name = fold(key);
     for r in removals() {
@@ -239,7 +234,7 @@ pub fn check(doc: &Document, from: &Registry, to: &Registry) -> Result<Report, U
     let (Some(from_release), Some(to_release)) = (from.embedded_release(), to.embedded_release()) else {
         return Err(UpgradeError::NotARelease);
     };
-    if order(from_release) >= order(to_release) {
+    if from_release.position() >= to_release.position() {
         return Err(UpgradeError::NotAnUpgrade {
             from: from_release.minor().to_string(),
             to: to_release.minor().to_string(),
@@ -261,7 +256,7 @@ pub fn check(doc: &Document, from: &Registry, to: &Registry) -> Result<Report, U
         }
         for m in MEANINGS {
             let since = order_of_minor(m.since).unwrap_or(usize::MAX);
-            if fold(m.key) == fold(name) && order(from_release) < since && since <= order(to_release) {
+            if fold(m.key) == fold(name) && from_release.position() < since && since <= to_release.position() {
                 for item in entry.items.iter().filter(|i| (m.applies)(&i.value)) {
                     steps.push(Step {
                         kind: Kind::MeaningChanged,

@@ -24,6 +24,16 @@ impl fmt::Debug for Release {
 }
 
 impl Release {
+    /// Its place among the embedded releases, oldest first: what orders them.
+    pub fn position(&self) -> usize {
+        RELEASES.iter().position(|r| r.tag == self.tag).unwrap_or(0)
+    }
+
+    /// The embedded release before this one.
+    pub fn previous(&self) -> Option<&'static Release> {
+        self.position().checked_sub(1).map(|i| &RELEASES[i])
+    }
+
     /// `1.31` for `v1.31.2`.
     pub fn minor(&self) -> &'static str {
         let t = &self.tag[1..];
