@@ -668,3 +668,127 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
         .code(1)
         .stderr(predicate::str::contains("no change record at or before"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revert_refuses_over_a_later_delete_by_tcfg_or_another_tool() {
+    let cluster = EtcdCluster::single();
+    let key = format!("{PREFIX}frontend.namespaceCount");
+    let put = |v: &str| {
+        tcfg(&cluster)
+            .env("USER", "alice")
+            .args(["put", "frontend.namespaceCount", v, "--yes", "-m", "raise"])
+            .assert()
+            .code(0);
+    };
+    put("50");
+    put("80");
+    let r = revision(&cluster).await;
+    tcfg(&cluster)
+        .env("USER", "bob")
+        .args([
+            "delete",
+            "frontend.namespaceCount",
+            "--all",
+            "--yes",
+            "-m",
+            "incident 7",
+        ])
+        .assert()
+        .code(0);
+    let deleted = revision(&cluster).await;
+    // The delete is a later change: named, and nothing written.
+    tcfg(&cluster)
+        .args(["revert", &r.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("revision {deleted} by bob@"))
+                .and(predicate::str::contains("incident 7"))
+                .and(predicate::str::contains("--force")),
+        );
+    assert_eq!(raw_get(&cluster, &key).await, None);
+
+    // The same for a delete by another tool (no record), while etcd keeps it.
+    put("90");
+    let r = revision(&cluster).await;
+    raw_delete(&cluster, &key).await;
+    let deleted = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["revert", &r.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "revision {deleted} by another tool (no record)"
+        )));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+    // Past compaction a recorded delete still names itself.
+    put("95");
+    put("96");
+    let r = revision(&cluster).await;
+    tcfg(&cluster)
+        .env("USER", "carol")
+        .args([
+            "delete",
+            "frontend.namespaceCount",
+            "--all",
+            "--yes",
+            "-m",
+            "incident 8",
+        ])
+        .assert()
+        .code(0);
+    let mut c = cluster.client().await;
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    tcfg(&cluster)
+        .args(["revert", &r.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("by carol@").and(predicate::str::contains("incident 8")));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+    // --force: the later delete is overwritten, after being shown.
+    tcfg(&cluster)
+        .args(["revert", &r.to_string(), "--yes", "--force"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("incident 8"));
+    assert_eq!(stored_text(&cluster, "frontend.namespaceCount").await, "- value: 95\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollback_over_a_later_delete_restores_it_or_names_it() {
+    let cluster = EtcdCluster::single();
+    let key = format!("{PREFIX}frontend.namespaceCount");
+    let put = |v: &str| {
+        tcfg(&cluster)
+            .args(["put", "frontend.namespaceCount", v, "--yes"])
+            .assert()
+            .code(0);
+    };
+    put("50");
+    let base = revision(&cluster).await;
+    put("60");
+    raw_delete(&cluster, &key).await;
+    // etcd's history holds the state at `base`: the deleted key comes back.
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.namespaceCount").await, "- value: 50\n");
+    // Past compaction, a delete by another tool leaves no trace to tell the
+    // value at the target: named, nothing written.
+    put("70");
+    let base = revision(&cluster).await;
+    raw_delete(&cluster, &key).await;
+    let mut c = cluster.client().await;
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    tcfg(&cluster)
+        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("frontend.namespaceCount:")
+                .and(predicate::str::contains("deleted by another tool"))
+                .and(predicate::str::contains("nothing written")),
+        );
+    assert_eq!(raw_get(&cluster, &key).await, None);
+}

@@ -105,7 +105,7 @@ pub async fn revert(store: &Store, registry: &Registry, revision: i64) -> Result
     let current = store.snapshot(registry, None).await?;
     let mut undo = Undo::new(revision - 1, current);
     let prefix = store.prefix().clone();
-    let mut later_keys = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
     for k in &entry.keys {
         let Some(name) = prefix.name_of(&k.key).filter(|n| is_config(registry, n)) else {
             undo.skipped.push(k.key.clone());
@@ -120,30 +120,59 @@ pub async fn revert(store: &Store, registry: &Registry, revision: i64) -> Result
             None => undo.restore(&k.key, name, None),
         }
         let folded = fold(name);
-        let moved = undo
-            .current
-            .keys
-            .iter()
-            .any(|s| s.key.folded() == folded && s.mod_revision > revision);
-        if moved && !later_keys.contains(&name.to_string()) {
-            later_keys.push(name.to_string());
+        if !touched.contains(&folded) {
+            touched.push(folded);
         }
     }
+    undo.later = later_changes(store, &undo.current, revision, &touched).await?;
+    Ok(undo)
+}
+
+/// Every change after `revision` to a key in `touched` (folded names),
+/// newest first: writes and deletes, by tcfg (its records, kept past
+/// compaction) or by another tool (etcd's history while it keeps it). A
+/// delete leaves no key behind to compare, so the key's current mod
+/// revision alone cannot tell; it still catches an unrecorded write that
+/// etcd has compacted away.
+async fn later_changes(
+    store: &Store,
+    current: &Snapshot,
+    revision: i64,
+    touched: &[String],
+) -> Result<Vec<Entry>, UndoError> {
+    if touched.is_empty() {
+        return Ok(Vec::new());
+    }
+    let prefix = store.prefix();
+    let query = Query {
+        since: Some(Bound::Revision(revision + 1)),
+        ..Default::default()
+    };
     let mut later: BTreeMap<i64, Entry> = BTreeMap::new();
-    for name in later_keys {
-        let query = Query {
-            key: Some(name),
-            since: Some(Bound::Revision(revision + 1)),
-            ..Default::default()
-        };
-        for e in log::log(store, &query).await?.entries {
+    for e in log::log(store, &query).await?.entries {
+        let hits = e
+            .keys
+            .iter()
+            .any(|k| prefix.name_of(&k.key).is_some_and(|n| touched.contains(&fold(n))));
+        if hits {
             later.insert(e.revision, e);
         }
     }
-    // A delete by another tool after the change leaves no key to compare:
-    // etcd's history (while kept) names it too.
-    undo.later = later.into_values().rev().collect();
-    Ok(undo)
+    for s in &current.keys {
+        if s.mod_revision > revision && touched.iter().any(|t| t == s.key.folded()) {
+            later.entry(s.mod_revision).or_insert_with(|| Entry {
+                revision: s.mod_revision,
+                record: None,
+                unreadable: None,
+                keys: vec![log::EntryKey {
+                    key: s.etcd_key.clone(),
+                    old: None,
+                    new: Some(Stored::Text(s.raw.clone())),
+                }],
+            });
+        }
+    }
+    Ok(later.into_values().rev().collect())
 }
 
 /// The records' times as revisions: the newest record at or before `time`.
@@ -250,8 +279,10 @@ async fn from_records(
     selected: &dyn Fn(&str) -> bool,
 ) -> Result<(), UndoError> {
     let records = log::records(store, target + 1, 0).await?;
+    let before = log::records(store, 0, target).await?;
     let history = store.prefix_history(target + 1, undo.current.revision).await?;
     settle_from_records(undo, store.prefix(), target, &records, &history, selected);
+    deleted_without_record(undo, store.prefix(), target, &before, &records, &history, selected);
     Ok(())
 }
 
@@ -332,6 +363,58 @@ fn settle_from_records(
     }
     undo.current.keys = current;
 }
+
+/// Keys absent now that held a value at `target` by the newest record at or
+/// before it, with no record since: another tool deleted them, and whether
+/// before or after `target` is lost to compaction (unless etcd still shows
+/// the delete after it). Left out, a rollback would silently keep them
+/// deleted; named, the operator decides.
+fn deleted_without_record(
+    undo: &mut Undo,
+    prefix: &Prefix,
+    target: i64,
+    before: &Records,
+    after: &Records,
+    history: &PrefixHistory,
+    selected: &dyn Fn(&str) -> bool,
+) {
+    let mut held: BTreeMap<String, (i64, String, bool)> = BTreeMap::new();
+    for (rev, r) in before {
+        let Ok(r) = r else { continue };
+        for k in &r.keys {
+            let Some(name) = prefix.name_of(&k.key) else { continue };
+            held.insert(fold(name), (*rev, name.to_string(), k.new.is_some()));
+        }
+    }
+    let recorded_since: std::collections::HashSet<String> = after
+        .values()
+        .filter_map(|r| r.as_ref().ok())
+        .flat_map(|r| r.keys.iter())
+        .filter_map(|k| prefix.name_of(&k.key).map(fold))
+        .collect();
+    for (folded, (rev, name, present)) in held {
+        let now = undo.current.keys.iter().any(|s| s.key.folded() == folded);
+        if !present || now || recorded_since.contains(&folded) || !selected(&name) {
+            continue;
+        }
+        let seen = history
+            .events
+            .iter()
+            .find(|e| e.value.is_none() && prefix.name_of(&e.key).is_some_and(|n| fold(n) == folded));
+        let why = match seen {
+            Some(e) => format!(
+                "deleted by another tool at revision {} (no record); its value at {target} is not kept: tcfg's last record of it is at {rev} and etcd has compacted the revisions between",
+                e.revision
+            ),
+            None => format!(
+                "it is absent now, deleted by another tool (no record) after tcfg's last record of it at {rev}; etcd has compacted the history that would tell whether before or after {target}"
+            ),
+        };
+        undo.unknown.push((name, why));
+    }
+}
+
+type Records = BTreeMap<i64, Result<ChangeRecord, String>>;
 
 #[cfg(test)]
 mod tests {
@@ -516,6 +599,30 @@ mod tests {
         assert_eq!(unknown(&u), ["a.b"]);
         assert!(u.unknown[0].1.contains("digest"), "{:?}", u.unknown);
         assert!(u.desired.get(&Key::new("c.d")).is_none());
+    }
+
+    #[test]
+    fn a_key_deleted_without_a_record_past_compaction_is_unknown() {
+        // tcfg wrote frontend.rps at 5 (before the target, 10); it is absent
+        // now and no record since deletes it: another tool did, when unknown.
+        let mut u = undo(10, vec![stored("matching.rps", "- value: 1\n", 5)]);
+        let before = BTreeMap::from([(5, record(&[("frontend.rps", None, None), ("matching.rps", None, None)]))]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        deleted_without_record(&mut u, &prefix(), 10, &before, &BTreeMap::new(), &history, &all);
+        assert_eq!(unknown(&u), ["frontend.rps"]);
+        assert!(u.unknown[0].1.contains("deleted by another tool"), "{:?}", u.unknown);
+        // A recorded delete after the target is the records' business, not this rule's.
+        let mut u = undo(10, vec![stored("matching.rps", "- value: 1\n", 5)]);
+        let mut del = record(&[("frontend.rps", Some("- value: 99\n"), Some(5))]);
+        if let Ok(r) = &mut del {
+            r.keys[0].new = None;
+        }
+        let after = BTreeMap::from([(12, del)]);
+        deleted_without_record(&mut u, &prefix(), 10, &before, &after, &history, &all);
+        assert!(u.unknown.is_empty(), "{:?}", u.unknown);
     }
 
     fn at(secs: u64) -> Option<SystemTime> {
