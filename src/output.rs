@@ -58,6 +58,13 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
+/// A file's path as messages show it: as is when plain, else quoted with
+/// control, invisible and bidi characters escaped (a file name is
+/// untrusted text: a newline in it must not start a line of its own).
+pub fn escape_path(path: &std::path::Path) -> String {
+    tcfg_core::model::key::escaped(&path.to_string_lossy()).into_owned()
+}
+
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }

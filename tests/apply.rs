@@ -175,6 +175,22 @@ async fn saved_plans_apply_exactly_and_refuse_when_stale() {
         .stderr(predicate::str::contains("the plan is stale"));
     // A plan made, then someone changes a key: stale, nothing written.
     let changed = file(&dir, "changed.yaml", &PROD.replace("2400", "2600"));
+    // A plan is never saved over a file, nor through a symlink.
+    let victim = file(&dir, "victim", "precious");
+    let link = dir.path().join("link.plan");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    for taken in [&plan, &link] {
+        tcfg(&cluster)
+            .args(["diff", "-f"])
+            .arg(&changed)
+            .arg("--out")
+            .arg(taken)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("exists; nothing saved"));
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let plan = dir.path().join("changed.plan");
     tcfg(&cluster)
         .args(["diff", "-f"])
         .arg(&changed)

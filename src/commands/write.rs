@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::output::{self, paint, GREEN, WARNING};
@@ -138,14 +139,33 @@ pub async fn commit_plan(
 
 /// Save a plan for `tcfg apply PLAN`, and say so.
 pub fn save_plan(path: &std::path::Path, saved: &tcfg_core::changes::saved::SavedPlan) -> Result<()> {
-    use anyhow::Context;
-    std::fs::write(path, serde_json::to_string_pretty(saved)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Created exclusively and never through a symlink: a plan file is
+    // applied later, so one that replaced something else, or another
+    // user's file, would be worse than none.
+    let text = serde_json::to_string_pretty(saved)?;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .mode(0o644)
+        .open(path);
+    let mut f = match created {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} exists; nothing saved. A plan is never written over another file: choose a new name or remove it",
+            output::escape_path(path)
+        ),
+        Err(e) => bail!("cannot create {}: {e}", output::escape_path(path)),
+    };
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output::escape_path(path)))?;
     writeln!(
         output::stderr(),
         "plan saved to {}; apply it with `tcfg apply {}`",
-        path.display(),
-        path.display()
+        output::escape_path(path),
+        output::escape_path(path)
     )?;
     Ok(())
 }

@@ -5,9 +5,9 @@
 //! mtime did not move forward, and filesystems keep times as coarse as 1 s
 //! or 2 s).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -86,43 +86,43 @@ impl FileWriter {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.tcfg-{}.tmp", std::process::id()));
+        // An unpredictable name, created exclusively (O_EXCL: never through
+        // a symlink or over a file planted there) with its mode from the
+        // start; the PID in it lets a restarted writer remove what a killed
+        // one left.
         let io = |what: &'static str, path: &Path| {
             let path = path.to_path_buf();
             move |source| FileError::Io { what, path, source }
         };
-        let result = (|| {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(self.mode)
-                .open(&tmp)
-                .map_err(io("create", &tmp))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tcfg-{}-", std::process::id()))
+            .suffix(".tmp")
+            .permissions(fs::Permissions::from_mode(self.mode))
+            .tempfile_in(&dir)
+            .map_err(io("create a temporary file beside", &self.path))?;
+        let tmp_path = tmp.path().to_path_buf();
+        let mtime = (|| {
+            let f = tmp.as_file_mut();
             // The mode given at creation is masked by the umask; the file's
             // mode is what it was, or what was asked.
             f.set_permissions(fs::Permissions::from_mode(self.mode))
-                .map_err(io("set the mode of", &tmp))?;
-            f.write_all(bytes).map_err(io("write", &tmp))?;
-            let mtime = self.later_mtime(&f, &tmp)?;
-            f.sync_all().map_err(io("sync", &tmp))?;
-            drop(f);
-            fs::rename(&tmp, &self.path).map_err(io("replace", &self.path))?;
-            File::open(&dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io("sync the directory of", &self.path))?;
-            Ok(mtime)
-        })();
-        match result {
-            Ok(mtime) => {
-                self.last_mtime = Some(mtime);
-                Ok(mtime)
-            }
-            Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+                .map_err(io("set the mode of", &tmp_path))?;
+            f.write_all(bytes).map_err(io("write", &tmp_path))?;
+            let mtime = self.later_mtime(f, &tmp_path)?;
+            f.sync_all().map_err(io("sync", &tmp_path))?;
+            Ok::<_, FileError>(mtime)
+        })()?;
+        // On an error the temporary file is removed when `tmp` is dropped.
+        tmp.persist(&self.path).map_err(|e| FileError::Io {
+            what: "replace",
+            path: self.path.clone(),
+            source: e.error,
+        })?;
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io("sync the directory of", &self.path))?;
+        self.last_mtime = Some(mtime);
+        Ok(mtime)
     }
 
     /// Set `f`'s mtime to now, or later than the previous file's when now is
@@ -164,10 +164,15 @@ fn remove_stale_temporaries(path: &Path, dir: &Path) {
         return;
     };
     let (head, tail) = (format!(".{name}.tcfg-"), ".tmp");
+    // `.NAME.tcfg-PID-RANDOM.tmp` (older writers: `.NAME.tcfg-PID.tmp`).
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file.strip_prefix(&head).and_then(|r| r.strip_suffix(tail)) else {
+        let Some(pid) = file
+            .strip_prefix(&head)
+            .and_then(|r| r.strip_suffix(tail))
+            .map(|r| r.split('-').next().unwrap_or(r))
+        else {
             continue;
         };
         let alive = pid
@@ -255,14 +260,41 @@ mod tests {
         let stale = dir.path().join(".dc.yaml.tcfg-4194303.tmp");
         let live = dir.path().join(format!(".dc.yaml.tcfg-{}.tmp", std::process::id()));
         let other = dir.path().join(".other.yaml.tcfg-4194303.tmp");
-        for p in [&stale, &live, &other] {
+        let stale_new = dir.path().join(".dc.yaml.tcfg-4194303-Xa8kQ2.tmp");
+        for p in [&stale, &live, &other, &stale_new] {
             fs::write(p, "half a fi").unwrap();
         }
         FileWriter::new(&path, None).unwrap();
         assert!(!stale.exists(), "a dead writer's temporary file is removed");
+        assert!(!stale_new.exists(), "in either naming");
         assert!(
             live.exists() && other.exists(),
             "a live writer's, and another file's, stay"
+        );
+    }
+
+    #[test]
+    fn a_planted_symlink_never_redirects_the_write() {
+        // Once the temporary's name was `.NAME.tcfg-PID.tmp`, opened with
+        // create+truncate: a symlink there (PID 1 in a container) made the
+        // renderer overwrite its target and chmod it.
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        fs::set_permissions(&victim, fs::Permissions::from_mode(0o600)).unwrap();
+        let path = dir.path().join("dc.yaml");
+        let planted = dir.path().join(format!(".dc.yaml.tcfg-{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let mut w = FileWriter::new(&path, None).unwrap();
+        for i in 0..3 {
+            w.write(format!("k.v:\n  - value: {i}\n").as_bytes()).unwrap();
+        }
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(fs::metadata(&victim).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "k.v:\n  - value: 2\n");
+        assert!(
+            fs::symlink_metadata(&path).unwrap().file_type().is_file(),
+            "the file is a file, not a link"
         );
     }
 
