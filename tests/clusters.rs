@@ -569,3 +569,29 @@ async fn the_first_cluster_named_is_the_current_connection() {
         .unwrap();
     assert_eq!(copied.count(), 0, "nothing written: {shown}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_clusters_written_decide_whether_a_message_is_required() {
+    // The source (and current) cluster requires a message; the target not.
+    let fleet = Fleet::start(vec![
+        Spec {
+            entry: "    requireMessage: true\n",
+            ..spec("us-east")
+        },
+        spec("eu-west"),
+    ])
+    .await;
+    let (us, eu) = (fleet.region("us-east"), fleet.region("eu-west"));
+    seed(us, 7).await;
+    let o = fleet.run(&["sync", "--prefixes", "us-east:,eu-west:", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2), "a dry run needs no message: {}", stderr(&o));
+    let o = fleet.run(&["sync", "--prefixes", "us-east:,eu-west:", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "only eu-west is written: {}", stderr(&o));
+    assert_eq!(eu.config().await.len(), 3);
+    // Back the other way, us-east is written: a message is required.
+    eu.put(&keys()[0], "- value: 9\n").await;
+    let o = fleet.run(&["sync", "--prefixes", "eu-west:,us-east:", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a message is required"), "{}", stderr(&o));
+    assert!(us.config().await.iter().all(|(_, v)| v.contains('7')));
+}

@@ -78,7 +78,14 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     } else {
         super::desired_files(&registry, &args.file, args.allow_unknown_keys)?
     };
-    let intent = super::intent(&settings, &registry, "apply", files, args.write.message.as_deref())?;
+    let intent = super::intent(
+        &settings,
+        &registry,
+        "apply",
+        files,
+        args.write.message.as_deref(),
+        !args.write.dry_run,
+    )?;
     let registry = std::sync::Arc::new(registry);
     let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;
@@ -147,7 +154,14 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     })?;
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
-    let mut intent = super::intent(&settings, &registry, "apply", Vec::new(), args.write.message.as_deref())?;
+    let mut intent = super::intent(
+        &settings,
+        &registry,
+        "apply",
+        Vec::new(),
+        args.write.message.as_deref(),
+        !args.write.dry_run,
+    )?;
     intent.command.plan = Some(FileDigest::of(path.display().to_string(), text.as_bytes()));
     if settings.prefix != prefix {
         bail!(

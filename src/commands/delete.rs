@@ -46,6 +46,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         "delete",
         Vec::new(),
         args.write.message.as_deref(),
+        !args.write.dry_run,
     )?;
     let store = tcfg_core::store::Store::connect(settings).await?;
     let read = store.read_key(&name, true).await?;

@@ -107,7 +107,14 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     };
 
     let settings = super::connection_settings(&global.etcd)?;
-    let intent = super::intent(&settings, &registry, "put", files, args.write.message.as_deref())?;
+    let intent = super::intent(
+        &settings,
+        &registry,
+        "put",
+        files,
+        args.write.message.as_deref(),
+        !args.write.dry_run,
+    )?;
     let store = tcfg_core::store::Store::connect(settings).await?;
     let read = store.read_key(&name, true).await?;
     let new_items = if from_file {

@@ -9,17 +9,20 @@ use tcfg_core::Registry;
 
 use crate::error::{CommandError, Result};
 
-/// The intent of a write; refused at once when the cluster requires a
-/// message and none is given, before any diff or prompt.
+/// The intent of a write; refused at once when it `writes` to a cluster
+/// that requires a message and none is given, before any diff or prompt.
+/// A dry run or a saved plan writes nothing, so needs none; a sync passes
+/// `false` and asks each cluster it writes.
 pub fn intent(
     settings: &ConnectionSettings,
     registry: &Registry,
     verb: &str,
     files: Vec<FileDigest>,
     message: Option<&str>,
+    writes: bool,
 ) -> Result<Intent> {
     let message = message.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string);
-    if settings.history.require_message && message.is_none() {
+    if writes && settings.history.require_message && message.is_none() {
         return Err(CommandError::from(StoreError::MessageRequired {
             prefix: settings.prefix.to_string(),
         })

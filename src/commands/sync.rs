@@ -65,7 +65,14 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         "--prefixes"
     };
     let (settings, mut located) = super::open_located(flag, &items, &global.etcd).await?;
-    let mut intent = super::intent(&settings, &registry, "sync", Vec::new(), args.write.message.as_deref())?;
+    let mut intent = super::intent(
+        &settings,
+        &registry,
+        "sync",
+        Vec::new(),
+        args.write.message.as_deref(),
+        false,
+    )?;
     let (source, source_store) = located.remove(0);
     let source_store = source_store
         .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))?;

@@ -87,6 +87,7 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
         "revert",
         Vec::new(),
         args.write.message.as_deref(),
+        !args.write.dry_run && args.out.is_none(),
     )?;
     intent.command.reverts = Some(args.revision);
     intent
@@ -156,6 +157,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
         "rollback",
         Vec::new(),
         args.write.message.as_deref(),
+        !args.write.dry_run && args.out.is_none(),
     )?;
     let store = Store::connect(settings).await?;
     let undo = undo::rollback(&store, &registry, to, &args.keys).await?;
