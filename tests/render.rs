@@ -846,3 +846,62 @@ async fn status_counts_keys_deleted_since_a_renderers_revision() {
         .assert()
         .stdout(predicates::str::contains("1 key or more (compacted)"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_of_a_prefix_without_config_writes_no_file() {
+    let cluster = EtcdCluster::single();
+    raw_put(
+        &cluster,
+        "/passive-eu/temporal/dynamicconfig/frontend.rps",
+        "- value: 5\n",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.yaml");
+    // `--prefix /passive-eu` is the key prefix `/passive-eu/`: nothing
+    // there, so no file (an init container would start Temporal on defaults).
+    let o = tcfg(&cluster)
+        .args(["--prefix", "/passive-eu", "render"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!fresh.exists(), "no file");
+    let err = stderr(&o);
+    assert!(err.contains("/passive-eu/ holds no dynamic config"), "{err}");
+    assert!(
+        err.contains("did you mean --prefix /passive-eu/temporal/dynamicconfig/? It holds 1 key"),
+        "{err}"
+    );
+    // The same for standard output: nothing printed.
+    let o = tcfg(&cluster)
+        .args(["--prefix", "/passive-eu", "render", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    // A prefix nothing resembles: how to check it, and how to insist.
+    let o = tcfg(&cluster)
+        .args(["--prefix", "/nowhere", "render"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("pass --allow-empty if an empty file is meant"),
+        "{}",
+        stderr(&o)
+    );
+    tcfg(&cluster)
+        .args(["--prefix", "/nowhere", "render", "--allow-empty"])
+        .arg(&fresh)
+        .assert()
+        .code(0);
+    assert!(std::fs::read_to_string(&fresh).unwrap().ends_with("{}\n"));
+    // The whole prefix: rendered.
+    tcfg(&cluster)
+        .args(["--prefix", "/passive-eu/temporal/dynamicconfig/", "render"])
+        .arg(dir.path().join("right.yaml"))
+        .assert()
+        .code(0);
+}

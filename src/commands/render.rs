@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use tcfg_core::serving::file::FileWriter;
+use tcfg_core::serving::render::Refusal;
 use tcfg_core::serving::render::{
     blocks_of, chunk_verdicts, in_precedence, select, Held, LastGood, RenderOptions, Rendered, Verdict,
 };
@@ -40,7 +41,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub drop_unknown_keys: bool,
 
-    /// Write an empty file over one that has keys
+    /// Write an empty file: over one that has keys, or when the prefix holds no dynamic config
     #[arg(long)]
     pub allow_empty: bool,
 
@@ -128,10 +129,18 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     let revision = first.1.revision;
     show(&renderer, &first, &registry.version, opts.drop_unknown_keys)?;
     match (&first.0, args.follow) {
+        (Outcome::Refused(Refusal::NoConfig), false) => {
+            let left = if renderer.writer().current().is_some() {
+                format!("{} was left as it was", output::escape_path(renderer.writer().path()))
+            } else {
+                "no file was written".to_string()
+            };
+            return Err(nothing_to_render(&store, &first.1.held, &first.1.unknown, &left).await);
+        }
         (Outcome::Refused(refusal), false) => {
             return Err(CommandError::from(anyhow::anyhow!(
                 "{refusal}; {} was left as it was",
-                renderer.writer().path().display()
+                output::escape_path(renderer.writer().path())
             ))
             .hint("if that is what is meant, pass --allow-empty or a higher --max-drop"));
         }
@@ -233,6 +242,10 @@ async fn print(
         &registry.version,
         opts.drop_unknown_keys,
     )?;
+    if selection.blocks.is_empty() && !opts.allow_empty {
+        let store = super::connect(global).await?;
+        return Err(nothing_to_render(&store, &selection.held, &selection.unknown, "nothing printed").await);
+    }
     let mut out = output::stdout();
     selection.write_to(&mut out, &selection.header(opts, &read.prefix, read.revision))?;
     out.flush()?;
@@ -240,6 +253,39 @@ async fn print(
     drop(stored);
     std::mem::forget((chunks, selection));
     Ok(exit::OK)
+}
+
+/// Why a render with no keys is refused, with the whole prefix: a prefix
+/// holding nothing is most often a mistyped one (`--prefix /x` is the key
+/// prefix `/x/`; `--prefixes /x` means `/x/temporal/dynamicconfig/`).
+async fn nothing_to_render(
+    store: &tcfg_core::store::Store,
+    held: &[Held],
+    unknown: &[tcfg_core::Key],
+    left: &str,
+) -> CommandError {
+    let prefix = store.prefix();
+    if !held.is_empty() || !unknown.is_empty() {
+        return CommandError::from(anyhow::anyhow!(
+            "{}; {left}: every key under {} was held back or left out",
+            Refusal::NoConfig,
+            tcfg_core::model::key::escaped(prefix.as_str())
+        ))
+        .hint("fix the values named above, or pass --allow-empty if an empty file is meant");
+    }
+    let e = CommandError::from(anyhow::anyhow!(
+        "{} holds no dynamic config, and an empty file would start every Temporal server on its defaults; {left}",
+        tcfg_core::model::key::escaped(prefix.as_str())
+    ));
+    let nested = tcfg_core::store::Prefix::new(&format!("{}temporal/dynamicconfig/", prefix.as_str()));
+    match store.keys_under(&nested, 0).await {
+        Ok((n, _)) if n > 0 => e.hint(format!(
+            "did you mean --prefix {}? It holds {n} key{} (--prefix takes the whole key prefix; --prefixes adds temporal/dynamicconfig/ to a bare one)",
+            tcfg_core::model::key::escaped(nested.as_str()),
+            if n == 1 { "" } else { "s" }
+        )),
+        _ => e.hint("check --prefix (the whole key prefix, such as /prod/temporal/dynamicconfig/); pass --allow-empty if an empty file is meant"),
+    }
 }
 
 fn render_error(e: RenderError) -> CommandError {

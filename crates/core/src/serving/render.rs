@@ -24,7 +24,9 @@ pub struct RenderOptions {
     /// Leave out keys the release does not register (kept by default:
     /// Temporal ignores them, and a custom build may know them).
     pub drop_unknown_keys: bool,
-    /// Write an empty file over one that had keys.
+    /// Write an empty file: over one that had keys, or when the prefix holds
+    /// no dynamic config at all (a mistyped prefix would otherwise start
+    /// every server on its defaults).
     pub allow_empty: bool,
     /// The largest share of the previous file's keys one render may drop,
     /// in percent.
@@ -486,6 +488,8 @@ pub fn select(
 pub enum Refusal {
     #[error("the render holds no keys, and the file it would replace holds {previous}: an empty prefix (or a wrong one) would reset every override on every server")]
     Empty { previous: usize },
+    #[error("the render holds no keys: an empty file would start every Temporal server on its defaults, as a mistyped prefix would")]
+    NoConfig,
     #[error(
         "the render drops {dropped} of the {previous} keys the file holds ({percent} %), more than {limit} % at once"
     )]
@@ -500,7 +504,11 @@ pub enum Refusal {
 /// Whether `rendered` may replace a file that held `previous` keys.
 pub fn check_guards(previous: &[Key], rendered: &Rendered, opts: &RenderOptions) -> Result<(), Refusal> {
     if previous.is_empty() {
-        return Ok(());
+        return if rendered.keys.is_empty() && !opts.allow_empty {
+            Err(Refusal::NoConfig)
+        } else {
+            Ok(())
+        };
     }
     if rendered.keys.is_empty() {
         return if opts.allow_empty {
@@ -709,13 +717,19 @@ mod tests {
             check_guards(&previous, &rendered(4), &o),
             Err(Refusal::MassDrop { dropped: 6, .. })
         ));
-        assert!(check_guards(&[], &rendered(0), &o).is_ok(), "nothing to lose");
+        assert_eq!(
+            check_guards(&[], &rendered(0), &o),
+            Err(Refusal::NoConfig),
+            "nothing to lose, but nothing to serve either"
+        );
+        assert!(check_guards(&[], &rendered(1), &o).is_ok());
         let allow = RenderOptions {
             allow_empty: true,
             max_drop_percent: 100,
             ..o
         };
         assert!(check_guards(&previous, &rendered(0), &allow).is_ok());
+        assert!(check_guards(&[], &rendered(0), &allow).is_ok());
     }
 
     #[test]
