@@ -962,3 +962,51 @@ async fn a_page_too_large_to_accept_is_read_again_in_smaller_pages() {
     assert!(matches!(err, StoreError::ResponseTooLarge { .. }), "{err}");
     assert!(err.to_string().contains("larger than tcfg accepts"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_under_two_spellings_is_never_copied_and_never_in_sync() {
+    let cluster = EtcdCluster::single();
+    let (a, b) = ("/a/temporal/dynamicconfig/", "/b/temporal/dynamicconfig/");
+    raw_put(&cluster, &format!("{a}frontend.rps"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{a}FRONTEND.RPS"), "- value: 5\n").await;
+    raw_put(&cluster, &format!("{b}frontend.rps"), "- value: 1\n").await;
+    for args in [
+        &["sync", "--prefixes", "/a,/b", "--yes"][..],
+        &["sync", "--prefixes", "/a,/b", "--dry-run"],
+        &["diff", "--prefixes", "/a,/b"],
+    ] {
+        let o = tcfg(&cluster).args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("a key under 2 spellings ({a}FRONTEND.RPS, {a}frontend.rps)")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("tcfg --prefix {a} put frontend.rps VALUE")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        raw_get(&cluster, &format!("{b}frontend.rps")).await.unwrap().0,
+        "- value: 1\n"
+    );
+    assert_eq!(raw_get(&cluster, &format!("{b}FRONTEND.RPS")).await, None);
+    // status: the spellings are a problem (exit 2), never "in sync".
+    let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("in sync"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("one key under 2 spellings"), "{}", stderr(&o));
+    // The mend the hint gives: one spelling left, and the sync goes through.
+    tcfg(&cluster)
+        .args(["--prefix", a, "put", "frontend.rps", "1", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, &format!("{a}FRONTEND.RPS")).await, None);
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/a,/b", "--yes"])
+        .assert()
+        .code(0);
+    let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -104,6 +104,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             .await?;
         src.check_readable()
             .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why)"))?;
+        super::refuse_spellings(&src, &registry, "source")?;
         let dst = dst_store
             .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the target {target}")))?
             .snapshot(&registry, None)

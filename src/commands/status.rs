@@ -191,7 +191,7 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
             Cell::new(&p.prefix),
             Cell::new(s.revision),
             Cell::new(s.keys),
-            Cell::new(s.invalid.len()),
+            Cell::new(s.invalid.len() + s.spellings.len()),
             Cell::new(s.compaction_floor.map_or_else(|| "?".to_string(), |f| f.to_string())),
             Cell::new(&s.fingerprint[..12]),
             Cell::new(drift),
@@ -254,8 +254,19 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
         for k in &s.invalid {
             writeln!(
                 err,
-                "{}: {k} holds a value Temporal would refuse (tcfg dump shows why)",
-                paint(WARNING, "warning")
+                "{}: {} holds a value Temporal would refuse (tcfg dump shows why)",
+                paint(WARNING, "warning"),
+                tcfg_core::model::key::escaped(k)
+            )?;
+        }
+        for keys in &s.spellings {
+            let shown: Vec<_> = keys.iter().map(|k| tcfg_core::model::key::escaped(k)).collect();
+            writeln!(
+                err,
+                "{}: one key under {} spellings ({}): Temporal reads one of them at random; `tcfg get` shows each, and `tcfg put` or `tcfg delete` of the key keeps one",
+                paint(WARNING, "warning"),
+                keys.len(),
+                shown.join(", ")
             )?;
         }
         if let Some(e) = &s.renderers_error {

@@ -96,6 +96,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let src = &plan.snapshot;
     src.check_readable()
         .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why); nothing written"))?;
+    super::refuse_spellings(src, &registry, "source")?;
     if src.keys.is_empty() && !args.allow_empty_source {
         bail!(
             "the source {source} holds no dynamic config keys{}: syncing from it would empty every target. \

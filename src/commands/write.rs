@@ -190,3 +190,47 @@ pub fn refuse_harmful_change(findings: &[tcfg_core::model::finding::Finding]) ->
     }
     Ok(())
 }
+
+/// Refuse to copy a prefix holding a key under several spellings: Temporal
+/// reads one of them at random, so which value is meant is not known, and a
+/// copy would spread either (`get` and `render` serve the registered one).
+pub fn refuse_spellings(
+    snapshot: &tcfg_core::store::Snapshot,
+    registry: &tcfg_core::Registry,
+    role: &str,
+) -> Result<()> {
+    let Err(e) = snapshot.check_spellings() else {
+        return Ok(());
+    };
+    let mut err = CommandError::from(anyhow::anyhow!(
+        "the {role} {}: Temporal reads one spelling of each at random, so which value it serves is not known; nothing written",
+        escape_spellings(&e)
+    ));
+    for keys in &e.keys {
+        let stored = snapshot.prefix.name_of(&keys[0]).unwrap_or(&keys[0]);
+        let name = registry.canonical_name(stored).unwrap_or(stored);
+        err = err.hint(format!(
+            "keep one spelling: `tcfg --prefix {} put {} VALUE` writes the registered spelling and deletes the others (`tcfg get {}` shows each)",
+            tcfg_core::model::key::escaped(snapshot.prefix.as_str()),
+            tcfg_core::model::key::escaped(name),
+            tcfg_core::model::key::escaped(name)
+        ));
+    }
+    Err(err)
+}
+
+fn escape_spellings(e: &tcfg_core::store::Spellings) -> String {
+    let keys: Vec<String> = e
+        .keys
+        .iter()
+        .map(|k| {
+            let shown: Vec<_> = k.iter().map(|n| tcfg_core::model::key::escaped(n)).collect();
+            format!("a key under {} spellings ({})", k.len(), shown.join(", "))
+        })
+        .collect();
+    format!(
+        "{} holds {}",
+        tcfg_core::model::key::escaped(&e.prefix),
+        keys.join("; ")
+    )
+}

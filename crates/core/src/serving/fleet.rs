@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::changes::plan::{plan, PlanOptions};
 use crate::changes::record::sha256;
+use crate::model::key::fold;
 use crate::model::serialize::document_to_yaml;
 use crate::serving::status::{renderers, RendererStatus};
 use crate::store::health::ClusterHealth;
@@ -80,6 +81,10 @@ pub struct PrefixState {
     pub keys: usize,
     /// Keys whose stored value Temporal would refuse (etcd keys).
     pub invalid: Vec<String>,
+    /// Keys stored under several spellings, each as its etcd keys: Temporal
+    /// reads one of them at random.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<Vec<String>>,
     /// Keys under the prefix that are not dynamic config.
     pub foreign: usize,
     /// The newest mod revision among its keys (0: no keys).
@@ -194,13 +199,12 @@ impl FleetReport {
         self.clusters.iter().any(|c| !c.healthy()) || self.prefixes.iter().any(|p| p.error.is_some())
     }
 
-    /// Some prefix differs from the first, or holds a value Temporal
-    /// would refuse.
+    /// Some prefix differs from the first, holds a value Temporal would
+    /// refuse, or holds a key under several spellings.
     pub fn drifted(&self) -> bool {
-        self.prefixes
-            .iter()
-            .filter_map(|p| p.state.as_ref())
-            .any(|s| !s.invalid.is_empty() || s.drift.as_ref().is_some_and(|d| !d.keys.is_empty()))
+        self.prefixes.iter().filter_map(|p| p.state.as_ref()).any(|s| {
+            !s.invalid.is_empty() || !s.spellings.is_empty() || s.drift.as_ref().is_some_and(|d| !d.keys.is_empty())
+        })
     }
 }
 
@@ -281,6 +285,7 @@ impl Read {
             revision: s.revision,
             keys: s.keys.len(),
             invalid: s.invalid().map(|k| k.etcd_key.clone()).collect(),
+            spellings: s.check_spellings().err().map(|e| e.keys).unwrap_or_default(),
             foreign: s.foreign.len(),
             last_change: s.keys.iter().map(|k| k.mod_revision).max().unwrap_or(0),
             compaction_floor: self.floor.as_ref().ok().copied(),
@@ -330,6 +335,27 @@ fn differing(first: &Snapshot, other: &Snapshot, registry: &Registry) -> Vec<Str
             keys.push(name.clone());
         }
     }
+    // A key under several spellings on either side: a plan takes one of
+    // them, so compare every spelling's name and text instead.
+    let spelled = |s: &Snapshot| -> BTreeMap<String, Vec<(String, String)>> {
+        let mut m: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for k in &s.keys {
+            m.entry(k.key.folded().to_string())
+                .or_default()
+                .push((k.key.as_str().to_string(), k.raw.clone()));
+        }
+        m
+    };
+    let (a, b) = (spelled(first), spelled(other));
+    for (folded, spellings) in a.iter().chain(b.iter()) {
+        if spellings.len() > 1 {
+            keys.retain(|k| fold(k) != *folded);
+            if a.get(folded) != b.get(folded) {
+                keys.push(spellings[0].0.clone());
+            }
+        }
+    }
+    keys.dedup();
     keys.sort();
     keys
 }
@@ -385,6 +411,18 @@ mod tests {
         other.keys.push(bad("- {value: 1, value: 2}\n"));
         assert_eq!(differing(&first, &other, &registry), ["history.rps"]);
         assert_ne!(fingerprint(&first), fingerprint(&other));
+    }
+
+    #[test]
+    fn two_spellings_are_drift_whenever_the_fingerprints_differ() {
+        let registry = Registry::for_version(None).unwrap();
+        let first = snapshot("frontend.rps:\n  - value: 1\nFRONTEND.RPS:\n  - value: 5\n");
+        let other = snapshot("frontend.rps:\n  - value: 1\n");
+        assert_ne!(fingerprint(&first), fingerprint(&other));
+        assert_eq!(differing(&first, &other, &registry).len(), 1);
+        assert_eq!(differing(&other, &first, &registry).len(), 1);
+        assert!(differing(&first, &first, &registry).is_empty());
+        assert_eq!(first.check_spellings().unwrap_err().keys[0].len(), 2);
     }
 
     fn first_prefix() -> crate::store::Prefix {

@@ -28,7 +28,7 @@ pub use crate::model::key::is_key_shaped;
 pub use config::{ConnectionSettings, HistorySettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
 pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
-pub use snapshot::{foreign_reason, ForeignKey, Snapshot, StoredKey, Unreadable};
+pub use snapshot::{foreign_reason, ForeignKey, Snapshot, Spellings, StoredKey, Unreadable};
 pub use write::{Change, Expect, Guard, RecordWrite};
 
 use error::{classify, Context};

@@ -99,6 +99,17 @@ pub struct Unreadable {
     pub keys: Vec<String>,
 }
 
+/// A prefix holding a key under several spellings (`frontend.rps` and
+/// `FRONTEND.RPS`): Temporal reads one of them at random, so what it serves
+/// is not known and a copy would spread either value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{prefix} holds {}", keys.iter().map(|k| format!("a key under {} spellings ({})", k.len(), k.join(", "))).collect::<Vec<_>>().join("; "))]
+pub struct Spellings {
+    pub prefix: String,
+    /// The etcd keys of each key stored more than once.
+    pub keys: Vec<Vec<String>>,
+}
+
 /// Every key under a prefix at one revision.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -129,6 +140,22 @@ impl Snapshot {
             return Ok(());
         }
         Err(Unreadable {
+            prefix: self.prefix.to_string(),
+            keys,
+        })
+    }
+
+    /// Whether every key is stored under one spelling only.
+    pub fn check_spellings(&self) -> Result<(), Spellings> {
+        let mut by_key: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        for k in &self.keys {
+            by_key.entry(k.key.folded()).or_default().push(k.etcd_key.clone());
+        }
+        let keys: Vec<Vec<String>> = by_key.into_values().filter(|v| v.len() > 1).collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        Err(Spellings {
             prefix: self.prefix.to_string(),
             keys,
         })
