@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod diff;
 mod error;
+mod guard;
 mod output;
 mod plan_view;
 mod probes;

@@ -4,6 +4,8 @@
 use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
+
+use crate::guard::{self, Guard, Mode};
 use clap::ValueEnum;
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -39,19 +41,40 @@ impl Format {
     }
 }
 /// Standard output for data (YAML, JSON, tables without styles): buffered,
-/// and never passed through the colour filter, which costs on big dumps.
-pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+/// never passed through the colour filter (which costs on big dumps), and
+/// guarded so that no line can start a CI runner's command.
+pub fn stdout() -> Guard<io::BufWriter<io::StdoutLock<'static>>> {
+    Guard::new(
+        io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+        Mode::Data,
+        &guard::STDOUT,
+    )
 }
 
-/// Standard output for styled text, with colour stripped unless wanted.
-pub fn styled_stdout() -> anstream::AutoStream<io::StdoutLock<'static>> {
-    anstream::AutoStream::auto(io::stdout().lock())
+/// Standard output with no guard: only for `-o github`'s annotations, which
+/// are workflow commands on purpose and escape their own content.
+pub fn annotations_stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::new(io::stdout().lock())
 }
 
-/// Standard error, with colour stripped unless wanted.
-pub fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
-    anstream::AutoStream::auto(io::stderr().lock())
+/// Standard output for styled text, with colour stripped unless wanted,
+/// and untrusted text neutralised (see [`crate::guard`]).
+pub fn styled_stdout() -> Guard<anstream::AutoStream<io::StdoutLock<'static>>> {
+    Guard::new(
+        anstream::AutoStream::auto(io::stdout().lock()),
+        Mode::Text,
+        &guard::STDOUT,
+    )
+}
+
+/// Standard error, with colour stripped unless wanted, and untrusted text
+/// neutralised (see [`crate::guard`]).
+pub fn stderr() -> Guard<anstream::AutoStream<io::StderrLock<'static>>> {
+    Guard::new(
+        anstream::AutoStream::auto(io::stderr().lock()),
+        Mode::Text,
+        &guard::STDERR,
+    )
 }
 
 pub fn stdout_is_terminal() -> bool {
@@ -117,7 +140,7 @@ pub fn init_logging(default: Option<&str>) {
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(io::stderr)
+        .with_writer(|| Guard::new(io::stderr(), Mode::Text, &guard::STDERR))
         .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false)
         .with_timer(tracing_subscriber::fmt::time::uptime())

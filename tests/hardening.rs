@@ -841,3 +841,61 @@ async fn tables_and_colour_follow_the_terminal() {
     let (status, _) = pty.wait();
     assert_eq!(status.code(), Some(1));
 }
+
+/// Lines a GitHub Actions runner would run as workflow commands: text that
+/// starts with `::` after leading white space, or holds `##[` anywhere.
+fn workflow_commands(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untrusted_names_never_become_workflow_commands_on_any_stream() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    // A file name and keys that would be commands once a newline is out.
+    let hostile = dir.path().join("a\n::warning::x.yaml");
+    std::fs::write(
+        &hostile,
+        "\"x.y\\n::add-mask::k1\":\n  - value: 1\n\"frontend.rps\\n  ::stop-commands::t\":\n  - value: 2\nfrontend.rps:\n  - value: 3\n    constraints: {namespace: \"n\\n##[add-mask]z\"}\n",
+    )
+    .unwrap();
+    raw_put(&cluster, &format!("{PREFIX}x.y\n::add-mask::k2"), "- value: 1\n").await;
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}limit.maxIDLength"),
+        "- value: \"\\n::error::v\"\n",
+    )
+    .await;
+    let h = hostile.to_str().unwrap();
+    let runs: [&[&str]; 11] = [
+        &["validate", "-f", h],
+        &["validate", "-f", h, "-o", "github"],
+        &["validate", "-f", h, "-o", "json"],
+        &["diff", "-f", h, "--allow-unknown-keys"],
+        &["diff", "-f", h, "--allow-unknown-keys", "-o", "github"],
+        &["diff", "-f", h, "--allow-unknown-keys", "-o", "markdown"],
+        &["apply", "-f", h, "--allow-unknown-keys", "--dry-run"],
+        &["dump"],
+        &["get", "limit.maxIDLength"],
+        &["status"],
+        &["keys", "--search", "::"],
+    ];
+    for args in runs {
+        let o = tcfg(&cluster).args(args).output().unwrap();
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert!(workflow_commands(&err).is_empty(), "{args:?} stderr: {err}");
+        let github = args.contains(&"github");
+        let commands = workflow_commands(&out);
+        // `-o github` writes annotations on purpose: each is one line, a
+        // known command, with its content escaped.
+        let rogue: Vec<&&str> = commands
+            .iter()
+            .filter(|l| {
+                !(github && (l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")))
+            })
+            .collect();
+        assert!(rogue.is_empty(), "{args:?} stdout: {out}");
+    }
+}

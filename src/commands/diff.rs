@@ -163,7 +163,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             crate::render::json::pretty(&mut output::stdout(), &json)?;
         }
         Format::Github => {
-            crate::render::github::write_findings(&mut output::stdout(), &findings)?;
+            crate::render::github::write_findings(&mut output::annotations_stdout(), &findings)?;
             write_annotations(&plan, source.as_ref(), &label)?
         }
         Format::Markdown => {
@@ -220,7 +220,7 @@ fn key_positions(doc: &tcfg_core::Document) -> KeyPositions {
 /// then the summary line.
 fn write_annotations(plan: &Plan, source: Option<&(PathBuf, KeyPositions)>, label: &str) -> Result<()> {
     use crate::render::github::{annotate, At};
-    let mut out = output::stdout();
+    let mut out = output::annotations_stdout();
     for c in &plan.changes {
         let file = source.map(|(f, _)| f.display().to_string());
         let line = source.and_then(|(_, at)| at.get(&fold(&c.name))).map_or(0, |p| p.line);

@@ -98,7 +98,7 @@ fn read_desired(
         let texts = sources.iter().cloned().collect();
         let mut err = crate::output::stderr();
         if matches!(to, Findings::Annotated) {
-            crate::render::github::write_findings(&mut crate::output::stdout(), &findings)?;
+            crate::render::github::write_findings(&mut crate::output::annotations_stdout(), &findings)?;
         } else {
             crate::report::write_findings(&mut err, &findings, &texts)?;
         }

@@ -113,7 +113,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
             if args.output == Format::Github {
                 // Annotations on stdout, where the runner reads them; the
                 // verdict on stderr as always.
-                let mut out = output::stdout();
+                let mut out = output::annotations_stdout();
                 for u in &unreadable {
                     let at = crate::render::github::At {
                         file: Some(&u.file),
