@@ -11,7 +11,8 @@ use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
 
 mod common;
 use common::{
-    answer, contents_with, int_keys_document, stderr, stdout, tcfg_bare, with_deadline, SpawnExt, Watch, PREFIX,
+    answer, contents_with, file, int_keys_document, raw_get, raw_put, stderr, stdout, tcfg_bare, with_deadline,
+    SpawnExt, Watch, PREFIX,
 };
 
 /// One region's etcd cluster.
@@ -594,4 +595,75 @@ async fn only_the_clusters_written_decide_whether_a_message_is_required() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("a message is required"), "{}", stderr(&o));
     assert!(us.config().await.iter().all(|(_, v)| v.contains('7')));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etcdctl_variables_never_point_a_named_cluster_at_another_etcd() {
+    let (us, eu) = (EtcdCluster::single(), EtcdCluster::single());
+    raw_put(&us, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    raw_put(&eu, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        &dir,
+        "tcfg.yaml",
+        &format!(
+            "disableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [{}]\n  - name: eu-west\n    endpoints: [{}]\n",
+            us.endpoints(),
+            eu.endpoints()
+        ),
+    );
+    let run = |args: &[&str]| {
+        let mut c = tcfg_bare();
+        c.arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("ETCDCTL_ENDPOINTS", eu.endpoints());
+        with_deadline(assert_cmd::Command::from_std(c)).output().unwrap()
+    };
+    // us-east is us-east: the two differ, and the variable is named once.
+    let o = run(&["diff", "--prefixes", "us-east:,eu-west:"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("ETCDCTL_ENDPOINTS is set but not used").count(), 1, "{err}");
+    // status labels each cluster's own etcd.
+    let o = run(&["status", "-o", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let fingerprints: Vec<&str> = report["prefixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["state"]["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_ne!(fingerprints[0], fingerprints[1], "{}", stdout(&o));
+    // --cluster us-east writes us-east, and says so.
+    let o = run(&["--cluster", "us-east", "put", "frontend.rps", "7", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("on cluster us-east ({})", us.endpoints())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(raw_get(&us, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('7'));
+    assert!(raw_get(&eu, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('2'));
+    // With no cluster named, the variables apply, as etcdctl's do.
+    let o = run(&["put", "frontend.rps", "9", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("on etcd {}", eu.endpoints())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(raw_get(&eu, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('9'));
 }

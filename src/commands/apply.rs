@@ -66,6 +66,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     }
     let registry = super::registry(global)?;
     let settings = super::connection_settings(&global.etcd)?;
+    let place = super::connection::place(&global.etcd, &settings);
     let mut file_findings = Vec::new();
     let (doc, files) = if markdown {
         super::desired_reviewed(
@@ -120,7 +121,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
             if deletes == 1 { "" } else { "s" }
         )?;
     }
-    let what = store.prefix().to_string();
+    let what = format!("{} on {place}", store.prefix());
     super::commit_plan(
         &store,
         plan.write_groups(),
@@ -154,6 +155,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     })?;
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
+    let place = super::connection::place(&global.etcd, &settings);
     let mut intent = super::intent(
         &settings,
         &registry,
@@ -216,7 +218,11 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         prefix: store.prefix().clone(),
         since: snapshot.revision,
     }];
-    let what = format!("{} (plan {})", saved.prefix, path.display());
+    let what = format!(
+        "{} on {place} (plan {})",
+        tcfg_core::model::key::escaped(&saved.prefix),
+        crate::output::escape_path(path)
+    );
     let limits = args.txn.limits();
     super::commit_plan(
         &store,

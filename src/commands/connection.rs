@@ -52,8 +52,14 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
         history_max_age: args.history_max_age.clone(),
         require_message: args.require_message,
     };
-    let env = Layer::from_env(|n| std::env::var(n).ok());
-    let mut layers = vec![flags, env];
+    let mut layers = vec![flags];
+    // A cluster named in the config file is reached with its own entry:
+    // etcdctl's variables, left over from another shell, must not point it
+    // at another etcd.
+    match &args.cluster {
+        Some(c) => note_ignored_environment(c),
+        None => layers.push(Layer::from_env(|n| std::env::var(n).ok())),
+    }
     match config_file(args)? {
         Some(file) => layers.push(file.layer(args.cluster.as_deref())?),
         None => {
@@ -65,6 +71,83 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
     let mut settings = ConnectionSettings::from_layers(&layers)?;
     ask_password(&mut settings, None)?;
     Ok(settings)
+}
+
+/// The etcd variables tcfg reads (`Layer::from_env`) that are set.
+fn environment_set() -> Vec<&'static str> {
+    const NAMES: [&str; 12] = [
+        "ETCD_ENDPOINTS",
+        "ETCDCTL_ENDPOINTS",
+        "ETCD_KEY_PREFIX",
+        "ETCDCTL_CACERT",
+        "ETCDCTL_CERT",
+        "ETCDCTL_KEY",
+        "ETCD_CLIENT_NAME",
+        "ETCD_DISABLE_TLS",
+        "ETCDCTL_USER",
+        "ETCDCTL_PASSWORD",
+        "ETCDCTL_DIAL_TIMEOUT",
+        "ETCDCTL_COMMAND_TIMEOUT",
+    ];
+    NAMES
+        .into_iter()
+        .filter(|n| std::env::var_os(n).is_some_and(|v| !v.is_empty()))
+        .collect()
+}
+
+/// Say once that the etcd variables set are not used for `cluster`.
+fn note_ignored_environment(cluster: &str) {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let set = environment_set();
+    if set.is_empty() {
+        return;
+    }
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            crate::output::stderr(),
+            "{}: {} {} set but not used for the cluster {}: a cluster named in the config file is reached with its own entry (flags still apply to --cluster)",
+            crate::output::paint(crate::output::NOTE, "note"),
+            set.join(", "),
+            if set.len() == 1 { "is" } else { "are" },
+            tcfg_core::model::key::escaped(cluster)
+        );
+    });
+}
+
+/// Whether flags or the environment say where or as whom to connect: then
+/// the current connection is not the config file's first cluster, and
+/// naming that cluster (`us-east:`) must reach its own entry.
+fn relocated(args: &EtcdArgs) -> bool {
+    let env = Layer::from_env(|n| std::env::var(n).ok());
+    args.endpoints.is_some()
+        || args.cacert.is_some()
+        || args.cert.is_some()
+        || args.key.is_some()
+        || args.user.is_some()
+        || env.endpoints.is_some()
+        || env.cacert.is_some()
+        || env.cert.is_some()
+        || env.key.is_some()
+        || env.user.is_some()
+        || env.server_name.is_some()
+        || env.disable_tls.is_some()
+}
+
+/// Where the current connection goes, as prompts and result lines name it:
+/// `cluster us-east (https://a:2379)`, or `etcd 127.0.0.1:2379` when no
+/// config file cluster is in use.
+pub fn place(args: &EtcdArgs, settings: &ConnectionSettings) -> String {
+    let endpoints = settings.endpoints.join(",");
+    let cluster = match &args.cluster {
+        Some(c) => Some(c.clone()),
+        None if relocated(args) => None,
+        None => cluster_names(args).ok().and_then(|n| n.into_iter().next()),
+    };
+    match cluster {
+        Some(c) => format!("cluster {} ({endpoints})", tcfg_core::model::key::escaped(&c)),
+        None => format!("etcd {endpoints}"),
+    }
 }
 
 /// The config file (`--config`, or the default one when present).
@@ -112,6 +195,7 @@ fn cluster_settings(args: &EtcdArgs, name: &str) -> Result<ConnectionSettings> {
     if args.cluster.as_deref() == Some(name) {
         return connection_settings(args);
     }
+    note_ignored_environment(name);
     let Some(file) = config_file(args)? else {
         bail!("the cluster {name} needs a config file (--config FILE) that names it in etcdConfigs");
     };
@@ -171,8 +255,11 @@ fn locate(flag: &str, items: &[String], args: &EtcdArgs) -> Result<(Vec<Located>
     // The current cluster: the one --cluster chose, else the config file's
     // first. Naming it is naming the current connection, so a sync between
     // it and a plain prefix stays one cluster (one guarded transaction).
+    // When flags or the environment relocate the connection, the first
+    // cluster is not where it goes: naming it reaches its own entry.
     let current = match &args.cluster {
         Some(c) => Some(c.clone()),
+        None if relocated(args) => None,
         None => cluster_names(args)?.into_iter().next(),
     };
     let mut out = Vec::new();

@@ -115,6 +115,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    let place = super::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let read = store.read_key(&name, true).await?;
     let new_items = if from_file {
@@ -157,5 +158,13 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     }
     let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(&store, &write, registry.needs_restart(&name), &intent, args.write).await
+    commit_key_write(
+        &store,
+        &write,
+        registry.needs_restart(&name),
+        &intent,
+        args.write,
+        &place,
+    )
+    .await
 }

@@ -204,7 +204,26 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
             );
         }
     }
-    let question = format!("Write {drift} target{} to match {source}?", plural(drift));
+    // Each target named with where it is: a plain prefix is on the current
+    // connection.
+    let place = super::connection::place(&global.etcd, &settings);
+    let named: Vec<String> = plan
+        .targets
+        .iter()
+        .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+        .map(|t| {
+            if t.name.starts_with('/') {
+                format!("{} on {place}", t.name)
+            } else {
+                t.name.clone()
+            }
+        })
+        .collect();
+    let question = format!(
+        "Write {drift} target{} ({}) to match {source}?",
+        plural(drift),
+        named.join(", ")
+    );
     if !super::confirm(&question, args.write.yes)? {
         writeln!(err, "nothing written")?;
         return Ok(exit::ERROR);
@@ -223,7 +242,12 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     for (name, store, outcome) in &written.outcomes {
         match outcome {
             Outcome::Written { revision } => {
-                writeln!(err, "{} {name} at revision {revision}", paint(GREEN, "synced"))?;
+                let on = if name.starts_with('/') {
+                    format!(" on {place}")
+                } else {
+                    String::new()
+                };
+                writeln!(err, "{} {name}{on} at revision {revision}", paint(GREEN, "synced"))?;
                 if let Some(store) = store {
                     done.push((store.clone(), *revision));
                 }

@@ -81,6 +81,7 @@ pub struct RollbackArgs {
 pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
     let registry = super::registry(global)?;
     let settings = super::connection_settings(&global.etcd)?;
+    let place = super::connection::place(&global.etcd, &settings);
     let mut intent = super::intent(
         &settings,
         &registry,
@@ -125,7 +126,7 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
         }
         writeln!(err, "{}", paint(WARNING, "--force: the later changes are overwritten"))?;
     }
-    let what = format!("{} (revert of {})", store.prefix(), args.revision);
+    let what = format!("{} on {place} (revert of {})", store.prefix(), args.revision);
     finish(
         &store,
         &registry,
@@ -142,6 +143,7 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
 pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
     let registry = super::registry(global)?;
     let settings = super::connection_settings(&global.etcd)?;
+    let place = super::connection::place(&global.etcd, &settings);
     let to = match (&args.to_revision, &args.to_time) {
         (Some(r), _) if *r > 0 => Bound::Revision(*r),
         (Some(r), _) => bail!("--to-revision {r}: a revision is a positive number"),
@@ -166,7 +168,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
         .message
         .get_or_insert_with(|| format!("rollback to {}", undo.target));
     writeln!(output::stderr(), "rolling back to revision {}", undo.target)?;
-    let what = format!("{} (rollback to {})", store.prefix(), undo.target);
+    let what = format!("{} on {place} (rollback to {})", store.prefix(), undo.target);
     finish(
         &store,
         &registry,

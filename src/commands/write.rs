@@ -22,6 +22,7 @@ pub async fn commit_key_write(
     restart: bool,
     intent: &Intent,
     opts: WriteArgs,
+    place: &str,
 ) -> Result<u8> {
     let mut err = crate::output::stderr();
     if write.is_noop() {
@@ -53,14 +54,14 @@ pub async fn commit_key_write(
         return Ok(crate::exit::OK);
     }
     drop(err);
-    if !confirm(&format!("Write {}?", write.etcd_key), opts.yes)? {
+    if !confirm(&format!("Write {} on {place}?", write.etcd_key), opts.yes)? {
         writeln!(crate::output::stderr(), "nothing written")?;
         return Ok(crate::exit::ERROR);
     }
     let revision = history::commit(store, &write.changes, &[], intent, Limits::default()).await?;
     writeln!(
         crate::output::stderr(),
-        "wrote {} at revision {revision}",
+        "wrote {} on {place} at revision {revision}",
         write.etcd_key
     )?;
     super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await
