@@ -905,3 +905,52 @@ async fn a_render_of_a_prefix_without_config_writes_no_file() {
         .assert()
         .code(0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_back_keys_never_take_items_from_another_prefixs_render() {
+    let cluster = EtcdCluster::single();
+    let other = "/other/temporal/dynamicconfig/";
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 2100\n").await;
+    raw_put(&cluster, &format!("{other}frontend.rps"), "- value: 35.5\n").await;
+    raw_put(&cluster, &format!("{other}history.rps"), "- value: 7\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    tcfg(&cluster).arg("render").arg(&path).assert().code(0);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("2100"));
+    // /other's frontend.rps is held back: the file was not rendered from
+    // /other, so its 2100 is no last good value of /other's.
+    let o = tcfg(&cluster)
+        .args(["--prefix", other, "render", "--max-drop", "100"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("2100"), "{text}");
+    assert!(text.contains(&format!("from {other} at revision")), "{text}");
+    assert!(stderr(&o).contains("it is left out"), "{}", stderr(&o));
+    // Its own render is its last good state: a later bad value keeps 7.
+    raw_put(&cluster, &format!("{other}history.rps"), "- value: fast\n").await;
+    tcfg(&cluster)
+        .args(["--prefix", other, "render"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("its last good items are rendered instead"));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("history.rps:\n  - value: 7\n"));
+    // A base layer lends its items to a held-back key with no last good.
+    let base = file(&dir, "base.yaml", "frontend.rps:\n  - value: 300\n");
+    let fresh = dir.path().join("fresh.yaml");
+    tcfg(&cluster)
+        .args(["--prefix", other, "render", "--base"])
+        .arg(&base)
+        .arg(&fresh)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("the base layer's items are rendered instead"));
+    assert!(std::fs::read_to_string(&fresh)
+        .unwrap()
+        .contains("frontend.rps:\n  - value: 300\n"));
+}

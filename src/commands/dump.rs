@@ -126,6 +126,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         Chunks {
             prefix: read.prefix,
             revision: read.revision,
+            cluster_id: read.cluster_id,
             chunks,
         },
         &registry,

@@ -247,7 +247,10 @@ async fn print(
         return Err(nothing_to_render(&store, &selection.held, &selection.unknown, "nothing printed").await);
     }
     let mut out = output::stdout();
-    selection.write_to(&mut out, &selection.header(opts, &read.prefix, read.revision))?;
+    selection.write_to(
+        &mut out,
+        &selection.header(opts, &read.prefix, read.revision, read.cluster_id),
+    )?;
     out.flush()?;
     // The process ends now: handing back every key's block would only delay it.
     drop(stored);
@@ -359,6 +362,8 @@ fn report_keys(held: &[Held], unknown: &[tcfg_core::Key], release: &str, dropped
         let why = h.findings.first().map_or_else(String::new, |f| f.message.clone());
         let kept = if h.kept_last_good {
             "its last good items are rendered instead"
+        } else if h.kept_base {
+            "the base layer's items are rendered instead"
         } else {
             "it is left out (no last good items are known)"
         };

@@ -350,6 +350,7 @@ mod tests {
         let read = Chunks {
             prefix: p,
             revision: 7,
+            cluster_id: 0,
             chunks,
         };
         (Dump::new(read, &registry, &opts.validate), whole)

@@ -55,6 +55,8 @@ pub struct Held {
     pub findings: Vec<Finding>,
     /// Its last good items are rendered instead (else it is left out).
     pub kept_last_good: bool,
+    /// The base layer's items are rendered instead (no last good items).
+    pub kept_base: bool,
 }
 
 /// A render: the text and what it holds.
@@ -80,9 +82,14 @@ pub type Blocks = BTreeMap<Key, Arc<str>>;
 pub struct LastGood(Blocks);
 
 impl LastGood {
-    /// The keys of an existing file, when it is a render that loads without
-    /// an error (anything else is not trusted as a last good state).
-    pub fn from_file(text: &str, registry: &Registry) -> Option<LastGood> {
+    /// The keys of an existing file, when it is a render of `prefix` on the
+    /// etcd cluster `cluster_id` that loads without an error: anything else
+    /// (another prefix's render, another cluster's, a file by hand) is not
+    /// trusted as this prefix's last good state.
+    pub fn from_file(text: &str, registry: &Registry, prefix: &Prefix, cluster_id: u64) -> Option<LastGood> {
+        if header_origin(text) != Some((prefix.as_str(), cluster_id)) {
+            return None;
+        }
         let parsed = parse_document("file", text);
         let opts = Options {
             allow_unknown_keys: true,
@@ -139,6 +146,24 @@ impl LastGood {
 }
 
 const HEADER_START: &str = "# Rendered by ";
+const HEADER_END: &str = ": edit the config in etcd, not this file.";
+
+/// The prefix and etcd cluster a render's first line names (cluster 0: none
+/// named).
+fn header_origin(text: &str) -> Option<(&str, u64)> {
+    let line = text
+        .strip_prefix(HEADER_START)?
+        .lines()
+        .next()?
+        .strip_suffix(HEADER_END)?;
+    let (_, rest) = line.split_once(" from ")?;
+    let (prefix, at) = rest.rsplit_once(" at revision ")?;
+    let cluster = match at.split_once(" of etcd cluster ") {
+        Some((_, id)) => u64::from_str_radix(id, 16).ok()?,
+        None => 0,
+    };
+    Some((prefix, cluster))
+}
 
 fn is_error(f: &Finding) -> bool {
     f.level == Level::Error
@@ -272,6 +297,7 @@ pub fn render(
         opts,
         &snapshot.prefix,
         snapshot.revision,
+        0,
     )
 }
 
@@ -291,13 +317,13 @@ pub fn chunk_verdicts(chunk: PrefixChunk, registry: &Registry) -> Result<Vec<Ver
 }
 
 /// A read of the prefix at `at` (the newest when `None`), each key decided
-/// on the thread that parses its chunk: the read's revision and the
-/// verdicts, in etcd's order.
+/// on the thread that parses its chunk: the read's revision, the etcd
+/// cluster it came from, and the verdicts, in etcd's order.
 pub async fn read_verdicts(
     store: &Store,
     registry: &Arc<Registry>,
     at: Option<i64>,
-) -> Result<(i64, Vec<Verdict>), StoreError> {
+) -> Result<(i64, u64, Vec<Verdict>), StoreError> {
     let reg = Arc::clone(registry);
     let read = store
         .read_prefix_chunks(at, move |chunk| chunk_verdicts(chunk, &reg))
@@ -306,7 +332,7 @@ pub async fn read_verdicts(
     for chunk in read.chunks {
         verdicts.extend(chunk?);
     }
-    Ok((read.revision, verdicts))
+    Ok((read.revision, read.cluster_id, verdicts))
 }
 
 /// Verdicts in the order [`select`] takes them.
@@ -325,10 +351,11 @@ pub fn render_verdicts<'a>(
     opts: &RenderOptions,
     prefix: &Prefix,
     revision: i64,
+    cluster_id: u64,
 ) -> (Rendered, Blocks) {
     let started = std::time::Instant::now();
     let stored = in_precedence(verdicts);
-    let done = assemble(&stored, base, last_good, registry, opts, prefix, revision);
+    let done = assemble(&stored, base, last_good, registry, opts, prefix, revision, cluster_id);
     tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {prefix}");
     done
 }
@@ -359,9 +386,17 @@ pub struct Selection {
 
 impl Selection {
     /// The file's first line.
-    pub fn header(&self, opts: &RenderOptions, prefix: &Prefix, revision: i64) -> String {
+    /// It names where the render is from: the prefix, and the etcd cluster
+    /// by its ID (0: not known), which is what a later renderer checks
+    /// before it trusts the file's items.
+    pub fn header(&self, opts: &RenderOptions, prefix: &Prefix, revision: i64, cluster_id: u64) -> String {
+        let cluster = if cluster_id == 0 {
+            String::new()
+        } else {
+            format!(" of etcd cluster {cluster_id:016x}")
+        };
         format!(
-            "{HEADER_START}{} from {prefix} at revision {revision}: edit the config in etcd, not this file.\n",
+            "{HEADER_START}{} from {prefix} at revision {revision}{cluster}{HEADER_END}\n",
             opts.generator
         )
     }
@@ -389,9 +424,10 @@ pub fn assemble(
     opts: &RenderOptions,
     prefix: &Prefix,
     revision: i64,
+    cluster_id: u64,
 ) -> (Rendered, Blocks) {
     let selection = select(stored, base, last_good, registry, opts);
-    let mut text = selection.header(opts, prefix, revision);
+    let mut text = selection.header(opts, prefix, revision, cluster_id);
     text.reserve(selection.body().map(str::len).sum());
     selection.body().for_each(|piece| text.push_str(piece));
     let rendered = Rendered {
@@ -427,7 +463,7 @@ pub fn select(
         while let Some((k, b)) = base.next_if(|(k, _)| *k < &v.key) {
             out.push((k.clone(), b.clone(), known(k)));
         }
-        base.next_if(|(k, _)| *k == &v.key);
+        let base_entry = base.next_if(|(k, _)| *k == &v.key);
         // Spellings of one key stored side by side: Temporal would read one
         // of them at random, so the registered spelling (else the first) is
         // rendered and the others are held.
@@ -447,14 +483,18 @@ pub fn select(
                     ),
                 )],
                 kept_last_good: false,
+                kept_base: false,
             });
             i += 1;
         }
         match &v.block {
             Ok(block) => out.push((v.key.clone(), block.clone(), v.known)),
+            // Held back: its last good items, else the base layer's (what
+            // the file held before etcd took the key over), else nothing.
             Err(errors) => {
                 let good = last_good.0.get_key_value(&v.key);
-                if let Some((name, block)) = good {
+                let kept = good.or(base_entry);
+                if let Some((name, block)) = kept {
                     out.push((name.clone(), block.clone(), known(name)));
                 }
                 held.push(Held {
@@ -462,6 +502,7 @@ pub fn select(
                     etcd_key: v.etcd_key.clone(),
                     findings: errors.clone(),
                     kept_last_good: good.is_some(),
+                    kept_base: good.is_none() && base_entry.is_some(),
                 });
             }
         }
@@ -642,8 +683,10 @@ mod tests {
         assert_eq!(r.held.len(), 1);
         assert!(!r.held[0].kept_last_good);
         let last = LastGood::from_file(
-            "# Rendered by tcfg 0.1.0 from /p at revision 3: edit the config in etcd, not this file.\nfrontend.rps:\n  - value: 9\n",
+            "# Rendered by tcfg 0.1.0 from /p/ at revision 3: edit the config in etcd, not this file.\nfrontend.rps:\n  - value: 9\n",
             &reg(),
+            &Prefix::new("/p/"),
+            0,
         )
         .unwrap();
         let (r, _) = render(&s, None, &last, &reg(), &opts());
@@ -656,18 +699,64 @@ mod tests {
     }
 
     #[test]
-    fn only_a_render_without_errors_is_a_last_good_state() {
+    fn only_a_render_of_this_prefix_and_cluster_without_errors_is_a_last_good_state() {
+        let p = Prefix::new("/temporal/dynamicconfig/");
+        let from = |header: &str, body: &str| {
+            format!("# Rendered by tcfg 1 from {header}: edit the config in etcd, not this file.\n{body}")
+        };
+        let good = "frontend.rps:\n  - value: 9\n";
+        let ours = from(
+            "/temporal/dynamicconfig/ at revision 5 of etcd cluster 00000000000000ff",
+            good,
+        );
+        assert_eq!(LastGood::from_file(&ours, &reg(), &p, 255).unwrap().len(), 1);
+        assert!(LastGood::from_file(good, &reg(), &p, 255).is_none(), "not a render");
+        let broken = from(
+            "/temporal/dynamicconfig/ at revision 5 of etcd cluster 00000000000000ff",
+            "frontend.rps:\n  - value: [\n",
+        );
+        assert!(LastGood::from_file(&broken, &reg(), &p, 255).is_none());
+        let other_prefix = from(
+            "/other/temporal/dynamicconfig/ at revision 5 of etcd cluster 00000000000000ff",
+            good,
+        );
         assert!(
-            LastGood::from_file("frontend.rps:\n  - value: 9\n", &reg()).is_none(),
-            "not a render"
+            LastGood::from_file(&other_prefix, &reg(), &p, 255).is_none(),
+            "another prefix's render"
         );
-        assert!(LastGood::from_file("# Rendered by x\nfrontend.rps:\n  - value: [\n", &reg()).is_none());
-        assert_eq!(
-            LastGood::from_file("# Rendered by x\nfrontend.rps:\n  - value: 9\n", &reg())
-                .unwrap()
-                .len(),
-            1
+        assert!(
+            LastGood::from_file(&ours, &reg(), &p, 256).is_none(),
+            "another cluster's render"
         );
+        let unnamed = from("/temporal/dynamicconfig/ at revision 5", good);
+        assert!(
+            LastGood::from_file(&unnamed, &reg(), &p, 255).is_none(),
+            "a render that names no cluster"
+        );
+        // A header this code wrote reads back as its origin.
+        let sel = Selection {
+            blocks: Vec::new(),
+            held: Vec::new(),
+            unknown: Vec::new(),
+        };
+        let header = sel.header(&opts(), &p, 9, 0xabc);
+        assert_eq!(header_origin(&header), Some((p.as_str(), 0xabc)));
+        assert_eq!(header_origin(&sel.header(&opts(), &p, 9, 0)), Some((p.as_str(), 0)));
+    }
+
+    #[test]
+    fn a_held_back_key_keeps_the_base_layers_items_when_it_has_no_last_good() {
+        let bad = "- value: 1\n  constraints: {namespace: [x]}\n";
+        let s = snapshot(&[("frontend.rps", bad)]);
+        let base = parse_document(
+            "base.yaml",
+            "frontend.rps:\n  - value: 300\nhistory.rps:\n  - value: 3\n",
+        )
+        .value;
+        let (r, _) = render(&s, Some(&base), &LastGood::default(), &reg(), &opts());
+        assert!(r.text.contains("frontend.rps:\n  - value: 300\n"), "{}", r.text);
+        assert_eq!(r.held.len(), 1);
+        assert!(r.held[0].kept_base && !r.held[0].kept_last_good);
     }
 
     #[test]

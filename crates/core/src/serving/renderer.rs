@@ -62,10 +62,16 @@ pub struct Renderer {
     base: Blocks,
     opts: RenderOptions,
     last_good: LastGood,
-    /// The keys of the file in place, and whether it is a render (whose
-    /// keys are then `last_good`'s).
+    /// The keys of the file in place, and whether it is this prefix's
+    /// render (whose keys are then `last_good`'s).
     previous: Vec<Key>,
     rendered_in_place: bool,
+    /// The file found at start, until the first read tells which etcd
+    /// cluster this is: only a render of the same prefix and cluster lends
+    /// its items as last good ones.
+    in_place: Option<String>,
+    /// The etcd cluster read (0: not read yet).
+    cluster_id: u64,
     /// The revision last rendered (written, unchanged or refused).
     revision: i64,
     /// The verdict on each entry of the watch client's cache, by stored
@@ -106,9 +112,6 @@ impl Renderer {
         opts: RenderOptions,
     ) -> Renderer {
         let current = writer.current();
-        let in_place = current.as_deref().and_then(|t| LastGood::from_file(t, &registry));
-        let rendered_in_place = in_place.is_some();
-        let last_good = in_place.unwrap_or_default();
         let previous = current.as_deref().map(keys_of).unwrap_or_default();
         Renderer {
             store,
@@ -116,9 +119,11 @@ impl Renderer {
             writer,
             base: base.as_ref().map(blocks_of).unwrap_or_default(),
             opts,
-            last_good,
+            last_good: LastGood::default(),
             previous,
-            rendered_in_place,
+            in_place: current,
+            rendered_in_place: false,
+            cluster_id: 0,
             revision: 0,
             decided: Default::default(),
             order: Vec::new(),
@@ -184,8 +189,15 @@ impl Renderer {
             Err(StoreError::Compacted { .. }) => read_verdicts(&self.store, &self.registry, None).await,
             other => other,
         };
-        let (revision, verdicts) =
+        let (revision, cluster_id, verdicts) =
             read.inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
+        self.cluster_id = cluster_id;
+        if let Some(text) = self.in_place.take() {
+            if let Some(last) = LastGood::from_file(&text, &self.registry, self.store.prefix(), cluster_id) {
+                self.last_good = last;
+                self.rendered_in_place = true;
+            }
+        }
         let (rendered, blocks) = self.assemble(&in_precedence(&verdicts), revision);
         self.held_by_read = rendered.held.iter().map(|h| h.key.as_str().to_string()).collect();
         self.read = verdicts.into_iter().map(|v| (v.key.as_str().into(), v)).collect();
@@ -250,6 +262,7 @@ impl Renderer {
             &self.opts,
             self.store.prefix(),
             revision,
+            self.cluster_id,
         )
     }
 

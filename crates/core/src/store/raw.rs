@@ -194,6 +194,8 @@ impl Decoder for Raw {
 #[derive(Debug)]
 pub(crate) struct RangeAnswer {
     pub revision: i64,
+    /// The etcd cluster that answered.
+    pub cluster_id: u64,
     pub more: bool,
     pub buf: Bytes,
     /// How many keys it holds.
@@ -260,6 +262,7 @@ impl RangeAnswer {
     pub fn locate(buf: Bytes) -> Result<RangeAnswer, Status> {
         let mut answer = RangeAnswer {
             revision: 0,
+            cluster_id: 0,
             more: false,
             buf: Bytes::new(),
             count: 0,
@@ -268,13 +271,15 @@ impl RangeAnswer {
         let mut at = 0;
         while at < buf.len() {
             match field(&buf, &mut at)? {
-                // header: ResponseHeader { revision = 3 }
+                // header: ResponseHeader { cluster_id = 1, revision = 3 }
                 (1, Field::Bytes(start, end)) => {
                     let header = &buf[start..end];
                     let mut h = 0;
                     while h < header.len() {
-                        if let (3, Field::Int(rev)) = field(header, &mut h)? {
-                            answer.revision = rev as i64;
+                        match field(header, &mut h)? {
+                            (1, Field::Int(id)) => answer.cluster_id = id,
+                            (3, Field::Int(rev)) => answer.revision = rev as i64,
+                            _ => {}
                         }
                     }
                 }

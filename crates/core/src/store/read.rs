@@ -221,6 +221,7 @@ impl Store {
         let end = prefix.range_end();
         let mut from = prefix.as_str().as_bytes().to_vec();
         let mut revision = at.unwrap_or(0);
+        let mut cluster_id;
         let what = format!("reading {prefix}");
         let started = Instant::now();
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -273,6 +274,7 @@ impl Store {
             if revision == 0 {
                 revision = answer.revision;
             }
+            cluster_id = answer.cluster_id;
             let more = answer.more;
             tracing::debug!(elapsed = ?started.elapsed(), keys = answer.count, more, "page of {prefix}");
             if let Some(last) = answer.last() {
@@ -310,6 +312,7 @@ impl Store {
         Ok(Chunks {
             prefix,
             revision,
+            cluster_id,
             chunks,
         })
     }
@@ -402,6 +405,8 @@ pub struct Chunks<T> {
     pub prefix: Prefix,
     /// The store revision it was read at.
     pub revision: i64,
+    /// The etcd cluster it was read from (its ID, as etcd's answers give it).
+    pub cluster_id: u64,
     /// What each chunk gave, in key order.
     pub chunks: Vec<T>,
 }
