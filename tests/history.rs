@@ -816,3 +816,77 @@ async fn rollback_over_a_later_delete_restores_it_or_names_it() {
         );
     assert_eq!(raw_get(&cluster, &key).await, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_record_is_shown_unverified_and_never_undone() {
+    let cluster = EtcdCluster::single();
+    let put = |v: &str| {
+        tcfg(&cluster)
+            .args(["put", "frontend.rps", v, "--yes", "-m", "real"])
+            .assert()
+            .code(0);
+    };
+    put("2400");
+    // Anyone who may write the history prefix copies a record and says the
+    // change was from 1: etcd shows no config change at its revision.
+    let (_, mut forged) = records(&cluster, HISTORY).await.pop().unwrap();
+    forged["keys"][0]["old"] = serde_json::json!("- value: 1\n");
+    forged["message"] = serde_json::json!("forged");
+    let at = raw_put(&cluster, &format!("{HISTORY}9999-forged"), &forged.to_string()).await;
+    tcfg(&cluster)
+        .args(["show", &at.to_string()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("UNVERIFIED"));
+    tcfg(&cluster)
+        .args(["log", "-o", "json"])
+        .assert()
+        .stdout(predicate::str::contains("\"verified\": false"));
+    tcfg(&cluster)
+        .args(["revert", &at.to_string(), "--yes", "--force"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not backed by etcd's history"));
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 2400\n");
+    // Past compaction the record cannot be checked against events: the
+    // key's value is older than the record, so the record is not believed.
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 5\n").await;
+    let mut c = cluster.client().await;
+    c.compact(revision(&cluster).await, None).await.unwrap();
+    let o = tcfg(&cluster)
+        .args(["revert", &at.to_string(), "--yes", "--force"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("frontend.rps is not restored: the record says revision"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 2400\n");
+    // Changed since: the next record replaced a value written before the
+    // forged one's revision, which contradicts it, for revert and rollback.
+    put("2500");
+    let o = tcfg(&cluster)
+        .args(["revert", &at.to_string(), "--yes", "--force"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("the next recorded change of it replaced a value written at revision"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 2500\n");
+    let o = tcfg(&cluster)
+        .args([
+            "rollback",
+            "--to-revision",
+            &(at - 1).to_string(),
+            "frontend.rps",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+- value: 2400"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("value: 1\n"), "{}", stdout(&o));
+}

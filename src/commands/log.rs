@@ -178,6 +178,8 @@ fn short_time(t: &str) -> String {
 
 fn author(e: &Entry) -> String {
     match (&e.record, &e.unreadable) {
+        // A record etcd's history contradicts names whoever its writer chose.
+        (Some(r), _) if e.verified == Some(false) => format!("(unverified) {}", r.author.short()),
         (Some(r), _) => r.author.short(),
         (None, Some(_)) => "(unreadable record)".into(),
         (None, None) => "(no record)".into(),
@@ -241,7 +243,19 @@ fn stored_text(s: &Option<Stored>) -> (String, &'static str) {
 fn write_entry(out: &mut impl Write, e: &Entry, patch: bool) -> std::io::Result<()> {
     writeln!(out, "{}", paint(BOLD, format!("revision {}", e.revision)))?;
     match (&e.record, &e.unreadable) {
-        (Some(r), _) => write_record(out, r)?,
+        (Some(r), _) => {
+            if e.verified == Some(false) {
+                writeln!(
+                    out,
+                    "{}",
+                    paint(
+                        crate::output::WARNING,
+                        "record:   UNVERIFIED: etcd's history shows no change to these keys at this revision; the record was written by someone else than the change it claims (revert and rollback never use it)"
+                    )
+                )?;
+            }
+            write_record(out, r)?
+        }
         (None, Some(why)) => writeln!(out, "record:   unreadable: {why}")?,
         (None, None) => writeln!(
             out,
@@ -362,6 +376,7 @@ fn entry_json(e: &Entry) -> serde_json::Value {
         "record": e.record,
         "written_by_another_tool": e.record.is_none() && e.unreadable.is_none(),
         "unreadable_record": e.unreadable,
+        "verified": e.verified,
         "keys": e.keys.iter().map(|k| serde_json::json!({
             "key": k.key,
             "old": stored_json(&k.old),

@@ -136,6 +136,7 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
         args.txn,
         args.write,
         &what,
+        args.force,
     )
     .await
 }
@@ -178,6 +179,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
         args.txn,
         args.write,
         &what,
+        false,
     )
     .await
 }
@@ -194,10 +196,26 @@ async fn finish(
     txn: super::TxnArgs,
     opts: super::WriteArgs,
     what: &str,
+    force: bool,
 ) -> Result<u8> {
     let mut err = output::stderr();
     for k in &undo.skipped {
         writeln!(err, "left alone: {k} is not dynamic config (tcfg never writes it)")?;
+    }
+    for (k, why) in &undo.ignored {
+        writeln!(err, "{}: {k} is not restored: {why}", paint(WARNING, "warning"))?;
+    }
+    if !undo.partial.is_empty() {
+        for k in &undo.partial {
+            writeln!(err, "  cannot restore {k}: its value before the change is not kept (too large to record whole, and compacted in etcd)")?;
+        }
+        if !force {
+            bail!(
+                "revision {} cannot be reverted in full: the keys above cannot be restored; nothing written. Pass --force to revert the others",
+                undo.target + 1
+            );
+        }
+        writeln!(err, "{}", paint(WARNING, "--force: the others are reverted"))?;
     }
     if !undo.unknown.is_empty() {
         for (k, why) in &undo.unknown {

@@ -23,6 +23,13 @@ pub struct Entry {
     /// The keys changed, with their values before and after: from etcd's
     /// history while it has them, else from the record.
     pub keys: Vec<EntryKey>,
+    /// Whether etcd's history backs the record: `Some(true)`, every key it
+    /// names changed at its revision; `Some(false)`, etcd's history covers
+    /// the revision and shows no such change (anyone who may write the
+    /// history prefix can write a record: it is shown as unverified and
+    /// never undone); `None`, etcd has compacted the revision (or there is
+    /// no record to check).
+    pub verified: Option<bool>,
 }
 
 /// One key of a change.
@@ -133,8 +140,8 @@ fn stored(v: Option<Vec<u8>>) -> Option<Stored> {
 type Records = BTreeMap<i64, Result<ChangeRecord, String>>;
 
 /// Records and etcd's events joined into changes (revisions `from..=to`),
-/// newest first.
-fn join(records: &Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Entry> {
+/// newest first; etcd's history is complete from `complete_from` on.
+fn join(records: &Records, events: Vec<KeyEvent>, from: i64, to: i64, complete_from: i64) -> Vec<Entry> {
     let mut by_rev: BTreeMap<i64, Vec<KeyEvent>> = BTreeMap::new();
     for e in events {
         by_rev.entry(e.revision).or_default().push(e);
@@ -151,7 +158,14 @@ fn join(records: &Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Ent
             Some(Err(e)) => (None, Some(e.clone())),
             None => (None, None),
         };
-        let keys = match by_rev.remove(&rev) {
+        let events = by_rev.remove(&rev);
+        let verified = match (&record, &events) {
+            (None, _) => None,
+            (Some(_), _) if rev < complete_from => None,
+            (Some(r), None) => Some(r.keys.is_empty()),
+            (Some(r), Some(events)) => Some(r.keys.iter().all(|k| events.iter().any(|e| e.key == k.key))),
+        };
+        let keys = match events {
             Some(events) => events
                 .into_iter()
                 .map(|e| {
@@ -186,6 +200,7 @@ fn join(records: &Records, events: Vec<KeyEvent>, from: i64, to: i64) -> Vec<Ent
             record,
             unreadable,
             keys,
+            verified,
         });
     }
     entries
@@ -205,7 +220,9 @@ pub async fn show(store: &Store, revision: i64) -> Result<Option<Entry>, StoreEr
     } else {
         history.events
     };
-    Ok(join(&records, events, revision, revision).into_iter().next())
+    Ok(join(&records, events, revision, revision, history.complete_from)
+        .into_iter()
+        .next())
 }
 
 /// The log of this store's prefix.
@@ -266,7 +283,7 @@ pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
         let history = store.prefix_history(lower, to).await?;
         let complete_from = history.complete_from;
         // Records are all read: below the window only they can be shown.
-        let mut entries = join(&records, history.events, lower, to);
+        let mut entries = join(&records, history.events, lower, to, complete_from);
         entries.retain(|e| wanted(query, store, e));
         let enough = query.limit > 0 && entries.len() >= query.limit;
         // Compacted below the window: a wider one finds no more of etcd's

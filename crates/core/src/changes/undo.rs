@@ -33,6 +33,12 @@ pub struct Undo {
     pub invalid: Vec<(String, String)>,
     /// Keys left alone: not dynamic config (tcfg never writes them).
     pub skipped: Vec<String>,
+    /// Keys a record claims but etcd contradicts, and why: not restored.
+    pub ignored: Vec<(String, String)>,
+    /// Keys of the change whose value before it is not kept (too large to
+    /// record; etcd has compacted it): a revert restores the others only
+    /// when forced.
+    pub partial: Vec<String>,
 }
 
 /// Why an undo cannot even be worked out.
@@ -44,6 +50,8 @@ pub enum UndoError {
     NoChange { prefix: String, revision: i64 },
     #[error("no change record at or before {time}: the time cannot be turned into a revision; pass --to-revision")]
     NoRecordBefore { time: String },
+    #[error("the change record at revision {revision} is not backed by etcd's history: etcd shows no change to its keys at that revision, so it was not written by the change it describes (anyone who may write the history prefix can write one); nothing is undone from it")]
+    Unverified { revision: i64 },
     #[error("writes without a record (by other tools) at revision {} happened near {time}, and etcd keeps no times: pass --to-revision to say which state you mean", revisions.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))]
     AmbiguousTime { time: String, revisions: Vec<i64> },
 }
@@ -58,6 +66,8 @@ impl Undo {
             unknown: Vec::new(),
             invalid: Vec::new(),
             skipped: Vec::new(),
+            ignored: Vec::new(),
+            partial: Vec::new(),
         }
     }
 
@@ -102,30 +112,78 @@ pub async fn revert(store: &Store, registry: &Registry, revision: i64) -> Result
             revision,
         });
     };
+    if entry.verified == Some(false) {
+        return Err(UndoError::Unverified { revision });
+    }
     let current = store.snapshot(registry, None).await?;
     let mut undo = Undo::new(revision - 1, current);
     let prefix = store.prefix().clone();
     let mut touched: Vec<String> = Vec::new();
+    // Past compaction only the record tells what changed: a key it claims
+    // whose value now was written before the record's revision was not
+    // changed by it (a forged or mistaken record).
+    let unchecked = entry.verified.is_none() && entry.record.is_some();
+    if let Some(r) = entry.record.as_ref().filter(|r| unchecked && r.omitted > 0) {
+        undo.partial.push(format!(
+            "{} more key{} (the record was too large to list them)",
+            r.omitted,
+            if r.omitted == 1 { "" } else { "s" }
+        ));
+    }
+    for k in &entry.keys {
+        if let Some(name) = prefix.name_of(&k.key).filter(|n| is_config(registry, n)) {
+            let folded = fold(name);
+            if !touched.contains(&folded) {
+                touched.push(folded);
+            }
+        }
+    }
+    let later = later_changes(store, &undo.current, revision, &touched).await?;
     for k in &entry.keys {
         let Some(name) = prefix.name_of(&k.key).filter(|n| is_config(registry, n)) else {
             undo.skipped.push(k.key.clone());
             continue;
         };
+        if let Some(why) = unchecked
+            .then(|| contradicted(&undo.current, &later, prefix.as_str(), name, revision))
+            .flatten()
+        {
+            undo.ignored.push((name.to_string(), why));
+            continue;
+        }
         match &k.old {
-            Some(Stored::Digest { .. }) => undo.unknown.push((
-                name.to_string(),
-                "the change was too large to record whole: its record keeps only a digest of the value before, and etcd has compacted it".into(),
-            )),
+            Some(Stored::Digest { .. }) => undo.partial.push(name.to_string()),
             Some(Stored::Text(t)) => undo.restore(&k.key, name, Some(t)),
             None => undo.restore(&k.key, name, None),
         }
-        let folded = fold(name);
-        if !touched.contains(&folded) {
-            touched.push(folded);
-        }
     }
-    undo.later = later_changes(store, &undo.current, revision, &touched).await?;
+    undo.later = later;
     Ok(undo)
+}
+
+/// Why a record's claim that `revision` changed `name` is false, past
+/// compaction: the value that replaced the one it wrote (by the next
+/// recorded change of the key, else the value now) was written before it.
+fn contradicted(current: &Snapshot, later: &[Entry], prefix: &str, name: &str, revision: i64) -> Option<String> {
+    let folded = fold(name);
+    // `later` is newest first: the next change is the last that names it.
+    let next = later.iter().rev().find_map(|e| {
+        e.record
+            .as_ref()?
+            .keys
+            .iter()
+            .find(|k| k.key.strip_prefix(prefix).is_some_and(|n| fold(n) == folded))
+    });
+    let (written, by) = match next {
+        Some(k) => (k.old_revision?, "the next recorded change of it replaced a value"),
+        None => (
+            current.keys.iter().find(|s| s.key.folded() == folded)?.mod_revision,
+            "its value now was",
+        ),
+    };
+    (written < revision).then(|| {
+        format!("the record says revision {revision} changed it, but {by} written at revision {written}, before that")
+    })
 }
 
 /// Every change after `revision` to a key in `touched` (folded names),
@@ -169,6 +227,7 @@ async fn later_changes(
                     old: None,
                     new: Some(Stored::Text(s.raw.clone())),
                 }],
+                verified: None,
             });
         }
     }
@@ -305,12 +364,46 @@ fn settle_from_records(
             }
         }
     }
-    let mut first: BTreeMap<String, (i64, &KeyChange)> = BTreeMap::new();
+    // A record is believed only where etcd agrees: while etcd keeps its
+    // revision, each key it names must have changed there; past
+    // compaction, the value that replaced the record's (the next record's
+    // old value, else the value now) must be no older than the record.
+    let mut changed_at: HashMap<i64, Vec<&str>> = HashMap::new();
+    for e in &history.events {
+        changed_at.entry(e.revision).or_default().push(e.key.as_str());
+    }
+    let now: HashMap<&str, i64> = undo
+        .current
+        .keys
+        .iter()
+        .map(|s| (s.key.folded(), s.mod_revision))
+        .collect();
+    let mut per_key: BTreeMap<String, Vec<(i64, &KeyChange)>> = BTreeMap::new();
     for (rev, r) in records {
         let Ok(r) = r else { continue };
         for k in &r.keys {
             let Some(name) = prefix.name_of(&k.key) else { continue };
-            first.entry(fold(name)).or_insert((*rev, k));
+            per_key.entry(fold(name)).or_default().push((*rev, k));
+        }
+    }
+    let mut first: BTreeMap<String, (i64, &KeyChange)> = BTreeMap::new();
+    for (folded, changes) in &per_key {
+        for (i, (rev, k)) in changes.iter().enumerate() {
+            let believed = if *rev >= history.complete_from {
+                changed_at.get(rev).is_some_and(|keys| keys.contains(&k.key.as_str()))
+            } else {
+                // The value that replaced this one (the next record's old
+                // value, else the value now) was written at or after it.
+                let next = match changes.get(i + 1) {
+                    Some((_, next)) => next.old_revision,
+                    None => now.get(folded.as_str()).copied(),
+                };
+                next.is_none_or(|m| m >= *rev)
+            };
+            if believed {
+                first.insert(folded.clone(), (*rev, *k));
+                break;
+            }
         }
     }
     for (folded, (rev, k)) in &first {
@@ -539,12 +632,20 @@ mod tests {
         let mut u = undo(10, vec![stored("history.rps", "- value: 3\n", 12)]);
         let records = BTreeMap::from([(12, record(&[("history.rps", Some("- value: 2\n"), None)]))]);
         let history = PrefixHistory {
-            events: vec![KeyEvent {
-                revision: 11,
-                key: format!("{P}history.rps"),
-                value: Some("- value: 2\n".into()),
-                prev: None,
-            }],
+            events: vec![
+                KeyEvent {
+                    revision: 11,
+                    key: format!("{P}history.rps"),
+                    value: Some("- value: 2\n".into()),
+                    prev: None,
+                },
+                KeyEvent {
+                    revision: 12,
+                    key: format!("{P}history.rps"),
+                    value: Some("- value: 3\n".into()),
+                    prev: Some("- value: 2\n".into()),
+                },
+            ],
             complete_from: 11,
         };
         settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
@@ -623,6 +724,38 @@ mod tests {
         let after = BTreeMap::from([(12, del)]);
         deleted_without_record(&mut u, &prefix(), 10, &before, &after, &history, &all);
         assert!(u.unknown.is_empty(), "{:?}", u.unknown);
+    }
+
+    #[test]
+    fn a_record_etcd_contradicts_is_not_believed() {
+        // A forged record at 12 says frontend.rps went from 1 to 99; the
+        // record at 15 replaced a value written at 5, so nothing changed
+        // the key at 12. Past compaction (history from 50).
+        let mut u = undo(10, vec![stored("frontend.rps", "- value: 3\n", 15)]);
+        let records = BTreeMap::from([
+            (12, record(&[("frontend.rps", Some("- value: 1\n"), Some(3))])),
+            (15, record(&[("frontend.rps", Some("- value: 2\n"), Some(5))])),
+        ]);
+        let history = PrefixHistory {
+            events: Vec::new(),
+            complete_from: 50,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        assert_eq!(desired(&u, "frontend.rps").as_deref(), Some("Int(2)"));
+        // While etcd keeps the revision, a record with no event there is
+        // not believed either.
+        let mut u = undo(10, vec![stored("frontend.rps", "- value: 3\n", 15)]);
+        let history = PrefixHistory {
+            events: vec![KeyEvent {
+                revision: 15,
+                key: format!("{P}frontend.rps"),
+                value: Some(b"- value: 3\n".to_vec()),
+                prev: None,
+            }],
+            complete_from: 11,
+        };
+        settle_from_records(&mut u, &prefix(), 10, &records, &history, &all);
+        assert_eq!(desired(&u, "frontend.rps").as_deref(), Some("Int(2)"));
     }
 
     fn at(secs: u64) -> Option<SystemTime> {
