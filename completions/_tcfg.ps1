@@ -449,7 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
             [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
             [CompletionResult]::new('--drop-unknown-keys', '--drop-unknown-keys', [CompletionResultType]::ParameterName, 'Leave out keys the release does not register (kept by default: Temporal ignores them)')
-            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Write an empty file over one that has keys')
+            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Write an empty file: over one that has keys, or when the prefix holds no dynamic config')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

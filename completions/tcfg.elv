@@ -435,7 +435,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
             cand --require-message 'Refuse writes without -m/--message'
             cand --drop-unknown-keys 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
-            cand --allow-empty 'Write an empty file over one that has keys'
+            cand --allow-empty 'Write an empty file: over one that has keys, or when the prefix holds no dynamic config'
             cand --follow 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -427,7 +427,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l history-max-age -d 
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l drop-unknown-keys -d 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Write an empty file over one that has keys'
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Write an empty file: over one that has keys, or when the prefix holds no dynamic config'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l follow -d 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s V -l version -d 'Print version'
