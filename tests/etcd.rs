@@ -1010,3 +1010,35 @@ async fn a_key_under_two_spellings_is_never_copied_and_never_in_sync() {
     let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_stored_value_gets_one_verdict_everywhere() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 35.5\n").await;
+    // get: the item, the finding, and what Temporal's lookups return.
+    let o = tcfg(&cluster).args(["get", "frontend.rps"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("35.5"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Temporal would reject the value stored at"), "{err}");
+    assert!(err.contains("return 2400 (the registered default"), "{err}");
+    // status counts it and exits 2; dump refuses it.
+    let o = tcfg(&cluster).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds a value Temporal would refuse"),
+        "{}",
+        stderr(&o)
+    );
+    tcfg(&cluster).arg("dump").assert().code(1);
+    // A value that does not parse: its stored text, escaped, with the error.
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [\u{202e}\n").await;
+    let o = tcfg(&cluster).args(["get", "frontend.rps"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("- value: [\\u{202e}"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("frontend.rps"), "{}", stderr(&o));
+    // An unknown key is ignored by Temporal, not refused: status stays 0.
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 35\n").await;
+    raw_put(&cluster, &format!("{PREFIX}acme.custom"), "- value: 1\n").await;
+    tcfg(&cluster).arg("status").assert().code(0);
+}

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 use serde::Serialize;
+use tcfg_core::model::finding::Level;
 use tcfg_core::model::serialize::{canonical_order, items_to_yaml};
 use tcfg_core::model::value::text::flow;
 use tcfg_core::store::StoredKey;
@@ -106,24 +107,64 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         .iter()
         .find(|s| s.etcd_key == registered)
         .or(read.stored.first());
-    let items: Vec<ConstrainedValue> = match stored.map(|s| &s.items) {
-        None => Vec::new(),
-        Some(Ok(items)) => items.clone(),
-        Some(Err(findings)) => {
-            bail!(
-                "{}",
-                crate::report::unparseable(stored.expect("matched Some"), findings)
-            );
-        }
+    // One verdict on a stored value, as render, dump and status give it:
+    // a value Temporal would reject is shown with why, and with what its
+    // lookups return instead.
+    let (items, rejected): (Vec<ConstrainedValue>, Vec<tcfg_core::Finding>) = match stored {
+        None => (Vec::new(), Vec::new()),
+        Some(s) => match &s.items {
+            Ok(items) => {
+                let findings = tcfg_core::temporal::validate::validate_key(
+                    &s.etcd_key,
+                    &s.key,
+                    Default::default(),
+                    items,
+                    &registry,
+                    &Default::default(),
+                );
+                let errors = findings.into_iter().filter(|f| f.level == Level::Error).collect();
+                (items.clone(), errors)
+            }
+            Err(findings) if args.scope.given() || format == Format::Json => {
+                bail!("{}", crate::report::unparseable(s, findings));
+            }
+            Err(findings) => (Vec::new(), findings.clone()),
+        },
     };
+    if !rejected.is_empty() {
+        let s = stored.expect("findings come from a stored value");
+        let sources = [(s.etcd_key.clone(), s.raw.clone())].into_iter().collect();
+        crate::report::write_findings(&mut err, &rejected, &sources)?;
+        let r = resolve_items(&items, def, &Constraints::default());
+        writeln!(
+            err,
+            "{}: Temporal would reject the value stored at {}: `tcfg render` holds it back, and where nothing earlier is loaded its lookups return {} ({})",
+            paint(WARNING, "warning"),
+            tcfg_core::model::key::escaped(&s.etcd_key),
+            flow(&r.value),
+            match (&r.source, &r.conversion_error) {
+                (Source::RegisteredDefault, Some(_)) => "the registered default: the stored item does not convert",
+                (Source::RegisteredDefault, None) => "the registered default",
+                (Source::BuiltinDefault { .. }, _) => "a built-in default",
+                (Source::Item { .. }, _) => "a stored item",
+            }
+        )?;
+    }
     let mut out = output::styled_stdout();
 
     if !args.scope.given() {
         // The stored items.
         match format {
-            Format::Yaml => {
-                out.write_all(items_to_yaml(&items).as_bytes())?;
-            }
+            Format::Yaml => match stored.filter(|s| s.items.is_err()) {
+                // No items to give: the stored text, escaped, and exit 1.
+                Some(s) => {
+                    for line in s.raw.lines() {
+                        writeln!(out, "{}", line.escape_debug())?;
+                    }
+                    return Ok(exit::ERROR);
+                }
+                None => out.write_all(items_to_yaml(&items).as_bytes())?,
+            },
             Format::Json => {
                 let unscoped = Constraints::default();
                 let r = resolve_items(&items, def, &unscoped);
@@ -172,7 +213,11 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                                 paint(DIM, format!("{} at mod revision {}", s.etcd_key, s.mod_revision))
                             )?;
                             let Ok(items) = &s.items else {
-                                writeln!(out, "  (does not parse)")?;
+                                // The stored text, escaped, beside its error.
+                                writeln!(out, "  does not parse; stored text:")?;
+                                for line in s.raw.lines() {
+                                    writeln!(out, "    {}", line.escape_debug())?;
+                                }
                                 continue;
                             };
                             let mut table = crate::render::table::new_table();
@@ -186,7 +231,11 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 }
             }
         }
-        return Ok(exit::OK);
+        return Ok(if stored.is_some_and(|s| s.items.is_err()) {
+            exit::ERROR
+        } else {
+            exit::OK
+        });
     }
 
     // The effective value for the scope.

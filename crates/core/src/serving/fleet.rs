@@ -18,6 +18,7 @@ use crate::serving::status::{renderers, RendererStatus};
 use crate::store::health::ClusterHealth;
 use crate::store::{Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
+use crate::temporal::validate::validate_key;
 
 /// A prefix to survey: its cluster's name, the name messages give it, and
 /// its store or why its cluster could not be connected to.
@@ -79,7 +80,9 @@ pub struct PrefixState {
     pub revision: i64,
     /// Dynamic config keys.
     pub keys: usize,
-    /// Keys whose stored value Temporal would refuse (etcd keys).
+    /// Keys whose stored value Temporal would refuse (etcd keys): values
+    /// that do not parse, and values that fail the key's checks (a float in
+    /// an int key), the one verdict `get`, `dump` and `render` give.
     pub invalid: Vec<String>,
     /// Keys stored under several spellings, each as its etcd keys: Temporal
     /// reads one of them at random.
@@ -185,7 +188,7 @@ impl FleetReport {
                             keys: differing(first, &read.snapshot, registry),
                         }),
                     };
-                    report.state = Some(read.state(drift));
+                    report.state = Some(read.state(drift, registry));
                 }
             }
             prefixes.push(report);
@@ -262,7 +265,7 @@ async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String>
 }
 
 impl Read {
-    fn state(&self, drift: Option<Drift>) -> PrefixState {
+    fn state(&self, drift: Option<Drift>, registry: &Registry) -> PrefixState {
         let s = &self.snapshot;
         let (renderers, renderers_error) = match &self.renderers {
             Ok(list) => (
@@ -284,7 +287,7 @@ impl Read {
         PrefixState {
             revision: s.revision,
             keys: s.keys.len(),
-            invalid: s.invalid().map(|k| k.etcd_key.clone()).collect(),
+            invalid: rejected(s, registry),
             spellings: s.check_spellings().err().map(|e| e.keys).unwrap_or_default(),
             foreign: s.foreign.len(),
             last_change: s.keys.iter().map(|k| k.mod_revision).max().unwrap_or(0),
@@ -296,6 +299,25 @@ impl Read {
             renderers_error,
         }
     }
+}
+
+/// The keys of `s` whose stored value Temporal would refuse.
+fn rejected(s: &Snapshot, registry: &Registry) -> Vec<String> {
+    // A key the release does not know is ignored by Temporal, not refused.
+    let opts = crate::temporal::validate::Options {
+        allow_unknown_keys: true,
+        ..Default::default()
+    };
+    s.keys
+        .iter()
+        .filter(|k| match &k.items {
+            Err(_) => true,
+            Ok(items) => validate_key(&k.etcd_key, &k.key, Default::default(), items, registry, &opts)
+                .iter()
+                .any(|f| f.level == crate::model::finding::Level::Error),
+        })
+        .map(|k| k.etcd_key.clone())
+        .collect()
 }
 
 /// SHA-256 of a prefix's canonical content: its config as `dump` writes
