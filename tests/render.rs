@@ -954,3 +954,60 @@ async fn held_back_keys_never_take_items_from_another_prefixs_render() {
         .unwrap()
         .contains("frontend.rps:\n  - value: 300\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_live_renderers_never_share_a_name_and_a_killed_ones_comes_back() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
+    let same = ["--report-as", "same", "--report-ttl", "2"];
+    let mut first = follower(&cluster, &dir.path().join("a.yaml"), &same);
+    records_until(&cluster, "the first reports", |r| r.len() == 1 && r[0].1 >= 2).await;
+    // A second one with the name refuses to start, naming the holder.
+    let o = tcfg(&cluster)
+        .args(["render", "--follow"])
+        .args(same)
+        .arg(dir.path().join("b.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another renderer reports as same"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("a.yaml"), "{}", stderr(&o));
+    assert!(first.try_wait().unwrap().is_none(), "the first renders on");
+    // kill -9: the record stays until its lease expires, then the name is
+    // free again for a restarted renderer.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mut again = follower_logging_to(
+        &cluster,
+        &dir.path().join("c.yaml"),
+        &same,
+        std::process::Stdio::piped(),
+    );
+    let record = "/temporal/dynamicconfig.renderers/same";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let now = raw_get(&cluster, record).await.map(|(v, _)| v).unwrap_or_default();
+        if now.contains("c.yaml") {
+            break;
+        }
+        if let Some(status) = again.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(again.stderr.as_mut().unwrap(), &mut err).unwrap();
+            panic!("the restarted renderer ended ({status}): {err}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the restarted renderer never reported: {now}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(again.try_wait().unwrap().is_none(), "the restarted renderer runs");
+    unsafe { libc::kill(again.id() as i32, libc::SIGTERM) };
+    assert_eq!(again.wait().unwrap().code(), Some(0));
+    records_until(&cluster, "its record goes with it", |r| r.is_empty()).await;
+}

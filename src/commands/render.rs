@@ -122,6 +122,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     if args.follow && !name.is_empty() {
         let ttl = std::time::Duration::from_secs(args.report_ttl);
         let reporter = StatusReporter::start(&store, &name, ttl)
+            .await
             .map_err(|e| CommandError::from(anyhow::Error::from(e)).hint("pass another --report-as"))?;
         renderer = renderer.with_reporter(reporter);
     }

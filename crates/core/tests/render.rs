@@ -124,7 +124,9 @@ fn status(name: &str, revision: i64) -> RendererStatus {
 async fn a_record_whose_lease_was_lost_is_written_again_on_a_new_one() {
     let cluster = EtcdCluster::single();
     let store = store(&cluster).await;
-    let reporter = StatusReporter::start(&store, "host-a", Duration::from_secs(3)).unwrap();
+    let reporter = StatusReporter::start(&store, "host-a", Duration::from_secs(3))
+        .await
+        .unwrap();
     reporter.report(status("host-a", 5));
     let (_, lease) = record_until(&store, "host-a", "never reported", |r| r.is_some())
         .await
@@ -154,8 +156,12 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
         .await
         .unwrap();
     assert!(none.done() && none.current.is_empty());
-    let a = StatusReporter::start(&store, "a", Duration::from_secs(5)).unwrap();
-    let b = StatusReporter::start(&store, "b", Duration::from_secs(5)).unwrap();
+    let a = StatusReporter::start(&store, "a", Duration::from_secs(5))
+        .await
+        .unwrap();
+    let b = StatusReporter::start(&store, "b", Duration::from_secs(5))
+        .await
+        .unwrap();
     a.report(status("a", 10));
     b.report(status("b", 3));
     record_until(&store, "b", "b never reported", |r| r.is_some()).await;
@@ -189,7 +195,9 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
     assert!(caught_up.done(), "{caught_up:?}");
     assert_eq!(caught_up.current.len(), 2);
     // A renderer that stops drops out of a wait.
-    let c = StatusReporter::start(&store, "c", Duration::from_secs(5)).unwrap();
+    let c = StatusReporter::start(&store, "c", Duration::from_secs(5))
+        .await
+        .unwrap();
     c.report(status("c", 1));
     record_until(&store, "c", "c never reported", |r| r.is_some()).await;
     let waiting = tokio::spawn({

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use etcd_client::{EventType, GetOptions, PutOptions, WatchOptions};
+use etcd_client::{Compare, CompareOp, EventType, GetOptions, PutOptions, Txn, TxnOp, TxnOpResponse, WatchOptions};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::{timeout, timeout_at, Instant};
@@ -51,11 +51,19 @@ impl RendererStatus {
     }
 }
 
-/// A renderer name that cannot be a record's key.
+/// Why a renderer cannot report under a name.
 #[derive(Debug, thiserror::Error)]
-#[error("{name:?} cannot name a renderer: a name is 1 to 253 characters without '/' or control characters")]
-pub struct BadName {
-    pub name: String,
+pub enum BadName {
+    #[error("{name:?} cannot name a renderer: a name is 1 to 253 characters without '/' or control characters")]
+    Invalid { name: String },
+    #[error("another renderer reports as {name} for this prefix (its file: {file}); two renderers never share a record, or `--wait` would count one file for two")]
+    Taken { name: String, file: String },
+    #[error("cannot claim the renderer name {name}: {source}")]
+    Store {
+        name: String,
+        #[source]
+        source: StoreError,
+    },
 }
 
 /// A renderer's record, kept alive while the renderer runs: a task of its
@@ -72,18 +80,24 @@ pub struct StatusReporter {
 impl StatusReporter {
     /// Report as `name` beside the store's prefix, on a lease of `ttl` (how
     /// long a record outlives a renderer that died without removing it).
-    pub fn start(store: &Store, name: &str, ttl: Duration) -> Result<StatusReporter, BadName> {
+    /// The name is claimed first: a record under it that outlives its TTL
+    /// belongs to a live renderer, and the name is refused; one that goes
+    /// (a renderer killed before) gives the name back.
+    pub async fn start(store: &Store, name: &str, ttl: Duration) -> Result<StatusReporter, BadName> {
         if name.is_empty() || name.len() > 253 || name.chars().any(|c| c == '/' || c.is_control()) {
-            return Err(BadName { name: name.into() });
+            return Err(BadName::Invalid { name: name.into() });
         }
+        let ttl = ttl.max(Duration::from_secs(1));
+        let key = format!("{}{name}", status_prefix(store.prefix()));
+        let lease = claim(store, &key, name, ttl).await?;
         let (latest, latest_rx) = watch::channel(None);
         let (stop, stop_rx) = watch::channel(false);
         let keeper = Keeper {
             store: store.clone(),
-            key: format!("{}{name}", status_prefix(store.prefix())),
-            ttl: ttl.max(Duration::from_secs(1)),
+            key,
+            ttl,
         };
-        let task = tokio::spawn(keeper.run(latest_rx, stop_rx));
+        let task = tokio::spawn(keeper.run(latest_rx, stop_rx, lease));
         Ok(StatusReporter {
             latest,
             stop,
@@ -125,6 +139,66 @@ struct Keeper {
     ttl: Duration,
 }
 
+/// Take `key` for this renderer: a lease, and a record put only where none
+/// is (the record says no render is in place yet). A record already there
+/// is waited out for one TTL and a margin: a dead renderer's goes with its
+/// lease, a live one's stays, and then the name is refused.
+async fn claim(store: &Store, key: &str, name: &str, ttl: Duration) -> Result<i64, BadName> {
+    let failed = |e: etcd_client::Error| BadName::Store {
+        name: name.into(),
+        source: store.describe(e, "claiming the renderer's name"),
+    };
+    let mut client = store.client();
+    let placeholder = serde_json::to_string(&RendererStatus {
+        name: name.into(),
+        revision: 0,
+        at: RendererStatus::now(),
+        file: String::new(),
+        held: Vec::new(),
+        refused: None,
+        version: String::new(),
+    })
+    .unwrap_or_default();
+    let until = Instant::now() + ttl + Duration::from_secs(2);
+    loop {
+        // A lease only once the name looks free: one taken early would
+        // expire while a dead renderer's record is waited out.
+        let holder = client.get(key, None).await.map_err(failed)?;
+        if let Some(kv) = holder.kvs().first() {
+            if Instant::now() >= until {
+                let file = serde_json::from_slice::<RendererStatus>(kv.value())
+                    .map(|r| r.file)
+                    .ok()
+                    .filter(|f| !f.is_empty())
+                    .unwrap_or_else(|| "not yet written".into());
+                return Err(BadName::Taken {
+                    name: name.into(),
+                    file,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        let lease = client
+            .lease_grant(ttl.as_secs() as i64, None)
+            .await
+            .map_err(failed)?
+            .id();
+        let txn = Txn::new()
+            .when([Compare::create_revision(key, CompareOp::Equal, 0)])
+            .and_then([TxnOp::put(
+                key,
+                placeholder.as_str(),
+                Some(PutOptions::new().with_lease(lease)),
+            )]);
+        if client.txn(txn).await.map_err(failed)?.succeeded() {
+            return Ok(lease);
+        }
+        // Another renderer claimed it between the read and the write.
+        let _ = client.lease_revoke(lease).await;
+    }
+}
+
 /// What a keep-alive found out about the lease.
 enum Lease {
     Alive,
@@ -135,13 +209,18 @@ enum Lease {
 }
 
 impl Keeper {
-    async fn run(self, mut latest: watch::Receiver<Option<RendererStatus>>, mut stop: watch::Receiver<bool>) {
+    async fn run(
+        self,
+        mut latest: watch::Receiver<Option<RendererStatus>>,
+        mut stop: watch::Receiver<bool>,
+        claimed: i64,
+    ) {
         let mut client = self.store.client();
         // A third of the TTL: two keep-alives can be lost before the record goes.
         let every = (self.ttl / 3).max(Duration::from_millis(100));
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut lease: Option<i64> = None;
+        let mut lease: Option<i64> = Some(claimed);
         let mut stream = None;
         let mut written = true;
         let mut complained = false;
@@ -188,10 +267,35 @@ impl Keeper {
                     }
                 },
             };
+            // Only this renderer's own record (on its lease), or a name free
+            // again: never another renderer's that took the name meanwhile.
             let text = serde_json::to_string(&status).unwrap_or_default();
-            let put = client.put(self.key.as_str(), text, Some(PutOptions::new().with_lease(id)));
-            match timeout(every, put).await {
-                Ok(Ok(_)) => (written, complained) = (true, false),
+            let txn = Txn::new()
+                .when([Compare::lease(self.key.as_str(), CompareOp::Equal, id)])
+                .and_then([TxnOp::put(
+                    self.key.as_str(),
+                    text.as_str(),
+                    Some(PutOptions::new().with_lease(id)),
+                )])
+                .or_else([TxnOp::txn(
+                    Txn::new()
+                        .when([Compare::create_revision(self.key.as_str(), CompareOp::Equal, 0)])
+                        .and_then([TxnOp::put(
+                            self.key.as_str(),
+                            text.as_str(),
+                            Some(PutOptions::new().with_lease(id)),
+                        )]),
+                )]);
+            match timeout(every, client.txn(txn)).await {
+                Ok(Ok(answer)) if answer.succeeded() || nested_succeeded(&answer) => {
+                    (written, complained) = (true, false)
+                }
+                Ok(Ok(_)) => {
+                    if !complained {
+                        tracing::warn!(key = %self.key, "another renderer holds this renderer's name now; its record is left alone");
+                        complained = true;
+                    }
+                }
                 failed => {
                     let why = describe(failed);
                     if why.contains("lease not found") {
@@ -243,6 +347,14 @@ async fn keep_alive(
             Lease::Unknown
         }
     }
+}
+
+/// Whether the `or_else` branch's own transaction put the record.
+fn nested_succeeded(answer: &etcd_client::TxnResponse) -> bool {
+    answer.op_responses().into_iter().any(|op| match op {
+        TxnOpResponse::Txn(t) => t.succeeded(),
+        _ => false,
+    })
 }
 
 fn describe<T>(failed: Result<Result<T, etcd_client::Error>, tokio::time::error::Elapsed>) -> String {
