@@ -890,3 +890,55 @@ async fn a_forged_record_is_shown_unverified_and_never_undone() {
     assert!(stdout(&o).contains("+- value: 2400"), "{}", stdout(&o));
     assert!(!stdout(&o).contains("value: 1\n"), "{}", stdout(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_rows_say_what_happened_in_one_line_each() {
+    let cluster = EtcdCluster::single();
+    // A zero-width space is no message.
+    tcfg(&cluster)
+        .args([
+            "put",
+            "frontend.rps",
+            "5",
+            "--yes",
+            "--require-message",
+            "-m",
+            "\u{200b}",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a message is required"));
+    // An author and a message with a newline and a bidi override.
+    tcfg(&cluster)
+        .env("USER", "mallory\n::evil")
+        .args(["put", "frontend.rps", "5", "--yes", "-m", "fix\u{202e}ok"])
+        .assert()
+        .code(0);
+    raw_delete(&cluster, &format!("{PREFIX}frontend.rps")).await;
+    raw_put(&cluster, &format!("{HISTORY}0000-broken"), "{\"format\": 1}").await;
+    let o = tcfg(&cluster).arg("log").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 4, "a header and three rows: {out}");
+    assert!(out.contains("mallory\\u{a}::evil"), "{out}");
+    assert!(out.contains("fix\\u{202e}ok"), "{out}");
+    assert!(!out.contains('\u{202e}'), "{out}");
+    // A delete by another tool is a delete; a broken record says why.
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("(no record)") && r.contains("delete frontend.rps")),
+        "{out}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("(unreadable record)") && r.contains("missing field")),
+        "{out}"
+    );
+    // A revision past etcd's is refused, not listed as nothing.
+    tcfg(&cluster)
+        .args(["log", "--since", "9223372036854775807"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("past etcd's current revision"));
+}

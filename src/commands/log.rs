@@ -176,7 +176,27 @@ fn short_time(t: &str) -> String {
     format!("{}Z", t.replacen('T', " ", 1))
 }
 
+/// A field of a record as one row shows it: control and invisible
+/// characters escaped, so a newline in it cannot start a row of its own.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn author(e: &Entry) -> String {
+    one_line(&author_text(e))
+}
+
+fn author_text(e: &Entry) -> String {
     match (&e.record, &e.unreadable) {
         // A record etcd's history contradicts names whoever its writer chose.
         (Some(r), _) if e.verified == Some(false) => format!("(unverified) {}", r.author.short()),
@@ -189,32 +209,34 @@ fn author(e: &Entry) -> String {
 fn message(e: &Entry) -> String {
     match &e.record {
         Some(r) => {
-            let m = r
-                .message
-                .as_deref()
-                .unwrap_or("")
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let m = one_line(r.message.as_deref().unwrap_or("").lines().next().unwrap_or(""));
             if m.chars().count() > 60 {
                 format!("{}…", m.chars().take(59).collect::<String>())
             } else {
                 m
             }
         }
-        None if e.unreadable.is_some() => String::new(),
-        None => "written by another tool".into(),
+        // What is wrong with it, in place of a message.
+        None => match &e.unreadable {
+            Some(why) => one_line(why.split(": ").last().unwrap_or(why)),
+            None => "written by another tool".into(),
+        },
     }
 }
 
 /// `put frontend.rps`, `apply: 3 keys (frontend.rps, ...)`.
 fn summary(e: &Entry, prefix: &str) -> String {
-    let verb = e.record.as_ref().map(|r| r.command.verb.as_str()).unwrap_or("write");
-    let names: Vec<&str> = e
+    // Without a record the events tell: deletes only, or writes.
+    let verb = match &e.record {
+        Some(r) => r.command.verb.as_str(),
+        None if e.unreadable.is_some() && e.keys.is_empty() => return "unreadable record".into(),
+        None if !e.keys.is_empty() && e.keys.iter().all(|k| k.new.is_none()) => "delete",
+        None => "write",
+    };
+    let names: Vec<String> = e
         .keys
         .iter()
-        .map(|k| k.key.strip_prefix(prefix).unwrap_or(&k.key))
+        .map(|k| one_line(k.key.strip_prefix(prefix).unwrap_or(&k.key)))
         .collect();
     let omitted = e.record.as_ref().map_or(0, |r| r.omitted);
     let total = names
@@ -223,7 +245,7 @@ fn summary(e: &Entry, prefix: &str) -> String {
     match names.as_slice() {
         [one] if total == 1 => format!("{verb} {one}"),
         _ => {
-            let shown: Vec<&str> = names.iter().take(2).copied().collect();
+            let shown: Vec<&str> = names.iter().take(2).map(String::as_str).collect();
             let more = total.saturating_sub(shown.len()) + if names.is_empty() { omitted } else { 0 };
             let tail = if more > 0 { format!(", +{more}") } else { String::new() };
             format!("{verb}: {total} keys ({}{tail})", shown.join(", "))

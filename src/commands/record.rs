@@ -21,7 +21,10 @@ pub fn intent(
     message: Option<&str>,
     writes: bool,
 ) -> Result<Intent> {
-    let message = message.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string);
+    let message = message
+        .map(str::trim)
+        .filter(|m| tcfg_core::changes::record::says_something(m))
+        .map(str::to_string);
     if writes && settings.history.require_message && message.is_none() {
         return Err(CommandError::from(StoreError::MessageRequired {
             prefix: settings.prefix.to_string(),

@@ -202,7 +202,8 @@ pub async fn commit(
     limits: Limits,
 ) -> Result<i64, StoreError> {
     let history = store.history_prefix();
-    if store.settings().history.require_message && intent.message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+    if store.settings().history.require_message && !intent.message.as_deref().is_some_and(super::record::says_something)
+    {
         return Err(StoreError::MessageRequired {
             prefix: store.prefix().to_string(),
         });

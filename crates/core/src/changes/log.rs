@@ -238,6 +238,9 @@ pub async fn log(store: &Store, query: &Query) -> Result<Log, StoreError> {
         },
     );
     let revision = store.current_revision().await?;
+    if min_rev > revision {
+        return Err(StoreError::FutureRevision { revision: min_rev });
+    }
     let records = records(store, min_rev, max_rev).await?;
     // Time bounds become revision bounds through the records' times: a
     // write without a record is within them when the records around it are.

@@ -270,9 +270,28 @@ fn json_len<T: Serialize>(v: &T) -> usize {
     serde_json::to_string(v).map_or(0, |s| s.len())
 }
 
+/// Whether a message says anything: not only white space, controls or
+/// invisible characters (a zero-width space is no reason).
+pub fn says_something(message: &str) -> bool {
+    message.chars().any(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{061c}' | '\u{180e}')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_of_invisible_characters_says_nothing() {
+        assert!(says_something("INC-7: raise the limit"));
+        assert!(says_something(" é "));
+        for blank in ["", "   ", "\u{200b}", " \u{200b}\u{feff}\t", "\u{202e}\n"] {
+            assert!(!says_something(blank), "{blank:?}");
+        }
+    }
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
