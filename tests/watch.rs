@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use tcfg_testkit::{EtcdCluster, Proxy};
 
 mod common;
-use common::{tcfg_at, Watch};
+use common::{raw_put, revision, tcfg, tcfg_at, Watch, HISTORY};
 
 const PREFIX: &str = "/temporal/dynamicconfig/";
 
@@ -191,4 +191,49 @@ async fn since_revision_replays_history_first() {
     let d = w.expect("the delete replayed", |v| v["type"] == "change");
     assert_eq!(d["kind"], "delete");
     assert_eq!(w.terminate(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replayed_changes_keep_their_own_time_and_drift_at_start_is_reported() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
+    let start = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "5", "--yes", "-m", "recorded"])
+        .assert()
+        .code(0);
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 2\n").await;
+    let record_time = {
+        let mut c = cluster.client().await;
+        let r = c
+            .get(HISTORY, Some(etcd_client::GetOptions::new().with_prefix()))
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(r.kvs()[0].value()).unwrap();
+        v["time"].as_str().unwrap().to_string()
+    };
+    let w = Watch::start(&cluster.endpoints(), &["--since-revision", &start.to_string()]);
+    let recorded = w.expect("the recorded change", |v| {
+        v["type"] == "change" && v["key"] == "frontend.rps"
+    });
+    assert_eq!(recorded["time"], record_time.as_str());
+    let other = w.expect("the unrecorded change", |v| {
+        v["type"] == "change" && v["key"] == "history.rps"
+    });
+    assert!(
+        other["time"].is_null(),
+        "a replayed change without a record has no known time: {other}"
+    );
+    // A live change without a record arrives now.
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 3\n").await;
+    let live = w.expect("a live change", |v| v["type"] == "change" && v["key"] == "history.rps");
+    assert!(live["time"].is_string(), "{live}");
+    w.terminate();
+    // Two prefixes that differ already: said at start, before any change.
+    raw_put(&cluster, "/b/temporal/dynamicconfig/frontend.rps", "- value: 9\n").await;
+    raw_put(&cluster, "/a/temporal/dynamicconfig/frontend.rps", "- value: 8\n").await;
+    let w = Watch::start(&cluster.endpoints(), &["--prefixes", "/a,/b"]);
+    let drift = w.expect("drift at start", |v| v["type"] == "drift");
+    assert_eq!(drift["key"], "frontend.rps");
+    w.terminate();
 }

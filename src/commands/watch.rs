@@ -73,7 +73,10 @@ enum Line<'a> {
         revision: i64,
     },
     Change {
-        time: String,
+        /// When the change was made: its record's time, the time it arrived
+        /// for a live change without one, `null` for a replayed change
+        /// without one (etcd keeps no times).
+        time: Option<String>,
         prefix: String,
         revision: i64,
         cause: &'static str,
@@ -153,6 +156,7 @@ impl Printer {
         u: &KeyUpdate,
         record: Option<&ChangeRecord>,
         first: bool,
+        time: Option<&str>,
     ) -> Result<()> {
         let cause = match set.cause {
             Cause::Watch => "watch",
@@ -165,7 +169,7 @@ impl Printer {
         let effective = self.effective(u);
         match self.format {
             Format::Json => self.line(&Line::Change {
-                time: now(),
+                time: time.map(str::to_string),
                 prefix: prefix.to_string(),
                 revision: set.revision,
                 cause,
@@ -180,11 +184,11 @@ impl Printer {
             }),
             Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
                 let mut out = output::styled_stdout();
-                let time = now();
+                let clock = time.and_then(|t| t.get(11..19)).unwrap_or("time unknown");
                 writeln!(
                     out,
                     "{} {} {} {}{}",
-                    paint(DIM, &time[11..19]),
+                    paint(DIM, clock),
                     paint(DIM, format!("rev {}", set.revision)),
                     paint(BOLD, &u.etcd_key),
                     kind,
@@ -313,9 +317,16 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clients = Vec::new();
+    // What etcd had when the watch began: a change at or before it, from
+    // --since-revision, is a replay, and its time is not now.
+    let mut heads = Vec::new();
     for (i, (prefix, store)) in prefixes.iter().zip(&stores).enumerate() {
         // The state as of N, then every change after it.
         let start_at = args.since_revision;
+        heads.push(match start_at {
+            Some(_) => store.current_revision().await?,
+            None => 0,
+        });
         let client = Client::start_at(store.clone(), registry.clone(), ClientOptions::default(), start_at)
             .await
             .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot start watching {prefix}")))?;
@@ -384,6 +395,20 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         clients.push(client);
     }
     drop(tx);
+    // Drift that is there from the start is drift too, not only what a
+    // change brings.
+    if clients.len() > 1 {
+        let mut names: Vec<String> = clients
+            .iter()
+            .flat_map(|c| c.cache().entries().map(|e| e.name().to_string()).collect::<Vec<_>>())
+            .filter(|n| wanted(n))
+            .collect();
+        names.sort_by_key(|n| tcfg_core::model::key::fold(n));
+        names.dedup_by_key(|n| tcfg_core::model::key::fold(n));
+        for name in names {
+            report_drift(&printer, &prefixes, &clients, &name)?;
+        }
+    }
 
     let mut term =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot handle SIGTERM")?;
@@ -418,8 +443,13 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                     }
                     _ => None,
                 };
+                let time = match &record {
+                    Some(r) => Some(r.time.clone()),
+                    None if set.revision <= heads[i] => None,
+                    None => Some(now()),
+                };
                 for (n, u) in set.updates.iter().filter(|u| wanted(u.key.as_str())).enumerate() {
-                    printer.change(&prefixes[i], &set, u, record.as_ref(), n == 0)?;
+                    printer.change(&prefixes[i], &set, u, record.as_ref(), n == 0, time.as_deref())?;
                     if clients.len() > 1 {
                         report_drift(&printer, &prefixes, &clients, u.key.as_str())?;
                     }
