@@ -246,3 +246,42 @@ async fn during_a_rolling_upgrade_a_config_must_suit_both_releases() {
         .code(1)
         .stderr(predicate::str::contains("(with Temporal v1.29.7)"));
 }
+
+#[test]
+fn without_from_the_release_a_config_was_written_for_is_inferred_or_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    // Written for v1.28: a key v1.29 renamed, and an empty allow-list.
+    let old = file(
+        &dir,
+        "v128.yaml",
+        "component.scheduler.tweakables:\n  - value: {}\nfrontend.httpAllowedHosts:\n  - value: []\n",
+    );
+    let o = tcfg_cmd()
+        .args(["upgrade-check", "--to", "1.31", "-f"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert!(err.contains("checking an upgrade from v1.28"), "{err}");
+    assert!(
+        err.contains("v1.30 does not know component.scheduler.tweakables"),
+        "{err}"
+    );
+    assert!(err.contains("skips v1.29, v1.30"), "{err}");
+    assert!(out.contains("component.scheduler.tweakables"), "{out}");
+    assert!(out.contains("frontend.httpAllowedHosts"), "{out}");
+    // Keys of releases that never ran together: no release fits, --from is asked for.
+    let mixed = file(
+        &dir,
+        "mixed.yaml",
+        "component.scheduler.tweakables:\n  - value: {}\nscheduler.tweakables:\n  - value: {}\n",
+    );
+    let o = tcfg_cmd()
+        .args(["upgrade-check", "--to", "1.31", "-f"])
+        .arg(&mixed)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Pass --from"), "{}", stderr(&o));
+}

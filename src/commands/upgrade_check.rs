@@ -26,7 +26,7 @@ pub struct UpgradeCheckArgs {
     #[arg(long, value_name = "VERSION")]
     pub to: String,
 
-    /// The release the servers run now [default: --temporal-version, else the release before --to]
+    /// The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]
     #[arg(long, value_name = "VERSION")]
     pub from: Option<String>,
 
@@ -57,20 +57,16 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
         .temporal_version
         .as_deref()
         .map(|v| v.split("..").next().unwrap_or(v));
-    let from = match args.from.as_deref().or(running) {
-        Some(v) => find_release(v)?,
-        None => match to.previous() {
-            Some(r) => r,
-            None => bail!(
-                "v{} is the oldest release tcfg knows: there is no upgrade to it",
-                to.minor()
-            ),
-        },
+    let given = match args.from.as_deref().or(running) {
+        Some(v) => Some(find_release(v)?),
+        None => None,
     };
-    let (from_registry, to_registry) = (Registry::release(from), Registry::release(to));
+    // The config is read with the release it is checked for: the one given,
+    // else the target (which release it was written for is told from it).
+    let reading = Registry::release(given.unwrap_or(to));
     let (doc, label, live) = if args.file.is_empty() {
         let store = super::connect(global).await?;
-        let snapshot = store.snapshot(&from_registry, None).await?;
+        let snapshot = store.snapshot(&reading, None).await?;
         snapshot
             .check_readable()
             .map_err(|e| anyhow::anyhow!("the prefix {e}: fix them first (tcfg dump shows why)"))?;
@@ -79,6 +75,42 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
         let doc = read_config(&args.file)?;
         (doc.clone(), doc.origin, None)
     };
+    let mut err = output::stderr();
+    let from = match given {
+        Some(r) => r,
+        None if to.previous().is_none() => bail!(
+            "v{} is the oldest release tcfg knows: there is no upgrade to it",
+            to.minor()
+        ),
+        None => match tcfg_core::temporal::upgrade::infer_from(&doc, to) {
+            Ok((r, why)) => {
+                writeln!(
+                    err,
+                    "{}: checking an upgrade from v{}: {why}; pass --from if the servers run another release",
+                    output::paint(output::NOTE, "note"),
+                    r.minor()
+                )?;
+                r
+            }
+            Err(why) => bail!(
+                "the config was not written for any one release before v{}: {why}. Pass --from with the release the servers run",
+                to.minor()
+            ),
+        },
+    };
+    let skipped = tcfg_core::temporal::upgrade::skipped(from, to);
+    if !skipped.is_empty() {
+        writeln!(
+            err,
+            "{}: v{} to v{} skips v{}: Temporal is upgraded one minor release at a time (each runs its own schema and data migrations); check each step with --from and --to",
+            output::paint(output::WARNING, "warning"),
+            from.minor(),
+            to.minor(),
+            skipped.join(", v")
+        )?;
+    }
+    drop(err);
+    let (from_registry, to_registry) = (Registry::release(from), Registry::release(to));
     let report = check(&doc, &from_registry, &to_registry)?;
     let mut out = output::stdout();
     match args.output {

@@ -229,6 +229,55 @@ const MEANINGS: &[Meaning] = &[Meaning {
                util.WildCardStringsToRegexp, which makes ^$ of an empty one",
 }];
 
+/// The release a config was written for, when `--from` is not given: the
+/// newest release before `to` that registers every key the config sets
+/// (keys no embedded release knows, a custom build's, do not count), and
+/// why. `Err`: no such release, with the keys that rule each out.
+pub fn infer_from(doc: &Document, to: &'static Release) -> Result<(&'static Release, String), String> {
+    let known_somewhere: Vec<&str> = doc
+        .entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|k| RELEASES.iter().any(|r| Registry::release(r).get(k).is_some()))
+        .collect();
+    let mut ruled_out = Vec::new();
+    for candidate in RELEASES[..to.position()].iter().rev() {
+        let registry = Registry::release(candidate);
+        let unknown: Vec<&str> = known_somewhere
+            .iter()
+            .copied()
+            .filter(|k| registry.get(k).is_none())
+            .collect();
+        if unknown.is_empty() {
+            let why = if ruled_out.is_empty() {
+                format!(
+                    "the release before v{}, which registers every key the config sets",
+                    to.minor()
+                )
+            } else {
+                format!(
+                    "the newest release before v{} that registers every key the config sets ({})",
+                    to.minor(),
+                    ruled_out.join("; ")
+                )
+            };
+            return Ok((candidate, why));
+        }
+        ruled_out.push(format!("v{} does not know {}", candidate.minor(), unknown.join(", ")));
+    }
+    Err(ruled_out.join("; "))
+}
+
+/// The minor releases an upgrade from `from` to `to` passes over.
+pub fn skipped(from: &Release, to: &Release) -> Vec<&'static str> {
+    RELEASES
+        .get(from.position() + 1..to.position())
+        .unwrap_or_default()
+        .iter()
+        .map(Release::minor)
+        .collect()
+}
+
 /// Check `doc` (the config the servers run) for an upgrade from `from` to `to`.
 pub fn check(doc: &Document, from: &Registry, to: &Registry) -> Result<Report, UpgradeError> {
     let (Some(from_release), Some(to_release)) = (from.embedded_release(), to.embedded_release()) else {
