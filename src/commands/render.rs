@@ -250,7 +250,14 @@ async fn print(
     let mut out = output::stdout();
     selection.write_to(
         &mut out,
-        &selection.header(opts, &read.prefix, read.revision, read.cluster_id),
+        &selection.header(
+            opts,
+            tcfg_core::serving::render::Origin {
+                prefix: &read.prefix,
+                revision: read.revision,
+                cluster_id: read.cluster_id,
+            },
+        ),
     )?;
     out.flush()?;
     // The process ends now: handing back every key's block would only delay it.

@@ -73,6 +73,17 @@ pub struct Rendered {
     pub unknown: Vec<Key>,
 }
 
+/// Where a render is from: what its header names, and what a later
+/// renderer checks before it trusts the file's items.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    pub prefix: &'a Prefix,
+    /// The prefix revision it reflects.
+    pub revision: i64,
+    /// The etcd cluster, by the ID its answers carry (0: not known).
+    pub cluster_id: u64,
+}
+
 /// Each key's rendered YAML (its name and list, as the file holds it).
 pub type Blocks = BTreeMap<Key, Arc<str>>;
 
@@ -295,9 +306,11 @@ pub fn render(
         last_good,
         registry,
         opts,
-        &snapshot.prefix,
-        snapshot.revision,
-        0,
+        Origin {
+            prefix: &snapshot.prefix,
+            revision: snapshot.revision,
+            cluster_id: 0,
+        },
     )
 }
 
@@ -349,14 +362,12 @@ pub fn render_verdicts<'a>(
     last_good: &LastGood,
     registry: &Registry,
     opts: &RenderOptions,
-    prefix: &Prefix,
-    revision: i64,
-    cluster_id: u64,
+    origin: Origin,
 ) -> (Rendered, Blocks) {
     let started = std::time::Instant::now();
     let stored = in_precedence(verdicts);
-    let done = assemble(&stored, base, last_good, registry, opts, prefix, revision, cluster_id);
-    tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {prefix}");
+    let done = assemble(&stored, base, last_good, registry, opts, origin);
+    tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {}", origin.prefix);
     done
 }
 
@@ -389,7 +400,12 @@ impl Selection {
     /// It names where the render is from: the prefix, and the etcd cluster
     /// by its ID (0: not known), which is what a later renderer checks
     /// before it trusts the file's items.
-    pub fn header(&self, opts: &RenderOptions, prefix: &Prefix, revision: i64, cluster_id: u64) -> String {
+    pub fn header(&self, opts: &RenderOptions, origin: Origin) -> String {
+        let Origin {
+            prefix,
+            revision,
+            cluster_id,
+        } = origin;
         let cluster = if cluster_id == 0 {
             String::new()
         } else {
@@ -422,12 +438,11 @@ pub fn assemble(
     last_good: &LastGood,
     registry: &Registry,
     opts: &RenderOptions,
-    prefix: &Prefix,
-    revision: i64,
-    cluster_id: u64,
+    origin: Origin,
 ) -> (Rendered, Blocks) {
     let selection = select(stored, base, last_good, registry, opts);
-    let mut text = selection.header(opts, prefix, revision, cluster_id);
+    let mut text = selection.header(opts, origin);
+    let revision = origin.revision;
     text.reserve(selection.body().map(str::len).sum());
     selection.body().for_each(|piece| text.push_str(piece));
     let rendered = Rendered {
@@ -739,9 +754,16 @@ mod tests {
             held: Vec::new(),
             unknown: Vec::new(),
         };
-        let header = sel.header(&opts(), &p, 9, 0xabc);
-        assert_eq!(header_origin(&header), Some((p.as_str(), 0xabc)));
-        assert_eq!(header_origin(&sel.header(&opts(), &p, 9, 0)), Some((p.as_str(), 0)));
+        let at = |cluster_id| Origin {
+            prefix: &p,
+            revision: 9,
+            cluster_id,
+        };
+        assert_eq!(
+            header_origin(&sel.header(&opts(), at(0xabc))),
+            Some((p.as_str(), 0xabc))
+        );
+        assert_eq!(header_origin(&sel.header(&opts(), at(0))), Some((p.as_str(), 0)));
     }
 
     #[test]

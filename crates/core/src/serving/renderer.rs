@@ -19,8 +19,8 @@ use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::serving::file::{FileError, FileWriter};
 use crate::serving::render::{
-    assemble, blocks_of, check_guards, in_precedence, keys_of, read_verdicts, Blocks, LastGood, Refusal, RenderOptions,
-    Rendered, Verdict,
+    assemble, blocks_of, check_guards, in_precedence, keys_of, read_verdicts, Blocks, LastGood, Origin, Refusal,
+    RenderOptions, Rendered, Verdict,
 };
 use crate::serving::status::{RendererStatus, StatusReporter};
 use crate::serving::watch::{Cache, CacheEntry, Client};
@@ -260,9 +260,11 @@ impl Renderer {
             &self.last_good,
             &self.registry,
             &self.opts,
-            self.store.prefix(),
-            revision,
-            self.cluster_id,
+            Origin {
+                prefix: self.store.prefix(),
+                revision,
+                cluster_id: self.cluster_id,
+            },
         )
     }
 
