@@ -587,6 +587,21 @@ async fn auth_users_need_rights_on_the_prefix() {
         .assert()
         .code(0)
         .stdout("- value: 7\n");
+    // A reader of the log needs read on the records, and is told just that.
+    let viewer_log = || {
+        let mut c = tcfg(&cluster);
+        c.args(["--user", "viewer:v-pw", "log"]);
+        c
+    };
+    viewer_log().assert().code(3).stderr(
+        predicate::str::contains("may not read the history prefix /temporal/dynamicconfig.history/")
+            .and(predicate::str::contains(
+                "--prefix=true read /temporal/dynamicconfig.history/",
+            ))
+            .and(predicate::str::contains("readwrite").not()),
+    );
+    cluster.grant("viewer-role", HISTORY, Perm::Read).await;
+    viewer_log().assert().code(0);
     tcfg(&cluster)
         .args([
             "--user",

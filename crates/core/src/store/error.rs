@@ -79,6 +79,8 @@ pub enum StoreError {
     PermissionDenied { what: String, hint: String },
     /// tcfg writes every change with its record: a user who may not use
     /// the history prefix cannot change config through tcfg.
+    #[error("the etcd user {} may not read the history prefix {history}, where tcfg keeps its change records: `log`, `show`, `revert` and `rollback` read them; grant the user's role read on it (etcdctl role grant-permission ROLE --prefix=true read {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
+    HistoryUnreadable { user: String, history: String },
     #[error("the etcd user {} may not {access} the history prefix {history}, where tcfg records every change in the change's own transaction, so it cannot change config (nothing written); grant the user's role readwrite on that prefix (etcdctl role grant-permission ROLE --prefix=true readwrite {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
     HistoryDenied {
         user: String,
@@ -146,6 +148,7 @@ impl StoreError {
                 | StoreError::Authentication { .. }
                 | StoreError::PermissionDenied { .. }
                 | StoreError::HistoryDenied { .. }
+                | StoreError::HistoryUnreadable { .. }
                 | StoreError::Timeout { .. }
         )
     }

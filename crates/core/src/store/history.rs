@@ -169,10 +169,9 @@ impl Store {
             )
             .await
             .map_err(|e| match e {
-                StoreError::PermissionDenied { .. } => StoreError::HistoryDenied {
+                StoreError::PermissionDenied { .. } => StoreError::HistoryUnreadable {
                     user: self.settings.user.clone().unwrap_or_default(),
                     history: history.to_string(),
-                    access: "read",
                 },
                 e => e,
             })?;
