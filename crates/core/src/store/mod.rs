@@ -150,6 +150,35 @@ async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[
     Ok(Conn { client, tap })
 }
 
+/// Whether every endpoint refuses a TCP connection now: nothing listens
+/// there (a wrong port, etcd stopped), so waiting out the dial timeout
+/// cannot help. An endpoint that accepts, times out or cannot be named says
+/// no: a member restarting behind a balancer is worth the wait.
+pub(crate) async fn every_endpoint_refuses(endpoints: &[String]) -> bool {
+    let probes = endpoints.iter().map(|e| async move {
+        let rest = e.split_once("://").map_or(e.as_str(), |(_, r)| r);
+        let addr = rest.split('/').next().unwrap_or(rest).to_string();
+        matches!(
+            timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(addr)).await,
+            Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionRefused
+        )
+    });
+    !endpoints.is_empty() && futures_util::future::join_all(probes).await.into_iter().all(|r| r)
+}
+
+/// The error for a cluster every endpoint of which refused connections.
+pub(crate) fn refused_everywhere(err: StoreError, started: tokio::time::Instant) -> StoreError {
+    match err {
+        StoreError::Unreachable { endpoints, count, .. } => StoreError::Unreachable {
+            endpoints,
+            count,
+            reason: "connection refused by every endpoint: nothing listens there".into(),
+            timeout: Duration::from_millis(started.elapsed().as_millis() as u64),
+        },
+        other => other,
+    }
+}
+
 /// [`open`], past members that are down and elections. With a user,
 /// connecting logs in: one request, which the balanced channel may send to
 /// a member that refuses connections before it knows that member is down,
@@ -162,12 +191,18 @@ async fn open_any(
     opts: ConnectOptions,
     endpoints: &[String],
 ) -> Result<Conn, StoreError> {
-    let deadline = tokio::time::Instant::now() + settings.dial_timeout;
+    let started = tokio::time::Instant::now();
+    let deadline = started + settings.dial_timeout;
     let mut pause = Duration::from_millis(25);
     loop {
         let e = match open(settings, opts.clone(), endpoints).await {
             Ok(conn) => return Ok(conn),
             Err(e) if settings.user.is_none() || !e.is_transient() => return Err(e),
+            Err(e)
+                if matches!(e, StoreError::Unreachable { .. }) && every_endpoint_refuses(&settings.endpoints).await =>
+            {
+                return Err(refused_everywhere(e, started))
+            }
             Err(e) => e,
         };
         if endpoints.len() > 1 {

@@ -93,6 +93,10 @@ impl Store {
                 },
             };
             let limit = match err {
+                // Nothing listens at any endpoint: no wait can help.
+                StoreError::Unreachable { .. } if super::every_endpoint_refuses(&self.settings.endpoints).await => {
+                    return Err(super::refused_everywhere(err, start));
+                }
                 StoreError::Unreachable { .. } => connect_deadline,
                 StoreError::Timeout { .. } => deadline,
                 _ => return Err(err),
