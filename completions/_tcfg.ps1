@@ -624,7 +624,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
         }
         'tcfg;upgrade-check' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The release the servers move to (1.28 to 1.31)')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The release the servers run now [default: --temporal-version, else the release before --to]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')

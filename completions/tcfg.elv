@@ -604,7 +604,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         }
         &'tcfg;upgrade-check'= {
             cand --to 'The release the servers move to (1.28 to 1.31)'
-            cand --from 'The release the servers run now [default: --temporal-version, else the release before --to]'
+            cand --from 'The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]'
             cand -f 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix'
             cand --file 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix'
             cand -o 'Output format'

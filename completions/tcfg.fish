@@ -580,7 +580,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s v -l verbose -d 'Na
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l to -d 'The release the servers move to (1.28 to 1.31)' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l from -d 'The release the servers run now [default: --temporal-version, else the release before --to]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l from -d 'The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s f -l file -d 'Check these files (YAML or JSON, `-` for stdin) instead of the live prefix' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
