@@ -285,3 +285,33 @@ fn without_from_the_release_a_config_was_written_for_is_inferred_or_asked_for() 
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("Pass --from"), "{}", stderr(&o));
 }
+
+#[test]
+fn keys_the_target_does_not_know_are_always_something_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    // After a finished migration from v1.30: a key gone since v1.29 that no
+    // step of 1.30 -> 1.31 names, and a key no release knows.
+    let left = file(
+        &dir,
+        "left.yaml",
+        "component.scheduler.tweakables:\n  - value: {}\nacme.custom:\n  - value: 1\nfrontend.rps:\n  - value: 5\n",
+    );
+    let o = tcfg_cmd()
+        .args(["upgrade-check", "--from", "1.30", "--to", "1.31", "-o", "json", "-f"])
+        .arg(&left)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let message = |key: &str| {
+        report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .map(|s| s["message"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no step for {key}: {report}"))
+    };
+    assert!(message("component.scheduler.tweakables").contains("v1.28 was the last release that did"));
+    assert!(message("acme.custom").contains("no release tcfg knows registers it"));
+}

@@ -301,6 +301,28 @@ pub fn check(doc: &Document, from: &Registry, to: &Registry) -> Result<Report, U
             (None, None) if !fate_of(name, from_release, to_release).is_empty() => {
                 steps.push(migrated(removed(entry, from_release, to_release, to), doc, entry))
             }
+            // Neither release knows it: a leftover of an older release (or
+            // of a finished migration), a typo, or a custom build's key.
+            // Temporal ignores it either way, so it is something to do.
+            (None, None) => steps.push(Step {
+                kind: Kind::Removed,
+                key: name.to_string(),
+                successor: None,
+                constraints: None,
+                message: match RELEASES.iter().rev().find(|r| Registry::release(r).get(name).is_some()) {
+                    Some(last) => format!(
+                        "v{} does not register it (v{} was the last release that did): Temporal ignores it; remove it",
+                        to_release.minor(),
+                        last.minor()
+                    ),
+                    None => format!(
+                        "no release tcfg knows registers it, v{} included: Temporal ignores it; remove it, unless a custom server build reads it",
+                        to_release.minor()
+                    ),
+                },
+                evidence: None,
+                line: entry.key_pos.line,
+            }),
             _ => {}
         }
         for m in MEANINGS {
