@@ -1011,3 +1011,48 @@ async fn two_live_renderers_never_share_a_name_and_a_killed_ones_comes_back() {
     assert_eq!(again.wait().unwrap().code(), Some(0));
     records_until(&cluster, "its record goes with it", |r| r.is_empty()).await;
 }
+
+/// The held-back keys a renderer's record names, once it reports `revision` or later.
+async fn held_at(cluster: &EtcdCluster, name: &str, revision: i64) -> Vec<String> {
+    let key = format!("/temporal/dynamicconfig.renderers/{name}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some((text, _)) = raw_get(cluster, &key).await {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if v["revision"].as_i64().unwrap() >= revision {
+                return v["held"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h.as_str().unwrap().to_string())
+                    .collect();
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "{name} never reported {revision}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_following_renderers_record_names_every_key_it_holds_back() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let (rps, ns) = (
+        format!("{PREFIX}frontend.rps"),
+        format!("{PREFIX}frontend.namespaceCount"),
+    );
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 5\n").await;
+    // Invalid before the renderer starts: held by its first read.
+    let at = raw_put(&cluster, &rps, "- value: 35.5\n").await;
+    let _r = follower(&cluster, &dir.path().join("a.yaml"), &["--report-as", "h"]);
+    assert_eq!(held_at(&cluster, "h", at).await, [rps.clone()]);
+    // Invalid after: held through the watch, beside the first.
+    let at = raw_put(&cluster, &ns, "- value: fast\n").await;
+    let mut held = held_at(&cluster, "h", at).await;
+    held.sort();
+    assert_eq!(held, [ns.clone(), rps.clone()]);
+    // Another key's change keeps both named; a mended value leaves the list.
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 6\n").await;
+    let at = raw_put(&cluster, &rps, "- value: 35\n").await;
+    assert_eq!(held_at(&cluster, "h", at).await, [ns]);
+}
