@@ -942,3 +942,37 @@ async fn log_rows_say_what_happened_in_one_line_each() {
         .code(1)
         .stderr(predicate::str::contains("past etcd's current revision"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollback_to_a_time_brings_back_a_key_deleted_after_it() {
+    let cluster = EtcdCluster::single();
+    let key = format!("{PREFIX}frontend.namespaceCount");
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceCount", "50", "--yes"])
+        .assert()
+        .code(0);
+    // The time of that change, as its record has it.
+    let (_, put) = records(&cluster, HISTORY).await.pop().unwrap();
+    let at = put["time"].as_str().unwrap().to_string();
+    tcfg(&cluster)
+        .args(["delete", "frontend.namespaceCount", "--all", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["rollback", "--to-time", &at, "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.namespaceCount").await, "- value: 50\n");
+    // A delete by another tool has no time: which side of a time it falls
+    // on is not known, so the time is refused, naming its revision.
+    let (_, put) = records(&cluster, HISTORY).await.pop().unwrap();
+    let at = put["time"].as_str().unwrap().to_string();
+    raw_delete(&cluster, &key).await;
+    let gone = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["rollback", "--to-time", &at, "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("at revision {gone}")));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+}
