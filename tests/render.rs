@@ -1045,12 +1045,12 @@ async fn a_following_renderers_record_names_every_key_it_holds_back() {
     // Invalid before the renderer starts: held by its first read.
     let at = raw_put(&cluster, &rps, "- value: 35.5\n").await;
     let _r = follower(&cluster, &dir.path().join("a.yaml"), &["--report-as", "h"]);
-    assert_eq!(held_at(&cluster, "h", at).await, [rps.clone()]);
+    assert_eq!(held_at(&cluster, "h", at).await, [rps.as_str()]);
     // Invalid after: held through the watch, beside the first.
     let at = raw_put(&cluster, &ns, "- value: fast\n").await;
     let mut held = held_at(&cluster, "h", at).await;
     held.sort();
-    assert_eq!(held, [ns.clone(), rps.clone()]);
+    assert_eq!(held, [ns.as_str(), rps.as_str()]);
     // Another key's change keeps both named; a mended value leaves the list.
     raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 6\n").await;
     let at = raw_put(&cluster, &rps, "- value: 35\n").await;
