@@ -120,7 +120,7 @@ impl EtcdServer {
     }
 
     fn spawn(&mut self) {
-        let bin = etcd_bin_vendored::etcd_bin_path().expect("etcd-bin-vendored has a binary for this platform");
+        let bin = etcd_binary();
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -488,6 +488,45 @@ pub enum Perm {
     Read,
     Write,
     ReadWrite,
+}
+
+/// The etcd binary the tests run: `TCFG_TEST_ETCD` when set (another
+/// release, as `scripts/test-etcd-releases` runs them), else the vendored
+/// one (`etcd-bin-vendored`, 3.5.34).
+pub fn etcd_binary() -> std::path::PathBuf {
+    match std::env::var_os("TCFG_TEST_ETCD").filter(|v| !v.is_empty()) {
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            assert!(
+                path.is_file(),
+                "TCFG_TEST_ETCD={} is not a file: point it at an etcd binary, or unset it for the vendored one",
+                path.display()
+            );
+            path
+        }
+        None => etcd_bin_vendored::etcd_bin_path()
+            .expect("etcd-bin-vendored has a binary for this platform")
+            .into(),
+    }
+}
+
+/// The release of [`etcd_binary`], such as `3.5.34`, as `etcd --version`
+/// says it: what a test that asserts a server's version expects.
+pub fn etcd_release() -> String {
+    static RELEASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RELEASE
+        .get_or_init(|| {
+            let out = Command::new(etcd_binary())
+                .arg("--version")
+                .output()
+                .expect("the etcd binary runs");
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("etcd Version: "))
+                .map(|v| v.trim().to_string())
+                .expect("etcd --version names its release")
+        })
+        .clone()
 }
 
 #[cfg(test)]
