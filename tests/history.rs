@@ -935,6 +935,10 @@ async fn log_rows_say_what_happened_in_one_line_each() {
             .any(|r| r.contains("(unreadable record)") && r.contains("missing field")),
         "{out}"
     );
+    // `-n 1` asked for one: no "the newest 1 shown" as if more were hidden.
+    let o = tcfg(&cluster).args(["log", "-n", "1"]).output().unwrap();
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    assert!(!stderr(&o).contains("the newest"), "{}", stderr(&o));
     // A revision past etcd's is refused, not listed as nothing.
     tcfg(&cluster)
         .args(["log", "--since", "9223372036854775807"])

@@ -120,7 +120,8 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     if found.entries.is_empty() {
         writeln!(err, "no changes found under {}", store.prefix())?;
     }
-    if found.more {
+    // `-n N` asked for N: no need to say there may be more.
+    if found.more && args.max_count.is_none() {
         writeln!(
             err,
             "{}",

@@ -320,7 +320,7 @@ impl Inner {
                 m = stream.message() => m,
                 _ = tick.tick() => {
                     if heard.elapsed() > self.options.liveness * 2 {
-                        return Ended::Broken { reason: format!("no word from etcd for {:?}", heard.elapsed()), reason_tag: "stalled" };
+                        return Ended::Broken { reason: format!("no word from etcd for {}", humantime::format_duration(std::time::Duration::from_millis(heard.elapsed().as_millis() as u64))), reason_tag: "stalled" };
                     }
                     let _ = stream.request_progress().await;
                     continue;
