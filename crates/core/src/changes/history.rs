@@ -29,9 +29,12 @@ impl Author {
     /// The author as this process can tell: the etcd user it logs in as,
     /// the OS user and host, and the CI job (`var` reads the environment).
     pub fn from_env(etcd_user: Option<&str>, host: Option<String>, var: impl Fn(&str) -> Option<String>) -> Author {
+        // A container often sets no user variable: the account this process
+        // runs as, then.
         let os_user = ["USER", "LOGNAME", "USERNAME"]
             .iter()
-            .find_map(|v| var(v).filter(|s| !s.is_empty()));
+            .find_map(|v| var(v).filter(|s| !s.is_empty()))
+            .or_else(os_account);
         Author {
             etcd_user: etcd_user.map(str::to_string),
             os_user,
@@ -55,6 +58,25 @@ impl Author {
             (None, None) => "unknown".into(),
         }
     }
+}
+
+/// The OS account this process runs as: its name in `/etc/passwd`, else
+/// `uid N` (a container's user with no entry).
+fn os_account() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    Some(account_of(&passwd, uid).unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// The name `passwd` (the text of `/etc/passwd`) gives `uid`.
+fn account_of(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id = fields.nth(1)?;
+        (id.parse::<u32>().ok()? == uid && !name.is_empty()).then(|| name.to_string())
+    })
 }
 
 /// The host name as the environment tells it, for writers that have no
@@ -277,5 +299,22 @@ async fn diagnose(store: &Store, refused: StoreError, changes: &[Change], record
                 ),
             },
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_os_account_comes_from_passwd_by_uid() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\ntemporal:x:1000:1000::/home/temporal:/bin/sh\n";
+        assert_eq!(account_of(passwd, 1000).as_deref(), Some("temporal"));
+        assert_eq!(account_of(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(account_of(passwd, 4242), None);
+        // No user variable (a container): an account is still named.
+        let a = Author::from_env(None, Some("vm".into()), |_| None);
+        assert!(a.os_user.as_deref().is_some_and(|u| !u.is_empty()), "{a:?}");
+        assert_ne!(a.short(), "@vm");
     }
 }
