@@ -184,16 +184,7 @@ impl<W: Write> Guard<W> {
 /// other than tab, newline and ESC (tcfg's own colours; anstream strips
 /// them where colour is off), bidi controls and invisible format characters.
 fn hidden(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\u{1b}'))
-        || matches!(
-            c,
-            '\u{200b}'..='\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{061c}'
-                | '\u{feff}'
-        )
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\u{1b}')) || tcfg_core::model::key::is_invisible(c)
 }
 
 impl<W: Write> Guard<W> {

@@ -182,9 +182,7 @@ fn short_time(t: &str) -> String {
 fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            {
+            if c.is_control() || tcfg_core::model::key::is_invisible(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

@@ -206,18 +206,21 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     }
     // Each target named with where it is: a plain prefix is on the current
     // connection.
+    // (A target's name starts with its cluster, or, on the current
+    // connection, with the prefix's `/`.)
     let place = super::connection::place(&global.etcd, &settings);
+    let on_place = |name: &str| {
+        if name.starts_with('/') {
+            format!(" on {place}")
+        } else {
+            String::new()
+        }
+    };
     let named: Vec<String> = plan
         .targets
         .iter()
         .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
-        .map(|t| {
-            if t.name.starts_with('/') {
-                format!("{} on {place}", t.name)
-            } else {
-                t.name.clone()
-            }
-        })
+        .map(|t| format!("{}{}", t.name, on_place(&t.name)))
         .collect();
     let question = format!(
         "Write {drift} target{} ({}) to match {source}?",
@@ -242,12 +245,12 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     for (name, store, outcome) in &written.outcomes {
         match outcome {
             Outcome::Written { revision } => {
-                let on = if name.starts_with('/') {
-                    format!(" on {place}")
-                } else {
-                    String::new()
-                };
-                writeln!(err, "{} {name}{on} at revision {revision}", paint(GREEN, "synced"))?;
+                writeln!(
+                    err,
+                    "{} {name}{} at revision {revision}",
+                    paint(GREEN, "synced"),
+                    on_place(name)
+                )?;
                 if let Some(store) = store {
                     done.push((store.clone(), *revision));
                 }

@@ -273,11 +273,9 @@ fn json_len<T: Serialize>(v: &T) -> usize {
 /// Whether a message says anything: not only white space, controls or
 /// invisible characters (a zero-width space is no reason).
 pub fn says_something(message: &str) -> bool {
-    message.chars().any(|c| {
-        !c.is_whitespace()
-            && !c.is_control()
-            && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{061c}' | '\u{180e}')
-    })
+    message
+        .chars()
+        .any(|c| !c.is_whitespace() && !c.is_control() && !crate::model::key::is_invisible(c))
 }
 
 #[cfg(test)]

@@ -146,6 +146,24 @@ impl From<&str> for Key {
     }
 }
 
+/// A character that is there but cannot be seen, or that reorders or hides
+/// what follows: zero-width characters, bidi controls and marks, word
+/// joiners, the byte order mark. (Controls are `char::is_control`.) One set
+/// for every place that shows untrusted text or asks whether text says
+/// anything.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061c}'
+            | '\u{180e}'
+            | '\u{feff}'
+    )
+}
+
 /// A name (or etcd key) as messages show it: as is when that is plain,
 /// else quoted with every control, invisible or ambiguous character escaped,
 /// so that what is shown identifies exactly one key.
