@@ -653,6 +653,31 @@ async fn etcdctl_variables_never_point_a_named_cluster_at_another_etcd() {
         .unwrap()
         .0
         .contains('2'));
+    // Undoing it goes to us-east too, and leaves eu-west alone.
+    let at = raw_get(&us, &format!("{PREFIX}frontend.rps")).await.unwrap().1;
+    let o = run(&["--cluster", "us-east", "revert", &at.to_string(), "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(raw_get(&us, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('1'));
+    assert!(raw_get(&eu, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('2'));
+    // A source cluster holding a key in two spellings is not copied across.
+    raw_put(&us, &format!("{PREFIX}FRONTEND.RPS"), "- value: 3\n").await;
+    let o = run(&["sync", "--prefixes", "us-east:,eu-west:", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a key under 2 spellings"), "{}", stderr(&o));
+    assert!(raw_get(&eu, &format!("{PREFIX}FRONTEND.RPS")).await.is_none());
+    assert!(raw_get(&eu, &format!("{PREFIX}frontend.rps"))
+        .await
+        .unwrap()
+        .0
+        .contains('2'));
     // With no cluster named, the variables apply, as etcdctl's do.
     let o = run(&["put", "frontend.rps", "9", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -1010,6 +1010,17 @@ async fn a_key_under_two_spellings_is_never_copied_and_never_in_sync() {
         "- value: 1\n"
     );
     assert_eq!(raw_get(&cluster, &format!("{b}FRONTEND.RPS")).await, None);
+    // The same rule elsewhere: get warns and serves the registered spelling,
+    // render renders it and holds the other back, dump reports it.
+    let at_a = |args: &[&str]| tcfg(&cluster).args(["--prefix", a]).args(args).output().unwrap();
+    let o = at_a(&["get", "frontend.rps"]);
+    assert_eq!(stdout(&o), "- value: 1\n", "{}", stderr(&o));
+    assert!(stderr(&o).contains("stored under 2 spellings"), "{}", stderr(&o));
+    let o = at_a(&["render", "-"]);
+    assert!(stdout(&o).contains("frontend.rps:\n  - value: 1\n"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("FRONTEND.RPS"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("held back"), "{}", stderr(&o));
+    assert_eq!(at_a(&["dump"]).status.code(), Some(1));
     // status: the spellings are a problem (exit 2), never "in sync".
     let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -1049,6 +1060,9 @@ async fn an_invalid_stored_value_gets_one_verdict_everywhere() {
         stderr(&o)
     );
     tcfg(&cluster).arg("dump").assert().code(1);
+    let o = tcfg(&cluster).args(["render", "-", "--allow-empty"]).output().unwrap();
+    assert!(!stdout(&o).contains("35.5"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("held back"), "{}", stderr(&o));
     // A value that does not parse: its stored text, escaped, with the error.
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [\u{202e}\n").await;
     let o = tcfg(&cluster).args(["get", "frontend.rps"]).output().unwrap();

@@ -721,7 +721,13 @@ async fn revert_refuses_over_a_later_delete_by_tcfg_or_another_tool() {
         .assert()
         .code(0);
     let deleted = revision(&cluster).await;
-    // The delete is a later change: named, and nothing written.
+    // The delete is a later change: named, and nothing written; a dry run
+    // refuses as the write would, rather than showing a plan.
+    tcfg(&cluster)
+        .args(["revert", &r.to_string(), "--dry-run"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("revision {deleted} by bob@")));
     tcfg(&cluster)
         .args(["revert", &r.to_string(), "--yes"])
         .assert()
