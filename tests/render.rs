@@ -976,6 +976,11 @@ async fn two_live_renderers_never_share_a_name_and_a_killed_ones_comes_back() {
         "{}",
         stderr(&o)
     );
+    assert!(
+        stderr(&o).contains("waiting up to"),
+        "it said why it waited: {}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("a.yaml"), "{}", stderr(&o));
     assert!(first.try_wait().unwrap().is_none(), "the first renders on");
     // kill -9: the record stays until its lease expires, then the name is

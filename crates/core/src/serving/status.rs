@@ -160,6 +160,7 @@ async fn claim(store: &Store, key: &str, name: &str, ttl: Duration) -> Result<i6
     })
     .unwrap_or_default();
     let until = Instant::now() + ttl + Duration::from_secs(2);
+    let mut said = false;
     loop {
         // A lease only once the name looks free: one taken early would
         // expire while a dead renderer's record is waited out.
@@ -175,6 +176,13 @@ async fn claim(store: &Store, key: &str, name: &str, ttl: Duration) -> Result<i6
                     name: name.into(),
                     file,
                 });
+            }
+            if !std::mem::replace(&mut said, true) {
+                tracing::warn!(
+                    key,
+                    "another renderer's record holds this name: waiting up to {}s for it to expire (a renderer killed before), else the name is refused",
+                    (until - Instant::now()).as_secs()
+                );
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
