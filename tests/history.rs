@@ -987,3 +987,92 @@ async fn rollback_to_a_time_brings_back_a_key_deleted_after_it() {
         .stderr(predicate::str::contains(format!("at revision {gone}")));
     assert_eq!(raw_get(&cluster, &key).await, None);
 }
+
+/// etcd before 3.4.25 and 3.5.8 answers a watch's progress request before
+/// the past it still has to send (etcd #15220): there, a history read that
+/// stopped at the first answer missed other tools' writes, and `revert`
+/// wrote over them. On every release: `log` shows another tool's later
+/// write, `revert` and `rollback --to-time` refuse over it, and nothing is
+/// written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_tools_later_write_is_seen_on_every_release() {
+    let cluster = EtcdCluster::single();
+    let key = format!("{PREFIX}frontend.rps");
+    let put = |v: &str, m: &str| {
+        tcfg(&cluster)
+            .args(["put", "frontend.rps", v, "--yes", "-m", m])
+            .assert()
+            .code(0);
+    };
+    put("3000", "three thousand");
+    put("5000", "five thousand");
+    let five = revision(&cluster).await;
+    let (_, record) = records(&cluster, HISTORY).await.pop().unwrap();
+    let five_at = record["time"].as_str().unwrap().to_string();
+    let other = raw_put(&cluster, &key, "- value: 6000\n").await;
+    // Quiet after it: a read that trusts an early answer stops at once.
+    let o = tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let log: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let newest = &log["changes"][0];
+    assert_eq!(newest["revision"], other, "{log}");
+    assert_eq!(newest["written_by_another_tool"], true, "{log}");
+    let o = tcfg(&cluster).args(["show", &other.to_string()]).output().unwrap();
+    assert!(stdout(&o).contains("6000"), "{}{}", stdout(&o), stderr(&o));
+    tcfg(&cluster)
+        .args(["revert", &five.to_string(), "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("revision {other}")));
+    tcfg(&cluster)
+        .args(["rollback", "--to-time", &five_at, "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("revision {other}")));
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 6000\n");
+    assert_eq!(revision(&cluster).await, other, "nothing written");
+}
+
+/// The history of a prefix with no write left in etcd's history (every
+/// key last written before the compaction), on every release: a key
+/// another tool created and deleted again since is still found, and a
+/// quiet prefix reads as quiet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_prefix_after_compaction_still_shows_what_came_and_went() {
+    let cluster = EtcdCluster::single();
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "100", "--yes"])
+        .assert()
+        .code(0);
+    // Writes elsewhere, then a compaction past the prefix's last write.
+    for i in 0..5 {
+        raw_put(&cluster, &format!("/elsewhere/{i}"), "x").await;
+    }
+    let floor = revision(&cluster).await;
+    cluster.client().await.compact(floor, None).await.unwrap();
+    let o = tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let quiet: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let shown = |v: &Value| -> Vec<i64> {
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["revision"].as_i64().unwrap())
+            .collect()
+    };
+    let before = shown(&quiet);
+    // Another tool creates a key and deletes it again.
+    let key = format!("{PREFIX}limit.maxIDLength");
+    let created = raw_put(&cluster, &key, "- value: 300\n").await;
+    raw_delete(&cluster, &key).await;
+    let deleted = revision(&cluster).await;
+    for i in 5..8 {
+        raw_put(&cluster, &format!("/elsewhere/{i}"), "x").await;
+    }
+    let o = tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = shown(&serde_json::from_str(&stdout(&o)).unwrap());
+    assert_eq!(after[..2], [deleted, created], "{}", stdout(&o));
+    assert_eq!(after[2..], before[..], "{}", stdout(&o));
+}

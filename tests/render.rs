@@ -364,9 +364,13 @@ async fn metrics_and_probes_over_http() {
     // etcd's answers to the client's progress requests (every 2 s) move its
     // revision past the renderer's own record write, and nothing else: no
     // render is made for them and no record written, so nothing loops.
-    until("the client never heard of a later revision", || {
-        gauge(&get(&addr, "/metrics").1, "dynconfig_revision").is_some_and(|r| r > put as f64)
-    });
+    // Releases that answer before the past they still have to send (etcd
+    // #15220) are not believed: there the revision moves with events only.
+    if tcfg_testkit::etcd_progress_in_order() {
+        until("the client never heard of a later revision", || {
+            gauge(&get(&addr, "/metrics").1, "dynconfig_revision").is_some_and(|r| r > put as f64)
+        });
+    }
     let again = raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 3\n").await;
     until("the next change was never rendered", || {
         get(&addr, "/metrics")

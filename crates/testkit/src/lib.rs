@@ -147,12 +147,11 @@ impl EtcdServer {
             .arg(self.cluster_state)
             .arg("--initial-cluster-token")
             .arg("tcfg-test")
-            .args([
-                "--heartbeat-interval=10",
-                "--election-timeout=100",
-                "--log-level=warn",
-                "--unsafe-no-fsync",
-            ]);
+            .args(["--heartbeat-interval=10", "--election-timeout=100", "--log-level=warn"]);
+        // Not in 3.4: durability is not what these tests are about.
+        if etcd_has_flag("--unsafe-no-fsync") {
+            cmd.arg("--unsafe-no-fsync");
+        }
         if let Some(n) = self.options.max_txn_ops {
             cmd.arg(format!("--max-txn-ops={n}"));
         }
@@ -508,6 +507,44 @@ pub fn etcd_binary() -> std::path::PathBuf {
             .expect("etcd-bin-vendored has a binary for this platform")
             .into(),
     }
+}
+
+/// Whether [`etcd_binary`] answers a watch's progress request only after
+/// the past it still has to send (3.4.31+, 3.5.13+, 3.6+), so that a
+/// client may take the answer's revision as its own.
+pub fn etcd_progress_in_order() -> bool {
+    let release = etcd_release();
+    let mut parts = release.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor, patch) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    match (major, minor) {
+        (3, 4) => patch >= 31,
+        (3, 5) => patch >= 13,
+        (3, m) => m >= 6,
+        (m, _) => m > 3,
+    }
+}
+
+/// Whether [`etcd_binary`]'s `--help` names `flag`.
+pub fn etcd_has_flag(flag: &str) -> bool {
+    static HELP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HELP.get_or_init(|| {
+        let out = Command::new(etcd_binary())
+            .arg("--help")
+            .output()
+            .expect("the etcd binary runs");
+        // etcd 3.4 prints its help on stderr.
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+    .split(|c: char| c.is_whitespace() || c == '=' || c == ',')
+    .any(|word| word == flag)
 }
 
 /// The release of [`etcd_binary`], such as `3.5.34`, as `etcd --version`

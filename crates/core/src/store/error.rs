@@ -101,6 +101,16 @@ pub enum StoreError {
         revision: i64,
         keys: String,
     },
+    /// On a release whose progress answers cannot be trusted, proving that
+    /// a prefix did not change takes a read per revision, and the span
+    /// asked about holds more than tcfg reads.
+    #[error("{prefix} shows no write since revision {from}, and etcd {release} cannot prove that no key was created and deleted again in the {revisions} revisions since without reading each of them, more than tcfg reads (etcd issue #15220, fixed in 3.4.25 and 3.5.8); upgrade etcd, or ask about a shorter span")]
+    HistoryUnprovable {
+        prefix: String,
+        from: i64,
+        revisions: i64,
+        release: String,
+    },
     #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
     Compacted { revision: i64 },
     #[error("revision {revision} has not happened yet: it is past etcd's current revision")]

@@ -13,6 +13,7 @@ pub mod health;
 pub mod history;
 mod raw;
 mod read;
+pub mod release;
 pub mod snapshot;
 mod write;
 
@@ -28,6 +29,7 @@ pub use crate::model::key::is_key_shaped;
 pub use config::{ConnectionSettings, HistorySettings, Layer, Prefix, TlsSettings, DEFAULT_PREFIX};
 pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
+pub use release::{KnownProblem, ProgressAnswers, Release};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, Spellings, StoredKey, Unreadable};
 pub use write::{Change, Expect, Guard, RecordWrite};
 
@@ -47,6 +49,9 @@ pub struct Store {
     /// there first while it keeps answering.
     preferred: Arc<AtomicUsize>,
     settings: ConnectionSettings,
+    /// Set by tests of the older releases' paths: see
+    /// [`Store::assuming_progress_answers`].
+    assumed_progress: Option<release::ProgressAnswers>,
 }
 
 /// One connection: etcd-client's, and a tap on it for reading pages
@@ -261,6 +266,7 @@ impl Store {
             conn,
             members: endpoints.iter().map(|_| OnceCell::new()).collect(),
             preferred: Arc::new(AtomicUsize::new(NO_MEMBER)),
+            assumed_progress: None,
             settings,
         })
     }

@@ -13,7 +13,7 @@ use tokio::time::{timeout, Instant};
 use crate::changes::edit::key_write;
 use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
-use crate::store::{Store, StoreError};
+use crate::store::{ProgressAnswers, Store, StoreError};
 use crate::temporal::registry::Registry;
 use crate::temporal::resolve::{resolve_items, Resolution};
 
@@ -30,6 +30,10 @@ pub(super) struct Inner {
     pub(super) subscribers: Mutex<Vec<mpsc::UnboundedSender<ChangeSet>>>,
     pub(super) notices: Mutex<Vec<mpsc::UnboundedSender<Notice>>>,
     pub(super) revision: watch::Sender<i64>,
+    /// How the members answer progress requests: asked at start and after
+    /// each reload (not on every reconnect, which must not wait on members
+    /// that are away).
+    pub(super) answers: Mutex<ProgressAnswers>,
 }
 
 /// The watch/cache client.
@@ -83,6 +87,7 @@ impl Client {
         let snapshot = store.snapshot(&registry, revision).await?;
         metrics::histogram!("dynconfig_load_duration_seconds").record(started.elapsed().as_secs_f64());
         let (rev_tx, _) = watch::channel(snapshot.revision);
+        let answers = Mutex::new(store.progress_answers().await);
         let inner = Arc::new(Inner {
             store,
             registry,
@@ -91,6 +96,7 @@ impl Client {
             subscribers: Mutex::new(Vec::new()),
             notices: Mutex::new(Vec::new()),
             revision: rev_tx,
+            answers,
         });
         let (cache, invalid) = inner.cache_from(&snapshot, None);
         for (k, f) in invalid {

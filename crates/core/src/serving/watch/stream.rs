@@ -14,7 +14,7 @@ use crate::model::finding::Finding;
 use crate::model::key::Key;
 use crate::model::parse::parse_items;
 use crate::serving::compact::CompactItems;
-use crate::store::{foreign_reason, Snapshot, StoreError};
+use crate::store::{foreign_reason, ProgressAnswers, Snapshot, StoreError};
 use crate::temporal::validate::check_values;
 
 use super::cache::{net_change, refused_over, Cache, CacheEntry};
@@ -237,6 +237,7 @@ impl Inner {
                             findings: f,
                         });
                     }
+                    *self.answers.lock().expect("answers lock") = self.store.progress_answers().await;
                     let updates = net_change(self.store.prefix(), &current, &next);
                     let changed = updates.len();
                     let revision = next.revision;
@@ -287,9 +288,27 @@ impl Inner {
         interrupted: &mut bool,
     ) -> Ended {
         let mut client = self.store.client();
+        let answers = *self.answers.lock().expect("answers lock");
+        // A release that may drop a progress request made while the watch
+        // catches up (and every one after it) must not be asked before the
+        // watch is known to be current: from a revision known to hold an
+        // event (the newest write the cache holds), its first answer is
+        // the catch-up, after which asking is safe.
+        let start = match answers {
+            ProgressAnswers::MayBeLost => {
+                let newest = self.cache.load().entries().map(|e| e.mod_revision).max().unwrap_or(0);
+                if newest > 0 && newest < from {
+                    newest
+                } else {
+                    from
+                }
+            }
+            ProgressAnswers::Early | ProgressAnswers::InOrder => from,
+        };
+        let mut current = answers != ProgressAnswers::MayBeLost;
         let opts = WatchOptions::new()
             .with_prefix()
-            .with_start_revision(from)
+            .with_start_revision(start)
             .with_progress_notify();
         let prefix = self.store.prefix().as_str().to_string();
         let opened = tokio::select! {
@@ -319,6 +338,12 @@ impl Inner {
             let msg = tokio::select! {
                 m = stream.message() => m,
                 _ = tick.tick() => {
+                    if !current {
+                        // Not asked, so not expected to answer: the
+                        // connection's keep-alive finds a dead peer.
+                        heard = Instant::now();
+                        continue;
+                    }
                     if heard.elapsed() > self.options.liveness * 2 {
                         return Ended::Broken { reason: format!("no word from etcd for {}", humantime::format_duration(std::time::Duration::from_millis(heard.elapsed().as_millis() as u64))), reason_tag: "stalled" };
                     }
@@ -347,6 +372,10 @@ impl Inner {
             if resp.created() && !resp.canceled() && std::mem::take(interrupted) {
                 self.notice(Notice::Resumed { from_revision: from });
             }
+            // A watch from past etcd's revision has no past to catch up on.
+            if resp.created() && resp.header().is_some_and(|h| h.revision() < start) {
+                current = true;
+            }
             if resp.canceled() {
                 if resp.compact_revision() > 0 {
                     return Ended::Compacted {
@@ -368,7 +397,12 @@ impl Inner {
             }
             let events = resp.events();
             if events.is_empty() {
-                // A progress answer: everything up to its revision was sent.
+                // A progress answer: everything up to its revision was sent,
+                // except on releases that answer before the past they still
+                // have to send (etcd #15220): there it only says etcd is there.
+                if answers == ProgressAnswers::Early {
+                    continue;
+                }
                 if let Some(h) = resp.header() {
                     if h.revision() > *last && !resp.created() {
                         *last = h.revision();
@@ -382,19 +416,22 @@ impl Inner {
                 }
                 continue;
             }
+            // The first events are the catch-up (or a later batch of it,
+            // which a progress request waits for): asking is safe now.
+            current = true;
             // One change set per etcd revision, in order.
-            let mut start = 0;
-            while start < events.len() {
-                let rev = events[start].kv().map(|kv| kv.mod_revision()).unwrap_or(0);
-                let mut end = start + 1;
+            let mut first = 0;
+            while first < events.len() {
+                let rev = events[first].kv().map(|kv| kv.mod_revision()).unwrap_or(0);
+                let mut end = first + 1;
                 while end < events.len() && events[end].kv().map(|kv| kv.mod_revision()) == Some(rev) {
                     end += 1;
                 }
                 if rev > *last {
-                    self.apply_events(rev, &events[start..end]);
+                    self.apply_events(rev, &events[first..end]);
                     *last = rev;
                 }
-                start = end;
+                first = end;
             }
         }
     }
