@@ -136,7 +136,11 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
                     } else {
                         s.errors.join("; ")
                     }),
-                    Cell::new(&s.version),
+                    Cell::new(if s.known_problems.is_empty() {
+                        s.version.clone()
+                    } else {
+                        format!("{} (!)", s.version)
+                    }),
                     Cell::new(if s.leader {
                         "leader"
                     } else if s.learner {
@@ -294,6 +298,36 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
                     "{}: {}: cannot read the alarms: {e}",
                     paint(WARNING, "warning"),
                     c.name
+                )?;
+            }
+            // A release etcd fixed since: said once per release, with what
+            // tcfg does about it (the member's row carries a `(!)`).
+            let mut said: Vec<&str> = Vec::new();
+            for s in h.members.iter().filter_map(|m| m.status()) {
+                if s.known_problems.is_empty() || said.contains(&s.version.as_str()) {
+                    continue;
+                }
+                said.push(&s.version);
+                for p in &s.known_problems {
+                    writeln!(
+                        err,
+                        "{}: {}: etcd {} {} (fixed in {}); {}",
+                        paint(WARNING, "warning"),
+                        c.name,
+                        s.version,
+                        p.problem,
+                        p.fixed_in,
+                        p.tcfg
+                    )?;
+                }
+            }
+            if let Some(versions) = h.mixed_releases() {
+                writeln!(
+                    err,
+                    "{}: {}: members run different etcd releases ({}): finish the upgrade",
+                    paint(WARNING, "warning"),
+                    c.name,
+                    versions.join(", ")
                 )?;
             }
             if h.up() > 0 && !h.has_leader() {

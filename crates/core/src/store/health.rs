@@ -9,6 +9,7 @@ use serde::Serialize;
 use tokio::time::timeout;
 
 use super::config::redacted;
+use super::release::{KnownProblem, Release};
 use super::Store;
 
 /// One member, as its endpoint answered.
@@ -46,6 +47,10 @@ pub struct MemberStatus {
     pub alarms: Vec<String>,
     /// Errors the member reports about itself.
     pub errors: Vec<String>,
+    /// What etcd fixed after this member's release that touches tcfg, or
+    /// that etcd advises against running (empty for a release it cannot
+    /// read).
+    pub known_problems: Vec<KnownProblem>,
 }
 
 impl MemberHealth {
@@ -84,6 +89,20 @@ impl ClusterHealth {
             .collect();
         all.extend(self.other_alarms.iter().cloned());
         all
+    }
+
+    /// The releases the members that answered run, when they differ (a
+    /// rolling upgrade under way, or one left behind).
+    pub fn mixed_releases(&self) -> Option<Vec<String>> {
+        let mut versions: Vec<String> = self
+            .members
+            .iter()
+            .filter_map(|m| m.status())
+            .map(|s| s.version.clone())
+            .collect();
+        versions.sort();
+        versions.dedup();
+        (versions.len() > 1).then_some(versions)
     }
 
     /// Whether a member leads, as the members that answered see it.
@@ -170,6 +189,9 @@ impl Store {
                             db_size_in_use: s.raft_used_db_size(),
                             alarms: mine,
                             errors: s.errors().to_vec(),
+                            known_problems: Release::parse(s.version())
+                                .map(|r| r.known_problems())
+                                .unwrap_or_default(),
                         })
                     }
                 };
@@ -190,5 +212,43 @@ impl Store {
             other_alarms,
             alarms_error,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(version: &str) -> MemberHealth {
+        MemberHealth {
+            endpoint: "127.0.0.1:2379".into(),
+            state: MemberState::Up(MemberStatus {
+                id: "1".into(),
+                version: version.into(),
+                leader: false,
+                learner: false,
+                raft_term: 1,
+                raft_index: 1,
+                db_size: 1,
+                db_size_in_use: 1,
+                alarms: Vec::new(),
+                errors: Vec::new(),
+                known_problems: Vec::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn members_on_different_releases_are_named_once_each() {
+        let health = |versions: &[&str]| ClusterHealth {
+            members: versions.iter().map(|v| member(v)).collect(),
+            other_alarms: Vec::new(),
+            alarms_error: None,
+        };
+        assert_eq!(health(&["3.5.34", "3.5.34"]).mixed_releases(), None);
+        assert_eq!(
+            health(&["3.6.15", "3.5.34", "3.6.15"]).mixed_releases(),
+            Some(vec!["3.5.34".to_string(), "3.6.15".to_string()])
+        );
     }
 }

@@ -42,11 +42,11 @@ pub enum ProgressAnswers {
 /// flags it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KnownProblem {
-    /// One line: what goes wrong, and the etcd issue.
+    /// What the release does, as a predicate ("answers …"), with etcd's issue.
     pub problem: &'static str,
     /// The first releases without it.
     pub fixed_in: &'static str,
-    /// What tcfg does about it.
+    /// What tcfg does about it, as a sentence.
     pub tcfg: &'static str,
 }
 
@@ -88,28 +88,29 @@ impl Release {
         let mut out = Vec::new();
         if !self.supported() {
             out.push(KnownProblem {
-                problem: "older than every release tcfg is tested with",
-                fixed_in: "3.4",
-                tcfg: "reads history as for the oldest releases; nothing is promised",
+                problem: "is older than every release tcfg is tested with",
+                fixed_in: "3.4 and later",
+                tcfg: "tcfg reads it as the oldest releases it knows; nothing is promised",
             });
         }
         if (self.major, self.minor) == (3, 5) && self.patch <= 2 {
             out.push(KnownProblem {
-                problem: "a member may apply writes inconsistently after a crash (etcd's advisory for 3.5.0 to 3.5.2)",
+                problem: "may apply writes inconsistently on a member after a crash, as etcd warns for 3.5.0 to 3.5.2",
                 fixed_in: "3.5.3",
-                tcfg: "nothing it can do: upgrade etcd",
+                tcfg: "tcfg cannot help with it: upgrade etcd",
             });
         }
         match self.progress_answers() {
             ProgressAnswers::Early => out.push(KnownProblem {
-                problem: "answers a watch progress request before past events (etcd #15220)",
-                fixed_in: "3.4.25, 3.5.8",
-                tcfg: "reads history from a revision known to hold an event, without progress requests",
+                problem:
+                    "answers a watch progress request before the past events it still has to send, etcd issue #15220",
+                fixed_in: "3.4.25 and 3.5.8",
+                tcfg: "tcfg reads history and watches without relying on progress answers",
             }),
             ProgressAnswers::MayBeLost => out.push(KnownProblem {
-                problem: "may leave a watch progress request unanswered (etcd #17507)",
-                fixed_in: "3.4.31, 3.5.13",
-                tcfg: "reads history from a revision known to hold an event, without progress requests",
+                problem: "may leave a watch progress request unanswered, etcd issue #17507",
+                fixed_in: "3.4.31 and 3.5.13",
+                tcfg: "tcfg reads history and watches without relying on progress answers",
             }),
             ProgressAnswers::InOrder => {}
         }
@@ -227,5 +228,6 @@ mod tests {
         assert!(p[1].problem.contains("#15220"));
         assert!(r("3.5.10").known_problems()[0].problem.contains("#17507"));
         assert!(r("3.3.1").known_problems()[0].problem.contains("older"));
+        assert_eq!(r("3.5.12").known_problems()[0].fixed_in, "3.4.31 and 3.5.13");
     }
 }
