@@ -14,6 +14,9 @@ pub struct Proxy {
     open: Arc<AtomicBool>,
     /// Answers stop once a connection has sent more than this many bytes.
     mute_after: Arc<AtomicU64>,
+    /// Set once a connection passed `mute_after`: from then on every
+    /// connection, open or new, gets no answers until `unmute`.
+    muted: Arc<AtomicBool>,
     /// Bytes of answers dropped so far.
     dropped: Arc<AtomicU64>,
     /// Connections clients opened (refused ones too).
@@ -31,6 +34,8 @@ impl Proxy {
         let o = open.clone();
         let mute_after = Arc::new(AtomicU64::new(u64::MAX));
         let mute = mute_after.clone();
+        let muted = Arc::new(AtomicBool::new(false));
+        let silenced = muted.clone();
         let dropped = Arc::new(AtomicU64::new(0));
         let dropped_total = dropped.clone();
         let connections = Arc::new(AtomicU64::new(0));
@@ -52,6 +57,7 @@ impl Proxy {
                     continue;
                 }
                 let mute = mute.clone();
+                let silenced = silenced.clone();
                 let dropped = dropped_total.clone();
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
@@ -62,7 +68,7 @@ impl Proxy {
                     let sent = Arc::new(AtomicU64::new(0));
                     tokio::select! {
                         _ = forward(&mut cr, &mut sw, &sent, None) => {}
-                        _ = forward(&mut sr, &mut cw, &sent, Some((&mute, &dropped))) => {}
+                        _ = forward(&mut sr, &mut cw, &sent, Some((&mute, &silenced, &dropped))) => {}
                         _ = cut.wait_for(|g| *g != start) => {}
                     }
                 });
@@ -72,6 +78,7 @@ impl Proxy {
             addr,
             open,
             mute_after,
+            muted,
             dropped,
             connections,
             generation,
@@ -89,17 +96,20 @@ impl Proxy {
         self.generation.send_modify(|g| *g += 1);
     }
 
-    /// From now on, a connection that has sent more than `bytes` gets no
-    /// more answers (they are read from the server and dropped), while what
-    /// it sends still reaches the server: a large write is applied, and its
-    /// answer is lost.
+    /// From now on, once a connection has sent more than `bytes`, no
+    /// connection gets answers any more (they are read from the server and
+    /// dropped), while what clients send still reaches the server: a large
+    /// write is applied, its answer is lost, and so is every answer after
+    /// it, on that connection or any other the client opens to check.
     pub fn mute_answers_after(&self, bytes: u64) {
+        self.muted.store(false, Ordering::SeqCst);
         self.mute_after.store(bytes, Ordering::SeqCst);
     }
 
     /// Answers flow again.
     pub fn unmute(&self) {
         self.mute_after.store(u64::MAX, Ordering::SeqCst);
+        self.muted.store(false, Ordering::SeqCst);
     }
 
     /// How many connections clients have opened so far (refused ones too).
@@ -130,7 +140,7 @@ async fn forward(
     from: &mut tokio::net::tcp::OwnedReadHalf,
     to: &mut tokio::net::tcp::OwnedWriteHalf,
     sent: &AtomicU64,
-    mute: Option<(&AtomicU64, &AtomicU64)>,
+    mute: Option<(&AtomicU64, &AtomicBool, &AtomicU64)>,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buf = vec![0u8; 64 * 1024];
@@ -143,7 +153,10 @@ async fn forward(
             None => {
                 sent.fetch_add(n as u64, Ordering::SeqCst);
             }
-            Some((limit, dropped)) if sent.load(Ordering::SeqCst) > limit.load(Ordering::SeqCst) => {
+            Some((limit, muted, dropped))
+                if muted.load(Ordering::SeqCst) || sent.load(Ordering::SeqCst) > limit.load(Ordering::SeqCst) =>
+            {
+                muted.store(true, Ordering::SeqCst);
                 dropped.fetch_add(n as u64, Ordering::SeqCst);
                 continue;
             }
