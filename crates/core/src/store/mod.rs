@@ -52,6 +52,9 @@ pub struct Store {
     /// Set by tests of the older releases' paths: see
     /// [`Store::assuming_progress_answers`].
     assumed_progress: Option<release::ProgressAnswers>,
+    /// What the members' releases say of their progress answers, asked
+    /// once (history reads of one command share it).
+    progress_answers: Arc<OnceCell<release::ProgressAnswers>>,
 }
 
 /// One connection: etcd-client's, and a tap on it for reading pages
@@ -267,6 +270,7 @@ impl Store {
             members: endpoints.iter().map(|_| OnceCell::new()).collect(),
             preferred: Arc::new(AtomicUsize::new(NO_MEMBER)),
             assumed_progress: None,
+            progress_answers: Arc::new(OnceCell::new()),
             settings,
         })
     }

@@ -128,7 +128,9 @@ impl Store {
     /// The release each configured endpoint reports, in endpoint order
     /// (`None`: no answer, or a version tcfg cannot read).
     pub async fn releases(&self) -> Vec<Option<Release>> {
-        let budget = self.settings.dial_timeout + self.settings.command_timeout;
+        // Within the dial timeout: a member down or frozen is not waited
+        // for longer than connecting to it would be.
+        let budget = self.settings.dial_timeout;
         let asking = (0..self.members.len()).map(|i| async move {
             let answer = timeout(budget, async {
                 let conn = self.member(i).await.ok()?;
@@ -141,10 +143,23 @@ impl Store {
         join_all(asking).await
     }
 
+    /// How this cluster answers progress requests, asked once per store
+    /// (every clone shares the answer): see [`Store::ask_progress_answers`].
+    pub(crate) async fn progress_answers(&self) -> ProgressAnswers {
+        if let Some(assumed) = self.assumed_progress {
+            return assumed;
+        }
+        *self
+            .progress_answers
+            .get_or_init(|| async { self.ask_progress_answers().await })
+            .await
+    }
+
     /// How this cluster answers progress requests: the weakest answer of
     /// the members that said which release they run (requests may reach
-    /// any of them), and the weakest of all when none said.
-    pub(crate) async fn progress_answers(&self) -> ProgressAnswers {
+    /// any of them), and the weakest of all when none said. Asked anew: a
+    /// long-running watcher asks again after each reload.
+    pub(crate) async fn ask_progress_answers(&self) -> ProgressAnswers {
         if let Some(assumed) = self.assumed_progress {
             return assumed;
         }
@@ -162,6 +177,7 @@ impl Store {
     #[doc(hidden)]
     pub fn assuming_progress_answers(mut self, answers: ProgressAnswers) -> Store {
         self.assumed_progress = Some(answers);
+        self.progress_answers = std::sync::Arc::new(tokio::sync::OnceCell::new());
         self
     }
 }

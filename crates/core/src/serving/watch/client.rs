@@ -87,7 +87,7 @@ impl Client {
         let snapshot = store.snapshot(&registry, revision).await?;
         metrics::histogram!("dynconfig_load_duration_seconds").record(started.elapsed().as_secs_f64());
         let (rev_tx, _) = watch::channel(snapshot.revision);
-        let answers = Mutex::new(store.progress_answers().await);
+        let answers = Mutex::new(store.ask_progress_answers().await);
         let inner = Arc::new(Inner {
             store,
             registry,

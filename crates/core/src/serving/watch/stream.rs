@@ -237,7 +237,7 @@ impl Inner {
                             findings: f,
                         });
                     }
-                    *self.answers.lock().expect("answers lock") = self.store.progress_answers().await;
+                    *self.answers.lock().expect("answers lock") = self.store.ask_progress_answers().await;
                     let updates = net_change(self.store.prefix(), &current, &next);
                     let changed = updates.len();
                     let revision = next.revision;
