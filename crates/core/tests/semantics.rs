@@ -94,6 +94,32 @@ fn constraint_names_are_case_insensitive_and_unknown_ones_reject_the_file() {
     );
 }
 
+/// Temporal's loader switches on Go's `strings.ToLower` of a constraint
+/// name: the Kelvin sign lowercases to `k` and `İ` to `i`, so such names
+/// name constraints; the long `ſ` and dotless `ı` stay as they are, so
+/// such names are unknown and the file is rejected (each checked with
+/// Temporal v1.31.2's own loader, `scripts/temporal-judge`).
+#[test]
+fn constraint_names_fold_as_go_lowercases_them() {
+    let kelvin =
+        "matching.numTaskqueueReadPartitions:\n- value: 4\n  constraints: {namespace: a, tas\u{212A}QueueName: q}\n";
+    assert!(errors(kelvin).is_empty(), "{:?}", codes(kelvin));
+    let doc = parse_document("t", kelvin).value;
+    assert_eq!(
+        doc.entries[0].items[0].constraints.task_queue_name.as_deref(),
+        Some("q")
+    );
+    let dotted = "history.ReplicationTaskProcessorCleanupInterval:\n- value: 1m\n  constraints: {shard\u{130}d: 2}\n";
+    assert!(codes(dotted).is_empty(), "{:?}", codes(dotted));
+    let doc = parse_document("t", dotted).value;
+    assert_eq!(doc.entries[0].items[0].constraints.shard_id, Some(2));
+    for unknown in ["\u{17F}hardId", "shard\u{131}d"] {
+        let text =
+            format!("history.transferProcessorSchedulerWorkerCount:\n- value: 1\n  constraints: {{{unknown}: 2}}\n");
+        assert_eq!(errors(&text), [Code::UnknownConstraint], "{unknown}");
+    }
+}
+
 #[test]
 fn chasm_task_type_is_new_in_v1_31() {
     let text = "history.ChasmStandbyTaskDiscardDelay:\n- value: 1h\n  constraints: {chasmTaskType: x}\n";

@@ -41,9 +41,16 @@ impl ConstraintField {
         }
     }
 
-    /// Constraint names are matched case-insensitively, as Temporal does.
+    /// Constraint names are matched as Temporal matches them: its loader
+    /// switches on Go's `strings.ToLower` of the name, so `tasKQueueName`
+    /// with the Kelvin sign and `shardİd` name constraints, and `ſhardId`
+    /// (long s, which Go lowercases to itself) does not.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name))
+        if name.is_ascii() {
+            return Self::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name));
+        }
+        let folded = crate::model::key::fold(name);
+        Self::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(&folded))
     }
 
     fn bit(self) -> u8 {
@@ -523,6 +530,18 @@ mod tests {
             Some(ConstraintField::ChasmTaskType)
         );
         assert_eq!(ConstraintField::from_name("taskqueue"), None);
+        // Go's strings.ToLower, as Temporal's loader applies it (checked
+        // with Temporal v1.31.2's own loader).
+        assert_eq!(
+            ConstraintField::from_name("tas\u{212A}QueueName"),
+            Some(ConstraintField::TaskQueueName)
+        );
+        assert_eq!(
+            ConstraintField::from_name("shard\u{130}d"),
+            Some(ConstraintField::ShardId)
+        );
+        assert_eq!(ConstraintField::from_name("\u{17F}hardId"), None);
+        assert_eq!(ConstraintField::from_name("shard\u{131}d"), None);
     }
 
     #[test]
