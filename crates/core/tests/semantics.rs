@@ -120,6 +120,17 @@ fn constraint_names_fold_as_go_lowercases_them() {
     }
 }
 
+/// mapstructure matches a typed value's field names with Go's
+/// `strings.EqualFold`: the Kelvin sign and the long s fold to `k` and `s`,
+/// `İ` does not fold to `i`, so `İnitialIntervalInSeconds` is ignored
+/// (Temporal v1.31.2's own decoding, `scripts/temporal-judge`: the lookup
+/// keeps InitialInterval at its default, takes the other two).
+#[test]
+fn typed_field_names_fold_as_go_equal_fold_does() {
+    let text = "history.defaultActivityRetryPolicy:\n- value:\n    \u{130}nitialIntervalInSeconds: 5\n    MaximumAttempt\u{17F}: 7\n    Bac\u{212A}offCoefficient: 3\n";
+    assert_eq!(codes(text), [Code::IgnoredField]);
+}
+
 #[test]
 fn chasm_task_type_is_new_in_v1_31() {
     let text = "history.ChasmStandbyTaskDiscardDelay:\n- value: 1h\n  constraints: {chasmTaskType: x}\n";

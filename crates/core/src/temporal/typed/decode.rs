@@ -389,15 +389,29 @@ impl Decoder {
     }
 }
 
-/// Go's `strings.EqualFold`: equal under simple Unicode case folding.
-fn equal_fold(a: &str, b: &str) -> bool {
-    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
-    let (mut x, mut y) = (a.chars(), b.chars());
+/// Go's `strings.EqualFold` (what mapstructure matches field names with),
+/// where `field` is a Go field name (ASCII, as every field Temporal decodes
+/// into is): a character of `written` matches a letter of `field` when equal
+/// ignoring ASCII case, or when it is in that letter's simple case-folding
+/// orbit, which for ASCII letters holds only the Kelvin sign (k) and the
+/// long s (s). `İ` is not in `i`'s orbit: `İnitialIntervalInSeconds` names
+/// no field, as Temporal v1.31.2's own decoding shows.
+fn equal_fold(written: &str, field: &str) -> bool {
+    debug_assert!(field.is_ascii());
+    let (mut x, mut y) = (written.chars(), field.bytes());
     loop {
         match (x.next(), y.next()) {
             (None, None) => return true,
-            (Some(p), Some(q)) if p == q || fold(p) == fold(q) => {}
-            (Some(p), Some(q)) if p.to_uppercase().eq(q.to_uppercase()) => {}
+            (Some(c), Some(f)) => {
+                let same = match c {
+                    '\u{212A}' => f.eq_ignore_ascii_case(&b'k'),
+                    '\u{17F}' => f.eq_ignore_ascii_case(&b's'),
+                    c => c.is_ascii() && (c as u8).eq_ignore_ascii_case(&f),
+                };
+                if !same {
+                    return false;
+                }
+            }
             _ => return false,
         }
     }
