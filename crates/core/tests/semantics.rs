@@ -131,6 +131,30 @@ fn typed_field_names_fold_as_go_equal_fold_does() {
     assert_eq!(codes(text), [Code::IgnoredField]);
 }
 
+/// yaml.v3 decodes a `!!binary` scalar into a string as its decoded text,
+/// keys included: `? !!binary ZnJvbnRlbmQucnBz` is `frontend.rps`, and
+/// `? !!binary dmFsdWU=` is an item's `value`. An item field set twice, so
+/// written, or through an alias, is refused by yaml.v3's struct decoding
+/// ("field value already set"); a merge is not (checked with Temporal
+/// v1.31.2's own loader, `scripts/temporal-judge`).
+#[test]
+fn binary_keys_are_their_decoded_text_and_an_item_field_is_set_once() {
+    assert!(codes("? !!binary ZnJvbnRlbmQucnBz\n: - value: 5\n").is_empty());
+    let (v, _) = lookup(
+        "frontend.rps:\n- ? !!binary dmFsdWU=\n  : 5\n",
+        "frontend.rps",
+        Constraints::default(),
+    );
+    assert_eq!(v, Value::Int(5));
+    for twice in [
+        "frontend.rps:\n- value: 4\n  ? !!binary dmFsdWU=\n  : 5\n",
+        "frontend.rps:\n- value: &v value\n  *v : 2\n",
+    ] {
+        assert_eq!(errors(twice), [Code::DuplicateKey], "{twice}");
+    }
+    assert!(errors("frontend.rps:\n- <<: {value: 1}\n  value: 2\n").is_empty());
+}
+
 #[test]
 fn chasm_task_type_is_new_in_v1_31() {
     let text = "history.ChasmStandbyTaskDiscardDelay:\n- value: 1h\n  constraints: {chasmTaskType: x}\n";

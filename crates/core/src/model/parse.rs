@@ -319,7 +319,34 @@ fn read_item(origin: &str, key: &str, node: Node, findings: &mut Vec<Finding>) -
         ..ItemPos::default()
     };
     let mut constraints = Constraints::default();
+    // yaml.v3 decodes an item into a struct and refuses a field set twice
+    // ("field value already set"), which YAML's own duplicate check misses
+    // when the two keys are written differently (`? !!binary dmFsdWU=`, an
+    // alias).
+    let mut set: Vec<(&'static str, Pos)> = Vec::new();
     for (k, v) in fields {
+        if let NodeKind::Str(s) = &k.kind {
+            if let Some(field) = ["value", "constraints"].into_iter().find(|f| s == f) {
+                if let Some((_, first)) = set.iter().find(|(f, _)| *f == field) {
+                    findings.push(
+                        Finding::new(
+                            Code::DuplicateKey,
+                            origin,
+                            k.pos,
+                            Some(key),
+                            rejected(format!(
+                                "the item's `{field}` is set twice (first at line {}), once written another way",
+                                first.line
+                            )),
+                        )
+                        .with_hint("keep one of them"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                set.push((field, k.pos));
+            }
+        }
         match &k.kind {
             NodeKind::Str(s) if s == "value" => {
                 pos.value = v.pos;

@@ -105,8 +105,14 @@ impl<'t> Decoder<'t> {
             RawKind::Scalar { value, style, tag } => {
                 let kind = resolve_scalar(value.clone(), *style, tag.as_deref())
                     .map_err(|message| LoadError::Syntax { pos: raw.pos, message })?;
+                let binary = tag
+                    .as_deref()
+                    .is_some_and(|t| super::scalar::short_tag(t) == "!!binary");
                 Ok(match (shape, kind) {
                     (Shape::Key, NodeKind::Null) => None,
+                    // `!!binary` into a string is its decoded text
+                    // (yaml.v3's `scalar`), so `? !!binary dmFsdWU=` is `value`.
+                    (Shape::Key, kind @ NodeKind::Str(_)) if binary => Some(kind),
                     // A string target takes the scalar's text as written.
                     (Shape::Key, _) => Some(NodeKind::Str(value.clone())),
                     (_, kind) => Some(kind),

@@ -9,7 +9,7 @@ use super::NodeKind;
 const LONG_TAG: &str = "tag:yaml.org,2002:";
 
 /// A tag as yaml.v3 shortens it: `tag:yaml.org,2002:int` is `!!int`.
-fn short_tag(tag: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn short_tag(tag: &str) -> std::borrow::Cow<'_, str> {
     match tag.strip_prefix(LONG_TAG) {
         Some(rest) => format!("!!{rest}").into(),
         None => tag.into(),
