@@ -155,6 +155,17 @@ fn binary_keys_are_their_decoded_text_and_an_item_field_is_set_once() {
     assert!(errors("frontend.rps:\n- <<: {value: 1}\n  value: 2\n").is_empty());
 }
 
+/// A null constraint name cannot be decoded into the constraints map's
+/// string key: yaml.v3 leaves the entry out and Temporal loads the item
+/// with the other constraints (checked with Temporal v1.31.2's own loader).
+#[test]
+fn a_null_constraint_name_is_left_out() {
+    let text = "frontend.namespaceRPS:\n- value: 5\n  constraints: {~: x, namespace: a}\n";
+    assert_eq!(codes(text), [Code::ZeroConstraint]);
+    let doc = parse_document("t", text).value;
+    assert_eq!(doc.entries[0].items[0].constraints, ns("a"));
+}
+
 #[test]
 fn chasm_task_type_is_new_in_v1_31() {
     let text = "history.ChasmStandbyTaskDiscardDelay:\n- value: 1h\n  constraints: {chasmTaskType: x}\n";

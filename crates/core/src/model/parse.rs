@@ -438,6 +438,21 @@ fn read_constraints(
     let mut c = Constraints::default();
     let mut seen: Vec<(ConstraintField, &Node)> = Vec::new();
     for (k, v) in pairs {
+        if matches!(k.kind, NodeKind::Null) {
+            // yaml.v3 cannot decode null into the string key of the
+            // constraints map, so it leaves the entry out.
+            findings.push(
+                Finding::new(
+                    Code::ZeroConstraint,
+                    origin,
+                    k.pos,
+                    Some(key),
+                    "a constraint with a null name: Temporal leaves it out, so the item is constrained by the others only",
+                )
+                .with_hint("remove it, or name the constraint"),
+            );
+            continue;
+        }
         let name = key_text(k);
         let Some(field) = ConstraintField::from_name(&name) else {
             let known: Vec<&str> = ConstraintField::ALL.iter().map(|f| f.name()).collect();
