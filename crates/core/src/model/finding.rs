@@ -83,6 +83,7 @@ codes! {
     PartitionOrder = "partition-order", Error, "A change that lowers task queue read partitions below the write partitions in effect before or after it: tasks already in the partitions no longer read are never read (lower write partitions first, let them drain, then read partitions).";
     LargeChange = "large-change", Warning, "A change that makes a rate, QPS, limit or size setting more than 10 times larger or smaller, or zero.";
     GradualChangeTiming = "gradual-change-timing", Warning, "A GradualChange whose Start is more than 30 days ahead, or whose End is already past (every key then sees New at once).";
+    NullDefault = "null-default", Note, "A null value on a structured setting that Temporal reads as exactly the default: the item changes nothing.";
     ShadowedByBuiltin = "shadowed-by-builtin", Note, "A value that a more specific built-in default overrides for some task queues.";
 }
 

@@ -404,6 +404,15 @@ impl<'a> Validator<'a> {
                             );
                             self.push(Code::NullValue, pos, name, msg).hint =
                                 Some("write the value meant, or remove the item to keep the default".into());
+                        } else {
+                            // mapstructure decodes null over a copy of the
+                            // default and sets nothing: the item is inert.
+                            let msg = format!(
+                                "a null value: Temporal reads it as exactly the default {}, so this item changes nothing",
+                                crate::model::value::text::flow(&setting.default)
+                            );
+                            self.push(Code::NullDefault, pos, name, msg).hint =
+                                Some("remove the item, or write the value meant".into());
                         }
                     }
                     decoded.problems
