@@ -1019,8 +1019,16 @@ async fn another_tools_later_write_is_seen_on_every_release() {
     assert_eq!(newest["written_by_another_tool"], true, "{log}");
     let o = tcfg(&cluster).args(["show", &other.to_string()]).output().unwrap();
     assert!(stdout(&o).contains("6000"), "{}{}", stdout(&o), stderr(&o));
+    // A dry run refuses as the write does (the plan is the same).
+    for run in ["--dry-run", "--yes"] {
+        tcfg(&cluster)
+            .args(["revert", &five.to_string(), run])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("revision {other}")));
+    }
     tcfg(&cluster)
-        .args(["revert", &five.to_string(), "--yes"])
+        .args(["rollback", "--to-time", &five_at, "--dry-run"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!("revision {other}")));
