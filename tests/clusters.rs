@@ -400,7 +400,7 @@ async fn status_reports_members_drift_compaction_renderers_and_a_member_down() {
     // it; the releases without one are not.
     // (Every release tested that etcd fixed since answers progress early or
     // may drop it.)
-    let flagged = !tcfg_testkit::etcd_progress_in_order();
+    let flagged = !common::etcd_progress_in_order();
     let warned = format!("warning: us-east: etcd {} ", tcfg_testkit::etcd_release());
     assert_eq!(err.contains(&warned), flagged, "{err}");
     assert!(!err.contains("different etcd releases"), "{err}");

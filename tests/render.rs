@@ -366,7 +366,7 @@ async fn metrics_and_probes_over_http() {
     // render is made for them and no record written, so nothing loops.
     // Releases that answer before the past they still have to send (etcd
     // #15220) are not believed: there the revision moves with events only.
-    if tcfg_testkit::etcd_progress_in_order() {
+    if etcd_progress_in_order() {
         until("the client never heard of a later revision", || {
             gauge(&get(&addr, "/metrics").1, "dynconfig_revision").is_some_and(|r| r > put as f64)
         });

@@ -304,3 +304,10 @@ impl Watch {
         self.child.wait().unwrap().code().unwrap_or(-1)
     }
 }
+
+/// Whether the etcd under test answers a watch's progress request only
+/// after the past it still has to send (core's table of releases).
+pub fn etcd_progress_in_order() -> bool {
+    tcfg_core::store::Release::parse(&tcfg_testkit::etcd_release())
+        .is_some_and(|r| r.progress_answers() == tcfg_core::store::ProgressAnswers::InOrder)
+}

@@ -708,11 +708,7 @@ where
     // one) overtakes the past; releases that answer in order answer only
     // once the past is sent, which must not look like a stall.
     let options = ClientOptions {
-        liveness: Duration::from_millis(if tcfg_testkit::etcd_progress_in_order() {
-            300
-        } else {
-            25
-        }),
+        liveness: Duration::from_millis(if etcd_progress_in_order() { 300 } else { 25 }),
         ..fast()
     };
     let client = Client::start(connect(proxy.endpoint()).await, registry(), options)
@@ -758,4 +754,11 @@ where
         }
     }
     client.shutdown().await;
+}
+
+/// Whether the etcd under test answers a watch's progress request only
+/// after the past it still has to send (core's table of releases).
+fn etcd_progress_in_order() -> bool {
+    tcfg_core::store::Release::parse(&tcfg_testkit::etcd_release())
+        .is_some_and(|r| r.progress_answers() == tcfg_core::store::ProgressAnswers::InOrder)
 }

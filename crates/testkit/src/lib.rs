@@ -509,25 +509,6 @@ pub fn etcd_binary() -> std::path::PathBuf {
     }
 }
 
-/// Whether [`etcd_binary`] answers a watch's progress request only after
-/// the past it still has to send (3.4.31+, 3.5.13+, 3.6+), so that a
-/// client may take the answer's revision as its own.
-pub fn etcd_progress_in_order() -> bool {
-    let release = etcd_release();
-    let mut parts = release.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
-    let (major, minor, patch) = (
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-    );
-    match (major, minor) {
-        (3, 4) => patch >= 31,
-        (3, 5) => patch >= 13,
-        (3, m) => m >= 6,
-        (m, _) => m > 3,
-    }
-}
-
 /// Whether [`etcd_binary`]'s `--help` names `flag`.
 pub fn etcd_has_flag(flag: &str) -> bool {
     static HELP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
