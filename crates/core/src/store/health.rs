@@ -3,7 +3,9 @@
 //! each over its own connection so that one member down or frozen only
 //! costs its own answer.
 
-use etcd_client::{AlarmAction, AlarmType};
+use std::time::Duration;
+
+use etcd_client::{AlarmAction, AlarmType, StatusResponse};
 use futures_util::future::join_all;
 use serde::Serialize;
 use tokio::time::timeout;
@@ -120,11 +122,9 @@ fn alarm_name(kind: AlarmType) -> &'static str {
 }
 
 impl Store {
-    /// Ask every member for its status, and the cluster for its alarms,
-    /// all at once. Never fails: a member that does not answer within the
-    /// dial and command timeouts is reported down, with why.
-    pub async fn health(&self) -> ClusterHealth {
-        let budget = self.settings.dial_timeout + self.settings.command_timeout;
+    /// Each configured member's answer to the Status RPC, asked at once,
+    /// each over its own connection, within `budget` (else why not).
+    pub(super) async fn member_statuses(&self, budget: Duration) -> Vec<Result<StatusResponse, String>> {
         let asking = (0..self.members.len()).map(|i| async move {
             let answer = timeout(budget, async {
                 let conn = self.member(i).await?;
@@ -141,6 +141,15 @@ impl Store {
                 Err(_) => Err(format!("no answer within {budget:?}")),
             }
         });
+        join_all(asking).await
+    }
+
+    /// Ask every member for its status, and the cluster for its alarms,
+    /// all at once. Never fails: a member that does not answer within the
+    /// dial and command timeouts is reported down, with why.
+    pub async fn health(&self) -> ClusterHealth {
+        let budget = self.settings.dial_timeout + self.settings.command_timeout;
+        let asking = self.member_statuses(budget);
         let alarms = async {
             let mut client = self.conn.client.clone();
             match timeout(budget, client.alarm(AlarmAction::Get, AlarmType::None, None)).await {
@@ -153,7 +162,7 @@ impl Store {
                 Err(_) => Err(format!("no answer within {budget:?}")),
             }
         };
-        let (answers, alarms) = tokio::join!(join_all(asking), alarms);
+        let (answers, alarms) = tokio::join!(asking, alarms);
         let (alarms, alarms_error) = match alarms {
             Ok(a) => (a, None),
             Err(e) => (Vec::new(), Some(e)),

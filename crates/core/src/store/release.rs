@@ -6,9 +6,7 @@
 //! Old releases never change, so what they do is known for good: the
 //! version a member reports decides how tcfg reads from it.
 
-use futures_util::future::join_all;
 use serde::Serialize;
-use tokio::time::timeout;
 
 use super::Store;
 
@@ -131,16 +129,11 @@ impl Store {
         // Within the dial timeout: a member down or frozen is not waited
         // for longer than connecting to it would be.
         let budget = self.settings.dial_timeout;
-        let asking = (0..self.members.len()).map(|i| async move {
-            let answer = timeout(budget, async {
-                let conn = self.member(i).await.ok()?;
-                let mut client = conn.client.clone();
-                client.status().await.ok()
-            })
-            .await;
-            answer.ok().flatten().and_then(|s| Release::parse(s.version()))
-        });
-        join_all(asking).await
+        self.member_statuses(budget)
+            .await
+            .into_iter()
+            .map(|s| s.ok().and_then(|s| Release::parse(s.version())))
+            .collect()
     }
 
     /// How this cluster answers progress requests, asked once per store
