@@ -1,10 +1,11 @@
 # Sourced by scripts/demo and scripts/bench: starts a throwaway single-node
 # etcd (the vendored binary, via tcfg-dev-etcd) on a free loopback port, sets
 # $ETCD_ENDPOINT, and stops it (and removes its data) when the script exits.
-# tcfg-dev-etcd runs until its standard input closes: fd 3 is that pipe.
+# tcfg-dev-etcd (or $dev_etcd_bin) runs until its standard input closes: fd 3
+# is that pipe.
 
 dev_etcd_dir="$(mktemp -d)"
-exec 3> >(exec target/release/tcfg-dev-etcd > "$dev_etcd_dir/endpoint")
+exec 3> >(exec "${dev_etcd_bin:-target/release/tcfg-dev-etcd}" > "$dev_etcd_dir/endpoint")
 dev_etcd_pid=$!
 stop_dev_etcd() {
     exec 3>&-

@@ -144,6 +144,18 @@ func field(c dynamicconfig.Constraints, name string) reflect.Value {
 	return reflect.ValueOf(c).FieldByName(name)
 }
 
+// Lookup asks a Collection for a key's value in the scope of `c`, through
+// the key's own registered setting, as the server's services ask it. kind is
+// the lookup's precedence (Global, Namespace, TaskQueue…); an unregistered
+// key is an error.
+func Lookup(key string, coll *dynamicconfig.Collection, c dynamicconfig.Constraints) (kind string, value any, err error) {
+	setting := queryRegistry(keyOf(key))
+	if setting == nil {
+		return "", nil, fmt.Errorf("%s is not registered", key)
+	}
+	return lookup(setting, coll, c)
+}
+
 // The setting's lookup for the scope of `c`, called as the server calls it.
 func lookup(s dynamicconfig.GenericSetting, coll *dynamicconfig.Collection, c dynamicconfig.Constraints) (kind string, value any, err error) {
 	defer func() {
