@@ -306,6 +306,19 @@ fn map_keys_are_checked_only_down_to_the_first_string_keyed_map() {
 }
 
 #[test]
+fn a_map_setting_with_no_item_is_nil_as_temporal_registers_it() {
+    // Temporal registers its six map settings with a nil default (each
+    // service keeps its own); the server's lookup returns nil, not an
+    // empty map (found by scripts/e2e-temporal).
+    let key = "history.transferProcessorSchedulerActiveRoundRobinWeights";
+    let (value, source) = lookup("frontend.rps:\n- value: 1\n", key, ns("payments"));
+    assert_eq!(value, Value::Null);
+    assert!(matches!(source, Source::RegisteredDefault), "{source:?}");
+    let (value, _) = lookup(&format!("{key}:\n- value: {{a: 1}}\n"), key, ns("payments"));
+    assert!(matches!(value, Value::Map(_)), "{value:?}");
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);

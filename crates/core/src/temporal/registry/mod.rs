@@ -215,8 +215,9 @@ fn scalar_default(ty: &ValueType, raw: &str) -> Value {
         ValueType::Bool => raw.parse().map(Value::Bool).unwrap_or(Value::String(raw.into())),
         ValueType::Int => raw.parse().map(Value::Int).unwrap_or(Value::String(raw.into())),
         ValueType::Float => raw.parse().map(Value::Float).unwrap_or(Value::String(raw.into())),
-        ValueType::Map if raw.is_empty() => Value::Map(Default::default()),
-        ValueType::Typed(_) if raw.is_empty() => Value::Null,
+        // Temporal's six map settings register a nil default (the services
+        // keep their own): a lookup with no item returns nil, not a map.
+        ValueType::Map | ValueType::Typed(_) if raw.is_empty() => Value::Null,
         _ => Value::String(raw.into()),
     }
 }
