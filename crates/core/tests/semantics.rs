@@ -319,6 +319,33 @@ fn a_map_setting_with_no_item_is_nil_as_temporal_registers_it() {
 }
 
 #[test]
+fn a_stray_byte_order_mark_is_read_as_yaml_v3_reads_it() {
+    let keys = |text: &str| -> Vec<String> {
+        let doc = parse_document("t.yaml", text).value;
+        doc.entries.iter().map(|e| e.key.as_str().to_string()).collect()
+    };
+    // One at the start is the encoding's mark.
+    assert_eq!(keys("\u{feff}frontend.rps:\n- value: 1\n"), ["frontend.rps"]);
+    // yaml.v3 looks for a mark at the start of its buffer, not where it
+    // reads: after a second mark at the start, the first character of each
+    // line is skipped ("istory.rps", a key Temporal does not know).
+    assert_eq!(
+        keys("\u{feff}\u{feff}frontend.rps:\n  - value: 1\nhistory.rps:\n  - value: 2\n"),
+        ["frontend.rps", "istory.rps"]
+    );
+    // Later in the file a mark is content: part of a key's name...
+    assert_eq!(
+        keys("frontend.rps:\n  - value: 1\n\u{feff}history.rps:\n  - value: 2\n"),
+        ["frontend.rps", "\u{feff}history.rps"]
+    );
+    // ...or of a line, which then is no list item.
+    assert_eq!(
+        errors("frontend.rps:\n\u{feff}  - value: 1\n"),
+        [Code::UnknownKey, Code::NotAList]
+    );
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);

@@ -17,7 +17,9 @@ use crate::{
 use core::mem::{size_of, MaybeUninit};
 use core::ptr::{self, addr_of_mut};
 
-const INPUT_RAW_BUFFER_SIZE: usize = 16384;
+// tcfg: yaml.v3's sizes (yamlprivateh.go): where the buffer starts decides
+// which byte-order marks its scanner skips (scanner.rs).
+const INPUT_RAW_BUFFER_SIZE: usize = 512;
 const INPUT_BUFFER_SIZE: usize = INPUT_RAW_BUFFER_SIZE * 3;
 const OUTPUT_BUFFER_SIZE: usize = 16384;
 const OUTPUT_RAW_BUFFER_SIZE: usize = OUTPUT_BUFFER_SIZE * 2 + 2;

@@ -155,9 +155,9 @@ pub(crate) unsafe fn yaml_parser_update_buffer(
 ) -> Success {
     let mut first = true;
     __assert!(((*parser).read_handler).is_some());
-    if (*parser).eof && (*parser).raw_buffer.pointer == (*parser).raw_buffer.last {
-        return OK;
-    }
+    // tcfg: yaml.v3 comments this early return out (its readerc.go), so at
+    // the end of the input it still moves the unread characters to the
+    // start of the buffer, where its BOM check looks (scanner.rs).
     if (*parser).unread >= length {
         return OK;
     }

@@ -941,7 +941,17 @@ unsafe fn yaml_parser_scan_to_next_token(parser: *mut yaml_parser_t) -> Success 
         if CACHE(parser, 1_u64).fail {
             return FAIL;
         }
-        if (*parser).mark.column == 0_u64 && IS_BOM!((*parser).buffer) {
+        // tcfg: yaml.v3's is_bom(b, i) ignores i and looks at the start of
+        // its buffer: a byte-order mark is skipped at column 0 only while the
+        // buffer starts with one (two at the start of the file: the second
+        // stays there and the first character of every line is skipped;
+        // one later in the file is content unless the buffer was just
+        // refilled from it).
+        if (*parser).mark.column == 0_u64
+            && *(*parser).buffer.start == b'\xEF'
+            && *(*parser).buffer.start.wrapping_offset(1) == b'\xBB'
+            && *(*parser).buffer.start.wrapping_offset(2) == b'\xBF'
+        {
             SKIP(parser);
         }
         if CACHE(parser, 1_u64).fail {
