@@ -32,8 +32,13 @@ func queryRegistry(k dynamicconfig.Key) dynamicconfig.GenericSetting
 type Item struct {
 	// The constraints as Temporal parsed them (only the fields set).
 	Constraints map[string]any `json:"constraints"`
-	// The value as yaml.v3 decoded it, with its Go type.
-	Raw string `json:"raw"`
+	// The value as yaml.v3 decoded it: Go's %T(%#v).
+	RawGo string `json:"raw_go"`
+	// The item's own conversion by the setting, as a server lookup does it
+	// when this item is the one selected: "OK <Go type> <value>", or
+	// "ERROR (runtime uses compiled-in default): why" (the Collection logs
+	// it and returns the default).
+	Convert string `json:"convert,omitempty"`
 	// What the server's lookup for exactly this item's scope returns (as
 	// JSON), and whether that is the compiled-in default because the value
 	// did not convert (the server logs why) or no item matched.
@@ -42,7 +47,9 @@ type Item struct {
 }
 
 type KeyOut struct {
-	Key        string `json:"key"`
+	Key string `json:"key"`
+	// The same, under the name scripts/differential reads.
+	Spelling   string `json:"spelling"`
 	Registered bool   `json:"registered"`
 	// The lookup function's kind: Global, Namespace, TaskQueue…
 	Precedence string `json:"precedence,omitempty"`
@@ -102,10 +109,11 @@ func Judge(name string, contents []byte, release string) FileOut {
 	sort.Strings(keys)
 	for _, k := range keys {
 		setting := queryRegistry(keyOf(k))
-		ko := KeyOut{Key: k, Registered: setting != nil, Items: []Item{}}
+		ko := KeyOut{Key: k, Spelling: k, Registered: setting != nil, Items: []Item{}}
 		for _, cv := range values[k] {
-			item := Item{Constraints: setFields(cv.Constraints), Raw: fmt.Sprintf("%T %#v", cv.Value, cv.Value)}
+			item := Item{Constraints: setFields(cv.Constraints), RawGo: fmt.Sprintf("%T(%#v)", cv.Value, cv.Value)}
 			if setting != nil {
+				item.Convert = convert(setting, cv.Value)
 				var lines []string
 				coll := dynamicconfig.NewCollection(client, capture{&lines})
 				kind, value, err := lookup(setting, coll, cv.Constraints)
@@ -126,6 +134,33 @@ func Judge(name string, contents []byte, release string) FileOut {
 	}
 	return out
 }
+
+// convert is what the setting makes of one value when the lookup selects
+// it: the value alone, unconstrained, in a client of its own, looked up in
+// the empty scope (every precedence ends with the unconstrained level).
+func convert(s dynamicconfig.GenericSetting, value any) string {
+	var lines []string
+	coll := dynamicconfig.NewCollection(aloneClient{{Value: value}}, capture{&lines})
+	_, v, err := lookup(s, coll, dynamicconfig.Constraints{})
+	if err != nil {
+		return "ERROR (the judge could not look it up): " + err.Error()
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "Failed to convert value") {
+			return "ERROR (runtime uses compiled-in default): " + l
+		}
+	}
+	out := fmt.Sprintf("OK %T %+v", v, v)
+	if d, ok := v.(fmt.Stringer); ok {
+		out += " (" + d.String() + ")"
+	}
+	return out
+}
+
+// A client that holds one unconstrained value for whichever key is asked.
+type aloneClient []dynamicconfig.ConstrainedValue
+
+func (a aloneClient) GetValue(dynamicconfig.Key) []dynamicconfig.ConstrainedValue { return a }
 
 // The constraint fields set, by Go field name (the struct differs between
 // releases: chasmTaskType came in v1.31).
