@@ -346,6 +346,25 @@ fn a_stray_byte_order_mark_is_read_as_yaml_v3_reads_it() {
 }
 
 #[test]
+fn keys_merged_into_a_string_keyed_map_are_text() {
+    // yaml.v3 decodes a mapping whose own keys are all strings or merges
+    // into map[string]any: what a merge brings in takes string keys too, so
+    // Temporal's check for non-string keys passes.
+    let key = "history.timerProcessorSchedulerActiveRoundRobinWeights";
+    for value in ["{<<: {1: 2}}", "{<<: [{1: 2}], a: 1}", "{<<: {true: 2}}"] {
+        assert_eq!(errors(&format!("{key}:\n- value: {value}\n")), [], "{value}");
+    }
+    let (value, _) = lookup(&format!("{key}:\n- value: {{<<: {{1: 2}}}}\n"), key, ns("x"));
+    let Value::Map(map) = &value else { panic!("{value:?}") };
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["1"]);
+    // A key of its own that is not a string makes it map[any]any: rejected.
+    assert_eq!(
+        errors(&format!("{key}:\n- value: {{<<: {{a: 2}}, 1: 2}}\n")),
+        [Code::NonStringKey]
+    );
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);

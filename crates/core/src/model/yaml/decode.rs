@@ -142,7 +142,7 @@ impl<'t> Decoder<'t> {
                     return Ok(Some(shallow(NodeKind::Map(Vec::new()), raw.pos)));
                 }
                 let mut out = Vec::new();
-                self.mapping(id, shape, &mut out, None)?;
+                self.mapping(id, shape, &mut out, None, None)?;
                 Ok(Some(Node {
                     kind: NodeKind::Map(out),
                     pos: raw.pos,
@@ -172,13 +172,15 @@ impl<'t> Decoder<'t> {
 
     /// yaml.v3's `mapping` and `mappingStruct`: the pairs of mapping `id`
     /// into `out`, skipping keys a merge already has (`merged`), then its
-    /// own merge key's pairs.
+    /// own merge key's pairs. A merged mapping's keys are decoded as the
+    /// keys of the map it merges into (`keys`).
     fn mapping(
         &mut self,
         id: Id,
         shape: Shape,
         out: &mut Vec<(Node, Node)>,
         mut merged: Option<HashSet<KeyId>>,
+        keys: Option<Shape>,
     ) -> Result<Option<HashSet<KeyId>>, LoadError> {
         let tree = self.tree;
         let RawKind::Map(children) = &tree.node(id).kind else {
@@ -188,7 +190,17 @@ impl<'t> Decoder<'t> {
         let (key_shape, value_shape) = match shape {
             Shape::Document => (Shape::Key, Some(Shape::Items)),
             Shape::Item => (Shape::Key, None),
-            _ => (Shape::Any, Some(Shape::Any)),
+            // Into `any`, a mapping whose own keys are all strings or merges
+            // becomes a `map[string]any`: the keys it merges in are text too
+            // (`{<<: {1: 2}}` is `{"1": 2}`); any other is `map[any]any`.
+            _ => (
+                keys.unwrap_or(if is_string_map(tree, children) {
+                    Shape::Key
+                } else {
+                    Shape::Any
+                }),
+                Some(Shape::Any),
+            ),
         };
         let mut merge_value = None;
         for pair in children.chunks_exact(2) {
@@ -223,7 +235,7 @@ impl<'t> Decoder<'t> {
             out.push((key, value));
         }
         if let Some(m) = merge_value {
-            merged = Some(self.merge(children, m, shape, out, merged)?);
+            merged = Some(self.merge(children, m, shape, key_shape, out, merged)?);
         }
         Ok(merged)
     }
@@ -235,6 +247,7 @@ impl<'t> Decoder<'t> {
         parent: &[Id],
         m: Id,
         shape: Shape,
+        keys: Shape,
         out: &mut Vec<(Node, Node)>,
         merged: Option<HashSet<KeyId>>,
     ) -> Result<HashSet<KeyId>, LoadError> {
@@ -262,7 +275,7 @@ impl<'t> Decoder<'t> {
             RawKind::Scalar { .. } => return Err(want_map()),
         };
         for source in sources {
-            merged = self.merge_one(source, shape, out, merged, &want_map)?;
+            merged = self.merge_one(source, shape, keys, out, merged, &want_map)?;
         }
         Ok(merged)
     }
@@ -271,6 +284,7 @@ impl<'t> Decoder<'t> {
         &mut self,
         source: Id,
         shape: Shape,
+        keys: Shape,
         out: &mut Vec<(Node, Node)>,
         merged: HashSet<KeyId>,
         want_map: &dyn Fn() -> LoadError,
@@ -280,15 +294,17 @@ impl<'t> Decoder<'t> {
         match &raw.kind {
             RawKind::Map(_) => {
                 self.count(raw.pos)?;
-                Ok(self.mapping(source, shape, out, Some(merged))?.unwrap_or_default())
+                Ok(self
+                    .mapping(source, shape, out, Some(merged), Some(keys))?
+                    .unwrap_or_default())
             }
             RawKind::Alias { target, anchor } if matches!(tree.node(*target).kind, RawKind::Map(_)) => {
                 let target = *target;
                 self.count(raw.pos)?;
                 self.enter_alias(source, anchor, raw.pos)?;
-                let done = self
-                    .count(tree.node(target).pos)
-                    .and_then(|()| crate::model::stack::deep(|| self.mapping(target, shape, out, Some(merged))));
+                let done = self.count(tree.node(target).pos).and_then(|()| {
+                    crate::model::stack::deep(|| self.mapping(target, shape, out, Some(merged), Some(keys)))
+                });
                 self.leave_alias(source);
                 Ok(done?.unwrap_or_default())
             }
@@ -299,6 +315,33 @@ impl<'t> Decoder<'t> {
 
 fn shallow(kind: NodeKind, pos: Pos) -> Node {
     Node { kind, pos }
+}
+
+/// yaml.v3's `isStringMap`: every key of the mapping is, by yaml.v3's
+/// `ShortTag`, a string or a merge.
+fn is_string_map(tree: &Tree, children: &[Id]) -> bool {
+    children.iter().step_by(2).all(|&k| is_string_or_merge(tree, k))
+}
+
+/// A key's `ShortTag` is `!!str` or `!!merge`: an explicit tag says so
+/// (`!` is none); else a quoted or block scalar is a string, a plain `<<` a
+/// merge, and other plain scalars resolve as they read. An alias has its
+/// anchor's tag (an anchor is never an alias); a collection key is neither
+/// (an explicit `!!str` on one is not modelled).
+fn is_string_or_merge(tree: &Tree, id: Id) -> bool {
+    match &tree.node(id).kind {
+        RawKind::Alias { target, .. } => is_string_or_merge(tree, *target),
+        RawKind::Scalar { value, style, tag } => match tag.as_deref() {
+            Some(t) if t != "!" => matches!(&*super::scalar::short_tag(t), "!!str" | "!!merge"),
+            _ if *style != ScalarStyle::Plain => true,
+            _ if value == "<<" => true,
+            _ => matches!(
+                resolve_scalar(value.clone(), ScalarStyle::Plain, None),
+                Ok(NodeKind::Str(_))
+            ),
+        },
+        RawKind::Seq(_) | RawKind::Map(_) => false,
+    }
 }
 
 /// yaml.v3's `isMerge`: a plain `<<` (or one tagged `!!merge`).
