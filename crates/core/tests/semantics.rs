@@ -365,6 +365,29 @@ fn keys_merged_into_a_string_keyed_map_are_text() {
 }
 
 #[test]
+fn sdk_worker_options_want_a_map_of_fields() {
+    // tcfg does not model the SDK's worker.Options fields, but mapstructure
+    // still refuses anything but a map for the struct ("expected a map, got
+    // 'slice'"); Temporal then uses the default.
+    for key in [
+        "worker.perNamespaceWorkerOptions",
+        "worker.deleteNamespaceActivityLimitsConfig",
+    ] {
+        for value in ["[false, inf]", "nan", "5"] {
+            assert_eq!(
+                codes(&format!("{key}:\n- value: {value}\n")),
+                [Code::TypeMismatch],
+                "{key} {value}"
+            );
+        }
+        assert_eq!(
+            codes(&format!("{key}:\n- value: {{MaxConcurrentActivityExecutionSize: 5}}\n")),
+            []
+        );
+    }
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);

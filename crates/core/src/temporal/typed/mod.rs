@@ -179,8 +179,22 @@ fn schema_from_json(j: &serde_json::Value) -> Schema {
         "duration" => Schema::Duration,
         "time" => Schema::Time,
         "gradual_change" => Schema::GradualChange(sub("of")),
+        // The SDK's worker.Options is a struct whose fields tcfg does not
+        // model: mapstructure still wants a map for it ("expected a map,
+        // got 'slice'"), whatever the fields.
+        "opaque"
+            if j.get("go_type")
+                .and_then(|g| g.as_str())
+                .is_some_and(is_sdk_worker_options) =>
+        {
+            Schema::AnyStruct
+        }
         _ => Schema::Opaque,
     }
+}
+
+fn is_sdk_worker_options(go: &str) -> bool {
+    go.ends_with("sdk/worker.Options")
 }
 
 impl Schema {
@@ -207,7 +221,7 @@ impl Schema {
             "time.Duration" => Schema::Duration,
             "time.Time" => Schema::Time,
             "*regexp.Regexp" => Schema::List(Box::new(Schema::String)),
-            t if t.contains("sdk/worker.Options") => Schema::Opaque,
+            t if is_sdk_worker_options(t) => Schema::AnyStruct,
             _ => Schema::AnyStruct,
         }
     }
