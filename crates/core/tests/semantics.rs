@@ -388,6 +388,17 @@ fn sdk_worker_options_want_a_map_of_fields() {
 }
 
 #[test]
+fn a_key_named_again_through_an_alias_takes_the_later_list() {
+    // yaml.v3 assigns into Go's map: the later list replaces the earlier,
+    // deterministically, and the earlier is never converted (so its bad
+    // constraint rejects nothing).
+    let text = "&k frontend.rps:\n  - value: 1\n    constraints: {bogus: x}\n*k :\n  - value: 2\n";
+    assert_eq!(codes(text), []);
+    assert_eq!(lookup(text, "frontend.rps", Constraints::default()).0, Value::Int(2));
+    assert_eq!(parse_document("t", text).value.entries.len(), 1);
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);
