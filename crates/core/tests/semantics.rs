@@ -399,6 +399,28 @@ fn a_key_named_again_through_an_alias_takes_the_later_list() {
 }
 
 #[test]
+fn constraint_numbers_no_lookup_asks_for_are_dead() {
+    let reg = |v: &str| Registry::for_version(Some(v)).unwrap();
+    let key = "history.standbyTaskMissingEventsDiscardDelay";
+    let item = |c: &str| format!("{key}:\n- value: 1s\n  constraints: {{{c}}}\n");
+    // A retired history task type number, and one newer than the release:
+    // Temporal takes any int unchecked.
+    assert_eq!(codes(&item("historyTaskType: 9")), [Code::DeadConstraint]);
+    assert_eq!(
+        codes_for(&reg("1.29"), &item("historyTaskType: 34")),
+        [Code::DeadConstraint]
+    );
+    assert_eq!(codes_for(&reg("1.31"), &item("historyTaskType: 34")), []);
+    assert_eq!(codes(&item("historyTaskType: 4")), []);
+    let tq = "matching.numTaskqueueReadPartitions:\n- value: 4\n  constraints: {namespace: a, taskQueueName: b, taskType: 4}\n";
+    assert_eq!(codes(tq), [Code::DeadConstraint]);
+    assert_eq!(codes(&tq.replace("taskType: 4", "taskType: 3")), []);
+    let shard = "history.ReplicationTaskProcessorErrorRetryWait:\n- value: 1s\n  constraints: {shardId: -1}\n";
+    assert_eq!(codes(shard), [Code::DeadConstraint]);
+    assert_eq!(codes(&shard.replace("-1", "7")), []);
+}
+
+#[test]
 fn null_items_are_left_out() {
     let text = "frontend.rps:\n- ~\n-\n- value: 7\n";
     assert_eq!(codes(text), [Code::NullItem, Code::NullItem]);

@@ -78,6 +78,7 @@ codes! {
     IgnoredField = "ignored-field", Warning, "A field of a structured value that Temporal does not know and silently ignores.";
     NumberWraps = "number-wraps", Warning, "A number Temporal cannot hold as written: it wraps or truncates to another value (the message says which), with no word in its logs.";
     ZeroConstraint = "zero-constraint", Warning, "A constraint with a zero value (shardId: 0, namespace: \"\") or a null name, which Temporal reads as unset or leaves out.";
+    DeadConstraint = "dead-constraint", Warning, "A constraint number no lookup ever asks for (a history task type the release does not have, a task queue type other than Workflow, Activity and Nexus, a negative shard ID): Temporal loads the item silently and never uses it.";
     ZeroRateLimit = "zero-rate-limit", Warning, "Zero or a negative number on a rate, limit or size setting: dangerous, though sometimes deliberate.";
     PartitionMismatch = "partition-mismatch", Warning, "Fewer read partitions than write partitions for one scope: tasks in the extra partitions are never read.";
     PartitionOrder = "partition-order", Error, "A change that lowers task queue read partitions below the write partitions in effect before or after it: tasks already in the partitions no longer read are never read (lower write partitions first, let them drain, then read partitions).";

@@ -252,6 +252,7 @@ impl<'a> Validator<'a> {
     fn key(&mut self, key: &Key, key_pos: Pos, items: &[ConstrainedValue]) {
         self.chasm_constraint(key.as_str(), items);
         self.history_task_names(key.as_str(), items);
+        self.dead_constraints(key.as_str(), items);
         self.entry(key.as_str(), key_pos, items);
     }
 
@@ -292,6 +293,49 @@ impl<'a> Validator<'a> {
             let f = self.push(Code::BadEnum, pos, name, msg);
             f.hint = Some(hint);
             f.remedy = Some(Remedy::Release(None));
+        }
+    }
+
+    /// Numbers Temporal takes unchecked that no lookup ever asks for: the
+    /// server asks with the task types and shard IDs it has.
+    fn dead_constraints(&mut self, name: &str, items: &[ConstrainedValue]) {
+        for item in items {
+            let c = &item.constraints;
+            let mut dead = Vec::new();
+            // A name the release does not know is refused (bad-enum) above.
+            if let Some(t) = c.history_task_type.filter(|_| item.pos.history_task_name.is_none()) {
+                if t.name().is_none() {
+                    dead.push(format!(
+                        "historyTaskType {} is no history task type (the numbers of retired ones are never reused)",
+                        t.0
+                    ));
+                } else if !self.registry.knows_history_task_name(t) {
+                    dead.push(format!(
+                        "historyTaskType {} ({t}) is new in Temporal v1.{}: a {} server has no such tasks",
+                        t.0,
+                        t.since().unwrap_or_default(),
+                        self.registry.version
+                    ));
+                }
+            }
+            if let Some(t) = c.task_type.filter(|t| !(1..=3).contains(&t.0)) {
+                dead.push(format!(
+                    "taskType {} is no task queue type (1 Workflow, 2 Activity, 3 Nexus)",
+                    t.0
+                ));
+            }
+            if let Some(s) = c.shard_id.filter(|s| *s < 0) {
+                dead.push(format!("shardId {s} is no shard (shards are numbered from 1)"));
+            }
+            for why in dead {
+                self.push(
+                    Code::DeadConstraint,
+                    item.pos.constraints,
+                    name,
+                    format!("{why}: Temporal loads the item silently and no lookup ever selects it"),
+                )
+                .hint = Some("remove the item, or give the constraint a value the server uses".into());
+            }
         }
     }
 
