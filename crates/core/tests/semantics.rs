@@ -396,6 +396,11 @@ fn a_key_named_again_through_an_alias_takes_the_later_list() {
     assert_eq!(codes(text), []);
     assert_eq!(lookup(text, "frontend.rps", Constraints::default()).0, Value::Int(2));
     assert_eq!(parse_document("t", text).value.entries.len(), 1);
+    // yaml.v3 still decodes the earlier list: its decoding errors reject the
+    // file (an item's `value` set twice, an item that is no map).
+    let twice = "&k frontend.rps:\n  - value: 1\n    !!binary dmFsdWU=: 2\n*k :\n  - value: 2\n";
+    assert_eq!(errors(twice), [Code::DuplicateKey]);
+    assert_eq!(errors("&k frontend.rps:\n  - 5\n*k :\n  - value: 2\n"), [Code::NotAMap]);
 }
 
 #[test]

@@ -62,7 +62,7 @@ codes! {
     BadConstraintType = "bad-constraint-type", Error, "A constraint value of the wrong YAML type (shardId must be an int, the others strings); Temporal rejects the whole file.";
     BadEnum = "bad-enum", Error, "A taskType or historyTaskType name Temporal does not know; Temporal rejects the whole file.";
     NonStringKey = "non-string-key", Error, "A map inside a value (or in a list inside it) has a key that is not a string; Temporal rejects the whole file.";
-    NestedNonStringKey = "nested-non-string-key", Warning, "A map nested in a string-keyed map inside a value has a key that is not a string: Temporal passes it on unchecked as a number, bool or time, tcfg reads it as text.";
+    NestedNonStringKey = "nested-non-string-key", Error, "A map nested in a string-keyed map inside a value has a key that is not a string: Temporal passes it on unchecked as a number, bool or time; tcfg reads it as text, and writing it back would make it a string key, another value (stricter on purpose).";
     UnknownItemField = "unknown-item-field", Error, "An item field other than `value` and `constraints`; Temporal ignores it silently.";
     NotAKeyName = "not-a-key-name", Error, "An unregistered name that cannot be a dynamic config key (a nested path, empty, or not shaped like `area.name`): under an etcd prefix tcfg treats it as another application's key, so it is never written.";
     UnknownKey = "unknown-key", Error, "A key the selected Temporal release does not register; Temporal only warns and ignores it.";

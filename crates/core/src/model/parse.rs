@@ -105,8 +105,29 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
     match root.into_kind() {
         NodeKind::Null => {}
         NodeKind::Map(pairs) => {
-            for (k, v) in pairs {
+            // A key named again (only an alias can: two equal scalars are a
+            // duplicate-key error) replaces the earlier list, as assigning
+            // into Go's map does. yaml.v3 still decoded the earlier one, so
+            // its decoding errors reject the file; Temporal's own checks of
+            // constraints and values never see it.
+            let mut last: std::collections::HashMap<Cow<'_, str>, usize> = std::collections::HashMap::new();
+            for (i, (k, _)) in pairs.iter().enumerate() {
+                last.insert(key_text(k), i);
+            }
+            let replaced: Vec<bool> = pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| last[&key_text(k)] != i)
+                .collect();
+            drop(last);
+            for ((k, v), replaced) in pairs.into_iter().zip(replaced) {
                 let name = key_text(&k).into_owned();
+                if replaced {
+                    let mut decoding = Vec::new();
+                    read_items(origin, &name, v, &mut decoding);
+                    findings.extend(decoding.into_iter().filter(|f| is_decoding_error(f.code)));
+                    continue;
+                }
                 let items = read_items(origin, &name, v, &mut findings);
                 doc.entries.push(Entry {
                     key: Key::new(name),
@@ -130,6 +151,13 @@ pub fn parse_document(origin: &str, text: &str) -> Parsed<Document> {
         ),
     }
     Parsed { value: doc, findings }
+}
+
+/// A finding yaml.v3 itself reports while decoding into Temporal's types
+/// (a list that is not one, an item or constraints that are no map, an
+/// item field set twice), as opposed to the loader's checks after it.
+fn is_decoding_error(code: Code) -> bool {
+    matches!(code, Code::NotAList | Code::NotAMap | Code::DuplicateKey)
 }
 
 /// Read one key's list as stored in etcd (the list alone, no key name).

@@ -227,7 +227,8 @@ mod tests {
         utf16.extend("- value: 5\n".encode_utf16().flat_map(u16::to_le_bytes));
         let k = StoredKey::from_kv(&p, "/p/frontend.rps".into(), Err(utf16), (1, 2, 1));
         assert!(k.is_valid());
-        assert_eq!(k.raw, "- value: 5\n");
+        // Its mark is kept, as a UTF-8 text's is.
+        assert_eq!(k.raw, "\u{feff}- value: 5\n");
     }
 
     #[test]

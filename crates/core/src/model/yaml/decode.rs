@@ -203,10 +203,6 @@ impl<'t> Decoder<'t> {
             ),
         };
         let mut merge_value = None;
-        // A file's key named again (only an alias can: two equal scalars are
-        // a duplicate-key error) replaces the earlier list, as assigning
-        // into Go's map does: the earlier list is never converted.
-        let mut own: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for pair in children.chunks_exact(2) {
             let (k, v) = (pair[0], pair[1]);
             if is_merge(tree, k) {
@@ -236,15 +232,6 @@ impl<'t> Decoder<'t> {
                     pos: tree.node(v).pos,
                 },
             };
-            if shape == Shape::Document {
-                if let NodeKind::Str(name) = &key.kind {
-                    if let Some(&at) = own.get(name) {
-                        out[at] = (key, value);
-                        continue;
-                    }
-                    own.insert(name.clone(), out.len());
-                }
-            }
             out.push((key, value));
         }
         if let Some(m) = merge_value {

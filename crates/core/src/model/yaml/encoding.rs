@@ -37,7 +37,12 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
             return Err(EncodingError::BadUtf16("it ends in the middle of a character"));
         }
         let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-        return char::decode_utf16(units)
+        // The mark goes along, as in a UTF-8 text: the parser skips it as
+        // yaml.v3 skips the encoding's mark, so a U+FEFF after it is the
+        // second one at the start, not the first (yaml.v3 reads
+        // `FF FE FF FE …` as a mark and then a U+FEFF character).
+        return std::iter::once(Ok('\u{feff}'))
+            .chain(char::decode_utf16(units))
             .collect::<Result<String, _>>()
             .map(Cow::Owned)
             .map_err(|_| EncodingError::BadUtf16("it holds an unpaired surrogate"));
@@ -82,8 +87,15 @@ mod tests {
         le.extend(units.iter().flat_map(|u| u.to_le_bytes()));
         let mut be = vec![0xFE, 0xFF];
         be.extend(units.iter().flat_map(|u| u.to_be_bytes()));
-        assert_eq!(decode_bytes(&le).unwrap(), TEXT);
-        assert_eq!(decode_bytes(&be).unwrap(), TEXT);
+        // The mark is kept, as in UTF-8, for the parser to skip.
+        let marked = format!("\u{feff}{TEXT}");
+        assert_eq!(decode_bytes(&le).unwrap(), marked);
+        assert_eq!(decode_bytes(&be).unwrap(), marked);
+        // A U+FEFF after the mark is a character, as yaml.v3 reads it.
+        assert_eq!(
+            decode_bytes(&[0xFF, 0xFE, 0xFF, 0xFE, b'\n', 0]).unwrap(),
+            "\u{feff}\u{feff}\n"
+        );
         assert!(matches!(
             decode_bytes(&le[..le.len() - 1]),
             Err(EncodingError::BadUtf16(_))
