@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientOptions, Notice, UpdateKind};
+use tcfg_core::serving::watch::{Cause, ChangeSet, Client, ClientError, ClientOptions, Notice, UpdateKind};
 use tcfg_core::store::{ConnectionSettings, Prefix, Store};
-use tcfg_core::{Constraints, Registry, Value};
+use tcfg_core::{Code, Constraints, Registry, Value};
 use tcfg_testkit::{EtcdCluster, Options};
 use tokio::time::timeout;
 
@@ -155,6 +155,52 @@ async fn change_sets_arrive_per_revision_in_order() {
     assert!(client.revision() >= rev);
     assert_eq!(client.items("frontend.rps").unwrap()[0].value, Value::Int(77));
     assert_eq!(client.dump_all().len(), 2);
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_librarys_write_refuses_what_tcfg_put_refuses() {
+    let cluster = EtcdCluster::single();
+    let client = Client::start(store(cluster.endpoint_list()).await, registry(), fast())
+        .await
+        .unwrap();
+    let global = Constraints::default();
+    let namespace = Constraints {
+        namespace: Some("payments".into()),
+        ..Default::default()
+    };
+    let refused = [
+        // A value Temporal cannot convert: it would serve the default.
+        (
+            "frontend.rps",
+            Value::String("fast".into()),
+            global.clone(),
+            Code::TypeMismatch,
+        ),
+        // A key the release does not register.
+        ("acme.custom", Value::Int(1), global.clone(), Code::UnknownKey),
+        // An item no lookup reads: frontend.rps is a global setting.
+        ("frontend.rps", Value::Int(5), namespace, Code::NeverMatches),
+    ];
+    for (key, value, scope, code) in refused {
+        let err = client
+            .write(key, vec![tcfg_core::ConstrainedValue::new(value, scope)])
+            .await
+            .unwrap_err();
+        match &err {
+            ClientError::Invalid { findings, .. } => {
+                assert!(findings.iter().any(|f| f.code == code), "{key}: {findings:?}")
+            }
+            other => panic!("{key}: {other}"),
+        }
+        assert!(err.to_string().contains("nothing written"), "{err}");
+    }
+    let mut raw = cluster.client().await;
+    let stored = raw
+        .get(PREFIX, Some(etcd_client::GetOptions::new().with_prefix()))
+        .await
+        .unwrap();
+    assert_eq!(stored.kvs().len(), 0, "nothing written");
     client.shutdown().await;
 }
 

@@ -52,6 +52,10 @@ pub enum ClientError {
     NotSeen { revision: i64, waited: Duration },
     #[error("the client is stopped")]
     Stopped,
+    /// The new list is one `tcfg put` refuses: what Temporal would reject or
+    /// not use as written (the findings say what and where); nothing written.
+    #[error("{key}: {}; nothing written", .findings.iter().filter(|f| f.level == crate::Level::Error).map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid { key: String, findings: Vec<crate::Finding> },
 }
 
 pub(super) enum Ended {
@@ -196,9 +200,23 @@ impl Client {
     }
 
     /// Write one key's whole list (compare-and-swap against what is stored)
-    /// and return once this client's snapshot shows it.
+    /// and return once this client's snapshot shows it. A list with errors
+    /// (an unknown key, a value of the wrong type, a constraint no lookup
+    /// reads…) is refused as `tcfg put` refuses it: [`ClientError::Invalid`].
     pub async fn write(&self, name: &str, items: Vec<ConstrainedValue>) -> Result<i64, ClientError> {
         let name = self.inner.registry.canonical_name(name).unwrap_or(name).to_string();
+        let findings = crate::temporal::validate::validate_key(
+            "new value",
+            &crate::Key::new(name.clone()),
+            crate::model::yaml::Pos::default(),
+            &items,
+            &self.inner.registry,
+            &Default::default(),
+        );
+        if findings.iter().any(|f| f.level == crate::Level::Error) {
+            metrics::counter!("dynconfig_write_total", "result" => "invalid").increment(1);
+            return Err(ClientError::Invalid { key: name, findings });
+        }
         let result = async {
             let read = self.inner.store.read_key(&name, true).await?;
             let w = key_write(self.inner.store.prefix(), &name, &read.stored, &items);
