@@ -32,7 +32,11 @@ pub fn intent(
         .hint("this cluster requires a message (--require-message, TCFG_REQUIRE_MESSAGE or requireMessage in the config file)"));
     }
     Ok(Intent {
-        author: Author::from_env(settings.user.as_deref(), host_name(), |v| std::env::var(v).ok()),
+        author: Author::from_env(
+            settings.user.as_deref(),
+            tcfg_core::changes::history::host_name(),
+            |v| std::env::var(v).ok(),
+        ),
         message,
         command: Command {
             verb: verb.into(),
@@ -42,13 +46,4 @@ pub fn intent(
         tool: concat!("tcfg ", env!("CARGO_PKG_VERSION")).into(),
         temporal_release: registry.versions(),
     })
-}
-
-/// This machine's host name.
-pub fn host_name() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let len = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    Some(String::from_utf8_lossy(&buf[..len]).into_owned()).filter(|h| ok && !h.is_empty())
 }

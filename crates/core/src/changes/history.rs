@@ -79,14 +79,15 @@ fn account_of(passwd: &str, uid: u32) -> Option<String> {
     })
 }
 
-/// The host name as the environment tells it, for writers that have no
-/// better source (an embedding service).
-pub fn host_from_env() -> Option<String> {
-    std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
+/// This machine's host name, as the kernel has it (`gethostname`): the one
+/// name every writer on the machine records, the CLI and an embedding
+/// service alike (a `HOSTNAME` variable can be unset or stale).
+pub fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let len = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    Some(String::from_utf8_lossy(&buf[..len]).into_owned()).filter(|h| ok && !h.is_empty())
 }
 
 impl Intent {
@@ -95,7 +96,7 @@ impl Intent {
     /// embedding service, a test.
     pub fn from_env(etcd_user: Option<&str>, verb: &str, tool: &str, temporal_release: &str) -> Intent {
         Intent {
-            author: Author::from_env(etcd_user, host_from_env(), |v| std::env::var(v).ok()),
+            author: Author::from_env(etcd_user, host_name(), |v| std::env::var(v).ok()),
             message: None,
             command: Command {
                 verb: verb.into(),
@@ -305,6 +306,16 @@ async fn diagnose(store: &Store, refused: StoreError, changes: &[Change], record
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_writer_names_the_kernels_host_name() {
+        // The CLI and Intent::from_env (an embedding service) both record it,
+        // whatever HOSTNAME says.
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(host_name().as_deref(), Some(kernel.trim()));
+        let intent = Intent::from_env(None, "write", "test", "v1.31.2");
+        assert_eq!(intent.author.host.as_deref(), Some(kernel.trim()));
+    }
 
     #[test]
     fn the_os_account_comes_from_passwd_by_uid() {
