@@ -453,6 +453,14 @@ pub(crate) unsafe fn yaml_parser_update_buffer(
             *fresh38 = b'\0';
             let fresh39 = addr_of_mut!((*parser).unread);
             *fresh39 = (*fresh39).force_add(1);
+            // tcfg: as yaml.v3 does at the end of the input, the `length`
+            // bytes from the pointer read as zeros (never as what the buffer
+            // held before it was compacted).
+            let want = (*parser).buffer.pointer.wrapping_offset(length as isize);
+            while (*parser).buffer.last < want && (*parser).buffer.last < (*parser).buffer.end {
+                *(*parser).buffer.last = b'\0';
+                (*parser).buffer.last = (*parser).buffer.last.wrapping_offset(1);
+            }
             return OK;
         }
     }
