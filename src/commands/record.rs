@@ -3,8 +3,8 @@
 //! the files it read).
 
 use tcfg_core::changes::history::Intent;
-use tcfg_core::changes::record::{Author, Command, FileDigest};
-use tcfg_core::store::{ConnectionSettings, StoreError};
+use tcfg_core::changes::record::{Command, FileDigest};
+use tcfg_core::store::ConnectionSettings;
 use tcfg_core::Registry;
 
 use crate::error::{CommandError, Result};
@@ -21,29 +21,14 @@ pub fn intent(
     message: Option<&str>,
     writes: bool,
 ) -> Result<Intent> {
-    let message = message
-        .map(str::trim)
-        .filter(|m| tcfg_core::changes::record::says_something(m))
-        .map(str::to_string);
-    if writes && settings.history.require_message && message.is_none() {
-        return Err(CommandError::from(StoreError::MessageRequired {
-            prefix: settings.prefix.to_string(),
-        })
-        .hint("this cluster requires a message (--require-message, TCFG_REQUIRE_MESSAGE or requireMessage in the config file)"));
-    }
-    Ok(Intent {
-        author: Author::from_env(
-            settings.user.as_deref(),
-            tcfg_core::changes::history::host_name(),
-            |v| std::env::var(v).ok(),
-        ),
-        message,
-        command: Command {
-            verb: verb.into(),
-            files,
-            ..Default::default()
-        },
-        tool: concat!("tcfg ", env!("CARGO_PKG_VERSION")).into(),
-        temporal_release: registry.versions(),
+    let command = Command {
+        verb: verb.into(),
+        files,
+        ..Default::default()
+    };
+    let tool = concat!("tcfg ", env!("CARGO_PKG_VERSION"));
+    Intent::new(settings, command, message, tool, &registry.versions(), writes).map_err(|e| {
+        CommandError::from(e)
+            .hint("this cluster requires a message (--require-message, TCFG_REQUIRE_MESSAGE or requireMessage in the config file)")
     })
 }

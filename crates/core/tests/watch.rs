@@ -205,6 +205,47 @@ async fn the_librarys_write_refuses_what_tcfg_put_refuses() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_librarys_write_keeps_a_prefixs_message_rule() {
+    let cluster = EtcdCluster::single();
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        command_timeout: Duration::from_secs(2),
+        dial_timeout: Duration::from_millis(500),
+        history: tcfg_core::store::HistorySettings {
+            require_message: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::start(store.clone(), registry(), fast()).await.unwrap();
+    let items = || vec![tcfg_core::ConstrainedValue::new(Value::Int(7), Constraints::default())];
+    for silent in [None, Some("  "), Some("\u{200b}")] {
+        let err = client
+            .write_with_message("frontend.rps", items(), silent)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ClientError::Store(tcfg_core::store::StoreError::MessageRequired { .. })
+            ),
+            "{silent:?}: {err}"
+        );
+    }
+    let rev = client
+        .write_with_message("frontend.rps", items(), Some(" INC-7: more room "))
+        .await
+        .unwrap();
+    let records = tcfg_core::changes::log::records(&store, rev, rev).await.unwrap();
+    let record = records[&rev].as_ref().expect("the write's record");
+    assert_eq!(record.message.as_deref(), Some("INC-7: more room"));
+    assert_eq!(record.author.host, tcfg_core::changes::history::host_name());
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_values_keep_the_last_good_value() {
     let cluster = EtcdCluster::single();
     let mut raw = cluster.client().await;

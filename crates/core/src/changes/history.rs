@@ -90,7 +90,54 @@ pub fn host_name() -> Option<String> {
     Some(String::from_utf8_lossy(&buf[..len]).into_owned()).filter(|h| ok && !h.is_empty())
 }
 
+/// A writer's message as a record keeps it: trimmed, and none when it says
+/// nothing (blank, or only invisible characters).
+pub fn message_of(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|m| super::record::says_something(m))
+        .map(str::to_string)
+}
+
+/// A prefix's message rule (`requireMessage`): a write there must say why.
+/// Checked when the intent is made (before any diff or prompt) and again
+/// by [`commit`], whatever made the intent.
+pub fn check_message_rule(
+    settings: &crate::store::ConnectionSettings,
+    message: Option<&str>,
+) -> Result<(), StoreError> {
+    if settings.history.require_message && message_of(message).is_none() {
+        return Err(StoreError::MessageRequired {
+            prefix: settings.prefix.to_string(),
+        });
+    }
+    Ok(())
+}
+
 impl Intent {
+    /// The intent of a write by `tool` to the prefix of `settings`: the
+    /// author this process is (see [`Author::from_env`]), the message as
+    /// kept, the verb and files. A write (`writes`) to a prefix that
+    /// requires a message and got none is refused here.
+    pub fn new(
+        settings: &crate::store::ConnectionSettings,
+        command: Command,
+        message: Option<&str>,
+        tool: &str,
+        temporal_release: &str,
+        writes: bool,
+    ) -> Result<Intent, StoreError> {
+        if writes {
+            check_message_rule(settings, message)?;
+        }
+        Ok(Intent {
+            author: Author::from_env(settings.user.as_deref(), host_name(), |v| std::env::var(v).ok()),
+            message: message_of(message),
+            command,
+            tool: tool.into(),
+            temporal_release: temporal_release.into(),
+        })
+    }
+
     /// An intent with the author this process's environment tells (see
     /// [`Author::from_env`]), for writers without a command line: an
     /// embedding service, a test.
@@ -225,12 +272,7 @@ pub async fn commit(
     limits: Limits,
 ) -> Result<i64, StoreError> {
     let history = store.history_prefix();
-    if store.settings().history.require_message && !intent.message.as_deref().is_some_and(super::record::says_something)
-    {
-        return Err(StoreError::MessageRequired {
-            prefix: store.prefix().to_string(),
-        });
-    }
+    check_message_rule(store.settings(), intent.message.as_deref())?;
     let now = SystemTime::now();
     let key = record_key(&history, now);
     let prune_before = match prune_point(store, now).await {

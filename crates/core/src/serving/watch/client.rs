@@ -204,6 +204,17 @@ impl Client {
     /// (an unknown key, a value of the wrong type, a constraint no lookup
     /// reads…) is refused as `tcfg put` refuses it: [`ClientError::Invalid`].
     pub async fn write(&self, name: &str, items: Vec<ConstrainedValue>) -> Result<i64, ClientError> {
+        self.write_with_message(name, items, None).await
+    }
+
+    /// [`Client::write`] with a message for the change record (why), which a
+    /// prefix with `requireMessage` insists on.
+    pub async fn write_with_message(
+        &self,
+        name: &str,
+        items: Vec<ConstrainedValue>,
+        message: Option<&str>,
+    ) -> Result<i64, ClientError> {
         let name = self.inner.registry.canonical_name(name).unwrap_or(name).to_string();
         let findings = crate::temporal::validate::validate_key(
             "new value",
@@ -224,12 +235,17 @@ impl Client {
                 return Ok(read.revision);
             }
             let store = &self.inner.store;
-            let intent = crate::changes::history::Intent::from_env(
-                store.settings().user.as_deref(),
-                "write",
+            let intent = crate::changes::history::Intent::new(
+                store.settings(),
+                crate::changes::record::Command {
+                    verb: "write".into(),
+                    ..Default::default()
+                },
+                message,
                 concat!("tcfg-core ", env!("CARGO_PKG_VERSION")),
                 &self.inner.registry.version,
-            );
+                true,
+            )?;
             crate::changes::history::commit(store, &w.changes, &[], &intent, Default::default()).await
         }
         .await;
