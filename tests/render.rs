@@ -228,28 +228,22 @@ fn free_addr() -> String {
 }
 
 /// Wait until `ok()` holds; `what` names it when it never does.
-fn until(what: &str, mut ok: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !ok() {
-        assert!(std::time::Instant::now() < deadline, "{what}");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+fn until(what: &str, ok: impl FnMut() -> bool) {
+    tcfg_testkit::wait_until(std::time::Duration::from_secs(20), what, ok);
 }
 
 /// Wait until the file shows `want` (the sidecar renders after each change).
 fn file_shows(path: &std::path::Path, want: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if text.contains(want) {
-            return text;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the file never showed {want:?}:\n{text}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let mut text = String::new();
+    tcfg_testkit::wait_until(
+        std::time::Duration::from_secs(20),
+        &format!("the file showing {want:?}"),
+        || {
+            text = std::fs::read_to_string(path).unwrap_or_default();
+            text.contains(want)
+        },
+    );
+    text
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -556,15 +550,11 @@ async fn records_of(cluster: &EtcdCluster, status_prefix: &str) -> Vec<(String, 
 }
 
 async fn records_until(cluster: &EtcdCluster, what: &str, ok: impl Fn(&[(String, i64)]) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let r = records(cluster).await;
-        if ok(&r) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "{what}: {r:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let ok = &ok;
+    tcfg_testkit::eventually(std::time::Duration::from_secs(20), what, || async move {
+        ok(&records(cluster).await)
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -702,14 +692,12 @@ async fn writes_wait_for_every_renderer_and_name_the_one_behind() {
             "--allow-empty",
         ],
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while records_of(&cluster, "/passive-eu/temporal/dynamicconfig.renderers/")
-        .await
-        .is_empty()
-    {
-        assert!(std::time::Instant::now() < deadline, "eu-1 never reported");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    tcfg_testkit::eventually(std::time::Duration::from_secs(20), "eu-1's report", || async {
+        !records_of(&cluster, "/passive-eu/temporal/dynamicconfig.renderers/")
+            .await
+            .is_empty()
+    })
+    .await;
     let o = run(
         &cluster,
         &[

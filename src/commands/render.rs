@@ -111,6 +111,21 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     if let Some(addr) = args.metrics_addr {
         crate::probes::serve(addr, ready.clone()).await?;
     }
+    // SIGTERM and Ctrl-C are taken from the start: one that comes while the
+    // renderer starts (a pod stopped at once) ends it at the next step, its
+    // record removed, not the process killed with its record left behind.
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    if args.follow {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("cannot handle SIGTERM")?;
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            let _ = stop_tx.send(true);
+        });
+    }
     let store = super::connect(global).await?;
     let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
     // A following renderer reports itself (a one-shot render would leave a
@@ -155,19 +170,13 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         (_, false) => return Ok(exit::OK),
         (_, true) => ready.store(true, std::sync::atomic::Ordering::SeqCst),
     }
+    if *stop.borrow() {
+        renderer.shutdown().await;
+        return Ok(exit::OK);
+    }
     // From the revision just rendered on, every change the watch client
     // delivers (through every etcd fault it survives) is rendered.
     let client = Client::start_at(store, registry.clone(), ClientOptions::default(), Some(revision)).await?;
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let mut term =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot handle SIGTERM")?;
-    tokio::spawn(async move {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-        let _ = stop_tx.send(true);
-    });
     let version = registry.version.clone();
     let drop_unknown = opts.drop_unknown_keys;
     let path = renderer.writer().path().to_path_buf();
@@ -208,8 +217,6 @@ fn hand_back_memory() {
     unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
-/// This host's name, the default name of its renderer (a pod's name in
-/// Kubernetes).
 /// `render -`: each chunk of the read is decided on the thread that parses
 /// it, once the registry (loading meanwhile) is there.
 async fn print(

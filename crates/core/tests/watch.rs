@@ -46,6 +46,26 @@ async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<ChangeSet>) -> Chang
         .expect("the client runs")
 }
 
+/// Take a client's notices so far and, if its last outage has not ended,
+/// wait until it has: its next outage then gets a notice of its own.
+async fn settle(notices: &mut tokio::sync::mpsc::UnboundedReceiver<Notice>) {
+    let mut away = false;
+    while let Ok(n) = notices.try_recv() {
+        match n {
+            Notice::Interrupted { .. } => away = true,
+            Notice::Resumed { .. } => away = false,
+            _ => {}
+        }
+    }
+    if away {
+        timeout(Duration::from_secs(20), async {
+            while !matches!(notices.recv().await.expect("the client runs"), Notice::Resumed { .. }) {}
+        })
+        .await
+        .expect("the client watches again");
+    }
+}
+
 /// Poll until the cache equals a fresh read of etcd.
 async fn converged(client: &Client, store: &Store, within: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + within;
@@ -404,9 +424,10 @@ async fn a_network_cut_without_compaction_reloads_nothing() {
         .unwrap();
     // Several attempts fail while the network is cut: one notice for them all.
     let tried = proxy.connections();
-    while proxy.connections() < tried + 3 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    tcfg_testkit::eventually(Duration::from_secs(20), "three more connection attempts", || async {
+        proxy.connections() >= tried + 3
+    })
+    .await;
     assert!(notices.try_recv().is_err(), "one notice per outage, not per attempt");
     proxy.heal();
     // The missed revisions arrive one by one, as they happened.
@@ -439,6 +460,7 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     );
     let start_revision = client.revision();
     let mut rx = client.subscribe();
+    let mut notices = client.notices();
     // A second client reaches etcd through member 0 only: the member frozen below.
     let pinned = Client::start(store(vec![cluster.members[0].endpoint()]).await, registry(), fast())
         .await
@@ -494,9 +516,10 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
         let written = written.clone();
         async move {
             let start = written.load(Ordering::Relaxed);
-            while written.load(Ordering::Relaxed) < start + n {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+            tcfg_testkit::eventually(Duration::from_secs(120), &format!("{n} more writes"), || async {
+                written.load(Ordering::Relaxed) >= start + n
+            })
+            .await;
         }
     };
     wait_writes(200).await;
@@ -510,24 +533,7 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     // The pinned client must be watching when its member freezes, not still
     // reconnecting after the restart (member 0 may have been the leader):
     // an outage already under way has had its one notice.
-    let mut away = false;
-    while let Ok(n) = pinned_notices.try_recv() {
-        match n {
-            Notice::Interrupted { .. } => away = true,
-            Notice::Resumed { .. } => away = false,
-            _ => {}
-        }
-    }
-    if away {
-        timeout(Duration::from_secs(20), async {
-            while !matches!(
-                pinned_notices.recv().await.expect("the pinned client runs"),
-                Notice::Resumed { .. }
-            ) {}
-        })
-        .await
-        .expect("the pinned client watches again");
-    }
+    settle(&mut pinned_notices).await;
     // A member frozen (SIGSTOP) and thawed.
     cluster.members[0].signal(libc::SIGSTOP);
     // The pinned client's stream goes silent: its liveness check must find
@@ -557,11 +563,26 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     let rev = c.get("/", None).await.unwrap().header().unwrap().revision();
     c.compact(rev, None).await.unwrap();
     wait_writes(200).await;
-    // Every member down at once for 30 s, then back.
+    // Every member down at once, until both clients have found the cluster
+    // silent (their liveness checks), then back.
+    settle(&mut notices).await;
+    settle(&mut pinned_notices).await;
     for m in &cluster.members {
         m.signal(libc::SIGSTOP);
     }
-    tokio::time::sleep(Duration::from_secs(30)).await;
+    for (name, rx) in [("the client", &mut notices), ("the pinned client", &mut pinned_notices)] {
+        timeout(Duration::from_secs(30), async {
+            loop {
+                match rx.recv().await {
+                    Some(Notice::Interrupted { .. }) => return,
+                    Some(_) => continue,
+                    None => panic!("{name} stopped"),
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{name} finds the whole cluster silent"));
+    }
     for m in &cluster.members {
         m.signal(libc::SIGCONT);
     }
@@ -828,9 +849,10 @@ where
                 }
             })
         };
-        while written.load(Ordering::SeqCst) < (WRITES / 2) as usize {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        tcfg_testkit::eventually(Duration::from_secs(60), "half the writes", || async {
+            written.load(Ordering::SeqCst) >= (WRITES / 2) as usize
+        })
+        .await;
         proxy.heal();
         writer.await.unwrap();
         for want in base + 1..=base + WRITES {

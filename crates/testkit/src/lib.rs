@@ -547,6 +547,41 @@ pub fn etcd_release() -> String {
         .clone()
 }
 
+/// Poll `condition` every 10 ms until it holds, for at most `deadline`;
+/// then panic, naming `what` was awaited. Tests await conditions, never a
+/// fixed time, and never without a deadline.
+pub async fn eventually<F, Fut>(deadline: std::time::Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let end = tokio::time::Instant::now() + deadline;
+    loop {
+        if condition().await {
+            return;
+        }
+        if tokio::time::Instant::now() >= end {
+            panic!("{what}: not within {deadline:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// [`eventually`] for code that is not async: polls `condition` every
+/// 10 ms, for at most `deadline`, then panics naming `what`.
+pub fn wait_until(deadline: std::time::Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let end = std::time::Instant::now() + deadline;
+    loop {
+        if condition() {
+            return;
+        }
+        if std::time::Instant::now() >= end {
+            panic!("{what}: not within {deadline:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
