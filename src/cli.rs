@@ -1,11 +1,11 @@
 //! Command-line definitions (clap derive). Each subcommand's arguments live
 //! beside its implementation in `commands/`.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::commands;
+use crate::error::Result;
+use crate::global::GlobalArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,148 +23,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)
-    #[arg(long, global = true, env = "TCFG_TEMPORAL_VERSION", value_name = "VERSION")]
-    pub temporal_version: Option<String>,
-
-    /// Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build
-    #[arg(long, global = true, env = "TCFG_SCHEMA", value_name = "FILE")]
-    pub schema: Option<PathBuf>,
-
-    /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
-    #[arg(long, global = true, env = "TCFG_COLOR", value_name = "WHEN", default_value = "auto")]
-    pub color: ColorWhen,
-
-    #[command(flatten)]
-    pub etcd: EtcdArgs,
-}
-
-/// How to reach etcd. Each flag also reads `TCFG_<NAME>`; then come the seed
-/// library's `ETCD_*` and etcdctl's `ETCDCTL_*` variables, then the config file.
-#[derive(Debug, Args, Default)]
-#[command(next_help_heading = "etcd connection")]
-pub struct EtcdArgs {
-    /// etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_ENDPOINTS",
-        value_delimiter = ',',
-        value_name = "ENDPOINTS"
-    )]
-    pub endpoints: Option<Vec<String>>,
-
-    /// Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]
-    #[arg(long, global = true, env = "TCFG_PREFIX", value_name = "PREFIX")]
-    pub prefix: Option<String>,
-
-    /// CA certificate (PEM) that signed the etcd server certificates
-    #[arg(long, global = true, env = "TCFG_CACERT", value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
-
-    /// Client certificate (PEM) for mutual TLS
-    #[arg(long, global = true, env = "TCFG_CERT", value_name = "FILE")]
-    pub cert: Option<PathBuf>,
-
-    /// Client private key (PEM) for mutual TLS
-    #[arg(long, global = true, env = "TCFG_KEY", value_name = "FILE")]
-    pub key: Option<PathBuf>,
-
-    /// etcd user (also `name:password`); the password is prompted for on a terminal when not given
-    #[arg(long, global = true, env = "TCFG_USER", value_name = "NAME", hide_env_values = true)]
-    pub user: Option<String>,
-
-    /// etcd password
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_PASSWORD",
-        value_name = "PASSWORD",
-        hide_env_values = true
-    )]
-    pub password: Option<String>,
-
-    /// Time to establish a connection [default: 2s]
-    #[arg(long, global = true, env = "TCFG_DIAL_TIMEOUT", value_name = "DURATION")]
-    pub dial_timeout: Option<String>,
-
-    /// Time for one command's requests [default: 5s]
-    #[arg(long, global = true, env = "TCFG_COMMAND_TIMEOUT", value_name = "DURATION")]
-    pub command_timeout: Option<String>,
-
-    /// The seed library's YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]
-    #[arg(long, global = true, env = "TCFG_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Which etcdConfigs entry of the config file to use [default: the first]
-    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME")]
-    pub cluster: Option<String>,
-
-    /// Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_HISTORY_PREFIX",
-        value_name = "PREFIX",
-        help_heading = "Change history"
-    )]
-    pub history_prefix: Option<String>,
-
-    /// Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_HISTORY_KEEP",
-        value_name = "N",
-        help_heading = "Change history"
-    )]
-    pub history_keep: Option<usize>,
-
-    /// Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_HISTORY_MAX_AGE",
-        value_name = "DURATION",
-        help_heading = "Change history"
-    )]
-    pub history_max_age: Option<String>,
-
-    /// Refuse writes without -m/--message
-    #[arg(
-        long,
-        global = true,
-        env = "TCFG_REQUIRE_MESSAGE",
-        value_parser = clap::builder::BoolishValueParser::new(),
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_name = "BOOL",
-        help_heading = "Change history"
-    )]
-    pub require_message: Option<bool>,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorWhen {
-    pub fn write_global(self) {
-        let choice = match self {
-            ColorWhen::Auto => anstream::ColorChoice::Auto,
-            ColorWhen::Always => anstream::ColorChoice::Always,
-            ColorWhen::Never => anstream::ColorChoice::Never,
-        };
-        choice.write_global();
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +63,39 @@ pub enum Command {
     UpgradeCheck(commands::upgrade_check::UpgradeCheckArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
+}
+
+impl Cli {
+    /// Run the command given: its module parses nothing more and presents its result.
+    pub fn run(self) -> Result<u8> {
+        let cli = self;
+        if matches!(
+            cli.command,
+            Command::Validate(_) | Command::Diff(_) | Command::Apply(_) | Command::Sync(_) | Command::Watch(_)
+        ) {
+            commands::huge_pages(true);
+        }
+        match cli.command {
+            Command::Validate(args) => commands::validate::run(&cli.global, args),
+            Command::Keys(args) => commands::keys::run(&cli.global, args),
+            Command::Get(args) => commands::block_on(commands::get::run(&cli.global, args)),
+            Command::Put(args) => commands::block_on(commands::put::run(&cli.global, args)),
+            Command::Delete(args) => commands::block_on(commands::delete::run(&cli.global, args)),
+            Command::Dump(args) => commands::block_on(commands::dump::run(&cli.global, args)),
+            Command::Diff(args) => commands::block_on(commands::diff::run(&cli.global, args)),
+            Command::Apply(args) => commands::block_on(commands::apply::run(&cli.global, args)),
+            Command::Sync(args) => commands::block_on(commands::sync::run(&cli.global, args)),
+            Command::Watch(args) => commands::block_on(commands::watch::run(&cli.global, args)),
+            Command::Render(args) => commands::block_on(commands::render::run(&cli.global, args)),
+            Command::Log(args) => commands::block_on(commands::log::run(&cli.global, args)),
+            Command::Show(args) => commands::block_on(commands::log::show(&cli.global, args)),
+            Command::Revert(args) => commands::block_on(commands::undo::revert(&cli.global, args)),
+            Command::Rollback(args) => commands::block_on(commands::undo::rollback(&cli.global, args)),
+            Command::Status(args) => commands::block_on(commands::status::run(&cli.global, args)),
+            Command::UpgradeCheck(args) => commands::block_on(commands::upgrade_check::run(&cli.global, args)),
+            Command::Completions(args) => commands::completions::run(args, <Cli as clap::CommandFactory>::command()),
+        }
+    }
 }
 
 #[cfg(test)]

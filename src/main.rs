@@ -4,6 +4,8 @@ mod cli;
 mod commands;
 mod diff;
 mod error;
+mod exit;
+mod global;
 mod guard;
 mod output;
 mod plan_view;
@@ -18,23 +20,6 @@ use clap::Parser;
 // Parsing builds many small nodes; mimalloc makes that about 20% faster.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Exit codes, documented in the README. Scripts depend on them.
-pub mod exit {
-    /// Success; for `validate`: the files are valid.
-    pub const OK: u8 = 0;
-    /// An error, an invalid file, or a usage mistake.
-    pub const ERROR: u8 = 1;
-    /// `diff` (and `apply --dry-run`, `sync --dry-run`): there are changes.
-    pub const CHANGES: u8 = 2;
-    /// etcd could not be reached, or refused the login or the request.
-    pub const UNREACHABLE: u8 = 3;
-    /// A write was sent but its answer lost, and reading back could not
-    /// tell whether it was applied.
-    pub const OUTCOME_UNKNOWN: u8 = 4;
-    /// `--wait`: the write was made, but not every renderer reported it in time.
-    pub const BEHIND: u8 = 5;
-}
 
 /// End the process without the allocator's exit-time cleanup: returning
 /// from `main` after reading a large prefix spends milliseconds handing
@@ -65,7 +50,7 @@ fn main() -> ExitCode {
     cli.global.color.write_global();
     let follows = matches!(&cli.command, cli::Command::Render(r) if r.follow);
     output::init_logging(follows.then_some("info"));
-    match commands::run(cli) {
+    match cli.run() {
         Ok(code) => exit_now(code),
         Err(err) => {
             if output::is_broken_pipe(&err.error) {

@@ -11,9 +11,9 @@ use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::store::{Change, Guard, Prefix, Store};
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, Format};
 use crate::plan_view::write_plan;
 

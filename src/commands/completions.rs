@@ -4,10 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
 use crate::error::Result;
 use crate::exit;
 use crate::output;
@@ -26,8 +25,8 @@ pub struct CompletionsArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn run(args: CompletionsArgs) -> Result<u8> {
-    let mut cmd = Cli::command();
+/// `cmd`: the whole command line, whose scripts these are.
+pub fn run(args: CompletionsArgs, mut cmd: clap::Command) -> Result<u8> {
     if let Some(dir) = args.dir {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {

@@ -11,8 +11,8 @@ use tcfg_core::store::{ConnectionSettings, Layer, Prefix, Store};
 
 use super::{prefix_list, prompt};
 use crate::bail;
-use crate::cli::{EtcdArgs, GlobalArgs};
 use crate::error::Result;
+use crate::global::{EtcdArgs, GlobalArgs};
 
 /// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`), if it exists.
 fn default_config_file() -> Option<PathBuf> {

@@ -6,8 +6,8 @@ use tcfg_core::model::value::text::flow;
 
 use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
+use crate::global::GlobalArgs;
 
 #[derive(Debug, Args)]
 #[command(

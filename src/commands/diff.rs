@@ -12,9 +12,9 @@ use tcfg_core::model::key::fold;
 
 use super::desired;
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output;
 use crate::output::Format;
 use crate::plan_view::write_plan;

@@ -12,9 +12,9 @@ use tcfg_core::store::Chunks;
 use tcfg_core::temporal::validate::Options;
 use tcfg_core::Registry;
 
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format};
 use crate::report::{write_findings, Counts};
 

@@ -13,9 +13,9 @@ use tcfg_core::{ConstrainedValue, Constraints, Value};
 
 use super::{key_def, unused_scope_fields, ScopeArgs};
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
 use crate::render::json::{Items, SourceJson};
 

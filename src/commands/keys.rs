@@ -8,9 +8,9 @@ use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
 
 #[derive(Debug, Args)]

@@ -8,9 +8,9 @@ use clap::Args;
 use tcfg_core::changes::log::{self, Entry, EntryKey, Log, Query};
 use tcfg_core::changes::record::{ChangeRecord, Stored};
 
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, DIM};
 use crate::render::table::{new_table, write_table};
 

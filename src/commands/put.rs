@@ -12,8 +12,8 @@ use tcfg_core::changes::record::FileDigest;
 
 use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
+use crate::global::GlobalArgs;
 use crate::output::{self};
 use crate::report::write_findings;
 

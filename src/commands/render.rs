@@ -19,9 +19,9 @@ use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::Document;
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::{CommandError, Result};
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, GREEN, WARNING};
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use tcfg_core::{Registry, RegistryError};
 
-use crate::cli::GlobalArgs;
+use crate::global::GlobalArgs;
 
 /// One command is a handful of requests: a single-threaded runtime starts
 /// fastest.

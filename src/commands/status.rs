@@ -8,9 +8,9 @@ use comfy_table::Cell;
 use tcfg_core::serving::fleet::{FleetReport, Place};
 use tcfg_core::store::health::MemberState;
 
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, ERROR_PLAIN, GREEN, WARNING};
 use crate::render::table::{new_table, write_table};
 

@@ -8,9 +8,9 @@ use tcfg_core::changes::sync::{Outcome, Side, SyncPlan};
 use tcfg_core::store::{Store, StoreError};
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, DIM, ERROR_PLAIN, GREEN, WARNING};
 use crate::plan_view::write_plan;
 

@@ -15,9 +15,9 @@ use tcfg_core::model::finding::Level;
 use tcfg_core::store::Store;
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, paint, WARNING};
 use crate::plan_view::write_plan;
 

@@ -12,9 +12,9 @@ use tcfg_core::temporal::registry::{find_release, Registry};
 use tcfg_core::temporal::upgrade::{check, Report, Step};
 
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::{self, Format};
 
 #[derive(Debug, Args)]

@@ -9,9 +9,9 @@ use serde::Serialize;
 use tcfg_core::temporal::validate::{check_sources, Options};
 use tcfg_core::Finding;
 
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::Format;
 use crate::output::{self, paint, GREEN};
 use crate::report::{write_findings, Counts};

@@ -18,9 +18,9 @@ use tokio::sync::mpsc;
 
 use super::ScopeArgs;
 use crate::bail;
-use crate::cli::GlobalArgs;
 use crate::error::Result;
 use crate::exit;
+use crate::global::GlobalArgs;
 use crate::output::Format;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
 use crate::render::json::Items;
