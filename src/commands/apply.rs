@@ -122,16 +122,15 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         )?;
     }
     let what = format!("{} on {place}", store.prefix());
-    super::commit_plan(
-        &store,
-        plan.write_groups(),
-        &[],
-        args.txn.limits(),
-        args.txn.batch,
-        &intent,
-        args.write,
-        &what,
-    )
+    super::commit_plan(super::PlanWrite {
+        store: &store,
+        groups: plan.write_groups(),
+        guards: &[],
+        txn: args.txn,
+        intent: &intent,
+        opts: args.write,
+        what: &what,
+    })
     .await
 }
 
@@ -223,16 +222,14 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         tcfg_core::model::key::escaped(&saved.prefix),
         crate::output::escape_path(path)
     );
-    let limits = args.txn.limits();
-    super::commit_plan(
-        &store,
+    super::commit_plan(super::PlanWrite {
+        store: &store,
         groups,
-        &guards,
-        limits,
-        args.txn.batch,
-        &intent,
-        args.write.clone(),
-        &what,
-    )
+        guards: &guards,
+        txn: args.txn,
+        intent: &intent,
+        opts: args.write.clone(),
+        what: &what,
+    })
     .await
 }

@@ -127,18 +127,17 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
         writeln!(err, "{}", paint(WARNING, "--force: the later changes are overwritten"))?;
     }
     let what = format!("{} on {place} (revert of {})", store.prefix(), args.revision);
-    finish(
-        &store,
-        &registry,
-        undo,
-        &intent,
-        args.out.as_ref(),
-        args.txn,
-        args.write,
-        &what,
-        args.force,
-    )
-    .await
+    let f = Finish {
+        store: &store,
+        registry: &registry,
+        intent: &intent,
+        out: args.out.as_ref(),
+        txn: args.txn,
+        opts: args.write,
+        what: &what,
+        force: args.force,
+    };
+    finish(undo, f).await
 }
 
 pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
@@ -170,34 +169,47 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
         .get_or_insert_with(|| format!("rollback to {}", undo.target));
     writeln!(output::stderr(), "rolling back to revision {}", undo.target)?;
     let what = format!("{} on {place} (rollback to {})", store.prefix(), undo.target);
-    finish(
-        &store,
-        &registry,
-        undo,
-        &intent,
-        args.out.as_ref(),
-        args.txn,
-        args.write,
-        &what,
-        false,
-    )
-    .await
+    let f = Finish {
+        store: &store,
+        registry: &registry,
+        intent: &intent,
+        out: args.out.as_ref(),
+        txn: args.txn,
+        opts: args.write,
+        what: &what,
+        force: false,
+    };
+    finish(undo, f).await
+}
+
+/// Where and how an undo (revert or rollback) is finished.
+struct Finish<'a> {
+    store: &'a Store,
+    registry: &'a tcfg_core::Registry,
+    intent: &'a tcfg_core::changes::history::Intent,
+    /// `--out`: save the plan instead of writing.
+    out: Option<&'a PathBuf>,
+    txn: super::TxnArgs,
+    opts: super::WriteArgs,
+    /// Where, for the prompt and the report.
+    what: &'a str,
+    /// `--force`: revert what can be, even when some keys cannot.
+    force: bool,
 }
 
 /// Refuse what cannot be restored; plan the rest against the prefix now;
 /// show, save or write it.
-#[allow(clippy::too_many_arguments)]
-async fn finish(
-    store: &Store,
-    registry: &tcfg_core::Registry,
-    undo: Undo,
-    intent: &tcfg_core::changes::history::Intent,
-    out: Option<&PathBuf>,
-    txn: super::TxnArgs,
-    opts: super::WriteArgs,
-    what: &str,
-    force: bool,
-) -> Result<u8> {
+async fn finish(undo: Undo, f: Finish<'_>) -> Result<u8> {
+    let Finish {
+        store,
+        registry,
+        intent,
+        out,
+        txn,
+        opts,
+        what,
+        force,
+    } = f;
     let mut err = output::stderr();
     for k in &undo.skipped {
         writeln!(err, "left alone: {k} is not dynamic config (tcfg never writes it)")?;
@@ -267,15 +279,14 @@ async fn finish(
         )?;
         return Ok(exit::OK);
     }
-    super::commit_plan(
+    super::commit_plan(super::PlanWrite {
         store,
-        p.write_groups(),
-        &[],
-        txn.limits(),
-        txn.batch,
+        groups: p.write_groups(),
+        guards: &[],
+        txn,
         intent,
         opts,
         what,
-    )
+    })
     .await
 }

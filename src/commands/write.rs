@@ -67,20 +67,34 @@ pub async fn commit_key_write(
     super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await
 }
 
-/// A plan's writes as `apply`, `revert` and `rollback` make them: check
-/// the size, confirm, and write with their record, in one transaction or
-/// (`batch`) several.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit_plan(
-    store: &Store,
-    groups: Vec<Vec<Change>>,
-    guards: &[Guard],
-    limits: Limits,
-    batch: bool,
-    intent: &Intent,
-    opts: super::WriteArgs,
-    what: &str,
-) -> Result<u8> {
+/// A plan's writes, as `apply`, `revert` and `rollback` make them.
+pub struct PlanWrite<'a> {
+    pub store: &'a Store,
+    /// Whole keys: the changes of one key stay in one transaction.
+    pub groups: Vec<Vec<Change>>,
+    /// What must still hold when the writes land (a saved plan's revisions).
+    pub guards: &'a [Guard],
+    /// The server's limits, and whether a change too big may be batched.
+    pub txn: super::TxnArgs,
+    pub intent: &'a Intent,
+    pub opts: super::WriteArgs,
+    /// Where, for the prompt and the report (`/p/ on etcd host:2379`).
+    pub what: &'a str,
+}
+
+/// Check the size, confirm, and write with their record, in one
+/// transaction or (`--batch`) several.
+pub async fn commit_plan(w: PlanWrite<'_>) -> Result<u8> {
+    let PlanWrite {
+        store,
+        groups,
+        guards,
+        txn,
+        intent,
+        opts,
+        what,
+    } = w;
+    let (limits, batch): (Limits, bool) = (txn.limits(), txn.batch);
     let mut err = output::stderr();
     let batches = batch::transactions(groups, guards.len(), intent.limits(limits), batch).map_err(|e| match e {
         BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
