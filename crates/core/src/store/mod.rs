@@ -158,6 +158,49 @@ async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[
     Ok(Conn { client, tap })
 }
 
+/// A TLS handshake cut short without a word (a reset, an EOF) can mean a
+/// server that wants a client certificate, or one that does not speak TLS at
+/// all: etcd 3.4 resets the connection on a ClientHello, where later
+/// releases answer in HTTP/2. Asked in plain HTTP/2, an endpoint that
+/// answers settles it.
+pub(crate) async fn refine_tls(err: StoreError, settings: &ConnectionSettings) -> StoreError {
+    let guessed = matches!(&err, StoreError::Tls { remedy: Some(Remedy::ClientCertificate), reason, .. }
+        if reason.starts_with("the TLS handshake failed"));
+    if !guessed || !speaks_plain_http2(&settings.endpoints).await {
+        return err;
+    }
+    match err {
+        StoreError::Tls { endpoints, .. } => StoreError::Tls {
+            endpoints,
+            reason: "the server does not speak TLS".into(),
+            remedy: Some(Remedy::PlainText),
+        },
+        other => other,
+    }
+}
+
+/// Whether any endpoint answers HTTP/2's connection preface with a SETTINGS
+/// frame, in plain text.
+async fn speaks_plain_http2(endpoints: &[String]) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let probes = endpoints.iter().map(|e| async move {
+        let rest = e.split_once("://").map_or(e.as_str(), |(_, r)| r);
+        let addr = rest.split('/').next().unwrap_or(rest).to_string();
+        let talk = async {
+            let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
+            // The preface, then an empty SETTINGS frame (RFC 9113, 3.4).
+            s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0")
+                .await
+                .ok()?;
+            let mut head = [0u8; 9];
+            s.read_exact(&mut head).await.ok()?;
+            Some(head[3] == 0x04)
+        };
+        matches!(timeout(Duration::from_millis(500), talk).await, Ok(Some(true)))
+    });
+    futures_util::future::join_all(probes).await.into_iter().any(|r| r)
+}
+
 /// Whether every endpoint refuses a TCP connection now: nothing listens
 /// there (a wrong port, etcd stopped), so waiting out the dial timeout
 /// cannot help. An endpoint that accepts, times out or cannot be named says
@@ -205,6 +248,7 @@ async fn open_any(
     loop {
         let e = match open(settings, opts.clone(), endpoints).await {
             Ok(conn) => return Ok(conn),
+            Err(e @ StoreError::Tls { .. }) => return Err(refine_tls(e, settings).await),
             Err(e) if settings.user.is_none() || !e.is_transient() => return Err(e),
             Err(e)
                 if matches!(e, StoreError::Unreachable { .. }) && every_endpoint_refuses(&settings.endpoints).await =>
@@ -324,5 +368,50 @@ impl Store {
     /// An etcd-client error as a sentence (for callers of [`Store::client`]).
     pub fn describe(&self, e: etcd_client::Error, what: &str) -> StoreError {
         classify(e, &self.context(what, "read", 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_handshake_cut_short_by_a_plain_text_server_is_named_so() {
+        let cluster = tcfg_testkit::EtcdCluster::single();
+        let settings = ConnectionSettings {
+            endpoints: cluster.endpoint_list(),
+            ..Default::default()
+        };
+        assert!(speaks_plain_http2(&settings.endpoints).await);
+        // What a reset during the handshake is first taken for.
+        let guessed = || {
+            StoreError::Tls {
+            endpoints: "e".into(),
+            reason: "the TLS handshake failed (Connection reset by peer): the server may require a client certificate, and none was given".into(),
+            remedy: Some(Remedy::ClientCertificate),
+        }
+        };
+        match refine_tls(guessed(), &settings).await {
+            StoreError::Tls { reason, remedy, .. } => {
+                assert_eq!(reason, "the server does not speak TLS");
+                assert_eq!(remedy, Some(Remedy::PlainText));
+            }
+            other => panic!("{other}"),
+        }
+        // Nothing listening: the guess stands.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let nobody = ConnectionSettings {
+            endpoints: vec![closed.local_addr().unwrap().to_string()],
+            ..Default::default()
+        };
+        drop(closed);
+        assert!(!speaks_plain_http2(&nobody.endpoints).await);
+        assert!(matches!(
+            refine_tls(guessed(), &nobody).await,
+            StoreError::Tls {
+                remedy: Some(Remedy::ClientCertificate),
+                ..
+            }
+        ));
     }
 }

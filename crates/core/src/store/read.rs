@@ -99,6 +99,7 @@ impl Store {
                 }
                 StoreError::Unreachable { .. } => connect_deadline,
                 StoreError::Timeout { .. } => deadline,
+                StoreError::Tls { .. } => return Err(super::refine_tls(err, &self.settings).await),
                 _ => return Err(err),
             };
             // The preferred member failed too: back to the balanced channel,
