@@ -59,29 +59,25 @@ fn repo() -> &'static Path {
 
 #[test]
 fn every_help_text() {
-    let subcommands = [
-        "validate",
-        "keys",
-        "get",
-        "put",
-        "delete",
-        "dump",
-        "diff",
-        "apply",
-        "sync",
-        "watch",
-        "render",
-        "upgrade-check",
-        "completions",
-    ];
     let mut c = tcfg_cmd();
-    assert_shown!("help", shown(c.env("COLUMNS", "100").arg("--help")));
-    for sub in subcommands {
+    let top = shown(c.env("COLUMNS", "100").arg("--help"));
+    // Every subcommand the top help lists (so a new one cannot be missed).
+    let subcommands: Vec<String> = top
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|name| name != "help")
+        .collect();
+    assert!(subcommands.len() >= 18, "{subcommands:?}");
+    assert_shown!("help", top);
+    for sub in &subcommands {
         let mut c = tcfg_cmd();
-        assert_shown!(
-            format!("help-{sub}"),
-            shown(c.env("COLUMNS", "100").args([sub, "--help"]))
-        );
+        let help = shown(c.env("COLUMNS", "100").args([sub.as_str(), "--help"]));
+        assert!(help.contains("\nExamples:\n"), "`tcfg {sub} --help` shows no examples");
+        assert_shown!(format!("help-{sub}"), help);
     }
 }
 
