@@ -193,8 +193,8 @@ pub struct TxnArgs {
 }
 
 impl TxnArgs {
-    pub fn limits(&self) -> tcfg_core::changes::batch::Limits {
-        tcfg_core::changes::batch::Limits {
+    pub fn limits(&self) -> tcfg_core::changes::budget::Limits {
+        tcfg_core::changes::budget::Limits {
             ops: self.max_txn_ops,
             bytes: self.max_request_bytes,
         }

@@ -232,7 +232,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         return Ok(exit::ERROR);
     }
     // Every target must fit in one transaction before any is written.
-    let limits = tcfg_core::changes::batch::Limits {
+    let limits = tcfg_core::changes::budget::Limits {
         ops: args.max_txn_ops,
         bytes: args.max_request_bytes,
     };

@@ -7,7 +7,8 @@ use crate::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::output::{self, paint, GREEN, WARNING};
-use tcfg_core::changes::batch::{self, BatchError, Limits};
+use tcfg_core::changes::batch::{self, BatchError};
+use tcfg_core::changes::budget::Limits;
 use tcfg_core::changes::history::{self, Intent};
 use tcfg_core::store::{Change, Guard, Store};
 

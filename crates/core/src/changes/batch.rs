@@ -2,27 +2,9 @@
 //! operations and `--max-request-bytes` bytes each. A key's writes (a
 //! respelling deletes the old spelling too) always share one transaction.
 
+use super::budget::{ops_of, request_bytes, Limits, GUARD_BYTES, RECORD_OPS};
 use crate::changes::history::{self, Intent};
 use crate::store::{Change, Guard, Store, StoreError};
-
-/// What the server accepts in one transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// etcd's `--max-txn-ops` (128 by default), counted per list of the
-    /// transaction (its compares, its writes, its reads on failure).
-    pub ops: usize,
-    /// etcd's `--max-request-bytes` (1.5 MiB by default).
-    pub bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            ops: 128,
-            bytes: 1536 * 1024,
-        }
-    }
-}
 
 /// Why a change does not fit.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,24 +19,6 @@ pub enum BatchError {
     KeyTooLarge { key: String, ops: usize, bytes: usize },
 }
 
-/// About what one change adds to a transaction's request (protobuf): its
-/// compare, its write and its read on failure each carry the key, the write
-/// carries the value, and each has a few bytes of framing and fields. (Its
-/// record takes what room is left: see [`crate::changes::history`].)
-pub fn request_bytes(c: &Change) -> usize {
-    3 * c.etcd_key.len() + c.value.as_ref().map_or(0, String::len) + 24
-}
-
-/// The operations of a transaction's longest list: its compares (a write's
-/// and the guards'), its writes with the record's put and prune, or its
-/// reads on failure.
-fn ops_of(writes: usize, guards: usize) -> usize {
-    writes + guards.max(RECORD_OPS)
-}
-
-/// The record's put and the pruning of old records.
-const RECORD_OPS: usize = 2;
-
 /// The whole change as one transaction (with `guards` extra compares and
 /// reads), or why it cannot be one.
 pub fn fits(writes: &[Change], guards: usize, limits: Limits) -> Result<(), BatchError> {
@@ -62,7 +26,7 @@ pub fn fits(writes: &[Change], guards: usize, limits: Limits) -> Result<(), Batc
     if ops > limits.ops {
         return Err(BatchError::TooManyOps { ops, limit: limits.ops });
     }
-    let bytes: usize = writes.iter().map(request_bytes).sum::<usize>() + guards * 64;
+    let bytes = super::budget::bytes_of(writes, guards);
     if bytes > limits.bytes {
         return Err(BatchError::TooLarge {
             bytes,
@@ -76,7 +40,7 @@ pub fn fits(writes: &[Change], guards: usize, limits: Limits) -> Result<(), Batc
 /// transactions as fit, each with room for `guards`.
 pub fn batches(groups: Vec<Vec<Change>>, guards: usize, limits: Limits) -> Result<Vec<Vec<Change>>, BatchError> {
     let room_ops = limits.ops.saturating_sub(guards.max(RECORD_OPS)).max(1);
-    let room_bytes = limits.bytes.saturating_sub(guards * 64);
+    let room_bytes = limits.bytes.saturating_sub(guards * GUARD_BYTES);
     let mut out: Vec<Vec<Change>> = Vec::new();
     let (mut ops, mut bytes) = (0, 0);
     for g in groups {

@@ -5,7 +5,7 @@
 
 use std::time::SystemTime;
 
-use super::batch::Limits;
+use super::budget::Limits;
 use super::record::{Author, ChangeRecord, Command, KeyChange, Stored, FORMAT};
 use crate::store::{Change, Expect, Guard, RecordWrite, Store, StoreError};
 
@@ -283,7 +283,7 @@ pub async fn commit(
     // The user this store logs in as: a sync across clusters writes each
     // cluster as the user its settings name.
     record.author.etcd_user = store.settings().user.clone();
-    let used: usize = changes.iter().map(super::batch::request_bytes).sum::<usize>() + guards.len() * 64;
+    let used = super::budget::bytes_of(changes, guards.len());
     let room = limits.bytes.saturating_sub(
         used + 3 * key.len() + prune_before.as_ref().map_or(0, |p| p.len() + history.as_str().len()) + 64,
     );

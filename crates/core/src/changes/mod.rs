@@ -4,6 +4,7 @@
 //! fitting their writes into etcd transactions, and the records that say
 //! who made each change and why.
 pub mod batch;
+pub mod budget;
 pub mod edit;
 pub mod effect;
 pub mod history;

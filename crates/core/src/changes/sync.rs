@@ -14,7 +14,8 @@
 
 use futures_util::future::join_all;
 
-use super::batch::{self, BatchError, Limits};
+use super::batch::{self, BatchError};
+use super::budget::Limits;
 use super::history::{self, Intent};
 use super::plan::{plan, Plan, PlanOptions};
 use crate::store::{Guard, Snapshot, Store, StoreError};
