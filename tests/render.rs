@@ -69,6 +69,37 @@ async fn a_render_equals_the_prefix_and_leaves_other_keys_out() {
     assert!(!stdout(&o).contains("acme.custom"), "{}", stdout(&o));
 }
 
+/// Seam of #27's stricter rule with the renderer: a stored value with a
+/// non-string key below a string-keyed map is one Temporal accepts but tcfg
+/// cannot write back unchanged (`1` would become `"1"`), so the renderer
+/// holds it back at its last good items rather than serve another value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_tcfg_cannot_write_back_unchanged_keeps_its_last_good_items() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    let key = "history.timerProcessorSchedulerActiveRoundRobinWeights";
+    raw_put(&cluster, &format!("{PREFIX}{key}"), "- value: {a: {x: 2}}\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 1\n").await;
+    tcfg(&cluster).arg("render").arg(&path).assert().code(0);
+    raw_put(&cluster, &format!("{PREFIX}{key}"), "- value: {a: {1: 2}}\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 2\n").await;
+    let o = tcfg(&cluster).arg("render").arg(&path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("held back /temporal/dynamicconfig/{key}")),
+        "{}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("x: 2"), "the last good items stay: {text}");
+    assert!(!text.contains("\"1\""), "never the respelled key: {text}");
+    assert!(
+        text.contains("history.rps:\n  - value: 2\n"),
+        "the other key updates: {text}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_value_temporal_would_reject_keeps_its_last_good_items_from_the_file() {
     let cluster = EtcdCluster::single();
