@@ -38,7 +38,8 @@ fn generated(n: usize) -> (Registry, String) {
         let (ty, value) = TYPES[i % TYPES.len()];
         let (prec, constraints) = PRECEDENCES[(i / TYPES.len()) % PRECEDENCES.len()];
         let key = format!("service{}.setting{i}", i % 7);
-        tsv.push_str(&format!("{key}\t{ty}\t{prec}\t0\t\n"));
+        // No default: the registry checks a default against its type.
+        tsv.push_str(&format!("{key}\t{ty}\t{prec}\t\t\n"));
         doc.push_str(&format!(
             "{key}:\n  - value: {}{}\n",
             value.replace("{i}", &i.to_string()),
