@@ -158,6 +158,13 @@ async fn open(settings: &ConnectionSettings, opts: ConnectOptions, endpoints: &[
     Ok(Conn { client, tap })
 }
 
+/// The `host:port` an endpoint (`host:port` or an http(s) URL) connects to,
+/// for the probes below.
+fn socket_address(endpoint: &str) -> String {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
 /// A TLS handshake cut short without a word (a reset, an EOF) can mean a
 /// server that wants a client certificate, or one that does not speak TLS at
 /// all: etcd 3.4 resets the connection on a ClientHello, where later
@@ -184,8 +191,7 @@ pub(crate) async fn refine_tls(err: StoreError, settings: &ConnectionSettings) -
 async fn speaks_plain_http2(endpoints: &[String]) -> bool {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let probes = endpoints.iter().map(|e| async move {
-        let rest = e.split_once("://").map_or(e.as_str(), |(_, r)| r);
-        let addr = rest.split('/').next().unwrap_or(rest).to_string();
+        let addr = socket_address(e);
         let talk = async {
             let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
             // The preface, then an empty SETTINGS frame (RFC 9113, 3.4).
@@ -207,8 +213,7 @@ async fn speaks_plain_http2(endpoints: &[String]) -> bool {
 /// no: a member restarting behind a balancer is worth the wait.
 pub(crate) async fn every_endpoint_refuses(endpoints: &[String]) -> bool {
     let probes = endpoints.iter().map(|e| async move {
-        let rest = e.split_once("://").map_or(e.as_str(), |(_, r)| r);
-        let addr = rest.split('/').next().unwrap_or(rest).to_string();
+        let addr = socket_address(e);
         matches!(
             timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(addr)).await,
             Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionRefused
