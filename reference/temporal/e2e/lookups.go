@@ -197,7 +197,7 @@ func value(r *rand.Rand, k keyInfo, scoped bool) (string, bool) {
 }
 
 type planned struct {
-	key   string
+	key   keyInfo
 	scope scope
 }
 
@@ -249,7 +249,7 @@ func (e *e2e) compareLookups() {
 		}
 		doc = append(doc, k.Name+":\n  "+strings.ReplaceAll(strings.Join(items, "\n"), "\n", "\n  "))
 		for _, s := range scopes {
-			plan = append(plan, planned{k.Name, s})
+			plan = append(plan, planned{k, s})
 		}
 	}
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("tcfg-e2e-%d.yaml", os.Getpid()))
@@ -270,12 +270,12 @@ func (e *e2e) compareLookups() {
 	var differ []string
 	kinds := map[string]int{}
 	for _, p := range plan {
-		ours, err := effective(p.key, p.scope.flags)
+		ours, err := effective(p.key.Name, p.scope.flags)
 		if err != nil {
 			differ = append(differ, err.Error())
 			continue
 		}
-		if typeOf(keys, p.key) == "duration" {
+		if p.key.Type == "duration" {
 			// tcfg shows a duration as stored ("336s"); the server holds
 			// a time.Duration, printed by Go ("5m36s").
 			if s, ok := ours.(string); ok {
@@ -284,14 +284,14 @@ func (e *e2e) compareLookups() {
 				}
 			}
 		}
-		theirs, err := e.lookup(p.key, p.scope.c)
+		theirs, err := e.lookup(p.key.Name, p.scope.c)
 		if err != nil {
-			differ = append(differ, fmt.Sprintf("%s %v: the server's lookup: %v", p.key, p.scope.flags, err))
+			differ = append(differ, fmt.Sprintf("%s %v: the server's lookup: %v", p.key.Name, p.scope.flags, err))
 			continue
 		}
-		kinds[precedenceOf(keys, p.key)]++
+		kinds[p.key.Precedence]++
 		if !reflect.DeepEqual(ours, theirs) {
-			differ = append(differ, fmt.Sprintf("%s %v: tcfg get says %v, the server looks up %v", p.key, p.scope.flags, show(ours), show(theirs)))
+			differ = append(differ, fmt.Sprintf("%s %v: tcfg get says %v, the server looks up %v", p.key.Name, p.scope.flags, show(ours), show(theirs)))
 		}
 	}
 	if len(differ) > 0 {
@@ -311,24 +311,6 @@ func (e *e2e) compareLookups() {
 	}
 	sort.Strings(by)
 	pass(name, fmt.Sprintf("%d lookups (%s) over %d keys", len(plan), strings.Join(by, ", "), len(doc)-2))
-}
-
-func typeOf(keys []keyInfo, name string) string {
-	for _, k := range keys {
-		if k.Name == name {
-			return k.Type
-		}
-	}
-	return "?"
-}
-
-func precedenceOf(keys []keyInfo, name string) string {
-	for _, k := range keys {
-		if k.Name == name {
-			return k.Precedence
-		}
-	}
-	return "?"
 }
 
 func show(v any) string {
