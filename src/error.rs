@@ -102,9 +102,31 @@ plain_errors!(
     tcfg_core::store::config::ConfigError,
     tcfg_core::RegistryError,
     tcfg_core::changes::saved::PlanFileError,
-    tcfg_core::changes::batch::BatchError,
     tcfg_core::temporal::upgrade::UpgradeError,
 );
+
+impl From<tcfg_core::changes::commit::CommitError> for CommandError {
+    fn from(e: tcfg_core::changes::commit::CommitError) -> CommandError {
+        use tcfg_core::changes::commit::{BatchError, CommitError};
+        match e {
+            CommitError::Store(e) => e.into(),
+            e @ CommitError::Refused { .. } => anyhow::anyhow!("{e}; nothing written").into(),
+            CommitError::DoesNotFit(e @ BatchError::KeyTooLarge { .. }) => {
+                anyhow::anyhow!("{e}: nothing written").into()
+            }
+            CommitError::DoesNotFit(e) => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
+                "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
+                 or --batch to write in several transactions (not atomic)",
+            ),
+            CommitError::Batch(b) => {
+                let what = b.to_string();
+                CommandError::from(b.source)
+                    .context(what)
+                    .hint("run the same command again to finish: what is already written shows as unchanged")
+            }
+        }
+    }
+}
 
 impl From<tcfg_core::changes::undo::UndoError> for CommandError {
     fn from(e: tcfg_core::changes::undo::UndoError) -> CommandError {

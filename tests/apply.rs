@@ -7,6 +7,7 @@ use common::*;
 use std::process::Stdio;
 
 use predicates::prelude::*;
+use tcfg_core::changes::commit::{Batching, Change, CommitError};
 use tcfg_testkit::{EtcdCluster, Options};
 
 const PROD: &str = "frontend.rps:\n  - value: 2400\nfrontend.namespaceRPS:\n  - value: 4000\n    constraints: {namespace: payments}\n  - value: 1200\nlimit.maxIDLength:\n  - value: 255\n";
@@ -131,9 +132,11 @@ async fn a_key_changed_between_plan_and_write_aborts_everything() {
         .await
         .unwrap();
     let before = prefix_contents(&cluster, PREFIX).await;
-    let intent = tcfg_core::changes::history::Intent::from_env(None, "apply", "test", "1.31");
-    match tcfg_core::changes::history::commit(&store, &p.writes(), &[], &intent, Default::default()).await {
-        Err(e @ StoreError::Conflict { .. }) => {
+    let intent = tcfg_core::changes::intent::Intent::from_env(None, "apply", "test", "1.31");
+    let change = Change::of_plan(&p, &snapshot, &registry);
+    let fitted = change.fit(&intent, Default::default(), Batching::Never).unwrap();
+    match fitted.commit(&store, |_| {}).await {
+        Err(CommitError::Store(e @ StoreError::Conflict { .. })) => {
             let msg = e.to_string();
             assert!(
                 msg.contains("/temporal/dynamicconfig/frontend.rps changed at revision"),
@@ -619,20 +622,15 @@ async fn a_source_change_during_sync_aborts_it() {
     );
     let mut c = cluster.client().await;
     c.put("/a/frontend.rps", "- value: 1\n", None).await.unwrap();
-    let intent = tcfg_core::changes::history::Intent::from_env(None, "sync", "test", "1.31");
-    let r = tcfg_core::changes::history::commit(
-        &store.with_prefix(b),
-        &p.writes(),
-        &[Guard::Unchanged {
-            prefix: a,
-            since: src.revision,
-        }],
-        &intent,
-        Default::default(),
-    )
-    .await;
+    let intent = tcfg_core::changes::intent::Intent::from_env(None, "sync", "test", "1.31");
+    let change = Change::of_plan(&p, &dst, &registry).guarded(Guard::Unchanged {
+        prefix: a,
+        since: src.revision,
+    });
+    let fitted = change.fit(&intent, Default::default(), Batching::Never).unwrap();
+    let r = fitted.commit(&store.with_prefix(b), |_| {}).await;
     assert!(
-        matches!(&r, Err(StoreError::Stale { keys, .. }) if keys == &["/a/frontend.rps".to_string()]),
+        matches!(&r, Err(CommitError::Store(StoreError::Stale { keys, .. })) if keys == &["/a/frontend.rps".to_string()]),
         "{r:?}"
     );
     assert!(prefix_contents(&cluster, "/b/").await.is_empty());
@@ -970,7 +968,7 @@ async fn reviews_as_markdown_from_diff_apply_and_sync_write_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn saved_plans_and_undo_are_reviewed_like_any_change() {
+async fn saved_plans_undo_put_and_delete_are_reviewed_like_any_change() {
     let cluster = EtcdCluster::single();
     let dir = tempfile::tempdir().unwrap();
     let partitions = |n: u32| {
@@ -1020,5 +1018,24 @@ async fn saved_plans_and_undo_are_reviewed_like_any_change() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("error[partition-order]"));
+    // So are put and delete: one key's change, judged beside the other.
+    tcfg(&cluster)
+        .args(["put", "matching.numTaskqueueReadPartitions", "4", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"))
+        .stderr(predicate::str::contains("nothing written"));
+    tcfg(&cluster)
+        .args(["delete", "matching.numTaskqueueReadPartitions", "--all", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"));
     assert_eq!(revision(&cluster).await, raised, "nothing written");
+    // Lowering the write partitions first is the way, and is written.
+    tcfg(&cluster)
+        .args(["put", "matching.numTaskqueueWritePartitions", "4", "--yes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("partition-order").not());
+    assert!(revision(&cluster).await > raised);
 }

@@ -322,8 +322,11 @@ async fn corrupt_stored_values_are_named_and_the_rest_still_works() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_write_is_refused_and_nothing_is_lost() {
-    use tcfg_core::changes::edit::{key_write, upsert};
-    use tcfg_core::changes::history::{commit, Intent};
+    use tcfg_core::changes::budget::Limits;
+    use tcfg_core::changes::commit::{Batching, Change, CommitError};
+    use tcfg_core::changes::edit::{read_for_change, upsert};
+    use tcfg_core::changes::intent::Intent;
+    use tcfg_core::changes::plan::key_plan;
     use tcfg_core::store::{ConnectionSettings, Store, StoreError};
     use tcfg_core::{ConstrainedValue, Constraints, Value};
 
@@ -332,6 +335,7 @@ async fn a_stale_write_is_refused_and_nothing_is_lost() {
         endpoints: cluster.endpoint_list(),
         ..Default::default()
     };
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
     let a = Store::connect(settings.clone()).await.unwrap();
     let b = Store::connect(settings).await.unwrap();
     let item = |v: i64, ns: &str| {
@@ -348,28 +352,26 @@ async fn a_stale_write_is_refused_and_nothing_is_lost() {
             raw_put(&cluster, &format!("{PREFIX}frontend.namespaceRPS"), "- value: 1\n").await;
         }
         // Both read the same state, both plan a change.
-        let ra = a.read_key("frontend.namespaceRPS", true).await.unwrap();
-        let rb = b.read_key("frontend.namespaceRPS", true).await.unwrap();
+        let (ra, current_a) = read_for_change(&a, "frontend.namespaceRPS").await.unwrap();
+        let (rb, current_b) = read_for_change(&b, "frontend.namespaceRPS").await.unwrap();
         let items =
             |r: &tcfg_core::store::KeyRead| r.stored.first().map(|s| s.items.clone().unwrap()).unwrap_or_default();
-        let wa = key_write(
-            a.prefix(),
-            "frontend.namespaceRPS",
-            &ra.stored,
-            &upsert(&items(&ra), item(10, "a")),
-        );
-        let wb = key_write(
-            b.prefix(),
-            "frontend.namespaceRPS",
-            &rb.stored,
-            &upsert(&items(&rb), item(20, "b")),
-        );
+        let change = |store: &Store, read, current, new: Vec<ConstrainedValue>| {
+            let p = key_plan(store.prefix(), "frontend.namespaceRPS", read, &new, &registry, 0);
+            Change::of_plan(&p, current, &registry)
+        };
+        let wa = change(&a, &ra.stored, &current_a, upsert(&items(&ra), item(10, "a")));
+        let wb = change(&b, &rb.stored, &current_b, upsert(&items(&rb), item(20, "b")));
         let intent = Intent::from_env(None, "put", "test", "1.31");
         let history = a.history_prefix();
         let (before, _) = a.keys_under(&history, 0).await.unwrap();
-        let written = commit(&a, &wa.changes, &[], &intent, Default::default()).await.unwrap();
-        match commit(&b, &wb.changes, &[], &intent, Default::default()).await {
-            Err(StoreError::Conflict { conflicts }) => {
+        let commit = |store, change: Change| {
+            let fitted = change.fit(&intent, Limits::default(), Batching::Never).unwrap();
+            async move { fitted.commit(store, |_| {}).await }
+        };
+        let written = commit(&a, wa).await.unwrap().unwrap();
+        match commit(&b, wb).await {
+            Err(CommitError::Store(StoreError::Conflict { conflicts })) => {
                 assert_eq!(conflicts.len(), 1);
                 assert!(conflicts[0].found > 0);
             }

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use tcfg_core::changes::commit::Change;
 use tcfg_core::changes::plan::{plan, Action, PlanOptions};
 use tcfg_core::changes::record::FileDigest;
-use tcfg_core::changes::saved::SavedPlan;
-use tcfg_core::store::{Change, Guard, Prefix, Store};
+use tcfg_core::changes::saved::{Prepared, SavedPlan};
+use tcfg_core::store::Store;
 
 use crate::bail;
 use crate::error::Result;
@@ -95,10 +96,10 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         create_only: args.create_only,
     };
     let plan = plan(&doc, &snapshot, &registry, opts);
-    let findings = tcfg_core::changes::review::review(&plan, &snapshot, &registry);
+    let change = Change::of_plan(&plan, &snapshot, &registry);
     if markdown {
         // The files' own warnings belong in the comment too.
-        let shown: Vec<_> = findings.iter().cloned().chain(file_findings).collect();
+        let shown: Vec<_> = change.findings().iter().cloned().chain(file_findings).collect();
         let review = crate::render::markdown::Review {
             label: store.prefix().to_string(),
             plan: &plan,
@@ -112,7 +113,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() {
         return Ok(exit::OK);
     }
-    super::refuse_harmful_change(&findings)?;
+    super::show_review(change.findings())?;
     let deletes = plan.count(Action::Delete);
     if deletes > 0 && args.prune {
         writeln!(
@@ -124,8 +125,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     let what = format!("{} on {place}", store.prefix());
     super::commit_plan(super::PlanWrite {
         store: &store,
-        groups: plan.write_groups(),
-        guards: &[],
+        change,
         txn: args.txn,
         intent: &intent,
         opts: args.write,
@@ -136,24 +136,10 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
 
 async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> Result<u8> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
-    let saved: SavedPlan = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a plan saved by `tcfg diff --out`", path.display()))?;
-    if saved.format_version != 1 {
-        bail!(
-            "{} is a plan of format {}, which this tcfg does not know",
-            path.display(),
-            saved.format_version
-        );
-    }
-    let prefix = Prefix::parse(&saved.prefix).map_err(|reason| {
-        anyhow::anyhow!(
-            "{}: the plan's prefix {} is not usable: {reason}; nothing written",
-            path.display(),
-            tcfg_core::model::key::escaped(&saved.prefix)
-        )
-    })?;
+    let shown = output::escape_path(path);
     let registry = std::sync::Arc::new(super::registry(global)?);
     let settings = super::connection_settings(&global.etcd)?;
+    let saved = SavedPlan::load(&text, &settings.prefix).with_context(|| format!("{shown}: nothing written"))?;
     let place = super::connection::place(&global.etcd, &settings);
     let mut intent = super::intent(
         &settings,
@@ -164,31 +150,15 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         !args.write.dry_run,
     )?;
     intent.command.plan = Some(FileDigest::of(path.display().to_string(), text.as_bytes()));
-    if settings.prefix != prefix {
-        bail!(
-            "{} was made for the prefix {prefix}, but tcfg is set to {}: a plan applies only where it was made. \
-             Pass --prefix {prefix} to apply it there; nothing written",
-            path.display(),
-            settings.prefix
-        );
-    }
     let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;
-    let moved = saved.moved_since(&snapshot);
-    if !moved.is_empty() {
-        bail!(
-            "the plan is stale: {} changed since it was made at revision {}; nothing written. Run `tcfg diff --out` again",
-            moved.join(", "),
-            saved.revision
-        );
-    }
     let opts = tcfg_core::temporal::validate::Options {
         allow_unknown_keys: args.allow_unknown_keys,
         ..Default::default()
     };
-    let checked = saved
-        .check(&snapshot, &registry, &opts)
-        .with_context(|| format!("{} was refused; nothing written", path.display()))?;
+    let Prepared { checked, change } = saved
+        .prepare(&snapshot, &registry, &opts)
+        .with_context(|| format!("{shown} was refused; nothing written"))?;
     let mut out = output::styled_stdout();
     for c in &checked {
         writeln!(out, "{:?} {}", c.action, c.key)?;
@@ -209,14 +179,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
-    let planned = tcfg_core::changes::saved::plan_of(&checked, &snapshot, &registry);
-    super::refuse_harmful_change(&tcfg_core::changes::review::review(&planned, &snapshot, &registry))?;
-    let groups: Vec<Vec<Change>> = checked.into_iter().map(|c| c.writes).collect();
-    // Nothing under the prefix may move between this check and the write.
-    let guards = [Guard::Unchanged {
-        prefix: store.prefix().clone(),
-        since: snapshot.revision,
-    }];
+    super::show_review(change.findings())?;
     let what = format!(
         "{} on {place} (plan {})",
         tcfg_core::model::key::escaped(&saved.prefix),
@@ -224,8 +187,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     );
     super::commit_plan(super::PlanWrite {
         store: &store,
-        groups,
-        guards: &guards,
+        change,
         txn: args.txn,
         intent: &intent,
         opts: args.write.clone(),

@@ -1,7 +1,9 @@
 //! `tcfg delete`: remove one item of a key, or the whole key.
 
 use clap::Args;
-use tcfg_core::changes::edit::{key_write, remove};
+use tcfg_core::changes::commit::Change;
+use tcfg_core::changes::edit::{read_for_change, remove};
+use tcfg_core::changes::plan::key_plan;
 use tcfg_core::model::value::text::flow;
 
 use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
@@ -50,7 +52,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
     )?;
     let place = super::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
-    let read = store.read_key(&name, true).await?;
+    let (read, current) = read_for_change(&store, &name).await?;
     if read.stored.is_empty() {
         bail!("{name} is not stored under {}: nothing to delete", store.prefix());
     }
@@ -87,14 +89,14 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
             }
         }
     };
-    let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(
-        &store,
-        &write,
-        registry.needs_restart(&name),
-        &intent,
-        args.write,
-        &place,
-    )
-    .await
+    let plan = key_plan(
+        store.prefix(),
+        &name,
+        &read.stored,
+        &new_items,
+        &registry,
+        read.revision,
+    );
+    let change = Change::of_plan(&plan, &current, &registry);
+    commit_key_write(&store, &name, &plan, change, &intent, args.write, &place).await
 }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use tcfg_core::changes::edit::{key_write, upsert};
+use tcfg_core::changes::commit::Change;
+use tcfg_core::changes::edit::{read_for_change, upsert};
+use tcfg_core::changes::plan::key_plan;
 use tcfg_core::temporal::validate::{validate, Options};
 use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
@@ -117,7 +119,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     )?;
     let place = super::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
-    let read = store.read_key(&name, true).await?;
+    let (read, current) = read_for_change(&store, &name).await?;
     let new_items = if from_file {
         file_items
     } else {
@@ -157,14 +159,14 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
             bail!("the new value is invalid; nothing written");
         }
     }
-    let write = key_write(store.prefix(), &name, &read.stored, &new_items);
-    commit_key_write(
-        &store,
-        &write,
-        registry.needs_restart(&name),
-        &intent,
-        args.write,
-        &place,
-    )
-    .await
+    let plan = key_plan(
+        store.prefix(),
+        &name,
+        &read.stored,
+        &new_items,
+        &registry,
+        read.revision,
+    );
+    let change = Change::of_plan(&plan, &current, &registry);
+    commit_key_write(&store, &name, &plan, change, &intent, args.write, &place).await
 }

@@ -2,7 +2,7 @@
 //! process, its etcd user, its CI job), why (`-m`), and how (the verb and
 //! the files it read).
 
-use tcfg_core::changes::history::Intent;
+use tcfg_core::changes::intent::Intent;
 use tcfg_core::changes::record::{Command, FileDigest};
 use tcfg_core::store::ConnectionSettings;
 use tcfg_core::Registry;

@@ -133,7 +133,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
     let name = args
         .report_as
         .clone()
-        .unwrap_or_else(|| tcfg_core::changes::history::host_name().unwrap_or_else(|| "renderer".to_string()));
+        .unwrap_or_else(|| tcfg_core::changes::intent::host_name().unwrap_or_else(|| "renderer".to_string()));
     if args.follow && !name.is_empty() {
         let ttl = std::time::Duration::from_secs(args.report_ttl);
         let reporter = StatusReporter::start(&store, &name, ttl)

@@ -115,8 +115,8 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         .targets
         .iter()
         .filter_map(|t| {
-            let (snap, p) = t.state.as_ref().ok()?;
-            Some((t, p, tcfg_core::changes::review::review(p, snap, &registry)))
+            let p = t.state.as_ref().ok()?;
+            Some((t, &p.plan, p.change.findings()))
         })
         .collect();
     if markdown {
@@ -150,8 +150,8 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         }
     }
     drop(err);
-    let findings: Vec<_> = reviewed.into_iter().flat_map(|(.., f)| f).collect();
-    super::refuse_harmful_change(&findings)?;
+    let findings: Vec<_> = reviewed.into_iter().flat_map(|(.., f)| f.iter().cloned()).collect();
+    super::show_review(&findings)?;
     let mut err = output::stderr();
     let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -195,7 +195,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         if let Some(t) = plan
             .targets
             .iter()
-            .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+            .filter(|t| matches!(&t.state, Ok(p) if !p.plan.is_empty()))
             .find(|t| t.store.as_ref().is_some_and(|s| s.settings().history.require_message))
         {
             return Err(
@@ -219,7 +219,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let named: Vec<String> = plan
         .targets
         .iter()
-        .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+        .filter(|t| matches!(&t.state, Ok(p) if !p.plan.is_empty()))
         .map(|t| format!("{}{}", t.name, on_place(&t.name)))
         .collect();
     let question = format!(
@@ -236,10 +236,11 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         ops: args.max_txn_ops,
         bytes: args.max_request_bytes,
     };
-    if let Err((name, e)) = plan.check_fits(&intent, limits) {
-        bail!("{name}: {e}: nothing written");
-    }
-    let written = plan.write(&intent, limits).await;
+    let fitted = match plan.fit(&intent, limits) {
+        Ok(f) => f,
+        Err(refused) => bail!("{}: {}: nothing written", refused.0, refused.1),
+    };
+    let written = fitted.write().await;
     let mut failed = Vec::new();
     let mut done = Vec::new();
     for (name, store, outcome) in &written.outcomes {

@@ -186,7 +186,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
 struct Finish<'a> {
     store: &'a Store,
     registry: &'a tcfg_core::Registry,
-    intent: &'a tcfg_core::changes::history::Intent,
+    intent: &'a tcfg_core::changes::intent::Intent,
     /// `--out`: save the plan instead of writing.
     out: Option<&'a PathBuf>,
     txn: super::TxnArgs,
@@ -267,7 +267,8 @@ async fn finish(undo: Undo, f: Finish<'_>) -> Result<u8> {
     drop(view);
     // Undoing is a change like any other: lowering read partitions back
     // strands tasks as surely as lowering them the first time.
-    super::refuse_harmful_change(&tcfg_core::changes::review::review(&p, &undo.current, registry))?;
+    let change = tcfg_core::changes::commit::Change::of_plan(&p, &undo.current, registry);
+    super::show_review(change.findings())?;
     if let Some(path) = out {
         super::save_plan(path, &SavedPlan::new(&p, &undo.current))?;
         return Ok(if p.is_empty() { exit::OK } else { exit::CHANGES });
@@ -281,8 +282,7 @@ async fn finish(undo: Undo, f: Finish<'_>) -> Result<u8> {
     }
     super::commit_plan(super::PlanWrite {
         store,
-        groups: p.write_groups(),
-        guards: &[],
+        change,
         txn,
         intent,
         opts,

@@ -1,80 +1,85 @@
-//! One key's write as `put` and `delete` make it: diff, confirm, commit
-//! with its record.
+//! The CLI's side of the one write path (`changes::commit`): show the
+//! change and what its review found, confirm, and commit it.
 
-use std::io::Write;
+use std::io::Write as _;
 
 use crate::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::output::{self, paint, GREEN, WARNING};
-use tcfg_core::changes::batch::{self, BatchError};
-use tcfg_core::changes::budget::Limits;
-use tcfg_core::changes::history::{self, Intent};
-use tcfg_core::store::{Change, Guard, Store};
+use tcfg_core::changes::commit::{Batching, Change};
+use tcfg_core::changes::intent::Intent;
+use tcfg_core::changes::plan::Plan;
+use tcfg_core::store::Store;
 
 use super::{confirm, WriteArgs};
 
-/// Show the diff of one key's write, confirm it, and commit it as one
-/// compare-and-swap transaction. `restart`: the servers apply it only when
-/// they restart.
+/// One key's write as `put` and `delete` make it (`plan` holds that key's
+/// change, or nothing when it is already so): show its diff and review,
+/// confirm, and commit it as one compare-and-swap transaction.
 pub async fn commit_key_write(
     store: &Store,
-    write: &tcfg_core::changes::edit::KeyWrite,
-    restart: bool,
+    name: &str,
+    plan: &Plan,
+    change: Change,
     intent: &Intent,
     opts: WriteArgs,
     place: &str,
 ) -> Result<u8> {
     let mut err = crate::output::stderr();
-    if write.is_noop() {
-        writeln!(err, "{} is already as requested: nothing to write", write.etcd_key)?;
+    let Some(key) = plan.changes.first() else {
+        writeln!(
+            err,
+            "{} is already as requested: nothing to write",
+            plan.prefix.key_path(name)
+        )?;
         return Ok(crate::exit::OK);
-    }
-    let old_name = match write.changes.iter().find(|c| c.etcd_key != write.etcd_key) {
-        Some(c) => format!("{} (stored)", c.etcd_key),
-        None if write.old_text.is_empty() => format!("{} (not stored)", write.etcd_key),
-        None => format!("{} (stored)", write.etcd_key),
+    };
+    let path = plan.prefix.key_path(&key.name);
+    let writes = key.writes(&plan.prefix);
+    let old_name = match writes.iter().find(|w| w.etcd_key != path) {
+        Some(w) => format!("{} (stored)", w.etcd_key),
+        None if key.old_text.is_empty() => format!("{path} (not stored)"),
+        None => format!("{path} (stored)"),
     };
     crate::diff::write_unified(
         &mut err,
-        &write.old_text,
-        &write.new_text,
+        &key.old_text,
+        &key.new_text,
         &old_name,
-        &format!("{} (new)", write.etcd_key),
+        &format!("{path} (new)"),
     )?;
-    if restart {
+    if key.restart {
         writeln!(
             err,
-            "{}: Temporal applies {} only when its servers restart (the key's description says so)",
+            "{}: Temporal applies {path} only when its servers restart (the key's description says so)",
             paint(WARNING, "note"),
-            write.etcd_key
         )?;
     }
+    drop(err);
+    show_review(change.findings())?;
+    let fitted = change.fit(intent, tcfg_core::changes::budget::Limits::default(), Batching::Never)?;
     if opts.dry_run {
-        writeln!(err, "dry run: nothing written")?;
+        writeln!(crate::output::stderr(), "dry run: nothing written")?;
         return Ok(crate::exit::OK);
     }
-    drop(err);
-    if !confirm(&format!("Write {} on {place}?", write.etcd_key), opts.yes)? {
+    if !confirm(&format!("Write {path} on {place}?"), opts.yes)? {
         writeln!(crate::output::stderr(), "nothing written")?;
         return Ok(crate::exit::ERROR);
     }
-    let revision = history::commit(store, &write.changes, &[], intent, Limits::default()).await?;
+    let revision = fitted.commit(store, |_| {}).await?.unwrap_or(plan.revision);
     writeln!(
         crate::output::stderr(),
-        "wrote {} on {place} at revision {revision}",
-        write.etcd_key
+        "wrote {path} on {place} at revision {revision}"
     )?;
     super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await
 }
 
-/// A plan's writes, as `apply`, `revert` and `rollback` make them.
+/// A plan's change, as `apply`, `revert` and `rollback` make it.
 pub struct PlanWrite<'a> {
     pub store: &'a Store,
-    /// Whole keys: the changes of one key stay in one transaction.
-    pub groups: Vec<Vec<Change>>,
-    /// What must still hold when the writes land (a saved plan's revisions).
-    pub guards: &'a [Guard],
+    /// Reviewed (its findings already shown) and guarded.
+    pub change: Change,
     /// The server's limits, and whether a change too big may be batched.
     pub txn: super::TxnArgs,
     pub intent: &'a Intent,
@@ -83,73 +88,66 @@ pub struct PlanWrite<'a> {
     pub what: &'a str,
 }
 
-/// Check the size, confirm, and write with their record, in one
+/// Fit the change, confirm, and write it with its records, in one
 /// transaction or (`--batch`) several.
 pub async fn commit_plan(w: PlanWrite<'_>) -> Result<u8> {
     let PlanWrite {
         store,
-        groups,
-        guards,
+        change,
         txn,
         intent,
         opts,
         what,
     } = w;
-    let (limits, batch): (Limits, bool) = (txn.limits(), txn.batch);
-    let mut err = output::stderr();
-    let batches = batch::transactions(groups, guards.len(), intent.limits(limits), batch).map_err(|e| match e {
-        BatchError::KeyTooLarge { .. } => CommandError::from(anyhow::anyhow!("{e}: nothing written")),
-        _ => CommandError::from(anyhow::anyhow!("{e}: nothing written")).hint(
-            "pass --max-txn-ops N or --max-request-bytes N if the server's limits are raised, \
-             or --batch to write in several transactions (not atomic)",
-        ),
-    })?;
+    let batching = if txn.batch {
+        Batching::WhenTooLarge
+    } else {
+        Batching::Never
+    };
+    let fitted = change.fit(intent, txn.limits(), batching)?;
     if opts.dry_run {
-        writeln!(err, "dry run: nothing written")?;
+        writeln!(output::stderr(), "dry run: nothing written")?;
         return Ok(exit::CHANGES);
     }
-    drop(err);
     if !confirm(&format!("Apply these changes to {what}?"), opts.yes)? {
         writeln!(output::stderr(), "nothing written")?;
         return Ok(exit::ERROR);
     }
-    if let [one] = batches.as_slice() {
-        let revision = history::commit(store, one, guards, intent, limits).await?;
+    let total = fitted.transactions();
+    let last = fitted
+        .commit(store, |c| {
+            if c.total == 1 {
+                return;
+            }
+            // Batches: whole keys per transaction, each guarded on its own keys.
+            let keys: Vec<&str> = c.writes.iter().map(|w| w.etcd_key.as_str()).collect();
+            let _ = writeln!(
+                output::stderr(),
+                "batch {}/{} written at revision {}: {} key{} ({} .. {})",
+                c.index + 1,
+                c.total,
+                c.revision,
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" },
+                keys.first().unwrap_or(&""),
+                keys.last().unwrap_or(&"")
+            );
+        })
+        .await?
+        .unwrap_or_default();
+    if total == 1 {
         writeln!(
             output::stderr(),
-            "{} {what} at revision {revision}",
+            "{} {what} at revision {last}",
             paint(GREEN, "applied to")
         )?;
-        return super::wait::for_renderers(&[(store.clone(), revision)], opts.wait).await;
-    }
-    // Batches: whole keys per transaction, each guarded on its own keys.
-    let total = batches.len();
-    let mut last = 0;
-    batch::commit_batches(store, &batches, guards, intent, limits, |i, revision, b| {
-        last = revision;
-        let keys: Vec<&str> = b.iter().map(|c| c.etcd_key.as_str()).collect();
-        let _ = writeln!(
+    } else {
+        writeln!(
             output::stderr(),
-            "batch {}/{total} written at revision {revision}: {} key{} ({} .. {})",
-            i + 1,
-            keys.len(),
-            if keys.len() == 1 { "" } else { "s" },
-            keys.first().unwrap_or(&""),
-            keys.last().unwrap_or(&"")
-        );
-    })
-    .await
-    .map_err(|e| {
-        let what = e.to_string();
-        CommandError::from(e.source)
-            .context(what)
-            .hint("run the same command again to finish: what is already written shows as unchanged")
-    })?;
-    writeln!(
-        output::stderr(),
-        "{} {what} in {total} batches",
-        paint(GREEN, "applied to")
-    )?;
+            "{} {what} in {total} batches",
+            paint(GREEN, "applied to")
+        )?;
+    }
     super::wait::for_renderers(&[(store.clone(), last)], opts.wait).await
 }
 
@@ -186,23 +184,14 @@ pub fn save_plan(path: &std::path::Path, saved: &tcfg_core::changes::saved::Save
     Ok(())
 }
 
-/// Show what a change itself does wrong (`changes::review`); an error
-/// refuses it, before anything is written.
-pub fn refuse_harmful_change(findings: &[tcfg_core::model::finding::Finding]) -> Result<()> {
+/// Show what a change's review found (`changes::review`, one change's or
+/// several's); an error refuses it here, before any prompt (`Change::fit`
+/// would refuse it too).
+pub fn show_review(findings: &[tcfg_core::Finding]) -> Result<()> {
     crate::report::write_findings(&mut output::stderr(), findings, &Default::default())?;
-    let errors = findings
-        .iter()
-        .filter(|f| f.level == tcfg_core::model::finding::Level::Error)
-        .count();
+    let errors = findings.iter().filter(|f| f.level == tcfg_core::Level::Error).count();
     if errors > 0 {
-        crate::bail!(
-            "the change has {}; nothing written",
-            if errors == 1 {
-                "an error".to_string()
-            } else {
-                format!("{errors} errors")
-            }
-        );
+        return Err(tcfg_core::changes::commit::CommitError::Refused { errors }.into());
     }
     Ok(())
 }

@@ -221,6 +221,29 @@ async fn the_librarys_write_refuses_what_tcfg_put_refuses() {
         .await
         .unwrap();
     assert_eq!(stored.kvs().len(), 0, "nothing written");
+    // What the change itself does is reviewed as for `tcfg put`: read
+    // partitions lowered below the write partitions strand tasks.
+    let partitions = |n| vec![tcfg_core::ConstrainedValue::new(Value::Int(n), Constraints::default())];
+    client
+        .write("matching.numTaskqueueWritePartitions", partitions(8))
+        .await
+        .unwrap();
+    client
+        .write("matching.numTaskqueueReadPartitions", partitions(8))
+        .await
+        .unwrap();
+    let at = client.revision();
+    match client.write("matching.numTaskqueueReadPartitions", partitions(2)).await {
+        Err(ClientError::Invalid { findings, .. }) => {
+            assert!(findings.iter().any(|f| f.code == Code::PartitionOrder), "{findings:?}")
+        }
+        other => panic!("lowering read partitions first must be refused: {other:?}"),
+    }
+    client
+        .write("matching.numTaskqueueWritePartitions", partitions(2))
+        .await
+        .unwrap();
+    assert!(client.revision() > at, "the right order is written");
     client.shutdown().await;
 }
 
@@ -261,7 +284,7 @@ async fn the_librarys_write_keeps_a_prefixs_message_rule() {
     let records = tcfg_core::changes::log::records(&store, rev, rev).await.unwrap();
     let record = records[&rev].as_ref().expect("the write's record");
     assert_eq!(record.message.as_deref(), Some("INC-7: more room"));
-    assert_eq!(record.author.host, tcfg_core::changes::history::host_name());
+    assert_eq!(record.author.host, tcfg_core::changes::intent::host_name());
     client.shutdown().await;
 }
 

@@ -4,7 +4,7 @@
 use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
 use crate::model::serialize::items_to_yaml;
-use crate::store::{Change, Expect, Prefix, StoredKey};
+use crate::store::{Expect, KeyRead, Prefix, Snapshot, Store, StoreError, StoredKey, Write};
 
 /// Replace the item whose constraints equal `item`'s (the first such; later
 /// duplicates, which Temporal ignores, are dropped), or append it.
@@ -54,7 +54,7 @@ pub fn stored_text(stored: &[StoredKey]) -> String {
 /// deleted), and the texts to show as a diff.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyWrite {
-    pub changes: Vec<Change>,
+    pub changes: Vec<Write>,
     /// What is stored now (canonical when it parses, else the raw text).
     pub old_text: String,
     pub new_text: String,
@@ -90,7 +90,7 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
     let mut changes = Vec::new();
     if !unchanged {
         for s in stored.iter().filter(|s| s.etcd_key != path) {
-            changes.push(Change {
+            changes.push(Write {
                 etcd_key: s.etcd_key.clone(),
                 value: None,
                 expect: Expect::ModRevision(s.mod_revision),
@@ -103,14 +103,14 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
             .unwrap_or(Expect::Absent);
         let old = current.map(|s| s.raw.clone());
         if !new_items.is_empty() {
-            changes.push(Change {
+            changes.push(Write {
                 etcd_key: path.clone(),
                 value: Some(new_text.clone()),
                 expect,
                 old,
             });
         } else if current.is_some() {
-            changes.push(Change {
+            changes.push(Write {
                 etcd_key: path.clone(),
                 value: None,
                 expect,
@@ -124,6 +124,25 @@ pub fn key_write(prefix: &Prefix, name: &str, stored: &[StoredKey], new_items: &
         new_text,
         etcd_key: path,
     }
+}
+
+/// One key read for a change to it: every spelling stored, and a snapshot
+/// to review the change against, which also holds the keys its review
+/// compares it with (lowering read partitions is judged by the write
+/// partitions in effect), each read now.
+pub async fn read_for_change(store: &Store, name: &str) -> Result<(KeyRead, Snapshot), StoreError> {
+    let read = store.read_key(name, true).await?;
+    let mut keys = read.stored.clone();
+    for other in crate::temporal::validate::compared_with(name) {
+        keys.extend(store.read_key(other, true).await?.stored);
+    }
+    let snapshot = Snapshot {
+        prefix: store.prefix().clone(),
+        revision: read.revision,
+        keys,
+        foreign: Vec::new(),
+    };
+    Ok((read, snapshot))
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Changes to a prefix: one key's edits, whole-prefix plans and their
 //! effect, saved plans, syncing prefixes and clusters, migrating through a
 //! Temporal upgrade, reviewing a change (findings no single file can show),
-//! fitting their writes into etcd transactions, and the records that say
-//! who made each change and why.
-pub mod batch;
+//! and committing them, the one way tcfg writes ([`commit`]): fitted into
+//! etcd transactions, each with the record that says who made it and why.
 pub mod budget;
+pub mod commit;
 pub mod edit;
 pub mod effect;
-pub mod history;
+pub mod intent;
 pub mod log;
 pub mod migrate;
 pub mod plan;

@@ -11,7 +11,7 @@ use crate::model::document::{ConstrainedValue, Document};
 use crate::model::key::Key;
 use crate::model::serialize::{canonical_order, items_to_yaml};
 use crate::model::value::Value;
-use crate::store::{Change, Prefix, Snapshot, StoredKey};
+use crate::store::{Prefix, Snapshot, StoredKey, Write};
 use crate::temporal::registry::{Registry, ValueType};
 use crate::temporal::resolve::ItemIndex;
 
@@ -65,7 +65,7 @@ impl KeyChange {
     }
 
     /// The compare-and-swap writes of this change.
-    pub fn writes(&self, prefix: &Prefix) -> Vec<Change> {
+    pub fn writes(&self, prefix: &Prefix) -> Vec<Write> {
         key_write(prefix, &self.name, &self.stored, &self.new_items).changes
     }
 }
@@ -103,14 +103,14 @@ impl Plan {
     }
 
     /// Every write, each guarded by what was read.
-    pub fn writes(&self) -> Vec<Change> {
+    pub fn writes(&self) -> Vec<Write> {
         self.changes.iter().flat_map(|c| c.writes(&self.prefix)).collect()
     }
 
-    /// The writes grouped by key, for [`crate::changes::batch`]: a key's
+    /// The writes grouped by key, for [`crate::changes::commit`]: a key's
     /// writes (a respelling deletes the old spelling too) always share a
     /// transaction.
-    pub fn write_groups(&self) -> Vec<Vec<Change>> {
+    pub fn write_groups(&self) -> Vec<Vec<Write>> {
         self.changes.iter().map(|c| c.writes(&self.prefix)).collect()
     }
 }
@@ -295,6 +295,59 @@ pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: P
         unchanged,
         kept_existing,
     }
+}
+
+/// The plan that makes one key hold `new_items` (none: the key deleted),
+/// as `put`, `delete` and the library's `Client::write` make it: the key's
+/// writes are exactly [`key_write`]'s (the registered spelling written,
+/// other spellings deleted), and the plan is empty when nothing would be
+/// written. `stored` is every spelling read, at `revision`.
+pub fn key_plan(
+    prefix: &Prefix,
+    name: &str,
+    stored: &[StoredKey],
+    new_items: &[ConstrainedValue],
+    registry: &Registry,
+    revision: i64,
+) -> Plan {
+    let w = key_write(prefix, name, stored, new_items);
+    let mut plan = Plan {
+        prefix: prefix.clone(),
+        revision,
+        changes: Vec::new(),
+        unchanged: 0,
+        kept_existing: 0,
+    };
+    if w.is_noop() {
+        plan.unchanged = 1;
+        return plan;
+    }
+    let old: &[ConstrainedValue] = match stored.first().map(|s| &s.items) {
+        Some(Ok(items)) => items,
+        _ => &[],
+    };
+    let parses = stored.first().is_none_or(|s| s.items.is_ok());
+    plan.changes.push(KeyChange {
+        name: name.to_string(),
+        action: if new_items.is_empty() {
+            Action::Delete
+        } else if stored.is_empty() {
+            Action::Create
+        } else {
+            Action::Update
+        },
+        stored: stored.to_vec(),
+        new_items: new_items.to_vec(),
+        items: if parses {
+            item_changes(old, new_items, registry.get(name).map(|d| &d.value_type))
+        } else {
+            Vec::new()
+        },
+        old_text: w.old_text,
+        new_text: w.new_text,
+        restart: registry.needs_restart(name),
+    });
+    plan
 }
 
 /// A snapshot made from a document, for comparing two files offline.
@@ -513,7 +566,7 @@ mod tests {
         );
         let saved = SavedPlan::new(&p, &snap);
         assert!(saved.moved_since(&snap).is_empty());
-        let bare = |w: Vec<Change>| -> Vec<_> { w.into_iter().map(|c| (c.etcd_key, c.value, c.expect)).collect() };
+        let bare = |w: Vec<Write>| -> Vec<_> { w.into_iter().map(|c| (c.etcd_key, c.value, c.expect)).collect() };
         assert_eq!(bare(saved.writes()), bare(p.writes()));
         let json = serde_json::to_string(&saved).unwrap();
         assert_eq!(serde_json::from_str::<SavedPlan>(&json).unwrap(), saved);

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::changes::commit::Change;
 use crate::changes::edit::stored_text;
 use crate::changes::plan::{Action, Plan};
 use crate::model::document::Document;
 use crate::model::key::Key;
 use crate::model::serialize::items_to_yaml;
-use crate::store::{Change, Expect, Prefix, Snapshot, StoredKey};
+use crate::store::{Expect, Guard, Prefix, Snapshot, StoredKey, Write};
 use crate::temporal::registry::Registry;
 
 /// A plan saved to a file (`diff --out`), applied later exactly as planned.
@@ -102,7 +103,7 @@ impl SavedPlan {
         moved
     }
 
-    pub fn writes(&self) -> Vec<Change> {
+    pub fn writes(&self) -> Vec<Write> {
         self.changes.iter().flat_map(SavedChange::writes).collect()
     }
 }
@@ -122,7 +123,7 @@ pub struct PlanFileError {
 pub struct CheckedChange {
     pub key: String,
     pub action: Action,
-    pub writes: Vec<Change>,
+    pub writes: Vec<Write>,
     /// What is stored now, every spelling (canonical where it parses).
     pub old_text: String,
     /// What the plan writes.
@@ -261,6 +262,84 @@ impl SavedPlan {
     }
 }
 
+/// Why a plan file is not applied. A plan file is input like any other:
+/// each refusal writes nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("it is not a plan saved by `tcfg diff --out` ({0})")]
+    NotAPlan(serde_json::Error),
+    #[error("it is a plan of format {0}, which this tcfg does not know")]
+    Format(u32),
+    #[error("the plan's prefix {prefix} is not usable: {reason}")]
+    Prefix { prefix: String, reason: String },
+    #[error(
+        "it was made for the prefix {planned}, but tcfg is set to {current}: a plan applies only where it was made. \
+         Pass --prefix {planned} to apply it there"
+    )]
+    Elsewhere { planned: Prefix, current: Prefix },
+    #[error("the plan is stale: {} changed since it was made at revision {revision}. Run `tcfg diff --out` again", .keys.join(", "))]
+    Stale { keys: Vec<String>, revision: i64 },
+    #[error(transparent)]
+    Refused(#[from] PlanFileError),
+}
+
+/// A saved plan checked against the prefix now, ready to commit.
+pub struct Prepared {
+    /// Its changes as checked: what to show.
+    pub checked: Vec<CheckedChange>,
+    /// Its writes as planned, reviewed like a plan made on the spot and
+    /// guarded by nothing under the prefix moving since it was checked.
+    pub change: Change,
+}
+
+impl SavedPlan {
+    /// A plan file's text, for the prefix tcfg is set to (`at`).
+    pub fn load(text: &str, at: &Prefix) -> Result<SavedPlan, LoadError> {
+        let saved: SavedPlan = serde_json::from_str(text).map_err(LoadError::NotAPlan)?;
+        if saved.format_version != 1 {
+            return Err(LoadError::Format(saved.format_version));
+        }
+        let planned = Prefix::parse(&saved.prefix).map_err(|reason| LoadError::Prefix {
+            prefix: crate::model::key::escaped(&saved.prefix).into_owned(),
+            reason,
+        })?;
+        if &planned != at {
+            return Err(LoadError::Elsewhere {
+                planned,
+                current: at.clone(),
+            });
+        }
+        Ok(saved)
+    }
+
+    /// This plan against `current` (its prefix as read now): refused when
+    /// stale or when [`SavedPlan::check`] finds it edited or invalid, else
+    /// the change that writes it exactly as planned.
+    pub fn prepare(
+        &self,
+        current: &Snapshot,
+        registry: &Registry,
+        opts: &crate::temporal::validate::Options,
+    ) -> Result<Prepared, LoadError> {
+        let moved = self.moved_since(current);
+        if !moved.is_empty() {
+            return Err(LoadError::Stale {
+                keys: moved,
+                revision: self.revision,
+            });
+        }
+        let checked = self.check(current, registry, opts)?;
+        let planned = plan_of(&checked, current, registry);
+        let findings = crate::changes::review::review(&planned, current, registry);
+        let groups = checked.iter().map(|c| c.writes.clone()).collect();
+        let change = Change::of_groups(groups, findings).guarded(Guard::Unchanged {
+            prefix: current.prefix.clone(),
+            since: current.revision,
+        });
+        Ok(Prepared { checked, change })
+    }
+}
+
 /// Checked changes as the plan they make from `current`: what
 /// [`crate::changes::review::review`] looks at, so a saved plan is reviewed
 /// like one made on the spot.
@@ -290,10 +369,10 @@ pub fn plan_of(checked: &[CheckedChange], current: &Snapshot, registry: &Registr
 
 impl SavedChange {
     /// This key's writes, each guarded as planned.
-    pub fn writes(&self) -> Vec<Change> {
+    pub fn writes(&self) -> Vec<Write> {
         self.writes
             .iter()
-            .map(|w| Change {
+            .map(|w| Write {
                 etcd_key: w.etcd_key.clone(),
                 value: w.value.clone(),
                 // Known once checked against what is stored.

@@ -14,9 +14,9 @@
 
 use futures_util::future::join_all;
 
-use super::batch::{self, BatchError};
 use super::budget::Limits;
-use super::history::{self, Intent};
+use super::commit::{Batching, Change, CommitError, Fitted};
+use super::intent::Intent;
 use super::plan::{plan, Plan, PlanOptions};
 use crate::store::{Guard, Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
@@ -33,7 +33,17 @@ pub struct Target {
     pub name: String,
     /// `None`: its cluster could not be connected to (see `state`).
     pub store: Option<Store>,
-    pub state: Result<(Snapshot, Plan), StoreError>,
+    pub state: Result<Planned, StoreError>,
+}
+
+/// A target as read, what would make it hold the source, and that change
+/// reviewed and guarded.
+pub struct Planned {
+    pub snapshot: Snapshot,
+    pub plan: Plan,
+    /// Guarded by the target not having changed since it was read, and, on
+    /// the source's etcd, by the source not having changed either.
+    pub change: Change,
 }
 
 /// What a sync would do.
@@ -74,15 +84,20 @@ impl SyncPlan {
     ) -> Result<SyncPlan, StoreError> {
         let snapshot = source.store.snapshot(registry, None).await?;
         let desired = snapshot.document();
+        let (source, source_revision) = (&source, snapshot.revision);
         let reading = targets.into_iter().map(|(name, store)| {
             let desired = &desired;
             async move {
                 let (store, state) = match store {
                     Err(e) => (None, Err(e)),
                     Ok(store) => {
-                        let state = store.snapshot(registry, None).await.map(|snap| {
-                            let p = plan(desired, &snap, registry, opts);
-                            (snap, p)
+                        let state = store.snapshot(registry, None).await.map(|snapshot| {
+                            let plan = plan(desired, &snapshot, registry, opts);
+                            let mut change = Change::of_plan(&plan, &snapshot, registry);
+                            for g in guards(&store, snapshot.revision, &source.store, source_revision) {
+                                change = change.guarded(g);
+                            }
+                            Planned { snapshot, plan, change }
                         });
                         (Some(store), state)
                     }
@@ -92,7 +107,7 @@ impl SyncPlan {
         });
         let targets = join_all(reading).await;
         Ok(SyncPlan {
-            source,
+            source: source.clone(),
             snapshot,
             targets,
         })
@@ -102,7 +117,7 @@ impl SyncPlan {
     pub fn drifted(&self) -> usize {
         self.targets
             .iter()
-            .filter(|t| matches!(&t.state, Ok((_, p)) if !p.is_empty()))
+            .filter(|t| matches!(&t.state, Ok(p) if !p.plan.is_empty()))
             .count()
     }
 
@@ -111,43 +126,70 @@ impl SyncPlan {
         self.targets.iter().filter(|t| t.state.is_err()).count()
     }
 
-    /// Whether every drifted target's change fits in one transaction: a
-    /// sync never writes a target in parts. Checked before anything is
-    /// written, so a refusal writes nothing anywhere.
-    pub fn check_fits(&self, intent: &Intent, limits: Limits) -> Result<(), (String, BatchError)> {
-        for t in &self.targets {
-            let (Some(store), Ok((snap, p))) = (&t.store, &t.state) else {
-                continue;
+    /// Every drifted target's change fitted, each in one transaction (a
+    /// sync never writes a target in parts), or the first target refused
+    /// (errors in its review, or too large) and why. Nothing is written
+    /// anywhere before every target is fitted.
+    pub fn fit(self, intent: &Intent, limits: Limits) -> Result<FittedSync, Box<(String, CommitError)>> {
+        let mut targets = Vec::with_capacity(self.targets.len());
+        for t in self.targets {
+            let state = match t.state {
+                Err(e) => Err(e),
+                Ok(p) if p.plan.is_empty() => Ok(None),
+                Ok(p) => match p.change.fit(intent, limits, Batching::Never) {
+                    Ok(f) => Ok(Some(f)),
+                    Err(e) => return Err(Box::new((t.name, e))),
+                },
             };
-            if p.is_empty() {
-                continue;
-            }
-            let guards = guards(store, snap.revision, &self.source.store, self.snapshot.revision).len();
-            batch::transactions(p.write_groups(), guards, intent.limits(limits), false)
-                .map_err(|e| (t.name.clone(), e))?;
+            targets.push(FittedTarget {
+                name: t.name,
+                store: t.store,
+                state,
+            });
         }
-        Ok(())
+        Ok(FittedSync {
+            source: self.source,
+            snapshot: self.snapshot,
+            targets,
+        })
     }
+}
 
+/// A sync ready to write: each target's change fitted (`None`: in sync).
+pub struct FittedSync {
+    source: Side,
+    snapshot: Snapshot,
+    targets: Vec<FittedTarget>,
+}
+
+struct FittedTarget {
+    name: String,
+    store: Option<Store>,
+    /// `None`: in sync.
+    state: Result<Option<Fitted>, StoreError>,
+}
+
+impl FittedSync {
     /// Write every drifted target, concurrently, each in one transaction
     /// with its change record.
-    pub async fn write(self, intent: &Intent, limits: Limits) -> Written {
-        let (source, revision) = (&self.source.store, self.snapshot.revision);
-        let writing = self.targets.into_iter().map(|t| async move {
-            let outcome = match (&t.store, t.state) {
-                (_, Err(e)) => Outcome::Failed(e),
-                (_, Ok((_, p))) if p.is_empty() => Outcome::InSync,
-                (None, Ok(_)) => Outcome::Failed(StoreError::Other("not connected".into())),
-                (Some(store), Ok((snap, p))) => {
-                    let guards = guards(store, snap.revision, source, revision);
-                    match history::commit(store, &p.writes(), &guards, intent, limits).await {
-                        Ok(revision) => Outcome::Written { revision },
-                        Err(e) => Outcome::Failed(e),
-                    }
-                }
-            };
-            (t.name, t.store, outcome)
-        });
+    pub async fn write(self) -> Written {
+        let writing = self
+            .targets
+            .into_iter()
+            .map(|FittedTarget { name, store, state }| async move {
+                let outcome = match (&store, state) {
+                    (_, Err(e)) => Outcome::Failed(e),
+                    (_, Ok(None)) => Outcome::InSync,
+                    (None, Ok(Some(_))) => Outcome::Failed(StoreError::Other("not connected".into())),
+                    (Some(s), Ok(Some(fitted))) => match fitted.commit(s, |_| {}).await {
+                        Ok(Some(revision)) => Outcome::Written { revision },
+                        Ok(None) => Outcome::InSync,
+                        Err(CommitError::Store(e)) => Outcome::Failed(e),
+                        Err(e) => Outcome::Failed(StoreError::Other(e.to_string())),
+                    },
+                };
+                (name, store, outcome)
+            });
         let outcomes = join_all(writing).await;
         Written {
             source: self.source,

@@ -31,7 +31,7 @@ pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
 pub use release::{KnownProblem, ProgressAnswers, Release};
 pub use snapshot::{foreign_reason, ForeignKey, Snapshot, Spellings, StoredKey, Unreadable};
-pub use write::{Change, Expect, Guard, RecordWrite};
+pub use write::{Expect, Guard, RecordWrite, Write};
 
 use error::{classify, Context};
 

@@ -19,7 +19,7 @@ pub enum Expect {
 
 /// One key to write.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Change {
+pub struct Write {
     pub etcd_key: String,
     /// The new value, or `None` to delete the key.
     pub value: Option<String>,
@@ -30,7 +30,7 @@ pub struct Change {
 }
 
 /// The change record written in a change's own transaction (see
-/// `changes::history`), and the records it prunes.
+/// `changes::commit`), and the records it prunes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordWrite {
     /// The record's etcd key, under [`Store::history_prefix`].
@@ -72,10 +72,11 @@ impl Store {
     /// Apply every change and its record in one transaction, each change
     /// guarded by its expectation and the whole by `guards`. Returns the new
     /// revision; on any mismatch nothing is written and the conflicts are
-    /// reported. (Callers build the record with `changes::history`.)
-    pub async fn commit_recorded(
+    /// reported. Only [`crate::changes::commit`] calls it (a test there
+    /// reads the sources to make sure): it reviews, fits and records.
+    pub(crate) async fn commit_recorded(
         &self,
-        changes: &[Change],
+        changes: &[Write],
         guards: &[Guard],
         record: &RecordWrite,
     ) -> Result<i64, StoreError> {
@@ -233,7 +234,7 @@ impl Store {
     /// After a write whose answer was lost: read its keys back and say
     /// whether it was applied (`Ok`: the write's revision), was not (the
     /// error to report), or cannot be told.
-    async fn outcome_of(&self, changes: &[Change], what: &str, reason: String) -> Result<i64, StoreError> {
+    async fn outcome_of(&self, changes: &[Write], what: &str, reason: String) -> Result<i64, StoreError> {
         let keys: Vec<String> = changes.iter().map(|c| c.etcd_key.clone()).collect();
         let ops = keys.clone();
         let checked = self
@@ -287,8 +288,8 @@ impl Store {
 
 /// Whether the keys read back (`found`: value and mod revision, in the
 /// order of `changes`) show a write applied, not applied, or neither.
-fn judge_outcome(changes: &[Change], found: &[Option<(Vec<u8>, i64)>], header: i64) -> Outcome {
-    let expected = |c: &Change| match c.expect {
+fn judge_outcome(changes: &[Write], found: &[Option<(Vec<u8>, i64)>], header: i64) -> Outcome {
+    let expected = |c: &Write| match c.expect {
         Expect::Absent => 0,
         Expect::ModRevision(r) => r,
     };
@@ -324,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_lost_answer_is_judged_by_what_is_read_back() {
-        let put = |k: &str, v: &str, rev: i64| Change {
+        let put = |k: &str, v: &str, rev: i64| Write {
             etcd_key: k.into(),
             value: Some(v.into()),
             old: None,
@@ -334,7 +335,7 @@ mod tests {
                 Expect::ModRevision(rev)
             },
         };
-        let del = |k: &str, rev: i64| Change {
+        let del = |k: &str, rev: i64| Write {
             etcd_key: k.into(),
             value: None,
             old: None,

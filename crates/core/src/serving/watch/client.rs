@@ -10,7 +10,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{timeout, Instant};
 
-use crate::changes::edit::key_write;
+use crate::changes::budget::Limits;
+use crate::changes::commit::{Batching, Change, CommitError};
+use crate::changes::edit::read_for_change;
+use crate::changes::intent::Intent;
+use crate::changes::plan::key_plan;
 use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
 use crate::store::{ProgressAnswers, Store, StoreError};
@@ -229,13 +233,13 @@ impl Client {
             return Err(ClientError::Invalid { key: name, findings });
         }
         let result = async {
-            let read = self.inner.store.read_key(&name, true).await?;
-            let w = key_write(self.inner.store.prefix(), &name, &read.stored, &items);
-            if w.is_noop() {
+            let (store, registry) = (&self.inner.store, &self.inner.registry);
+            let (read, current) = read_for_change(store, &name).await?;
+            let plan = key_plan(store.prefix(), &name, &read.stored, &items, registry, read.revision);
+            if plan.is_empty() {
                 return Ok(read.revision);
             }
-            let store = &self.inner.store;
-            let intent = crate::changes::history::Intent::new(
+            let intent = Intent::new(
                 store.settings(),
                 crate::changes::record::Command {
                     verb: "write".into(),
@@ -243,10 +247,27 @@ impl Client {
                 },
                 message,
                 concat!("tcfg-core ", env!("CARGO_PKG_VERSION")),
-                &self.inner.registry.version,
+                &registry.version,
                 true,
             )?;
-            crate::changes::history::commit(store, &w.changes, &[], &intent, Default::default()).await
+            // The one write path: reviewed as `tcfg put` reviews (lowering
+            // read partitions below the write partitions is refused), fitted,
+            // recorded.
+            let change = Change::of_plan(&plan, &current, registry);
+            let findings = change.findings().to_vec();
+            let committed = match change.fit(&intent, Limits::default(), Batching::Never) {
+                Ok(fitted) => fitted.commit(store, |_| {}).await,
+                Err(e) => Err(e),
+            };
+            match committed {
+                Ok(revision) => Ok(revision.unwrap_or(read.revision)),
+                Err(CommitError::Refused { .. }) => Err(ClientError::Invalid {
+                    key: name.clone(),
+                    findings,
+                }),
+                Err(CommitError::Store(e)) => Err(e.into()),
+                Err(e) => Err(StoreError::Other(e.to_string()).into()),
+            }
         }
         .await;
         metrics::counter!("dynconfig_write_total", "result" => if result.is_ok() { "success" } else { "error" })

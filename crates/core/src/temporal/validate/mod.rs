@@ -203,6 +203,15 @@ pub const KEYS_COMPARED: [&str; 2] = [
     "matching.numTaskqueueWritePartitions",
 ];
 
+/// The keys a change to `name` is judged beside (none for most keys): a
+/// review of it needs them in the state it is made against.
+pub fn compared_with(name: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let compared = KEYS_COMPARED.iter().any(|k| k.eq_ignore_ascii_case(name));
+    KEYS_COMPARED
+        .into_iter()
+        .filter(move |k| compared && !k.eq_ignore_ascii_case(name))
+}
+
 struct Validator<'a> {
     origin: &'a str,
     registry: &'a Registry,

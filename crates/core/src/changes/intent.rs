@@ -1,13 +1,13 @@
-//! Writing a change with its record: every write tcfg makes puts a
-//! [`ChangeRecord`] under the history prefix in the change's own
-//! transaction (no change without its record, no record without its
-//! change), and prunes the records past retention in the same transaction.
+//! What a writer says about its change (who, why and how), made once in
+//! core for the CLI and an embedding service alike: the author this
+//! process is, the message as a record keeps it, and the prefix's message
+//! rule. [`crate::changes::commit`] turns it into each transaction's
+//! [`ChangeRecord`].
 
 use std::time::SystemTime;
 
-use super::budget::Limits;
 use super::record::{Author, ChangeRecord, Command, KeyChange, Stored, FORMAT};
-use crate::store::{Change, Expect, Guard, RecordWrite, Store, StoreError};
+use crate::store::{Expect, StoreError, Write};
 
 /// What a writer says about its change: who, why and how. Each write (each
 /// batch) becomes one record of it.
@@ -100,7 +100,7 @@ pub fn message_of(text: Option<&str>) -> Option<String> {
 
 /// A prefix's message rule (`requireMessage`): a write there must say why.
 /// Checked when the intent is made (before any diff or prompt) and again
-/// by [`commit`], whatever made the intent.
+/// when the change is committed, whatever made the intent.
 pub fn check_message_rule(
     settings: &crate::store::ConnectionSettings,
     message: Option<&str>,
@@ -155,7 +155,7 @@ impl Intent {
     }
 
     /// The record of `changes` made at `time`.
-    pub fn record(&self, changes: &[Change], time: SystemTime) -> ChangeRecord {
+    pub fn record(&self, changes: &[Write], time: SystemTime) -> ChangeRecord {
         let message = self.message.as_ref().map(|m| {
             if m.len() <= MESSAGE_LIMIT {
                 return m.clone();
@@ -192,156 +192,11 @@ impl Intent {
         }
     }
 
-    /// The bytes of a record beside its keys (author, message, command),
-    /// with room to spare: what each transaction reserves for it.
-    pub fn base_bytes(&self) -> usize {
-        let mut r = self.record(&[], SystemTime::UNIX_EPOCH);
-        r.digested = usize::MAX;
-        r.omitted = usize::MAX;
-        r.command.batch = Some([usize::MAX, usize::MAX]);
-        r.to_json().len() + 256
-    }
-
-    /// What `limits` leave for the changes once the record's own part is
-    /// reserved.
-    pub fn limits(&self, limits: Limits) -> Limits {
-        Limits {
-            ops: limits.ops,
-            bytes: limits.bytes.saturating_sub(self.base_bytes()),
-        }
-    }
-
     /// This intent for batch `index` (from 0) of `total`.
     pub fn batch(&self, index: usize, total: usize) -> Intent {
         let mut i = self.clone();
         i.command.batch = (total > 1).then_some([index + 1, total]);
         i
-    }
-}
-
-/// A record's key: its time (so that age retention is one range delete,
-/// and a listing is in time order) and a random tag (two writers in one
-/// microsecond).
-pub fn record_key(history: &crate::store::Prefix, time: SystemTime) -> String {
-    let mut tag = [0u8; 4];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut tag);
-    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{history}{}-{tag}", humantime::format_rfc3339_micros(time))
-}
-
-/// Records pruned per write at most: a lowered retention is reached over
-/// several writes rather than in one huge transaction.
-const PRUNE_MOST: i64 = 1000;
-
-/// Where this write's pruning ends: records older than the age limit, and
-/// the oldest beyond the count limit (counting the one about to be
-/// written).
-async fn prune_point(store: &Store, now: SystemTime) -> Result<Option<String>, StoreError> {
-    let settings = &store.settings().history;
-    let history = store.history_prefix();
-    let mut cut = settings
-        .max_age
-        .and_then(|age| now.checked_sub(age))
-        .map(|t| format!("{history}{}", humantime::format_rfc3339_micros(t)));
-    if settings.keep > 0 {
-        // The count and the oldest record in one read: at the limit, each
-        // write prunes one, and needs no second read.
-        let (count, mut keys) = store.keys_under(&history, 1).await?;
-        let excess = (count + 1 - settings.keep as i64).min(PRUNE_MOST);
-        if excess > 1 {
-            keys = store.keys_under(&history, excess).await?.1;
-        }
-        if excess > 0 {
-            if let Some(last) = keys.last() {
-                let end = format!("{last}\0");
-                cut = Some(cut.map_or(end.clone(), |c| c.max(end)));
-            }
-        }
-    }
-    Ok(cut)
-}
-
-/// Write `changes` (guarded by `guards`) and their record in one
-/// transaction; `limits` are the server's, the record is fitted to what
-/// the changes leave. Returns the change's revision.
-pub async fn commit(
-    store: &Store,
-    changes: &[Change],
-    guards: &[Guard],
-    intent: &Intent,
-    limits: Limits,
-) -> Result<i64, StoreError> {
-    let history = store.history_prefix();
-    check_message_rule(store.settings(), intent.message.as_deref())?;
-    let now = SystemTime::now();
-    let key = record_key(&history, now);
-    let prune_before = match prune_point(store, now).await {
-        Err(e @ StoreError::PermissionDenied { .. }) => return Err(diagnose(store, e, changes, &key).await),
-        other => other?,
-    };
-    let mut record = intent.record(changes, now);
-    // The user this store logs in as: a sync across clusters writes each
-    // cluster as the user its settings name.
-    record.author.etcd_user = store.settings().user.clone();
-    let used = super::budget::bytes_of(changes, guards.len());
-    let room = limits.bytes.saturating_sub(
-        used + 3 * key.len() + prune_before.as_ref().map_or(0, |p| p.len() + history.as_str().len()) + 64,
-    );
-    if !record.fit(room) {
-        tracing::warn!(
-            key,
-            room,
-            "the change record does not fit beside its change; etcd may refuse the write"
-        );
-    }
-    let write = RecordWrite {
-        key,
-        value: record.to_json(),
-        prune_before,
-    };
-    match store.commit_recorded(changes, guards, &write).await {
-        Err(e @ StoreError::PermissionDenied { .. }) => Err(diagnose(store, e, changes, &write.key).await),
-        other => other,
-    }
-}
-
-/// A refused write names every permission it lacks: on the config prefix,
-/// and on the history prefix (tcfg never changes config without its
-/// record, and reads the records to prune them). Each is asked of etcd
-/// without writing anything.
-async fn diagnose(store: &Store, refused: StoreError, changes: &[Change], record_key: &str) -> StoreError {
-    let history = store.history_prefix();
-    let config_ok = match changes.first() {
-        Some(c) => store.may_write(&c.etcd_key).await.unwrap_or(true),
-        None => true,
-    };
-    let read_ok = !matches!(
-        store.keys_under(&history, 0).await,
-        Err(StoreError::PermissionDenied { .. })
-    );
-    let write_ok = store.may_write(record_key).await.unwrap_or(true);
-    let history_access = match (read_ok, write_ok) {
-        (true, true) => None,
-        (false, true) => Some("read"),
-        (true, false) => Some("write"),
-        (false, false) => Some("read or write"),
-    };
-    match (config_ok, history_access) {
-        (true, None) => refused,
-        (true, Some(access)) => StoreError::HistoryDenied {
-            user: store.settings().user.clone().unwrap_or_default(),
-            history: history.to_string(),
-            access,
-        },
-        (false, history_access) => StoreError::PermissionDenied {
-            what: format!("writing under {}", store.prefix()),
-            hint: match history_access {
-                None => "the user needs write permission on this prefix".into(),
-                Some(_) => format!(
-                    "the user needs write permission on this prefix, and readwrite on the history prefix {history}, where tcfg records every change"
-                ),
-            },
-        },
     }
 }
 
