@@ -100,6 +100,106 @@ async fn a_value_tcfg_cannot_write_back_unchanged_keeps_its_last_good_items() {
     );
 }
 
+/// Stored values another tool wrote, each over a good one: whether each is
+/// served or refused, and the name of what refuses it.
+const VERDICTS: [(&str, &str, Option<&str>); 7] = [
+    ("frontend.rps", "- value: fast\n", Some("type-mismatch")),
+    (
+        "limit.blobSize.error",
+        "- value: 1\n  constraints: {namespace: a, Namespace: b}\n",
+        Some("case-duplicate-constraint"),
+    ),
+    (
+        "history.timerProcessorSchedulerActiveRoundRobinWeights",
+        "- value: {a: {1: 2}}\n",
+        Some("nested-non-string-key"),
+    ),
+    (
+        "history.rps",
+        "- value: 2\n  constraints: {region: eu}\n",
+        Some("unknown-constraint"),
+    ),
+    // Likely a misspelt `constraints`: what was meant is not certain.
+    (
+        "history.cacheMaxSize",
+        "- value: 7\n  constrains: {}\n",
+        Some("unknown-item-field"),
+    ),
+    // Temporal serves these deterministically and as meant: so does every
+    // reader (`put` would refuse to write them).
+    (
+        "frontend.namespaceRPS",
+        "- value: 5\n  constraints: {taskQueueName: q}\n",
+        None,
+    ),
+    ("matching.rps", "- value: 1\n- value: 2\n", None),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watch_client_render_and_status_make_one_verdict_on_a_stored_value() {
+    use tcfg_core::serving::watch::{Client, ClientOptions};
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dc.yaml");
+    for (key, _, _) in VERDICTS {
+        let good = if key.ends_with("Weights") {
+            "- value: {a: {x: 2}}\n"
+        } else {
+            "- value: 3\n"
+        };
+        raw_put(&cluster, &format!("{PREFIX}{key}"), good).await;
+    }
+    let store = tcfg_core::store::Store::connect(tcfg_core::store::ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = std::sync::Arc::new(Registry::for_version(None).unwrap());
+    let client = Client::start(store, registry, ClientOptions::default()).await.unwrap();
+    tcfg(&cluster).arg("render").arg(&path).assert().code(0);
+    for (key, value, _) in VERDICTS {
+        raw_put(&cluster, &format!("{PREFIX}{key}"), value).await;
+    }
+    let written = revision(&cluster).await;
+    client
+        .wait_for(written, std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    let o = tcfg(&cluster).arg("render").arg(&path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let status = tcfg(&cluster).args(["status", "-o", "json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let invalid = report["prefixes"][0]["state"]["invalid"].clone();
+    for (key, _, refused_by) in VERDICTS {
+        let etcd_key = format!("{PREFIX}{key}");
+        let by_client = client
+            .entry(key)
+            .unwrap_or_else(|| panic!("{key}: no good value to keep"))
+            .invalid
+            .clone();
+        let by_render = stderr(&o).contains(&format!("held back {etcd_key}"));
+        let by_status = invalid.as_array().unwrap().iter().any(|k| k == &etcd_key);
+        match refused_by {
+            Some(code) => {
+                let findings = &by_client
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{key}: the client serves it"))
+                    .findings;
+                assert!(findings.iter().any(|f| f.code.as_str() == code), "{key}: {findings:?}");
+                assert!(by_render, "{key}: render serves it: {}", stderr(&o));
+                assert!(by_status, "{key}: status does not count it: {invalid}");
+            }
+            None => {
+                assert!(by_client.is_none(), "{key}: the client refuses it: {by_client:?}");
+                assert!(!by_render, "{key}: render holds it back: {}", stderr(&o));
+                assert!(!by_status, "{key}: status counts it: {invalid}");
+            }
+        }
+    }
+    client.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_value_temporal_would_reject_keeps_its_last_good_items_from_the_file() {
     let cluster = EtcdCluster::single();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use serde::Serialize;
+use tcfg_core::changes::plan::differs;
 use tcfg_core::changes::record::ChangeRecord;
 use tcfg_core::model::serialize::items_to_yaml;
 use tcfg_core::model::value::text::flow;
@@ -465,25 +466,26 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 
 /// After a change, tell whether the key now differs between the prefixes.
 fn report_drift(printer: &Printer, prefixes: &[String], clients: &[Client], key: &str) -> Result<()> {
-    let values: Vec<(String, String)> = clients
+    // Drift as `status` and `sync` see it: Temporal would read the key
+    // differently on some prefix (not merely its text).
+    let items: Vec<Option<Vec<ConstrainedValue>>> = clients.iter().map(|c| c.items(key)).collect();
+    if items
         .iter()
-        .zip(prefixes)
-        .map(|(c, p)| {
-            (
-                p.to_string(),
-                c.items(key).map(|i| items_to_yaml(&i)).unwrap_or_default(),
-            )
-        })
-        .collect();
-    if values.iter().all(|(_, v)| *v == values[0].1) {
+        .all(|i| !differs(key, items[0].as_deref(), i.as_deref(), &printer.registry))
+    {
         return Ok(());
     }
+    let values: Vec<(String, String)> = items
+        .iter()
+        .zip(prefixes)
+        .map(|(i, p)| (p.to_string(), i.as_deref().map(items_to_yaml).unwrap_or_default()))
+        .collect();
     match printer.format {
         Format::Json => {
-            let values = clients
+            let values = items
                 .iter()
                 .zip(prefixes)
-                .map(|(c, p)| (p.as_str(), c.items(key).map(|i| i.to_vec())))
+                .map(|(i, p)| (p.as_str(), i.clone()))
                 .collect();
             printer.line(&Line::Drift {
                 time: now(),

@@ -174,6 +174,21 @@ fn item_changes(old: &[ConstrainedValue], new: &[ConstrainedValue], ty: Option<&
     out
 }
 
+/// Whether one key's values on two prefixes differ: the one definition of
+/// drift (`watch` reports it, `status` counts it, `sync` removes it). Items
+/// are matched by their constraints and values compared by meaning for the
+/// key's type ([`values_equal`]), as a plan decides a key unchanged; a key
+/// with no items is the same as one not stored.
+pub fn differs(
+    name: &str,
+    a: Option<&[ConstrainedValue]>,
+    b: Option<&[ConstrainedValue]>,
+    registry: &Registry,
+) -> bool {
+    let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+    !item_changes(a, b, registry.get(name).map(|d| &d.value_type)).is_empty()
+}
+
 /// The plan that makes `current` hold `desired`.
 pub fn plan(desired: &Document, current: &Snapshot, registry: &Registry, opts: PlanOptions) -> Plan {
     let mut by_key: HashMap<&str, Vec<&StoredKey>> = HashMap::new();
@@ -383,6 +398,35 @@ mod tests {
 
     fn reg() -> Registry {
         Registry::for_version(None).unwrap()
+    }
+
+    #[test]
+    fn drift_is_a_difference_temporal_would_read() {
+        let r = reg();
+        let items = |text: &str| parse_document("t", text).value.entries.remove(0).items;
+        let a = items("k:\n  - value: 2\n  - value: 1\n    constraints: {namespace: a}\n");
+        let b = items("k:\n  - constraints: {namespace: a}\n    value: 1\n  - value: 2\n");
+        assert!(
+            !differs("frontend.rps", Some(&a), Some(&b), &r),
+            "order and layout are not drift"
+        );
+        let float = |v: &str| items(&format!("k:\n  - value: {v}\n"));
+        // A float setting reads 1 and 1.0 alike; a duration reads 60s and 1m alike.
+        assert!(!differs(
+            "admin.matchingNamespaceToPartitionDispatchRate",
+            Some(&float("1")),
+            Some(&float("1.0")),
+            &r
+        ));
+        assert!(!differs(
+            "activity.longPollTimeout",
+            Some(&float("60s")),
+            Some(&float("1m")),
+            &r
+        ));
+        assert!(differs("frontend.rps", Some(&float("1")), Some(&float("2")), &r));
+        assert!(differs("frontend.rps", Some(&a), None, &r));
+        assert!(!differs("frontend.rps", Some(&[]), None, &r), "no items is not stored");
     }
 
     fn current(text: &str) -> Snapshot {

@@ -89,6 +89,30 @@ codes! {
 }
 
 impl Code {
+    /// An error for which a stored value is not served as written: Temporal
+    /// rejects it (a whole file, or the key read from etcd), cannot convert
+    /// it, or picks one of two spellings at random; tcfg could not keep it
+    /// unchanged; or its reading is not certain (an item field Temporal
+    /// ignores, likely a misspelt `value` or `constraints`). Such a value is
+    /// refused wherever it is read (the watch client keeps the last good
+    /// items, `render` holds the key back, `status` counts it). The other
+    /// errors are what `put` and `apply` refuse to write, though Temporal
+    /// serves such a value deterministically and as meant (an item no lookup
+    /// reads, a key the release does not know, the first of two items with
+    /// equal constraints).
+    pub fn refuses_stored_value(self) -> bool {
+        self.default_level() == Level::Error
+            && !matches!(
+                self,
+                Code::UnknownKey
+                    | Code::NeverMatches
+                    | Code::DuplicateConstraints
+                    | Code::NotAKeyName
+                    | Code::CaseDuplicateKey
+            )
+            && !self.of_a_change()
+    }
+
     /// A finding about a change (its before and after), which no single
     /// file can show: `changes::review` makes them.
     pub fn of_a_change(self) -> bool {

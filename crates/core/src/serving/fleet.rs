@@ -18,7 +18,7 @@ use crate::serving::status::{renderers, RendererStatus};
 use crate::store::health::ClusterHealth;
 use crate::store::{Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
-use crate::temporal::validate::validate_key;
+use crate::temporal::validate::stored_value_errors;
 
 /// A prefix to survey: its cluster's name, the name messages give it, and
 /// its store or why its cluster could not be connected to.
@@ -301,20 +301,14 @@ impl Read {
     }
 }
 
-/// The keys of `s` whose stored value Temporal would refuse.
+/// The keys of `s` whose stored value Temporal would refuse (the one
+/// verdict: [`stored_value_errors`]).
 fn rejected(s: &Snapshot, registry: &Registry) -> Vec<String> {
-    // A key the release does not know is ignored by Temporal, not refused.
-    let opts = crate::temporal::validate::Options {
-        allow_unknown_keys: true,
-        ..Default::default()
-    };
     s.keys
         .iter()
         .filter(|k| match &k.items {
             Err(_) => true,
-            Ok(items) => validate_key(&k.etcd_key, &k.key, Default::default(), items, registry, &opts)
-                .iter()
-                .any(|f| f.level == crate::model::finding::Level::Error),
+            Ok(items) => !stored_value_errors(&k.etcd_key, &k.key, items, registry).is_empty(),
         })
         .map(|k| k.etcd_key.clone())
         .collect()

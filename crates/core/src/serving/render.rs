@@ -16,7 +16,7 @@ use crate::model::serialize::push_entry;
 use crate::model::yaml::Pos;
 use crate::store::{Prefix, PrefixChunk, Snapshot, Store, StoreError};
 use crate::temporal::registry::Registry;
-use crate::temporal::validate::{validate, validate_key, Options};
+use crate::temporal::validate::{stored_value_errors, validate, Options};
 
 /// How a render treats what it finds.
 #[derive(Clone, Debug)]
@@ -176,8 +176,10 @@ fn header_origin(text: &str) -> Option<(&str, u64)> {
     Some((prefix, cluster))
 }
 
+/// An error that would have held a stored value back (the file's keys are
+/// judged as stored values are).
 fn is_error(f: &Finding) -> bool {
-    f.level == Level::Error
+    f.level == Level::Error && f.code.refuses_stored_value()
 }
 
 /// The blocks of a document's keys.
@@ -239,17 +241,10 @@ impl Verdict {
         registry: &Registry,
         scratch: &mut String,
     ) -> Verdict {
-        let vopts = Options {
-            allow_unknown_keys: true,
-            ..Default::default()
-        };
         let block = match items {
             Err(findings) => Err(findings.to_vec()),
             Ok(items) => {
-                let errors: Vec<Finding> = validate_key(&etcd_key, &key, Pos::default(), items, registry, &vopts)
-                    .into_iter()
-                    .filter(is_error)
-                    .collect();
+                let errors = stored_value_errors(&etcd_key, &key, items, registry);
                 if errors.is_empty() {
                     scratch.clear();
                     push_entry(scratch, key.as_str(), items, canonical);
@@ -260,6 +255,15 @@ impl Verdict {
             }
         };
         Verdict::new(etcd_key, key, block, registry)
+    }
+
+    /// A stored value the watch client serves: the client made the same
+    /// verdict ([`stored_value_errors`]), so it is not made again, and the
+    /// items are its block as they are.
+    pub fn served(etcd_key: &str, key: &Key, items: &[ConstrainedValue], registry: &Registry) -> Verdict {
+        let mut block = String::new();
+        push_entry(&mut block, key.as_str(), items, None);
+        Verdict::new(etcd_key.to_string(), key.clone(), Ok(Arc::from(block)), registry)
     }
 
     /// A stored value refused before it came here (the watch client's check).

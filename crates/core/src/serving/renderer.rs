@@ -220,7 +220,7 @@ impl Renderer {
                         (_, Some(invalid)) => {
                             Verdict::refused(&etcd_key(), &e.key(), invalid.findings.clone(), &self.registry)
                         }
-                        (_, None) => Verdict::of(&etcd_key(), &e.key(), Ok(&e.items()), &self.registry),
+                        (_, None) => Verdict::served(&etcd_key(), &e.key(), &e.items(), &self.registry),
                     };
                     let d = Decided {
                         entry: e.clone(),

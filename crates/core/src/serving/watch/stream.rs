@@ -15,7 +15,7 @@ use crate::model::key::Key;
 use crate::model::parse::parse_items;
 use crate::serving::compact::CompactItems;
 use crate::store::{foreign_reason, ProgressAnswers, Snapshot, StoreError};
-use crate::temporal::validate::check_values;
+use crate::temporal::validate::stored_value_errors;
 
 use super::cache::{net_change, refused_over, Cache, CacheEntry};
 use super::changes::{Cause, ChangeSet, KeyUpdate, Notice, UpdateKind};
@@ -63,7 +63,8 @@ impl Inner {
         Ok(parsed.value)
     }
 
-    /// Values Temporal could not convert are refused; items that merely
+    /// The one verdict on a stored value ([`stored_value_errors`]): what
+    /// Temporal would not serve as written is refused; items that merely
     /// never match, or duplicates, Temporal resolves deterministically.
     pub(super) fn check_parsed(
         &self,
@@ -71,7 +72,7 @@ impl Inner {
         name: &str,
         items: &[ConstrainedValue],
     ) -> Result<(), Vec<Finding>> {
-        let bad = check_values(etcd_key, name, items, &self.registry);
+        let bad = stored_value_errors(etcd_key, &Key::new(name), items, &self.registry);
         if bad.is_empty() {
             Ok(())
         } else {

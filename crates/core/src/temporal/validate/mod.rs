@@ -127,19 +127,19 @@ pub fn check_sources(
     (docs, findings)
 }
 
-/// Only the type checks of one key's items: whether Temporal can convert
-/// each value (what a watching client must refuse).
-pub fn check_values(origin: &str, key: &str, items: &[ConstrainedValue], registry: &Registry) -> Vec<Finding> {
-    let Some(def) = registry.get(key) else {
-        return Vec::new();
+/// The verdict on a stored value (parsed items of one key), the same
+/// wherever one is read (the watch client, `render`, `status`): the errors
+/// for which Temporal would not serve it as written
+/// ([`Code::refuses_stored_value`]); none: it is served.
+pub fn stored_value_errors(origin: &str, key: &Key, items: &[ConstrainedValue], registry: &Registry) -> Vec<Finding> {
+    // A key the release does not know is ignored by Temporal, not refused.
+    let opts = Options {
+        allow_unknown_keys: true,
+        ..Default::default()
     };
-    let opts = Options::default();
-    let mut v = Validator::new(origin, registry, &opts);
-    for item in items {
-        v.value_type(key, def, item);
-    }
-    v.out.retain(|f| f.level == Level::Error);
-    v.out
+    let mut found = validate_key(origin, key, Pos::default(), items, registry, &opts);
+    found.retain(|f| f.level == Level::Error && f.code.refuses_stored_value());
+    found
 }
 
 /// The semantic checks on a parsed document. For a rolling upgrade (a
