@@ -1,0 +1,1077 @@
+//! The everyday commands against private etcd servers: get, put, delete,
+//! dump; TLS, auth, a 3-member cluster, corrupt values, races, big prefixes.
+
+use crate::common::*;
+
+use std::path::Path;
+
+use predicates::prelude::*;
+use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn put_get_delete_round_trip() {
+    let cluster = EtcdCluster::single();
+    // Nothing stored: get says so, and the default is named.
+    tcfg(&cluster)
+        .args(["get", "frontend.namespaceRPS", "-o", "table"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "not set under /temporal/dynamicconfig/: Temporal uses the registered default 2400",
+        ));
+
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceRPS", "1200", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args([
+            "put",
+            "FRONTEND.namespacerps",
+            "4000",
+            "--namespace",
+            "payments",
+            "--yes",
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("+  constraints:"));
+    let (text, _) = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text,
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n"
+    );
+
+    // The stored items, as canonical YAML (the default when stdout is not a terminal).
+    let o = tcfg(&cluster).args(["get", "frontend.namespacerps"]).output().unwrap();
+    assert_eq!(stdout(&o), text);
+    let o = tcfg(&cluster)
+        .args(["get", "frontend.namespaceRPS", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["items"][0]["constraints"]["namespace"], "payments");
+    assert_eq!(v["items"][1]["value"], 1200);
+
+    // Effective values through precedence.
+    let eff = |ns: &str| {
+        let o = tcfg(&cluster)
+            .args(["get", "frontend.namespaceRPS", "--namespace", ns, "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    assert_eq!(eff("payments")["value"], 4000);
+    assert_eq!(eff("payments")["source"]["kind"], "item");
+    assert_eq!(eff("batch")["value"], 1200);
+    assert_eq!(eff("batch")["source"]["constraints"], serde_json::json!({}));
+
+    // Re-putting the same value writes nothing.
+    let before = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
+        .await
+        .unwrap()
+        .1;
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceRPS", "1200", "--yes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("nothing to write"));
+    assert_eq!(
+        raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
+            .await
+            .unwrap()
+            .1,
+        before
+    );
+
+    // Delete one item, then the last: the key goes away.
+    tcfg(&cluster)
+        .args(["delete", "frontend.namespaceRPS", "--namespace", "payments", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(stored_text(&cluster, "frontend.namespaceRPS").await, "- value: 1200\n");
+    tcfg(&cluster)
+        .args(["delete", "frontend.namespaceRPS", "--namespace", "nope", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "has no item with the constraints {namespace: nope}; its items: {} => 1200",
+        ));
+    tcfg(&cluster)
+        .args(["delete", "frontend.namespaceRPS", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS")).await, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn precedence_and_builtin_defaults_through_get() {
+    let cluster = EtcdCluster::single();
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}matching.numTaskqueueReadPartitions"),
+        "- value: 8\n- value: 16\n  constraints: {namespace: payments, taskQueueName: charge}\n- value: 32\n  constraints: {namespace: payments, taskQueueName: charge, taskType: Activity}\n",
+    )
+    .await;
+    let get = |args: &[&str]| {
+        let mut c = tcfg(&cluster);
+        c.args(["get", "matching.numTaskqueueReadPartitions", "-o", "json"])
+            .args(args);
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let v = get(&[
+        "--namespace",
+        "payments",
+        "--task-queue",
+        "charge",
+        "--task-type",
+        "Activity",
+    ]);
+    assert_eq!(v["value"], 32);
+    assert_eq!(
+        get(&[
+            "--namespace",
+            "payments",
+            "--task-queue",
+            "charge",
+            "--task-type",
+            "Workflow"
+        ])["value"],
+        16
+    );
+    assert_eq!(
+        get(&["--namespace", "payments", "--task-queue", "/_sys/charge/2"])["value"],
+        16
+    );
+    assert_eq!(get(&["--namespace", "other", "--task-queue", "charge"])["value"], 8);
+    let v = get(&["--namespace", "x", "--task-queue", "temporal-sys-per-ns-tq"]);
+    assert_eq!(v["value"], 1);
+    assert_eq!(v["source"]["kind"], "builtin-default");
+    // Nothing stored for this key: the registered default.
+    let o = tcfg(&cluster)
+        .args(["get", "frontend.rps", "--namespace", "x", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["source"]["kind"], "default");
+    assert_eq!(v["value"], 2400);
+    assert!(stderr(&o).contains("frontend.rps is a global setting: its lookups never read namespace"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_and_nothing_is_written() {
+    let cluster = EtcdCluster::single();
+    let key = format!("{PREFIX}limit.maxIDLength");
+    tcfg(&cluster)
+        .args(["put", "limit.maxIDLength", "255.0", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("expected an int, found the float 255.0"));
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "5", "--namespace", "a", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("frontend.rps is a global setting"));
+    tcfg(&cluster)
+        .args(["put", "frontend.rsp", "5", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean frontend.rps"));
+    tcfg(&cluster)
+        .args(["put", "limit.maxIDLength", "[1", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not valid YAML"));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+    // Without a terminal and without --yes: refused.
+    tcfg(&cluster)
+        .args(["put", "limit.maxIDLength", "255"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("pass --yes"));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+    // --dry-run shows the diff and writes nothing.
+    tcfg(&cluster)
+        .args(["put", "limit.maxIDLength", "255", "--dry-run"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("+- value: 255").and(predicate::str::contains("dry run: nothing written")));
+    assert_eq!(raw_get(&cluster, &key).await, None);
+    // put -f replaces the whole list, after validating the file.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "- value: 1\n  constraints: {namespace: 5}\n").unwrap();
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceRPS", "--yes", "-f"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad-constraint-type"));
+    let good = dir.path().join("good.yaml");
+    std::fs::write(&good, "- value: 7\n  constraints: {namespace: a}\n- value: 1\n").unwrap();
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceRPS", "--yes", "-f"])
+        .arg(&good)
+        .assert()
+        .code(0);
+    assert_eq!(
+        stored_text(&cluster, "frontend.namespaceRPS").await,
+        "- value: 7\n  constraints:\n    namespace: a\n- value: 1\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_stored_in_another_case_are_read_and_rewritten() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}Frontend.NamespaceRps"), "- value: 300\n").await;
+    let o = tcfg(&cluster)
+        .args(["get", "frontend.namespaceRPS", "--namespace", "a", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()["value"],
+        300
+    );
+    tcfg(&cluster)
+        .args(["put", "frontend.namespaceRPS", "400", "--namespace", "a", "--yes"])
+        .assert()
+        .code(0);
+    // One transaction removed the old spelling and wrote the registered one.
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}Frontend.NamespaceRps")).await, None);
+    assert_eq!(
+        stored_text(&cluster, "frontend.namespaceRPS").await,
+        "- value: 400\n  constraints:\n    namespace: a\n- value: 300\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_keys_are_listed_and_never_touched() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 10\n").await;
+    raw_put(&cluster, &format!("{PREFIX}locks/leader"), "host-1").await;
+    raw_put(&cluster, &format!("{PREFIX}README"), "managed by tcfg").await;
+    raw_put(&cluster, "/temporal/dynamicconfigs/frontend.rps", "- value: 99\n").await;
+    let o = tcfg(&cluster).args(["dump"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 10\n");
+    assert!(
+        stderr(&o).contains("2 keys under /temporal/dynamicconfig/ are not dynamic config"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("locks/leader (a nested path"));
+    tcfg(&cluster)
+        .args(["delete", "frontend.rps", "--all", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        raw_get(&cluster, &format!("{PREFIX}locks/leader")).await.unwrap().0,
+        "host-1"
+    );
+    assert_eq!(stored_text(&cluster, "README").await, "managed by tcfg");
+    assert!(raw_get(&cluster, "/temporal/dynamicconfigs/frontend.rps")
+        .await
+        .is_some());
+    // The prefix is a directory: /prod never matches /production.
+    raw_put(&cluster, "/production/frontend.rps", "- value: 1\n").await;
+    let o = tcfg(&cluster)
+        .args(["--prefix", "/prod", "dump", "--keys-only"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupt_stored_values_are_named_and_the_rest_still_works() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [1\n").await;
+    raw_put(&cluster, &format!("{PREFIX}frontend.namespaceRPS"), "- value: 5\n").await;
+    let o = tcfg(&cluster).args(["dump"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "frontend.namespaceRPS:\n  - value: 5\n");
+    assert!(
+        stderr(&o).contains("error[yaml-syntax]: /temporal/dynamicconfig/frontend.rps"),
+        "{}",
+        stderr(&o)
+    );
+    tcfg(&cluster)
+        .args(["get", "frontend.rps"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the value stored at /temporal/dynamicconfig/frontend.rps",
+        ));
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "5", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("replace the whole list"));
+    assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: [1\n");
+    tcfg(&cluster)
+        .args(["delete", "frontend.rps", "--all", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster).args(["dump"]).assert().code(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_write_is_refused_and_nothing_is_lost() {
+    use tcfg_core::changes::budget::Limits;
+    use tcfg_core::changes::commit::{Batching, Change, CommitError};
+    use tcfg_core::changes::edit::{read_for_change, upsert};
+    use tcfg_core::changes::intent::Intent;
+    use tcfg_core::changes::plan::key_plan;
+    use tcfg_core::store::{ConnectionSettings, Store, StoreError};
+    use tcfg_core::{ConstrainedValue, Constraints, Value};
+
+    let cluster = EtcdCluster::single();
+    let settings = ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        ..Default::default()
+    };
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    let a = Store::connect(settings.clone()).await.unwrap();
+    let b = Store::connect(settings).await.unwrap();
+    let item = |v: i64, ns: &str| {
+        ConstrainedValue::new(
+            Value::Int(v),
+            Constraints {
+                namespace: Some(ns.into()),
+                ..Default::default()
+            },
+        )
+    };
+    for new_key in [true, false] {
+        if !new_key {
+            raw_put(&cluster, &format!("{PREFIX}frontend.namespaceRPS"), "- value: 1\n").await;
+        }
+        // Both read the same state, both plan a change.
+        let (ra, current_a) = read_for_change(&a, "frontend.namespaceRPS").await.unwrap();
+        let (rb, current_b) = read_for_change(&b, "frontend.namespaceRPS").await.unwrap();
+        let items =
+            |r: &tcfg_core::store::KeyRead| r.stored.first().map(|s| s.items.clone().unwrap()).unwrap_or_default();
+        let change = |store: &Store, read, current, new: Vec<ConstrainedValue>| {
+            let p = key_plan(store.prefix(), "frontend.namespaceRPS", read, &new, &registry, 0);
+            Change::of_plan(&p, current, &registry)
+        };
+        let wa = change(&a, &ra.stored, &current_a, upsert(&items(&ra), item(10, "a")));
+        let wb = change(&b, &rb.stored, &current_b, upsert(&items(&rb), item(20, "b")));
+        let intent = Intent::from_env(None, "put", "test", "1.31");
+        let history = a.history_prefix();
+        let (before, _) = a.keys_under(&history, 0).await.unwrap();
+        let commit = |store, change: Change| {
+            let fitted = change.fit(&intent, Limits::default(), Batching::Never).unwrap();
+            async move { fitted.commit(store, |_| {}).await }
+        };
+        let written = commit(&a, wa).await.unwrap().unwrap();
+        match commit(&b, wb).await {
+            Err(CommitError::Store(StoreError::Conflict { conflicts })) => {
+                assert_eq!(conflicts.len(), 1);
+                assert!(conflicts[0].found > 0);
+            }
+            other => panic!("the second writer must be refused, got {other:?}"),
+        }
+        // The refused write left no record; the other's record is at its revision.
+        let records = a.records(&Default::default(), 0).await.unwrap();
+        assert_eq!(records.len() as i64, before + 1);
+        assert_eq!(records[0].revision, written);
+        let text = stored_text(&cluster, "frontend.namespaceRPS").await;
+        assert!(text.contains("value: 10") && !text.contains("value: 20"), "{text}");
+        let mut c = cluster.client().await;
+        c.delete(format!("{PREFIX}frontend.namespaceRPS"), None).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_puts_from_two_processes_never_lose_a_write() {
+    let cluster = EtcdCluster::single();
+    let mut conflicts = 0;
+    for round in 0..20 {
+        let spawn = |ns: &str, v: i32| {
+            let mut c = tcfg_bare();
+            c.args([
+                "--endpoints",
+                &cluster.endpoints(),
+                "put",
+                "frontend.namespaceRPS",
+                &v.to_string(),
+                "--namespace",
+                ns,
+                "--yes",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+            c.spawn_killed()
+        };
+        let (pa, pb) = (spawn(&format!("a{round}"), 1), spawn(&format!("b{round}"), 2));
+        let (oa, ob) = (pa.finish(), pb.finish());
+        let text = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
+            .await
+            .map(|t| t.0)
+            .unwrap_or_default();
+        for (o, ns) in [(&oa, format!("a{round}")), (&ob, format!("b{round}"))] {
+            match o.status.code() {
+                Some(0) => assert!(
+                    text.contains(&format!("namespace: {ns}")),
+                    "{ns} reported success but is missing:\n{text}"
+                ),
+                Some(1) => {
+                    let e = stderr(o);
+                    assert!(
+                        e.contains("nothing was written") && e.contains("changed at revision")
+                            || e.contains("created at revision"),
+                        "{e}"
+                    );
+                    assert!(!text.contains(&format!("namespace: {ns}")));
+                    conflicts += 1;
+                }
+                other => panic!("unexpected exit {other:?}: {}", stderr(o)),
+            }
+        }
+    }
+    eprintln!("{conflicts} of 40 writes lost the race and were refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_accepts_the_right_certificate_and_rejects_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls = TlsFiles::create(dir.path());
+    let cluster = EtcdCluster::start(
+        1,
+        Options {
+            tls: Some(tls.clone()),
+            ..Default::default()
+        },
+    );
+    let with = |args: &[&Path]| {
+        let mut c = tcfg(&cluster);
+        for (flag, path) in ["--cacert", "--cert", "--key"].iter().zip(args) {
+            c.arg(flag).arg(path);
+        }
+        c.args(["put", "frontend.rps", "100", "--yes"]);
+        c.output().unwrap()
+    };
+    let o = with(&[&tls.ca_cert, &tls.client_cert, &tls.client_key]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A prefix is read with tcfg's own range request over the same TLS connection.
+    let o = tcfg(&cluster)
+        .arg("--cacert")
+        .arg(&tls.ca_cert)
+        .arg("--cert")
+        .arg(&tls.client_cert)
+        .arg("--key")
+        .arg(&tls.client_key)
+        .arg("dump")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 100\n", "{}", stderr(&o));
+    let o = with(&[&tls.ca_cert]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("client certificate"), "{}", stderr(&o));
+    let o = with(&[&tls.other_ca_cert, &tls.client_cert, &tls.client_key]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not signed by the CA tcfg was given") && stderr(&o).contains("hint: pass --cacert FILE"),
+        "{}",
+        stderr(&o)
+    );
+    let o = with(&[&tls.ca_cert, &tls.rogue_client_cert, &tls.rogue_client_key]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // etcdctl's variables work too.
+    let o = tcfg(&cluster)
+        .env("ETCDCTL_CACERT", &tls.ca_cert)
+        .env("ETCDCTL_CERT", &tls.client_cert)
+        .env("ETCDCTL_KEY", &tls.client_key)
+        .args(["get", "frontend.rps"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "- value: 100\n", "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_users_need_rights_on_the_prefix() {
+    let cluster = EtcdCluster::single();
+    cluster
+        .enable_auth(&[
+            User {
+                name: "operator",
+                password: "op-pw",
+                prefix: Some((PREFIX, Perm::ReadWrite)),
+            },
+            User {
+                name: "viewer",
+                password: "v-pw",
+                prefix: Some((PREFIX, Perm::Read)),
+            },
+            User {
+                name: "stranger",
+                password: "s-pw",
+                prefix: Some(("/elsewhere/", Perm::ReadWrite)),
+            },
+            User {
+                name: "unrecorded",
+                password: "u-pw",
+                prefix: Some((PREFIX, Perm::ReadWrite)),
+            },
+        ])
+        .await;
+    // Writers need the history prefix too: tcfg records every change.
+    cluster.grant("operator-role", HISTORY, Perm::ReadWrite).await;
+    let mut root = cluster.root_client().await;
+    let before = root.get("x", None).await.unwrap().header().unwrap().revision();
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "unrecorded",
+            "--password",
+            "u-pw",
+            "put",
+            "frontend.rps",
+            "6",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "the etcd user unrecorded may not read or write the history prefix /temporal/dynamicconfig.history/",
+        ));
+    cluster.grant("unrecorded-role", HISTORY, Perm::Read).await;
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "unrecorded",
+            "--password",
+            "u-pw",
+            "put",
+            "frontend.rps",
+            "6",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("may not write the history prefix /temporal/dynamicconfig.history/").and(
+                predicate::str::contains(
+                    "etcdctl role grant-permission ROLE --prefix=true readwrite /temporal/dynamicconfig.history/",
+                ),
+            ),
+        );
+    let after = root.get("x", None).await.unwrap().header().unwrap().revision();
+    assert_eq!(after, before, "nothing written");
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "operator",
+            "--password",
+            "op-pw",
+            "put",
+            "frontend.rps",
+            "7",
+            "--yes",
+        ])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["--user", "operator:op-pw", "get", "frontend.rps"])
+        .assert()
+        .code(0)
+        .stdout("- value: 7\n");
+    tcfg(&cluster)
+        .env("ETCDCTL_USER", "viewer")
+        .env("ETCDCTL_PASSWORD", "v-pw")
+        .args(["get", "frontend.rps"])
+        .assert()
+        .code(0)
+        .stdout("- value: 7\n");
+    // A reader of the log needs read on the records, and is told just that.
+    let viewer_log = || {
+        let mut c = tcfg(&cluster);
+        c.args(["--user", "viewer:v-pw", "log"]);
+        c
+    };
+    viewer_log().assert().code(3).stderr(
+        predicate::str::contains("may not read the history prefix /temporal/dynamicconfig.history/")
+            .and(predicate::str::contains(
+                "--prefix=true read /temporal/dynamicconfig.history/",
+            ))
+            .and(predicate::str::contains("readwrite").not()),
+    );
+    cluster.grant("viewer-role", HISTORY, Perm::Read).await;
+    viewer_log().assert().code(0);
+    tcfg(&cluster)
+        .args([
+            "--user",
+            "viewer",
+            "--password",
+            "v-pw",
+            "put",
+            "frontend.rps",
+            "8",
+            "--yes",
+        ])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("permission denied")
+                .and(predicate::str::contains("write permission"))
+                .and(predicate::str::contains("readwrite on the history prefix")),
+        );
+    let o = tcfg(&cluster)
+        .args(["--user", "viewer", "--password", "v-pw", "dump"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "frontend.rps:\n  - value: 7\n", "{}", stderr(&o));
+    tcfg(&cluster)
+        .args(["--user", "stranger", "--password", "s-pw", "dump"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "permission denied for reading /temporal/dynamicconfig/: the user needs read permission",
+        ));
+    tcfg(&cluster)
+        .args(["--user", "operator", "--password", "wrong", "get", "frontend.rps"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("wrong user name or password"));
+    tcfg(&cluster)
+        .args(["get", "frontend.rps"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("pass --user"));
+    tcfg(&cluster)
+        .args(["--user", "operator", "get", "frontend.rps"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("has no password: pass --password"));
+}
+
+/// A prefix read goes out with the token etcd-client logged in with; when
+/// etcd forgets it (here: auth turned off and on, which drops every token,
+/// as expiry does), the read logs in again instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_reads_log_in_again_when_the_token_goes_stale() {
+    use tcfg_core::store::{ConnectionSettings, Store};
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 7\n").await;
+    raw_put(&cluster, &format!("{PREFIX}history.rps"), "- value: 8\n").await;
+    cluster
+        .enable_auth(&[User {
+            name: "viewer",
+            password: "v-pw",
+            prefix: Some((PREFIX, Perm::Read)),
+        }])
+        .await;
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        user: Some("viewer".into()),
+        password: Some("v-pw".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = tcfg_core::Registry::for_version(None).unwrap();
+    assert_eq!(store.snapshot(&registry, None).await.unwrap().keys.len(), 2);
+
+    let mut root = cluster.root_client().await;
+    root.auth_disable().await.unwrap();
+    cluster.client().await.auth_enable().await.unwrap();
+    let snap = store.snapshot(&registry, None).await.unwrap();
+    assert_eq!(snap.keys.len(), 2);
+    assert!(snap.keys.iter().all(|k| k.is_valid()));
+}
+
+#[test]
+fn an_unreachable_endpoint_is_exit_3_with_a_sentence() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = tcfg_cmd();
+    c.env("RUST_BACKTRACE", "1").args([
+        "--endpoints",
+        &format!("127.0.0.1:{port}"),
+        "--dial-timeout",
+        "60s",
+        "get",
+        "frontend.rps",
+    ]);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    // Nothing listens there: said at once, not after the dial timeout.
+    let err = stderr(&o);
+    let head = format!(
+        "error: cannot connect to etcd at 127.0.0.1:{port}: connection refused by every endpoint: nothing listens there (tried 1 endpoint for "
+    );
+    assert!(err.starts_with(&head), "{err}");
+    assert!(!err.contains("60s"), "the dial timeout was not waited out: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_three_member_cluster_serves_through_the_loss_of_a_member() {
+    let mut cluster = EtcdCluster::start(3, Options::default());
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "11", "--yes"])
+        .assert()
+        .code(0);
+    let leader = cluster.leader().await;
+    cluster.members[leader].kill();
+    // Reads retry on the survivors: one key, and a whole prefix.
+    for _ in 0..5 {
+        tcfg(&cluster)
+            .args(["get", "frontend.rps"])
+            .assert()
+            .code(0)
+            .stdout("- value: 11\n");
+        tcfg(&cluster)
+            .args(["dump"])
+            .assert()
+            .code(0)
+            .stdout("frontend.rps:\n  - value: 11\n");
+    }
+    let o = tcfg(&cluster)
+        .args(["put", "frontend.rps", "12", "--yes"])
+        .output()
+        .unwrap();
+    // A write may land on the dead member and fail: never half done, never retried blindly.
+    match o.status.code() {
+        Some(0) => tcfg(&cluster)
+            .args(["get", "frontend.rps"])
+            .assert()
+            .stdout("- value: 12\n"),
+        _ => tcfg(&cluster)
+            .args(["get", "frontend.rps"])
+            .assert()
+            .stdout("- value: 11\n"),
+    };
+    tcfg(&cluster)
+        .args(["dump", "--keys-only"])
+        .assert()
+        .code(0)
+        .stdout("frontend.rps\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_config_file_and_environment_are_read() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "etcdConfigs:\n  - name: prod\n    endpoints: [\"{}\"]\n  - name: dead\n    endpoints: [\"127.0.0.1:1\"]\nglobalKeyPrefix: /prod/temporal/dynamicconfig/\ndisableTLS: true\nclientName: temporal-server\n",
+            cluster.endpoints()
+        ),
+    )
+    .unwrap();
+    let mut c = tcfg_cmd();
+    c.arg("--config").arg(&cfg).args(["put", "frontend.rps", "3", "--yes"]);
+    c.assert().code(0);
+    assert_eq!(
+        raw_get(&cluster, "/prod/temporal/dynamicconfig/frontend.rps")
+            .await
+            .unwrap()
+            .0,
+        "- value: 3\n"
+    );
+    // --cluster picks an entry; flags beat the file.
+    let mut c = tcfg_cmd();
+    c.arg("--config")
+        .arg(&cfg)
+        .args(["--cluster", "dead", "--dial-timeout", "200ms", "get", "frontend.rps"]);
+    c.assert().code(3);
+    let mut c = tcfg_cmd();
+    c.arg("--config").arg(&cfg).args([
+        "--cluster",
+        "dead",
+        "--endpoints",
+        &cluster.endpoints(),
+        "get",
+        "frontend.rps",
+    ]);
+    c.assert().code(0).stdout("- value: 3\n");
+    // The default config file location.
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir_all(xdg.join("tcfg")).unwrap();
+    std::fs::copy(&cfg, xdg.join("tcfg/config.yaml")).unwrap();
+    let mut c = tcfg_cmd();
+    c.env("XDG_CONFIG_HOME", &xdg).args(["get", "frontend.rps"]);
+    c.assert().code(0).stdout("- value: 3\n");
+    // The seed library's environment variables.
+    let mut c = tcfg_cmd();
+    c.env("ETCD_ENDPOINTS", cluster.endpoints())
+        .env("ETCD_KEY_PREFIX", "/prod/temporal/dynamicconfig")
+        .args(["get", "frontend.rps"]);
+    c.assert().code(0).stdout("- value: 3\n");
+    // TCFG_* beats ETCD_*.
+    let mut c = tcfg_cmd();
+    c.env("ETCD_ENDPOINTS", "127.0.0.1:1")
+        .env("TCFG_ENDPOINTS", cluster.endpoints())
+        .env("TCFG_PREFIX", "/prod/temporal/dynamicconfig/")
+        .args(["get", "frontend.rps"]);
+    c.assert().code(0).stdout("- value: 3\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_reads_back_at_past_revisions_and_in_every_format() {
+    let cluster = EtcdCluster::single();
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "1", "--yes"])
+        .assert()
+        .code(0);
+    let rev = raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await.unwrap().1;
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "2", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["dump", "--revision", &rev.to_string()])
+        .assert()
+        .code(0)
+        .stdout("frontend.rps:\n  - value: 1\n");
+    tcfg(&cluster)
+        .args(["dump"])
+        .assert()
+        .code(0)
+        .stdout("frontend.rps:\n  - value: 2\n");
+    let o = tcfg(&cluster).args(["dump", "-o", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["frontend.rps"][0]["value"], 2);
+    tcfg(&cluster)
+        .args(["dump", "-o", "table"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("frontend.rps"));
+    // Compacted history is a clear error.
+    let mut c = cluster.client().await;
+    let now = raw_get(&cluster, &format!("{PREFIX}frontend.rps")).await.unwrap().1;
+    c.compact(now, None).await.unwrap();
+    tcfg(&cluster)
+        .args(["dump", "--revision", &rev.to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("has been compacted"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_thousand_keys_dump() {
+    let cluster = cluster_with_txn_ops(10_000);
+    let mut c = cluster.client().await;
+    let n = 100_000;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(5_000) {
+        let ops: Vec<etcd_client::TxnOp> = chunk
+            .iter()
+            .map(|i| etcd_client::TxnOp::put(format!("{PREFIX}custom.setting{i:06}"), format!("- value: {i}\n"), None))
+            .collect();
+        c.txn(etcd_client::Txn::new().and_then(ops)).await.unwrap();
+    }
+    let o = tcfg(&cluster)
+        .args(["dump", "--keys-only", "--allow-unknown-keys"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        &stderr(&o)[..stderr(&o).len().min(2000)]
+    );
+    let names: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+    assert_eq!(names.len(), n);
+    assert_eq!(names[0], "custom.setting000000");
+    assert_eq!(names[n - 1], "custom.setting099999");
+    let o = tcfg(&cluster).args(["dump", "--allow-unknown-keys"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 2 * n);
+    assert!(
+        stderr(&o).contains("100000 keys from /temporal/dynamicconfig/"),
+        "{}",
+        &stderr(&o)[stderr(&o).len().saturating_sub(500)..]
+    );
+}
+
+/// `dump` prepares the prefix in chunks, each on its own thread; names
+/// whose case sorts them apart from etcd's byte order land in different
+/// chunks and must still come out in document order, and two spellings of
+/// one key in different chunks must still be found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_orders_and_compares_keys_across_parse_chunks() {
+    let cluster = cluster_with_txn_ops(5_000);
+    let mut c = cluster.client().await;
+    // Byte order: every `Acme.*` before every `acme.*`; document order interleaves them.
+    let mut stored: Vec<(String, String)> = (0..3000)
+        .map(|i| {
+            let name = if i % 2 == 0 {
+                format!("Acme.setting{i:04}")
+            } else {
+                format!("acme.setting{i:04}")
+            };
+            (name, format!("- value: {i}\n"))
+        })
+        .collect();
+    stored.push(("acme.setting0002".into(), "- value: 2\n".into()));
+    let ops: Vec<etcd_client::TxnOp> = stored
+        .iter()
+        .map(|(k, v)| etcd_client::TxnOp::put(format!("{PREFIX}{k}"), v.as_str(), None))
+        .collect();
+    c.txn(etcd_client::Txn::new().and_then(ops)).await.unwrap();
+
+    let mut names: Vec<&str> = stored.iter().map(|(k, _)| k.as_str()).collect();
+    names.sort_by_key(|n| (n.to_lowercase(), n.to_string()));
+    let o = tcfg(&cluster)
+        .args(["dump", "--keys-only", "--allow-unknown-keys"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), names);
+
+    let mut doc = tcfg_core::Document {
+        origin: "expected".into(),
+        entries: Vec::new(),
+    };
+    for (k, v) in &stored {
+        let items = tcfg_core::parse_items("expected", k, v).value;
+        doc.entries.push(tcfg_core::Entry {
+            key: tcfg_core::Key::new(k),
+            items,
+            key_pos: Default::default(),
+        });
+    }
+    let o = tcfg(&cluster).args(["dump", "--allow-unknown-keys"]).output().unwrap();
+    assert_eq!(stdout(&o), tcfg_core::model::serialize::document_to_yaml(&doc));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{PREFIX}acme.setting0002"))
+            && stderr(&o).contains("written twice, as Acme.setting0002"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_too_large_to_accept_is_read_again_in_smaller_pages() {
+    use tcfg_core::store::{ConnectionSettings, Store, StoreError};
+    use tcfg_core::Registry;
+
+    let cluster = EtcdCluster::single();
+    // 200 values of 2 KB: one 400 KB page, over a 64 KiB limit.
+    let value = format!("- value: \"{}\"\n", "x".repeat(2000));
+    for i in 0..200 {
+        raw_put(&cluster, &format!("{PREFIX}acme.setting{i:03}"), &value).await;
+    }
+    let store = Store::connect(ConnectionSettings {
+        endpoints: cluster.endpoint_list(),
+        max_response_size: 64 * 1024,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registry = Registry::for_version(None).unwrap();
+    let snap = store.snapshot(&registry, None).await.unwrap();
+    assert_eq!(snap.keys.len(), 200);
+    assert!(snap.keys.iter().all(|k| k.is_valid()));
+
+    // One value alone over the limit cannot be read: an error, not a loop.
+    let huge = format!("- value: \"{}\"\n", "x".repeat(100_000));
+    raw_put(&cluster, &format!("{PREFIX}acme.huge"), &huge).await;
+    let err = store.snapshot(&registry, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::ResponseTooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("larger than tcfg accepts"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_under_two_spellings_is_never_copied_and_never_in_sync() {
+    let cluster = EtcdCluster::single();
+    let (a, b) = ("/a/temporal/dynamicconfig/", "/b/temporal/dynamicconfig/");
+    raw_put(&cluster, &format!("{a}frontend.rps"), "- value: 1\n").await;
+    raw_put(&cluster, &format!("{a}FRONTEND.RPS"), "- value: 5\n").await;
+    raw_put(&cluster, &format!("{b}frontend.rps"), "- value: 1\n").await;
+    for args in [
+        &["sync", "--prefixes", "/a,/b", "--yes"][..],
+        &["sync", "--prefixes", "/a,/b", "--dry-run"],
+        &["diff", "--prefixes", "/a,/b"],
+    ] {
+        let o = tcfg(&cluster).args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("a key under 2 spellings ({a}FRONTEND.RPS, {a}frontend.rps)")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("tcfg --prefix {a} put frontend.rps VALUE")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        raw_get(&cluster, &format!("{b}frontend.rps")).await.unwrap().0,
+        "- value: 1\n"
+    );
+    assert_eq!(raw_get(&cluster, &format!("{b}FRONTEND.RPS")).await, None);
+    // The same rule elsewhere: get warns and serves the registered spelling,
+    // render renders it and holds the other back, dump reports it.
+    let at_a = |args: &[&str]| tcfg(&cluster).args(["--prefix", a]).args(args).output().unwrap();
+    let o = at_a(&["get", "frontend.rps"]);
+    assert_eq!(stdout(&o), "- value: 1\n", "{}", stderr(&o));
+    assert!(stderr(&o).contains("stored under 2 spellings"), "{}", stderr(&o));
+    let o = at_a(&["render", "-"]);
+    assert!(stdout(&o).contains("frontend.rps:\n  - value: 1\n"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("FRONTEND.RPS"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("held back"), "{}", stderr(&o));
+    assert_eq!(at_a(&["dump"]).status.code(), Some(1));
+    // status: the spellings are a problem (exit 2), never "in sync".
+    let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("in sync"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("one key under 2 spellings"), "{}", stderr(&o));
+    // The mend the hint gives: one spelling left, and the sync goes through.
+    tcfg(&cluster)
+        .args(["--prefix", a, "put", "frontend.rps", "1", "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, &format!("{a}FRONTEND.RPS")).await, None);
+    tcfg(&cluster)
+        .args(["sync", "--prefixes", "/a,/b", "--yes"])
+        .assert()
+        .code(0);
+    let o = tcfg(&cluster).args(["status", "--prefixes", "/a,/b"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_stored_value_gets_one_verdict_everywhere() {
+    let cluster = EtcdCluster::single();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 35.5\n").await;
+    // get: the item, the finding, and what Temporal's lookups return.
+    let o = tcfg(&cluster).args(["get", "frontend.rps"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("35.5"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Temporal would reject the value stored at"), "{err}");
+    assert!(err.contains("return 2400 (the registered default"), "{err}");
+    // status counts it and exits 2; dump refuses it.
+    let o = tcfg(&cluster).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds a value Temporal would refuse"),
+        "{}",
+        stderr(&o)
+    );
+    tcfg(&cluster).arg("dump").assert().code(1);
+    let o = tcfg(&cluster).args(["render", "-", "--allow-empty"]).output().unwrap();
+    assert!(!stdout(&o).contains("35.5"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("held back"), "{}", stderr(&o));
+    // A value that does not parse: its stored text, escaped, with the error.
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: [\u{202e}\n").await;
+    let o = tcfg(&cluster).args(["get", "frontend.rps"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("- value: [\\u{202e}"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("frontend.rps"), "{}", stderr(&o));
+    // An unknown key is ignored by Temporal, not refused: status stays 0.
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 35\n").await;
+    raw_put(&cluster, &format!("{PREFIX}acme.custom"), "- value: 1\n").await;
+    tcfg(&cluster).arg("status").assert().code(0);
+}

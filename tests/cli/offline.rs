@@ -1,0 +1,869 @@
+//! The `tcfg` binary end to end, for the commands that need no etcd.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::common::{tcfg_bare, tcfg_cmd, SpawnExt};
+
+fn tcfg() -> Command {
+    tcfg_cmd()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/core/tests/fixtures")
+        .join(name)
+}
+
+fn write_temp(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn validate_accepts_a_valid_file() {
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(fixture("development.yaml"))
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "development.yaml: valid: no errors, no warnings, no notes (Temporal v1.31.2)",
+        ));
+}
+
+#[test]
+fn validate_reports_compiler_style_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(
+        &dir,
+        "prod.yaml",
+        "frontend.rps:\n  - value: 5\n    constraints:\n      namespace: a\n",
+    );
+    tcfg()
+        .current_dir(dir.path())
+        .args(["validate", "-f", "prod.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error[never-matches]: prod.yaml:3:5: frontend.rps: ",
+        ))
+        .stderr(predicate::str::contains("3 |     constraints:"))
+        .stderr(predicate::str::contains("= hint: frontend.rps is a global setting"))
+        .stderr(predicate::str::contains("prod.yaml: invalid: 1 error"));
+    drop(f);
+}
+
+#[test]
+fn validate_reads_stdin() {
+    tcfg()
+        .args(["validate", "-f", "-"])
+        .write_stdin("frontend.rps:\n- value: 255.0\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error[type-mismatch]: <stdin>:2:10: frontend.rps: expected an int",
+        ));
+}
+
+#[test]
+fn validate_json_report_is_machine_readable() {
+    let out = tcfg()
+        .args(["validate", "-o", "json", "-f"])
+        .arg(fixture("never-matches.yaml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["summary"]["errors"], 4);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "never-matches");
+    assert_eq!(f["level"], "error");
+    assert_eq!(f["line"], 3);
+    assert_eq!(f["column"], 5);
+    assert_eq!(f["key"], "frontend.rps");
+    assert!(f["file"].as_str().unwrap().ends_with("never-matches.yaml"));
+    assert!(f["hint"].as_str().is_some());
+}
+
+#[test]
+fn warnings_fail_only_with_strict_and_notes_never() {
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(fixture("zero-rate-limit.yaml"))
+        .assert()
+        .code(0);
+    tcfg()
+        .args(["validate", "--strict", "-f"])
+        .arg(fixture("zero-rate-limit.yaml"))
+        .assert()
+        .code(1);
+    tcfg()
+        .args(["validate", "--strict", "-f"])
+        .arg(fixture("shadowed-by-builtin.yaml"))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn unknown_keys_can_be_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(&dir, "c.yaml", "mycompany.featureFlag:\n- value: true\n");
+    tcfg().args(["validate", "-f"]).arg(&f).assert().code(1);
+    tcfg()
+        .args(["validate", "--allow-unknown-keys", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[unknown-key]"));
+}
+
+#[test]
+fn temporal_version_selects_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(&dir, "c.yaml", "chasm.callback.allowedAddresses:\n- value: []\n");
+    tcfg().args(["validate", "-f"]).arg(&f).assert().code(0);
+    tcfg()
+        .args(["validate", "--temporal-version", "1.27", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("added in v1.30"));
+    tcfg()
+        .env("TCFG_TEMPORAL_VERSION", "v1.27.4")
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Temporal v1.27.4"));
+    tcfg()
+        .args(["validate", "--temporal-version", "1.99", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: unknown Temporal version \"1.99\": tcfg knows 1.27, 1.28, 1.29, 1.30, 1.31 (use --schema FILE for another release)",
+        ));
+}
+
+#[test]
+fn a_custom_schema_file_replaces_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write_temp(
+        &dir,
+        "s.tsv",
+        "key\ttype\tprecedence\tdefault\tconstrained_defaults\nacme.widgets\tint\tnamespace\t3\t\n",
+    );
+    let f = write_temp(
+        &dir,
+        "c.yaml",
+        "acme.widgets:\n- value: 4\n  constraints: {namespace: a}\n",
+    );
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .args(["keys", "acme.widgets", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"precedence\": \"namespace\""));
+    let bad = write_temp(&dir, "bad.tsv", "acme.widgets\tinteger\tnamespace\n");
+    tcfg()
+        .arg("--schema")
+        .arg(&bad)
+        .args(["keys"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.tsv:1: unknown type \"integer\""));
+}
+
+#[test]
+fn several_files_form_one_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(&dir, "a.yaml", "frontend.rps:\n- value: 1\n");
+    let b = write_temp(&dir, "b.yaml", "frontend.RPS:\n- value: 2\n");
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&a)
+        .arg("-f")
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[duplicate-key]"))
+        .stderr(predicate::str::contains("2 files: invalid"));
+}
+
+#[test]
+fn errors_are_sentences_never_debug_dumps_or_backtraces() {
+    let assert = tcfg()
+        .env("RUST_BACKTRACE", "full")
+        .args(["diff", "-f", "/nonexistent/prod.yaml"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot read /nonexistent/prod.yaml: "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("backtrace") && !stderr.contains("Os {") && !stderr.contains("Caused by"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn usage_mistakes_exit_1_not_2() {
+    tcfg()
+        .args(["validate"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--file"));
+    tcfg().args(["frobnicate"]).assert().code(1);
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    for cmd in [
+        vec!["--help"],
+        vec!["validate", "--help"],
+        vec!["keys", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        tcfg()
+            .args(&cmd)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("Examples:"));
+    }
+}
+
+#[test]
+fn keys_lists_filters_and_shows_one() {
+    tcfg()
+        .args(["keys"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("frontend.rps").and(predicate::str::contains("KEY")));
+    let out = tcfg()
+        .args(["keys", "matching.numTaskqueue*", "-o", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["name"], "matching.numTaskqueueReadPartitions");
+    assert_eq!(
+        v[0]["constrained_defaults"][0]["constraints"]["taskQueueName"],
+        "temporal-sys-per-ns-tq"
+    );
+    tcfg()
+        .args(["keys", "MATCHING.updateAckInterval"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("matching.updateAckInterval").and(predicate::str::contains(
+                "{taskQueueName: temporal-sys-per-ns-tq} => 5m0s",
+            )),
+        );
+    let out = tcfg()
+        .args(["keys", "--precedence", "shardId", "-o", "yaml"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_yaml::Value = serde_yaml::from_slice(&out).unwrap();
+    assert!(v.as_sequence().unwrap().len() >= 5);
+    tcfg()
+        .args(["keys", "frontend.rsp"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean frontend.rps"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = tcfg_bare()
+        .args(["keys", "-o", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn_killed();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "[\n");
+    // The reader is dropped here: the pipe closes with most of the output unread.
+    let out = child.finish();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = fixture("never-matches.yaml");
+    let plain = tcfg()
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(!plain.contains(&0x1b), "no escapes when stderr is not a terminal");
+    let coloured = tcfg()
+        .args(["--color", "always", "validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(coloured.contains(&0x1b));
+    let no_color = tcfg()
+        .env("NO_COLOR", "1")
+        .args(["validate", "-f"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(!no_color.contains(&0x1b));
+}
+
+#[test]
+fn committed_completions_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "tcfg.bash"),
+        ("zsh", "_tcfg"),
+        ("fish", "tcfg.fish"),
+        ("powershell", "_tcfg.ps1"),
+        ("elvish", "tcfg.elv"),
+    ] {
+        let generated = tcfg()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            generated == committed,
+            "completions/{file} is stale: run `cargo run -- completions --dir completions` and commit the result"
+        );
+    }
+}
+
+#[test]
+fn completions_dir_writes_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    tcfg().args(["completions", "--dir"]).arg(dir.path()).assert().code(0);
+    for f in ["tcfg.bash", "_tcfg", "tcfg.fish", "_tcfg.ps1", "tcfg.elv"] {
+        assert!(dir.path().join(f).metadata().unwrap().len() > 100, "{f}");
+    }
+    let _ = std::io::sink().write_all(b"");
+}
+
+/// Mistakes in settings and arguments get a sentence naming the mistake,
+/// before anything is sent anywhere (no etcd listens on these endpoints).
+#[test]
+fn unclear_settings_get_clear_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--endpoints", "", "get", "frontend.rps"], "invalid endpoint \"\""),
+        (
+            vec!["--endpoints", "foo://h:1", "get", "frontend.rps"],
+            "foo:// is not a scheme etcd serves",
+        ),
+        (
+            vec!["--endpoints", "127.0.0.1:99999", "get", "frontend.rps"],
+            "99999 is not a port",
+        ),
+        (
+            vec!["--endpoints", "http://alice:s3cret@127.0.0.1:1", "get", "frontend.rps"],
+            "does not take credentials from an endpoint",
+        ),
+        (
+            vec!["--cert", "c.pem", "get", "frontend.rps"],
+            "a client certificate and its key go together",
+        ),
+        (
+            vec!["--user", "a:pw", "--password", "x", "get", "frontend.rps"],
+            "the password is given twice",
+        ),
+        (vec!["--prefix", "", "get", "frontend.rps"], "invalid prefix \"\""),
+        (
+            vec!["apply", "-f", "x.yaml", "--create-only", "--prune"],
+            "cannot be used with",
+        ),
+        (vec!["watch", "--since-revision", "0"], "0 is not in 1.."),
+        (vec!["dump", "--revision=-5"], "-5 is not in 1.."),
+        (
+            vec!["validate", "-f", "-", "-f", "-"],
+            "standard input (-) is given more than once",
+        ),
+    ];
+    for (args, says) in cases {
+        let o = tcfg().current_dir(dir.path()).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("s3cret"), "{args:?} printed a secret: {err}");
+    }
+}
+
+#[test]
+fn secrets_never_reach_the_help() {
+    let o = tcfg()
+        .env("TCFG_USER", "alice:s3cret")
+        .env("TCFG_PASSWORD", "s3cret")
+        .args(["get", "--help"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("s3cret"));
+}
+
+#[test]
+fn a_schema_default_of_the_wrong_type_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write_temp(&dir, "s.tsv", "custom.limit\tint\tglobal\tlots\t\n");
+    tcfg()
+        .arg("--schema")
+        .arg(&schema)
+        .arg("keys")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not fit the type int"));
+}
+
+#[test]
+fn an_unreadable_file_is_still_a_json_report() {
+    let o = tcfg()
+        .args(["validate", "-o", "json", "-f", "/nonexistent/dc.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["unreadable"][0]["file"], "/nonexistent/dc.yaml");
+}
+
+#[test]
+fn keys_say_what_each_key_means_and_which_need_a_restart() {
+    tcfg()
+        .args(["keys", "history.cacheTTL"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("HistoryCacheTTL is TTL of history cache"))
+        .stdout(predicate::str::contains("only when its servers restart"));
+    tcfg()
+        .args(["keys", "frontend.rps"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("restart").not());
+    let out = tcfg()
+        .args(["keys", "--search", "CACHE restart", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"history.cacheTTL"), "{names:?}");
+    assert!(!names.contains(&"frontend.rps"), "{names:?}");
+    assert!(v.as_array().unwrap().iter().all(|k| k["restart"] == true), "{v}");
+    assert!(v[0]["description"].as_str().unwrap().to_lowercase().contains("cache"));
+    // The table marks restart-only keys; the releases differ.
+    tcfg()
+        .args(["keys", "system.enableNexus", "--temporal-version", "1.30"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("only when its servers restart"));
+    tcfg()
+        .args(["keys", "--search", "no such words anywhere"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("in its name or description"));
+}
+
+#[test]
+fn diffs_mark_changes_that_take_effect_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "history.cacheTTL:\n  - value: 1h\nfrontend.rps:\n  - value: 10\n",
+    );
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "history.cacheTTL:\n  - value: 2h\nfrontend.rps:\n  - value: 20\n",
+    );
+    let o = tcfg().arg("diff").arg(&old).arg(&new).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("~ update history.cacheTTL (takes effect when the servers restart)"),
+        "{text}"
+    );
+    assert!(text.contains("~ update frontend.rps\n"), "{text}");
+    let o = tcfg()
+        .args(["diff", "-o", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let restart: Vec<(&str, bool)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap(), c["restart"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(restart, [("frontend.rps", false), ("history.cacheTTL", true)]);
+}
+
+#[test]
+fn findings_and_changes_become_github_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_temp(&dir, "bad.yaml", "frontend.rps:\n  - value: \"x\"\n");
+    let o = tcfg()
+        .args(["validate", "-o", "github", "-f"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text.lines().next().unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "::error file={},line=2,col=12,title=tcfg type-mismatch::frontend.rps: expected an int",
+            bad.display()
+        )),
+        "{text}"
+    );
+    assert!(line.contains("%0Ahint: "), "a multi-line message is escaped: {line}");
+    // Stdin has no file to point at.
+    let o = tcfg()
+        .args(["validate", "-o", "github", "-f", "-"])
+        .write_stdin("frontend.rps:\n  - value: \"x\"\n")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("::error title=tcfg type-mismatch::"));
+
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "history.cacheTTL:\n  - value: 1h\nfrontend.rps:\n  - value: 10\n",
+    );
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "frontend.rps:\n  - value: 20\n# a comment\nhistory.cacheTTL:\n  - value: 2h\n",
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "github"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let file = new.display().to_string();
+    assert!(
+        lines[0].starts_with(&format!(
+            "::notice file={file},line=1,title=tcfg diff%3A update frontend.rps::"
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "::notice file={file},line=4,title=tcfg diff%3A update history.cacheTTL::"
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].ends_with("%0ATemporal applies it only when its servers restart."),
+        "{text}"
+    );
+    assert!(
+        lines[2].ends_with("0 to create, 2 to update, 0 to delete (0 unchanged)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_finds_what_the_change_itself_does_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(&dir, "old.yaml", "matching.numTaskqueueReadPartitions:\n- value: 8\nmatching.numTaskqueueWritePartitions:\n- value: 8\nfrontend.rps:\n- value: 100\n");
+    let new = write_temp(&dir, "new.yaml", "matching.numTaskqueueReadPartitions:\n- value: 4\nmatching.numTaskqueueWritePartitions:\n- value: 4\nfrontend.rps:\n- value: 0\n");
+    let o = tcfg().arg("diff").arg(&old).arg(&new).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "an error in the change fails the review");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "error[partition-order]: {}:1:1: matching.numTaskqueueReadPartitions",
+            new.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[large-change]") && err.contains("goes from 100 to zero"),
+        "{err}"
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["partition-order", "large-change"]);
+    let o = tcfg()
+        .args(["diff", "-o", "github"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&format!(
+            "::error file={},line=1,col=1,title=tcfg partition-order::",
+            new.display()
+        )),
+        "{text}"
+    );
+    // The pull-request comment fails the job too, and says why.
+    let o = tcfg()
+        .args(["diff", "-o", "markdown"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("> **This change has errors: `tcfg apply` refuses it.**"),
+        "{md}"
+    );
+    assert!(md.contains("❌ **error** `partition-order`"), "{md}");
+}
+
+#[test]
+fn a_review_comment_says_what_is_wrong_with_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write_temp(
+        &dir,
+        "old.yaml",
+        "frontend.rps:\n- value: 100\nacme.custom:\n- value: 1\n",
+    );
+    // Invalid: the comment says so, where, and the job fails.
+    let bad = write_temp(&dir, "bad.yaml", "frontend.rps:\n- value: lots\n");
+    let o = tcfg()
+        .args(["diff", "-o", "markdown", "--allow-unknown-keys"])
+        .arg(&old)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains("**The files are invalid: nothing was planned"), "{md}");
+    assert!(
+        md.contains(&format!("`{}:2` `frontend.rps` ❌ **error**", bad.display())),
+        "{md}"
+    );
+    // Valid with warnings: each under its key, or listed apart when the
+    // change leaves the key as it is.
+    let new = write_temp(
+        &dir,
+        "new.yaml",
+        "frontend.rps:\n- value: 120\nacme.custom:\n- value: 1\nacme.other:\n- value: 2\n",
+    );
+    let o = tcfg()
+        .args(["diff", "-o", "markdown", "--allow-unknown-keys"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("<summary>⚠️ <code>acme.other</code>: create (⚠️ 1 warning)</summary>"),
+        "{md}"
+    );
+    assert!(md.contains("Findings in keys this change leaves as they are:"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "- `{}:3` `acme.custom` ⚠️ **warning** `unknown-key`",
+            new.display()
+        )),
+        "{md}"
+    );
+}
+
+#[test]
+fn help_prose_wraps_where_the_terminal_does() {
+    // A paragraph with hard line breaks, rewrapped by clap, leaves a word
+    // or two alone on a line after a full one.
+    for cmd in [
+        "validate",
+        "keys",
+        "get",
+        "put",
+        "delete",
+        "dump",
+        "diff",
+        "apply",
+        "sync",
+        "watch",
+        "upgrade-check",
+    ] {
+        let o = tcfg().env("COLUMNS", "100").args([cmd, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        let lines: Vec<&str> = text.lines().collect();
+        for w in lines.windows(3) {
+            let prose = |l: &str| !l.is_empty() && !l.starts_with(' ');
+            let orphan = w[0].len() > 90 && prose(w[1]) && w[1].len() < 20 && prose(w[2]);
+            assert!(!orphan, "tcfg {cmd} --help wraps badly:\n{}\n{}\n{}", w[0], w[1], w[2]);
+        }
+    }
+}
+
+#[test]
+fn a_hostile_config_file_is_refused_cheaply() {
+    let dir = tempfile::tempdir().unwrap();
+    let laughs = tcfg_testkit::hostile::laughs().replace("- value:\n", "etcdConfigs:\n");
+    let config = write_temp(&dir, "config.yaml", &laughs);
+    let o = tcfg()
+        .arg("--config")
+        .arg(&config)
+        .args(["get", "frontend.rps"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("expands aliases excessively"), "{err}");
+}
+
+#[test]
+fn utf16_files_are_read_as_yaml_v3_reads_them_and_other_bytes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "frontend.namespaceRPS:\n  - value: 5\n";
+    for (name, bom, unit) in [
+        ("le.yaml", [0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+        ("be.yaml", [0xFE, 0xFF], u16::to_be_bytes as fn(u16) -> [u8; 2]),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(unit));
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        tcfg()
+            .args(["validate", "-f"])
+            .arg(&p)
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("valid: no errors"));
+    }
+    let p = dir.path().join("latin1.yaml");
+    std::fs::write(&p, b"frontend.namespaceRPS:\n  - value: caf\xe9\n").unwrap();
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot decode the text of"))
+        .stderr(predicate::str::contains(
+            "byte 0xe9 at line 2, column 15 is not UTF-8 (a UTF-16 file needs its byte-order mark); Temporal rejects the whole file",
+        ));
+    // UTF-32 is named: yaml.v3 would report a control character instead.
+    let p = dir.path().join("utf32.yaml");
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "frontend.namespaceRPS:\n  - value: 1\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    std::fs::write(&p, utf32).unwrap();
+    tcfg()
+        .args(["validate", "-f"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("UTF-32 text (little-endian byte-order mark)"));
+}
+
+#[test]
+fn keys_during_a_rolling_upgrade_are_those_of_either_release() {
+    let listed = |version: &str, pattern: &str| {
+        let o = tcfg()
+            .args(["--temporal-version", version, "keys", pattern, "-o", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+        let names: Vec<String> = v
+            .as_array()
+            .map(|a| a.iter().map(|k| k["name"].as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        names
+    };
+    assert_eq!(listed("1.31", "scheduler.tweak"), ["scheduler.tweakables"]);
+    assert_eq!(listed("1.30", "scheduler.tweak"), ["chasm.scheduler.tweakables"]);
+    assert_eq!(
+        listed("1.30..1.31", "scheduler.tweak"),
+        ["chasm.scheduler.tweakables", "scheduler.tweakables"]
+    );
+    // A key only the older release registers, shown alone, with that
+    // release's description and restart mark.
+    let o = tcfg()
+        .args([
+            "--temporal-version",
+            "1.30..1.31",
+            "keys",
+            "system.enableNexus",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["name"].as_str(), v["restart"].as_bool()),
+        (Some("system.enableNexus"), Some(true)),
+        "{v}"
+    );
+}
