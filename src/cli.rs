@@ -3,9 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands;
 use crate::error::Result;
 use crate::global::GlobalArgs;
+use crate::{app, commands};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,26 +73,26 @@ impl Cli {
             cli.command,
             Command::Validate(_) | Command::Diff(_) | Command::Apply(_) | Command::Sync(_) | Command::Watch(_)
         ) {
-            commands::huge_pages(true);
+            app::huge_pages(true);
         }
         match cli.command {
             Command::Validate(args) => commands::validate::run(&cli.global, args),
             Command::Keys(args) => commands::keys::run(&cli.global, args),
-            Command::Get(args) => commands::block_on(commands::get::run(&cli.global, args)),
-            Command::Put(args) => commands::block_on(commands::put::run(&cli.global, args)),
-            Command::Delete(args) => commands::block_on(commands::delete::run(&cli.global, args)),
-            Command::Dump(args) => commands::block_on(commands::dump::run(&cli.global, args)),
-            Command::Diff(args) => commands::block_on(commands::diff::run(&cli.global, args)),
-            Command::Apply(args) => commands::block_on(commands::apply::run(&cli.global, args)),
-            Command::Sync(args) => commands::block_on(commands::sync::run(&cli.global, args)),
-            Command::Watch(args) => commands::block_on(commands::watch::run(&cli.global, args)),
-            Command::Render(args) => commands::block_on(commands::render::run(&cli.global, args)),
-            Command::Log(args) => commands::block_on(commands::log::run(&cli.global, args)),
-            Command::Show(args) => commands::block_on(commands::log::show(&cli.global, args)),
-            Command::Revert(args) => commands::block_on(commands::undo::revert(&cli.global, args)),
-            Command::Rollback(args) => commands::block_on(commands::undo::rollback(&cli.global, args)),
-            Command::Status(args) => commands::block_on(commands::status::run(&cli.global, args)),
-            Command::UpgradeCheck(args) => commands::block_on(commands::upgrade_check::run(&cli.global, args)),
+            Command::Get(args) => app::block_on(commands::get::run(&cli.global, args)),
+            Command::Put(args) => app::block_on(commands::put::run(&cli.global, args)),
+            Command::Delete(args) => app::block_on(commands::delete::run(&cli.global, args)),
+            Command::Dump(args) => app::block_on(commands::dump::run(&cli.global, args)),
+            Command::Diff(args) => app::block_on(commands::diff::run(&cli.global, args)),
+            Command::Apply(args) => app::block_on(commands::apply::run(&cli.global, args)),
+            Command::Sync(args) => app::block_on(commands::sync::run(&cli.global, args)),
+            Command::Watch(args) => app::block_on(commands::watch::run(&cli.global, args)),
+            Command::Render(args) => app::block_on(commands::render::run(&cli.global, args)),
+            Command::Log(args) => app::block_on(commands::log::run(&cli.global, args)),
+            Command::Show(args) => app::block_on(commands::log::show(&cli.global, args)),
+            Command::Revert(args) => app::block_on(commands::undo::revert(&cli.global, args)),
+            Command::Rollback(args) => app::block_on(commands::undo::rollback(&cli.global, args)),
+            Command::Status(args) => app::block_on(commands::status::run(&cli.global, args)),
+            Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),
             Command::Completions(args) => commands::completions::run(args, <Cli as clap::CommandFactory>::command()),
         }
     }

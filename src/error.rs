@@ -66,12 +66,12 @@ impl CommandError {
 }
 
 /// `anyhow::bail!` for command errors of kind [`Kind::Error`].
-#[macro_export]
 macro_rules! bail {
     ($($t:tt)*) => {
         return Err($crate::error::CommandError::from(anyhow::anyhow!($($t)*)))
     };
 }
+pub(crate) use bail;
 
 impl From<anyhow::Error> for CommandError {
     fn from(error: anyhow::Error) -> CommandError {

@@ -1,17 +1,15 @@
 //! tcfg: Temporal dynamic config in etcd, for operators.
 
+mod app;
 mod cli;
 mod commands;
-mod diff;
 mod error;
 mod exit;
 mod global;
 mod guard;
 mod output;
-mod plan_view;
+mod present;
 mod probes;
-mod render;
-mod report;
 
 use std::process::ExitCode;
 
@@ -36,7 +34,7 @@ fn exit_now(code: u8) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    commands::huge_pages(false);
+    app::huge_pages(false);
     output::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

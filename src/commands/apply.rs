@@ -11,12 +11,12 @@ use tcfg_core::changes::record::FileDigest;
 use tcfg_core::changes::saved::{Prepared, SavedPlan};
 use tcfg_core::store::Store;
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, Format};
-use crate::plan_view::write_plan;
+use crate::present::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
@@ -40,10 +40,10 @@ pub struct ApplyArgs {
     pub create_only: bool,
 
     #[command(flatten)]
-    pub txn: super::TxnArgs,
+    pub txn: crate::app::TxnArgs,
 
     #[command(flatten)]
-    pub write: super::WriteArgs,
+    pub write: crate::app::WriteArgs,
 
     /// Accept keys the release does not register (custom server builds)
     #[arg(long)]
@@ -65,12 +65,12 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         }
         return apply_saved(global, &args, path).await;
     }
-    let registry = super::registry(global)?;
-    let settings = super::connection_settings(&global.etcd)?;
-    let place = super::connection::place(&global.etcd, &settings);
+    let registry = crate::app::registry(global)?;
+    let settings = crate::app::connection_settings(&global.etcd)?;
+    let place = crate::app::connection::place(&global.etcd, &settings);
     let mut file_findings = Vec::new();
     let (doc, files) = if markdown {
-        super::desired_reviewed(
+        crate::app::desired_reviewed(
             &registry,
             &args.file,
             args.allow_unknown_keys,
@@ -78,9 +78,9 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
             &mut file_findings,
         )?
     } else {
-        super::desired_files(&registry, &args.file, args.allow_unknown_keys)?
+        crate::app::desired_files(&registry, &args.file, args.allow_unknown_keys)?
     };
-    let intent = super::intent(
+    let intent = crate::app::intent(
         &settings,
         &registry,
         "apply",
@@ -100,12 +100,12 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     if markdown {
         // The files' own warnings belong in the comment too.
         let shown: Vec<_> = change.findings().iter().cloned().chain(file_findings).collect();
-        let review = crate::render::markdown::Review {
+        let review = crate::present::markdown::Review {
             label: store.prefix().to_string(),
             plan: &plan,
             findings: &shown,
         };
-        crate::render::markdown::write(&mut output::stdout(), "tcfg apply --dry-run", &[review], &registry)?;
+        crate::present::markdown::write(&mut output::stdout(), "tcfg apply --dry-run", &[review], &registry)?;
     } else {
         let mut out = output::styled_stdout();
         write_plan(&mut out, &plan, &store.prefix().to_string())?;
@@ -113,7 +113,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     if plan.is_empty() {
         return Ok(exit::OK);
     }
-    super::show_review(change.findings())?;
+    crate::app::show_review(change.findings())?;
     let deletes = plan.count(Action::Delete);
     if deletes > 0 && args.prune {
         writeln!(
@@ -123,7 +123,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         )?;
     }
     let what = format!("{} on {place}", store.prefix());
-    super::commit_plan(super::PlanWrite {
+    crate::app::commit_plan(crate::app::PlanWrite {
         store: &store,
         change,
         txn: args.txn,
@@ -137,11 +137,11 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
 async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> Result<u8> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
     let shown = output::escape_path(path);
-    let registry = std::sync::Arc::new(super::registry(global)?);
-    let settings = super::connection_settings(&global.etcd)?;
+    let registry = std::sync::Arc::new(crate::app::registry(global)?);
+    let settings = crate::app::connection_settings(&global.etcd)?;
     let saved = SavedPlan::load(&text, &settings.prefix).with_context(|| format!("{shown}: nothing written"))?;
-    let place = super::connection::place(&global.etcd, &settings);
-    let mut intent = super::intent(
+    let place = crate::app::connection::place(&global.etcd, &settings);
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "apply",
@@ -172,20 +172,20 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         } else {
             "(planned)"
         };
-        crate::diff::write_unified(&mut out, &c.old_text, &c.new_text, old_name, new_name)?;
+        crate::present::diff::write_unified(&mut out, &c.old_text, &c.new_text, old_name, new_name)?;
     }
     drop(out);
     if checked.is_empty() {
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);
     }
-    super::show_review(change.findings())?;
+    crate::app::show_review(change.findings())?;
     let what = format!(
         "{} on {place} (plan {})",
         tcfg_core::model::key::escaped(&saved.prefix),
         crate::output::escape_path(path)
     );
-    super::commit_plan(super::PlanWrite {
+    crate::app::commit_plan(crate::app::PlanWrite {
         store: &store,
         change,
         txn: args.txn,

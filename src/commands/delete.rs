@@ -6,8 +6,8 @@ use tcfg_core::changes::edit::{read_for_change, remove};
 use tcfg_core::changes::plan::key_plan;
 use tcfg_core::model::value::text::flow;
 
-use super::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
-use crate::bail;
+use crate::app::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
+use crate::error::bail;
 use crate::error::Result;
 use crate::global::GlobalArgs;
 
@@ -32,7 +32,7 @@ pub struct DeleteArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = crate::app::registry(global)?;
     // Deleting needs no registration: a retired or mistyped key is exactly
     // what one wants gone.
     let name = registry
@@ -41,8 +41,8 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         .to_string();
     refuse_foreign(&registry, &name)?;
     let scope = args.scope.constraints()?;
-    let settings = super::connection_settings(&global.etcd)?;
-    let intent = super::intent(
+    let settings = crate::app::connection_settings(&global.etcd)?;
+    let intent = crate::app::intent(
         &settings,
         &registry,
         "delete",
@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
-    let place = super::connection::place(&global.etcd, &settings);
+    let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;
     if read.stored.is_empty() {
@@ -67,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         let items = match &stored.items {
             Ok(items) => items,
             Err(findings) => {
-                let what = crate::report::unparseable(stored, findings);
+                let what = crate::present::report::unparseable(stored, findings);
                 bail!("{what}: cannot remove one item of it; delete the whole key with `tcfg delete {name} --all`");
             }
         };

@@ -10,14 +10,14 @@ use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::model::finding::Level;
 use tcfg_core::model::key::fold;
 
-use super::desired;
-use crate::bail;
+use crate::app::desired;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output;
 use crate::output::Format;
-use crate::plan_view::write_plan;
+use crate::present::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
@@ -54,18 +54,19 @@ pub struct DiffArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
-    let registry = std::sync::Arc::new(super::registry(global)?);
+    let registry = std::sync::Arc::new(crate::app::registry(global)?);
     // The findings of the files the change is made from, for the review
     // comment (the other formats show them on standard error).
     let mut file_findings = Vec::new();
     let mut read = |files: &[PathBuf], reviewed: bool| match args.output {
-        Format::Github => super::desired_annotated(&registry, files, args.allow_unknown_keys),
+        Format::Github => crate::app::desired_annotated(&registry, files, args.allow_unknown_keys),
         Format::Markdown => {
             // Either file invalid makes the comment say so; only the
             // reviewed one's warnings are the change's business.
             let mut scratch = Vec::new();
             let into = if reviewed { &mut file_findings } else { &mut scratch };
-            super::desired_reviewed(&registry, files, args.allow_unknown_keys, "tcfg diff", into).map(|(doc, _)| doc)
+            crate::app::desired_reviewed(&registry, files, args.allow_unknown_keys, "tcfg diff", into)
+                .map(|(doc, _)| doc)
         }
         _ => desired(&registry, files, args.allow_unknown_keys),
     };
@@ -93,7 +94,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         if args.prefixes.len() != 2 {
             bail!("--prefixes takes two prefixes, SOURCE,TARGET (each may be CLUSTER:PREFIX or CLUSTER:)");
         }
-        let (_, opened) = super::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
+        let (_, opened) = crate::app::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
         let mut opened = opened.into_iter();
         let (Some((source, src_store)), Some((target, dst_store))) = (opened.next(), opened.next()) else {
             unreachable!("two prefixes in, two out");
@@ -104,7 +105,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             .await?;
         src.check_readable()
             .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why)"))?;
-        super::refuse_spellings(&src, &registry, "source")?;
+        crate::app::refuse_spellings(&src, &registry, "source")?;
         let dst = dst_store
             .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the target {target}")))?
             .snapshot(&registry, None)
@@ -118,7 +119,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         (p, None, format!("{target} (to match {source})"))
     } else if !args.file.is_empty() {
         let doc = read(&args.file, true)?;
-        let store = super::connect(global).await?;
+        let store = crate::app::connect(global).await?;
         let snapshot = store.snapshot(&registry, None).await?;
         let p = plan(
             &doc,
@@ -157,33 +158,33 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     }
     match args.output {
         Format::Json => {
-            let json = crate::render::json::PlanJson::of(&plan)
+            let json = crate::present::json::PlanJson::of(&plan)
                 .with_findings(&findings)
                 .with_effects(&plan, &registry);
-            crate::render::json::pretty(&mut output::stdout(), &json)?;
+            crate::present::json::pretty(&mut output::stdout(), &json)?;
         }
         Format::Github => {
-            crate::render::github::write_findings(&mut output::annotations_stdout(), &findings)?;
+            crate::present::github::write_findings(&mut output::annotations_stdout(), &findings)?;
             write_annotations(&plan, source.as_ref(), &label)?
         }
         Format::Markdown => {
             findings.extend(file_findings);
-            let review = crate::render::markdown::Review {
+            let review = crate::present::markdown::Review {
                 label: label.clone(),
                 plan: &plan,
                 findings: &findings,
             };
-            crate::render::markdown::write(&mut output::stdout(), "tcfg diff", &[review], &registry)?;
+            crate::present::markdown::write(&mut output::stdout(), "tcfg diff", &[review], &registry)?;
         }
         Format::Text | Format::Table | Format::Yaml => {
             let mut out = output::styled_stdout();
             write_plan(&mut out, &plan, &label)?;
             drop(out);
-            crate::report::write_findings(&mut output::stderr(), &findings, &Default::default())?;
+            crate::present::report::write_findings(&mut output::stderr(), &findings, &Default::default())?;
         }
     }
     if let Some((path, saved)) = save {
-        super::save_plan(path, saved)?;
+        crate::app::save_plan(path, saved)?;
     }
     if findings.iter().any(|f| f.level == Level::Error) {
         return Err(crate::error::CommandError::from(anyhow::anyhow!(
@@ -219,7 +220,7 @@ fn key_positions(doc: &tcfg_core::Document) -> KeyPositions {
 /// Each change as a notice on the key's line in the file (`-o github`),
 /// then the summary line.
 fn write_annotations(plan: &Plan, source: Option<&(PathBuf, KeyPositions)>, label: &str) -> Result<()> {
-    use crate::render::github::{annotate, At};
+    use crate::present::github::{annotate, At};
     let mut out = output::annotations_stdout();
     for c in &plan.changes {
         let file = source.map(|(f, _)| f.display().to_string());

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format};
-use crate::report::{write_findings, Counts};
+use crate::present::report::{write_findings, Counts};
 
 #[derive(Debug, Args)]
 #[command(
@@ -73,10 +73,10 @@ fn unknown_key_findings(dump: &Dump, registry: &Registry, opts: &Options) -> (Ve
 }
 
 pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
-    let registry = super::RegistryLoad::start(global);
+    let registry = crate::app::RegistryLoad::start(global);
     if args.keys_only {
         // The cheapest read: etcd sends names only, nothing is parsed.
-        let store = super::connect(global).await?;
+        let store = crate::app::connect(global).await?;
         let registry = registry.wait().await?;
         let (_, names) = store.read_names(&registry, args.revision).await?;
         let mut text = String::with_capacity(names.len() * 40);
@@ -108,7 +108,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         }
     };
     let read: Result<_> = async {
-        Ok(super::connect(global)
+        Ok(crate::app::connect(global)
             .await?
             .read_prefix_chunks(args.revision, prepare)
             .await?)
@@ -145,14 +145,14 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                         s.collect_map(
                             self.0
                                 .keys()
-                                .filter_map(|k| Some((k.key.as_str(), crate::render::json::Items(k.items()?)))),
+                                .filter_map(|k| Some((k.key.as_str(), crate::present::json::Items(k.items()?)))),
                         )
                     }
                 }
-                crate::render::json::pretty(&mut out, &Keys(&dump))?;
+                crate::present::json::pretty(&mut out, &Keys(&dump))?;
             }
             Format::Table | Format::Text | Format::Github | Format::Markdown => {
-                let mut table = crate::render::table::new_table();
+                let mut table = crate::present::table::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {
                     let Some(items) = k.items() else { continue };
@@ -165,7 +165,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                         ]);
                     }
                 }
-                crate::render::table::write_table(&mut out, &table)?;
+                crate::present::table::write_table(&mut out, &table)?;
             }
         }
     }

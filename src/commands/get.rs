@@ -11,13 +11,13 @@ use tcfg_core::store::StoredKey;
 use tcfg_core::temporal::resolve::{resolve_items, Source};
 use tcfg_core::{ConstrainedValue, Constraints, Value};
 
-use super::{key_def, unused_scope_fields, ScopeArgs};
-use crate::bail;
+use crate::app::{key_def, unused_scope_fields, ScopeArgs};
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
-use crate::render::json::{Items, SourceJson};
+use crate::present::json::{Items, SourceJson};
 
 #[derive(Debug, Args)]
 #[command(
@@ -76,10 +76,10 @@ struct ResolvedJson<'a> {
 }
 
 pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = crate::app::registry(global)?;
     let def = key_def(&registry, &args.key_name)?;
     let scope = args.scope.constraints()?;
-    let store = super::connect(global).await?;
+    let store = crate::app::connect(global).await?;
     // Every spelling: Temporal reads one of them at random, so a second one
     // is worth knowing about.
     let read = store.read_key(&def.name, true).await?;
@@ -126,7 +126,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 (items.clone(), errors)
             }
             Err(findings) if args.scope.given() || format == Format::Json => {
-                bail!("{}", crate::report::unparseable(s, findings));
+                bail!("{}", crate::present::report::unparseable(s, findings));
             }
             Err(findings) => (Vec::new(), findings.clone()),
         },
@@ -134,7 +134,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     if !rejected.is_empty() {
         let s = stored.expect("findings come from a stored value");
         let sources = [(s.etcd_key.clone(), s.raw.clone())].into_iter().collect();
-        crate::report::write_findings(&mut err, &rejected, &sources)?;
+        crate::present::report::write_findings(&mut err, &rejected, &sources)?;
         let r = resolve_items(&items, def, &Constraints::default());
         writeln!(
             err,
@@ -185,7 +185,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                     },
                     spellings: spellings(&read.stored),
                 };
-                crate::render::json::pretty(&mut out, &v)?;
+                crate::present::json::pretty(&mut out, &v)?;
             }
             Format::Table | Format::Text | Format::Github | Format::Markdown => {
                 writeln!(
@@ -220,12 +220,12 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                                 }
                                 continue;
                             };
-                            let mut table = crate::render::table::new_table();
+                            let mut table = crate::present::table::new_table();
                             table.set_header(["CONSTRAINTS", "VALUE"]);
                             for i in canonical_order(items) {
                                 table.add_row([i.constraints.to_string(), flow(&i.value)]);
                             }
-                            crate::render::table::write_table(&mut out, &table)?;
+                            crate::present::table::write_table(&mut out, &table)?;
                         }
                     }
                 }
@@ -275,7 +275,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 revision: read.revision,
             };
             if format == Format::Json {
-                crate::render::json::pretty(&mut out, &v)?;
+                crate::present::json::pretty(&mut out, &v)?;
             } else {
                 // Written as values are (a deep value stays linear).
                 let mut source = std::collections::BTreeMap::new();

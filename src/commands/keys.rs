@@ -7,7 +7,7 @@ use serde::Serialize;
 use tcfg_core::temporal::registry::releases_with;
 use tcfg_core::{KeyDef, Registry};
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
@@ -39,7 +39,7 @@ pub struct KeysArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = crate::app::registry(global)?;
     if let Some(def) = args.pattern.as_deref().and_then(|p| registry.get_in_either(p)) {
         if args.value_type.is_none() && args.precedence.is_none() {
             return show_one(owner(&registry, def), def, args.output);
@@ -101,7 +101,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
         Format::Table | Format::Text | Format::Github | Format::Markdown => {
-            let mut table = crate::render::table::new_table();
+            let mut table = crate::present::table::new_table();
             // A search shows why each key matched; a listing, the defaults.
             let last = if args.search.is_some() {
                 "DESCRIPTION"
@@ -129,7 +129,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
                     },
                 ]);
             }
-            crate::render::table::write_table(&mut out, &table)?;
+            crate::present::table::write_table(&mut out, &table)?;
         }
     }
     Ok(exit::OK)

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, DIM};
-use crate::render::table::{new_table, write_table};
+use crate::present::table::{new_table, write_table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -70,12 +70,12 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
         since: args
             .since
             .as_deref()
-            .map(|s| super::when("--since", s, now))
+            .map(|s| crate::app::when("--since", s, now))
             .transpose()?,
         until: args
             .until
             .as_deref()
-            .map(|s| super::when("--until", s, now))
+            .map(|s| crate::app::when("--until", s, now))
             .transpose()?,
         author: args.author.clone(),
         // Without a lower bound, the newest few: an incident wants those,
@@ -84,7 +84,7 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
             .max_count
             .unwrap_or(if args.since.is_none() { DEFAULT_COUNT } else { 0 }),
     };
-    let store = super::connect(global).await?;
+    let store = crate::app::connect(global).await?;
     let found = log::log(&store, &query).await?;
     let mut out = output::styled_stdout();
     match args.output {
@@ -151,9 +151,9 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
 }
 
 pub async fn show(global: &GlobalArgs, args: ShowArgs) -> Result<u8> {
-    let store = super::connect(global).await?;
+    let store = crate::app::connect(global).await?;
     let Some(entry) = log::show(&store, args.revision).await? else {
-        crate::bail!(
+        crate::error::bail!(
             "no change under {} at revision {}: neither a change record nor etcd's history has one (`tcfg log` lists the changes)",
             store.prefix(),
             args.revision
@@ -381,7 +381,7 @@ fn write_key(out: &mut impl Write, k: &EntryKey) -> std::io::Result<()> {
         None => format!("{} (deleted){new_note}", k.key),
         Some(_) => format!("{} (after){new_note}", k.key),
     };
-    crate::diff::write_unified(out, &old, &new, &old_name, &new_name)
+    crate::present::diff::write_unified(out, &old, &new, &old_name, &new_name)
 }
 
 fn stored_json(s: &Option<Stored>) -> serde_json::Value {

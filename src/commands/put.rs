@@ -12,12 +12,12 @@ use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
 use tcfg_core::changes::record::FileDigest;
 
-use super::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
-use crate::bail;
+use crate::app::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
+use crate::error::bail;
 use crate::error::Result;
 use crate::global::GlobalArgs;
 use crate::output::{self};
-use crate::report::write_findings;
+use crate::present::report::write_findings;
 
 #[derive(Debug, Args)]
 #[command(
@@ -65,7 +65,7 @@ fn parse_value(text: &str) -> Result<Value> {
 }
 
 pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = crate::app::registry(global)?;
     let name = if args.allow_unknown_keys && registry.get(&args.key_name).is_none() {
         args.key_name.clone()
     } else {
@@ -88,7 +88,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let mut files = Vec::new();
     let (from_file, file_items) = match &args.file {
         Some(path) => {
-            let (origin, text) = super::read_input(path)?;
+            let (origin, text) = crate::app::read_input(path)?;
             files.push(FileDigest::of(origin.clone(), text.as_bytes()));
             let parsed = parse_items(&origin, &name, &text);
             if parsed.has_errors() {
@@ -108,8 +108,8 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     };
 
-    let settings = super::connection_settings(&global.etcd)?;
-    let intent = super::intent(
+    let settings = crate::app::connection_settings(&global.etcd)?;
+    let intent = crate::app::intent(
         &settings,
         &registry,
         "put",
@@ -117,7 +117,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
-    let place = super::connection::place(&global.etcd, &settings);
+    let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;
     let new_items = if from_file {
@@ -133,7 +133,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
             Some(s) => match &s.items {
                 Ok(items) => items.clone(),
                 Err(findings) => {
-                    let what = crate::report::unparseable(s, findings);
+                    let what = crate::present::report::unparseable(s, findings);
                     bail!("{what}: cannot change one item of it; replace the whole list with `tcfg put {name} -f FILE`, or `tcfg delete {name} --all`");
                 }
             },

@@ -18,7 +18,7 @@ use tcfg_core::serving::status::StatusReporter;
 use tcfg_core::serving::watch::{Client, ClientOptions};
 use tcfg_core::Document;
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::global::GlobalArgs;
@@ -78,7 +78,7 @@ fn parse_mode(s: &str) -> std::result::Result<u32, String> {
 }
 
 pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
-    let load = super::RegistryLoad::start(global);
+    let load = crate::app::RegistryLoad::start(global);
     let opts = RenderOptions {
         drop_unknown_keys: args.drop_unknown_keys,
         allow_empty: args.allow_empty,
@@ -97,7 +97,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         if args.base.is_empty() {
             None
         } else {
-            Some(super::desired(&registry, &args.base, true).map_err(|e| {
+            Some(crate::app::desired(&registry, &args.base, true).map_err(|e| {
                 CommandError::from(e).context("the base layer was refused (fix it first); nothing written")
             })?)
         };
@@ -126,7 +126,7 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
             let _ = stop_tx.send(true);
         });
     }
-    let store = super::connect(global).await?;
+    let store = crate::app::connect(global).await?;
     let mut renderer = Renderer::new(store.clone(), registry.clone(), writer, base, opts.clone());
     // A following renderer reports itself (a one-shot render would leave a
     // record about a process that is gone).
@@ -221,7 +221,7 @@ fn hand_back_memory() {
 /// it, once the registry (loading meanwhile) is there.
 async fn print(
     global: &GlobalArgs,
-    load: &super::RegistryLoad,
+    load: &crate::app::RegistryLoad,
     base: Option<&Document>,
     opts: &RenderOptions,
 ) -> Result<u8> {
@@ -232,7 +232,13 @@ async fn print(
             Some(chunk_verdicts(chunk, &registry))
         }
     };
-    let read: Result<_> = async { Ok(super::connect(global).await?.read_prefix_chunks(None, decide).await?) }.await;
+    let read: Result<_> = async {
+        Ok(crate::app::connect(global)
+            .await?
+            .read_prefix_chunks(None, decide)
+            .await?)
+    }
+    .await;
     // A bad schema is reported before a failed read: it is the first thing to fix.
     let registry = load.wait().await?;
     let read = read?;
@@ -251,7 +257,7 @@ async fn print(
         opts.drop_unknown_keys,
     )?;
     if selection.blocks.is_empty() && !opts.allow_empty {
-        let store = super::connect(global).await?;
+        let store = crate::app::connect(global).await?;
         return Err(nothing_to_render(&store, &selection.held, &selection.unknown, "nothing printed").await);
     }
     let mut out = output::stdout();

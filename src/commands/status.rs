@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, BOLD, ERROR_PLAIN, GREEN, WARNING};
-use crate::render::table::{new_table, write_table};
+use crate::present::table::{new_table, write_table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -37,13 +37,13 @@ pub struct StatusArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
+    let registry = crate::app::registry(global)?;
     let items: Vec<String> = if !args.prefixes.is_empty() {
         args.prefixes.clone()
     } else if !args.clusters.is_empty() {
         args.clusters.iter().map(|c| format!("{c}:")).collect()
     } else {
-        let names = super::connection::cluster_names(&global.etcd)?;
+        let names = crate::app::connection::cluster_names(&global.etcd)?;
         if names.is_empty() {
             vec![String::new()]
         } else {
@@ -57,12 +57,12 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
     };
     let places = if items == [String::new()] {
         // No config file clusters: the current cluster's own prefix.
-        let settings = super::connection_settings(&global.etcd)?;
+        let settings = crate::app::connection_settings(&global.etcd)?;
         let store = tcfg_core::store::Store::connect(settings).await;
         let name = global.etcd.cluster.clone().unwrap_or_else(|| "current".into());
         vec![place(name, store)]
     } else {
-        let (_, opened) = super::open_located(flag, &items, &global.etcd).await?;
+        let (_, opened) = crate::app::open_located(flag, &items, &global.etcd).await?;
         opened
             .into_iter()
             .map(|(l, store)| {
@@ -77,7 +77,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
     };
     let report = FleetReport::survey(places, &registry).await;
     match args.output {
-        Format::Json => crate::render::json::pretty(&mut output::stdout(), &report)?,
+        Format::Json => crate::present::json::pretty(&mut output::stdout(), &report)?,
         _ => write_tables(&report, args.verbose)?,
     }
     write_notes(&report, args.verbose)?;

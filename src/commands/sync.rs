@@ -7,12 +7,12 @@ use tcfg_core::changes::plan::PlanOptions;
 use tcfg_core::changes::sync::{Outcome, Side, SyncPlan};
 use tcfg_core::store::{Store, StoreError};
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, Format, DIM, ERROR_PLAIN, GREEN, WARNING};
-use crate::plan_view::write_plan;
+use crate::present::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
@@ -44,7 +44,7 @@ pub struct SyncArgs {
     pub max_request_bytes: usize,
 
     #[command(flatten)]
-    pub write: super::WriteArgs,
+    pub write: crate::app::WriteArgs,
 
     /// Output format of the plans: markdown (a pull-request comment) only with --dry-run
     #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Markdown]))]
@@ -56,7 +56,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     if markdown && !args.write.dry_run {
         bail!("-o markdown is for reviewing a change: add --dry-run");
     }
-    let registry = std::sync::Arc::new(super::registry(global)?);
+    let registry = std::sync::Arc::new(crate::app::registry(global)?);
     // The source first (--from, else the first of --prefixes), then the targets.
     let items: Vec<String> = args.from.iter().chain(&args.prefixes).cloned().collect();
     let flag = if args.from.is_some() {
@@ -64,8 +64,8 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     } else {
         "--prefixes"
     };
-    let (settings, mut located) = super::open_located(flag, &items, &global.etcd).await?;
-    let mut intent = super::intent(
+    let (settings, mut located) = crate::app::open_located(flag, &items, &global.etcd).await?;
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "sync",
@@ -96,7 +96,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     let src = &plan.snapshot;
     src.check_readable()
         .map_err(|e| anyhow::anyhow!("the source {e}: fix them first (tcfg dump shows why); nothing written"))?;
-    super::refuse_spellings(src, &registry, "source")?;
+    crate::app::refuse_spellings(src, &registry, "source")?;
     if src.keys.is_empty() && !args.allow_empty_source {
         bail!(
             "the source {source} holds no dynamic config keys{}: syncing from it would empty every target. \
@@ -122,19 +122,23 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     if markdown {
         let reviews: Vec<_> = reviewed
             .iter()
-            .map(|(t, p, findings)| crate::render::markdown::Review {
+            .map(|(t, p, findings)| crate::present::markdown::Review {
                 label: format!("{} (from {source})", t.name),
                 plan: p,
                 findings,
             })
             .collect();
         let mut out = output::stdout();
-        crate::render::markdown::write(&mut out, "tcfg sync --dry-run", &reviews, &registry)?;
+        crate::present::markdown::write(&mut out, "tcfg sync --dry-run", &reviews, &registry)?;
         // A target that could not be read is part of the review too.
         for t in &plan.targets {
             if let Err(e) = &t.state {
                 let line = format!("{}: {e}", t.name);
-                writeln!(out, "> ❌ **Cannot read** {}\n", crate::render::markdown::escape(&line))?;
+                writeln!(
+                    out,
+                    "> ❌ **Cannot read** {}\n",
+                    crate::present::markdown::escape(&line)
+                )?;
             }
         }
     } else {
@@ -151,7 +155,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     }
     drop(err);
     let findings: Vec<_> = reviewed.into_iter().flat_map(|(.., f)| f.iter().cloned()).collect();
-    super::show_review(&findings)?;
+    crate::app::show_review(&findings)?;
     let mut err = output::stderr();
     let (drift, unreadable, total) = (plan.drifted(), plan.unreadable(), plan.targets.len());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -208,7 +212,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
     // connection.
     // (A target's name starts with its cluster, or, on the current
     // connection, with the prefix's `/`.)
-    let place = super::connection::place(&global.etcd, &settings);
+    let place = crate::app::connection::place(&global.etcd, &settings);
     let on_place = |name: &str| {
         if name.starts_with('/') {
             format!(" on {place}")
@@ -227,7 +231,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         plural(drift),
         named.join(", ")
     );
-    if !super::confirm(&question, args.write.yes)? {
+    if !crate::app::confirm(&question, args.write.yes)? {
         writeln!(err, "nothing written")?;
         return Ok(exit::ERROR);
     }
@@ -301,7 +305,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         )?;
         return Ok(failure_exit(&failed));
     }
-    let waited = super::wait::for_renderers(&done, args.write.wait).await?;
+    let waited = crate::app::wait::for_renderers(&done, args.write.wait).await?;
     Ok(if moved && waited == exit::OK {
         exit::CHANGES
     } else {

@@ -14,12 +14,12 @@ use tcfg_core::changes::undo::{self, Undo};
 use tcfg_core::model::finding::Level;
 use tcfg_core::store::Store;
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::{self, paint, WARNING};
-use crate::plan_view::write_plan;
+use crate::present::plan_view::write_plan;
 
 #[derive(Debug, Args)]
 #[command(
@@ -39,10 +39,10 @@ pub struct RevertArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub txn: super::TxnArgs,
+    pub txn: crate::app::TxnArgs,
 
     #[command(flatten)]
-    pub write: super::WriteArgs,
+    pub write: crate::app::WriteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -72,17 +72,17 @@ pub struct RollbackArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
-    pub txn: super::TxnArgs,
+    pub txn: crate::app::TxnArgs,
 
     #[command(flatten)]
-    pub write: super::WriteArgs,
+    pub write: crate::app::WriteArgs,
 }
 
 pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
-    let settings = super::connection_settings(&global.etcd)?;
-    let place = super::connection::place(&global.etcd, &settings);
-    let mut intent = super::intent(
+    let registry = crate::app::registry(global)?;
+    let settings = crate::app::connection_settings(&global.etcd)?;
+    let place = crate::app::connection::place(&global.etcd, &settings);
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "revert",
@@ -141,19 +141,19 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
 }
 
 pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
-    let settings = super::connection_settings(&global.etcd)?;
-    let place = super::connection::place(&global.etcd, &settings);
+    let registry = crate::app::registry(global)?;
+    let settings = crate::app::connection_settings(&global.etcd)?;
+    let place = crate::app::connection::place(&global.etcd, &settings);
     let to = match (&args.to_revision, &args.to_time) {
         (Some(r), _) if *r > 0 => Bound::Revision(*r),
         (Some(r), _) => bail!("--to-revision {r}: a revision is a positive number"),
-        (None, Some(t)) => match super::when("--to-time", t, SystemTime::now())? {
+        (None, Some(t)) => match crate::app::when("--to-time", t, SystemTime::now())? {
             Bound::Revision(r) => bail!("--to-time {r}: give a time, or --to-revision {r}"),
             at => at,
         },
         (None, None) => bail!("give --to-revision REV or --to-time TIME"),
     };
-    let mut intent = super::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "rollback",
@@ -189,8 +189,8 @@ struct Finish<'a> {
     intent: &'a tcfg_core::changes::intent::Intent,
     /// `--out`: save the plan instead of writing.
     out: Option<&'a PathBuf>,
-    txn: super::TxnArgs,
-    opts: super::WriteArgs,
+    txn: crate::app::TxnArgs,
+    opts: crate::app::WriteArgs,
     /// Where, for the prompt and the report.
     what: &'a str,
     /// `--force`: revert what can be, even when some keys cannot.
@@ -268,9 +268,9 @@ async fn finish(undo: Undo, f: Finish<'_>) -> Result<u8> {
     // Undoing is a change like any other: lowering read partitions back
     // strands tasks as surely as lowering them the first time.
     let change = tcfg_core::changes::commit::Change::of_plan(&p, &undo.current, registry);
-    super::show_review(change.findings())?;
+    crate::app::show_review(change.findings())?;
     if let Some(path) = out {
-        super::save_plan(path, &SavedPlan::new(&p, &undo.current))?;
+        crate::app::save_plan(path, &SavedPlan::new(&p, &undo.current))?;
         return Ok(if p.is_empty() { exit::OK } else { exit::CHANGES });
     }
     if p.is_empty() {
@@ -280,7 +280,7 @@ async fn finish(undo: Undo, f: Finish<'_>) -> Result<u8> {
         )?;
         return Ok(exit::OK);
     }
-    super::commit_plan(super::PlanWrite {
+    crate::app::commit_plan(crate::app::PlanWrite {
         store,
         change,
         txn,

@@ -11,7 +11,7 @@ use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::temporal::registry::{find_release, Registry};
 use tcfg_core::temporal::upgrade::{check, Report, Step};
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
@@ -65,7 +65,7 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
     // else the target (which release it was written for is told from it).
     let reading = Registry::release(given.unwrap_or(to));
     let (doc, label, live) = if args.file.is_empty() {
-        let store = super::connect(global).await?;
+        let store = crate::app::connect(global).await?;
         let snapshot = store.snapshot(&reading, None).await?;
         snapshot
             .check_readable()
@@ -124,9 +124,9 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
                 "to_review": report.steps.iter().filter(|s| !s.kind.is_work()).count(),
                 "steps": report.steps,
             });
-            crate::render::json::pretty(&mut out, &json)?;
+            crate::present::json::pretty(&mut out, &json)?;
         }
-        Format::Markdown => out.write_all(crate::render::markdown::upgrade(&report, &label).as_bytes())?,
+        Format::Markdown => out.write_all(crate::present::markdown::upgrade(&report, &label).as_bytes())?,
         _ => write_table(&mut out, &report, &label)?,
     }
     drop(out);
@@ -153,8 +153,8 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
             writeln!(err, "nothing to migrate: no plan written")?;
         } else {
             drop(err);
-            crate::plan_view::write_plan(&mut output::stderr(), &p, &label)?;
-            super::save_plan(path, &SavedPlan::new(&p, snapshot))?;
+            crate::present::plan_view::write_plan(&mut output::stderr(), &p, &label)?;
+            crate::app::save_plan(path, &SavedPlan::new(&p, snapshot))?;
         }
     }
     Ok(if report.has_work() { exit::CHANGES } else { exit::OK })
@@ -165,10 +165,10 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
 /// key it does not know (set ahead for the new one, or a custom build's),
 /// is what an upgrade check is about.
 fn read_config(files: &[PathBuf]) -> Result<tcfg_core::Document> {
-    super::refuse_stdin_twice(files)?;
+    crate::app::refuse_stdin_twice(files)?;
     let sources = files
         .iter()
-        .map(|p| super::read_input(p))
+        .map(|p| crate::app::read_input(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut doc = tcfg_core::Document::new(sources.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "));
     let mut errors = Vec::new();
@@ -184,7 +184,7 @@ fn read_config(files: &[PathBuf]) -> Result<tcfg_core::Document> {
     }
     if !errors.is_empty() {
         let texts = sources.iter().cloned().collect();
-        crate::report::write_findings(&mut output::stderr(), &errors, &texts)?;
+        crate::present::report::write_findings(&mut output::stderr(), &errors, &texts)?;
         bail!("{} cannot be read: Temporal would reject it", doc.origin);
     }
     Ok(doc)
@@ -197,7 +197,7 @@ fn write_table(out: &mut impl Write, report: &Report, label: &str) -> std::io::R
             continue;
         }
         writeln!(out, "{title}:")?;
-        let mut table = crate::render::table::new_table();
+        let mut table = crate::present::table::new_table();
         table.set_header(["KEY", "CHANGE", "DETAIL"]);
         for s in steps {
             let mut detail = s.message.clone();
@@ -206,7 +206,7 @@ fn write_table(out: &mut impl Write, report: &Report, label: &str) -> std::io::R
             }
             table.add_row([s.key.clone(), s.kind.to_string(), detail]);
         }
-        crate::render::table::write_table(out, &table)?;
+        crate::present::table::write_table(out, &table)?;
         writeln!(out)?;
     }
     writeln!(

@@ -14,7 +14,7 @@ use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::Format;
 use crate::output::{self, paint, GREEN};
-use crate::report::{write_findings, Counts};
+use crate::present::report::{write_findings, Counts};
 
 #[derive(Debug, Args)]
 #[command(
@@ -65,14 +65,14 @@ struct JsonSummary {
 }
 
 pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
-    let registry = super::registry(global)?;
-    super::refuse_stdin_twice(&args.files)?;
+    let registry = crate::app::registry(global)?;
+    crate::app::refuse_stdin_twice(&args.files)?;
     // A file that cannot be read is reported like a finding: the others are
     // still checked, and a JSON report still comes out.
     let mut sources = Vec::new();
     let mut unreadable = Vec::new();
     for path in &args.files {
-        match super::read_input(path) {
+        match crate::app::read_input(path) {
             Ok(source) => sources.push(source),
             Err(e) => unreadable.push(Unreadable {
                 file: path.display().to_string(),
@@ -85,7 +85,7 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
         ..Default::default()
     };
     let (_, findings) = check_sources(&sources, &registry, &opts);
-    let findings: Vec<_> = findings.into_iter().map(crate::report::phrased).collect();
+    let findings: Vec<_> = findings.into_iter().map(crate::present::report::phrased).collect();
     let counts = Counts::of(&findings);
     let valid = unreadable.is_empty() && counts.errors == 0 && !(args.strict && counts.warnings > 0);
 
@@ -115,14 +115,14 @@ pub fn run(global: &GlobalArgs, args: ValidateArgs) -> Result<u8> {
                 // verdict on stderr as always.
                 let mut out = output::annotations_stdout();
                 for u in &unreadable {
-                    let at = crate::render::github::At {
+                    let at = crate::present::github::At {
                         file: Some(&u.file),
                         line: 0,
                         column: 0,
                     };
-                    crate::render::github::annotate(&mut out, "error", &at, "tcfg unreadable", &u.message)?;
+                    crate::present::github::annotate(&mut out, "error", &at, "tcfg unreadable", &u.message)?;
                 }
-                crate::render::github::write_findings(&mut out, &findings)?;
+                crate::present::github::write_findings(&mut out, &findings)?;
             } else {
                 for u in &unreadable {
                     writeln!(err, "{}: {}", paint(output::ERROR, "error[unreadable]"), u.message)?;

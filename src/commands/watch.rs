@@ -17,14 +17,14 @@ use tcfg_core::temporal::resolve::resolve_items;
 use tcfg_core::{ConstrainedValue, Constraints, Registry, Value};
 use tokio::sync::mpsc;
 
-use super::ScopeArgs;
-use crate::bail;
+use crate::app::ScopeArgs;
+use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output::Format;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
-use crate::render::json::Items;
+use crate::present::json::Items;
 
 #[derive(Debug, Args)]
 #[command(
@@ -134,7 +134,7 @@ struct Printer {
 
 impl Printer {
     fn line(&self, v: &Line<'_>) -> Result<()> {
-        Ok(crate::render::json::line(&mut std::io::stdout().lock(), v)?)
+        Ok(crate::present::json::line(&mut std::io::stdout().lock(), v)?)
     }
 
     fn effective(&self, u: &KeyUpdate) -> Option<Effective<'_>> {
@@ -203,7 +203,13 @@ impl Printer {
                     writeln!(out, "  effective for {}: {} -> {}", e.scope, e.old, e.new)?;
                 }
                 let text = |i: Option<&Arc<Vec<ConstrainedValue>>>| i.map(|i| items_to_yaml(i)).unwrap_or_default();
-                crate::diff::write_unified(&mut out, &text(u.old.as_ref()), &text(u.new.as_ref()), "old", "new")?;
+                crate::present::diff::write_unified(
+                    &mut out,
+                    &text(u.old.as_ref()),
+                    &text(u.new.as_ref()),
+                    "old",
+                    "new",
+                )?;
                 out.flush()?;
                 Ok(())
             }
@@ -256,10 +262,10 @@ enum Event {
 }
 
 pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
-    let registry = Arc::new(super::registry(global)?);
+    let registry = Arc::new(crate::app::registry(global)?);
     if let Some(k) = &args.key_name {
         if registry.get(k).is_none() && args.scope.given() {
-            super::key_def(&registry, k)?;
+            crate::app::key_def(&registry, k)?;
         }
         if let Some(reason) = registry.foreign_reason(k) {
             bail!(
@@ -292,10 +298,10 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     // Each prefix watched, by the name messages give it (`eu-west:/p/`
     // when on another cluster), with its store.
     let (prefixes, stores): (Vec<String>, Vec<Store>) = if args.prefixes.is_empty() {
-        let store = super::connect(global).await?;
+        let store = crate::app::connect(global).await?;
         (vec![store.prefix().to_string()], vec![store])
     } else {
-        let (_, opened) = super::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
+        let (_, opened) = crate::app::open_located("--prefixes", &args.prefixes, &global.etcd).await?;
         let mut pairs = (Vec::new(), Vec::new());
         for (located, store) in opened {
             let store =

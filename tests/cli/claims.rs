@@ -3,7 +3,6 @@
 //! variables, reads past a frozen member (one and many), exit 3, `--batch` resuming,
 //! `sync`'s source guard, `diff --prune`, and every `diff -o json` field.
 
-
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 

@@ -1,7 +1,6 @@
 //! `tcfg render` against real etcd and real files: the file a stock
 //! Temporal server reads.
 
-
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::*;

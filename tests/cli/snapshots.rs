@@ -4,12 +4,11 @@
 //! wording shows up here as a diff to review; `INSTA_UPDATE=always cargo
 //! test --test cli snapshots::` rewrites the snapshots after a deliberate change.
 
-
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use crate::common::*;
+use assert_cmd::Command;
 use tcfg_testkit::EtcdCluster;
 
 /// The exit status, stdout and stderr of a finished command, as one text.

@@ -325,7 +325,7 @@ fn effect_list(e: &KeyEffect) -> String {
 /// The key's diff in a fenced block, cut after [`DIFF_LINES_SHOWN`] lines.
 fn diff_block(plan: &Plan, c: &KeyChange) -> String {
     let mut raw = Vec::new();
-    crate::plan_view::write_key_diffs(&mut anstream::StripStream::new(&mut raw), plan, c)
+    crate::present::plan_view::write_key_diffs(&mut anstream::StripStream::new(&mut raw), plan, c)
         .expect("writing to memory does not fail");
     let text = String::from_utf8_lossy(&raw);
     let total = text.lines().count();

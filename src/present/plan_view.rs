@@ -42,19 +42,19 @@ pub fn write_key_diffs(w: &mut impl Write, plan: &Plan, c: &KeyChange) -> io::Re
     let target = plan.prefix.key_path(&c.name);
     let writes_target = !c.new_items.is_empty();
     if writes_target && !c.stored.iter().any(|s| s.etcd_key == target) {
-        crate::diff::write_unified(w, "", &c.new_text, "(not stored)", &target)?;
+        crate::present::diff::write_unified(w, "", &c.new_text, "(not stored)", &target)?;
     }
     for s in &c.stored {
         let old = stored_text(std::slice::from_ref(s));
         if s.etcd_key == target && writes_target {
-            crate::diff::write_unified(w, &old, &c.new_text, &s.etcd_key, &target)?;
+            crate::present::diff::write_unified(w, &old, &c.new_text, &s.etcd_key, &target)?;
         } else {
             let gone = if c.stored.len() > 1 {
                 "(deleted: another spelling of the key)"
             } else {
                 "(deleted)"
             };
-            crate::diff::write_unified(w, &old, "", &s.etcd_key, gone)?;
+            crate::present::diff::write_unified(w, &old, "", &s.etcd_key, gone)?;
         }
     }
     Ok(())

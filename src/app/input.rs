@@ -98,14 +98,14 @@ fn read_desired(
         let texts = sources.iter().cloned().collect();
         let mut err = crate::output::stderr();
         if matches!(to, Findings::Annotated) {
-            crate::render::github::write_findings(&mut crate::output::annotations_stdout(), &findings)?;
+            crate::present::github::write_findings(&mut crate::output::annotations_stdout(), &findings)?;
         } else {
-            crate::report::write_findings(&mut err, &findings, &texts)?;
+            crate::present::report::write_findings(&mut err, &findings, &texts)?;
         }
-        let counts = crate::report::Counts::of(&findings);
+        let counts = crate::present::report::Counts::of(&findings);
         if let Findings::Review { title, into } = &mut to {
             if counts.errors > 0 {
-                let comment = crate::render::markdown::invalid(title, &findings);
+                let comment = crate::present::markdown::invalid(title, &findings);
                 std::io::Write::write_all(&mut crate::output::stdout(), comment.as_bytes())?;
             }
             into.extend(findings.iter().cloned());

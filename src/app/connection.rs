@@ -10,7 +10,7 @@ use tcfg_core::store::config_file::ConfigFile;
 use tcfg_core::store::{ConnectionSettings, Layer, Prefix, Store};
 
 use super::{prefix_list, prompt};
-use crate::bail;
+use crate::error::bail;
 use crate::error::Result;
 use crate::global::{EtcdArgs, GlobalArgs};
 

@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 
-use crate::bail;
+use crate::error::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
 use crate::output::{self, paint, GREEN, WARNING};
@@ -42,7 +42,7 @@ pub async fn commit_key_write(
         None if key.old_text.is_empty() => format!("{path} (not stored)"),
         None => format!("{path} (stored)"),
     };
-    crate::diff::write_unified(
+    crate::present::diff::write_unified(
         &mut err,
         &key.old_text,
         &key.new_text,
@@ -188,7 +188,7 @@ pub fn save_plan(path: &std::path::Path, saved: &tcfg_core::changes::saved::Save
 /// several's); an error refuses it here, before any prompt (`Change::fit`
 /// would refuse it too).
 pub fn show_review(findings: &[tcfg_core::Finding]) -> Result<()> {
-    crate::report::write_findings(&mut output::stderr(), findings, &Default::default())?;
+    crate::present::report::write_findings(&mut output::stderr(), findings, &Default::default())?;
     let errors = findings.iter().filter(|f| f.level == tcfg_core::Level::Error).count();
     if errors > 0 {
         return Err(tcfg_core::changes::commit::CommitError::Refused { errors }.into());
