@@ -6,7 +6,6 @@ use std::io::{self, IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 
 use crate::guard::{self, Guard, Mode};
-use clap::ValueEnum;
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
 pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -16,30 +15,6 @@ pub const DIM: Style = Style::new().dimmed();
 pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const ERROR_PLAIN: Style = AnsiColor::Red.on_default();
 
-/// Every output format tcfg writes; each command takes the ones it can
-/// write (see [`Format::parser`]), so one type serves every `-o`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Table,
-    Json,
-    Yaml,
-    /// GitHub Actions annotations.
-    Github,
-    /// A pull-request comment.
-    Markdown,
-}
-
-impl Format {
-    /// A parser for a command's `-o` that takes only `allowed` (and lists
-    /// only those in help and completions).
-    pub fn parser(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
-        use clap::builder::TypedValueParser;
-        let values: Vec<clap::builder::PossibleValue> = allowed.iter().filter_map(|f| f.to_possible_value()).collect();
-        clap::builder::PossibleValuesParser::new(values)
-            .map(|s| Format::from_str(&s, false).expect("a possible value is a format"))
-    }
-}
 /// Standard output for data (YAML, JSON, tables without styles): buffered,
 /// never passed through the colour filter (which costs on big dumps), and
 /// guarded so that no line can start a CI runner's command.

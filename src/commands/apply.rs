@@ -15,8 +15,16 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, Format};
+use crate::output;
 use crate::present::plan_view::write_plan;
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    /// A pull-request comment.
+    Markdown,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -50,12 +58,12 @@ pub struct ApplyArgs {
     pub allow_unknown_keys: bool,
 
     /// Output format of the plan: markdown (a pull-request comment) only with --dry-run
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Markdown]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: Output,
 }
 
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
-    let markdown = args.output == Format::Markdown;
+    let markdown = args.output == Output::Markdown;
     if markdown && !args.write.dry_run {
         bail!("-o markdown is for reviewing a change: add --dry-run");
     }

@@ -16,8 +16,18 @@ use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
 use crate::output;
-use crate::output::Format;
 use crate::present::plan_view::write_plan;
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// A pull-request comment.
+    Markdown,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -41,8 +51,8 @@ pub struct DiffArgs {
     pub prune: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json, Format::Github, Format::Markdown]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: Output,
 
     /// Save the plan to this file, for `tcfg apply PLAN_FILE`
     #[arg(long, value_name = "PLAN")]
@@ -59,8 +69,8 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     // comment (the other formats show them on standard error).
     let mut file_findings = Vec::new();
     let mut read = |files: &[PathBuf], reviewed: bool| match args.output {
-        Format::Github => crate::app::desired_annotated(&registry, files, args.allow_unknown_keys),
-        Format::Markdown => {
+        Output::Github => crate::app::desired_annotated(&registry, files, args.allow_unknown_keys),
+        Output::Markdown => {
             // Either file invalid makes the comment say so; only the
             // reviewed one's warnings are the change's business.
             let mut scratch = Vec::new();
@@ -68,7 +78,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             crate::app::desired_reviewed(&registry, files, args.allow_unknown_keys, "tcfg diff", into)
                 .map(|(doc, _)| doc)
         }
-        _ => desired(&registry, files, args.allow_unknown_keys),
+        Output::Text | Output::Json => desired(&registry, files, args.allow_unknown_keys),
     };
     // The file whose keys the changes point at (annotations), when one is.
     let mut source: Option<(PathBuf, tcfg_core::Document)> = None;
@@ -157,17 +167,17 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
         }
     }
     match args.output {
-        Format::Json => {
+        Output::Json => {
             let json = crate::present::json::PlanJson::of(&plan)
                 .with_findings(&findings)
                 .with_effects(&plan, &registry);
             crate::present::json::pretty(&mut output::stdout(), &json)?;
         }
-        Format::Github => {
+        Output::Github => {
             crate::present::github::write_findings(&mut output::annotations_stdout(), &findings)?;
             write_annotations(&plan, source.as_ref(), &label)?
         }
-        Format::Markdown => {
+        Output::Markdown => {
             findings.extend(file_findings);
             let review = crate::present::markdown::Review {
                 label: label.clone(),
@@ -176,7 +186,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
             };
             crate::present::markdown::write(&mut output::stdout(), "tcfg diff", &[review], &registry)?;
         }
-        Format::Text | Format::Table | Format::Yaml => {
+        Output::Text => {
             let mut out = output::styled_stdout();
             write_plan(&mut out, &plan, &label)?;
             drop(out);

@@ -15,8 +15,16 @@ use tcfg_core::Registry;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format};
+use crate::output::{self, paint};
 use crate::present::report::{write_findings, Counts};
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    Yaml,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -24,8 +32,8 @@ use crate::present::report::{write_findings, Counts};
 )]
 pub struct DumpArgs {
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml")]
+    pub output: Output,
 
     /// Only the key names, one per line
     #[arg(long)]
@@ -92,7 +100,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         allow_unknown_keys: args.allow_unknown_keys,
         report_unknown_keys: false,
     };
-    let yaml = args.output == Format::Yaml;
+    let yaml = args.output == Output::Yaml;
     let opts = DumpOptions {
         validate: validate.clone(),
         yaml,
@@ -137,8 +145,8 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
 
     {
         match args.output {
-            Format::Yaml => dump.write_yaml(&mut out)?,
-            Format::Json => {
+            Output::Yaml => dump.write_yaml(&mut out)?,
+            Output::Json => {
                 struct Keys<'a>(&'a tcfg_core::serving::dump::Dump);
                 impl serde::Serialize for Keys<'_> {
                     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,7 +159,7 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
                 }
                 crate::present::json::pretty(&mut out, &Keys(&dump))?;
             }
-            Format::Table | Format::Text | Format::Github | Format::Markdown => {
+            Output::Table => {
                 let mut table = crate::present::table::new_table();
                 table.set_header(["KEY", "CONSTRAINTS", "VALUE", "MOD REV"]);
                 for k in dump.keys() {

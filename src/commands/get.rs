@@ -16,8 +16,16 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
+use crate::output::{self, paint, BOLD, DIM, WARNING};
 use crate::present::json::{Items, SourceJson};
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    Yaml,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -32,8 +40,8 @@ pub struct GetArgs {
     pub scope: ScopeArgs,
 
     /// Output format [default: table on a terminal, yaml otherwise]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
-    pub output: Option<Format>,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<Output>,
 }
 
 #[derive(Serialize)]
@@ -84,9 +92,9 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     // is worth knowing about.
     let read = store.read_key(&def.name, true).await?;
     let format = args.output.unwrap_or(if output::stdout_is_terminal() {
-        Format::Table
+        Output::Table
     } else {
-        Format::Yaml
+        Output::Yaml
     });
     let mut err = output::stderr();
     if read.stored.len() > 1 {
@@ -125,7 +133,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 let errors = findings.into_iter().filter(|f| f.level == Level::Error).collect();
                 (items.clone(), errors)
             }
-            Err(findings) if args.scope.given() || format == Format::Json => {
+            Err(findings) if args.scope.given() || format == Output::Json => {
                 bail!("{}", crate::present::report::unparseable(s, findings));
             }
             Err(findings) => (Vec::new(), findings.clone()),
@@ -155,7 +163,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     if !args.scope.given() {
         // The stored items.
         match format {
-            Format::Yaml => match stored.filter(|s| s.items.is_err()) {
+            Output::Yaml => match stored.filter(|s| s.items.is_err()) {
                 // No items to give: the stored text, escaped, and exit 1.
                 Some(s) => {
                     for line in s.raw.lines() {
@@ -165,7 +173,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 }
                 None => out.write_all(items_to_yaml(&items).as_bytes())?,
             },
-            Format::Json => {
+            Output::Json => {
                 let unscoped = Constraints::default();
                 let r = resolve_items(&items, def, &unscoped);
                 let etcd_key = stored.map(|s| s.etcd_key.as_str());
@@ -187,7 +195,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 };
                 crate::present::json::pretty(&mut out, &v)?;
             }
-            Format::Table | Format::Text | Format::Github | Format::Markdown => {
+            Output::Table => {
                 writeln!(
                     out,
                     "{} {}",
@@ -266,7 +274,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
         },
     };
     match format {
-        Format::Json | Format::Yaml => {
+        Output::Json | Output::Yaml => {
             let v = ResolvedJson {
                 key: &def.name,
                 scope: &scope,
@@ -274,7 +282,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 source: SourceJson::of(&r, &items, stored.map(|s| s.etcd_key.as_str())),
                 revision: read.revision,
             };
-            if format == Format::Json {
+            if format == Output::Json {
                 crate::present::json::pretty(&mut out, &v)?;
             } else {
                 // Written as values are (a deep value stays linear).
@@ -304,7 +312,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
                 out.write_all(text.as_bytes())?;
             }
         }
-        Format::Table | Format::Text | Format::Github | Format::Markdown => {
+        Output::Table => {
             writeln!(
                 out,
                 "{} = {}  {}",

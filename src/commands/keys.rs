@@ -11,7 +11,15 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format, BOLD, DIM, WARNING};
+use crate::output::{self, paint, BOLD, DIM, WARNING};
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    Yaml,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -22,8 +30,8 @@ pub struct KeysArgs {
     pub pattern: Option<String>,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Yaml]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    pub output: Output,
 
     /// Keys whose name or description (from Temporal's source) holds every word of TEXT, any case
     #[arg(long, value_name = "TEXT", conflicts_with = "pattern")]
@@ -84,7 +92,7 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
     }
     let mut out = output::stdout();
     match args.output {
-        Format::Json => {
+        Output::Json => {
             writeln!(
                 out,
                 "{}",
@@ -96,11 +104,11 @@ pub fn run(global: &GlobalArgs, args: KeysArgs) -> Result<u8> {
                 )?
             )?;
         }
-        Format::Yaml => {
+        Output::Yaml => {
             let v: Vec<_> = keys.iter().map(|k| key_json(owner(&registry, k), k)).collect();
             out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
         }
-        Format::Table | Format::Text | Format::Github | Format::Markdown => {
+        Output::Table => {
             let mut table = crate::present::table::new_table();
             // A search shows why each key matched; a listing, the defaults.
             let last = if args.search.is_some() {
@@ -227,22 +235,22 @@ fn key_json<'a>(registry: &Registry, k: &'a KeyDef) -> KeyJson<'a> {
     }
 }
 
-fn show_one(registry: &Registry, k: &KeyDef, format: Format) -> Result<u8> {
+fn show_one(registry: &Registry, k: &KeyDef, format: Output) -> Result<u8> {
     let mut out = output::styled_stdout();
     match format {
-        Format::Json | Format::Yaml => {
+        Output::Json | Output::Yaml => {
             let v = KeyJson {
                 releases: Some(releases_with(&k.name)),
                 ..key_json(registry, k)
             };
-            if format == Format::Json {
+            if format == Output::Json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 out.write_all(serde_yaml::to_string(&v)?.as_bytes())?;
             }
             return Ok(exit::OK);
         }
-        Format::Table | Format::Text | Format::Github | Format::Markdown => {}
+        Output::Table => {}
     }
     let label = |s: &str| paint(DIM, format!("{s:<22}"));
     writeln!(out, "{}", paint(BOLD, &k.name))?;

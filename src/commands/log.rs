@@ -11,8 +11,22 @@ use tcfg_core::changes::record::{ChangeRecord, Stored};
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format, BOLD, DIM};
+use crate::output::{self, paint, BOLD, DIM};
 use crate::present::table::{new_table, write_table};
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogOutput {
+    Table,
+    Json,
+}
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowOutput {
+    Text,
+    Json,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -44,8 +58,8 @@ pub struct LogArgs {
     pub patch: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    pub output: LogOutput,
 }
 
 #[derive(Debug, Args)]
@@ -56,8 +70,8 @@ pub struct ShowArgs {
     pub revision: i64,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: ShowOutput,
 }
 
 /// How many changes `log` shows without `--since` or `-n`.
@@ -88,17 +102,17 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let found = log::log(&store, &query).await?;
     let mut out = output::styled_stdout();
     match args.output {
-        Format::Json => {
+        LogOutput::Json => {
             serde_json::to_writer_pretty(&mut out, &log_json(&found))?;
             writeln!(out)?;
         }
-        _ if args.patch => {
+        LogOutput::Table if args.patch => {
             for e in &found.entries {
                 write_entry(&mut out, e, true)?;
                 writeln!(out)?;
             }
         }
-        _ => {
+        LogOutput::Table => {
             let mut table = new_table();
             table.set_header(["REVISION", "TIME", "AUTHOR", "MESSAGE", "CHANGE"]);
             for e in &found.entries {
@@ -161,11 +175,11 @@ pub async fn show(global: &GlobalArgs, args: ShowArgs) -> Result<u8> {
     };
     let mut out = output::styled_stdout();
     match args.output {
-        Format::Json => {
+        ShowOutput::Json => {
             serde_json::to_writer_pretty(&mut out, &entry_json(&entry))?;
             writeln!(out)?;
         }
-        _ => write_entry(&mut out, &entry, true)?,
+        ShowOutput::Text => write_entry(&mut out, &entry, true)?,
     }
     Ok(exit::OK)
 }

@@ -11,8 +11,15 @@ use tcfg_core::store::health::MemberState;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format, BOLD, ERROR_PLAIN, GREEN, WARNING};
+use crate::output::{self, paint, BOLD, ERROR_PLAIN, GREEN, WARNING};
 use crate::present::table::{new_table, write_table};
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -32,8 +39,8 @@ pub struct StatusArgs {
     pub verbose: bool,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    pub output: Output,
 }
 
 pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
@@ -77,8 +84,8 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
     };
     let report = FleetReport::survey(places, &registry).await;
     match args.output {
-        Format::Json => crate::present::json::pretty(&mut output::stdout(), &report)?,
-        _ => write_tables(&report, args.verbose)?,
+        Output::Json => crate::present::json::pretty(&mut output::stdout(), &report)?,
+        Output::Table => write_tables(&report, args.verbose)?,
     }
     write_notes(&report, args.verbose)?;
     Ok(if report.unhealthy() {

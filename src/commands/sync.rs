@@ -11,8 +11,16 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, paint, Format, DIM, ERROR_PLAIN, GREEN, WARNING};
+use crate::output::{self, paint, DIM, ERROR_PLAIN, GREEN, WARNING};
 use crate::present::plan_view::write_plan;
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    /// A pull-request comment.
+    Markdown,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -47,12 +55,12 @@ pub struct SyncArgs {
     pub write: crate::app::WriteArgs,
 
     /// Output format of the plans: markdown (a pull-request comment) only with --dry-run
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Markdown]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: Output,
 }
 
 pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
-    let markdown = args.output == Format::Markdown;
+    let markdown = args.output == Output::Markdown;
     if markdown && !args.write.dry_run {
         bail!("-o markdown is for reviewing a change: add --dry-run");
     }

@@ -15,7 +15,16 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::{self, Format};
+use crate::output;
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -35,8 +44,8 @@ pub struct UpgradeCheckArgs {
     pub file: Vec<PathBuf>,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", value_parser = Format::parser(&[Format::Table, Format::Json, Format::Markdown]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table")]
+    pub output: Output,
 
     /// Save the migration of the live prefix as a plan for `tcfg apply PLAN`: the new names written, the old kept
     #[arg(long, value_name = "PLAN", conflicts_with = "file")]
@@ -114,7 +123,7 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
     let report = check(&doc, &from_registry, &to_registry)?;
     let mut out = output::stdout();
     match args.output {
-        Format::Json => {
+        Output::Json => {
             let json = serde_json::json!({
                 "format_version": 1,
                 "config": label,
@@ -126,8 +135,8 @@ pub async fn run(global: &GlobalArgs, args: UpgradeCheckArgs) -> Result<u8> {
             });
             crate::present::json::pretty(&mut out, &json)?;
         }
-        Format::Markdown => out.write_all(crate::present::markdown::upgrade(&report, &label).as_bytes())?,
-        _ => write_table(&mut out, &report, &label)?,
+        Output::Markdown => out.write_all(crate::present::markdown::upgrade(&report, &label).as_bytes())?,
+        Output::Table => write_table(&mut out, &report, &label)?,
     }
     drop(out);
     if let (Some(path), Some(snapshot)) = (&args.out, &live) {

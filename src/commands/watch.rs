@@ -22,9 +22,15 @@ use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
 use crate::global::GlobalArgs;
-use crate::output::Format;
 use crate::output::{self, paint, BOLD, DIM, NOTE, WARNING};
 use crate::present::json::Items;
+
+/// What `-o` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -43,8 +49,8 @@ pub struct WatchArgs {
     pub scope: ScopeArgs,
 
     /// Output format
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text", value_parser = Format::parser(&[Format::Text, Format::Json]))]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
+    pub output: Output,
 
     /// Replay the changes after this revision first (etcd must still keep them)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
@@ -127,7 +133,7 @@ fn items(i: Option<&Arc<Vec<ConstrainedValue>>>) -> Option<Items<'_>> {
 }
 
 struct Printer {
-    format: Format,
+    format: Output,
     scope: Option<Constraints>,
     registry: Arc<Registry>,
 }
@@ -169,7 +175,7 @@ impl Printer {
         };
         let effective = self.effective(u);
         match self.format {
-            Format::Json => self.line(&Line::Change {
+            Output::Json => self.line(&Line::Change {
                 time: time.map(str::to_string),
                 prefix: prefix.to_string(),
                 revision: set.revision,
@@ -183,7 +189,7 @@ impl Printer {
                 author: record.map(|r| r.author.short()),
                 message: record.and_then(|r| r.message.as_deref()),
             }),
-            Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
+            Output::Text => {
                 let mut out = output::styled_stdout();
                 let clock = time.and_then(|t| t.get(11..19)).unwrap_or("time unknown");
                 writeln!(
@@ -245,7 +251,7 @@ impl Printer {
                 "note"
             )
         )?;
-        if self.format == Format::Json {
+        if self.format == Output::Json {
             self.line(&Line::Notice {
                 time: now(),
                 prefix: prefix.to_string(),
@@ -346,7 +352,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         match args.output {
-            Format::Json => {
+            Output::Json => {
                 for (key, e) in &entries {
                     let state = e.items();
                     printer.line(&Line::State {
@@ -357,7 +363,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                     })?;
                 }
             }
-            Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
+            Output::Text => {
                 let mut out = output::styled_stdout();
                 writeln!(
                     out,
@@ -381,7 +387,7 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
                 }
             }
         }
-        if args.output == Format::Json {
+        if args.output == Output::Json {
             printer.line(&Line::Ready {
                 prefix: prefix.to_string(),
                 revision: cache.revision,
@@ -487,7 +493,7 @@ fn report_drift(printer: &Printer, prefixes: &[String], clients: &[Client], key:
         .map(|(i, p)| (p.to_string(), i.as_deref().map(items_to_yaml).unwrap_or_default()))
         .collect();
     match printer.format {
-        Format::Json => {
+        Output::Json => {
             let values = items
                 .iter()
                 .zip(prefixes)
@@ -499,7 +505,7 @@ fn report_drift(printer: &Printer, prefixes: &[String], clients: &[Client], key:
                 values: PerPrefix(values),
             })
         }
-        Format::Text | Format::Table | Format::Yaml | Format::Github | Format::Markdown => {
+        Output::Text => {
             let mut out = output::styled_stdout();
             let parts: Vec<String> = values
                 .iter()
