@@ -119,11 +119,6 @@ impl Document {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-
-    /// The canonical YAML text (see [`crate::model::serialize`]).
-    pub fn to_yaml(&self) -> String {
-        crate::model::serialize::document_to_yaml(self)
-    }
 }
 
 /// A parse result: the document as Temporal would read it (items Temporal

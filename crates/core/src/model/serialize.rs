@@ -238,6 +238,13 @@ pub fn push_entry(out: &mut String, key: &str, items: &[ConstrainedValue], canon
     }
 }
 
+impl Document {
+    /// The canonical YAML text.
+    pub fn to_yaml(&self) -> String {
+        document_to_yaml(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -251,12 +251,6 @@ impl Layer {
         }
     }
 
-    /// The seed library's YAML config (`etcdConfigs`, `globalKeyPrefix`, ...),
-    /// for the entry named `cluster` (default: the first).
-    pub fn from_seed_config(origin: &str, text: &str, cluster: Option<&str>) -> Result<Layer, ConfigError> {
-        super::config_file::ConfigFile::parse(origin, text)?.layer(cluster)
-    }
-
     /// Each field this layer leaves unset taken from `defaults`.
     pub fn or(self, defaults: Layer) -> Layer {
         Layer {

@@ -291,6 +291,14 @@ fn read_history(node: &Node, layer: &mut Layer, err: FileErr) -> Result<(), Conf
     Ok(())
 }
 
+impl Layer {
+    /// The seed library's YAML config (`etcdConfigs`, `globalKeyPrefix`, ...),
+    /// for the entry named `cluster` (default: the first).
+    pub fn from_seed_config(origin: &str, text: &str, cluster: Option<&str>) -> Result<Layer, ConfigError> {
+        ConfigFile::parse(origin, text)?.layer(cluster)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -17,28 +17,14 @@ use crate::changes::intent::Intent;
 use crate::changes::plan::key_plan;
 use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
-use crate::store::{ProgressAnswers, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::temporal::registry::Registry;
 use crate::temporal::resolve::{resolve_items, Resolution};
 
 use super::cache::{Cache, CacheEntry};
 use super::changes::{ChangeSet, Notice};
 use super::options::ClientOptions;
-use super::stream::run;
-
-pub(super) struct Inner {
-    pub(super) store: Store,
-    pub(super) registry: Arc<Registry>,
-    pub(super) options: ClientOptions,
-    pub(super) cache: ArcSwap<Cache>,
-    pub(super) subscribers: Mutex<Vec<mpsc::UnboundedSender<ChangeSet>>>,
-    pub(super) notices: Mutex<Vec<mpsc::UnboundedSender<Notice>>>,
-    pub(super) revision: watch::Sender<i64>,
-    /// How the members answer progress requests: asked at start and after
-    /// each reload (not on every reconnect, which must not wait on members
-    /// that are away).
-    pub(super) answers: Mutex<ProgressAnswers>,
-}
+use super::stream::{run, Inner};
 
 /// The watch/cache client.
 pub struct Client {
@@ -60,21 +46,6 @@ pub enum ClientError {
     /// not use as written (the findings say what and where); nothing written.
     #[error("{key}: {}; nothing written", .findings.iter().filter(|f| f.level == crate::Level::Error).map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "))]
     Invalid { key: String, findings: Vec<crate::Finding> },
-}
-
-pub(super) enum Ended {
-    /// Watch again from this revision + 1.
-    Broken {
-        reason: String,
-        reason_tag: &'static str,
-    },
-    Compacted {
-        at: i64,
-    },
-    Fatal {
-        reason: String,
-    },
-    Stopped,
 }
 
 impl Client {

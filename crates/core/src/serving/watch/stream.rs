@@ -2,11 +2,12 @@
 //! apply each revision's events, re-watch a broken stream with backoff, and
 //! reload after a compaction.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use arc_swap::ArcSwap;
 use etcd_client::{EventType, WatchOptions};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep, timeout, Instant};
 
 use crate::model::document::ConstrainedValue;
@@ -14,12 +15,45 @@ use crate::model::finding::Finding;
 use crate::model::key::Key;
 use crate::model::parse::parse_items;
 use crate::serving::compact::CompactItems;
-use crate::store::{foreign_reason, ProgressAnswers, Snapshot, StoreError};
+use crate::store::{foreign_reason, ProgressAnswers, Snapshot, Store, StoreError};
+use crate::temporal::registry::Registry;
 use crate::temporal::validate::stored_value_errors;
 
 use super::cache::{net_change, refused_over, Cache, CacheEntry};
 use super::changes::{Cause, ChangeSet, KeyUpdate, Notice, UpdateKind};
-use super::client::{Ended, Inner};
+use super::options::ClientOptions;
+
+/// What the client and the loop behind it share: the store, the cache it
+/// publishes, and who hears of each change.
+pub(super) struct Inner {
+    pub(super) store: Store,
+    pub(super) registry: Arc<Registry>,
+    pub(super) options: ClientOptions,
+    pub(super) cache: ArcSwap<Cache>,
+    pub(super) subscribers: Mutex<Vec<mpsc::UnboundedSender<ChangeSet>>>,
+    pub(super) notices: Mutex<Vec<mpsc::UnboundedSender<Notice>>>,
+    pub(super) revision: watch::Sender<i64>,
+    /// How the members answer progress requests: asked at start and after
+    /// each reload (not on every reconnect, which must not wait on members
+    /// that are away).
+    pub(super) answers: Mutex<ProgressAnswers>,
+}
+
+/// Why one watch ended.
+pub(super) enum Ended {
+    /// Watch again from this revision + 1.
+    Broken {
+        reason: String,
+        reason_tag: &'static str,
+    },
+    Compacted {
+        at: i64,
+    },
+    Fatal {
+        reason: String,
+    },
+    Stopped,
+}
 
 impl Inner {
     pub(super) fn notice(&self, n: Notice) {
