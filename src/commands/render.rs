@@ -141,8 +141,17 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
             .map_err(|e| CommandError::from(anyhow::Error::from(e)).hint("pass another --report-as"))?;
         renderer = renderer.with_reporter(reporter);
     }
-    let first = renderer.render_at(None).await.map_err(render_error)?;
-    let revision = first.1.revision;
+    // A follower's first render is from the watch client's load: the prefix
+    // is read once at start-up.
+    let (first, client) = if args.follow {
+        let client = Client::start(store.clone(), registry.clone(), ClientOptions::default()).await?;
+        (
+            renderer.start_following(&client).await.map_err(render_error)?,
+            Some(client),
+        )
+    } else {
+        (renderer.render_at(None).await.map_err(render_error)?, None)
+    };
     show(&renderer, &first, &registry.version, opts.drop_unknown_keys)?;
     match (&first.0, args.follow) {
         (Outcome::Refused(Refusal::NoConfig), false) => {
@@ -170,19 +179,21 @@ pub async fn run(global: &GlobalArgs, args: RenderArgs) -> Result<u8> {
         (_, false) => return Ok(exit::OK),
         (_, true) => ready.store(true, std::sync::atomic::Ordering::SeqCst),
     }
+    let Some(client) = client else {
+        return Ok(exit::OK);
+    };
     if *stop.borrow() {
+        client.shutdown().await;
         renderer.shutdown().await;
         return Ok(exit::OK);
     }
-    // From the revision just rendered on, every change the watch client
-    // delivers (through every etcd fault it survives) is rendered.
-    let client = Client::start_at(store, registry.clone(), ClientOptions::default(), Some(revision)).await?;
+    // Every change the watch client delivers (through every etcd fault it
+    // survives) is rendered.
     let version = registry.version.clone();
     let drop_unknown = opts.drop_unknown_keys;
     let path = renderer.writer().path().to_path_buf();
-    // Start-up read the prefix twice (the render, the client's load) and the
-    // first render from the cache decides every key: memory a sidecar
-    // needs for a moment, then hands back rather than keeps.
+    // Start-up read and decided the whole prefix: memory a sidecar needs
+    // for a moment, then hands back rather than keeps.
     hand_back_memory();
     let mut first = true;
     renderer

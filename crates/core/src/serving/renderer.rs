@@ -1,9 +1,12 @@
-//! Keeping the server's file equal to a prefix: render once from a read,
-//! then again from the watch client's cache whenever it has a newer one (it
-//! survives etcd's faults; while etcd is away nothing changes and the last
-//! file stays). A render from the cache decides again only the entries the
-//! client replaced, so a change costs its own keys plus one pass over the
-//! others' finished blocks.
+//! Keeping the server's file equal to a prefix: a one-shot render reads the
+//! prefix; a follower renders from the watch client's cache (the client's
+//! load is the only read of the prefix at start-up) and again whenever the
+//! client has a newer one (it survives etcd's faults; while etcd is away
+//! nothing changes and the last file stays). The client's verdict on each
+//! stored value is the render's (refused values, with or without last good
+//! items, are in its cache), and a render from the cache decides again only
+//! the entries the client replaced, so a change costs its own keys plus one
+//! pass over the others' finished blocks.
 //!
 //! Metrics: `dynconfig_render_total{outcome}` (`written`, `unchanged`,
 //! `refused`, `failed`), `dynconfig_render_revision`,
@@ -23,7 +26,7 @@ use crate::serving::render::{
     RenderOptions, Rendered, Verdict,
 };
 use crate::serving::status::{RendererStatus, StatusReporter};
-use crate::serving::watch::{Cache, CacheEntry, Client};
+use crate::serving::watch::{Cache, CacheEntry, Client, InvalidValue};
 use crate::store::{Store, StoreError};
 use crate::temporal::registry::Registry;
 
@@ -47,9 +50,26 @@ pub enum RenderError {
     File(#[from] FileError),
 }
 
-/// The verdict on one entry of the watch client's cache.
+/// What a verdict was made from: an entry of the watch client's cache, or a
+/// value it refused with no last good items.
+enum Decision {
+    Entry(Arc<CacheEntry>),
+    Refused(Arc<InvalidValue>),
+}
+
+impl Decision {
+    fn same(&self, other: &Decision) -> bool {
+        match (self, other) {
+            (Decision::Entry(a), Decision::Entry(b)) => Arc::ptr_eq(a, b),
+            (Decision::Refused(a), Decision::Refused(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// The verdict on one stored value of the watch client's cache.
 struct Decided {
-    entry: Arc<CacheEntry>,
+    from: Decision,
     verdict: Verdict,
     generation: u64,
 }
@@ -82,14 +102,6 @@ pub struct Renderer {
     /// render that saw each last.
     order: Vec<Box<str>>,
     generation: u64,
-    /// The verdicts of the last read, by stored name, until a render from
-    /// the cache takes them over: an entry holding the value read (same mod
-    /// revision) needs no new verdict.
-    read: foldhash::HashMap<Box<str>, Verdict>,
-    /// Keys the last read of the prefix held back that the client's cache
-    /// may not hold (a stored value invalid since before the client
-    /// started): while there are any, renders read the prefix.
-    held_by_read: Vec<String>,
     /// The cache last rendered: one with the same entries needs no render
     /// (etcd answers the client's progress requests every few seconds).
     rendered_cache: Option<Arc<Cache>>,
@@ -128,8 +140,6 @@ impl Renderer {
             decided: Default::default(),
             order: Vec::new(),
             generation: 0,
-            read: Default::default(),
-            held_by_read: Vec::new(),
             rendered_cache: None,
             reporter: None,
             reflects: 0,
@@ -191,6 +201,15 @@ impl Renderer {
         };
         let (revision, cluster_id, verdicts) =
             read.inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
+        self.learn_cluster(cluster_id);
+        let (rendered, blocks) = self.assemble(&in_precedence(&verdicts), revision);
+        self.finish(rendered, blocks)
+    }
+
+    /// The etcd cluster this renderer reads: the file found at start lends
+    /// its items as last good ones only when it is a render of this prefix
+    /// on this cluster.
+    fn learn_cluster(&mut self, cluster_id: u64) {
         self.cluster_id = cluster_id;
         if let Some(text) = self.in_place.take() {
             if let Some(last) = LastGood::from_file(&text, &self.registry, self.store.prefix(), cluster_id) {
@@ -198,10 +217,22 @@ impl Renderer {
                 self.rendered_in_place = true;
             }
         }
-        let (rendered, blocks) = self.assemble(&in_precedence(&verdicts), revision);
-        self.held_by_read = rendered.held.iter().map(|h| h.key.as_str().to_string()).collect();
-        self.read = verdicts.into_iter().map(|v| (v.key.as_str().into(), v)).collect();
-        self.finish(rendered, blocks)
+    }
+
+    /// The first render of a follower: from `client`'s cache, the client's
+    /// load being the one read of the prefix (one count-only request asks
+    /// which etcd cluster this is).
+    pub async fn start_following(&mut self, client: &Client) -> Result<(Outcome, Rendered), RenderError> {
+        let cluster_id = self
+            .store
+            .cluster_id()
+            .await
+            .inspect_err(|_| metrics::counter!("dynconfig_render_total", "outcome" => "failed").increment(1))?;
+        self.learn_cluster(cluster_id);
+        let cache = Arc::clone(&client.cache());
+        let done = self.render_cache(&cache)?;
+        self.rendered_cache = Some(cache);
+        Ok(done)
     }
 
     /// Render what the watch client's cache holds, deciding again only the
@@ -210,34 +241,44 @@ impl Renderer {
         self.generation += 1;
         let generation = self.generation;
         let mut added = false;
-        for e in cache.entries() {
-            match self.decided.get_mut(e.name()) {
-                Some(d) if Arc::ptr_eq(&d.entry, e) => d.generation = generation,
+        let etcd_key = |name: &str| self.store.prefix().key_path(name);
+        let stored = cache
+            .entries()
+            .map(|e| (e.name(), Decision::Entry(e.clone())))
+            .chain(cache.refused().map(|(n, v)| (n, Decision::Refused(v.clone()))));
+        for (name, from) in stored {
+            match self.decided.get_mut(name) {
+                Some(d) if d.from.same(&from) => d.generation = generation,
                 found => {
-                    let etcd_key = || self.store.prefix().key_path(e.name());
-                    let verdict = match (self.read.remove(e.name()), &e.invalid) {
-                        (Some(read), None) if read.mod_revision == e.mod_revision => read,
-                        (_, Some(invalid)) => {
-                            Verdict::refused(&etcd_key(), &e.key(), invalid.findings.clone(), &self.registry)
+                    let key = Key::new(name);
+                    // The client's verdict is the render's: a served entry is
+                    // its block as it is, a refused one is held back.
+                    let verdict = match &from {
+                        Decision::Entry(e) => match &e.invalid {
+                            None => Verdict::served(&etcd_key(name), &key, &e.items(), &self.registry),
+                            Some(invalid) => {
+                                Verdict::refused(&etcd_key(name), &key, invalid.findings.clone(), &self.registry)
+                            }
+                        },
+                        Decision::Refused(invalid) => {
+                            Verdict::refused(&etcd_key(name), &key, invalid.findings.clone(), &self.registry)
                         }
-                        (_, None) => Verdict::served(&etcd_key(), &e.key(), &e.items(), &self.registry),
                     };
                     let d = Decided {
-                        entry: e.clone(),
+                        from,
                         verdict,
                         generation,
                     };
                     match found {
                         Some(old) => *old = d,
                         None => {
-                            self.decided.insert(e.name().into(), d);
+                            self.decided.insert(name.into(), d);
                             added = true;
                         }
                     }
                 }
             }
         }
-        self.read = Default::default();
         let before = self.decided.len();
         self.decided.retain(|_, d| d.generation == generation);
         // The order changes only when keys come or go.
@@ -344,13 +385,7 @@ impl Renderer {
                 continue;
             }
             pending = false;
-            // Keys held since a read of the prefix that the cache does not
-            // hold: only another read tells when they change.
-            let done = if self.held_by_read.iter().any(|k| cache.exact(k).is_none()) {
-                self.render_at(Some(cache.revision)).await
-            } else {
-                self.render_cache(&cache)
-            };
+            let done = self.render_cache(&cache);
             match done {
                 Ok(done) => {
                     self.rendered_cache = Some(cache);

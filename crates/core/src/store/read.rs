@@ -322,6 +322,23 @@ impl Store {
         })
     }
 
+    /// The ID of the etcd cluster this store reaches, as its answers give it
+    /// (one count-only read of the prefix): what a render's header names,
+    /// so that only a render of the same cluster lends its items.
+    pub async fn cluster_id(&self) -> Result<u64, StoreError> {
+        let prefix = self.settings.prefix.clone();
+        let resp = self
+            .read(&format!("reading {prefix}"), 0, move |mut c| {
+                let (from, end) = (prefix.as_str().to_string(), prefix.range_end());
+                async move {
+                    c.get(from, Some(GetOptions::new().with_range(end).with_count_only()))
+                        .await
+                }
+            })
+            .await?;
+        Ok(resp.header().map_or(0, |h| h.cluster_id()))
+    }
+
     /// Read one key by name. The registered spelling is read first; when it
     /// is absent, or `all_spellings` is set, the prefix's key names are
     /// scanned for other spellings of it too.

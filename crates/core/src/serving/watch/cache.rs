@@ -1,6 +1,7 @@
 //! The client's cache: an immutable snapshot of every key's entry, in 256
 //! shards of shared entries, so a change copies only the shard it touches.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hashbrown::HashTable;
@@ -77,6 +78,10 @@ pub struct Cache {
     invalid: usize,
     hasher: foldhash::fast::RandomState,
     shards: Box<[Arc<Shard>]>,
+    /// Stored values refused with no last good items to keep (the key
+    /// serves its default), by stored name: every reader of the cache (a
+    /// renderer too) knows of them without reading the prefix again.
+    refused: Arc<BTreeMap<Box<str>, Arc<InvalidValue>>>,
 }
 
 impl Default for Cache {
@@ -87,6 +92,7 @@ impl Default for Cache {
             invalid: 0,
             hasher: Default::default(),
             shards: (0..SHARDS).map(|_| Arc::new(HashTable::new())).collect(),
+            refused: Default::default(),
         }
     }
 }
@@ -113,9 +119,30 @@ impl Cache {
         self.len == 0
     }
 
-    /// How many keys hold a refused value (and serve their last good one).
+    /// How many keys hold a refused value (and serve their last good
+    /// items, or their default when there are none).
     pub fn invalid_count(&self) -> usize {
-        self.invalid
+        self.invalid + self.refused.len()
+    }
+
+    /// Stored values refused with no last good items to keep, by stored
+    /// name (those with last good items are entries marked `invalid`).
+    pub fn refused(&self) -> impl Iterator<Item = (&str, &Arc<InvalidValue>)> {
+        self.refused.iter().map(|(n, v)| (&**n, v))
+    }
+
+    /// Record that the value stored under `name` is refused and there are
+    /// no last good items.
+    pub(super) fn refuse(&mut self, name: &str, value: Arc<InvalidValue>) {
+        Arc::make_mut(&mut self.refused).insert(name.into(), value);
+    }
+
+    /// `name` no longer holds a refused value without last good items (it
+    /// holds a good one, or is deleted).
+    pub(super) fn clear_refusal(&mut self, name: &str) {
+        if self.refused.contains_key(name) {
+            Arc::make_mut(&mut self.refused).remove(name);
+        }
     }
 
     /// A key by name, in any case: the exact spelling first, else the
@@ -147,6 +174,7 @@ impl Cache {
                 .iter()
                 .zip(other.shards.iter())
                 .all(|(a, b)| Arc::ptr_eq(a, b))
+            && Arc::ptr_eq(&self.refused, &other.refused)
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Arc<CacheEntry>> {
@@ -311,6 +339,29 @@ mod tests {
         assert_eq!(c.invalid_count(), 1);
         c.remove("b");
         assert_eq!(c.invalid_count(), 0);
+    }
+
+    #[test]
+    fn a_refusal_without_last_good_items_is_known_until_cleared() {
+        let mut c = Cache::default();
+        let before = c.clone();
+        let invalid = Arc::new(InvalidValue {
+            raw: "- value: [".into(),
+            mod_revision: 2,
+            findings: Vec::new(),
+        });
+        c.refuse("a", invalid.clone());
+        assert!(!c.same_entries(&before), "a reader sees that something changed");
+        assert_eq!(c.invalid_count(), 1);
+        assert!(c.entry("a").is_none(), "no items to serve: the default");
+        let names: Vec<&str> = c.refused().map(|(n, _)| n).collect();
+        assert_eq!(names, ["a"]);
+        let refused = c.clone();
+        c.clear_refusal("b");
+        assert!(c.same_entries(&refused), "clearing what is not refused changes nothing");
+        c.clear_refusal("a");
+        assert_eq!(c.invalid_count(), 0);
+        assert_eq!(c.refused().count(), 0);
     }
 
     #[test]

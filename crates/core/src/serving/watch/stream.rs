@@ -19,7 +19,7 @@ use crate::store::{foreign_reason, ProgressAnswers, Snapshot, Store, StoreError}
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::stored_value_errors;
 
-use super::cache::{net_change, refused_over, Cache, CacheEntry};
+use super::cache::{net_change, refused_over, Cache, CacheEntry, InvalidValue};
 use super::changes::{Cause, ChangeSet, KeyUpdate, Notice, UpdateKind};
 use super::options::ClientOptions;
 
@@ -136,8 +136,16 @@ impl Inner {
                     invalid: None,
                 })),
                 Err(findings) => {
-                    if let Some(good) = previous.and_then(|p| p.exact(k.key.as_str())) {
-                        cache.insert(refused_over(good, k.raw.clone(), k.mod_revision, &findings));
+                    match previous.and_then(|p| p.exact(k.key.as_str())) {
+                        Some(good) => cache.insert(refused_over(good, k.raw.clone(), k.mod_revision, &findings)),
+                        None => cache.refuse(
+                            k.key.as_str(),
+                            Arc::new(InvalidValue {
+                                raw: k.raw.clone(),
+                                mod_revision: k.mod_revision,
+                                findings: findings.clone(),
+                            }),
+                        ),
                     }
                     refused.push((k.etcd_key.clone(), findings));
                 }
@@ -201,6 +209,7 @@ impl Inner {
             }
             match ev.event_type() {
                 EventType::Delete => {
+                    next.clear_refusal(name);
                     if let Some(e) = next.remove(name) {
                         updates.push(KeyUpdate {
                             key: e.key(),
@@ -215,6 +224,7 @@ impl Inner {
                     let raw = String::from_utf8_lossy(kv.value()).into_owned();
                     match self.check(&etcd_key, name, &raw) {
                         Ok(items) => {
+                            next.clear_refusal(name);
                             let encoded = CompactItems::encode(&items);
                             let old = next.exact(name).map(|e| e.items.clone());
                             let changed = old.as_ref() != Some(&encoded);
@@ -236,8 +246,16 @@ impl Inner {
                         }
                         Err(findings) => {
                             // The last good value stays; the refusal is recorded.
-                            if let Some(good) = next.exact(name).cloned() {
-                                next.insert(refused_over(&good, raw, kv.mod_revision(), &findings));
+                            match next.exact(name).cloned() {
+                                Some(good) => next.insert(refused_over(&good, raw, kv.mod_revision(), &findings)),
+                                None => next.refuse(
+                                    name,
+                                    Arc::new(InvalidValue {
+                                        raw,
+                                        mod_revision: kv.mod_revision(),
+                                        findings: findings.clone(),
+                                    }),
+                                ),
                             }
                             self.notice(Notice::Invalid { etcd_key, findings });
                         }
