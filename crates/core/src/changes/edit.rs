@@ -63,6 +63,7 @@ pub struct KeyWrite {
 }
 
 impl KeyWrite {
+    /// Whether it writes nothing (the key already holds the items).
     pub fn is_noop(&self) -> bool {
         self.changes.is_empty()
     }

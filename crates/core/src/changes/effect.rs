@@ -26,6 +26,7 @@ pub struct ScopeEffect {
 }
 
 impl ScopeEffect {
+    /// Whether the value Temporal reads for this scope changes.
     pub fn changes(&self) -> bool {
         self.before.value != self.after.value
     }
@@ -41,6 +42,7 @@ pub struct KeyEffect {
 }
 
 impl KeyEffect {
+    /// How many of the scopes read another value after the change.
     pub fn changed(&self) -> usize {
         self.scopes.iter().filter(|s| s.changes()).count()
     }

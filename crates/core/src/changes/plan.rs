@@ -15,6 +15,7 @@ use crate::store::{Prefix, Snapshot, StoredKey, Write};
 use crate::temporal::registry::{Registry, ValueType};
 use crate::temporal::resolve::ItemIndex;
 
+/// What a plan does to one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
@@ -84,10 +85,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
+    /// How many keys it changes by `action`.
     pub fn count(&self, action: Action) -> usize {
         self.changes.iter().filter(|c| c.action == action).count()
     }

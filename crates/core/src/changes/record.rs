@@ -103,6 +103,7 @@ pub struct FileDigest {
 }
 
 impl FileDigest {
+    /// The digest of a file as a record names it: its path and SHA-256.
     pub fn of(path: impl Into<String>, content: &[u8]) -> FileDigest {
         FileDigest {
             path: path.into(),
@@ -153,6 +154,7 @@ impl Stored {
     }
 }
 
+/// The SHA-256 of `content`, in lowercase hex.
 pub fn sha256(content: &[u8]) -> String {
     let d = ring::digest::digest(&ring::digest::SHA256, content);
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()

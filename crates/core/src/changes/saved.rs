@@ -27,6 +27,7 @@ pub struct SavedPlan {
     pub changes: Vec<SavedChange>,
 }
 
+/// One key's change in a saved plan: its writes and the texts shown for it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SavedChange {
     pub key: String,
@@ -36,6 +37,7 @@ pub struct SavedChange {
     pub new_text: String,
 }
 
+/// One write of a saved plan, with the revision it expects.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SavedWrite {
     pub etcd_key: String,
@@ -46,6 +48,7 @@ pub struct SavedWrite {
 }
 
 impl SavedPlan {
+    /// `plan`, made from `current`, as it is saved: with the mod revision of every key under the prefix.
     pub fn new(plan: &Plan, current: &Snapshot) -> SavedPlan {
         let mut state: Vec<(String, i64)> = current
             .keys
@@ -103,6 +106,7 @@ impl SavedPlan {
         moved
     }
 
+    /// Every write, each guarded as planned.
     pub fn writes(&self) -> Vec<Write> {
         self.changes.iter().flat_map(SavedChange::writes).collect()
     }

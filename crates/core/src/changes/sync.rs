@@ -67,6 +67,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether the target was not written (not read, refused or failed).
     pub fn failed(&self) -> bool {
         matches!(self, Outcome::Failed(_))
     }

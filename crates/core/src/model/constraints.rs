@@ -16,6 +16,7 @@ pub enum ConstraintField {
 }
 
 impl ConstraintField {
+    /// Every constraint field.
     pub const ALL: [ConstraintField; 8] = [
         ConstraintField::Namespace,
         ConstraintField::NamespaceId,
@@ -70,8 +71,10 @@ impl fmt::Display for ConstraintField {
 pub struct FieldSet(u8);
 
 impl FieldSet {
+    /// No field.
     pub const EMPTY: FieldSet = FieldSet(0);
 
+    /// The set of `fields`.
     pub const fn of(fields: &[ConstraintField]) -> FieldSet {
         let mut bits = 0u8;
         let mut i = 0;
@@ -82,18 +85,22 @@ impl FieldSet {
         FieldSet(bits)
     }
 
+    /// Whether `f` is in the set.
     pub fn contains(self, f: ConstraintField) -> bool {
         self.0 & f.bit() != 0
     }
 
+    /// Add `f`.
     pub fn insert(&mut self, f: ConstraintField) {
         self.0 |= f.bit();
     }
 
+    /// How many fields it holds.
     pub fn len(self) -> u32 {
         self.0.count_ones()
     }
 
+    /// Whether it holds no field.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -103,6 +110,7 @@ impl FieldSet {
         self.0
     }
 
+    /// Its fields, in [`ConstraintField::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = ConstraintField> {
         ConstraintField::ALL.into_iter().filter(move |f| self.contains(*f))
     }
@@ -134,10 +142,12 @@ impl TaskQueueType {
             .map(|(_, _, n)| TaskQueueType(*n))
     }
 
+    /// Every name Temporal accepts, for suggestions.
     pub fn names() -> impl Iterator<Item = &'static str> {
         TASK_QUEUE_TYPES.iter().map(|(s, _, _)| *s)
     }
 
+    /// The name Temporal gives it (`None`: the unspecified value).
     pub fn name(self) -> Option<&'static str> {
         TASK_QUEUE_TYPES
             .iter()
@@ -211,6 +221,7 @@ const HISTORY_TASK_TYPES: [(&str, &str, i32, u32); 31] = [
 ];
 
 impl HistoryTaskType {
+    /// The value Temporal gives `name` (`None`: not a name it knows).
     pub fn from_name(name: &str) -> Option<Self> {
         let proto = name.strip_prefix("TASK_TYPE_");
         HISTORY_TASK_TYPES
@@ -219,10 +230,12 @@ impl HistoryTaskType {
             .map(|(_, _, n, _)| HistoryTaskType(*n))
     }
 
+    /// Every name Temporal accepts, for suggestions.
     pub fn names() -> impl Iterator<Item = &'static str> {
         HISTORY_TASK_TYPES.iter().map(|(s, _, _, _)| *s)
     }
 
+    /// The name Temporal gives it (`None`: the unspecified value).
     pub fn name(self) -> Option<&'static str> {
         HISTORY_TASK_TYPES
             .iter()
@@ -328,6 +341,7 @@ impl fmt::Display for ConstraintValue {
 }
 
 impl Constraints {
+    /// Whether it constrains nothing: the global item.
     pub fn is_empty(&self) -> bool {
         self.fields().is_empty()
     }
@@ -337,6 +351,7 @@ impl Constraints {
         self.view().fields()
     }
 
+    /// The value of `field`, if set.
     pub fn get(&self, field: ConstraintField) -> Option<ConstraintValue> {
         use ConstraintValue as V;
         match field {
@@ -419,6 +434,7 @@ pub struct ConstraintsRef<'a> {
 }
 
 impl Constraints {
+    /// A borrowed view, for lookups without copying the strings.
     pub fn view(&self) -> ConstraintsRef<'_> {
         ConstraintsRef {
             namespace: self.namespace.as_deref(),
@@ -493,6 +509,7 @@ impl ConstraintsRef<'_> {
         }
     }
 
+    /// The constraints this view shows, owned.
     pub fn to_owned(&self) -> Constraints {
         Constraints {
             namespace: self.namespace.map(str::to_string),

@@ -36,6 +36,7 @@ pub struct ConstrainedValue {
 }
 
 impl ConstrainedValue {
+    /// An item of `value` for the scope `constraints`.
     pub fn new(value: Value, constraints: Constraints) -> Self {
         ConstrainedValue {
             value,
@@ -89,6 +90,7 @@ impl PartialEq for Document {
 }
 
 impl Document {
+    /// An empty document read from `origin` (a path, `-` for stdin, or a label).
     pub fn new(origin: impl Into<String>) -> Self {
         Document {
             origin: origin.into(),
@@ -101,6 +103,7 @@ impl Document {
         self.entries.iter().find(|e| &e.key == key)
     }
 
+    /// Add `key` with `items` (after the entries already there).
     pub fn insert(&mut self, key: Key, items: Vec<ConstrainedValue>) {
         match self.entries.iter_mut().find(|e| e.key == key) {
             Some(e) => e.items = items,
@@ -112,10 +115,12 @@ impl Document {
         }
     }
 
+    /// How many keys it holds.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether it holds no key.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -130,6 +135,7 @@ pub struct Parsed<T> {
 }
 
 impl<T> Parsed<T> {
+    /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.findings
             .iter()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::model::yaml::Pos;
 
+/// How serious a finding is: an error refuses (exit 1), a warning fails only with `--strict`, a note never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -32,8 +33,10 @@ macro_rules! codes {
         pub enum Code { $(#[doc = $doc] $variant,)* }
 
         impl Code {
+            /// Every code, in declaration order.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code's name, as findings and `--allow` show it.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
             }
@@ -43,6 +46,7 @@ macro_rules! codes {
                 match self { $(Code::$variant => Level::$level,)* }
             }
 
+            /// What the code means, one sentence.
             pub fn description(self) -> &'static str {
                 match self { $(Code::$variant => $doc,)* }
             }
@@ -170,6 +174,7 @@ pub enum Remedy {
 }
 
 impl Finding {
+    /// A finding of `code` at `pos` in `origin`, about `key` when it is about one, at the code's default level.
     pub fn new(code: Code, origin: &str, pos: Pos, key: Option<&str>, message: impl Into<String>) -> Self {
         Finding {
             code,
@@ -184,21 +189,25 @@ impl Finding {
         }
     }
 
+    /// This finding with a hint: what to do about it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    /// This finding with a remedy tcfg can apply.
     pub fn with_remedy(mut self, remedy: Remedy) -> Self {
         self.remedy = Some(remedy);
         self
     }
 
+    /// This finding at `level` (an option changed it).
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
     }
 
+    /// Where it points.
     pub fn pos(&self) -> Pos {
         Pos::new(self.line, self.column)
     }

@@ -20,6 +20,7 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key named `name`, as written.
     pub fn new(name: impl AsRef<str>) -> Self {
         let name = name.as_ref();
         let text: Arc<str> = if !name.bytes().any(|b| b.is_ascii_uppercase()) && name.is_ascii() {
@@ -215,6 +216,7 @@ pub enum NameShape {
     KeyIfRegistered,
 }
 
+/// Whether `name` can be a dynamic config key under an etcd prefix.
 pub fn name_shape(name: &str) -> NameShape {
     if name.contains('/') {
         NameShape::Foreign("a nested path, not a key name")

@@ -41,6 +41,7 @@ impl std::fmt::Debug for CompactItems {
 }
 
 impl CompactItems {
+    /// `items` in the cache's encoding.
     pub fn encode(items: &[ConstrainedValue]) -> CompactItems {
         let mut out = Vec::with_capacity(items.len() * 16);
         for item in items {
@@ -68,6 +69,7 @@ impl CompactItems {
         self.0.len()
     }
 
+    /// Whether it holds no item.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

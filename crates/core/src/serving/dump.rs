@@ -72,6 +72,7 @@ impl DumpKey {
         }
     }
 
+    /// Whether the stored value parsed and passed validation.
     pub fn is_valid(&self) -> bool {
         matches!(self.value, Value::Valid(_))
     }
@@ -91,6 +92,7 @@ pub struct DumpChunk {
 }
 
 impl DumpChunk {
+    /// Parse, settle and validate one chunk of the prefix (on the thread that read it).
     pub fn prepare(chunk: PrefixChunk, registry: &Registry, opts: &DumpOptions) -> Result<DumpChunk, StoreError> {
         let compared = compared_keys();
         let mut keys = Vec::with_capacity(chunk.len());
@@ -170,6 +172,7 @@ pub struct Dump {
 }
 
 impl Dump {
+    /// The dump of a whole read, its chunks merged in key order and keys compared across chunks.
     pub fn new(read: Chunks<DumpChunk>, registry: &Registry, opts: &Options) -> Dump {
         let chunks = read.chunks;
         let mut in_order = true;
@@ -241,6 +244,7 @@ impl Dump {
         self.chunks.iter().map(|c| c.keys.len()).sum()
     }
 
+    /// Whether the prefix held no dynamic config key.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

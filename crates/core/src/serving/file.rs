@@ -66,6 +66,7 @@ impl FileWriter {
         })
     }
 
+    /// The file it replaces.
     pub fn path(&self) -> &Path {
         &self.path
     }

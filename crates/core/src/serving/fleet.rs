@@ -74,6 +74,7 @@ pub struct PrefixReport {
     pub state: Option<PrefixState>,
 }
 
+/// What a prefix held when it was read (see [`FleetReport`]).
 #[derive(Debug, Serialize)]
 pub struct PrefixState {
     /// The store revision it was read at.

@@ -154,6 +154,7 @@ impl Renderer {
         self
     }
 
+    /// The writer of the file.
     pub fn writer(&self) -> &FileWriter {
         &self.writer
     }

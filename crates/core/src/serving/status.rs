@@ -106,6 +106,7 @@ impl StatusReporter {
         })
     }
 
+    /// The name this renderer reports as.
     pub fn name(&self) -> &str {
         &self.name
     }

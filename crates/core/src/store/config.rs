@@ -67,6 +67,7 @@ impl Prefix {
         }
     }
 
+    /// The prefix as text, ending in `/`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -327,6 +328,7 @@ pub struct HistorySettings {
 /// Records kept by default: enough for a year of busy operators, small
 /// beside etcd's default 2 GiB quota.
 pub const DEFAULT_HISTORY_KEEP: usize = 10_000;
+/// How long change records are kept when the settings do not say (a year).
 pub const DEFAULT_HISTORY_MAX_AGE: Duration = Duration::from_secs(365 * 24 * 3600);
 
 impl Default for HistorySettings {

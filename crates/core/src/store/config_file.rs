@@ -38,6 +38,7 @@ fn field<'a>(pairs: &'a [(Node, Node)], name: &str) -> Option<&'a Node> {
 }
 
 impl ConfigFile {
+    /// The config file `text`, read from `origin` (for messages).
     pub fn parse(origin: &str, text: &str) -> Result<ConfigFile, ConfigError> {
         let err = |line: u32, message: String| ConfigError::File {
             origin: origin.to_string(),
@@ -95,6 +96,7 @@ impl ConfigFile {
         Ok(file)
     }
 
+    /// Where it was read from.
     pub fn origin(&self) -> &str {
         &self.origin
     }

@@ -42,6 +42,7 @@ pub enum Remedy {
     NoCredentials,
 }
 
+/// Why a read or write of etcd failed, as a sentence with a hint where one helps.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]

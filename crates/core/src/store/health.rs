@@ -24,6 +24,7 @@ pub struct MemberHealth {
     pub state: MemberState,
 }
 
+/// What a member answered when asked for its status.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum MemberState {
@@ -56,6 +57,7 @@ pub struct MemberStatus {
 }
 
 impl MemberHealth {
+    /// Its status, when it answered.
     pub fn status(&self) -> Option<&MemberStatus> {
         match &self.state {
             MemberState::Up(s) => Some(s),

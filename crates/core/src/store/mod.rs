@@ -341,6 +341,7 @@ impl Store {
             .await
     }
 
+    /// The prefix this store reads and writes.
     pub fn prefix(&self) -> &Prefix {
         &self.settings.prefix
     }
@@ -357,6 +358,7 @@ impl Store {
         self.settings.history.prefix_for(&self.settings.prefix)
     }
 
+    /// The settings it connected with.
     pub fn settings(&self) -> &ConnectionSettings {
         &self.settings
     }

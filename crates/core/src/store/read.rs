@@ -515,6 +515,7 @@ impl PrefixChunk {
         self.count
     }
 
+    /// Whether it holds no key.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }

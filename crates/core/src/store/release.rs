@@ -61,6 +61,7 @@ impl Release {
         Some(Release { major, minor, patch })
     }
 
+    /// How this release's members answer progress requests.
     pub fn progress_answers(&self) -> ProgressAnswers {
         let Release { major, minor, patch } = *self;
         match (major, minor) {

@@ -28,6 +28,7 @@ pub struct StoredKey {
 }
 
 impl StoredKey {
+    /// A key as etcd returned it: parsed (canonical text read on a fast path), or kept with its errors.
     pub fn from_kv(
         prefix: &Prefix,
         etcd_key: String,
@@ -73,6 +74,7 @@ impl StoredKey {
         }
     }
 
+    /// Whether the stored value parsed.
     pub fn is_valid(&self) -> bool {
         self.items.is_ok()
     }

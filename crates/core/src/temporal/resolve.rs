@@ -29,6 +29,7 @@ pub struct Resolution {
     pub conversion_error: Option<String>,
 }
 
+/// Why a key cannot be resolved.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ResolveError {
     #[error("unknown key {name}{}", did_you_mean(.suggestions))]
@@ -102,6 +103,7 @@ pub struct ItemIndex<'a> {
 }
 
 impl<'a> ItemIndex<'a> {
+    /// An index of `items` by constraint set.
     pub fn new(items: &'a [ConstrainedValue]) -> Self {
         let mut first = std::collections::HashMap::with_capacity_and_hasher(items.len(), Default::default());
         for (i, item) in items.iter().enumerate() {

@@ -152,6 +152,7 @@ impl Value {
         }
     }
 
+    /// The value as JSON (maps with string keys; a time as RFC 3339 text).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         crate::model::stack::deep(|| match self {
@@ -331,6 +332,7 @@ pub struct Mismatch {
 }
 
 impl Mismatch {
+    /// A mismatch saying `message`.
     pub fn new(message: impl Into<String>) -> Self {
         Mismatch {
             path: String::new(),
@@ -339,10 +341,12 @@ impl Mismatch {
             bad_duration: false,
         }
     }
+    /// This mismatch with a hint: what to write instead.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
+    /// This mismatch inside `segment` of the value (a field, an index).
     pub fn at(mut self, segment: &str) -> Self {
         self.path = format!("{segment}{}", self.path);
         self
@@ -401,6 +405,7 @@ pub fn check_float(v: &Value) -> Result<f64, Mismatch> {
     }
 }
 
+/// Whether Temporal converts `v` to a string setting.
 pub fn check_string(v: &Value) -> Result<(), Mismatch> {
     match v {
         Value::String(_) => Ok(()),
@@ -433,6 +438,7 @@ pub fn check_duration(v: &Value) -> Result<duration::Nanos, Mismatch> {
     }
 }
 
+/// Whether Temporal converts `v` to a map setting.
 pub fn check_map(v: &Value) -> Result<(), Mismatch> {
     match v {
         Value::Map(_) => Ok(()),

@@ -30,9 +30,11 @@ pub struct Pos {
 }
 
 impl Pos {
+    /// Line and column, counted from 1 (line 0: no position).
     pub fn new(line: u32, col: u32) -> Self {
         Pos { line, col }
     }
+    /// Whether it points anywhere (a value made in code has no position).
     pub fn is_known(&self) -> bool {
         self.line > 0
     }
@@ -84,6 +86,7 @@ impl Drop for Node {
     }
 }
 
+/// What a node holds, as yaml.v3 decodes it into an `any`.
 #[derive(Debug)]
 pub enum NodeKind {
     Null,
@@ -130,6 +133,7 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// Where the node starts.
     pub fn pos(&self) -> Pos {
         match self {
             LoadError::Syntax { pos, .. } | LoadError::DuplicateKey { pos, .. } | LoadError::Limit { pos, .. } => *pos,

@@ -113,10 +113,12 @@ impl LastGood {
         (!errors && text.starts_with(HEADER_START)).then(|| LastGood(blocks_of(&parsed.value)))
     }
 
+    /// How many keys it holds.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether it holds no key.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

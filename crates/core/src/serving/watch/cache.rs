@@ -36,6 +36,7 @@ impl CacheEntry {
         &self.name
     }
 
+    /// The key as stored.
     pub fn key(&self) -> Key {
         Key::new(&*self.name)
     }
@@ -45,6 +46,7 @@ impl CacheEntry {
         self.items.decode()
     }
 
+    /// The items in the cache's encoding, resolved in place.
     pub fn compact(&self) -> &CompactItems {
         &self.items
     }
@@ -111,10 +113,12 @@ impl Cache {
         }
     }
 
+    /// How many keys it holds.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether it holds no key.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -177,6 +181,7 @@ impl Cache {
             && Arc::ptr_eq(&self.refused, &other.refused)
     }
 
+    /// Every entry, in no order.
     pub fn entries(&self) -> impl Iterator<Item = &Arc<CacheEntry>> {
         self.shards.iter().flat_map(|s| s.iter())
     }

@@ -7,6 +7,7 @@ use crate::model::document::ConstrainedValue;
 use crate::model::finding::Finding;
 use crate::model::key::Key;
 
+/// What happened to a key in a change set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateKind {
     Put,

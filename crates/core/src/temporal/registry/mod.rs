@@ -36,6 +36,7 @@ pub enum ValueType {
 }
 
 impl ValueType {
+    /// The type named `s` as the registry TSV writes it.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "bool" => ValueType::Bool,
@@ -98,6 +99,7 @@ const DESTINATION: &[FieldSet] = &[
 const CHASM_TASK_TYPE: &[FieldSet] = &[FieldSet::of(&[F::ChasmTaskType]), FieldSet::EMPTY];
 
 impl Precedence {
+    /// Every precedence.
     pub const ALL: [Precedence; 8] = [
         Precedence::Global,
         Precedence::Namespace,
@@ -123,6 +125,7 @@ impl Precedence {
         }
     }
 
+    /// The precedence named `s` as the registry TSV writes it.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == s)
     }
@@ -259,6 +262,7 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The registry of an embedded release.
     pub fn release(release: &'static Release) -> Registry {
         let mut r = Registry::from_tsv(release.tag, release.tsv).expect("embedded registry data is valid");
         let typed = TypedSchemas::parse(release.typed);
@@ -304,6 +308,7 @@ impl Registry {
         }))
     }
 
+    /// The key named `name` (in any case), if registered.
     pub fn get(&self, name: &str) -> Option<&KeyDef> {
         let hash = folded_hash(&self.hasher, name);
         let i = self.names.find(hash, |&i| same_key(&self.keys[i].name, name))?;
@@ -326,14 +331,17 @@ impl Registry {
         self.get(name).map(|d| d.name.as_str())
     }
 
+    /// Every key it registers.
     pub fn keys(&self) -> &[KeyDef] {
         &self.keys
     }
 
+    /// How many keys it registers.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether it registers none.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -343,6 +351,7 @@ impl Registry {
         self.release
     }
 
+    /// Whether it is one of the releases tcfg embeds (not a schema file).
     pub fn is_embedded(&self) -> bool {
         self.release.is_some()
     }

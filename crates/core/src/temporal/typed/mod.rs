@@ -149,6 +149,7 @@ impl TypedSchemas {
         TypedSchemas { settings }
     }
 
+    /// The structured setting named `key` (in any case), if it is one.
     pub fn get(&self, key: &str) -> Option<&TypedSetting> {
         self.settings.get(&fold(key))
     }

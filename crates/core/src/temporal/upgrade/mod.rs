@@ -56,6 +56,7 @@ impl Kind {
         !matches!(self, Kind::TypeChanged | Kind::PrecedenceChanged | Kind::DefaultChanged)
     }
 
+    /// The kind's name, as the report shows it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Renamed => "renamed",
