@@ -203,10 +203,13 @@ pub enum BatchError {
     #[error(
         "the change needs {ops} operations in one transaction, more than etcd allows ({limit}, its --max-txn-ops)"
     )]
+    /// More operations than `--max-txn-ops` allows.
     TooManyOps { ops: usize, limit: usize },
     #[error("the change is about {bytes} bytes in one transaction, more than etcd accepts in one request ({limit}, its --max-request-bytes)")]
+    /// More bytes than `--max-request-bytes` allows.
     TooLarge { bytes: usize, limit: usize },
     #[error("the writes of {key} alone ({ops} operations, about {bytes} bytes) do not fit in one transaction")]
+    /// One key's writes alone do not fit any transaction.
     KeyTooLarge { key: String, ops: usize, bytes: usize },
 }
 

@@ -46,7 +46,9 @@ pub struct EntryKey {
 /// A time or a revision, as `--since` and `--until` take them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bound {
+    /// An etcd revision.
     Revision(i64),
+    /// A time (matched against the records' times).
     Time(SystemTime),
 }
 

@@ -19,16 +19,22 @@ use crate::temporal::resolve::ItemIndex;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
+    /// The key is not stored: it is created.
     Create,
+    /// The key is stored: its list is replaced.
     Update,
+    /// The key is deleted (every spelling).
     Delete,
 }
 
 /// One item's difference, matched by constraint set (not list position).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ItemChange {
+    /// An item with constraints the stored list does not have.
     Added(ConstrainedValue),
+    /// A stored item whose constraints the new list does not have.
     Removed(ConstrainedValue),
+    /// An item whose value changes for the same constraints.
     Changed {
         constraints: Constraints,
         old: Value,

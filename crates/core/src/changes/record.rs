@@ -138,7 +138,9 @@ pub struct KeyChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Stored {
+    /// The text, whole.
     Text(String),
+    /// Its SHA-256 and length only: the whole did not fit in the record.
     Digest { sha256: String, bytes: usize },
 }
 

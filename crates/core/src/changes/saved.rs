@@ -271,19 +271,25 @@ impl SavedPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("it is not a plan saved by `tcfg diff --out` ({0})")]
+    /// The file is not a saved plan (or not JSON).
     NotAPlan(serde_json::Error),
     #[error("it is a plan of format {0}, which this tcfg does not know")]
+    /// A plan format this tcfg does not know.
     Format(u32),
     #[error("the plan's prefix {prefix} is not usable: {reason}")]
+    /// The plan's prefix cannot be a prefix.
     Prefix { prefix: String, reason: String },
     #[error(
         "it was made for the prefix {planned}, but tcfg is set to {current}: a plan applies only where it was made. \
          Pass --prefix {planned} to apply it there"
     )]
+    /// The plan was made for another prefix than tcfg is set to.
     Elsewhere { planned: Prefix, current: Prefix },
     #[error("the plan is stale: {} changed since it was made at revision {revision}. Run `tcfg diff --out` again", .keys.join(", "))]
+    /// Keys under the prefix changed since the plan was made.
     Stale { keys: Vec<String>, revision: i64 },
     #[error(transparent)]
+    /// The plan was edited, or is invalid for this release.
     Refused(#[from] PlanFileError),
 }
 

@@ -59,9 +59,8 @@ pub struct SyncPlan {
 pub enum Outcome {
     /// Already identical to the source: nothing written.
     InSync,
-    Written {
-        revision: i64,
-    },
+    /// Written in one transaction at this revision.
+    Written { revision: i64 },
     /// Not read, not written, or refused; nothing of it was written.
     Failed(StoreError),
 }

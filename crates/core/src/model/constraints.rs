@@ -5,13 +5,21 @@ use std::fmt;
 /// The eight constraint fields Temporal knows, in Temporal's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConstraintField {
+    /// `namespace`
     Namespace,
+    /// `namespaceId`
     NamespaceId,
+    /// `taskQueueName`
     TaskQueueName,
+    /// `taskType` (the task queue type)
     TaskType,
+    /// `historyTaskType`
     HistoryTaskType,
+    /// `shardId`
     ShardId,
+    /// `destination`
     Destination,
+    /// `chasmTaskType`
     ChasmTaskType,
 }
 
@@ -323,9 +331,13 @@ impl serde::Serialize for Constraints {
 /// A constraint value, for code that walks the fields generically.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConstraintValue {
+    /// A name (namespace, task queue, destination, ...).
     Str(String),
+    /// A task queue type.
     TaskType(TaskQueueType),
+    /// A history task type.
     HistoryTaskType(HistoryTaskType),
+    /// A shard number.
     ShardId(i32),
 }
 

@@ -10,8 +10,11 @@ use crate::model::yaml::Pos;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Temporal would reject or misread it: refused (exit 1).
     Error,
+    /// Likely a mistake: fails only with `--strict`.
     Warning,
+    /// Worth knowing: never fails.
     Note,
 }
 

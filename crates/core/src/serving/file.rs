@@ -15,8 +15,10 @@ use std::time::{Duration, SystemTime};
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("{} is not in a directory that exists ({})", path.display(), dir.display())]
+    /// The file's directory does not exist.
     NoDirectory { path: PathBuf, dir: PathBuf },
     #[error("cannot {what} {}: {source}", path.display())]
+    /// A filesystem call failed.
     Io {
         what: &'static str,
         path: PathBuf,
@@ -24,6 +26,7 @@ pub enum FileError {
         source: io::Error,
     },
     #[error("the filesystem of {} does not keep a modification time later than {previous:?}", path.display())]
+    /// The filesystem cannot give the new file a later modification time.
     Mtime { path: PathBuf, previous: SystemTime },
 }
 

@@ -45,8 +45,10 @@ pub enum Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error(transparent)]
+    /// etcd could not be read.
     Store(#[from] StoreError),
     #[error(transparent)]
+    /// The file could not be written.
     File(#[from] FileError),
 }
 

@@ -55,10 +55,13 @@ impl RendererStatus {
 #[derive(Debug, thiserror::Error)]
 pub enum BadName {
     #[error("{name:?} cannot name a renderer: a name is 1 to 253 characters without '/' or control characters")]
+    /// The name cannot name a renderer.
     Invalid { name: String },
     #[error("another renderer reports as {name} for this prefix (its file: {file}); two renderers never share a record, or `--wait` would count one file for two")]
+    /// A live renderer of the prefix already reports as that name.
     Taken { name: String, file: String },
     #[error("cannot claim the renderer name {name}: {source}")]
+    /// etcd refused or failed the claim.
     Store {
         name: String,
         #[source]

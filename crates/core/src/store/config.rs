@@ -197,14 +197,17 @@ pub struct Layer {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
     #[error("{origin}:{line}: {message}")]
+    /// A line of the config file is wrong.
     File { origin: String, line: u32, message: String },
     #[error("{origin} names no etcd cluster {name:?}; it has {known}")]
+    /// The config file has no cluster of that name.
     UnknownCluster {
         origin: String,
         name: String,
         known: String,
     },
     #[error("invalid {what} {value:?} from {origin}: {reason}")]
+    /// A setting's value is not usable.
     Invalid {
         what: &'static str,
         value: String,
@@ -212,14 +215,17 @@ pub enum ConfigError {
         reason: String,
     },
     #[error("{origin} gives {given} without {missing}: a client certificate and its key go together")]
+    /// A client certificate without its key, or a key without its certificate.
     Unpaired {
         given: &'static str,
         missing: &'static str,
         origin: String,
     },
     #[error("TLS is disabled by {disabled_by}, but {tls_by} asks for TLS")]
+    /// TLS is both disabled and asked for.
     TlsConflict { disabled_by: String, tls_by: String },
     #[error("no etcd endpoints")]
+    /// No endpoint is given anywhere.
     NoEndpoints,
 }
 

@@ -46,16 +46,20 @@ pub enum Remedy {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]
+    /// The connection settings are wrong.
     Config(#[from] ConfigError),
     #[error("cannot read {path}: {source}")]
+    /// A file the settings name cannot be read.
     ReadFile {
         path: String,
         #[source]
         source: std::io::Error,
     },
     #[error("{path} is not {what} in PEM form (no -----BEGIN ... ----- block of that kind)")]
+    /// A certificate or key file is not PEM.
     BadPem { path: String, what: &'static str },
     #[error("cannot connect to etcd at {endpoints}: {reason} (tried {count} endpoint{plural} for {timeout:?})", plural = if *.count == 1 { "" } else { "s" })]
+    /// No endpoint could be reached.
     Unreachable {
         endpoints: String,
         count: usize,
@@ -63,34 +67,41 @@ pub enum StoreError {
         timeout: Duration,
     },
     #[error("TLS with etcd at {endpoints} failed: {reason}")]
+    /// The TLS handshake failed.
     Tls {
         endpoints: String,
         reason: String,
         remedy: Option<Remedy>,
     },
     #[error("{endpoints} answered, but not as an etcd server does (another service on that port?)")]
+    /// Something answered that is not etcd.
     NotEtcd { endpoints: String },
     #[error("etcd at {endpoints} refused the login: {reason}")]
+    /// etcd refused the user or password.
     Authentication {
         endpoints: String,
         reason: String,
         remedy: Option<Remedy>,
     },
     #[error("permission denied for {what}: {hint}")]
+    /// The user may not do this.
     PermissionDenied { what: String, hint: String },
     /// tcfg writes every change with its record: a user who may not use
     /// the history prefix cannot change config through tcfg.
     #[error("the etcd user {} may not read the history prefix {history}, where tcfg keeps its change records: `log`, `show`, `revert` and `rollback` read them; grant the user's role read on it (etcdctl role grant-permission ROLE --prefix=true read {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
     HistoryUnreadable { user: String, history: String },
     #[error("the etcd user {} may not {access} the history prefix {history}, where tcfg records every change in the change's own transaction, so it cannot change config (nothing written); grant the user's role readwrite on that prefix (etcdctl role grant-permission ROLE --prefix=true readwrite {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
+    /// The user may not read or write the history prefix.
     HistoryDenied {
         user: String,
         history: String,
         access: &'static str,
     },
     #[error("a message is required for changes to {prefix}: say why with -m/--message (nothing written)")]
+    /// The prefix requires a message and none was given.
     MessageRequired { prefix: String },
     #[error("etcd did not answer within {timeout:?} ({what})")]
+    /// etcd did not answer in time.
     Timeout { what: String, timeout: Duration },
     /// A write sent to etcd whose answer never came, and whose effect could
     /// not be read back: it may or may not have been applied.
@@ -113,24 +124,29 @@ pub enum StoreError {
         release: String,
     },
     #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
+    /// The revision is compacted away.
     Compacted { revision: i64 },
     #[error("revision {revision} has not happened yet: it is past etcd's current revision")]
+    /// The revision is in the future.
     FutureRevision { revision: i64 },
     #[error(
         "nothing was written: {}; run the command again to see the current state",
         some(conflicts)
     )]
+    /// Keys changed since they were read: nothing was written.
     Conflict { conflicts: Vec<Conflict> },
     #[error(
         "nothing was written: {} changed under {prefix} since revision {revision}; run the command again",
         some(keys)
     )]
+    /// A guarded prefix changed since it was read: nothing was written.
     Stale {
         prefix: String,
         revision: i64,
         keys: Vec<String>,
     },
     #[error("etcd refused the request: {reason}")]
+    /// etcd refused the request.
     Rejected { reason: String },
     /// A write tcfg never makes: outside the prefix, or a key that is not
     /// dynamic config (another application's).
@@ -144,6 +160,7 @@ pub enum StoreError {
     #[error("{reason}")]
     NotConnected { reason: String },
     #[error("etcd error: {0}")]
+    /// Anything else etcd said.
     Other(String),
 }
 

@@ -28,7 +28,9 @@ pub struct MemberHealth {
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum MemberState {
+    /// It answered.
     Up(MemberStatus),
+    /// It did not answer.
     Down { error: String },
 }
 

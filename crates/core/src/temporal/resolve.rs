@@ -33,6 +33,7 @@ pub struct Resolution {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ResolveError {
     #[error("unknown key {name}{}", did_you_mean(.suggestions))]
+    /// The registry does not know the key.
     UnknownKey { name: String, suggestions: Vec<String> },
 }
 

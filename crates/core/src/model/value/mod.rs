@@ -14,17 +14,24 @@ use crate::model::yaml::{Node, NodeKind, Pos};
 /// dropping, cloning, comparing and printing never recurse on the thread's
 /// own stack alone (see [`crate::stack`]).
 pub enum Value {
+    /// `null`, or nothing.
     Null,
+    /// A bool.
     Bool(bool),
+    /// An int that fits an `int64`.
     Int(i64),
     /// An integer beyond `i64`: yaml.v3 decodes it as a `uint64`.
     Uint(u64),
+    /// A float.
     Float(f64),
+    /// A string.
     String(String),
     /// A timestamp (yaml.v3 decodes plain `2024-01-01` and the like into
     /// Go's `time.Time`), as written.
     Time(String),
+    /// A list.
     List(Vec<Value>),
+    /// A map with string keys.
     Map(BTreeMap<String, Value>),
 }
 

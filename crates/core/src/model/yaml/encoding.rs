@@ -9,12 +9,15 @@ use std::borrow::Cow;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EncodingError {
     #[error("not UTF-8 text: byte {byte:#04x} at line {line}, column {col} is not UTF-8 (a UTF-16 file needs its byte-order mark); Temporal rejects the whole file")]
+    /// A byte that is not UTF-8.
     NotUtf8 { byte: u8, line: u32, col: u32 },
     #[error(
         "UTF-32 text ({0} byte-order mark): yaml.v3 reads only UTF-8 and UTF-16, so Temporal rejects the whole file"
     )]
+    /// UTF-32 text, which yaml.v3 does not read.
     Utf32(&'static str),
     #[error("not valid UTF-16 text (it starts with a UTF-16 byte-order mark): {0}; Temporal rejects the whole file")]
+    /// UTF-16 text that does not decode.
     BadUtf16(&'static str),
 }
 

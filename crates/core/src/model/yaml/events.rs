@@ -13,10 +13,15 @@ use super::Pos;
 /// How a scalar was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScalarStyle {
+    /// `plain`
     Plain,
+    /// `'single quoted'`
     SingleQuoted,
+    /// `"double quoted"`
     DoubleQuoted,
+    /// `|` literal block
     Literal,
+    /// `>` folded block
     Folded,
 }
 

@@ -89,17 +89,24 @@ impl Drop for Node {
 /// What a node holds, as yaml.v3 decodes it into an `any`.
 #[derive(Debug)]
 pub enum NodeKind {
+    /// `null`, `~` or nothing.
     Null,
+    /// A bool (`true`, `false`, YAML 1.1's other spellings).
     Bool(bool),
+    /// An int that fits an `int64`.
     Int(i64),
     /// An integer beyond `i64` (yaml.v3's `uint64`).
     Uint(u64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(String),
     /// A plain scalar yaml.v3 reads as a timestamp (Go's `time.Time`), as
     /// written.
     Time(String),
+    /// A sequence.
     Seq(Vec<Node>),
+    /// A mapping, its pairs in document order.
     Map(Vec<(Node, Node)>),
 }
 
@@ -124,8 +131,10 @@ impl NodeKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
     #[error("YAML syntax error: {message}")]
+    /// The text is not YAML yaml.v3 reads.
     Syntax { pos: Pos, message: String },
     #[error("mapping key {key:?} is defined twice (first at line {first})", first = first.line)]
+    /// A mapping key appears twice.
     DuplicateKey { key: String, pos: Pos, first: Pos },
     /// Beyond a limit of yaml.v3 (nesting depth, alias expansion).
     #[error("{message}")]

@@ -382,12 +382,15 @@ pub fn select(
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("the render holds no keys, and the file it would replace holds {previous}: an empty prefix (or a wrong one) would reset every override on every server")]
+    /// The render is empty and the file in place is not.
     Empty { previous: usize },
     #[error("the render holds no keys: an empty file would start every Temporal server on its defaults, as a mistyped prefix would")]
+    /// The render is empty and there is no file yet.
     NoConfig,
     #[error(
         "the render drops {dropped} of the {previous} keys the file holds ({percent} %), more than {limit} % at once"
     )]
+    /// The render drops more keys than `--max-drop` allows.
     MassDrop {
         dropped: usize,
         previous: usize,

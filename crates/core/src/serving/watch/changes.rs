@@ -10,7 +10,9 @@ use crate::model::key::Key;
 /// What happened to a key in a change set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateKind {
+    /// The key was written.
     Put,
+    /// The key was deleted.
     Delete,
 }
 

@@ -37,10 +37,13 @@ pub struct Client {
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error(transparent)]
+    /// etcd could not be read or written.
     Store(#[from] StoreError),
     #[error("the change was written at revision {revision} but not seen by this client within {waited:?}")]
+    /// The write landed but this client did not see it in time.
     NotSeen { revision: i64, waited: Duration },
     #[error("the client is stopped")]
+    /// The client was shut down.
     Stopped,
     /// The new list is one `tcfg put` refuses: what Temporal would reject or
     /// not use as written (the findings say what and where); nothing written.

@@ -25,11 +25,17 @@ use crate::temporal::typed::{TypedSchemas, TypedSetting};
 /// The value type of a setting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueType {
+    /// `bool`
     Bool,
+    /// `int`
     Int,
+    /// `float`
     Float,
+    /// `string`
     String,
+    /// `duration`
     Duration,
+    /// `map`
     Map,
     /// A structured setting, with the Go type the registry names.
     Typed(String),
@@ -67,14 +73,21 @@ impl fmt::Display for ValueType {
 /// A key's precedence kind: which constraint sets a lookup tries, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Precedence {
+    /// Global: no constraint.
     Global,
+    /// By namespace.
     Namespace,
+    /// By namespace ID.
     NamespaceId,
+    /// By task queue (namespace, name and type).
     TaskQueue,
+    /// By shard.
     ShardId,
     /// Named `taskType` in the registry: the *history* task type.
     HistoryTaskType,
+    /// By destination (namespace and destination).
     Destination,
+    /// By CHASM task type.
     ChasmTaskType,
 }
 
@@ -229,8 +242,10 @@ fn scalar_default(ty: &ValueType, raw: &str) -> Value {
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("unknown Temporal version {given:?}: tcfg knows {known}")]
+    /// No embedded release matches the version.
     UnknownVersion { given: String, known: String },
     #[error("{origin}:{line}: {message}")]
+    /// A line of the schema file is wrong.
     BadSchema {
         origin: String,
         line: usize,

@@ -15,18 +15,27 @@ pub use decode::{decode, is_rfc3339, Decoded};
 /// The shape a structured setting's value must have.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Schema {
+    /// A struct, its fields by name.
     Struct(Vec<(String, Schema)>),
     /// A struct whose fields are unknown here (custom `--schema` registries).
     AnyStruct,
+    /// A list of one schema.
     List(Box<Schema>),
+    /// A map from strings to one schema.
     Map(Box<Schema>),
+    /// An int.
     Int,
     /// A Go `int32` field: mapstructure keeps its low 32 bits.
     Int32,
+    /// A float.
     Float,
+    /// A bool.
     Bool,
+    /// A string.
     String,
+    /// A duration.
     Duration,
+    /// A time.
     Time,
     /// A plain T, or `{Old, New, Start, End}`.
     GradualChange(Box<Schema>),

@@ -129,8 +129,10 @@ impl Report {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum UpgradeError {
     #[error("--from {from} is not older than --to {to}: upgrade-check looks at upgrades only")]
+    /// `--from` is not older than `--to`.
     NotAnUpgrade { from: String, to: String },
     #[error("upgrade-check compares embedded releases; a --schema file has no release history")]
+    /// The registry is a schema file, not an embedded release.
     NotARelease,
 }
 
