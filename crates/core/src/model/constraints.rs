@@ -283,13 +283,21 @@ impl fmt::Display for HistoryTaskType {
 /// `None`: Temporal cannot tell them from "unset".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Constraints {
+    /// `namespace`: a namespace name.
     pub namespace: Option<String>,
+    /// `namespaceId`: a namespace ID.
     pub namespace_id: Option<String>,
+    /// `taskQueueName`.
     pub task_queue_name: Option<String>,
+    /// `taskType`: the task queue type (workflow, activity, nexus).
     pub task_type: Option<TaskQueueType>,
+    /// `historyTaskType`.
     pub history_task_type: Option<HistoryTaskType>,
+    /// `shardId`: a history shard.
     pub shard_id: Option<i32>,
+    /// `destination`: a callback or Nexus destination.
     pub destination: Option<String>,
+    /// `chasmTaskType`.
     pub chasm_task_type: Option<String>,
 }
 
@@ -435,13 +443,21 @@ impl Constraints {
 /// (resolution runs on every lookup of an embedding service).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ConstraintsRef<'a> {
+    /// `namespace`: a namespace name.
     pub namespace: Option<&'a str>,
+    /// `namespaceId`: a namespace ID.
     pub namespace_id: Option<&'a str>,
+    /// `taskQueueName`.
     pub task_queue_name: Option<&'a str>,
+    /// `taskType`: the task queue type (workflow, activity, nexus).
     pub task_type: Option<TaskQueueType>,
+    /// `historyTaskType`.
     pub history_task_type: Option<HistoryTaskType>,
+    /// `shardId`: a history shard.
     pub shard_id: Option<i32>,
+    /// `destination`: a callback or Nexus destination.
     pub destination: Option<&'a str>,
+    /// `chasmTaskType`.
     pub chasm_task_type: Option<&'a str>,
 }
 

@@ -11,13 +11,17 @@ use crate::model::yaml::Pos;
 /// the same are equal wherever they were read from.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ItemPos {
+    /// The item itself (its `-`).
     pub item: Pos,
+    /// Its `value`.
     pub value: Pos,
+    /// Its `constraints`.
     pub constraints: Pos,
     /// Spellings only some releases read: a historyTaskType given by name
     /// (the names grow release by release), and a chasmTaskType constraint
     /// of any value (v1.31 and later).
     pub history_task_name: Option<Pos>,
+    /// Where a `chasmTaskType` constraint is given (see above).
     pub chasm_task_type: Option<Pos>,
 }
 
@@ -30,8 +34,11 @@ impl PartialEq for ItemPos {
 /// One item of a key: a value and the scope it applies to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConstrainedValue {
+    /// The value, as Temporal decodes it.
     pub value: Value,
+    /// The scope: which lookups read it.
     pub constraints: Constraints,
+    /// Where it was read from (ignored by equality).
     pub pos: ItemPos,
 }
 
@@ -62,8 +69,11 @@ impl serde::Serialize for ConstrainedValue {
 /// One key of a document with its items, in file order.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// The key, as written.
     pub key: Key,
+    /// Its items, in file order.
     pub items: Vec<ConstrainedValue>,
+    /// Where the key is written.
     pub key_pos: Pos,
 }
 
@@ -80,6 +90,7 @@ impl PartialEq for Entry {
 pub struct Document {
     /// The file name, `<stdin>`, or an etcd key, used in findings.
     pub origin: String,
+    /// Its keys, in file order.
     pub entries: Vec<Entry>,
 }
 
@@ -130,7 +141,9 @@ impl Document {
 /// would reject left out) and every finding made while reading.
 #[derive(Clone, Debug)]
 pub struct Parsed<T> {
+    /// What was read.
     pub value: T,
+    /// Every problem found while reading, in order.
     pub findings: Vec<Finding>,
 }
 

@@ -145,17 +145,23 @@ impl Serialize for Code {
 /// One problem (or remark) about a source, pointing at its line and column.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
+    /// What kind of problem.
     pub code: Code,
+    /// How serious, as the options have it.
     pub level: Level,
     /// The file (or `<stdin>`, or an etcd key) the finding is about.
     #[serde(rename = "file")]
     pub origin: String,
+    /// The line, from 1 (0: no position).
     pub line: u32,
+    /// The column, from 1.
     pub column: u32,
     /// The dynamic config key, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// What is wrong, one sentence.
     pub message: String,
+    /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// What would change the verdict, beyond the hint's facts: for the

@@ -25,6 +25,8 @@ pub struct CacheEntry {
     /// The last good items, encoded: a parsed item is 200 bytes before its
     /// strings, and a cache holds every key of a prefix.
     pub(super) items: CompactItems,
+    /// The mod revision of the value it holds (of the refused value when
+    /// `invalid` is set).
     pub mod_revision: i64,
     /// Set while the stored value is invalid (the items are the last good ones).
     pub invalid: Option<Arc<InvalidValue>>,
@@ -60,8 +62,11 @@ impl CacheEntry {
 /// A stored value the client refused, and why.
 #[derive(Clone, Debug)]
 pub struct InvalidValue {
+    /// The stored text.
     pub raw: String,
+    /// Its mod revision.
     pub mod_revision: i64,
+    /// Why it is refused.
     pub findings: Vec<Finding>,
 }
 
@@ -75,6 +80,7 @@ type Shard = HashTable<Arc<CacheEntry>>;
 /// name in any case; two spellings stored side by side are two entries.
 #[derive(Clone, Debug)]
 pub struct Cache {
+    /// The etcd revision it reflects.
     pub revision: i64,
     len: usize,
     invalid: usize,

@@ -41,14 +41,24 @@ pub enum ClientError {
     Store(#[from] StoreError),
     #[error("the change was written at revision {revision} but not seen by this client within {waited:?}")]
     /// The write landed but this client did not see it in time.
-    NotSeen { revision: i64, waited: Duration },
+    NotSeen {
+        /// The revision the write landed at.
+        revision: i64,
+        /// How long the client waited for it.
+        waited: Duration,
+    },
     #[error("the client is stopped")]
     /// The client was shut down.
     Stopped,
     /// The new list is one `tcfg put` refuses: what Temporal would reject or
     /// not use as written (the findings say what and where); nothing written.
     #[error("{key}: {}; nothing written", .findings.iter().filter(|f| f.level == crate::Level::Error).map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "))]
-    Invalid { key: String, findings: Vec<crate::Finding> },
+    Invalid {
+        /// The key, as registered.
+        key: String,
+        /// What validation and the change's review found.
+        findings: Vec<crate::Finding>,
+    },
 }
 
 impl Client {

@@ -7,6 +7,7 @@ use std::time::Duration;
 pub struct ClientOptions {
     /// First wait after a failure; doubles up to `backoff_max`, with jitter.
     pub backoff_min: Duration,
+    /// The longest wait between attempts.
     pub backoff_max: Duration,
     /// A stream that delivers nothing (not even a progress answer) for twice
     /// this long is taken for dead and replaced: a frozen member sends no
