@@ -162,26 +162,41 @@ pub fn redacted(e: &str) -> String {
 /// A setting and where it came from, for messages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sourced<T> {
+    /// The setting.
     pub value: T,
+    /// Where it came from (`--endpoints`, `ETCDCTL_ENDPOINTS`, a file and
+    /// cluster).
     pub source: String,
 }
 
 /// One layer of settings; the first layer that sets a field wins.
 #[derive(Clone, Debug, Default)]
 pub struct Layer {
+    /// Where it comes from (flags, the environment, a config file's entry).
     pub name: String,
+    /// The etcd endpoints.
     pub endpoints: Option<Vec<String>>,
+    /// The key prefix.
     pub prefix: Option<String>,
+    /// The CA certificate file.
     pub cacert: Option<PathBuf>,
+    /// The client certificate file.
     pub cert: Option<PathBuf>,
+    /// The client key file.
     pub key: Option<PathBuf>,
     /// TLS server name (the seed's `clientName`).
     pub server_name: Option<String>,
+    /// Plain text even where TLS files are given.
     pub disable_tls: Option<bool>,
+    /// The etcd user.
     pub user: Option<String>,
+    /// Its password.
     pub password: Option<String>,
+    /// How long to try to connect, as written (`5s`).
     pub dial_timeout: Option<String>,
+    /// How long to wait for an answer, as written.
     pub command_timeout: Option<String>,
+    /// The largest request sent, in bytes.
     pub max_send_size: Option<usize>,
     /// Where change records go (default: beside the config prefix).
     pub history_prefix: Option<String>,
@@ -198,32 +213,54 @@ pub struct Layer {
 pub enum ConfigError {
     #[error("{origin}:{line}: {message}")]
     /// A line of the config file is wrong.
-    File { origin: String, line: u32, message: String },
+    File {
+        /// The file.
+        origin: String,
+        /// The line.
+        line: u32,
+        /// What is wrong.
+        message: String,
+    },
     #[error("{origin} names no etcd cluster {name:?}; it has {known}")]
     /// The config file has no cluster of that name.
     UnknownCluster {
+        /// The config file.
         origin: String,
+        /// The cluster asked for.
         name: String,
+        /// The clusters it has, as one text.
         known: String,
     },
     #[error("invalid {what} {value:?} from {origin}: {reason}")]
     /// A setting's value is not usable.
     Invalid {
+        /// Which setting.
         what: &'static str,
+        /// Its value.
         value: String,
+        /// Where it came from.
         origin: String,
+        /// Why it is not usable.
         reason: String,
     },
     #[error("{origin} gives {given} without {missing}: a client certificate and its key go together")]
     /// A client certificate without its key, or a key without its certificate.
     Unpaired {
+        /// The one given.
         given: &'static str,
+        /// The one missing.
         missing: &'static str,
+        /// Where the given one came from.
         origin: String,
     },
     #[error("TLS is disabled by {disabled_by}, but {tls_by} asks for TLS")]
     /// TLS is both disabled and asked for.
-    TlsConflict { disabled_by: String, tls_by: String },
+    TlsConflict {
+        /// What disables TLS.
+        disabled_by: String,
+        /// What asks for it.
+        tls_by: String,
+    },
     #[error("no etcd endpoints")]
     /// No endpoint is given anywhere.
     NoEndpoints,
@@ -293,9 +330,13 @@ pub fn split_user(user: Option<String>, password: Option<String>) -> (Option<Str
 /// TLS settings for the client.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TlsSettings {
+    /// The CA certificate file (`None`: the system's roots).
     pub ca: Option<PathBuf>,
+    /// The client certificate file.
     pub cert: Option<PathBuf>,
+    /// The client key file.
     pub key: Option<PathBuf>,
+    /// The name the server's certificate must carry (`None`: the host's).
     pub server_name: Option<String>,
 }
 
@@ -304,17 +345,24 @@ pub struct TlsSettings {
 pub struct ConnectionSettings {
     /// `host:port` or URLs.
     pub endpoints: Vec<String>,
+    /// The key prefix read and written.
     pub prefix: Prefix,
     /// `None`: plain text.
     pub tls: Option<TlsSettings>,
+    /// The etcd user (`None`: no login).
     pub user: Option<String>,
+    /// Its password.
     pub password: Option<String>,
+    /// How long to try to connect.
     pub dial_timeout: Duration,
+    /// How long to wait for an answer.
     pub command_timeout: Duration,
+    /// The largest request sent, in bytes (`None`: etcd-client's).
     pub max_send_size: Option<usize>,
     /// The largest answer accepted from etcd. A page of a prefix that is
     /// larger is read again in smaller pages.
     pub max_response_size: usize,
+    /// Change records: where, how many, and whether a message is required.
     pub history: HistorySettings,
 }
 

@@ -51,66 +51,110 @@ pub enum StoreError {
     #[error("cannot read {path}: {source}")]
     /// A file the settings name cannot be read.
     ReadFile {
+        /// The file.
         path: String,
+        /// What reading it said.
         #[source]
         source: std::io::Error,
     },
     #[error("{path} is not {what} in PEM form (no -----BEGIN ... ----- block of that kind)")]
     /// A certificate or key file is not PEM.
-    BadPem { path: String, what: &'static str },
+    BadPem {
+        /// The file.
+        path: String,
+        /// What it should hold (`a certificate`, `a private key`).
+        what: &'static str,
+    },
     #[error("cannot connect to etcd at {endpoints}: {reason} (tried {count} endpoint{plural} for {timeout:?})", plural = if *.count == 1 { "" } else { "s" })]
     /// No endpoint could be reached.
     Unreachable {
+        /// The endpoints tried, as one text.
         endpoints: String,
+        /// How many.
         count: usize,
+        /// The last failure, as a sentence.
         reason: String,
+        /// How long they were tried (the dial timeout).
         timeout: Duration,
     },
     #[error("TLS with etcd at {endpoints} failed: {reason}")]
     /// The TLS handshake failed.
     Tls {
+        /// The endpoints.
         endpoints: String,
+        /// What failed, as a sentence.
         reason: String,
+        /// What setting would fix it, when known.
         remedy: Option<Remedy>,
     },
     #[error("{endpoints} answered, but not as an etcd server does (another service on that port?)")]
     /// Something answered that is not etcd.
-    NotEtcd { endpoints: String },
+    NotEtcd {
+        /// The endpoints.
+        endpoints: String,
+    },
     #[error("etcd at {endpoints} refused the login: {reason}")]
     /// etcd refused the user or password.
     Authentication {
+        /// The endpoints.
         endpoints: String,
+        /// What etcd said.
         reason: String,
+        /// What setting would fix it, when known.
         remedy: Option<Remedy>,
     },
     #[error("permission denied for {what}: {hint}")]
     /// The user may not do this.
-    PermissionDenied { what: String, hint: String },
+    PermissionDenied {
+        /// What was refused.
+        what: String,
+        /// Which permission it needs.
+        hint: String,
+    },
     /// tcfg writes every change with its record: a user who may not use
     /// the history prefix cannot change config through tcfg.
     #[error("the etcd user {} may not read the history prefix {history}, where tcfg keeps its change records: `log`, `show`, `revert` and `rollback` read them; grant the user's role read on it (etcdctl role grant-permission ROLE --prefix=true read {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
-    HistoryUnreadable { user: String, history: String },
+    HistoryUnreadable {
+        /// The etcd user (empty: none).
+        user: String,
+        /// The history prefix.
+        history: String,
+    },
     #[error("the etcd user {} may not {access} the history prefix {history}, where tcfg records every change in the change's own transaction, so it cannot change config (nothing written); grant the user's role readwrite on that prefix (etcdctl role grant-permission ROLE --prefix=true readwrite {history})", if user.is_empty() { "(none)" } else { user.as_str() })]
     /// The user may not read or write the history prefix.
     HistoryDenied {
+        /// The etcd user (empty: none).
         user: String,
+        /// The history prefix.
         history: String,
+        /// What it may not do (`read`, `write`, `read or write`).
         access: &'static str,
     },
     #[error("a message is required for changes to {prefix}: say why with -m/--message (nothing written)")]
     /// The prefix requires a message and none was given.
-    MessageRequired { prefix: String },
+    MessageRequired {
+        /// The prefix (or cluster) that requires one.
+        prefix: String,
+    },
     #[error("etcd did not answer within {timeout:?} ({what})")]
     /// etcd did not answer in time.
-    Timeout { what: String, timeout: Duration },
+    Timeout {
+        /// What was asked.
+        what: String,
+        /// How long tcfg waited (the command timeout).
+        timeout: Duration,
+    },
     /// A write sent to etcd whose answer never came, and whose effect could
     /// not be read back: it may or may not have been applied.
     #[error("{what}: etcd did not answer ({reason}), and reading the keys back afterwards failed too, so the write may or may not have been applied. It was planned from revision {revision}: a key written by it has a higher mod revision and the new value ({keys})")]
     OutcomeUnknown {
+        /// The write.
         what: String,
+        /// Why no answer came.
         reason: String,
         /// The revision the write was planned from (0: not known).
         revision: i64,
+        /// The keys it wrote, as one text.
         keys: String,
     },
     /// On a release whose progress answers cannot be trusted, proving that
@@ -118,47 +162,77 @@ pub enum StoreError {
     /// asked about holds more than tcfg reads.
     #[error("{prefix} shows no write since revision {from}, and etcd {release} cannot prove that no key was created and deleted again in the {revisions} revisions since without reading each of them, more than tcfg reads (etcd issue #15220, fixed in 3.4.25 and 3.5.8); upgrade etcd, or ask about a shorter span")]
     HistoryUnprovable {
+        /// The prefix.
         prefix: String,
+        /// The revision asked from.
         from: i64,
+        /// How many revisions it would take reading.
         revisions: i64,
+        /// The etcd release.
         release: String,
     },
     #[error("revision {revision} has been compacted: etcd no longer keeps that history")]
     /// The revision is compacted away.
-    Compacted { revision: i64 },
+    Compacted {
+        /// The revision asked for.
+        revision: i64,
+    },
     #[error("revision {revision} has not happened yet: it is past etcd's current revision")]
     /// The revision is in the future.
-    FutureRevision { revision: i64 },
+    FutureRevision {
+        /// The revision asked for.
+        revision: i64,
+    },
     #[error(
         "nothing was written: {}; run the command again to see the current state",
         some(conflicts)
     )]
     /// Keys changed since they were read: nothing was written.
-    Conflict { conflicts: Vec<Conflict> },
+    Conflict {
+        /// Each key that moved.
+        conflicts: Vec<Conflict>,
+    },
     #[error(
         "nothing was written: {} changed under {prefix} since revision {revision}; run the command again",
         some(keys)
     )]
     /// A guarded prefix changed since it was read: nothing was written.
     Stale {
+        /// The guarded prefix.
         prefix: String,
+        /// The revision it was read at.
         revision: i64,
+        /// The keys changed since.
         keys: Vec<String>,
     },
     #[error("etcd refused the request: {reason}")]
     /// etcd refused the request.
-    Rejected { reason: String },
+    Rejected {
+        /// What etcd said.
+        reason: String,
+    },
     /// A write tcfg never makes: outside the prefix, or a key that is not
     /// dynamic config (another application's).
     #[error("refusing to write {key}: {reason}; tcfg never writes or deletes anything else (nothing written)")]
-    NotDynamicConfig { key: String, reason: String },
+    NotDynamicConfig {
+        /// The etcd key.
+        key: String,
+        /// Why it is not dynamic config.
+        reason: String,
+    },
     /// An answer over [`super::ConnectionSettings::max_response_size`].
     #[error("etcd's answer is larger than tcfg accepts: {reason}")]
-    ResponseTooLarge { reason: String },
+    ResponseTooLarge {
+        /// What etcd or the transport said.
+        reason: String,
+    },
     /// A cluster that could not be connected to, for each prefix on it:
     /// the connection's own error, as a sentence.
     #[error("{reason}")]
-    NotConnected { reason: String },
+    NotConnected {
+        /// The connection's own error.
+        reason: String,
+    },
     #[error("etcd error: {0}")]
     /// Anything else etcd said.
     Other(String),
