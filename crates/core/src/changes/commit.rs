@@ -137,8 +137,11 @@ pub struct Fitted {
 pub struct Committed<'a> {
     /// From 0.
     pub index: usize,
+    /// How many transactions in all.
     pub total: usize,
+    /// The revision it landed at.
     pub revision: i64,
+    /// Its writes.
     pub writes: &'a [Write],
 }
 
@@ -185,7 +188,10 @@ impl Fitted {
 pub enum CommitError {
     /// Its review found errors.
     #[error("the change has {}", if *.errors == 1 { "an error".to_string() } else { format!("{} errors", .errors) })]
-    Refused { errors: usize },
+    Refused {
+        /// How many errors.
+        errors: usize,
+    },
     /// It does not fit the server's limits.
     #[error(transparent)]
     DoesNotFit(#[from] BatchError),
@@ -204,13 +210,30 @@ pub enum BatchError {
         "the change needs {ops} operations in one transaction, more than etcd allows ({limit}, its --max-txn-ops)"
     )]
     /// More operations than `--max-txn-ops` allows.
-    TooManyOps { ops: usize, limit: usize },
+    TooManyOps {
+        /// The operations it needs.
+        ops: usize,
+        /// The server's limit.
+        limit: usize,
+    },
     #[error("the change is about {bytes} bytes in one transaction, more than etcd accepts in one request ({limit}, its --max-request-bytes)")]
     /// More bytes than `--max-request-bytes` allows.
-    TooLarge { bytes: usize, limit: usize },
+    TooLarge {
+        /// About the bytes it needs.
+        bytes: usize,
+        /// The server's limit.
+        limit: usize,
+    },
     #[error("the writes of {key} alone ({ops} operations, about {bytes} bytes) do not fit in one transaction")]
     /// One key's writes alone do not fit any transaction.
-    KeyTooLarge { key: String, ops: usize, bytes: usize },
+    KeyTooLarge {
+        /// The key.
+        key: String,
+        /// The operations its writes need.
+        ops: usize,
+        /// About their bytes.
+        bytes: usize,
+    },
 }
 
 /// The whole change as one transaction (with `guards` extra compares and
@@ -279,9 +302,12 @@ fn transactions(
 #[derive(Debug, thiserror::Error)]
 #[error("batch {} of {total} {} ({})", .index + 1, if matches!(.source, StoreError::OutcomeUnknown { .. }) { "may or may not have been written" } else { "failed" }, written_before(*.index))]
 pub struct BatchFailed {
+    /// The batch, from 0.
     pub index: usize,
+    /// How many batches in all.
     pub total: usize,
     #[source]
+    /// What failed.
     pub source: StoreError,
 }
 

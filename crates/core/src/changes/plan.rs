@@ -36,8 +36,11 @@ pub enum ItemChange {
     Removed(ConstrainedValue),
     /// An item whose value changes for the same constraints.
     Changed {
+        /// The scope.
         constraints: Constraints,
+        /// The value before.
         old: Value,
+        /// The value after.
         new: Value,
     },
 }
@@ -47,14 +50,17 @@ pub enum ItemChange {
 pub struct KeyChange {
     /// The name written (the registered spelling when registered).
     pub name: String,
+    /// Created, updated or deleted.
     pub action: Action,
     /// What is stored now, every spelling (with the revisions read).
     pub stored: Vec<StoredKey>,
+    /// The items it will hold (none: deleted).
     pub new_items: Vec<ConstrainedValue>,
     /// Item by item; empty when the stored value does not parse.
     pub items: Vec<ItemChange>,
     /// Canonical texts, for diffs.
     pub old_text: String,
+    /// What it will hold, canonical.
     pub new_text: String,
     /// The servers apply it only when they restart (the key's description
     /// says so).
@@ -80,9 +86,11 @@ impl KeyChange {
 /// A plan: what to write to make a prefix hold a desired document.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The prefix it writes.
     pub prefix: Prefix,
     /// The revision the current state was read at.
     pub revision: i64,
+    /// Each key to change, sorted by key.
     pub changes: Vec<KeyChange>,
     /// Keys already as desired.
     pub unchanged: usize,

@@ -20,17 +20,23 @@ pub const FORMAT: u32 = 1;
 /// One change, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRecord {
+    /// The record format.
     pub format: u32,
     /// When (RFC 3339). The change's etcd revision is the record's own.
     pub time: String,
+    /// Who made the change.
     pub author: Author,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Why (`-m`), at most [`crate::changes::intent::MESSAGE_LIMIT`] bytes.
     pub message: Option<String>,
+    /// The command that made it.
     pub command: Command,
     /// The program and version that wrote it, and the Temporal release the
     /// values were checked against.
     pub tool: String,
+    /// The Temporal release the values were checked against.
     pub temporal_release: String,
+    /// Each key written, with its old and new value.
     pub keys: Vec<KeyChange>,
     /// How many keys' values are kept as digests only (the whole record
     /// did not fit in one etcd request); 0 when every value is whole.
@@ -53,10 +59,13 @@ pub struct Author {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etcd_user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The OS account.
     pub os_user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The host name.
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The CI job, when run in one.
     pub ci: Option<Ci>,
 }
 
@@ -66,8 +75,10 @@ pub struct Ci {
     /// `github-actions`, `gitlab-ci`, `buildkite` or `jenkins`.
     pub system: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Who started the job.
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The job's page.
     pub run_url: Option<String>,
 }
 
@@ -77,8 +88,10 @@ pub struct Command {
     /// `put`, `delete`, `apply`, `sync`, `revert`, `rollback`.
     pub verb: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The files it read, by digest.
     pub files: Vec<FileDigest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The saved plan it applied.
     pub plan: Option<FileDigest>,
     /// `sync`: the source prefix and the revision it was read at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +111,9 @@ pub struct Command {
 /// A file a command read, by name and content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileDigest {
+    /// The path, as given.
     pub path: String,
+    /// Its SHA-256, in hex.
     pub sha256: String,
 }
 
@@ -141,7 +156,12 @@ pub enum Stored {
     /// The text, whole.
     Text(String),
     /// Its SHA-256 and length only: the whole did not fit in the record.
-    Digest { sha256: String, bytes: usize },
+    Digest {
+        /// The SHA-256 of the text, in hex.
+        sha256: String,
+        /// Its length.
+        bytes: usize,
+    },
 }
 
 impl Stored {

@@ -18,28 +18,38 @@ use crate::temporal::registry::Registry;
 /// A plan saved to a file (`diff --out`), applied later exactly as planned.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SavedPlan {
+    /// The file format (1).
     pub format_version: u32,
+    /// The prefix it was made for.
     pub prefix: String,
+    /// The revision it was made at.
     pub revision: i64,
     /// Every key under the prefix and its mod revision when planned: the
     /// plan is stale if any of them moved, appeared or went away.
     pub state: Vec<(String, i64)>,
+    /// Each key's change.
     pub changes: Vec<SavedChange>,
 }
 
 /// One key's change in a saved plan: its writes and the texts shown for it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SavedChange {
+    /// The key, as written.
     pub key: String,
+    /// Created, updated or deleted.
     pub action: Action,
+    /// Its writes (a respelling deletes the old spelling too).
     pub writes: Vec<SavedWrite>,
+    /// What was stored, for the diff shown.
     pub old_text: String,
+    /// What it writes, for the diff shown.
     pub new_text: String,
 }
 
 /// One write of a saved plan, with the revision it expects.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SavedWrite {
+    /// The etcd key written.
     pub etcd_key: String,
     /// The new value; absent for a delete.
     pub value: Option<String>,
@@ -117,6 +127,7 @@ impl SavedPlan {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("the plan cannot be applied as it is: {}", problems.join("; "))]
 pub struct PlanFileError {
+    /// Every problem found, each a sentence.
     pub problems: Vec<String>,
 }
 
@@ -125,8 +136,11 @@ pub struct PlanFileError {
 /// writes and the stored values (never the texts the file carries).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedChange {
+    /// The key, as written.
     pub key: String,
+    /// Created, updated or deleted.
     pub action: Action,
+    /// Its writes as the plan has them, each guarded.
     pub writes: Vec<Write>,
     /// What is stored now, every spelling (canonical where it parses).
     pub old_text: String,
@@ -278,16 +292,31 @@ pub enum LoadError {
     Format(u32),
     #[error("the plan's prefix {prefix} is not usable: {reason}")]
     /// The plan's prefix cannot be a prefix.
-    Prefix { prefix: String, reason: String },
+    Prefix {
+        /// The prefix as the file gives it, escaped.
+        prefix: String,
+        /// Why it is not usable.
+        reason: String,
+    },
     #[error(
         "it was made for the prefix {planned}, but tcfg is set to {current}: a plan applies only where it was made. \
          Pass --prefix {planned} to apply it there"
     )]
     /// The plan was made for another prefix than tcfg is set to.
-    Elsewhere { planned: Prefix, current: Prefix },
+    Elsewhere {
+        /// The prefix the plan was made for.
+        planned: Prefix,
+        /// The prefix tcfg is set to.
+        current: Prefix,
+    },
     #[error("the plan is stale: {} changed since it was made at revision {revision}. Run `tcfg diff --out` again", .keys.join(", "))]
     /// Keys under the prefix changed since the plan was made.
-    Stale { keys: Vec<String>, revision: i64 },
+    Stale {
+        /// The keys that moved.
+        keys: Vec<String>,
+        /// The revision the plan was made at.
+        revision: i64,
+    },
     #[error(transparent)]
     /// The plan was edited, or is invalid for this release.
     Refused(#[from] PlanFileError),

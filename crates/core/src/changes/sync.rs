@@ -24,22 +24,28 @@ use crate::temporal::registry::Registry;
 /// A prefix on a cluster, with the name messages give it (`eu-west:/p/`).
 #[derive(Clone)]
 pub struct Side {
+    /// Its name in messages.
     pub name: String,
+    /// The store of the prefix.
     pub store: Store,
 }
 
 /// A target, read and planned, or why it could not be.
 pub struct Target {
+    /// Its name in messages.
     pub name: String,
     /// `None`: its cluster could not be connected to (see `state`).
     pub store: Option<Store>,
+    /// Its state and plan, or why it could not be read.
     pub state: Result<Planned, StoreError>,
 }
 
 /// A target as read, what would make it hold the source, and that change
 /// reviewed and guarded.
 pub struct Planned {
+    /// The target as read.
     pub snapshot: Snapshot,
+    /// What makes it hold the source.
     pub plan: Plan,
     /// Guarded by the target not having changed since it was read, and, on
     /// the source's etcd, by the source not having changed either.
@@ -48,9 +54,11 @@ pub struct Planned {
 
 /// What a sync would do.
 pub struct SyncPlan {
+    /// The source.
     pub source: Side,
     /// The source, at the revision it was read at.
     pub snapshot: Snapshot,
+    /// Every target, in the order given.
     pub targets: Vec<Target>,
 }
 
@@ -60,7 +68,10 @@ pub enum Outcome {
     /// Already identical to the source: nothing written.
     InSync,
     /// Written in one transaction at this revision.
-    Written { revision: i64 },
+    Written {
+        /// The revision it landed at.
+        revision: i64,
+    },
     /// Not read, not written, or refused; nothing of it was written.
     Failed(StoreError),
 }
@@ -201,7 +212,9 @@ impl FittedSync {
 
 /// A sync written: what became of each target, in target order.
 pub struct Written {
+    /// The source.
     pub source: Side,
+    /// The source as it was read.
     pub snapshot: Snapshot,
     /// Each target's name, store (when connected) and outcome.
     pub outcomes: Vec<(String, Option<Store>, Outcome)>,
