@@ -6,7 +6,8 @@
 //! - [`temporal`]: Temporal's rules: the key [`Registry`] of each release,
 //!   typed values, precedence resolution ([`resolve`]) and validation;
 //! - [`store`]: etcd access;
-//! - [`changes`]: edits, plans and their batching into transactions;
+//! - [`changes`]: edits, plans, reviews, and the one way to write them
+//!   ([`changes::commit`]: fitted into transactions, each with its record);
 //! - [`serving`]: the watch/cache client and the whole-prefix views.
 //!
 //! ```
@@ -23,6 +24,8 @@
 //! assert_eq!(r.value, Value::Int(4000));
 //! assert_eq!(r.source, Source::Item { index: 0 });
 //! ```
+
+#![warn(missing_docs)]
 
 pub mod changes;
 pub mod model;

@@ -54,9 +54,11 @@ pub fn stored_text(stored: &[StoredKey]) -> String {
 /// deleted), and the texts to show as a diff.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyWrite {
+    /// The compare-and-swap writes (none: nothing to write).
     pub changes: Vec<Write>,
     /// What is stored now (canonical when it parses, else the raw text).
     pub old_text: String,
+    /// What it will hold, canonical (empty: deleted).
     pub new_text: String,
     /// The etcd key written (the registered spelling).
     pub etcd_key: String,

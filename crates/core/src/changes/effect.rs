@@ -18,7 +18,9 @@ pub struct ScopeEffect {
     /// The constraint set an item names; `None` is every scope no item
     /// names ("everything else").
     pub scope: Option<Constraints>,
+    /// What a lookup for the scope returns before the change.
     pub before: Resolution,
+    /// What it returns after.
     pub after: Resolution,
     /// The scope has an item of its own, unchanged by the change: what
     /// keeps its value when a less specific item changes.

@@ -13,8 +13,11 @@ use crate::store::{Expect, StoreError, Write};
 /// batch) becomes one record of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Intent {
+    /// Who writes.
     pub author: Author,
+    /// Why, as a record keeps it (trimmed; none when it says nothing).
     pub message: Option<String>,
+    /// The command and its inputs.
     pub command: Command,
     /// The program and version, e.g. `tcfg 0.1.0`.
     pub tool: String,

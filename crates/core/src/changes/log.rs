@@ -57,7 +57,9 @@ pub enum Bound {
 pub struct Query {
     /// Only changes to this key name (any spelling).
     pub key: Option<String>,
+    /// The oldest change shown (`None`: as far back as is known).
     pub since: Option<Bound>,
+    /// The newest change shown (`None`: up to now).
     pub until: Option<Bound>,
     /// Only changes whose author matches this (case-insensitive, any part:
     /// etcd user, OS user, host, CI actor).

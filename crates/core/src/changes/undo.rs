@@ -49,16 +49,32 @@ pub enum UndoError {
     Store(#[from] StoreError),
     #[error("no change under {prefix} at revision {revision}: neither a change record nor etcd's history has one (`tcfg log` lists the changes)")]
     /// Nothing changed under the prefix at that revision.
-    NoChange { prefix: String, revision: i64 },
+    NoChange {
+        /// The prefix.
+        prefix: String,
+        /// The revision asked about.
+        revision: i64,
+    },
     #[error("no change record at or before {time}: the time cannot be turned into a revision; pass --to-revision")]
     /// No record is old enough to turn the time into a revision.
-    NoRecordBefore { time: String },
+    NoRecordBefore {
+        /// The time asked about.
+        time: String,
+    },
     #[error("the change record at revision {revision} is not backed by etcd's history: etcd shows no change to its keys at that revision, so it was not written by the change it describes (anyone who may write the history prefix can write one); nothing is undone from it")]
     /// The record's change is not in etcd's history: it is not undone.
-    Unverified { revision: i64 },
+    Unverified {
+        /// The record's revision.
+        revision: i64,
+    },
     #[error("writes without a record (by other tools) at revision {} happened near {time}, and etcd keeps no times: pass --to-revision to say which state you mean", revisions.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))]
     /// Writes without a record happened near that time: which revision is meant is not known.
-    AmbiguousTime { time: String, revisions: Vec<i64> },
+    AmbiguousTime {
+        /// The time asked about.
+        time: String,
+        /// The revisions of the writes without a record.
+        revisions: Vec<i64>,
+    },
 }
 
 impl Undo {

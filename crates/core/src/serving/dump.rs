@@ -26,6 +26,7 @@ use crate::store::{Chunks, ForeignKey, Prefix, PrefixChunk, StoreError};
 /// What to prepare of each chunk.
 #[derive(Clone, Debug, Default)]
 pub struct DumpOptions {
+    /// How each value is validated.
     pub validate: Options,
     /// Render each key's YAML (the default output).
     pub yaml: bool,
@@ -36,8 +37,11 @@ pub struct DumpOptions {
 /// One dynamic config key of a dump.
 #[derive(Debug)]
 pub struct DumpKey {
+    /// Its etcd key.
     pub etcd_key: String,
+    /// The key, as stored.
     pub key: Key,
+    /// Its mod revision.
     pub mod_revision: i64,
     /// The registry does not know it (reported by the caller when
     /// [`Options::report_unknown_keys`] is off).
@@ -159,6 +163,7 @@ impl DumpChunk {
 
 /// A whole prefix, its chunks in document order.
 pub struct Dump {
+    /// The prefix dumped.
     pub prefix: Prefix,
     /// The store revision it was read at.
     pub revision: i64,

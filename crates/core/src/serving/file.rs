@@ -16,18 +16,31 @@ use std::time::{Duration, SystemTime};
 pub enum FileError {
     #[error("{} is not in a directory that exists ({})", path.display(), dir.display())]
     /// The file's directory does not exist.
-    NoDirectory { path: PathBuf, dir: PathBuf },
+    NoDirectory {
+        /// The file.
+        path: PathBuf,
+        /// Its directory.
+        dir: PathBuf,
+    },
     #[error("cannot {what} {}: {source}", path.display())]
     /// A filesystem call failed.
     Io {
+        /// What was being done (`create`, `rename`, ...).
         what: &'static str,
+        /// The file or directory.
         path: PathBuf,
         #[source]
+        /// What the filesystem said.
         source: io::Error,
     },
     #[error("the filesystem of {} does not keep a modification time later than {previous:?}", path.display())]
     /// The filesystem cannot give the new file a later modification time.
-    Mtime { path: PathBuf, previous: SystemTime },
+    Mtime {
+        /// The file.
+        path: PathBuf,
+        /// The previous file's modification time.
+        previous: SystemTime,
+    },
 }
 
 /// The steps by which a later mtime is tried when the filesystem rounds the

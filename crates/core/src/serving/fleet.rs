@@ -23,26 +23,33 @@ use crate::temporal::validate::stored_value_errors;
 /// A prefix to survey: its cluster's name, the name messages give it, and
 /// its store or why its cluster could not be connected to.
 pub struct Place {
+    /// The cluster's name (`current` for the connection the flags make).
     pub cluster: String,
+    /// How messages name the prefix (`eu-west:/p/`).
     pub name: String,
+    /// Its store, or why it could not be connected to.
     pub store: Result<Store, StoreError>,
 }
 
 /// The whole survey.
 #[derive(Debug, Serialize)]
 pub struct FleetReport {
+    /// Each cluster, once.
     pub clusters: Vec<ClusterReport>,
+    /// Each prefix, in the order given.
     pub prefixes: Vec<PrefixReport>,
 }
 
 /// One etcd cluster.
 #[derive(Debug, Serialize)]
 pub struct ClusterReport {
+    /// The cluster's name.
     pub name: String,
     /// Why no connection could be made (no member state then).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its members' health (`None`: it could not be reached).
     pub health: Option<ClusterHealth>,
 }
 
@@ -64,13 +71,17 @@ impl ClusterReport {
 /// One config prefix.
 #[derive(Debug, Serialize)]
 pub struct PrefixReport {
+    /// The cluster's name.
     pub cluster: String,
+    /// How messages name the prefix.
     pub name: String,
+    /// The prefix.
     pub prefix: String,
     /// Why the prefix could not be read (nothing below is known then).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// What it held (`None`: it could not be read).
     pub state: Option<PrefixState>,
 }
 
@@ -97,6 +108,7 @@ pub struct PrefixState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compaction_floor: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the compaction floor could not be read.
     pub compaction_error: Option<String>,
     /// SHA-256 of the canonical content: equal fingerprints, equal config
     /// (however each value is spelled).
@@ -104,8 +116,10 @@ pub struct PrefixState {
     /// How it differs from the first prefix read (absent on that one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<Drift>,
+    /// The renderers reporting for it.
     pub renderers: Vec<RendererReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why their records could not be read.
     pub renderers_error: Option<String>,
 }
 
@@ -122,6 +136,7 @@ pub struct Drift {
 #[derive(Debug, Serialize)]
 pub struct RendererReport {
     #[serde(flatten)]
+    /// What the renderer reports.
     pub status: RendererStatus,
     /// Keys changed or deleted after the revision its file reflects: 0
     /// when it is current.

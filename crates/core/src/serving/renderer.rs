@@ -34,7 +34,12 @@ use crate::temporal::registry::Registry;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The file was replaced.
-    Written { bytes: usize, changed: usize },
+    Written {
+        /// The file's size.
+        bytes: usize,
+        /// How many keys changed.
+        changed: usize,
+    },
     /// The file already held this render.
     Unchanged,
     /// The guards kept the old file.

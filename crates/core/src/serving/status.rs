@@ -27,12 +27,14 @@ pub fn status_prefix(prefix: &Prefix) -> String {
 /// One renderer's record (JSON; fields are only ever added).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RendererStatus {
+    /// The name it reports as.
     pub name: String,
     /// The prefix revision the file reflects (0: no render of this run is
     /// in place yet).
     pub revision: i64,
     /// When the file was last found to reflect it (RFC 3339).
     pub at: String,
+    /// The file it keeps.
     pub file: String,
     /// Keys held back at their last good items (or left out), as etcd keys.
     #[serde(default)]
@@ -56,15 +58,25 @@ impl RendererStatus {
 pub enum BadName {
     #[error("{name:?} cannot name a renderer: a name is 1 to 253 characters without '/' or control characters")]
     /// The name cannot name a renderer.
-    Invalid { name: String },
+    Invalid {
+        /// The name.
+        name: String,
+    },
     #[error("another renderer reports as {name} for this prefix (its file: {file}); two renderers never share a record, or `--wait` would count one file for two")]
     /// A live renderer of the prefix already reports as that name.
-    Taken { name: String, file: String },
+    Taken {
+        /// The name.
+        name: String,
+        /// The other renderer's file.
+        file: String,
+    },
     #[error("cannot claim the renderer name {name}: {source}")]
     /// etcd refused or failed the claim.
     Store {
+        /// The name.
         name: String,
         #[source]
+        /// What etcd said.
         source: StoreError,
     },
 }
@@ -413,6 +425,7 @@ async fn read_records(store: &Store) -> Result<(i64, Records), StoreError> {
 /// How the live renderers of a prefix stand against a revision.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Convergence {
+    /// The revision asked about.
     pub revision: i64,
     /// Renderers whose file reflects the revision or a later one.
     pub current: Vec<RendererStatus>,

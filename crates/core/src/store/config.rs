@@ -376,6 +376,7 @@ pub struct HistorySettings {
     pub keep: usize,
     /// The oldest record kept (`None`: no limit by age).
     pub max_age: Option<Duration>,
+    /// Refuse writes without a message (`requireMessage`).
     pub require_message: bool,
 }
 

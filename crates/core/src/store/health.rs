@@ -31,7 +31,10 @@ pub enum MemberState {
     /// It answered.
     Up(MemberStatus),
     /// It did not answer.
-    Down { error: String },
+    Down {
+        /// Why, as a sentence.
+        error: String,
+    },
 }
 
 /// `etcdctl endpoint status` for one member.
@@ -39,14 +42,20 @@ pub enum MemberState {
 pub struct MemberStatus {
     /// The member ID, in hex as etcdctl shows it.
     pub id: String,
+    /// The etcd release it runs.
     pub version: String,
+    /// Whether it is the leader.
     pub leader: bool,
+    /// Whether it is a learner (not voting).
     pub learner: bool,
+    /// Its Raft term.
     pub raft_term: u64,
+    /// Its Raft index.
     pub raft_index: u64,
     /// The backend database file's size, and the part of it in use (the
     /// rest is freed by defragmenting).
     pub db_size: i64,
+    /// The part of `db_size` in use.
     pub db_size_in_use: i64,
     /// Alarms raised on this member: `NOSPACE`, `CORRUPT`.
     pub alarms: Vec<String>,
@@ -71,6 +80,7 @@ impl MemberHealth {
 /// Every member of a cluster, in endpoint order.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClusterHealth {
+    /// Each member, in the cluster's order.
     pub members: Vec<MemberHealth>,
     /// Alarms raised on members that no endpoint reached, by member ID.
     pub other_alarms: Vec<String>,

@@ -15,8 +15,11 @@ use super::{Prefix, ProgressAnswers, Store, StoreError};
 /// A record as stored: its key, its revision (the change's), its JSON.
 #[derive(Clone, Debug)]
 pub struct StoredRecord {
+    /// The record's etcd key.
     pub key: String,
+    /// The revision it was written at: its change's revision.
     pub revision: i64,
+    /// The record as stored (JSON).
     pub value: Vec<u8>,
 }
 
@@ -32,7 +35,9 @@ pub struct RecordQuery {
 /// One change to one key in etcd's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyEvent {
+    /// The revision of the write.
     pub revision: i64,
+    /// The etcd key written.
     pub key: String,
     /// The value after (`None`: deleted).
     pub value: Option<Vec<u8>>,
@@ -43,6 +48,7 @@ pub struct KeyEvent {
 /// etcd's history of a prefix between two revisions.
 #[derive(Clone, Debug, Default)]
 pub struct PrefixHistory {
+    /// Each write, in revision order.
     pub events: Vec<KeyEvent>,
     /// The oldest revision whose changes are all known: the revision asked
     /// for, or etcd's compaction floor when it is later.

@@ -26,6 +26,7 @@ const PARSE_CHUNK: usize = 500;
 /// The stored spellings of one key, read at one revision.
 #[derive(Clone, Debug)]
 pub struct KeyRead {
+    /// The revision read at.
     pub revision: i64,
     /// Usually one; more when other tools stored the key in other cases.
     pub stored: Vec<StoredKey>,
@@ -424,6 +425,7 @@ fn spelling_ranges(prefix: &Prefix, name: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
 
 /// A whole prefix read in chunks (see [`Store::read_prefix_chunks`]).
 pub struct Chunks<T> {
+    /// The prefix read.
     pub prefix: Prefix,
     /// The store revision it was read at.
     pub revision: i64,

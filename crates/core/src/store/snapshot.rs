@@ -16,8 +16,11 @@ pub struct StoredKey {
     pub etcd_key: String,
     /// The key name (the etcd key without the prefix), as stored.
     pub key: Key,
+    /// The revision that created it.
     pub create_revision: i64,
+    /// The revision that last wrote it.
     pub mod_revision: i64,
+    /// How many times it was written since created.
     pub version: i64,
     /// The stored text.
     pub raw: String,
@@ -84,7 +87,9 @@ impl StoredKey {
 /// deleted by tcfg.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForeignKey {
+    /// Its etcd key.
     pub etcd_key: String,
+    /// Why it is not dynamic config.
     pub reason: &'static str,
 }
 
@@ -97,7 +102,9 @@ pub fn foreign_reason(name: &str, registry: &Registry) -> Option<&'static str> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{prefix} holds values that do not parse ({})", keys.join(", "))]
 pub struct Unreadable {
+    /// The prefix.
     pub prefix: String,
+    /// The etcd keys whose values do not parse.
     pub keys: Vec<String>,
 }
 
@@ -107,6 +114,7 @@ pub struct Unreadable {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{prefix} holds {}", keys.iter().map(|k| format!("a key under {} spellings ({})", k.len(), k.join(", "))).collect::<Vec<_>>().join("; "))]
 pub struct Spellings {
+    /// The prefix.
     pub prefix: String,
     /// The etcd keys of each key stored more than once.
     pub keys: Vec<Vec<String>>,
@@ -115,11 +123,13 @@ pub struct Spellings {
 /// Every key under a prefix at one revision.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// The prefix read.
     pub prefix: Prefix,
     /// The store revision the snapshot was read at.
     pub revision: i64,
     /// Dynamic config keys, sorted by etcd key.
     pub keys: Vec<StoredKey>,
+    /// Keys under the prefix that are not dynamic config (never written or deleted).
     pub foreign: Vec<ForeignKey>,
 }
 

@@ -20,9 +20,11 @@ pub enum Expect {
 /// One key to write.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Write {
+    /// The etcd key.
     pub etcd_key: String,
     /// The new value, or `None` to delete the key.
     pub value: Option<String>,
+    /// What it must be when the write lands.
     pub expect: Expect,
     /// The value the key holds at `expect` (`None`: absent), for the
     /// change record.
@@ -35,6 +37,7 @@ pub struct Write {
 pub struct RecordWrite {
     /// The record's etcd key, under [`Store::history_prefix`].
     pub key: String,
+    /// The record, as stored (JSON).
     pub value: String,
     /// Records whose keys sort before this one are deleted (retention).
     pub prune_before: Option<String>,
@@ -45,14 +48,19 @@ pub struct RecordWrite {
 pub enum Guard {
     /// No key under the prefix changed (created or modified) after this
     /// revision: a plan made from it, or a sync from it, still holds.
-    Unchanged { prefix: Prefix, since: i64 },
+    Unchanged {
+        /// The prefix.
+        prefix: Prefix,
+        /// The revision it was read at.
+        since: i64,
+    },
 }
 
 impl Store {
     /// Whether tcfg may write `etcd_key` at all: a dynamic config key name
     /// directly under this store's prefix. Whether a name that is not
     /// key-shaped is registered is for the caller, which has the registry,
-    /// to check ([`Registry::foreign_reason`]).
+    /// to check ([`crate::Registry::foreign_reason`]).
     pub fn check_writable(&self, etcd_key: &str) -> Result<(), StoreError> {
         let prefix = &self.settings.prefix;
         let reason = match prefix.name_of(etcd_key) {

@@ -10,9 +10,15 @@ use crate::temporal::registry::{KeyDef, Registry, ValueType};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     /// The item at this index of the key's list.
-    Item { index: usize },
+    Item {
+        /// The index, from 0.
+        index: usize,
+    },
     /// A built-in constrained default of the key.
-    BuiltinDefault { constraints: Constraints },
+    BuiltinDefault {
+        /// Its scope.
+        constraints: Constraints,
+    },
     /// The key's registered default: nothing stored matched the scope, or the
     /// matching item could not be converted to the key's type.
     RegisteredDefault,
@@ -21,7 +27,9 @@ pub enum Source {
 /// The value a lookup returns, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolution {
+    /// The value.
     pub value: Value,
+    /// Where it came from.
     pub source: Source,
     /// The precedence level that matched (none for the registered default).
     pub level: Option<FieldSet>,
@@ -34,7 +42,12 @@ pub struct Resolution {
 pub enum ResolveError {
     #[error("unknown key {name}{}", did_you_mean(.suggestions))]
     /// The registry does not know the key.
-    UnknownKey { name: String, suggestions: Vec<String> },
+    UnknownKey {
+        /// The key.
+        name: String,
+        /// Registered names close to it.
+        suggestions: Vec<String>,
+    },
 }
 
 fn did_you_mean(s: &[String]) -> String {

@@ -12,7 +12,7 @@ use crate::model::yaml::{Node, NodeKind, Pos};
 ///
 /// Values nest as deep as yaml.v3 lets a document nest (and aliases deeper):
 /// dropping, cloning, comparing and printing never recurse on the thread's
-/// own stack alone (see [`crate::stack`]).
+/// own stack alone (see `model::stack`).
 pub enum Value {
     /// `null`, or nothing.
     Null,
@@ -332,7 +332,9 @@ pub fn parse_go_bool(s: &str) -> Option<bool> {
 pub struct Mismatch {
     /// Where inside the value (`.MaximumAttempts`, `[2].Pattern`), empty for the value itself.
     pub path: String,
+    /// What does not fit the type.
     pub message: String,
+    /// What to write instead.
     pub hint: Option<String>,
     /// A duration string that does not parse (reported as `bad-duration`).
     pub bad_duration: bool,

@@ -10,7 +10,14 @@ use std::borrow::Cow;
 pub enum EncodingError {
     #[error("not UTF-8 text: byte {byte:#04x} at line {line}, column {col} is not UTF-8 (a UTF-16 file needs its byte-order mark); Temporal rejects the whole file")]
     /// A byte that is not UTF-8.
-    NotUtf8 { byte: u8, line: u32, col: u32 },
+    NotUtf8 {
+        /// The byte.
+        byte: u8,
+        /// Its line, from 1.
+        line: u32,
+        /// Its column, from 1.
+        col: u32,
+    },
     #[error(
         "UTF-32 text ({0} byte-order mark): yaml.v3 reads only UTF-8 and UTF-16, so Temporal rejects the whole file"
     )]

@@ -25,7 +25,9 @@ pub use tree::MAX_DEPTH;
 /// A 1-based line and column in a source text. `line == 0` means unknown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
+    /// The line, from 1 (0: no position).
     pub line: u32,
+    /// The column, from 1.
     pub col: u32,
 }
 
@@ -49,7 +51,9 @@ impl fmt::Display for Pos {
 /// One YAML node with its position.
 #[derive(Debug)]
 pub struct Node {
+    /// What it holds.
     pub kind: NodeKind,
+    /// Where it starts.
     pub pos: Pos,
 }
 
@@ -132,13 +136,30 @@ impl NodeKind {
 pub enum LoadError {
     #[error("YAML syntax error: {message}")]
     /// The text is not YAML yaml.v3 reads.
-    Syntax { pos: Pos, message: String },
+    Syntax {
+        /// Where.
+        pos: Pos,
+        /// What yaml.v3 would say.
+        message: String,
+    },
     #[error("mapping key {key:?} is defined twice (first at line {first})", first = first.line)]
     /// A mapping key appears twice.
-    DuplicateKey { key: String, pos: Pos, first: Pos },
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// Where it is defined again.
+        pos: Pos,
+        /// Where it is defined first.
+        first: Pos,
+    },
     /// Beyond a limit of yaml.v3 (nesting depth, alias expansion).
     #[error("{message}")]
-    Limit { pos: Pos, message: String },
+    Limit {
+        /// Where.
+        pos: Pos,
+        /// Which limit, and yaml.v3's words.
+        message: String,
+    },
 }
 
 impl LoadError {

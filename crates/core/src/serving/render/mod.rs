@@ -52,7 +52,9 @@ impl Default for RenderOptions {
 /// A key whose stored value is not rendered as stored.
 #[derive(Clone, Debug)]
 pub struct Held {
+    /// The key, as stored.
     pub key: Key,
+    /// Its etcd key.
     pub etcd_key: String,
     /// Why: the errors of the stored value.
     pub findings: Vec<Finding>,
@@ -65,11 +67,13 @@ pub struct Held {
 /// A render: the text and what it holds.
 #[derive(Clone, Debug)]
 pub struct Rendered {
+    /// The file's text, header included.
     pub text: String,
     /// The prefix revision it reflects.
     pub revision: i64,
     /// The keys it holds, sorted.
     pub keys: Vec<Key>,
+    /// The keys held back, by etcd key.
     pub held: Vec<Held>,
     /// Keys the release does not register, kept or (with
     /// `drop_unknown_keys`) left out.
@@ -80,6 +84,7 @@ pub struct Rendered {
 /// renderer checks before it trusts the file's items.
 #[derive(Clone, Copy, Debug)]
 pub struct Origin<'a> {
+    /// The prefix rendered.
     pub prefix: &'a Prefix,
     /// The prefix revision it reflects.
     pub revision: i64,
@@ -229,8 +234,11 @@ pub fn render(
 /// What a render holds, before it is one text: its keys' blocks in file
 /// order, the keys held back and the keys the release does not register.
 pub struct Selection {
+    /// Each key's block, in file order.
     pub blocks: Vec<(Key, Arc<str>)>,
+    /// The keys held back.
     pub held: Vec<Held>,
+    /// Keys the release does not register.
     pub unknown: Vec<Key>,
 }
 
@@ -383,7 +391,10 @@ pub fn select(
 pub enum Refusal {
     #[error("the render holds no keys, and the file it would replace holds {previous}: an empty prefix (or a wrong one) would reset every override on every server")]
     /// The render is empty and the file in place is not.
-    Empty { previous: usize },
+    Empty {
+        /// How many keys the file in place holds.
+        previous: usize,
+    },
     #[error("the render holds no keys: an empty file would start every Temporal server on its defaults, as a mistyped prefix would")]
     /// The render is empty and there is no file yet.
     NoConfig,
@@ -392,9 +403,13 @@ pub enum Refusal {
     )]
     /// The render drops more keys than `--max-drop` allows.
     MassDrop {
+        /// How many keys the render drops.
         dropped: usize,
+        /// How many the file in place holds.
         previous: usize,
+        /// The share dropped, in percent.
         percent: usize,
+        /// `--max-drop`, in percent.
         limit: u8,
     },
 }

@@ -18,8 +18,11 @@ use crate::temporal::validate::stored_value_errors;
 /// back (its own, checked alone: cross-key checks are warnings).
 #[derive(Clone, Debug)]
 pub struct Verdict {
+    /// The key, as stored.
     pub key: Key,
+    /// Its etcd key.
     pub etcd_key: String,
+    /// Its block in the file, or the errors that hold it back.
     pub block: Result<Arc<str>, Vec<Finding>>,
     /// Spelled as the registry spells it (rendered before other spellings).
     pub registered: bool,
@@ -145,7 +148,7 @@ pub async fn read_verdicts(
     Ok((read.revision, read.cluster_id, verdicts))
 }
 
-/// Verdicts in the order [`select`] takes them.
+/// Verdicts in the order [`super::select`] takes them.
 pub fn in_precedence<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>) -> Vec<&'a Verdict> {
     let mut stored: Vec<&Verdict> = verdicts.into_iter().collect();
     stored.sort_by(|a, b| Verdict::precedence(a, b));

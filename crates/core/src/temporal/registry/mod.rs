@@ -188,7 +188,9 @@ pub fn is_rate_limit_key(name: &str) -> bool {
 /// A built-in constrained default (`{TaskQueueName=temporal-sys-per-ns-tq}=>1`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConstrainedDefault {
+    /// The scope it applies to.
     pub constraints: Constraints,
+    /// The value.
     pub value: Value,
     /// The text as the registry gives it.
     pub raw: String,
@@ -199,11 +201,14 @@ pub struct ConstrainedDefault {
 pub struct KeyDef {
     /// The registered spelling, such as `history.TaskDLQErrorPattern`.
     pub name: String,
+    /// Its type.
     pub value_type: ValueType,
+    /// Which constraint sets a lookup tries.
     pub precedence: Precedence,
     /// The default as the registry prints it (Go formatting; empty for
     /// structured settings, whose defaults live in the typed schema).
     pub default: String,
+    /// Built-in defaults for some scopes, most specific first.
     pub constrained_defaults: Vec<ConstrainedDefault>,
     /// A structured setting's schema, converter and default.
     pub typed: Option<Arc<TypedSetting>>,
@@ -243,12 +248,20 @@ fn scalar_default(ty: &ValueType, raw: &str) -> Value {
 pub enum RegistryError {
     #[error("unknown Temporal version {given:?}: tcfg knows {known}")]
     /// No embedded release matches the version.
-    UnknownVersion { given: String, known: String },
+    UnknownVersion {
+        /// The version given.
+        given: String,
+        /// The releases tcfg embeds, as one text.
+        known: String,
+    },
     #[error("{origin}:{line}: {message}")]
     /// A line of the schema file is wrong.
     BadSchema {
+        /// The schema file.
         origin: String,
+        /// The line.
         line: usize,
+        /// What is wrong.
         message: String,
     },
 }

@@ -122,9 +122,19 @@ pub fn releases_with(name: &str) -> Vec<&'static str> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReleaseNote {
     /// Registered from a later release (`1.30`) than the one checked against.
-    Added { minor: &'static str, current: String },
+    Added {
+        /// The release that registers it.
+        minor: &'static str,
+        /// The release checked against.
+        current: String,
+    },
     /// No longer registered since `removed_in` (`v1.29`); last in `last` (a tag).
-    Removed { removed_in: String, last: &'static str },
+    Removed {
+        /// The first release without it.
+        removed_in: String,
+        /// The last release tag with it.
+        last: &'static str,
+    },
 }
 
 impl ReleaseNote {

@@ -80,9 +80,13 @@ impl Converter {
 /// One structured setting of one release.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypedSetting {
+    /// The Go type it decodes into.
     pub go_type: String,
+    /// The shape its value must have.
     pub schema: Schema,
+    /// How Temporal converts it.
     pub converter: Converter,
+    /// What to know about it.
     pub notes: String,
     /// The default written as a config value would be.
     pub default: Value,
@@ -281,25 +285,48 @@ pub enum TypedProblem {
     /// The value does not decode; Temporal falls back to the default.
     Mismatch(Mismatch),
     /// A number the field cannot hold: Temporal reads `read` instead.
-    Wraps { path: String, written: String, read: i64 },
+    Wraps {
+        /// Where in the value.
+        path: String,
+        /// The number as written.
+        written: String,
+        /// What Temporal reads.
+        read: i64,
+    },
     /// A field Temporal silently ignores.
     Ignored {
+        /// Where in the value.
         path: String,
+        /// The field as written.
         field: String,
+        /// The fields Temporal reads.
         known: Vec<String>,
     },
     /// A field written in several cases with none exact: which one Temporal
     /// decodes depends on Go's random map order.
     CaseAmbiguous {
+        /// Where in the value.
         path: String,
+        /// The field's name.
         field: String,
+        /// Each spelling written.
         written: Vec<String>,
     },
     /// A value that decodes to nothing: the target keeps what it held (a
     /// timestamp for a struct is a struct with no exported fields).
-    NoEffect { path: String, message: String },
+    NoEffect {
+        /// Where in the value.
+        path: String,
+        /// Why it changes nothing.
+        message: String,
+    },
     /// A list entry the converter drops silently.
-    Dropped { path: String, why: &'static str },
+    Dropped {
+        /// Where in the value.
+        path: String,
+        /// Why the converter drops it.
+        why: &'static str,
+    },
     /// The value does not decode, and the converter silently uses the
     /// default instead of failing.
     Swallowed(Mismatch),

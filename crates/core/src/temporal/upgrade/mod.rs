@@ -82,6 +82,7 @@ impl fmt::Display for Kind {
 /// One thing the upgrade changes for this config.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
+    /// What it is about.
     pub kind: Kind,
     /// The key as the config spells it (or the registry, for defaults).
     pub key: String,
@@ -92,6 +93,7 @@ pub struct Step {
     /// The item concerned, for item-level steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
+    /// What to do or know, one sentence.
     pub message: String,
     /// Where the fact comes from (commits in Temporal's repository).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,8 +106,11 @@ pub struct Step {
 /// The upgrade report of one config.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The release upgraded from.
     pub from: &'static str,
+    /// The release upgraded to.
     pub to: &'static str,
+    /// What the config needs, in order.
     pub steps: Vec<Step>,
 }
 
@@ -130,7 +135,12 @@ impl Report {
 pub enum UpgradeError {
     #[error("--from {from} is not older than --to {to}: upgrade-check looks at upgrades only")]
     /// `--from` is not older than `--to`.
-    NotAnUpgrade { from: String, to: String },
+    NotAnUpgrade {
+        /// `--from`.
+        from: String,
+        /// `--to`.
+        to: String,
+    },
     #[error("upgrade-check compares embedded releases; a --schema file has no release history")]
     /// The registry is a schema file, not an embedded release.
     NotARelease,

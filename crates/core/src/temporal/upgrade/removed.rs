@@ -24,10 +24,13 @@ pub enum Fate {
 /// One row of `removed.tsv`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Removal {
+    /// The key as the old release registers it.
     pub key: &'static str,
     /// The first embedded release without the key, as a minor (`1.29`).
     pub removed_in: &'static str,
+    /// What replaces it, if anything.
     pub successor: Option<&'static str>,
+    /// Renamed, replaced or removed.
     pub fate: Fate,
     /// The commits that show it, in Temporal's repository.
     pub evidence: &'static str,
