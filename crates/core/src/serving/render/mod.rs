@@ -14,12 +14,12 @@ use crate::model::key::Key;
 use crate::model::parse::parse_document;
 use crate::model::serialize::push_entry;
 use crate::model::yaml::Pos;
-use crate::store::{Prefix, Snapshot};
+use crate::store::Prefix;
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::{validate, Options};
 
 mod verdict;
-pub use verdict::{chunk_verdicts, in_precedence, read_verdicts, render_verdicts, verdicts, Verdict};
+pub use verdict::{chunk_verdicts, in_precedence, read_verdicts, Verdict};
 
 /// How a render treats what it finds.
 #[derive(Clone, Debug)]
@@ -204,31 +204,6 @@ fn block(name: &str, items: &[ConstrainedValue]) -> Arc<str> {
     let mut out = String::new();
     push_entry(&mut out, name, items, None);
     out.into()
-}
-
-/// The document to write for `snapshot` over the `base` layer (a key in
-/// etcd replaces the base's list for that key), with keys held back as
-/// `last_good` allows; and the blocks it holds.
-pub fn render(
-    snapshot: &Snapshot,
-    base: Option<&Document>,
-    last_good: &LastGood,
-    registry: &Registry,
-    opts: &RenderOptions,
-) -> (Rendered, Blocks) {
-    let base = base.map(blocks_of).unwrap_or_default();
-    render_verdicts(
-        &verdicts(snapshot, registry),
-        &base,
-        last_good,
-        registry,
-        opts,
-        Origin {
-            prefix: &snapshot.prefix,
-            revision: snapshot.revision,
-            cluster_id: 0,
-        },
-    )
 }
 
 /// What a render holds, before it is one text: its keys' blocks in file
@@ -468,6 +443,65 @@ pub fn keys_of(text: &str) -> Vec<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Snapshot;
+
+    /// The document to write for `snapshot` over the `base` layer (a key in
+    /// etcd replaces the base's list for that key), with keys held back as
+    /// `last_good` allows; and the blocks it holds.
+    fn render(
+        snapshot: &Snapshot,
+        base: Option<&Document>,
+        last_good: &LastGood,
+        registry: &Registry,
+        opts: &RenderOptions,
+    ) -> (Rendered, Blocks) {
+        let base = base.map(blocks_of).unwrap_or_default();
+        render_verdicts(
+            &verdicts(snapshot, registry),
+            &base,
+            last_good,
+            registry,
+            opts,
+            Origin {
+                prefix: &snapshot.prefix,
+                revision: snapshot.revision,
+                cluster_id: 0,
+            },
+        )
+    }
+
+    /// The file of a read's verdicts (in any order).
+    fn render_verdicts<'a>(
+        verdicts: impl IntoIterator<Item = &'a Verdict>,
+        base: &Blocks,
+        last_good: &LastGood,
+        registry: &Registry,
+        opts: &RenderOptions,
+        origin: Origin,
+    ) -> (Rendered, Blocks) {
+        let started = std::time::Instant::now();
+        let stored = in_precedence(verdicts);
+        let done = assemble(&stored, base, last_good, registry, opts, origin);
+        tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {}", origin.prefix);
+        done
+    }
+
+    /// The verdict on every key of a read of the prefix, in etcd's order.
+    fn verdicts(snapshot: &Snapshot, registry: &Registry) -> Vec<Verdict> {
+        snapshot
+            .keys
+            .iter()
+            .map(|k| {
+                Verdict::of(
+                    &k.etcd_key,
+                    &k.key,
+                    k.items.as_deref().map_err(|f| f.as_slice()),
+                    registry,
+                )
+            })
+            .collect()
+    }
+
     use crate::store::{Prefix, StoredKey};
 
     fn snapshot(stored: &[(&str, &str)]) -> Snapshot {

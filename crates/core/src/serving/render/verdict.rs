@@ -5,12 +5,11 @@
 
 use std::sync::Arc;
 
-use super::{assemble, Blocks, LastGood, Origin, RenderOptions, Rendered};
 use crate::model::document::ConstrainedValue;
 use crate::model::finding::Finding;
 use crate::model::key::Key;
 use crate::model::serialize::push_entry;
-use crate::store::{PrefixChunk, Snapshot, Store, StoreError};
+use crate::store::{PrefixChunk, Store, StoreError};
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::stored_value_errors;
 
@@ -153,36 +152,4 @@ pub fn in_precedence<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>) -> Vec
     let mut stored: Vec<&Verdict> = verdicts.into_iter().collect();
     stored.sort_by(|a, b| Verdict::precedence(a, b));
     stored
-}
-
-/// The file of a read's verdicts (in any order).
-pub fn render_verdicts<'a>(
-    verdicts: impl IntoIterator<Item = &'a Verdict>,
-    base: &Blocks,
-    last_good: &LastGood,
-    registry: &Registry,
-    opts: &RenderOptions,
-    origin: Origin,
-) -> (Rendered, Blocks) {
-    let started = std::time::Instant::now();
-    let stored = in_precedence(verdicts);
-    let done = assemble(&stored, base, last_good, registry, opts, origin);
-    tracing::debug!(elapsed = ?started.elapsed(), keys = done.0.keys.len(), "rendered {}", origin.prefix);
-    done
-}
-
-/// The verdict on every key of a read of the prefix, in etcd's order.
-pub fn verdicts(snapshot: &Snapshot, registry: &Registry) -> Vec<Verdict> {
-    snapshot
-        .keys
-        .iter()
-        .map(|k| {
-            Verdict::of(
-                &k.etcd_key,
-                &k.key,
-                k.items.as_deref().map_err(|f| f.as_slice()),
-                registry,
-            )
-        })
-        .collect()
 }
