@@ -103,7 +103,7 @@ impl Verdict {
         }
     }
 
-    /// The order [`assemble`] takes: by key, and of the spellings of one
+    /// The order [`super::assemble`] takes: by key, and of the spellings of one
     /// key the registered one first, then etcd's order.
     pub fn precedence(a: &Verdict, b: &Verdict) -> std::cmp::Ordering {
         a.key
