@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive). Each subcommand's arguments live
 //! beside its implementation in `commands/`.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Result;
 use crate::global::GlobalArgs;
@@ -23,6 +23,31 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line as parsed; `--version` says what this build is
+    /// ([`long_version`]).
+    pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
+        // Made once per process, and kept for it: clap holds it as `'static`.
+        let long: &'static str = Box::leak(long_version().into_boxed_str());
+        let matches = Cli::command().long_version(long).try_get_matches()?;
+        Cli::from_arg_matches(&matches)
+    }
+}
+
+/// What `tcfg --version` says after the name: the version, the commit and
+/// the day it was built from, and the Temporal releases whose keys it
+/// embeds (`-V` says the version alone).
+pub fn long_version() -> String {
+    let releases: Vec<&str> = tcfg_core::temporal::registry::RELEASES.iter().map(|r| r.tag).collect();
+    format!(
+        "{}\ncommit:   {}\nbuilt:    {}\ntemporal: {} (each release's keys, types, defaults and descriptions)\netcd:     3.4 to 3.7 (the releases it is tested against)",
+        env!("CARGO_PKG_VERSION"),
+        env!("TCFG_COMMIT"),
+        env!("TCFG_BUILD_DATE"),
+        releases.join(", ")
+    )
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,8 +13,6 @@ mod probes;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // Parsing builds many small nodes; mimalloc makes that about 20% faster.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -36,7 +34,7 @@ fn exit_now(code: u8) -> ExitCode {
 fn main() -> ExitCode {
     app::huge_pages(false);
     output::install_panic_hook();
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

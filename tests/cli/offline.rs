@@ -593,3 +593,40 @@ fn keys_during_a_rolling_upgrade_are_those_of_either_release() {
         "{v}"
     );
 }
+
+#[test]
+fn version_says_the_commit_the_build_day_and_the_embedded_releases() {
+    let o = tcfg().arg("--version").output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("tcfg {}\n", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("no {name} line: {text}"))
+    };
+    let commit = field("commit:");
+    assert!(
+        commit == "unknown" || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    let built = field("built:");
+    assert!(
+        built.len() == 10 && built.as_bytes()[4] == b'-' && built.as_bytes()[7] == b'-',
+        "{built}"
+    );
+    let temporal = field("temporal:");
+    for r in &tcfg_core::temporal::registry::RELEASES {
+        assert!(temporal.contains(r.tag), "{temporal}");
+    }
+    // -V stays one line, for scripts.
+    let short = tcfg().arg("-V").output().unwrap();
+    assert_eq!(
+        String::from_utf8(short.stdout).unwrap(),
+        format!("tcfg {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
