@@ -31,8 +31,45 @@ impl Cli {
     pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
         // Made once per process, and kept for it: clap holds it as `'static`.
         let long: &'static str = Box::leak(long_version().into_boxed_str());
-        let matches = Cli::command().long_version(long).try_get_matches()?;
+        let matches = Cli::command()
+            .long_version(long)
+            .try_get_matches()
+            .map_err(forgotten_file_flag)?;
         Cli::from_arg_matches(&matches)
+    }
+}
+
+/// A file given where a command wants `-f FILE` (`tcfg validate prod.yaml`)
+/// gets clap's error with a tip naming the flag it forgot.
+fn forgotten_file_flag(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return e;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return e;
+    };
+    if !looks_like_a_file(arg) {
+        return e;
+    }
+    let tip = format!(
+        "did you mean `-f {}`?",
+        crate::output::escape_path(std::path::Path::new(arg))
+    );
+    e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+    e
+}
+
+/// A word that is a file: one that exists, `-` (stdin), or a config file's
+/// name (`.yaml`, `.yml`, `.json`).
+pub fn looks_like_a_file(arg: &str) -> bool {
+    !arg.starts_with('-') && {
+        let path = std::path::Path::new(arg);
+        path.is_file()
+            || path
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| ["yaml", "yml", "json"].contains(&x.to_ascii_lowercase().as_str()))
     }
 }
 

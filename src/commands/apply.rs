@@ -147,7 +147,18 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
     let shown = output::escape_path(path);
     let registry = std::sync::Arc::new(crate::app::registry(global)?);
     let settings = crate::app::connection_settings(&global.etcd)?;
-    let saved = SavedPlan::load(&text, &settings.prefix).with_context(|| format!("{shown}: nothing written"))?;
+    let saved = SavedPlan::load(&text, &settings.prefix).map_err(|e| {
+        let not_a_plan = matches!(e, tcfg_core::changes::saved::LoadError::NotAPlan(_));
+        let err = crate::error::CommandError::from(anyhow::Error::from(e).context(format!("{shown}: nothing written")));
+        if not_a_plan {
+            // A config file given without -f: apply's positional file is a plan.
+            err.hint(format!(
+                "to apply a config file, give it with -f: did you mean `tcfg apply -f {shown}`?"
+            ))
+        } else {
+            err
+        }
+    })?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let mut intent = crate::app::intent(
         &settings,

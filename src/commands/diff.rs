@@ -86,7 +86,16 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<u8> {
     let mut findings;
     let (plan, saved, label) = if !args.pair.is_empty() {
         if args.pair.len() != 2 {
-            bail!("give two files to compare, or -f FILE to compare with etcd");
+            let err = crate::error::CommandError::from(anyhow::anyhow!(
+                "give two files to compare, or -f FILE to compare with etcd"
+            ));
+            return Err(match args.pair.as_slice() {
+                [one] => err.hint(format!(
+                    "did you mean `tcfg diff -f {}`?",
+                    crate::output::escape_path(one)
+                )),
+                _ => err,
+            });
         }
         let old = read(std::slice::from_ref(&args.pair[0]), false)?;
         let new = read(std::slice::from_ref(&args.pair[1]), true)?;

@@ -630,3 +630,38 @@ fn version_says_the_commit_the_build_day_and_the_embedded_releases() {
         format!("tcfg {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn a_forgotten_file_flag_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prod.yaml");
+    std::fs::write(&file, "frontend.rps:\n  - value: 5\n").unwrap();
+    let shown = file.display().to_string();
+    // Each without -f, and without etcd: refused before anything is read.
+    for (args, tip) in [
+        (vec!["validate"], format!("did you mean `-f {shown}`?")),
+        (vec!["keys", "--temporal-version", "1.31"], String::new()),
+        (vec!["apply"], format!("did you mean `tcfg apply -f {shown}`?")),
+        (vec!["diff"], format!("did you mean `tcfg diff -f {shown}`?")),
+    ] {
+        let o = tcfg()
+            .args(["--endpoints", "127.0.0.1:1"])
+            .args(&args)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        if tip.is_empty() {
+            // `keys` takes a pattern there: no tip about files.
+            assert!(!err.contains("did you mean `-f"), "{args:?}: {err}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&tip), "{args:?}: {err}");
+    }
+    // A word that is no file gets clap's error alone.
+    let o = tcfg().args(["validate", "nothing-here"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("did you mean `-f"), "{err}");
+}
