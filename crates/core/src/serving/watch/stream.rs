@@ -398,7 +398,7 @@ impl Inner {
                         continue;
                     }
                     if heard.elapsed() > self.options.liveness * 2 {
-                        return Ended::Broken { reason: format!("no word from etcd for {}", seconds(heard.elapsed())), reason_tag: "stalled" };
+                        return Ended::Broken { reason: format!("no word from etcd for {}", humantime::format_duration(std::time::Duration::from_millis(heard.elapsed().as_millis() as u64))), reason_tag: "stalled" };
                     }
                     let _ = stream.request_progress().await;
                     continue;
@@ -559,20 +559,4 @@ pub(super) async fn run(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
         }
     }
     metrics::gauge!("dynconfig_watch_active").set(0.0);
-}
-
-/// A wait as an operator reads it: `6.0s`, `0.6s` (never `5.999669578s`).
-fn seconds(d: Duration) -> String {
-    format!("{:.1}s", d.as_secs_f64())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stall_is_said_in_tenths_of_a_second() {
-        assert_eq!(seconds(Duration::from_nanos(5_999_669_578)), "6.0s");
-        assert_eq!(seconds(Duration::from_millis(612)), "0.6s");
-    }
 }
