@@ -141,10 +141,32 @@ impl Cache {
         self.refused.iter().map(|(n, v)| (&**n, v))
     }
 
-    /// Record that the value stored under `name` is refused and there are
-    /// no last good items.
-    pub(super) fn refuse(&mut self, name: &str, value: Arc<InvalidValue>) {
-        Arc::make_mut(&mut self.refused).insert(name.into(), value);
+    /// Record that the value stored under `name` (`raw`, at `mod_revision`)
+    /// is refused: the key keeps `last_good`'s items, marked with the
+    /// refusal, or, with none, the refusal is kept on its own.
+    pub(super) fn refuse(
+        &mut self,
+        name: &str,
+        last_good: Option<&CacheEntry>,
+        raw: String,
+        mod_revision: i64,
+        findings: &[Finding],
+    ) {
+        let invalid = Arc::new(InvalidValue {
+            raw,
+            mod_revision,
+            findings: findings.to_vec(),
+        });
+        match last_good {
+            Some(good) => {
+                let mut e = good.clone();
+                e.invalid = Some(invalid);
+                self.insert(Arc::new(e));
+            }
+            None => {
+                Arc::make_mut(&mut self.refused).insert(name.into(), invalid);
+            }
+        }
     }
 
     /// `name` no longer holds a refused value without last good items (it
@@ -235,17 +257,6 @@ impl Cache {
         }
         doc
     }
-}
-
-/// The last good entry, marked with the stored value it refused.
-pub(super) fn refused_over(good: &CacheEntry, raw: String, mod_revision: i64, findings: &[Finding]) -> Arc<CacheEntry> {
-    let mut e = good.clone();
-    e.invalid = Some(Arc::new(InvalidValue {
-        raw,
-        mod_revision,
-        findings: findings.to_vec(),
-    }));
-    Arc::new(e)
 }
 
 /// The differences between two caches, as key updates.
@@ -341,9 +352,9 @@ mod tests {
         let mut c = Cache::default();
         c.insert(entry("a", 1, 1));
         c.insert(entry("b", 1, 1));
-        let refused = refused_over(&c.entry("a").unwrap().clone(), "- value: [".into(), 2, &[]);
-        c.insert(refused.clone());
-        c.insert(refused_over(&c.entry("b").unwrap().clone(), "x".into(), 2, &[]));
+        let (a, b) = (c.entry("a").unwrap().clone(), c.entry("b").unwrap().clone());
+        c.refuse("a", Some(&a), "- value: [".into(), 2, &[]);
+        c.refuse("b", Some(&b), "x".into(), 2, &[]);
         assert_eq!(c.invalid_count(), 2);
         assert_eq!(value(&c, "a"), Some(Value::Int(1)));
         c.insert(entry("a", 5, 3));
@@ -356,12 +367,7 @@ mod tests {
     fn a_refusal_without_last_good_items_is_known_until_cleared() {
         let mut c = Cache::default();
         let before = c.clone();
-        let invalid = Arc::new(InvalidValue {
-            raw: "- value: [".into(),
-            mod_revision: 2,
-            findings: Vec::new(),
-        });
-        c.refuse("a", invalid.clone());
+        c.refuse("a", None, "- value: [".into(), 2, &[]);
         assert!(!c.same_entries(&before), "a reader sees that something changed");
         assert_eq!(c.invalid_count(), 1);
         assert!(c.entry("a").is_none(), "no items to serve: the default");

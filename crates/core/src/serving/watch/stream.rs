@@ -19,7 +19,7 @@ use crate::store::{foreign_reason, ProgressAnswers, Snapshot, Store, StoreError}
 use crate::temporal::registry::Registry;
 use crate::temporal::validate::stored_value_errors;
 
-use super::cache::{net_change, refused_over, Cache, CacheEntry, InvalidValue};
+use super::cache::{net_change, Cache, CacheEntry};
 use super::changes::{Cause, ChangeSet, KeyUpdate, Notice, UpdateKind};
 use super::options::ClientOptions;
 
@@ -136,17 +136,14 @@ impl Inner {
                     invalid: None,
                 })),
                 Err(findings) => {
-                    match previous.and_then(|p| p.exact(k.key.as_str())) {
-                        Some(good) => cache.insert(refused_over(good, k.raw.clone(), k.mod_revision, &findings)),
-                        None => cache.refuse(
-                            k.key.as_str(),
-                            Arc::new(InvalidValue {
-                                raw: k.raw.clone(),
-                                mod_revision: k.mod_revision,
-                                findings: findings.clone(),
-                            }),
-                        ),
-                    }
+                    let good = previous.and_then(|p| p.exact(k.key.as_str()));
+                    cache.refuse(
+                        k.key.as_str(),
+                        good.map(|g| &**g),
+                        k.raw.clone(),
+                        k.mod_revision,
+                        &findings,
+                    );
                     refused.push((k.etcd_key.clone(), findings));
                 }
             }
@@ -246,17 +243,8 @@ impl Inner {
                         }
                         Err(findings) => {
                             // The last good value stays; the refusal is recorded.
-                            match next.exact(name).cloned() {
-                                Some(good) => next.insert(refused_over(&good, raw, kv.mod_revision(), &findings)),
-                                None => next.refuse(
-                                    name,
-                                    Arc::new(InvalidValue {
-                                        raw,
-                                        mod_revision: kv.mod_revision(),
-                                        findings: findings.clone(),
-                                    }),
-                                ),
-                            }
+                            let good = next.exact(name).cloned();
+                            next.refuse(name, good.as_deref(), raw, kv.mod_revision(), &findings);
                             self.notice(Notice::Invalid { etcd_key, findings });
                         }
                     }
