@@ -201,6 +201,13 @@ async fn saved_plans_undo_put_and_delete_are_reviewed_like_any_change() {
         .code(1)
         .stderr(predicate::str::contains("error[partition-order]"))
         .stderr(predicate::str::contains("nothing written"));
+    // A dry run is refused alike: it shows what a write would be, and this
+    // one would be refused.
+    tcfg(&cluster)
+        .args(["put", "matching.numTaskqueueReadPartitions", "4", "--dry-run"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[partition-order]"));
     tcfg(&cluster)
         .args(["delete", "matching.numTaskqueueReadPartitions", "--all", "--yes"])
         .assert()
