@@ -654,6 +654,38 @@ fn connection_failures_are_named_and_exit_3() {
     }
 }
 
+/// A web server that keeps its first connection silent (as the balanced
+/// channel meets it when it redials and holds the request) and answers the
+/// later ones in HTTP/1.1.
+fn not_etcd_silent_first() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for (i, mut s) in listener.incoming().map_while(Result::ok).enumerate() {
+            use std::io::Write;
+            if i > 0 {
+                let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+            }
+            open.push(s);
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_request_held_by_another_service_is_named_not_timed_out() {
+    let http = not_etcd_silent_first().to_string();
+    let o = tcfg_bare()
+        .args(["--dial-timeout", "300ms", "--command-timeout", "900ms"])
+        .args(["--endpoints", &http, "get", "frontend.rps"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("answered, but not as an etcd server does"), "{err}");
+}
+
 #[test]
 fn watching_a_key_no_release_knows_warns() {
     let cluster = EtcdCluster::single();

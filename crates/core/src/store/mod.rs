@@ -186,9 +186,19 @@ pub(crate) async fn refine_tls(err: StoreError, settings: &ConnectionSettings) -
     }
 }
 
-/// Whether any endpoint answers HTTP/2's connection preface with a SETTINGS
-/// frame, in plain text.
-async fn speaks_plain_http2(endpoints: &[String]) -> bool {
+/// What an endpoint said to HTTP/2's connection preface, in plain text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PrefaceAnswer {
+    /// A SETTINGS frame: an HTTP/2 server.
+    Http2,
+    /// Bytes that are not HTTP/2 (a web server's `HTTP/1.1 400`, a TLS alert).
+    Other,
+    /// No connection, or no word within the probe's time.
+    Nothing,
+}
+
+/// Each endpoint asked in plain HTTP/2, at once.
+async fn ask_preface(endpoints: &[String]) -> Vec<PrefaceAnswer> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let probes = endpoints.iter().map(|e| async move {
         let addr = socket_address(e);
@@ -199,12 +209,56 @@ async fn speaks_plain_http2(endpoints: &[String]) -> bool {
                 .await
                 .ok()?;
             let mut head = [0u8; 9];
-            s.read_exact(&mut head).await.ok()?;
-            Some(head[3] == 0x04)
+            let mut got = 0;
+            while got < head.len() {
+                match s.read(&mut head[got..]).await.ok()? {
+                    0 => break,
+                    n => got += n,
+                }
+            }
+            Some(match got {
+                0 => PrefaceAnswer::Nothing,
+                9 if head[3] == 0x04 => PrefaceAnswer::Http2,
+                _ => PrefaceAnswer::Other,
+            })
         };
-        matches!(timeout(Duration::from_millis(500), talk).await, Ok(Some(true)))
+        timeout(Duration::from_millis(500), talk)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(PrefaceAnswer::Nothing)
     });
-    futures_util::future::join_all(probes).await.into_iter().any(|r| r)
+    futures_util::future::join_all(probes).await
+}
+
+/// Whether any endpoint answers HTTP/2's connection preface with a SETTINGS
+/// frame, in plain text.
+async fn speaks_plain_http2(endpoints: &[String]) -> bool {
+    ask_preface(endpoints).await.contains(&PrefaceAnswer::Http2)
+}
+
+/// A request that timed out against endpoints where something answers, but
+/// not in HTTP/2, met another service on etcd's port (a web server): the
+/// balanced channel may hold the request while it redials such an endpoint
+/// instead of failing it, so the answer is asked for directly. Plain-text
+/// connections only: over TLS the handshake's own errors say more.
+pub(crate) async fn not_etcd_behind_timeout(err: StoreError, settings: &ConnectionSettings) -> StoreError {
+    let tls = settings.tls.is_some() || settings.endpoints.iter().any(|e| e.starts_with("https://"));
+    if !matches!(err, StoreError::Timeout { .. } | StoreError::Unreachable { .. }) || tls {
+        return err;
+    }
+    let answers = ask_preface(&settings.endpoints).await;
+    if answers.contains(&PrefaceAnswer::Http2) || !answers.contains(&PrefaceAnswer::Other) {
+        return err;
+    }
+    StoreError::NotEtcd {
+        endpoints: settings
+            .endpoints
+            .iter()
+            .map(|e| config::redacted(e))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Whether every endpoint refuses a TCP connection now: nothing listens
@@ -284,7 +338,7 @@ async fn open_any(
             }
         }
         if tokio::time::Instant::now() + pause >= deadline {
-            return Err(e);
+            return Err(not_etcd_behind_timeout(e, settings).await);
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(400));

@@ -108,13 +108,14 @@ impl Store {
             self.preferred.store(NO_MEMBER, Ordering::Relaxed);
             every_member |= matches!(err, StoreError::Timeout { .. }) && several;
             if Instant::now() + backoff >= limit {
-                return Err(match err {
+                let err = match err {
                     StoreError::Timeout { .. } => StoreError::Timeout {
                         what: what.to_string(),
                         timeout: self.settings.command_timeout,
                     },
                     other => other,
-                });
+                };
+                return Err(super::not_etcd_behind_timeout(err, &self.settings).await);
             }
             sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_millis(400));
