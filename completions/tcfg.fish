@@ -191,7 +191,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l history-max-age -d 'Ke
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s V -l version -d 'Print version'
@@ -228,7 +228,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l require-message -d 
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l all -d 'Delete the whole key, every item of it'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -324,7 +324,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l prune -d 'Also delet
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l create-only -d 'Only create keys that do not exist yet; never touch existing ones'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s V -l version -d 'Print version'
@@ -360,7 +360,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l keep-extra -d 'Keep keys that only a target has'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l allow-empty-source -d 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)' -r
@@ -515,7 +515,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l force -d 'Revert even though a key changed again after REV (the later change is shown, then overwritten)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to-revision -d 'The etcd revision to go back to' -r
@@ -548,7 +548,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l require-message -
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show what would change and write nothing'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r

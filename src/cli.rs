@@ -15,7 +15,7 @@ use crate::{app, commands};
     long_about = "tcfg manages Temporal server dynamic config stored in etcd (and checks dynamic config files).\n\
                   It knows every key of Temporal v1.27 to v1.31 with its type, precedence and defaults, and reads\n\
                   files exactly as Temporal does.",
-    after_help = "Examples:\n  tcfg validate -f prod.yaml\n  tcfg keys matching.numTaskqueueReadPartitions\n  tcfg --endpoints etcd-1:2379 get frontend.namespaceRPS --namespace payments\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg dump > backup.yaml\n\nExit status: 0 success, 1 error or invalid input, 2 changes found (diff) or drift (status), 3 etcd unreachable or refused the login, 4 a write whose outcome is unknown, 5 written, but a renderer did not report it in time (--wait).",
+    after_help = "Examples:\n  tcfg validate -f prod.yaml\n  tcfg keys matching.numTaskqueueReadPartitions\n  tcfg --endpoints etcd-1:2379 get frontend.namespaceRPS --namespace payments\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg dump > backup.yaml\n\nExit status: 0 success, 1 error or invalid input, 2 changes found (diff, --dry-run) or drift (status), 3 etcd unreachable or refused the login, 4 a write whose outcome is unknown, 5 written, but a renderer did not report it in time (--wait).",
     propagate_version = true
 )]
 pub struct Cli {

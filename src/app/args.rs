@@ -232,7 +232,7 @@ pub struct WriteArgs {
     #[arg(short = 'y', long)]
     pub yes: bool,
 
-    /// Show what would change and write nothing
+    /// Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none
     #[arg(long)]
     pub dry_run: bool,
 

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use crate::error::bail;
 use crate::error::{CommandError, Result};
 use crate::exit;
-use crate::output::{self, paint, GREEN, WARNING};
+use crate::output::{self, paint, GREEN};
 use tcfg_core::changes::commit::{Batching, Change};
 use tcfg_core::changes::intent::Intent;
 use tcfg_core::changes::plan::Plan;
@@ -26,42 +26,22 @@ pub async fn commit_key_write(
     opts: WriteArgs,
     place: &str,
 ) -> Result<u8> {
-    let mut err = crate::output::stderr();
     let Some(key) = plan.changes.first() else {
         writeln!(
-            err,
+            output::stderr(),
             "{} is already as requested: nothing to write",
             plan.prefix.key_path(name)
         )?;
-        return Ok(crate::exit::OK);
+        return Ok(exit::OK);
     };
     let path = plan.prefix.key_path(&key.name);
-    let writes = key.writes(&plan.prefix);
-    let old_name = match writes.iter().find(|w| w.etcd_key != path) {
-        Some(w) => format!("{} (stored)", w.etcd_key),
-        None if key.old_text.is_empty() => format!("{path} (not stored)"),
-        None => format!("{path} (stored)"),
-    };
-    crate::present::diff::write_unified(
-        &mut err,
-        &key.old_text,
-        &key.new_text,
-        &old_name,
-        &format!("{path} (new)"),
-    )?;
-    if key.restart {
-        writeln!(
-            err,
-            "{}: Temporal applies {path} only when its servers restart (the key's description says so)",
-            paint(WARNING, "note"),
-        )?;
-    }
-    drop(err);
+    // The plan on stdout, as every writing command shows it.
+    crate::present::plan_view::write_plan(&mut output::styled_stdout(), plan, &plan.prefix.to_string())?;
     show_review(change.findings())?;
     let fitted = change.fit(intent, tcfg_core::changes::budget::Limits::default(), Batching::Never)?;
     if opts.dry_run {
-        writeln!(crate::output::stderr(), "dry run: nothing written")?;
-        return Ok(crate::exit::OK);
+        writeln!(output::stderr(), "dry run: nothing written")?;
+        return Ok(exit::CHANGES);
     }
     if !confirm(&format!("Write {path} on {place}?"), opts.yes)? {
         writeln!(crate::output::stderr(), "nothing written")?;

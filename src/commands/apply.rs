@@ -175,25 +175,14 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         allow_unknown_keys: args.allow_unknown_keys,
         ..Default::default()
     };
-    let Prepared { checked, change } = saved
+    let Prepared { checked, plan, change } = saved
         .prepare(&snapshot, &registry, &opts)
         .with_context(|| format!("{shown} was refused; nothing written"))?;
-    let mut out = output::styled_stdout();
-    for c in &checked {
-        writeln!(out, "{:?} {}", c.action, c.key)?;
-        let old_name = if c.old_text.is_empty() {
-            "(not stored)"
-        } else {
-            "(stored)"
-        };
-        let new_name = if c.new_text.is_empty() {
-            "(deleted)"
-        } else {
-            "(planned)"
-        };
-        crate::present::diff::write_unified(&mut out, &c.old_text, &c.new_text, old_name, new_name)?;
-    }
-    drop(out);
+    write_plan(
+        &mut output::styled_stdout(),
+        &plan,
+        &format!("{} (plan {shown})", plan.prefix),
+    )?;
     if checked.is_empty() {
         writeln!(output::stderr(), "the plan has no changes")?;
         return Ok(exit::OK);

@@ -9,9 +9,10 @@ use crate::output::{paint, BOLD, ERROR_PLAIN, GREEN, WARNING};
 
 fn action_word(a: Action) -> (&'static str, anstyle::Style) {
     match a {
-        Action::Create => ("+ create", GREEN),
-        Action::Update => ("~ update", WARNING),
-        Action::Delete => ("- delete", ERROR_PLAIN),
+        // Words, never `+`, `-` or `~`: a header must not read as a diff line.
+        Action::Create => ("create", GREEN),
+        Action::Update => ("update", WARNING),
+        Action::Delete => ("delete", ERROR_PLAIN),
     }
 }
 

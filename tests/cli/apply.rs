@@ -576,13 +576,14 @@ async fn put_and_apply_say_when_a_change_waits_for_a_restart() {
         .args(["put", "history.cacheTTL", "2h", "--yes"])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains(
-            "Temporal applies /temporal/dynamicconfig/history.cacheTTL only when its servers restart",
+        .stdout(predicate::str::contains(
+            "create history.cacheTTL (takes effect when the servers restart)",
         ));
     tcfg(&cluster)
         .args(["put", "frontend.rps", "20", "--yes"])
         .assert()
         .code(0)
+        .stdout(predicate::str::contains("restart").not())
         .stderr(predicate::str::contains("restart").not());
     let dir = tempfile::tempdir().unwrap();
     let f = file(&dir, "c.yaml", "history.cacheTTL:\n  - value: 3h\n");
@@ -592,6 +593,78 @@ async fn put_and_apply_say_when_a_change_waits_for_a_restart() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains(
-            "~ update history.cacheTTL (takes effect when the servers restart)",
+            "update history.cacheTTL (takes effect when the servers restart)",
         ));
+}
+
+/// One rule for dry runs, on every writing command: the plan on stdout, in
+/// one layout (a saved plan's as a file's), exit 2 with changes and 0
+/// without, and nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_writing_command_dry_runs_alike() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "100", "--yes", "-m", "first"])
+        .assert()
+        .code(0);
+    let first = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "200", "--yes", "-m", "second"])
+        .assert()
+        .code(0);
+    let f = file(&dir, "c.yaml", "frontend.rps:\n  - value: 300\n");
+    let plan_file = dir.path().join("c.plan");
+    tcfg(&cluster)
+        .args(["diff", "-f"])
+        .arg(&f)
+        .arg("--out")
+        .arg(&plan_file)
+        .assert()
+        .code(2);
+    let before = prefix_contents(&cluster, PREFIX).await;
+    let mut runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["put".into(), "frontend.rps".into(), "300".into()],
+        vec!["delete".into(), "frontend.rps".into()],
+        vec!["apply".into(), "-f".into(), f.clone().into()],
+        vec!["apply".into(), plan_file.clone().into()],
+        vec!["revert".into(), (first + 1).to_string().into()],
+        vec!["rollback".into(), "--to-revision".into(), first.to_string().into()],
+        vec![
+            "sync".into(),
+            "--from".into(),
+            PREFIX.into(),
+            "--prefixes".into(),
+            "/copy".into(),
+        ],
+    ];
+    let mut layouts = Vec::new();
+    for args in runs.iter_mut() {
+        args.push("--dry-run".into());
+        let o = tcfg(&cluster).args(args.iter()).output().unwrap();
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {out}{err}");
+        assert!(out.contains("frontend.rps\n---"), "{args:?}: the plan on stdout: {out}");
+        assert!(!err.contains("+++"), "{args:?}: the plan on stderr: {err}");
+        // Headers are words, never read as diff lines.
+        let file_header = |l: &str| l.starts_with("--- ") || l.starts_with("+++ ");
+        for line in out.lines().filter(|l| l.ends_with("frontend.rps") && !file_header(l)) {
+            assert!(line.starts_with(char::is_alphabetic), "{args:?}: header {line:?}");
+        }
+        layouts.push(out);
+    }
+    assert_eq!(prefix_contents(&cluster, PREFIX).await, before, "a dry run wrote");
+    // The saved plan shows what the files it came from show.
+    let plan_of = |s: &str| {
+        s.lines()
+            .take_while(|l| !l.contains(" to create, "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(plan_of(&layouts[2]), plan_of(&layouts[3]));
+    // Nothing to change: exit 0.
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "200", "--dry-run"])
+        .assert()
+        .code(0);
 }

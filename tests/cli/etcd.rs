@@ -33,7 +33,7 @@ async fn put_get_delete_round_trip() {
         ])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("+  constraints:"));
+        .stdout(predicate::str::contains("+  constraints:"));
     let (text, _) = raw_get(&cluster, &format!("{PREFIX}frontend.namespaceRPS"))
         .await
         .unwrap();
@@ -193,12 +193,13 @@ async fn bad_input_is_refused_and_nothing_is_written() {
         .code(1)
         .stderr(predicate::str::contains("pass --yes"));
     assert_eq!(raw_get(&cluster, &key).await, None);
-    // --dry-run shows the diff and writes nothing.
+    // --dry-run shows the plan on stdout, writes nothing, and exits 2: changes.
     tcfg(&cluster)
         .args(["put", "limit.maxIDLength", "255", "--dry-run"])
         .assert()
-        .code(0)
-        .stderr(predicate::str::contains("+- value: 255").and(predicate::str::contains("dry run: nothing written")));
+        .code(2)
+        .stdout(predicate::str::contains("create limit.maxIDLength\n").and(predicate::str::contains("+- value: 255")))
+        .stderr(predicate::str::contains("dry run: nothing written"));
     assert_eq!(raw_get(&cluster, &key).await, None);
     // put -f replaces the whole list, after validating the file.
     let dir = tempfile::tempdir().unwrap();

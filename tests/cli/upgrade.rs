@@ -72,7 +72,7 @@ async fn an_upgrade_is_checked_then_migrated_in_two_plans() {
         .arg(&start)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("+ create callback.request.timeout"));
+        .stderr(predicate::str::contains("create callback.request.timeout\n"));
     tcfg(&cluster).arg("apply").arg(&start).arg("--yes").assert().code(0);
     let old = stored_text(&cluster, "chasm.callback.request.timeout").await;
     assert_eq!(stored_text(&cluster, "callback.request.timeout").await, old);

@@ -326,6 +326,9 @@ pub enum LoadError {
 pub struct Prepared {
     /// Its changes as checked: what to show.
     pub checked: Vec<CheckedChange>,
+    /// Its changes as the plan they make from the prefix now: shown as
+    /// every other plan is, and what the review looked at.
+    pub plan: Plan,
     /// Its writes as planned, reviewed like a plan made on the spot and
     /// guarded by nothing under the prefix moving since it was checked.
     pub change: Change,
@@ -375,7 +378,16 @@ impl SavedPlan {
             prefix: current.prefix.clone(),
             since: current.revision,
         });
-        Ok(Prepared { checked, change })
+        // Shown: exactly the keys the saved plan writes.
+        let mut planned = planned;
+        let written: std::collections::HashSet<String> =
+            checked.iter().map(|c| Key::new(&c.key).folded().to_string()).collect();
+        planned.changes.retain(|c| written.contains(Key::new(&c.name).folded()));
+        Ok(Prepared {
+            checked,
+            plan: planned,
+            change,
+        })
     }
 }
 
