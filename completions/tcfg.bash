@@ -675,7 +675,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__dump)
-            opts="-o -h -V --output --keys-only --revision --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-o -h -V --output --keys-only --revision --at --allow-unknown-keys --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +687,10 @@ _tcfg() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --revision)
@@ -773,7 +777,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__get)
-            opts="-o -h -V --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --output --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-o -h -V --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --revision --at --raw --output --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -808,6 +812,14 @@ _tcfg() {
                     return 0
                     ;;
                 --chasm-task-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1757,17 +1769,13 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__rollback)
-            opts="-m -y -h -V --to-revision --to-time --out --max-txn-ops --max-request-bytes --batch --message --yes --dry-run --wait --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-m -y -h -V --to --out --max-txn-ops --max-request-bytes --batch --message --yes --dry-run --wait --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --to-revision)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to-time)
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2409,7 +2417,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__watch)
-            opts="-o -h -V --prefixes --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --output --since-revision --metrics-addr --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-o -h -V --prefixes --namespace --namespace-id --task-queue --task-type --history-task-type --shard-id --destination --chasm-task-type --output --since --metrics-addr --temporal-version --schema --color --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2459,7 +2467,7 @@ _tcfg() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --since-revision)
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -122,7 +122,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l history-keep -d 'Keep
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace -d 'Namespace name' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l namespace-id -d 'Namespace ID' -r
@@ -132,6 +132,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-task-type -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l shard-id -d 'History shard ID' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l destination -d 'Nexus or callback destination' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l chasm-task-type -d 'CHASM task type' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l at -l revision -d 'Read as of this point: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time, while etcd keeps it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, yaml otherwise]' -r -f -a "table\t''
 json\t''
 yaml\t''"
@@ -156,7 +157,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-keep -d 'Keep 
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l raw -d 'The stored text exactly, byte for byte (on a terminal, control characters escaped)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s f -l file -d 'Replace the key\'s whole list with the items in this file (`-` for stdin)' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l namespace -d 'Namespace name' -r
@@ -193,7 +195,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l namespace -d 'Namespace name' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l namespace-id -d 'Namespace ID' -r
@@ -229,12 +231,12 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l all -d 'Delete the whole key, every item of it'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
-complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l revision -d 'Read as of this etcd revision' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l at -l revision -d 'Read as of this point: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time, while etcd keeps it' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -258,7 +260,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l require-message -d 'R
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l keys-only -d 'Only the key names, one per line'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l allow-unknown-keys -d 'Report keys the release does not register as warnings, not errors'
-complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -s f -l file -d 'The desired state (YAML or JSON, `-` for stdin); several form one config' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefixes -d 'Compare two prefixes (each PREFIX, CLUSTER:PREFIX or CLUSTER:): the second as `sync` would make it like the first' -r
@@ -374,7 +376,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l destination -d 'Nexu
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l chasm-task-type -d 'CHASM task type' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l since-revision -d 'Replay the changes after this revision first (etcd must still keep them)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l since -d 'Replay the changes after this point first: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time (etcd must still keep them)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l metrics-addr -d 'Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
@@ -397,7 +399,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-keep -d 'Kee
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l base -d 'A file layer under the prefix: a key stored in etcd replaces the base\'s list for that key' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l max-drop -d 'Refuse a render that drops more than this share of the file\'s keys at once' -r
@@ -429,7 +431,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l drop-unknown-keys -d 'Leave out keys the release does not register (kept by default: Temporal ignores them)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l allow-empty -d 'Write an empty file: over one that has keys, or when the prefix holds no dynamic config'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l follow -d 'Keep the file current: render again after every change, until SIGTERM or Ctrl-C'
-complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l since -d 'Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l until -d 'Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time' -r
@@ -459,7 +461,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l history-max-age -d 'Ke
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s p -l patch -d 'Show each change\'s diff'
-complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -484,7 +486,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l history-keep -d 'Keep
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l out -d 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
@@ -516,10 +518,9 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l force -d 'Revert ev
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
-complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to-revision -d 'The etcd revision to go back to' -r
-complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to-time -d 'The time to go back to: RFC 3339, or a duration ago (2h)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to -d 'The point to go back to: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l out -d 'Save the plan instead of writing it; apply it with `tcfg apply PLAN`' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-txn-ops -d 'The server\'s --max-txn-ops: the most operations one transaction may hold' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l max-request-bytes -d 'The server\'s --max-request-bytes: the largest transaction it accepts' -r
@@ -549,7 +550,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
-complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefixes -d 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
@@ -577,7 +578,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l history-max-age -d 
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s v -l verbose -d 'Name the keys that drifted, and give the errors of members that are down in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l to -d 'The release the servers move to (1.28 to 1.31)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l from -d 'The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]' -r
@@ -632,7 +633,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l history-keep -
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
-complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
 complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete dump diff apply sync watch render log show revert rollback status upgrade-check completions help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'

@@ -30,13 +30,40 @@ impl Cli {
     /// ([`long_version`]).
     pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
         // Made once per process, and kept for it: clap holds it as `'static`.
-        let long: &'static str = Box::leak(long_version().into_boxed_str());
-        let matches = Cli::command()
-            .long_version(long)
-            .try_get_matches()
-            .map_err(forgotten_file_flag)?;
+        let matches = command().try_get_matches().map_err(forgotten_file_flag)?;
         Cli::from_arg_matches(&matches)
     }
+}
+
+/// What `-h` adds below a command's own text: it leaves out the flags
+/// every command shares but few invocations need.
+const SHORT_HELP_NOTE: &str =
+    "-h shows the common flags; --help shows them all (TLS, login, timeouts, the config file, change history).";
+
+/// The whole command line as tcfg presents it: `--version` says what this
+/// build is ([`long_version`]), and each command's `-h` is brief (the
+/// shared connection and history flags only in `--help`). The parser, the
+/// completions, the man pages and the command reference are all made from
+/// it.
+pub fn command() -> clap::Command {
+    // Made once per process, and kept for it: clap holds it as `'static`.
+    static LONG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let long: &'static str = LONG.get_or_init(long_version);
+    let brief = |c: clap::Command| {
+        let full = c.get_after_help().map(|h| h.to_string());
+        let short = match &full {
+            Some(text) => format!("{text}\n\n{SHORT_HELP_NOTE}"),
+            None => SHORT_HELP_NOTE.to_string(),
+        };
+        let c = c.after_help(short);
+        match full {
+            Some(text) => c.after_long_help(text),
+            None => c.after_long_help(""),
+        }
+    };
+    let root = brief(Cli::command().long_version(long));
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    names.iter().fold(root, |root, name| root.mut_subcommand(name, brief))
 }
 
 /// A file given where a command wants `-f FILE` (`tcfg validate prod.yaml`)
@@ -155,7 +182,7 @@ impl Cli {
             Command::Rollback(args) => app::block_on(commands::undo::rollback(&cli.global, args)),
             Command::Status(args) => app::block_on(commands::status::run(&cli.global, args)),
             Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),
-            Command::Completions(args) => commands::completions::run(args, <Cli as clap::CommandFactory>::command()),
+            Command::Completions(args) => commands::completions::run(args, command()),
         }
     }
 }
@@ -167,5 +194,23 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
+        super::command().debug_assert();
+    }
+
+    /// Help is wrapped at 100 columns: an example longer than that would
+    /// break mid-command, and a reader could not copy it whole.
+    #[test]
+    fn every_example_fits_in_100_columns() {
+        let root = super::command();
+        let mut long = Vec::new();
+        for c in std::iter::once(&root).chain(root.get_subcommands()) {
+            let text = c.get_after_long_help().map(|h| h.to_string()).unwrap_or_default();
+            for line in text.lines().filter(|l| l.starts_with("  ")) {
+                if line.chars().count() > 100 {
+                    long.push(format!("{}: {line}", c.get_name()));
+                }
+            }
+        }
+        assert!(long.is_empty(), "examples over 100 columns:\n{}", long.join("\n"));
     }
 }

@@ -13,11 +13,24 @@ pub struct GlobalArgs {
     pub temporal_version: Option<String>,
 
     /// Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build
-    #[arg(long, global = true, env = "TCFG_SCHEMA", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_SCHEMA",
+        value_name = "FILE"
+    )]
     pub schema: Option<PathBuf>,
 
     /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
-    #[arg(long, global = true, env = "TCFG_COLOR", value_name = "WHEN", default_value = "auto")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_COLOR",
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
     pub color: ColorWhen,
 
     #[command(flatten)]
@@ -44,25 +57,39 @@ pub struct EtcdArgs {
     pub prefix: Option<String>,
 
     /// CA certificate (PEM) that signed the etcd server certificates
-    #[arg(long, global = true, env = "TCFG_CACERT", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_CACERT",
+        value_name = "FILE"
+    )]
     pub cacert: Option<PathBuf>,
 
     /// Client certificate (PEM) for mutual TLS
-    #[arg(long, global = true, env = "TCFG_CERT", value_name = "FILE")]
+    #[arg(long, global = true, hide_short_help = true, env = "TCFG_CERT", value_name = "FILE")]
     pub cert: Option<PathBuf>,
 
     /// Client private key (PEM) for mutual TLS
-    #[arg(long, global = true, env = "TCFG_KEY", value_name = "FILE")]
+    #[arg(long, global = true, hide_short_help = true, env = "TCFG_KEY", value_name = "FILE")]
     pub key: Option<PathBuf>,
 
     /// etcd user (also `name:password`); the password is prompted for on a terminal when not given
-    #[arg(long, global = true, env = "TCFG_USER", value_name = "NAME", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_USER",
+        value_name = "NAME",
+        hide_env_values = true
+    )]
     pub user: Option<String>,
 
     /// etcd password
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         env = "TCFG_PASSWORD",
         value_name = "PASSWORD",
         hide_env_values = true
@@ -70,15 +97,33 @@ pub struct EtcdArgs {
     pub password: Option<String>,
 
     /// Time to establish a connection [default: 2s]
-    #[arg(long, global = true, env = "TCFG_DIAL_TIMEOUT", value_name = "DURATION")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_DIAL_TIMEOUT",
+        value_name = "DURATION"
+    )]
     pub dial_timeout: Option<String>,
 
     /// Time for one command's requests [default: 5s]
-    #[arg(long, global = true, env = "TCFG_COMMAND_TIMEOUT", value_name = "DURATION")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_COMMAND_TIMEOUT",
+        value_name = "DURATION"
+    )]
     pub command_timeout: Option<String>,
 
     /// The seed library's YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]
-    #[arg(long, global = true, env = "TCFG_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_CONFIG",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
 
     /// Which etcdConfigs entry of the config file to use [default: the first]
@@ -89,6 +134,7 @@ pub struct EtcdArgs {
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         env = "TCFG_HISTORY_PREFIX",
         value_name = "PREFIX",
         help_heading = "Change history"
@@ -99,6 +145,7 @@ pub struct EtcdArgs {
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         env = "TCFG_HISTORY_KEEP",
         value_name = "N",
         help_heading = "Change history"
@@ -109,6 +156,7 @@ pub struct EtcdArgs {
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         env = "TCFG_HISTORY_MAX_AGE",
         value_name = "DURATION",
         help_heading = "Change history"
@@ -119,7 +167,7 @@ pub struct EtcdArgs {
     #[arg(
         long,
         global = true,
-        env = "TCFG_REQUIRE_MESSAGE",
+        hide_short_help = true, env = "TCFG_REQUIRE_MESSAGE",
         value_parser = clap::builder::BoolishValueParser::new(),
         num_args = 0..=1,
         require_equals = true,

@@ -3,36 +3,36 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
+use tcfg_core::changes::log::Bound;
 use tcfg_core::store::{ConnectionSettings, Prefix};
 use tcfg_core::{ConstraintField, Constraints, HistoryTaskType, KeyDef, Registry, TaskQueueType};
 
 /// The scope flags shared by `get`, `put`, `delete` and `watch`.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Scope")]
 pub struct ScopeArgs {
     /// Namespace name
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, help_heading = "Scope", value_name = "NAME")]
     pub namespace: Option<String>,
     /// Namespace ID
-    #[arg(long, value_name = "ID")]
+    #[arg(long, help_heading = "Scope", value_name = "ID")]
     pub namespace_id: Option<String>,
     /// Task queue name (a partition such as /_sys/orders/3 counts as its base name)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, help_heading = "Scope", value_name = "NAME")]
     pub task_queue: Option<String>,
     /// Task queue type: Workflow, Activity or Nexus
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, help_heading = "Scope", value_name = "TYPE")]
     pub task_type: Option<String>,
     /// History task type, such as TransferActivityTask or UserTimer
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, help_heading = "Scope", value_name = "TYPE")]
     pub history_task_type: Option<String>,
     /// History shard ID
-    #[arg(long, value_name = "ID")]
+    #[arg(long, help_heading = "Scope", value_name = "ID")]
     pub shard_id: Option<i32>,
     /// Nexus or callback destination
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, help_heading = "Scope", value_name = "NAME")]
     pub destination: Option<String>,
     /// CHASM task type
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, help_heading = "Scope", value_name = "TYPE")]
     pub chasm_task_type: Option<String>,
 }
 
@@ -201,44 +201,62 @@ impl TxnArgs {
     }
 }
 
-/// `--since`, `--until`, `--to-time`: `2h` (ago), `1234` (a revision) or
-/// an RFC 3339 time.
-pub fn when(flag: &str, text: &str, now: std::time::SystemTime) -> Result<tcfg_core::changes::log::Bound> {
-    use tcfg_core::changes::log::Bound;
+/// A point in time, WHEN, as every flag that takes one reads it (`--at`,
+/// `--to`, `--since`, `--until`): `1234` (an etcd revision), `2h` (a
+/// duration ago) or an RFC 3339 time. A clap value parser, so a bad one is
+/// refused before anything connects.
+pub fn parse_when(text: &str) -> std::result::Result<Bound, String> {
     let t = text.trim();
     if let Ok(r) = t.parse::<i64>() {
         if r <= 0 {
-            bail!("{flag} {t}: a revision is a positive number");
+            return Err(format!("{t}: a revision is a positive number"));
         }
         return Ok(Bound::Revision(r));
     }
     if let Ok(d) = humantime::parse_duration(t) {
-        return Ok(Bound::Time(now.checked_sub(d).unwrap_or(std::time::UNIX_EPOCH)));
+        return Ok(Bound::Time(
+            std::time::SystemTime::now()
+                .checked_sub(d)
+                .unwrap_or(std::time::UNIX_EPOCH),
+        ));
     }
     if let Ok(at) = humantime::parse_rfc3339_weak(t.trim_end_matches('Z')) {
         return Ok(Bound::Time(at));
     }
-    bail!("{flag} {t:?} is not a duration ago (2h, 30m, 7d), an etcd revision (1234) or a time (2026-12-01T09:00:00Z)")
+    Err(format!(
+        "{t:?} is not an etcd revision (1234), a duration ago (2h, 30m, 7d) or a time (2026-12-01T09:00:00Z)"
+    ))
+}
+
+/// A point in time as the etcd revision it names: a revision as is, a time
+/// through the change records' times (`changes::undo::revision_of`);
+/// `None` when not given (now).
+pub async fn revision_of(store: &tcfg_core::store::Store, when: Option<Bound>) -> Result<Option<i64>> {
+    match when {
+        None => Ok(None),
+        Some(w) => Ok(Some(tcfg_core::changes::undo::revision_of(store, w).await?)),
+    }
 }
 
 /// `--yes`, `--dry-run`, `-m` and `--wait`, shared by every command that writes.
 #[derive(Debug, Args, Clone)]
 pub struct WriteArgs {
     /// Why: kept in the change record (`tcfg log`) with the author and the change
-    #[arg(short = 'm', long, value_name = "TEXT")]
+    #[arg(short = 'm', long, help_heading = "Writing", value_name = "TEXT")]
     pub message: Option<String>,
 
     /// Do not ask for confirmation (needed when standard input is not a terminal)
-    #[arg(short = 'y', long)]
+    #[arg(short = 'y', long, help_heading = "Writing")]
     pub yes: bool,
 
     /// Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none
-    #[arg(long)]
+    #[arg(long, help_heading = "Writing")]
     pub dry_run: bool,
 
     /// After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]
     #[arg(
         long,
+        help_heading = "Writing",
         value_name = "TIMEOUT",
         num_args = 0..=1,
         require_equals = true,

@@ -13,7 +13,7 @@ use crate::global::GlobalArgs;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes                     # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key."
+    after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes          # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key."
 )]
 pub struct DeleteArgs {
     /// The key, in any case (every stored spelling of it)

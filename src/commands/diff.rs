@@ -31,7 +31,7 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg diff -f prod.yaml                      # the prefix against the file (CI: read the exit status)\n  tcfg diff -f prod.yaml --prune -o json      # as `apply --prune` would see it, for scripts\n  tcfg diff -f prod.yaml --out prod.plan      # save the plan; `tcfg apply prod.plan` applies exactly it\n  tcfg diff --prefixes /active,/passive-eu    # what `sync` would change in /passive-eu\n  tcfg diff --prefixes us-east:,eu-west:      # across etcd clusters named in the config file\n  tcfg diff old.yaml new.yaml                 # two files, no etcd\n\nExit status (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error (an invalid\nfile, ...), 3 etcd unreachable or refused the login."
+    after_help = "Examples:\n  tcfg diff -f prod.yaml                  # the prefix against the file (CI: read the exit status)\n  tcfg diff -f prod.yaml --prune -o json      # as `apply --prune` would see it, for scripts\n  tcfg diff -f prod.yaml --out prod.plan  # save the plan; `tcfg apply prod.plan` applies it exactly\n  tcfg diff --prefixes /active,/passive-eu    # what `sync` would change in /passive-eu\n  tcfg diff --prefixes us-east:,eu-west:      # across etcd clusters named in the config file\n  tcfg diff old.yaml new.yaml                 # two files, no etcd\n\nExit status (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error (an invalid\nfile, ...), 3 etcd unreachable or refused the login."
 )]
 pub struct DiffArgs {
     /// Two files to compare offline: what changes from the first to the second

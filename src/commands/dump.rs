@@ -28,7 +28,7 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg dump > prod-backup.yaml          # `tcfg apply -f prod-backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key; the rest is printed all the same, and the exit status is then 1."
+    after_help = "Examples:\n  tcfg dump > backup.yaml          # `tcfg apply -f backup.yaml` reads it back as no change\n  tcfg dump -o table\n  tcfg dump --keys-only\n  tcfg dump --revision 8123             # as of a past revision, while etcd keeps it\n  tcfg --prefix /staging dump -o json | jq 'keys'\n\nStored values that do not parse (or break Temporal's rules) are reported on stderr with their key; the rest is printed all the same, and the exit status is then 1."
 )]
 pub struct DumpArgs {
     /// Output format
@@ -39,9 +39,9 @@ pub struct DumpArgs {
     #[arg(long)]
     pub keys_only: bool,
 
-    /// Read as of this etcd revision
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
-    pub revision: Option<i64>,
+    /// Read as of this point: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time, while etcd keeps it
+    #[arg(long, value_name = "WHEN", visible_alias = "revision", value_parser = crate::app::args::parse_when)]
+    pub at: Option<tcfg_core::changes::log::Bound>,
 
     /// Report keys the release does not register as warnings, not errors
     #[arg(long)]
@@ -86,7 +86,8 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         // The cheapest read: etcd sends names only, nothing is parsed.
         let store = crate::app::connect(global).await?;
         let registry = registry.wait().await?;
-        let (_, names) = store.read_names(&registry, args.revision).await?;
+        let at = crate::app::revision_of(&store, args.at).await?;
+        let (_, names) = store.read_names(&registry, at).await?;
         let mut text = String::with_capacity(names.len() * 40);
         for n in &names {
             text.push_str(n.as_str());
@@ -116,10 +117,9 @@ pub async fn run(global: &GlobalArgs, args: DumpArgs) -> Result<u8> {
         }
     };
     let read: Result<_> = async {
-        Ok(crate::app::connect(global)
-            .await?
-            .read_prefix_chunks(args.revision, prepare)
-            .await?)
+        let store = crate::app::connect(global).await?;
+        let at = crate::app::revision_of(&store, args.at).await?;
+        Ok(store.read_prefix_chunks(at, prepare).await?)
     }
     .await;
     // A bad schema is reported before a failed read: it is the first thing to fix.

@@ -29,15 +29,23 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that scope, and where it comes from (a stored item, a built-in default, or the registered default)."
+    after_help = "Examples:\n  tcfg get frontend.namespaceRPS\n  tcfg get frontend.namespaceRPS --namespace payments\n  tcfg get --namespace payments                       # what payments gets that is not a default\n  tcfg get frontend.rps --at 2h                       # as it was two hours ago (or --at REVISION)\n  tcfg get frontend.rps --raw                         # the stored text, byte for byte\n  tcfg get matching.numTaskqueueReadPartitions --namespace payments --task-queue charge-card \\\n      --task-type Activity\n  tcfg get history.defaultActivityRetryPolicy -o json | jq .items\n\nWithout scope flags: the items stored in etcd. With them: the value Temporal's lookup returns for that scope, and where it comes from (a stored item, a built-in default, or the registered default). Scope flags without a key: each key whose lookup for that scope returns a stored item's value other than the key's default, with the item it comes from."
 )]
 pub struct GetArgs {
-    /// The key, in any case
-    #[arg(value_name = "KEY")]
-    pub key_name: String,
+    /// The key, in any case (without one, scope flags list what that scope gets)
+    #[arg(value_name = "KEY", required_unless_present_any = ["namespace", "namespace_id", "task_queue", "task_type", "history_task_type", "shard_id", "destination", "chasm_task_type"])]
+    pub key_name: Option<String>,
 
     #[command(flatten)]
     pub scope: ScopeArgs,
+
+    /// Read as of this point: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time, while etcd keeps it
+    #[arg(long, value_name = "WHEN", visible_alias = "revision", value_parser = crate::app::args::parse_when)]
+    pub at: Option<tcfg_core::changes::log::Bound>,
+
+    /// The stored text exactly, byte for byte (on a terminal, control characters escaped)
+    #[arg(long, requires = "key_name", conflicts_with = "output")]
+    pub raw: bool,
 
     /// Output format [default: table on a terminal, yaml otherwise]
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
@@ -85,17 +93,26 @@ struct ResolvedJson<'a> {
 
 pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
     let registry = crate::app::registry(global)?;
-    let def = key_def(&registry, &args.key_name)?;
     let scope = args.scope.constraints()?;
-    let store = crate::app::connect(global).await?;
-    // Every spelling: Temporal reads one of them at random, so a second one
-    // is worth knowing about.
-    let read = store.read_key(&def.name, true).await?;
     let format = args.output.unwrap_or(if output::stdout_is_terminal() {
         Output::Table
     } else {
         Output::Yaml
     });
+    let Some(key_name) = &args.key_name else {
+        let store = crate::app::connect(global).await?;
+        let at = crate::app::revision_of(&store, args.at).await?;
+        return scope_values(&store, &registry, &scope, at, format).await;
+    };
+    let def = key_def(&registry, key_name)?;
+    let store = crate::app::connect(global).await?;
+    let at = crate::app::revision_of(&store, args.at).await?;
+    // Every spelling: Temporal reads one of them at random, so a second one
+    // is worth knowing about.
+    let read = store.read_key_at(&def.name, true, at).await?;
+    if args.raw {
+        return raw(&store, def, &read, at).await;
+    }
     let mut err = output::stderr();
     if read.stored.len() > 1 {
         let spellings: Vec<&str> = read.stored.iter().map(|s| s.etcd_key.as_str()).collect();
@@ -339,4 +356,159 @@ fn spellings(stored: &[StoredKey]) -> Vec<SpellingJson<'_>> {
             items: s.items.as_ref().ok().map(|i| Items(i)),
         })
         .collect()
+}
+
+/// `--raw`: the stored bytes of the registered spelling (or the one
+/// stored), exactly; escaped only when they would reach a terminal.
+async fn raw(
+    store: &tcfg_core::store::Store,
+    def: &tcfg_core::temporal::registry::KeyDef,
+    read: &tcfg_core::store::KeyRead,
+    at: Option<i64>,
+) -> Result<u8> {
+    let registered = store.prefix().key_path(&def.name);
+    let Some(stored) = read
+        .stored
+        .iter()
+        .find(|s| s.etcd_key == registered)
+        .or(read.stored.first())
+    else {
+        bail!("{} is not stored under {}", def.name, store.prefix());
+    };
+    if read.stored.len() > 1 {
+        writeln!(
+            output::stderr(),
+            "{}: {} is stored under {} spellings; this is {}",
+            paint(WARNING, "warning"),
+            def.name,
+            read.stored.len(),
+            tcfg_core::model::key::escaped(&stored.etcd_key)
+        )?;
+    }
+    let Some(bytes) = store
+        .read_bytes(&stored.etcd_key, Some(at.unwrap_or(read.revision)))
+        .await?
+    else {
+        bail!("{} is not stored under {}", def.name, store.prefix());
+    };
+    // Exact, through the guard every stream has: on a terminal control
+    // characters are escaped; anywhere, a line that would start a CI
+    // runner's command gets a `\` first.
+    if output::stdout_is_terminal() {
+        let mut out = output::styled_stdout();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    } else {
+        let mut out = output::stdout();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    }
+    Ok(exit::OK)
+}
+
+/// Scope flags without a key: what that scope gets, key by key.
+async fn scope_values(
+    store: &tcfg_core::store::Store,
+    registry: &tcfg_core::Registry,
+    scope: &Constraints,
+    at: Option<i64>,
+    format: Output,
+) -> Result<u8> {
+    let snapshot = store.snapshot(registry, at).await?;
+    let values = tcfg_core::temporal::resolve::scope_values(&snapshot.document(), registry, scope);
+    let mut out = output::styled_stdout();
+    match format {
+        Output::Json => {
+            #[derive(Serialize)]
+            struct ScopeJson<'a> {
+                scope: &'a Constraints,
+                revision: i64,
+                keys: Vec<KeyJson<'a>>,
+            }
+            #[derive(Serialize)]
+            struct KeyJson<'a> {
+                key: &'a str,
+                value: &'a Value,
+                default: &'a Value,
+                constraints: &'a Constraints,
+                etcd_key: String,
+            }
+            let keys = values
+                .iter()
+                .map(|v| KeyJson {
+                    key: &v.name,
+                    value: &v.resolution.value,
+                    default: &v.default,
+                    constraints: &v.item_constraints,
+                    etcd_key: stored_name(&snapshot, &v.name),
+                })
+                .collect();
+            let v = ScopeJson {
+                scope,
+                revision: snapshot.revision,
+                keys,
+            };
+            crate::present::json::pretty(&mut out, &v)?;
+        }
+        Output::Yaml => {
+            let entries: Vec<(String, Value)> = values
+                .iter()
+                .map(|v| {
+                    let mut m = std::collections::BTreeMap::new();
+                    m.insert("value".to_string(), v.resolution.value.clone());
+                    m.insert("default".to_string(), v.default.clone());
+                    m.insert("constraints".to_string(), v.item_constraints.to_value());
+                    m.insert("etcd_key".to_string(), Value::String(stored_name(&snapshot, &v.name)));
+                    (v.name.clone(), Value::Map(m))
+                })
+                .collect();
+            let borrowed: Vec<(&str, &Value)> = entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            out.write_all(tcfg_core::model::serialize::mapping_to_yaml(&borrowed).as_bytes())?;
+        }
+        Output::Table => {
+            if values.is_empty() {
+                writeln!(
+                    out,
+                    "every key has its default for {scope} under {} (nothing stored changes it)",
+                    store.prefix()
+                )?;
+                return Ok(exit::OK);
+            }
+            let mut table = crate::present::table::new_table();
+            table.set_header(["KEY", "VALUE", "DEFAULT", "FROM THE ITEM"]);
+            for v in &values {
+                table.add_row([
+                    v.name.clone(),
+                    flow(&v.resolution.value),
+                    flow(&v.default),
+                    v.item_constraints.to_string(),
+                ]);
+            }
+            crate::present::table::write_table(&mut out, &table)?;
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    DIM,
+                    format!(
+                        "{} key{} set for {scope} under {} at revision {}; the others have their defaults",
+                        values.len(),
+                        if values.len() == 1 { "" } else { "s" },
+                        store.prefix(),
+                        snapshot.revision
+                    )
+                )
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// The etcd key a lookup of `name` reads in `snapshot` (its first spelling).
+fn stored_name(snapshot: &tcfg_core::store::Snapshot, name: &str) -> String {
+    snapshot
+        .get(&tcfg_core::model::key::Key::new(name))
+        .first()
+        .map(|s| s.etcd_key.clone())
+        .unwrap_or_default()
 }

@@ -2,7 +2,6 @@
 //! change records and etcd's own history of the prefix.
 
 use std::io::Write;
-use std::time::SystemTime;
 
 use clap::Args;
 use tcfg_core::changes::log::{self, Entry, EntryKey, Log, Query};
@@ -38,12 +37,12 @@ pub struct LogArgs {
     pub key_name: Option<String>,
 
     /// Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = crate::app::args::parse_when)]
+    pub since: Option<tcfg_core::changes::log::Bound>,
 
     /// Changes at or before this: a duration ago, an etcd revision, or an RFC 3339 time
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = crate::app::args::parse_when)]
+    pub until: Option<tcfg_core::changes::log::Bound>,
 
     /// Only changes whose author (etcd user, OS user, host or CI actor) contains this
     #[arg(long, value_name = "NAME")]
@@ -78,19 +77,10 @@ pub struct ShowArgs {
 const DEFAULT_COUNT: usize = 50;
 
 pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
-    let now = SystemTime::now();
     let query = Query {
         key: args.key_name.clone(),
-        since: args
-            .since
-            .as_deref()
-            .map(|s| crate::app::when("--since", s, now))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|s| crate::app::when("--until", s, now))
-            .transpose()?,
+        since: args.since,
+        until: args.until,
         author: args.author.clone(),
         // Without a lower bound, the newest few: an incident wants those,
         // and a busy prefix's whole history is large.

@@ -4,10 +4,8 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use clap::Args;
-use tcfg_core::changes::log::Bound;
 use tcfg_core::changes::plan::{plan, PlanOptions};
 use tcfg_core::changes::saved::SavedPlan;
 use tcfg_core::changes::undo::{self, Undo};
@@ -47,25 +45,16 @@ pub struct RevertArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg rollback --to-time 2026-12-02T09:00:00Z --dry-run\n  tcfg rollback --to-revision 1200 frontend.namespaceRPS -m \"back to before the incident\"\n  tcfg rollback --to-revision 1200 --out back.plan   # review, then `tcfg apply back.plan`\n\nThe state at a revision comes from etcd's history while etcd keeps it, else from the change records' old values; a key neither can tell is named and nothing is written. A time is turned into a revision through the change records' times."
+    after_help = "Examples:\n  tcfg rollback --to 2026-12-02T09:00:00Z --dry-run\n  tcfg rollback --to 1200 frontend.namespaceRPS -m \"back to before the incident\"\n  tcfg rollback --to 30m --out back.plan              # as 30 minutes ago\n  tcfg rollback --to 1200 --out back.plan   # review, then `tcfg apply back.plan`\n\nThe state at a revision comes from etcd's history while etcd keeps it, else from the change records' old values; a key neither can tell is named and nothing is written. A time is turned into a revision through the change records' times."
 )]
 pub struct RollbackArgs {
     /// Only these keys (default: every key under the prefix)
     #[arg(value_name = "KEY")]
     pub keys: Vec<String>,
 
-    /// The etcd revision to go back to
-    #[arg(
-        long,
-        value_name = "REV",
-        required_unless_present = "to_time",
-        conflicts_with = "to_time"
-    )]
-    pub to_revision: Option<i64>,
-
-    /// The time to go back to: RFC 3339, or a duration ago (2h)
-    #[arg(long, value_name = "TIME")]
-    pub to_time: Option<String>,
+    /// The point to go back to: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN", alias = "to-revision", alias = "to-time", value_parser = crate::app::args::parse_when)]
+    pub to: tcfg_core::changes::log::Bound,
 
     /// Save the plan instead of writing it; apply it with `tcfg apply PLAN`
     #[arg(long, value_name = "PLAN_FILE", conflicts_with = "yes")]
@@ -144,15 +133,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
     let registry = crate::app::registry(global)?;
     let settings = crate::app::connection_settings(&global.etcd)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
-    let to = match (&args.to_revision, &args.to_time) {
-        (Some(r), _) if *r > 0 => Bound::Revision(*r),
-        (Some(r), _) => bail!("--to-revision {r}: a revision is a positive number"),
-        (None, Some(t)) => match crate::app::when("--to-time", t, SystemTime::now())? {
-            Bound::Revision(r) => bail!("--to-time {r}: give a time, or --to-revision {r}"),
-            at => at,
-        },
-        (None, None) => bail!("give --to-revision REV or --to-time TIME"),
-    };
+    let to = args.to;
     let mut intent = crate::app::intent(
         &settings,
         &registry,

@@ -34,7 +34,7 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments         # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu                      # both clusters, with drift reports\n  tcfg watch --prefixes us-east:,eu-west:                        # two etcd clusters named in the config file\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since-revision 8100                               # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100                       # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it with exit status 0. With -o json, each line is one JSON object, flushed at once, whose \"type\" is state (a key at start), ready (watching from the next revision), change, drift (a key differs between prefixes) or notice (an interruption, a reload, a refused value); the README lists their fields."
+    after_help = "Examples:\n  tcfg watch\n  tcfg watch frontend.namespaceRPS --namespace payments  # one key's effective value as it changes\n  tcfg watch --prefixes /active,/passive-eu              # both clusters, with drift reports\n  tcfg watch --prefixes us-east:,eu-west:                # two etcd clusters of the config file\n  tcfg watch -o json | jq 'select(.type == \"change\")'\n  tcfg watch --since 8100                                # replay history first, while etcd keeps it\n  tcfg watch --metrics-addr 127.0.0.1:9100               # Prometheus metrics meanwhile\n\nInterruptions and reloads are reported on stderr and never end the command; Ctrl-C or SIGTERM ends it with exit status 0. With -o json, each line is one JSON object, flushed at once, whose \"type\" is state (a key at start), ready (watching from the next revision), change, drift (a key differs between prefixes) or notice (an interruption, a reload, a refused value); the README lists their fields."
 )]
 pub struct WatchArgs {
     /// Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)
@@ -52,9 +52,9 @@ pub struct WatchArgs {
     #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "text")]
     pub output: Output,
 
-    /// Replay the changes after this revision first (etcd must still keep them)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
-    pub since_revision: Option<i64>,
+    /// Replay the changes after this point first: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time (etcd must still keep them)
+    #[arg(long, value_name = "WHEN", alias = "since-revision", value_parser = crate::app::args::parse_when)]
+    pub since: Option<tcfg_core::changes::log::Bound>,
 
     /// Serve Prometheus metrics on this address meanwhile (e.g. 127.0.0.1:9100)
     #[arg(long, value_name = "ADDR")]
@@ -331,11 +331,11 @@ pub async fn run(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clients = Vec::new();
     // What etcd had when the watch began: a change at or before it, from
-    // --since-revision, is a replay, and its time is not now.
+    // --since, is a replay, and its time is not now.
     let mut heads = Vec::new();
     for (i, (prefix, store)) in prefixes.iter().zip(&stores).enumerate() {
         // The state as of N, then every change after it.
-        let start_at = args.since_revision;
+        let start_at = crate::app::revision_of(store, args.since).await?;
         heads.push(match start_at {
             Some(_) => store.current_revision().await?,
             None => 0,

@@ -629,7 +629,7 @@ async fn every_writing_command_dry_runs_alike() {
         vec!["apply".into(), "-f".into(), f.clone().into()],
         vec!["apply".into(), plan_file.clone().into()],
         vec!["revert".into(), (first + 1).to_string().into()],
-        vec!["rollback".into(), "--to-revision".into(), first.to_string().into()],
+        vec!["rollback".into(), "--to".into(), first.to_string().into()],
         vec![
             "sync".into(),
             "--from".into(),

@@ -19,7 +19,7 @@ async fn dump_reads_back_at_past_revisions_and_in_every_format() {
         .assert()
         .code(0);
     tcfg(&cluster)
-        .args(["dump", "--revision", &rev.to_string()])
+        .args(["dump", "--at", &rev.to_string()])
         .assert()
         .code(0)
         .stdout("frontend.rps:\n  - value: 1\n");

@@ -622,7 +622,7 @@ async fn another_tools_later_write_is_seen_on_every_release() {
             .stderr(predicate::str::contains(format!("revision {other}")));
     }
     tcfg(&cluster)
-        .args(["rollback", "--to-time", &five_at, "--dry-run"])
+        .args(["rollback", "--to", &five_at, "--dry-run"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!("revision {other}")));

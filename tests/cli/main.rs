@@ -10,6 +10,7 @@ mod clusters;
 mod connection;
 mod dump;
 mod etcd;
+mod get;
 mod hardening;
 mod history;
 mod offline;

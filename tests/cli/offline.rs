@@ -234,8 +234,21 @@ fn unclear_settings_get_clear_sentences() {
             vec!["apply", "-f", "x.yaml", "--create-only", "--prune"],
             "cannot be used with",
         ),
-        (vec!["watch", "--since-revision", "0"], "0 is not in 1.."),
-        (vec!["dump", "--revision=-5"], "-5 is not in 1.."),
+        (vec!["watch", "--since", "0"], "0: a revision is a positive number"),
+        (vec!["dump", "--revision=-5"], "-5: a revision is a positive number"),
+        // One WHEN everywhere, refused before anything connects.
+        (
+            vec!["get", "frontend.rps", "--at", "yesterday"],
+            "is not an etcd revision (1234), a duration ago",
+        ),
+        (
+            vec!["rollback", "--to", "soon", "--dry-run"],
+            "is not an etcd revision (1234), a duration ago",
+        ),
+        (
+            vec!["log", "--since", "last week"],
+            "is not an etcd revision (1234), a duration ago",
+        ),
         (
             vec!["validate", "-f", "-", "-f", "-"],
             "standard input (-) is given more than once",

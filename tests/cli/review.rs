@@ -190,7 +190,7 @@ async fn saved_plans_undo_put_and_delete_are_reviewed_like_any_change() {
         .code(1)
         .stderr(predicate::str::contains("error[partition-order]"));
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &(raised - 1).to_string(), "--yes"])
+        .args(["rollback", "--to", &(raised - 1).to_string(), "--yes"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("error[partition-order]"));

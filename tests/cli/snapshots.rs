@@ -76,7 +76,20 @@ fn every_help_text() {
         let help = shown(c.env("COLUMNS", "100").args([sub.as_str(), "--help"]));
         assert!(help.contains("\nExamples:\n"), "`tcfg {sub} --help` shows no examples");
         assert_shown!(format!("help-{sub}"), help);
+        // -h is brief: the shared connection and history flags only in --help.
+        let mut c = tcfg_cmd();
+        let brief = shown(c.env("COLUMNS", "100").args([sub.as_str(), "-h"]));
+        for flag in ["--cacert", "--password", "--dial-timeout", "--history-keep", "--schema"] {
+            assert!(!brief.contains(flag), "`tcfg {sub} -h` lists {flag}");
+            assert!(help.contains(flag), "`tcfg {sub} --help` misses {flag}");
+        }
+        assert!(
+            brief.contains("--endpoints") && brief.contains("-h shows the common flags"),
+            "{brief}"
+        );
     }
+    let mut c = tcfg_cmd();
+    assert_shown!("help-get-brief", shown(c.env("COLUMNS", "100").args(["get", "-h"])));
 }
 
 #[test]

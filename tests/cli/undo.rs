@@ -86,17 +86,17 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
         .code(0);
     // Dry run and a saved plan, then one key only.
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--dry-run"])
+        .args(["rollback", "--to", &base.to_string(), "--dry-run"])
         .assert()
         .code(2);
     let plan = dir.path().join("back.plan");
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--out"])
+        .args(["rollback", "--to", &base.to_string(), "--out"])
         .arg(&plan)
         .assert()
         .code(2);
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "frontend.rps", "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "frontend.rps", "--yes"])
         .assert()
         .code(0);
     assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
@@ -113,7 +113,7 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
     let mut c = cluster.client().await;
     c.compact(revision(&cluster).await, None).await.unwrap();
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "--yes"])
         .assert()
         .code(0);
     assert_eq!(stored_text(&cluster, "limit.maxIDLength").await, "- value: 300\n");
@@ -131,7 +131,7 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
     raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 999\n").await;
     c.compact(revision(&cluster).await, None).await.unwrap();
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "--yes"])
         .assert()
         .code(1)
         .stderr(
@@ -140,7 +140,7 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
         );
     // frontend.rps: its first record after the target still tells its value.
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "frontend.rps", "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "frontend.rps", "--yes"])
         .assert()
         .code(0);
     assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 100\n");
@@ -152,13 +152,7 @@ async fn rollback_from_etcd_history_or_from_records_after_compaction() {
     put("limit.maxIDLength", "888");
     c.compact(revision(&cluster).await, None).await.unwrap();
     tcfg(&cluster)
-        .args([
-            "rollback",
-            "--to-revision",
-            &target.to_string(),
-            "limit.maxIDLength",
-            "--yes",
-        ])
+        .args(["rollback", "--to", &target.to_string(), "limit.maxIDLength", "--yes"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
@@ -281,7 +275,7 @@ async fn rollback_over_a_later_delete_restores_it_or_names_it() {
     raw_delete(&cluster, &key).await;
     // etcd's history holds the state at `base`: the deleted key comes back.
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "--yes"])
         .assert()
         .code(0);
     assert_eq!(stored_text(&cluster, "frontend.namespaceCount").await, "- value: 50\n");
@@ -293,7 +287,7 @@ async fn rollback_over_a_later_delete_restores_it_or_names_it() {
     let mut c = cluster.client().await;
     c.compact(revision(&cluster).await, None).await.unwrap();
     tcfg(&cluster)
-        .args(["rollback", "--to-revision", &base.to_string(), "--yes"])
+        .args(["rollback", "--to", &base.to_string(), "--yes"])
         .assert()
         .code(1)
         .stderr(
@@ -364,13 +358,7 @@ async fn a_forged_record_is_shown_unverified_and_never_undone() {
     );
     assert_eq!(stored_text(&cluster, "frontend.rps").await, "- value: 2500\n");
     let o = tcfg(&cluster)
-        .args([
-            "rollback",
-            "--to-revision",
-            &(at - 1).to_string(),
-            "frontend.rps",
-            "--dry-run",
-        ])
+        .args(["rollback", "--to", &(at - 1).to_string(), "frontend.rps", "--dry-run"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -393,10 +381,7 @@ async fn rollback_to_a_time_brings_back_a_key_deleted_after_it() {
         .args(["delete", "frontend.namespaceCount", "--all", "--yes"])
         .assert()
         .code(0);
-    tcfg(&cluster)
-        .args(["rollback", "--to-time", &at, "--yes"])
-        .assert()
-        .code(0);
+    tcfg(&cluster).args(["rollback", "--to", &at, "--yes"]).assert().code(0);
     assert_eq!(stored_text(&cluster, "frontend.namespaceCount").await, "- value: 50\n");
     // A delete by another tool has no time: which side of a time it falls
     // on is not known, so the time is refused, naming its revision.
@@ -405,7 +390,7 @@ async fn rollback_to_a_time_brings_back_a_key_deleted_after_it() {
     raw_delete(&cluster, &key).await;
     let gone = revision(&cluster).await;
     tcfg(&cluster)
-        .args(["rollback", "--to-time", &at, "--yes"])
+        .args(["rollback", "--to", &at, "--yes"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!("at revision {gone}")));

@@ -183,7 +183,7 @@ async fn since_revision_replays_history_first() {
         .unwrap();
     raw.delete(format!("{PREFIX}frontend.rps"), None).await.unwrap();
     // The state as of `first`, then what came after it.
-    let w = Watch::start(&cluster.endpoints(), &["--since-revision", &first.to_string()]);
+    let w = Watch::start(&cluster.endpoints(), &["--since", &first.to_string()]);
     let s = w.expect("the state as of that revision", |v| v["type"] == "state");
     assert_eq!(s["items"][0]["value"], 1);
     w.expect("the put replayed", |v| is_change(v, "frontend.rps", 2));

@@ -255,6 +255,16 @@ async fn later_changes(
     Ok(later.into_values().rev().collect())
 }
 
+/// A point in time as the etcd revision it names: a revision as is; a time
+/// through the change records' times, refused when writes without a record
+/// make it ambiguous.
+pub async fn revision_of(store: &Store, when: Bound) -> Result<i64, UndoError> {
+    match when {
+        Bound::Revision(r) => Ok(r),
+        Bound::Time(t) => revision_at(store, t).await,
+    }
+}
+
 /// The records' times as revisions: the newest record at or before `time`.
 async fn revision_at(store: &Store, time: SystemTime) -> Result<i64, UndoError> {
     let shown = humantime::format_rfc3339_seconds(time).to_string();
@@ -299,10 +309,7 @@ fn record_at(times: &[(i64, Option<SystemTime>)], time: SystemTime) -> Option<(i
 
 /// The prefix (or the keys named) as it was at `to`.
 pub async fn rollback(store: &Store, registry: &Registry, to: Bound, keys: &[String]) -> Result<Undo, UndoError> {
-    let target = match to {
-        Bound::Revision(r) => r,
-        Bound::Time(t) => revision_at(store, t).await?,
-    };
+    let target = revision_of(store, to).await?;
     let current = store.snapshot(registry, None).await?;
     if target > current.revision {
         return Err(StoreError::FutureRevision { revision: target }.into());

@@ -341,11 +341,36 @@ impl Store {
         Ok(resp.header().map_or(0, |h| h.cluster_id()))
     }
 
+    /// The bytes stored at one etcd key under the prefix, exactly (not
+    /// decoded, not parsed), as of revision `at` (`None`: now); `None` when
+    /// nothing is stored there.
+    pub async fn read_bytes(&self, etcd_key: &str, at: Option<i64>) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = etcd_key.to_string();
+        let mut resp = self
+            .read(&format!("reading {etcd_key}"), at.unwrap_or(0), move |mut c| {
+                let key = key.clone();
+                let opts = at.map(|r| GetOptions::new().with_revision(r));
+                async move { c.get(key, opts).await }
+            })
+            .await?;
+        Ok(resp.take_kvs().into_iter().next().map(|kv| kv.into_key_value().1))
+    }
+
     /// Read one key by name. The registered spelling is read first; when it
     /// is absent, or `all_spellings` is set, the prefix's key names are
     /// scanned for other spellings of it too.
     pub async fn read_key(&self, name: &str, all_spellings: bool) -> Result<KeyRead, StoreError> {
+        self.read_key_at(name, all_spellings, None).await
+    }
+
+    /// [`Store::read_key`] as of revision `at` (`None`: now), while etcd
+    /// still keeps it.
+    pub async fn read_key_at(&self, name: &str, all_spellings: bool, at: Option<i64>) -> Result<KeyRead, StoreError> {
         let prefix = self.settings.prefix.clone();
+        let at_revision = |o: GetOptions| match at {
+            Some(r) => o.with_revision(r),
+            None => o,
+        };
         let path = prefix.key_path(name);
         let what = format!("reading {path}");
         // One round trip: the key, and the names where another spelling of
@@ -357,18 +382,18 @@ impl Store {
         };
         let (p, r) = (path.clone(), ranges.clone());
         let resp = self
-            .read(&what, 0, move |mut c| {
-                let mut ops = vec![TxnOp::get(p.clone(), None)];
+            .read(&what, at.unwrap_or(0), move |mut c| {
+                let mut ops = vec![TxnOp::get(p.clone(), Some(at_revision(GetOptions::new())))];
                 ops.extend(r.iter().map(|(from, to)| {
                     TxnOp::get(
                         from.clone(),
-                        Some(GetOptions::new().with_range(to.clone()).with_keys_only()),
+                        Some(at_revision(GetOptions::new().with_range(to.clone()).with_keys_only())),
                     )
                 }));
                 async move { c.txn(Txn::new().and_then(ops)).await }
             })
             .await?;
-        let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+        let revision = at.unwrap_or_else(|| resp.header().map(|h| h.revision()).unwrap_or(0));
         let mut gets = resp.op_responses().into_iter().filter_map(|r| match r {
             TxnOpResponse::Get(g) => Some(g),
             _ => None,

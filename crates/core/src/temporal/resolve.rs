@@ -220,6 +220,56 @@ pub fn resolve(
     Ok(resolve_items(items, def, scope))
 }
 
+/// One key as a scope gets it: a stored item gives it a value other than
+/// what the key would give with nothing stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeValue {
+    /// The key's registered name.
+    pub name: String,
+    /// The value the lookup returns, and the item it comes from.
+    pub resolution: Resolution,
+    /// The constraints of that item.
+    pub item_constraints: Constraints,
+    /// What the lookup would return with nothing stored (the registered or a
+    /// built-in default).
+    pub default: Value,
+}
+
+/// What a scope gets ("what does namespace payments get?"): every key of
+/// `doc` the registry knows whose lookup for `scope` returns a stored
+/// item's value, when that differs from the key's default for the scope,
+/// in key order. Keys of the document not registered are left out (their
+/// lookups are not Temporal's).
+pub fn scope_values(doc: &Document, registry: &Registry, scope: &Constraints) -> Vec<ScopeValue> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for entry in &doc.entries {
+        let Some(def) = registry.get(entry.key.as_str()) else {
+            continue;
+        };
+        // The first spelling counts, as in `resolve`.
+        if !seen.insert(def.name.as_str()) {
+            continue;
+        }
+        let r = resolve_items(&entry.items, def, scope);
+        let Source::Item { index } = r.source else {
+            continue;
+        };
+        let default = resolve_items(&[], def, scope).value;
+        if r.value == default {
+            continue;
+        }
+        out.push(ScopeValue {
+            name: def.name.clone(),
+            item_constraints: entry.items[index].constraints.clone(),
+            resolution: r,
+            default,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,5 +535,33 @@ mod tests {
         let r = Registry::for_version(None).unwrap();
         let err = resolve(&d, &r, &Key::new("frontend.rsp"), &Constraints::default()).unwrap_err();
         assert_eq!(err.to_string(), "unknown key frontend.rsp (did you mean frontend.rps?)");
+    }
+
+    #[test]
+    fn a_scope_gets_the_keys_whose_stored_items_change_its_values() {
+        let d = doc(concat!(
+            "frontend.namespaceRPS:\n",
+            "- value: 4000\n  constraints: {namespace: payments}\n",
+            "- value: 1200\n",
+            "frontend.rps:\n- value: 2400\n",
+            "limit.maxIDLength:\n- value: 255\n",
+            "history.cacheTTL:\n- value: 1h\n  constraints: {namespace: orders}\n",
+            "acme.custom:\n- value: 1\n",
+        ));
+        let r = Registry::for_version(None).unwrap();
+        let got = scope_values(&d, &r, &scope(&[("namespace", "payments")]));
+        let names: Vec<&str> = got.iter().map(|v| v.name.as_str()).collect();
+        // frontend.rps is set to its default (2400): not listed; the
+        // orders item does not match payments; acme.custom is not Temporal's.
+        assert_eq!(names, ["frontend.namespaceRPS", "limit.maxIDLength"]);
+        assert_eq!(got[0].resolution.value, Value::Int(4000));
+        assert_eq!(got[0].item_constraints, scope(&[("namespace", "payments")]));
+        assert_eq!(got[0].default, Value::Int(2400));
+        let orders = scope_values(&d, &r, &scope(&[("namespace", "orders")]));
+        assert!(orders
+            .iter()
+            .any(|v| v.name == "frontend.namespaceRPS" && v.resolution.value == Value::Int(1200)));
+        // A global key: an item scoped to a namespace never matches.
+        assert!(!orders.iter().any(|v| v.name == "history.cacheTTL"));
     }
 }
