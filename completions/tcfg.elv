@@ -56,6 +56,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
             cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+            cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -605,6 +606,32 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;clusters'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;upgrade-check'= {
             cand --to 'The release the servers move to (1.28 to 1.31)'
             cand --from 'The release the servers run now [default: --temporal-version, else the newest release before --to that registers every key the config sets]'
@@ -679,6 +706,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
             cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+            cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -714,6 +742,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;rollback'= {
         }
         &'tcfg;help;status'= {
+        }
+        &'tcfg;help;clusters'= {
         }
         &'tcfg;help;upgrade-check'= {
         }

@@ -31,8 +31,25 @@ impl Cli {
     pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
         // Made once per process, and kept for it: clap holds it as `'static`.
         let matches = command().try_get_matches().map_err(forgotten_file_flag)?;
-        Cli::from_arg_matches(&matches)
+        let cli = Cli::from_arg_matches(&matches);
+        let _ = MATCHES.set(matches);
+        cli
     }
+}
+
+/// The command line as clap matched it: where each value came from.
+static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
+
+/// Whether the argument `id` took its value from its `TCFG_*` variable
+/// (not from the command line). A global argument is asked of the
+/// subcommand's matches, where clap keeps it.
+pub fn from_environment(id: &str) -> bool {
+    let Some(m) = MATCHES.get() else {
+        return false;
+    };
+    let at = m.subcommand().map_or(m, |(_, sub)| sub);
+    let source = at.try_get_raw(id).ok().flatten().and(at.value_source(id));
+    source == Some(clap::parser::ValueSource::EnvVariable)
 }
 
 /// What `-h` adds below a command's own text: it leaves out the flags
@@ -148,6 +165,8 @@ pub enum Command {
     Rollback(commands::undo::RollbackArgs),
     /// Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers
     Status(commands::status::StatusArgs),
+    /// Where tcfg connects: the config file's clusters, the current one, and where each setting comes from
+    Clusters(commands::clusters::ClustersArgs),
     /// What a config needs before the servers move to another Temporal release, and the plans that migrate it
     UpgradeCheck(commands::upgrade_check::UpgradeCheckArgs),
     /// Print a shell completion script
@@ -181,6 +200,7 @@ impl Cli {
             Command::Revert(args) => app::block_on(commands::undo::revert(&cli.global, args)),
             Command::Rollback(args) => app::block_on(commands::undo::rollback(&cli.global, args)),
             Command::Status(args) => app::block_on(commands::status::run(&cli.global, args)),
+            Command::Clusters(args) => commands::clusters::run(&cli.global, args),
             Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),
             Command::Completions(args) => commands::completions::run(args, command()),
         }

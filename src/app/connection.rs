@@ -24,9 +24,23 @@ fn default_config_file() -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
+/// The layer of flags and `TCFG_*` variables (clap reads both).
+const FLAGS_LAYER: &str = "the command line (or TCFG_* variables)";
+
 /// The connection settings: flags (and `TCFG_*`), then `ETCD_*`/`ETCDCTL_*`,
 /// then the config file, then defaults.
 pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
+    let layers = layers(args)?;
+    let mut settings = ConnectionSettings::from_layers(&layers)?;
+    warn_environment_over_file(&layers);
+    ask_password(&mut settings, None)?;
+    Ok(settings)
+}
+
+/// The layers the current connection is made of, the first that sets a
+/// setting winning: flags (and `TCFG_*`), `ETCD_*`/`ETCDCTL_*` (not for a
+/// cluster named with `--cluster`), the config file.
+pub fn layers(args: &EtcdArgs) -> Result<Vec<Layer>> {
     if args.user.as_deref().is_some_and(|u| u.contains(':')) && args.password.is_some() {
         bail!(
             "the password is given twice: in --user name:password and in --password (or TCFG_PASSWORD); give it once"
@@ -34,7 +48,7 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
     }
     let (user, password) = tcfg_core::store::config::split_user(args.user.clone(), args.password.clone());
     let flags = Layer {
-        name: "the command line (or TCFG_* variables)".into(),
+        name: FLAGS_LAYER.into(),
         endpoints: args.endpoints.clone(),
         prefix: args.prefix.clone(),
         cacert: args.cacert.clone(),
@@ -68,9 +82,114 @@ pub fn connection_settings(args: &EtcdArgs) -> Result<ConnectionSettings> {
             }
         }
     }
-    let mut settings = ConnectionSettings::from_layers(&layers)?;
-    ask_password(&mut settings, None)?;
-    Ok(settings)
+    Ok(layers)
+}
+
+/// The flag, `TCFG_*` variable and etcd variables of each setting
+/// `setting_sources` names.
+const SETTING_NAMES: [(&str, &str, &[&str]); 15] = [
+    ("endpoints", "endpoints", &["ETCD_ENDPOINTS", "ETCDCTL_ENDPOINTS"]),
+    ("prefix", "prefix", &["ETCD_KEY_PREFIX"]),
+    ("cacert", "cacert", &["ETCDCTL_CACERT"]),
+    ("cert", "cert", &["ETCDCTL_CERT"]),
+    ("key", "key", &["ETCDCTL_KEY"]),
+    ("server name", "", &["ETCD_CLIENT_NAME"]),
+    ("disable TLS", "", &["ETCD_DISABLE_TLS"]),
+    ("user", "user", &["ETCDCTL_USER"]),
+    ("password", "password", &["ETCDCTL_PASSWORD", "ETCDCTL_USER"]),
+    ("dial timeout", "dial-timeout", &["ETCDCTL_DIAL_TIMEOUT"]),
+    ("command timeout", "command-timeout", &["ETCDCTL_COMMAND_TIMEOUT"]),
+    ("history prefix", "history-prefix", &[]),
+    ("history keep", "history-keep", &[]),
+    ("history max age", "history-max-age", &[]),
+    ("require message", "require-message", &[]),
+];
+
+/// Where a setting came from, named as the user set it: `--endpoints`,
+/// `TCFG_ENDPOINTS`, `ETCDCTL_ENDPOINTS`, or the config file and cluster.
+pub fn source_name(setting: &str, layer: &str) -> String {
+    let Some((_, flag, vars)) = SETTING_NAMES.iter().find(|(s, _, _)| *s == setting) else {
+        return layer.to_string();
+    };
+    if layer == FLAGS_LAYER {
+        let id = flag.replace('-', "_");
+        return if crate::cli::from_environment(&id) {
+            format!("TCFG_{}", id.to_uppercase())
+        } else if setting == "password" && crate::cli::from_environment("user") {
+            // `TCFG_USER=name:password`.
+            "TCFG_USER".to_string()
+        } else {
+            format!("--{flag}")
+        };
+    }
+    if layer == "the environment" {
+        let set: Vec<&str> = vars
+            .iter()
+            .copied()
+            .filter(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+            .collect();
+        if let Some(first) = set.first() {
+            return first.to_string();
+        }
+    }
+    layer.to_string()
+}
+
+/// Whether a setting's source is an environment variable.
+fn from_variable(setting: &str, layer: &str) -> bool {
+    layer == "the environment" || (layer == FLAGS_LAYER && source_name(setting, layer).starts_with("TCFG_"))
+}
+
+/// Each setting an environment variable gives over a different value in
+/// the config file: `(variable, setting, its value, the file's value, the
+/// file and cluster)`.
+pub fn environment_over_file(layers: &[Layer]) -> Vec<(String, &'static str, String, String, String)> {
+    let file_layers: Vec<&str> = layers
+        .iter()
+        .map(|l| l.name.as_str())
+        .filter(|n| *n != FLAGS_LAYER && *n != "the environment")
+        .collect();
+    tcfg_core::store::config::setting_sources(layers)
+        .into_iter()
+        .filter_map(|s| {
+            let source = s.source.as_deref()?;
+            if !from_variable(s.setting, source) {
+                return None;
+            }
+            let file = s
+                .overridden
+                .iter()
+                .find(|o| file_layers.contains(&o.source.as_str()) && o.value != s.value)?;
+            Some((
+                source_name(s.setting, source),
+                s.setting,
+                s.value.clone(),
+                file.value.clone(),
+                file.source.clone(),
+            ))
+        })
+        .collect()
+}
+
+/// Say once that an environment variable overrides the config file: a
+/// variable left over from another shell is the likeliest reason for
+/// reaching the wrong etcd.
+fn warn_environment_over_file(layers: &[Layer]) {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let over = environment_over_file(layers);
+    if over.is_empty() {
+        return;
+    }
+    SAID.call_once(|| {
+        use std::io::Write;
+        for (var, setting, value, file_value, file) in &over {
+            let _ = writeln!(
+                crate::output::stderr(),
+                "{}: {var} ({value}) overrides the {setting} of {file} ({file_value}); `tcfg clusters` shows where each setting comes from",
+                crate::output::paint(crate::output::WARNING, "warning"),
+            );
+        }
+    });
 }
 
 /// The etcd variables tcfg reads (`Layer::from_env`) that are set.
@@ -139,19 +258,25 @@ fn relocated(args: &EtcdArgs) -> bool {
 /// config file cluster is in use.
 pub fn place(args: &EtcdArgs, settings: &ConnectionSettings) -> String {
     let endpoints = settings.endpoints.join(",");
-    let cluster = match &args.cluster {
-        Some(c) => Some(c.clone()),
-        None if relocated(args) => None,
-        None => cluster_names(args).ok().and_then(|n| n.into_iter().next()),
-    };
-    match cluster {
+    match current_cluster(args) {
         Some(c) => format!("cluster {} ({endpoints})", tcfg_core::model::key::escaped(&c)),
         None => format!("etcd {endpoints}"),
     }
 }
 
+/// The config file's cluster the current connection uses: the one named
+/// with `--cluster`, else its first one unless flags or the environment say
+/// where or as whom to connect (`None`).
+pub fn current_cluster(args: &EtcdArgs) -> Option<String> {
+    match &args.cluster {
+        Some(c) => Some(c.clone()),
+        None if relocated(args) => None,
+        None => cluster_names(args).ok().and_then(|n| n.into_iter().next()),
+    }
+}
+
 /// The config file (`--config`, or the default one when present).
-fn config_file(args: &EtcdArgs) -> Result<Option<ConfigFile>> {
+pub fn config_file(args: &EtcdArgs) -> Result<Option<ConfigFile>> {
     let Some(path) = args.config.clone().or_else(default_config_file) else {
         return Ok(None);
     };

@@ -3,6 +3,7 @@
 //! formats in `crate::present`; commands never import each other.
 
 pub mod apply;
+pub mod clusters;
 pub mod completions;
 pub mod delete;
 pub mod diff;

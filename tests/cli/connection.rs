@@ -387,3 +387,112 @@ async fn the_seed_config_file_and_environment_are_read() {
         .args(["get", "frontend.rps"]);
     c.assert().code(0).stdout("- value: 3\n");
 }
+
+/// `tcfg clusters` names the config file's clusters, the current one, and
+/// where each setting of the connection comes from; an environment
+/// variable over the file is warned about by every command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_says_where_each_setting_comes_from() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        &dir,
+        "config.yaml",
+        &format!(
+            "globalKeyPrefix: /temporal/dynamicconfig/\ndisableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [\"{}\"]\n  - name: eu-west\n    endpoints: [\"127.0.0.1:1\"]\n    globalKeyPrefix: /eu/\n",
+            cluster.endpoints()
+        ),
+    );
+    let json = |c: &mut std::process::Command| {
+        let o = c.args(["clusters", "-o", "json"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (
+            serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap(),
+            stderr(&o),
+        )
+    };
+    let setting = |v: &serde_json::Value, name: &str| {
+        v["current"]["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["setting"] == name)
+            .cloned()
+            .unwrap()
+    };
+    // The file alone: its first cluster, each setting from it.
+    let (v, err) = json(tcfg_bare().arg("--config").arg(&config));
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(v["current"]["cluster"], "us-east");
+    assert_eq!(v["clusters"][0]["current"], true);
+    assert_eq!(v["clusters"][1]["name"], "eu-west");
+    assert_eq!(v["clusters"][1]["prefix"], "/eu/");
+    assert!(
+        setting(&v, "endpoints")["source"]
+            .as_str()
+            .unwrap()
+            .contains("(cluster us-east)"),
+        "{v}"
+    );
+    assert_eq!(setting(&v, "dial timeout")["source"], "default");
+    // A flag, a TCFG_ variable and etcdctl's variable, each named.
+    let (v, err) = json(
+        tcfg_bare()
+            .arg("--config")
+            .arg(&config)
+            .args(["--dial-timeout", "3s"])
+            .env("TCFG_COMMAND_TIMEOUT", "9s")
+            .env("ETCDCTL_ENDPOINTS", "127.0.0.1:2"),
+    );
+    assert_eq!(setting(&v, "dial timeout")["source"], "--dial-timeout");
+    assert_eq!(setting(&v, "command timeout")["source"], "TCFG_COMMAND_TIMEOUT");
+    let endpoints = setting(&v, "endpoints");
+    assert_eq!(endpoints["source"], "ETCDCTL_ENDPOINTS");
+    assert_eq!(endpoints["value"], "127.0.0.1:2");
+    assert_eq!(endpoints["overrides"][0]["value"], cluster.endpoints());
+    assert_eq!(v["current"]["cluster"], serde_json::Value::Null);
+    assert!(
+        err.contains("warning: ETCDCTL_ENDPOINTS (127.0.0.1:2) overrides the endpoints of"),
+        "{err}"
+    );
+    // Every command warns of it, once.
+    let o = tcfg_bare()
+        .arg("--config")
+        .arg(&config)
+        .env("TCFG_ENDPOINTS", cluster.endpoints())
+        .env("TCFG_PREFIX", "/elsewhere/")
+        .args(["get", "frontend.rps"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("TCFG_PREFIX (/elsewhere/) overrides the prefix of"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("TCFG_ENDPOINTS"),
+        "the same value overrides nothing: {err}"
+    );
+    // --cluster: the named entry is current; the text output marks it.
+    let o = tcfg_bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["--cluster", "eu-west", "clusters"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l.contains('*') && l.contains("eu-west")), "{out}");
+    assert!(
+        out.contains("connected to cluster eu-west (127.0.0.1:1), prefix /eu/"),
+        "{out}"
+    );
+    // No config file: said so, and the defaults shown.
+    let o = tcfg_bare()
+        .env("XDG_CONFIG_HOME", dir.path().join("none"))
+        .arg("clusters")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("config file: none"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("127.0.0.1:2379"), "{}", stdout(&o));
+}

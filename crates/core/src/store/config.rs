@@ -421,6 +421,73 @@ impl Default for ConnectionSettings {
     }
 }
 
+/// One connection setting as the layers decide it: its value as shown
+/// (passwords never), the layer that gives it, and the later layers it
+/// overrides ("where does this come from?").
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingSource {
+    /// The setting (`endpoints`, `prefix`, `cacert`, ...).
+    pub setting: &'static str,
+    /// Its value as shown: endpoints without credentials, a password as `***`.
+    pub value: String,
+    /// The layer that gives it (`None`: tcfg's default applies).
+    pub source: Option<String>,
+    /// Each later layer that sets it too, with the value it would give.
+    pub overridden: Vec<Sourced<String>>,
+}
+
+/// Every setting the layers can give, in the order `tcfg clusters` lists
+/// them, with where each comes from.
+pub fn setting_sources(layers: &[Layer]) -> Vec<SettingSource> {
+    type Get = fn(&Layer) -> Option<String>;
+    let fields: [(&'static str, Get); 15] = [
+        ("endpoints", |l| {
+            l.endpoints
+                .as_ref()
+                .map(|e| e.iter().map(|e| redacted(e)).collect::<Vec<_>>().join(","))
+        }),
+        ("prefix", |l| l.prefix.clone()),
+        ("cacert", |l| l.cacert.as_ref().map(|p| p.display().to_string())),
+        ("cert", |l| l.cert.as_ref().map(|p| p.display().to_string())),
+        ("key", |l| l.key.as_ref().map(|p| p.display().to_string())),
+        ("server name", |l| l.server_name.clone()),
+        ("disable TLS", |l| l.disable_tls.map(|b| b.to_string())),
+        ("user", |l| l.user.clone()),
+        ("password", |l| l.password.as_ref().map(|_| "***".to_string())),
+        ("dial timeout", |l| l.dial_timeout.clone()),
+        ("command timeout", |l| l.command_timeout.clone()),
+        ("history prefix", |l| l.history_prefix.clone()),
+        ("history keep", |l| l.history_keep.map(|n| n.to_string())),
+        ("history max age", |l| l.history_max_age.clone()),
+        ("require message", |l| l.require_message.map(|b| b.to_string())),
+    ];
+    fields
+        .into_iter()
+        .map(|(setting, get)| {
+            let mut given = layers.iter().filter_map(|l| {
+                get(l).map(|value| Sourced {
+                    value,
+                    source: l.name.clone(),
+                })
+            });
+            match given.next() {
+                Some(first) => SettingSource {
+                    setting,
+                    value: first.value,
+                    source: Some(first.source),
+                    overridden: given.collect(),
+                },
+                None => SettingSource {
+                    setting,
+                    value: String::new(),
+                    source: None,
+                    overridden: Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
 fn first<T: Clone>(layers: &[Layer], f: impl Fn(&Layer) -> Option<T>) -> Option<Sourced<T>> {
     layers.iter().find_map(|l| {
         f(l).map(|value| Sourced {
@@ -775,5 +842,41 @@ maxCallSendMsgSize: 4194304
             e.starts_with("invalid dial timeout \"soon\" from --dial-timeout"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn each_setting_names_the_layer_that_gives_it_and_those_it_overrides() {
+        let flags = Layer {
+            name: "flags".into(),
+            dial_timeout: Some("3s".into()),
+            ..Default::default()
+        };
+        let env = Layer {
+            name: "the environment".into(),
+            endpoints: Some(vec!["https://bob:pw@a:2379".into()]),
+            password: Some("s3cret".into()),
+            ..Default::default()
+        };
+        let file = Layer {
+            name: "c.yaml (cluster x)".into(),
+            endpoints: Some(vec!["b:2379".into()]),
+            dial_timeout: Some("1s".into()),
+            ..Default::default()
+        };
+        let s = setting_sources(&[flags, env, file]);
+        let get = |n: &str| s.iter().find(|x| x.setting == n).unwrap().clone();
+        let e = get("endpoints");
+        assert_eq!(e.source.as_deref(), Some("the environment"));
+        assert_eq!(e.value, "https://***@a:2379", "credentials never shown");
+        assert_eq!(
+            e.overridden,
+            vec![Sourced {
+                value: "b:2379".into(),
+                source: "c.yaml (cluster x)".into()
+            }]
+        );
+        assert_eq!(get("password").value, "***");
+        assert_eq!(get("dial timeout").source.as_deref(), Some("flags"));
+        assert_eq!(get("prefix").source, None);
     }
 }
