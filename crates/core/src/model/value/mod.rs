@@ -393,8 +393,14 @@ pub fn check_int(v: &Value) -> Result<i64, Mismatch> {
                 },
             ),
         ),
-        Value::String(s) => Err(Mismatch::new(format!("expected an int, found the string {s:?}"))
-            .hint("Temporal does not convert strings to ints: remove the quotes")),
+        Value::String(s) => Err(Mismatch::new(format!("expected an int, found the string {s:?}")).hint(
+            // A string that reads as a number was quoted; any other was not.
+            if s.trim().parse::<f64>().is_ok() {
+                "Temporal does not convert strings to ints: remove the quotes"
+            } else {
+                "this setting takes a whole number, such as 100"
+            },
+        )),
         Value::Null => Err(Mismatch::new("expected an int, found null").hint(null_hint())),
         other => Err(Mismatch::new(format!("expected an int, found {}", other.describe()))),
     }
@@ -407,8 +413,15 @@ pub fn check_float(v: &Value) -> Result<f64, Mismatch> {
         Value::Int(i) => Ok(*i as f64),
         Value::Uint(u) => Ok(*u as i64 as f64),
         Value::Float(f) => Ok(*f),
-        Value::String(s) => Err(Mismatch::new(format!("expected a number, found the string {s:?}"))
-            .hint("Temporal does not convert strings to numbers: remove the quotes")),
+        Value::String(s) => Err(
+            Mismatch::new(format!("expected a number, found the string {s:?}")).hint(
+                if s.trim().parse::<f64>().is_ok() {
+                    "Temporal does not convert strings to numbers: remove the quotes"
+                } else {
+                    "this setting takes a number, such as 0.5 or 100"
+                },
+            ),
+        ),
         Value::Null => Err(Mismatch::new("expected a number, found null").hint(null_hint())),
         other => Err(Mismatch::new(format!("expected a number, found {}", other.describe()))),
     }
@@ -459,6 +472,26 @@ pub fn check_map(v: &Value) -> Result<(), Mismatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remove_the_quotes_only_where_there_were_quotes() {
+        let int = |s: &str| {
+            check_int(&Value::String(s.into()))
+                .unwrap_err()
+                .hint
+                .unwrap_or_default()
+        };
+        let float = |s: &str| {
+            check_float(&Value::String(s.into()))
+                .unwrap_err()
+                .hint
+                .unwrap_or_default()
+        };
+        assert!(int("300").contains("remove the quotes"));
+        assert!(!int("lots").contains("quotes"));
+        assert!(float("0.5").contains("remove the quotes"));
+        assert!(!float("half").contains("quotes"));
+    }
 
     #[test]
     fn bool_rules() {
