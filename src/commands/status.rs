@@ -127,10 +127,14 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
     members.set_header([
         "CLUSTER", "MEMBER", "STATE", "VERSION", "LEADER", "TERM", "INDEX", "DB SIZE", "IN USE", "ALARMS",
     ]);
+    // Errors go below the table, each on its own line: in a cell, one
+    // long error would widen the column for every row.
+    let mut notes: Vec<String> = Vec::new();
     for c in &report.clusters {
         let Some(h) = &c.health else {
             let error = c.error.as_deref().unwrap_or("not connected");
-            members.add_row(vec![Cell::new(&c.name), Cell::new("-"), Cell::new(error)]);
+            members.add_row(vec![Cell::new(&c.name), Cell::new("-"), Cell::new("unreachable")]);
+            notes.push(format!("{}: {error}", c.name));
             continue;
         };
         for m in &h.members {
@@ -139,9 +143,10 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
                     Cell::new(&c.name),
                     Cell::new(&m.endpoint),
                     Cell::new(if s.errors.is_empty() {
-                        "up".to_string()
+                        "up"
                     } else {
-                        s.errors.join("; ")
+                        notes.push(format!("{} {}: {}", c.name, m.endpoint, s.errors.join("; ")));
+                        "up, errors"
                     }),
                     Cell::new(if s.known_problems.is_empty() {
                         s.version.clone()
@@ -163,16 +168,16 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
                 ]),
                 MemberState::Down { error } => {
                     let error = if verbose { error.clone() } else { first_clause(error) };
-                    members.add_row(vec![
-                        Cell::new(&c.name),
-                        Cell::new(&m.endpoint),
-                        Cell::new(format!("down: {error}")),
-                    ])
+                    notes.push(format!("{} {}: down: {error}", c.name, m.endpoint));
+                    members.add_row(vec![Cell::new(&c.name), Cell::new(&m.endpoint), Cell::new("down")])
                 }
             };
         }
     }
     write_table(&mut out, &members)?;
+    for n in &notes {
+        writeln!(out, "  {n}")?;
+    }
     writeln!(out)?;
 
     let mut prefixes = new_table();

@@ -548,7 +548,25 @@ async fn status_reports_a_nospace_alarm_and_an_unreachable_cluster() {
     assert!(prefix(&report, "ap-south")["error"].is_string(), "{report}");
     assert!(err.contains("unhealthy: eu-west, ap-south"), "{err}");
     let o = fleet.run(&["status"]);
-    assert!(stdout(&o).contains("NOSPACE"), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("NOSPACE"), "{out}");
+    // A member's error is a line of its own under the table: the STATE
+    // column stays as narrow as its words.
+    let row = out
+        .lines()
+        .find(|l| l.contains("ap-south") && l.contains("unreachable"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(!row.contains("cannot connect"), "{row}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("  ap-south: ") && l.contains("cannot connect")),
+        "{out}"
+    );
+    let header = out.lines().find(|l| l.contains("STATE")).unwrap();
+    assert!(
+        header.find("VERSION").unwrap() - header.find("STATE").unwrap() < 16,
+        "{header}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
