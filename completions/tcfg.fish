@@ -439,7 +439,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l until -d 'Changes at o
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l author -d 'Only changes whose author (etcd user, OS user, host or CI actor) contains this' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first (0: all). Without --since: 50' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s o -l output -d 'Output format' -r -f -a "table\t''
-json\t''"
+json\t''
+yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -465,7 +466,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s p -l patch -d 'Show ea
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "text\t''
-json\t''"
+json\t''
+yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -556,7 +558,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefixes -d 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
-json\t''"
+json\t''
+yaml\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''

@@ -18,6 +18,7 @@ use crate::present::table::{new_table, write_table};
 pub enum LogOutput {
     Table,
     Json,
+    Yaml,
 }
 
 /// What `-o` takes.
@@ -25,6 +26,7 @@ pub enum LogOutput {
 pub enum ShowOutput {
     Text,
     Json,
+    Yaml,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +94,9 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let found = log::log(&store, &query).await?;
     let mut out = output::styled_stdout();
     match args.output {
+        LogOutput::Yaml => {
+            crate::present::json::yaml(&mut output::stdout(), &log_json(&found))?;
+        }
         LogOutput::Json => {
             serde_json::to_writer_pretty(&mut out, &log_json(&found))?;
             writeln!(out)?;
@@ -165,6 +170,9 @@ pub async fn show(global: &GlobalArgs, args: ShowArgs) -> Result<u8> {
     };
     let mut out = output::styled_stdout();
     match args.output {
+        ShowOutput::Yaml => {
+            crate::present::json::yaml(&mut output::stdout(), &entry_json(&entry))?;
+        }
         ShowOutput::Json => {
             serde_json::to_writer_pretty(&mut out, &entry_json(&entry))?;
             writeln!(out)?;

@@ -19,6 +19,7 @@ use crate::present::table::{new_table, write_table};
 pub enum Output {
     Table,
     Json,
+    Yaml,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +86,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
     let report = FleetReport::survey(places, &registry).await;
     match args.output {
         Output::Json => crate::present::json::pretty(&mut output::stdout(), &report)?,
+        Output::Yaml => crate::present::json::yaml(&mut output::stdout(), &report)?,
         Output::Table => write_tables(&report, args.verbose)?,
     }
     write_notes(&report, args.verbose)?;

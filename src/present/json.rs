@@ -223,6 +223,14 @@ pub fn pretty(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Resu
     Ok(())
 }
 
+/// The same report as YAML (`-o yaml`): the fields and their order of
+/// `-o json`, for readers who prefer it.
+pub fn yaml(out: &mut impl std::io::Write, v: &impl Serialize) -> anyhow::Result<()> {
+    let text = serde_yaml::to_string(v)?;
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
 /// How many levels [`pretty`] indents.
 const INDENTED_LEVELS: usize = 12;
 

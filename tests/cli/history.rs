@@ -678,3 +678,36 @@ async fn a_quiet_prefix_after_compaction_still_shows_what_came_and_went() {
     assert_eq!(after[..2], [deleted, created], "{}", stdout(&o));
     assert_eq!(after[2..], before[..], "{}", stdout(&o));
 }
+
+/// `-o yaml` for log, show and status: the fields of `-o json`, in YAML.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_show_and_status_speak_yaml_as_they_speak_json() {
+    let cluster = EtcdCluster::single();
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "100", "--yes", "-m", "raise: INC-7"])
+        .assert()
+        .code(0);
+    let rev = revision(&cluster).await.to_string();
+    for args in [vec!["log"], vec!["show", rev.as_str()], vec!["status"]] {
+        let run = |format: &str| {
+            let o = tcfg(&cluster).args(&args).args(["-o", format]).output().unwrap();
+            assert!(matches!(o.status.code(), Some(0 | 2)), "{args:?}: {}", stderr(&o));
+            o.stdout
+        };
+        // Raft's index moves between two runs (etcd's own heartbeats).
+        fn steady(mut v: serde_json::Value) -> serde_json::Value {
+            if let Some(members) = v
+                .pointer_mut("/clusters/0/health/members")
+                .and_then(|m| m.as_array_mut())
+            {
+                members
+                    .iter_mut()
+                    .for_each(|m| m["raft_index"] = serde_json::Value::Null);
+            }
+            v
+        }
+        let from_json = steady(serde_json::from_slice(&run("json")).unwrap());
+        let from_yaml = steady(serde_yaml::from_slice(&run("yaml")).unwrap());
+        assert_eq!(from_json, from_yaml, "{args:?}");
+    }
+}
