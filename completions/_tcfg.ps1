@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a key''s stored items, or its effective value for a namespace, task queue...')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Set one item of a key (or, with -f, its whole list)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove one item of a key, or the whole key with --all')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a key''s items (or one item''s value) in your editor, validated before it is written')
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'Print every key under the prefix as one document')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what apply would change (exit 0: nothing, 2: changes)')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Make the prefix hold the given files, in one atomic, conflict-checked transaction')
@@ -240,6 +241,46 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tcfg;edit' {
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace name')
+            [CompletionResult]::new('--namespace-id', '--namespace-id', [CompletionResultType]::ParameterName, 'Namespace ID')
+            [CompletionResult]::new('--task-queue', '--task-queue', [CompletionResultType]::ParameterName, 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)')
+            [CompletionResult]::new('--task-type', '--task-type', [CompletionResultType]::ParameterName, 'Task queue type: Workflow, Activity or Nexus')
+            [CompletionResult]::new('--history-task-type', '--history-task-type', [CompletionResultType]::ParameterName, 'History task type, such as TransferActivityTask or UserTimer')
+            [CompletionResult]::new('--shard-id', '--shard-id', [CompletionResultType]::ParameterName, 'History shard ID')
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'Nexus or callback destination')
+            [CompletionResult]::new('--chasm-task-type', '--chasm-task-type', [CompletionResultType]::ParameterName, 'CHASM task type')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none')
+            [CompletionResult]::new('--allow-unknown-keys', '--allow-unknown-keys', [CompletionResultType]::ParameterName, 'Accept a key the release does not register (custom server builds)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -718,6 +759,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a key''s stored items, or its effective value for a namespace, task queue...')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Set one item of a key (or, with -f, its whole list)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove one item of a key, or the whole key with --all')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a key''s items (or one item''s value) in your editor, validated before it is written')
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'Print every key under the prefix as one document')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what apply would change (exit 0: nothing, 2: changes)')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Make the prefix hold the given files, in one atomic, conflict-checked transaction')
@@ -748,6 +790,9 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;help;delete' {
+            break
+        }
+        'tcfg;help;edit' {
             break
         }
         'tcfg;help;dump' {

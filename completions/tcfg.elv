@@ -45,6 +45,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand get 'Show a key''s stored items, or its effective value for a namespace, task queue...'
             cand put 'Set one item of a key (or, with -f, its whole list)'
             cand delete 'Remove one item of a key, or the whole key with --all'
+            cand edit 'Edit a key''s items (or one item''s value) in your editor, validated before it is written'
             cand dump 'Print every key under the prefix as one document'
             cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
@@ -232,6 +233,45 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
             cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
             cand --dry-run 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;edit'= {
+            cand --namespace 'Namespace name'
+            cand --namespace-id 'Namespace ID'
+            cand --task-queue 'Task queue name (a partition such as /_sys/orders/3 counts as its base name)'
+            cand --task-type 'Task queue type: Workflow, Activity or Nexus'
+            cand --history-task-type 'History task type, such as TransferActivityTask or UserTimer'
+            cand --shard-id 'History shard ID'
+            cand --destination 'Nexus or callback destination'
+            cand --chasm-task-type 'CHASM task type'
+            cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+            cand --allow-unknown-keys 'Accept a key the release does not register (custom server builds)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -695,6 +735,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand get 'Show a key''s stored items, or its effective value for a namespace, task queue...'
             cand put 'Set one item of a key (or, with -f, its whole list)'
             cand delete 'Remove one item of a key, or the whole key with --all'
+            cand edit 'Edit a key''s items (or one item''s value) in your editor, validated before it is written'
             cand dump 'Print every key under the prefix as one document'
             cand diff 'Show what apply would change (exit 0: nothing, 2: changes)'
             cand apply 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
@@ -720,6 +761,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;put'= {
         }
         &'tcfg;help;delete'= {
+        }
+        &'tcfg;help;edit'= {
         }
         &'tcfg;help;dump'= {
         }

@@ -143,6 +143,8 @@ pub enum Command {
     Put(commands::put::PutArgs),
     /// Remove one item of a key, or the whole key with --all
     Delete(commands::delete::DeleteArgs),
+    /// Edit a key's items (or one item's value) in your editor, validated before it is written
+    Edit(commands::edit::EditArgs),
     /// Print every key under the prefix as one document
     Dump(commands::dump::DumpArgs),
     /// Show what apply would change (exit 0: nothing, 2: changes)
@@ -189,6 +191,7 @@ impl Cli {
             Command::Get(args) => app::block_on(commands::get::run(&cli.global, args)),
             Command::Put(args) => app::block_on(commands::put::run(&cli.global, args)),
             Command::Delete(args) => app::block_on(commands::delete::run(&cli.global, args)),
+            Command::Edit(args) => app::block_on(commands::edit::run(&cli.global, args)),
             Command::Dump(args) => app::block_on(commands::dump::run(&cli.global, args)),
             Command::Diff(args) => app::block_on(commands::diff::run(&cli.global, args)),
             Command::Apply(args) => app::block_on(commands::apply::run(&cli.global, args)),

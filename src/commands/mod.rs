@@ -8,6 +8,7 @@ pub mod completions;
 pub mod delete;
 pub mod diff;
 pub mod dump;
+pub mod edit;
 pub mod get;
 pub mod keys;
 pub mod log;

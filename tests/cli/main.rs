@@ -9,6 +9,7 @@ mod claims;
 mod clusters;
 mod connection;
 mod dump;
+mod edit;
 mod etcd;
 mod get;
 mod hardening;

@@ -4,6 +4,7 @@
 //! and committing them, the one way tcfg writes ([`commit`]): fitted into
 //! etcd transactions, each with the record that says who made it and why.
 pub mod budget;
+pub mod buffer;
 pub mod commit;
 pub mod edit;
 pub mod effect;
