@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcfg_global_optspecs
-    string join \n temporal-version= schema= color= endpoints= prefix= cacert= cert= key= user= password= dial-timeout= command-timeout= config= cluster= history-prefix= history-keep= history-max-age= require-message= h/help V/version
+    string join \n temporal-version= schema= color= log-format= endpoints= prefix= cacert= cert= key= user= password= dial-timeout= command-timeout= config= cluster= history-prefix= history-keep= history-max-age= require-message= h/help V/version
 end
 
 function __fish_tcfg_needs_command
@@ -29,6 +29,8 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -l schema -d 'Key registry file 
 complete -c tcfg -n "__fish_tcfg_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_needs_command" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_needs_command" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_needs_command" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_needs_command" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -77,6 +79,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l schema -d 'Key re
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand validate" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -108,6 +112,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand keys" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -143,6 +149,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l schema -d 'Key registr
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand get" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -178,6 +186,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l schema -d 'Key registr
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -214,6 +224,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l schema -d 'Key regi
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -250,6 +262,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -280,6 +294,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand dump" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -312,6 +328,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand diff" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -344,6 +362,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l schema -d 'Key regis
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -381,6 +401,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -421,6 +443,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l schema -d 'Key regis
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -450,6 +474,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l schema -d 'Key regi
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand render" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -483,6 +509,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l schema -d 'Key registr
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -510,6 +538,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l schema -d 'Key regist
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand show" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -538,6 +568,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l schema -d 'Key regi
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -571,6 +603,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l schema -d 'Key re
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -602,6 +636,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l schema -d 'Key regi
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -628,6 +664,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l schema -d 'Key re
 complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand clusters" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -658,6 +696,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l schema -d 'K
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand upgrade-check" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
@@ -683,6 +723,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l schema -d 'Key
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand completions" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F

@@ -33,8 +33,26 @@ pub struct GlobalArgs {
     )]
     pub color: ColorWhen,
 
+    /// Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        env = "TCFG_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
     #[command(flatten)]
     pub etcd: EtcdArgs,
+}
+
+/// What `--log-format` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How to reach etcd. Each flag also reads `TCFG_<NAME>`; then come the seed

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     };
     cli.global.color.write_global();
     let follows = matches!(&cli.command, cli::Command::Render(r) if r.follow);
-    output::init_logging(follows.then_some("info"));
+    output::init_logging(follows.then_some("info"), cli.global.log_format);
     match cli.run() {
         Ok(code) => exit_now(code),
         Err(err) => {

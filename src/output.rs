@@ -107,17 +107,61 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// `TCFG_LOG=debug` (or any tracing filter) logs to stderr, with timings.
-/// A long-running command (`render --follow`) logs at `default` without it.
-pub fn init_logging(default: Option<&str>) {
+/// `TCFG_LOG=debug` (or any tracing filter) logs to stderr: wall-clock
+/// RFC 3339 times, each event's target, as text or (`--log-format json`)
+/// one JSON object per line. A long-running command (`render --follow`)
+/// logs at `default` without it.
+pub fn init_logging(default: Option<&str>, format: crate::global::LogFormat) {
     let Some(filter) = std::env::var("TCFG_LOG").ok().or(default.map(str::to_string)) else {
         return;
     };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(|| Guard::new(io::stderr(), Mode::Text, &guard::STDERR))
-        .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .with_target(false)
-        .with_timer(tracing_subscriber::fmt::time::uptime())
-        .try_init();
+    let filter = tracing_subscriber::EnvFilter::new(own_events(&filter));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true)
+        .with_timer(tracing_subscriber::fmt::time::SystemTime);
+    let _ = match format {
+        crate::global::LogFormat::Text => builder
+            .with_writer(|| Guard::new(io::stderr(), Mode::Text, &guard::STDERR))
+            .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .try_init(),
+        // JSON escapes every string itself: only the line-start rule.
+        crate::global::LogFormat::Json => builder
+            .json()
+            .with_writer(|| Guard::new(io::stderr(), Mode::Data, &guard::STDERR))
+            .try_init(),
+    };
+}
+
+/// A level alone (`debug`) is for tcfg's own events: the libraries under
+/// it (HTTP/2 frames, gRPC) stay at warn unless the filter names them
+/// (`TCFG_LOG=debug,h2=trace`, `TCFG_LOG=trace` for everything is
+/// `TCFG_LOG=trace,h2=trace,...`).
+fn own_events(filter: &str) -> String {
+    filter
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            if d.contains('=') || d.contains('[') {
+                d.to_string()
+            } else {
+                format!("warn,tcfg={d},tcfg_core={d}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bare_level_is_for_tcfgs_own_events() {
+        assert_eq!(super::own_events("debug"), "warn,tcfg=debug,tcfg_core=debug");
+        assert_eq!(
+            super::own_events("debug,h2=trace"),
+            "warn,tcfg=debug,tcfg_core=debug,h2=trace"
+        );
+        assert_eq!(super::own_events("tcfg_core::store=trace"), "tcfg_core::store=trace");
+    }
 }

@@ -462,9 +462,7 @@ pub async fn open_located(flag: &str, items: &[String], args: &EtcdArgs) -> Resu
 
 pub async fn connect(global: &GlobalArgs) -> Result<Store> {
     let settings = connection_settings(&global.etcd)?;
-    let store = Store::connect(settings).await?;
-    tracing::debug!("connected");
-    Ok(store)
+    Ok(Store::connect(settings).await?)
 }
 
 #[cfg(test)]

@@ -529,3 +529,59 @@ async fn an_invalid_stored_value_gets_one_verdict_everywhere() {
     raw_put(&cluster, &format!("{PREFIX}acme.custom"), "- value: 1\n").await;
     tcfg(&cluster).arg("status").assert().code(0);
 }
+
+/// `TCFG_LOG=debug`: tcfg's own events (the connection, each request with
+/// its revision and time, compare-and-swap guards, the record key), with
+/// wall-clock times and targets, libraries quiet; `--log-format json`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_logs_are_tcfgs_own_events_as_text_or_json() {
+    let cluster = EtcdCluster::single();
+    let o = tcfg(&cluster)
+        .env("TCFG_LOG", "debug")
+        .args(["put", "frontend.rps", "10", "--yes", "-m", "logged"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let logs: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(" DEBUG ") || l.contains(" WARN "))
+        .collect();
+    assert!(logs.len() >= 4, "{err}");
+    for l in &logs {
+        // 2026-12-06T12:45:38.859964Z DEBUG tcfg_core::store::write: ...
+        let (time, rest) = l.split_once(' ').unwrap();
+        assert!(humantime::parse_rfc3339(time).is_ok(), "not RFC 3339: {l}");
+        assert!(
+            rest.contains(" tcfg_core::") || rest.contains(" tcfg::"),
+            "not tcfg's own: {l}"
+        );
+    }
+    for says in [
+        "connected to etcd",
+        "at_revision=",
+        "compare-and-swap guard key=/temporal/dynamicconfig/frontend.rps",
+        "change record record=/temporal/dynamicconfig.history/",
+        "written revision=",
+    ] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
+    let o = tcfg(&cluster)
+        .env("TCFG_LOG", "debug")
+        .args(["--log-format", "json", "get", "frontend.rps"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|v| v["target"].as_str().unwrap().starts_with("tcfg")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|v| v["fields"]["message"] == "connected to etcd"),
+        "{lines:?}"
+    );
+}

@@ -368,6 +368,13 @@ impl Store {
                 })
             }
         };
+        tracing::debug!(
+            endpoints = %settings.endpoints.iter().map(|e| config::redacted(e)).collect::<Vec<_>>().join(","),
+            user = settings.user.as_deref().unwrap_or(""),
+            tls = settings.tls.is_some(),
+            prefix = %settings.prefix,
+            "connected to etcd"
+        );
         Ok(Store {
             conn,
             members: endpoints.iter().map(|_| OnceCell::new()).collect(),

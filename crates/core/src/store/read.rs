@@ -86,7 +86,10 @@ impl Store {
                 .await
             };
             let err = match tried {
-                Ok(Ok(v)) => return Ok(v),
+                Ok(Ok(v)) => {
+                    tracing::debug!(at_revision = revision, elapsed = ?start.elapsed(), "{what}");
+                    return Ok(v);
+                }
                 Ok(Err(e)) => e,
                 Err(_) => StoreError::Timeout {
                     what: what.to_string(),

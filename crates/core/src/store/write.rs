@@ -135,6 +135,14 @@ impl Store {
             [one] => format!("writing {}", one.etcd_key),
             many => format!("writing {} keys under {}", many.len(), self.settings.prefix),
         };
+        for c in changes {
+            tracing::debug!(key = %c.etcd_key, expect = ?c.expect, delete = c.value.is_none(), "compare-and-swap guard");
+        }
+        for Guard::Unchanged { prefix, since } in guards {
+            tracing::debug!(%prefix, since, "guard: nothing under the prefix written since");
+        }
+        tracing::debug!(record = %record.key, "change record");
+        let started = std::time::Instant::now();
         let mut client = self.conn.client.clone();
         let resp = match timeout(self.settings.command_timeout, client.txn(txn)).await {
             Ok(Ok(r)) => r,
@@ -159,8 +167,11 @@ impl Store {
             }
         };
         if resp.succeeded() {
-            return Ok(resp.header().map(|h| h.revision()).unwrap_or(0));
+            let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
+            tracing::debug!(revision, elapsed = ?started.elapsed(), "{what}: written");
+            return Ok(revision);
         }
+        tracing::debug!(elapsed = ?started.elapsed(), "{what}: a guard failed, nothing written");
         let responses = resp.op_responses();
         for (g, r) in guards.iter().zip(responses.iter().skip(changes.len())) {
             let (Guard::Unchanged { prefix, since }, TxnOpResponse::Get(got)) = (g, r) else {
