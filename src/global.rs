@@ -145,7 +145,7 @@ pub struct EtcdArgs {
     pub config: Option<PathBuf>,
 
     /// Which etcdConfigs entry of the config file to use [default: the first]
-    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME")]
+    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME", add = clap_complete::ArgValueCandidates::new(crate::app::complete::clusters))]
     pub cluster: Option<String>,
 
     /// Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]

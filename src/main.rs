@@ -34,6 +34,8 @@ fn exit_now(code: u8) -> ExitCode {
 fn main() -> ExitCode {
     app::huge_pages(false);
     output::install_panic_hook();
+    // `COMPLETE=bash tcfg`: the shell asks for candidates (keys, clusters).
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
     let cli = match cli::Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => {

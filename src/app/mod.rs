@@ -4,6 +4,7 @@
 //! renderers. Commands use it; it never uses a command.
 
 pub mod args;
+pub mod complete;
 pub mod connection;
 pub mod input;
 pub mod prompt;

@@ -13,7 +13,7 @@ use crate::output;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg completions bash > /etc/bash_completion.d/tcfg\n  tcfg completions zsh > ~/.zfunc/_tcfg\n  tcfg completions fish > ~/.config/fish/completions/tcfg.fish\n\nThe generated scripts are also in the repository's completions/ folder."
+    after_help = "Examples:\n  echo 'source <(COMPLETE=bash tcfg)' >> ~/.bashrc       # dynamic: key and cluster names too\n  echo 'source <(COMPLETE=zsh tcfg)' >> ~/.zshrc\n  echo 'COMPLETE=fish tcfg | source' >> ~/.config/fish/completions/tcfg.fish\n  tcfg completions bash > /etc/bash_completion.d/tcfg   # static: commands and flags only\n\nWith COMPLETE=SHELL, tcfg prints a script that asks tcfg itself at each TAB: key names come from the registry of the release in use (TCFG_TEMPORAL_VERSION), cluster names from the config file (TCFG_CONFIG or the default one). The static scripts this command prints (also in the repository's completions/ folder) complete commands, flags and fixed values only."
 )]
 pub struct CompletionsArgs {
     /// The shell

@@ -17,7 +17,7 @@ use crate::global::GlobalArgs;
 )]
 pub struct DeleteArgs {
     /// The key, in any case (every stored spelling of it)
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::app::complete::keys))]
     pub key_name: String,
 
     #[command(flatten)]

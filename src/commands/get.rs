@@ -33,7 +33,7 @@ pub enum Output {
 )]
 pub struct GetArgs {
     /// The key, in any case (without one, scope flags list what that scope gets)
-    #[arg(value_name = "KEY", required_unless_present_any = ["namespace", "namespace_id", "task_queue", "task_type", "history_task_type", "shard_id", "destination", "chasm_task_type"])]
+    #[arg(value_name = "KEY", required_unless_present_any = ["namespace", "namespace_id", "task_queue", "task_type", "history_task_type", "shard_id", "destination", "chasm_task_type"], add = clap_complete::ArgValueCandidates::new(crate::app::complete::keys))]
     pub key_name: Option<String>,
 
     #[command(flatten)]

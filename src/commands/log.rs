@@ -35,7 +35,7 @@ pub enum ShowOutput {
 )]
 pub struct LogArgs {
     /// Only changes to this key (any spelling)
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::app::complete::keys))]
     pub key_name: Option<String>,
 
     /// Changes at or after this: a duration ago (2h, 30m, 7d), an etcd revision, or an RFC 3339 time

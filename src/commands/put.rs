@@ -25,7 +25,7 @@ use crate::present::report::write_findings;
 )]
 pub struct PutArgs {
     /// The key, in any case (stored under its registered spelling)
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::app::complete::keys))]
     pub key_name: String,
 
     /// The item's value, as YAML

@@ -42,7 +42,7 @@ pub struct WatchArgs {
     pub prefixes: Vec<String>,
 
     /// Only this key (positional: the global --key is the TLS client key)
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::app::complete::keys))]
     pub key_name: Option<String>,
 
     #[command(flatten)]

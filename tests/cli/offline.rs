@@ -678,3 +678,48 @@ fn a_forgotten_file_flag_is_named() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("did you mean `-f"), "{err}");
 }
+
+/// Dynamic completion: the shell asks tcfg at each TAB; key names come
+/// from the registry, cluster names from the config file.
+#[test]
+fn keys_and_clusters_complete_in_the_shell() {
+    let bin = assert_cmd::cargo::cargo_bin("tcfg");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        "etcdConfigs:\n  - name: us-east\n    endpoints: [a:1]\n  - name: eu-west\n    endpoints: [b:1]\n",
+    )
+    .unwrap();
+    // Through bash, as a user's shell runs it.
+    let script = format!(
+        "source <(COMPLETE=bash {bin}); complete_words() {{ COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${{#COMP_LINE}}; COMPREPLY=(); _clap_complete_tcfg tcfg \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"; }}; complete_words tcfg get frontend.namespaceR; echo --; complete_words tcfg edit matching.numTaskqueueRe; echo --; complete_words tcfg --cluster ''",
+        bin = bin.display()
+    );
+    let o = tcfg_bare_cmd("bash")
+        .args(["-c", &script])
+        .env("TCFG_CONFIG", &config)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let parts: Vec<Vec<&str>> = out.split("--\n").map(|p| p.lines().collect()).collect();
+    assert!(
+        parts[0].contains(&"frontend.namespaceRPS"),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(parts[0].iter().all(|k| k.starts_with("frontend.namespaceR")), "{out}");
+    assert!(parts[1].contains(&"matching.numTaskqueueReadPartitions"), "{out}");
+    assert_eq!(parts[2], ["us-east", "eu-west"], "{out}");
+}
+
+/// A command with the environment tcfg's tests give it (no TCFG_*, ETCD*).
+fn tcfg_bare_cmd(program: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(program);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TCFG_") || k.starts_with("ETCD") || k == "COMPLETE" {
+            c.env_remove(k);
+        }
+    }
+    c
+}
