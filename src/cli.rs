@@ -173,6 +173,9 @@ pub enum Command {
     UpgradeCheck(commands::upgrade_check::UpgradeCheckArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
+    /// Write the command reference and man pages (for maintainers)
+    #[command(hide = true)]
+    Reference(commands::reference::ReferenceArgs),
 }
 
 impl Cli {
@@ -206,6 +209,7 @@ impl Cli {
             Command::Clusters(args) => commands::clusters::run(&cli.global, args),
             Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),
             Command::Completions(args) => commands::completions::run(args, command()),
+            Command::Reference(args) => commands::reference::run(args, command()),
         }
     }
 }

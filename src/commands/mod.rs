@@ -13,6 +13,7 @@ pub mod get;
 pub mod keys;
 pub mod log;
 pub mod put;
+pub mod reference;
 pub mod render;
 pub mod status;
 pub mod sync;

@@ -192,6 +192,51 @@ fn committed_completions_are_current() {
     }
 }
 
+/// The command reference and the man pages are generated from the command
+/// line definition; the committed ones must be what this build generates.
+#[test]
+fn committed_reference_and_man_pages_are_current() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("reference.md");
+    let man = dir.path().join("man");
+    tcfg()
+        .args(["reference", "--markdown"])
+        .arg(&md)
+        .arg("--man")
+        .arg(&man)
+        .assert()
+        .code(0);
+    let stale = "is stale: run `cargo run -- reference --markdown docs/reference.md --man man` and commit the result";
+    assert!(
+        std::fs::read(&md).unwrap() == std::fs::read(repo.join("docs/reference.md")).unwrap_or_default(),
+        "docs/reference.md {stale}"
+    );
+    let names = |d: &Path| {
+        let mut n: Vec<String> = std::fs::read_dir(d)
+            .map(|r| {
+                r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&man), names(&repo.join("man")), "man/ {stale}");
+    for page in names(&man) {
+        assert!(
+            std::fs::read(man.join(&page)).unwrap() == std::fs::read(repo.join("man").join(&page)).unwrap(),
+            "man/{page} {stale}"
+        );
+    }
+    // Every command has its page, and the reference its section.
+    let text = std::fs::read_to_string(&md).unwrap();
+    for c in ["get", "edit", "clusters", "apply", "sync", "render"] {
+        assert!(names(&man).contains(&format!("tcfg-{c}.1")), "{c}");
+        assert!(text.contains(&format!("\n## tcfg {c}\n")), "{c}");
+    }
+}
+
 #[test]
 fn completions_dir_writes_every_shell() {
     let dir = tempfile::tempdir().unwrap();
