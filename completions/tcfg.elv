@@ -61,6 +61,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
             cand completions 'Print a shell completion script'
+            cand reference 'Write the command reference and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tcfg;validate'= {
@@ -750,6 +751,33 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;reference'= {
+            cand --markdown 'Write the Markdown command reference to this file'
+            cand --man 'Write a man page per command into this folder'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --log-format 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;help'= {
             cand validate 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
             cand keys 'List the keys a Temporal release registers, or show one key in full'
@@ -771,6 +799,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
             cand completions 'Print a shell completion script'
+            cand reference 'Write the command reference and man pages (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tcfg;help;validate'= {
@@ -812,6 +841,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;upgrade-check'= {
         }
         &'tcfg;help;completions'= {
+        }
+        &'tcfg;help;reference'= {
         }
         &'tcfg;help;help'= {
         }

@@ -28,9 +28,14 @@ pub struct ReferenceArgs {
 }
 
 /// The command line as the reference shows it: no environment variable's
-/// value (only its name), help wrapped at 100 columns.
+/// value (only its name), help wrapped at 100 columns, and the version
+/// alone (the commit and build date would make every commit's pages
+/// differ).
 fn documented(cmd: clap::Command) -> clap::Command {
-    let cmd = cmd.term_width(100).mut_args(|a| a.hide_env_values(true));
+    let cmd = cmd
+        .long_version(None::<&'static str>)
+        .term_width(100)
+        .mut_args(|a| a.hide_env_values(true));
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
     names.iter().fold(cmd, |cmd, name| {
         cmd.mut_subcommand(name, |c| c.term_width(100).mut_args(|a| a.hide_env_values(true)))
