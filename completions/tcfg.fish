@@ -504,7 +504,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l author -d 'Only change
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s n -l max-count -d 'At most N changes, newest first (0: all). Without --since: 50' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
-yaml\t''"
+yaml\t''
+revision\t'The revisions alone, one per line, newest first (for scripts: `tcfg revert "$(tcfg log -n 1 -o revision)"`)'"
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand log" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''

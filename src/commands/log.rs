@@ -19,6 +19,9 @@ pub enum LogOutput {
     Table,
     Json,
     Yaml,
+    /// The revisions alone, one per line, newest first (for scripts:
+    /// `tcfg revert "$(tcfg log -n 1 -o revision)"`)
+    Revision,
 }
 
 /// What `-o` takes.
@@ -94,6 +97,11 @@ pub async fn run(global: &GlobalArgs, args: LogArgs) -> Result<u8> {
     let found = log::log(&store, &query).await?;
     let mut out = output::styled_stdout();
     match args.output {
+        LogOutput::Revision => {
+            for e in &found.entries {
+                writeln!(out, "{}", e.revision)?;
+            }
+        }
         LogOutput::Yaml => {
             crate::present::json::yaml(&mut output::stdout(), &log_json(&found))?;
         }

@@ -12,6 +12,7 @@ mod dump;
 mod edit;
 mod etcd;
 mod get;
+mod guides;
 mod hardening;
 mod history;
 mod offline;
