@@ -32,24 +32,9 @@ impl Cli {
         // Made once per process, and kept for it: clap holds it as `'static`.
         let matches = command().try_get_matches().map_err(forgotten_file_flag)?;
         let cli = Cli::from_arg_matches(&matches);
-        let _ = MATCHES.set(matches);
+        crate::global::remember_matches(matches);
         cli
     }
-}
-
-/// The command line as clap matched it: where each value came from.
-static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
-
-/// Whether the argument `id` took its value from its `TCFG_*` variable
-/// (not from the command line). A global argument is asked of the
-/// subcommand's matches, where clap keeps it.
-pub fn from_environment(id: &str) -> bool {
-    let Some(m) = MATCHES.get() else {
-        return false;
-    };
-    let at = m.subcommand().map_or(m, |(_, sub)| sub);
-    let source = at.try_get_raw(id).ok().flatten().and(at.value_source(id));
-    source == Some(clap::parser::ValueSource::EnvVariable)
 }
 
 /// What `-h` adds below a command's own text: it leaves out the flags

@@ -145,7 +145,7 @@ pub struct EtcdArgs {
     pub config: Option<PathBuf>,
 
     /// Which etcdConfigs entry of the config file to use [default: the first]
-    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME", add = clap_complete::ArgValueCandidates::new(crate::app::complete::clusters))]
+    #[arg(long, global = true, env = "TCFG_CLUSTER", value_name = "NAME", add = clap_complete::ArgValueCandidates::new(cluster_candidates))]
     pub cluster: Option<String>,
 
     /// Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]
@@ -212,4 +212,63 @@ impl ColorWhen {
         };
         choice.write_global();
     }
+}
+
+/// The command line as clap matched it: where each value came from.
+static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
+
+/// Keep the matches of this process's command line (once, at start-up).
+pub fn remember_matches(matches: clap::ArgMatches) {
+    let _ = MATCHES.set(matches);
+}
+
+/// Whether the argument `id` took its value from its `TCFG_*` variable
+/// (not from the command line). A global argument is asked of the
+/// subcommand's matches, where clap keeps it.
+pub fn from_environment(id: &str) -> bool {
+    let Some(m) = MATCHES.get() else {
+        return false;
+    };
+    let at = m.subcommand().map_or(m, |(_, sub)| sub);
+    let source = at.try_get_raw(id).ok().flatten().and(at.value_source(id));
+    source == Some(clap::parser::ValueSource::EnvVariable)
+}
+
+impl EtcdArgs {
+    /// The config file: `--config` (or `TCFG_CONFIG`), else
+    /// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`) if it exists.
+    pub fn config_path(&self) -> Option<PathBuf> {
+        self.config.clone().or_else(|| {
+            let base = std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+            let path = base.join("tcfg").join("config.yaml");
+            path.is_file().then_some(path)
+        })
+    }
+}
+
+/// `--cluster`'s completions (`COMPLETE=bash tcfg`): the clusters of the
+/// config file (`TCFG_CONFIG`, or the default one); none when it cannot be
+/// read.
+fn cluster_candidates() -> Vec<clap_complete::CompletionCandidate> {
+    let args = EtcdArgs {
+        config: std::env::var_os("TCFG_CONFIG").map(Into::into),
+        ..Default::default()
+    };
+    let Some(path) = args.config_path() else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    tcfg_core::store::config_file::ConfigFile::parse(&path.display().to_string(), &text)
+        .map(|f| {
+            f.cluster_names()
+                .into_iter()
+                .map(clap_complete::CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,8 +1,6 @@
 //! Connection settings from flags, the environment and the config file, and
 //! the store they open.
 
-use std::path::PathBuf;
-
 use std::collections::HashMap;
 
 use anyhow::Context;
@@ -13,16 +11,6 @@ use super::{prefix_list, prompt};
 use crate::error::bail;
 use crate::error::Result;
 use crate::global::{EtcdArgs, GlobalArgs};
-
-/// `$XDG_CONFIG_HOME/tcfg/config.yaml` (or `~/.config/...`), if it exists.
-fn default_config_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    let path = base.join("tcfg").join("config.yaml");
-    path.is_file().then_some(path)
-}
 
 /// The layer of flags and `TCFG_*` variables (clap reads both).
 const FLAGS_LAYER: &str = "the command line (or TCFG_* variables)";
@@ -113,9 +101,9 @@ pub fn source_name(setting: &str, layer: &str) -> String {
     };
     if layer == FLAGS_LAYER {
         let id = flag.replace('-', "_");
-        return if crate::cli::from_environment(&id) {
+        return if crate::global::from_environment(&id) {
             format!("TCFG_{}", id.to_uppercase())
-        } else if setting == "password" && crate::cli::from_environment("user") {
+        } else if setting == "password" && crate::global::from_environment("user") {
             // `TCFG_USER=name:password`.
             "TCFG_USER".to_string()
         } else {
@@ -277,7 +265,7 @@ pub fn current_cluster(args: &EtcdArgs) -> Option<String> {
 
 /// The config file (`--config`, or the default one when present).
 pub fn config_file(args: &EtcdArgs) -> Result<Option<ConfigFile>> {
-    let Some(path) = args.config.clone().or_else(default_config_file) else {
+    let Some(path) = args.config_path() else {
         return Ok(None);
     };
     let text =
