@@ -11,6 +11,7 @@ pub mod config_file;
 mod error;
 pub mod health;
 pub mod history;
+mod prefix;
 mod raw;
 mod read;
 pub mod release;
