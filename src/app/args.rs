@@ -170,6 +170,37 @@ pub fn refuse_foreign(registry: &Registry, name: &str) -> Result<()> {
 }
 
 /// Constraint fields the key's lookups never read, for a note.
+/// The name a write stores `given` under: its registered spelling, or (with
+/// `--allow-unknown-keys`, for a key no release registers) the name as
+/// given; never a name that is not dynamic config.
+pub fn written_name(registry: &Registry, given: &str, allow_unknown_keys: bool) -> Result<String> {
+    let name = if allow_unknown_keys && registry.get(given).is_none() {
+        given.to_string()
+    } else {
+        key_def(registry, given)?.name.clone()
+    };
+    refuse_foreign(registry, &name)?;
+    Ok(name)
+}
+
+/// Refuse an item whose scope names a field the key's lookups never read:
+/// it would never match.
+pub fn refuse_unread_scope(registry: &Registry, name: &str, scope: &Constraints) -> Result<()> {
+    let Some(def) = registry.get(name) else {
+        return Ok(());
+    };
+    let unused = unused_scope_fields(def, scope);
+    if unused.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = unused.iter().map(|f| f.name()).collect();
+    bail!(
+        "{name} is a {} setting: its lookups never read {}, so such an item would never match",
+        def.precedence,
+        names.join(", ")
+    )
+}
+
 pub fn unused_scope_fields(def: &KeyDef, scope: &Constraints) -> Vec<ConstraintField> {
     let used = def.precedence.fields();
     scope.fields().iter().filter(|f| !used.contains(*f)).collect()

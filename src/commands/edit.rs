@@ -15,7 +15,7 @@ use tcfg_core::changes::plan::key_plan;
 use tcfg_core::temporal::validate::Options;
 use tcfg_core::Level;
 
-use crate::app::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
+use crate::app::{commit_key_write, refuse_unread_scope, written_name, ScopeArgs, WriteArgs};
 use crate::error::bail;
 use crate::error::Result;
 use crate::exit;
@@ -45,25 +45,10 @@ pub struct EditArgs {
 
 pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
     let registry = crate::app::registry(global)?;
-    let name = if args.allow_unknown_keys && registry.get(&args.key_name).is_none() {
-        args.key_name.clone()
-    } else {
-        key_def(&registry, &args.key_name)?.name.clone()
-    };
-    refuse_foreign(&registry, &name)?;
+    let name = written_name(&registry, &args.key_name, args.allow_unknown_keys)?;
     let target = if args.scope.given() {
         let scope = args.scope.constraints()?;
-        if let Some(def) = registry.get(&name) {
-            let unused = unused_scope_fields(def, &scope);
-            if !unused.is_empty() {
-                let names: Vec<&str> = unused.iter().map(|f| f.name()).collect();
-                bail!(
-                    "{name} is a {} setting: its lookups never read {}, so such an item would never match",
-                    def.precedence,
-                    names.join(", ")
-                );
-            }
-        }
+        refuse_unread_scope(&registry, &name, &scope)?;
         Target::Item(scope)
     } else {
         Target::List
@@ -80,12 +65,7 @@ pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;
-    let registered = store.prefix().key_path(&name);
-    let stored = read
-        .stored
-        .iter()
-        .find(|s| s.etcd_key == registered)
-        .or(read.stored.first());
+    let stored = read.registered_or_first(store.prefix(), &name);
     let where_ = format!("{} on {place}", store.prefix());
     let buffer = match stored.map(|s| (&s.items, &s.raw)) {
         None => Buffer::open(&name, target, &[], &registry, &where_),

@@ -126,12 +126,7 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             def.name
         )?;
     }
-    let registered = store.prefix().key_path(&def.name);
-    let stored = read
-        .stored
-        .iter()
-        .find(|s| s.etcd_key == registered)
-        .or(read.stored.first());
+    let stored = read.registered_or_first(store.prefix(), &def.name);
     // One verdict on a stored value, as render, dump and status give it:
     // a value Temporal would reject is shown with why, and with what its
     // lookups return instead.
@@ -366,13 +361,7 @@ async fn raw(
     read: &tcfg_core::store::KeyRead,
     at: Option<i64>,
 ) -> Result<u8> {
-    let registered = store.prefix().key_path(&def.name);
-    let Some(stored) = read
-        .stored
-        .iter()
-        .find(|s| s.etcd_key == registered)
-        .or(read.stored.first())
-    else {
+    let Some(stored) = read.registered_or_first(store.prefix(), &def.name) else {
         bail!("{} is not stored under {}", def.name, store.prefix());
     };
     if read.stored.len() > 1 {

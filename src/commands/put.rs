@@ -12,7 +12,7 @@ use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
 use tcfg_core::changes::record::FileDigest;
 
-use crate::app::{commit_key_write, key_def, refuse_foreign, unused_scope_fields, ScopeArgs, WriteArgs};
+use crate::app::{commit_key_write, refuse_unread_scope, written_name, ScopeArgs, WriteArgs};
 use crate::error::bail;
 use crate::error::Result;
 use crate::global::GlobalArgs;
@@ -66,23 +66,10 @@ fn parse_value(text: &str) -> Result<Value> {
 
 pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let registry = crate::app::registry(global)?;
-    let name = if args.allow_unknown_keys && registry.get(&args.key_name).is_none() {
-        args.key_name.clone()
-    } else {
-        key_def(&registry, &args.key_name)?.name.clone()
-    };
-    refuse_foreign(&registry, &name)?;
+    let name = written_name(&registry, &args.key_name, args.allow_unknown_keys)?;
     let scope = args.scope.constraints()?;
-    if let Some(def) = registry.get(&name) {
-        let unused = unused_scope_fields(def, &scope);
-        if !unused.is_empty() && args.file.is_none() {
-            let names: Vec<&str> = unused.iter().map(|f| f.name()).collect();
-            bail!(
-                "{name} is a {} setting: its lookups never read {}, so such an item would never match",
-                def.precedence,
-                names.join(", ")
-            );
-        }
+    if args.file.is_none() {
+        refuse_unread_scope(&registry, &name, &scope)?;
     }
     // What to write, checked before anything is read from etcd.
     let mut files = Vec::new();
@@ -123,12 +110,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let new_items = if from_file {
         file_items
     } else {
-        let current: Vec<ConstrainedValue> = match read
-            .stored
-            .iter()
-            .find(|s| s.etcd_key == store.prefix().key_path(&name))
-            .or(read.stored.first())
-        {
+        let current: Vec<ConstrainedValue> = match read.registered_or_first(store.prefix(), &name) {
             None => Vec::new(),
             Some(s) => match &s.items {
                 Ok(items) => items.clone(),

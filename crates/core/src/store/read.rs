@@ -32,6 +32,18 @@ pub struct KeyRead {
     pub stored: Vec<StoredKey>,
 }
 
+impl KeyRead {
+    /// The spelling a command shows and edits: the registered one (`name`
+    /// under `prefix`) when stored, else the first stored.
+    pub fn registered_or_first(&self, prefix: &Prefix, name: &str) -> Option<&StoredKey> {
+        let registered = prefix.key_path(name);
+        self.stored
+            .iter()
+            .find(|s| s.etcd_key == registered)
+            .or(self.stored.first())
+    }
+}
+
 impl Store {
     /// Run an idempotent read, retrying on another endpoint while the
     /// cluster is unreachable (up to the dial timeout) or slow (up to the
