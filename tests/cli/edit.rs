@@ -256,3 +256,41 @@ async fn an_edit_meets_a_concurrent_write_the_review_a_scope_and_a_dry_run() {
         Some("- value: 150\n")
     );
 }
+
+/// Where edit meets two spellings and history: an edit of a key stored in
+/// two cases writes the registered spelling and deletes the other in one
+/// change, and `revert` brings back the value the registered spelling held
+/// (never the second spelling, which would make Temporal's read random again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_respells_a_key_stored_twice_and_reverts_to_one_spelling() {
+    let cluster = EtcdCluster::single();
+    let dir = tempfile::tempdir().unwrap();
+    raw_put(&cluster, &format!("{PREFIX}frontend.rps"), "- value: 100\n").await;
+    raw_put(&cluster, &format!("{PREFIX}Frontend.RPS"), "- value: 999\n").await;
+    let ed = editor(&dir, "ed.sh", "sed -i 's/value: 100$/value: 200/' \"$1\"");
+    let o = tcfg(&cluster)
+        .env("EDITOR", &ed)
+        .args(["edit", "frontend.rps", "--yes", "-m", "one spelling"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(deleted: another spelling of the key)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        stored(&cluster, "frontend.rps").await.as_deref(),
+        Some("- value: 200\n")
+    );
+    assert_eq!(stored(&cluster, "Frontend.RPS").await, None);
+    let rev = revision(&cluster).await;
+    tcfg(&cluster)
+        .args(["revert", &rev.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        prefix_contents(&cluster, PREFIX).await,
+        [(format!("{PREFIX}frontend.rps"), "- value: 100\n".to_string())]
+    );
+}
