@@ -96,6 +96,22 @@ async fn a_key_is_read_as_of_a_revision_or_a_time() {
         .assert()
         .code(0)
         .stdout("- value: 200\n");
+    // Deleted since: the past still reads, by revision and as raw bytes.
+    tcfg(&cluster)
+        .args(["delete", "frontend.rps", "--all", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["get", "frontend.rps", "--at", &first.to_string()])
+        .assert()
+        .code(0)
+        .stdout("- value: 100\n");
+    tcfg(&cluster)
+        .args(["get", "frontend.rps", "--raw", "--at", &first.to_string()])
+        .assert()
+        .code(0)
+        .stdout("- value: 100\n");
+    tcfg(&cluster).args(["get", "frontend.rps", "--raw"]).assert().code(1);
     // A time is the revision of the newest change record at or before it.
     tcfg(&cluster)
         .args(["get", "frontend.rps", "--at", "1h"])
