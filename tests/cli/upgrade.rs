@@ -270,11 +270,42 @@ fn without_from_the_release_a_config_was_written_for_is_inferred_or_asked_for() 
     assert!(err.contains("skips v1.29, v1.30"), "{err}");
     assert!(out.contains("component.scheduler.tweakables"), "{out}");
     assert!(out.contains("frontend.httpAllowedHosts"), "{out}");
-    // Keys of releases that never ran together: no release fits, --from is asked for.
+    // Mid-upgrade, the first plan applied: the old name and the new one
+    // beside it still tell v1.28.
+    let midway = file(
+        &dir,
+        "midway.yaml",
+        "component.scheduler.tweakables:\n  - value: {}\nscheduler.tweakables:\n  - value: {}\n",
+    );
+    let o = tcfg_cmd()
+        .args(["upgrade-check", "--to", "1.31", "-f"])
+        .arg(&midway)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("checking an upgrade from v1.28")
+            && stderr(&o).contains("but the new names scheduler.tweakables"),
+        "{}",
+        stderr(&o)
+    );
+    // The upgrade done: only the target knows the keys, and the step to it
+    // has nothing left to do.
+    let done = file(&dir, "done.yaml", "scheduler.tweakables:\n  - value: {}\n");
+    let o = tcfg_cmd()
+        .args(["upgrade-check", "--to", "1.31", "-f"])
+        .arg(&done)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("checking an upgrade from v1.30"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 to do"), "{}", stdout(&o));
+    // Keys of releases that never ran together (a name from v1.28 and one
+    // only v1.29 and v1.30 knew): no release fits, --from is asked for.
     let mixed = file(
         &dir,
         "mixed.yaml",
-        "component.scheduler.tweakables:\n  - value: {}\nscheduler.tweakables:\n  - value: {}\n",
+        "component.scheduler.tweakables:\n  - value: {}\nchasm.scheduler.tweakables:\n  - value: {}\n",
     );
     let o = tcfg_cmd()
         .args(["upgrade-check", "--to", "1.31", "-f"])

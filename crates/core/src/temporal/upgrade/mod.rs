@@ -169,8 +169,10 @@ const MEANINGS: &[Meaning] = &[Meaning {
 
 /// The release a config was written for, when `--from` is not given: the
 /// newest release before `to` that registers every key the config sets
-/// (keys no embedded release knows, a custom build's, do not count), and
-/// why. `Err`: no such release, with the keys that rule each out.
+/// (keys no embedded release knows, a custom build's, do not count; nor
+/// do new names that keys it knows are renamed or replaced by, as a first
+/// upgrade plan writes them), else the release before `to` when only `to`
+/// registers them all (the upgrade is done), and why. `Err`: no such release, with the keys that rule each out.
 pub fn infer_from(doc: &Document, to: &'static Release) -> Result<(&'static Release, String), String> {
     let known_somewhere: Vec<&str> = doc
         .entries
@@ -181,13 +183,28 @@ pub fn infer_from(doc: &Document, to: &'static Release) -> Result<(&'static Rele
     let mut ruled_out = Vec::new();
     for candidate in RELEASES[..to.position()].iter().rev() {
         let registry = Registry::release(candidate);
-        let unknown: Vec<&str> = known_somewhere
+        // Mid-upgrade, after the first plan, the config holds the old names
+        // and the new ones beside them: a new name is no sign of another
+        // release when a key the candidate knows leads to it.
+        let successors: Vec<_> = known_somewhere
+            .iter()
+            .filter(|k| registry.get(k).is_some())
+            .filter_map(|k| removed::fate_of(k, candidate, to).last().and_then(|r| r.successor))
+            .map(fold)
+            .collect();
+        let (unknown, successors_set): (Vec<&str>, Vec<&str>) = known_somewhere
             .iter()
             .copied()
             .filter(|k| registry.get(k).is_none())
-            .collect();
+            .partition(|k| !successors.contains(&fold(k)));
         if unknown.is_empty() {
-            let why = if ruled_out.is_empty() {
+            let why = if !successors_set.is_empty() {
+                format!(
+                    "the newest release before v{} that registers every key the config sets but the new names {} (an upgrade plan wrote them beside the old)",
+                    to.minor(),
+                    successors_set.join(", ")
+                )
+            } else if ruled_out.is_empty() {
                 format!(
                     "the release before v{}, which registers every key the config sets",
                     to.minor()
@@ -202,6 +219,22 @@ pub fn infer_from(doc: &Document, to: &'static Release) -> Result<(&'static Rele
             return Ok((candidate, why));
         }
         ruled_out.push(format!("v{} does not know {}", candidate.minor(), unknown.join(", ")));
+    }
+    // An upgrade finished: every key is one the target registers, so the
+    // step to it is checked (whatever is left shows there).
+    let target = Registry::release(to);
+    if let Some(previous) = to.previous() {
+        if known_somewhere.iter().all(|k| target.get(k).is_some()) {
+            return Ok((
+                previous,
+                format!(
+                    "the release before v{}: the config's keys are v{}'s, as after an upgrade ({})",
+                    to.minor(),
+                    to.minor(),
+                    ruled_out.join("; ")
+                ),
+            ));
+        }
     }
     Err(ruled_out.join("; "))
 }
