@@ -170,3 +170,29 @@ async fn a_page_too_large_to_accept_is_read_again_in_smaller_pages() {
     assert!(matches!(err, StoreError::ResponseTooLarge { .. }), "{err}");
     assert!(err.to_string().contains("larger than tcfg accepts"), "{err}");
 }
+
+/// Mid-upgrade the prefix holds a key each release knows: with the range
+/// `--temporal-version 1.30..1.31` neither is unknown, as for `validate`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_knows_the_keys_of_either_release_of_a_range() {
+    let cluster = EtcdCluster::single();
+    raw_put(
+        &cluster,
+        &format!("{PREFIX}chasm.scheduler.tweakables"),
+        "- value: {}\n",
+    )
+    .await;
+    raw_put(&cluster, &format!("{PREFIX}scheduler.tweakables"), "- value: {}\n").await;
+    tcfg(&cluster)
+        .args(["--temporal-version", "1.30..1.31", "dump"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("unknown-key").not());
+    tcfg(&cluster)
+        .args(["--temporal-version", "1.31", "dump"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "chasm.scheduler.tweakables: not a key of Temporal v1.31",
+        ));
+}

@@ -131,7 +131,7 @@ impl DumpChunk {
                 }
             };
             keys.push(DumpKey {
-                unknown: registry.get(k.key.as_str()).is_none(),
+                unknown: registry.get_in_either(k.key.as_str()).is_none(),
                 etcd_key: k.etcd_key,
                 key: k.key,
                 mod_revision: k.mod_revision,
