@@ -23,6 +23,7 @@ mod review;
 mod snapshots;
 mod sync;
 mod terminal;
+mod transcripts;
 mod undo;
 mod upgrade;
 mod validate;

@@ -20,11 +20,16 @@ pub struct Pty {
 }
 
 impl Pty {
-    pub fn spawn(mut cmd: Command) -> Pty {
+    pub fn spawn(cmd: Command) -> Pty {
+        Pty::spawn_sized(cmd, 40, 120)
+    }
+
+    /// [`Pty::spawn`] on a terminal of `rows` by `cols`.
+    pub fn spawn_sized(mut cmd: Command, rows: u16, cols: u16) -> Pty {
         let (mut master, mut slave) = (0, 0);
         let size = libc::winsize {
-            ws_row: 40,
-            ws_col: 120,
+            ws_row: rows,
+            ws_col: cols,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
@@ -84,6 +89,23 @@ impl Pty {
                 "the terminal never showed {text:?}; it shows:\n{shown}"
             );
             out = cond.wait_timeout(out, left).unwrap().0;
+        }
+    }
+
+    /// Wait until the terminal shows `text` (true) or the program ends
+    /// without showing it (false).
+    pub fn shows_before_exit(&mut self, text: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (lock, cond) = &*self.output;
+        let mut out = lock.lock().unwrap();
+        loop {
+            if String::from_utf8_lossy(&out).contains(text) {
+                return true;
+            }
+            if self.child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                return false;
+            }
+            out = cond.wait_timeout(out, Duration::from_millis(20)).unwrap().0;
         }
     }
 
