@@ -496,3 +496,17 @@ async fn clusters_says_where_each_setting_comes_from() {
     assert!(stdout(&o).contains("config file: none"), "{}", stdout(&o));
     assert!(stdout(&o).contains("127.0.0.1:2379"), "{}", stdout(&o));
 }
+
+/// A certificate file that cannot be read is named once, with its reason
+/// once (the reason was both in the sentence and printed again after it).
+#[test]
+fn an_unreadable_certificate_is_named_with_its_reason_once() {
+    let o = tcfg_at("https://127.0.0.1:1")
+        .args(["--cacert", "/nonexistent/ca.crt", "get", "frontend.rps"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(err.contains("cannot read /nonexistent/ca.crt: No such file"), "{err}");
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
+}

@@ -48,14 +48,15 @@ pub enum StoreError {
     #[error(transparent)]
     /// The connection settings are wrong.
     Config(#[from] ConfigError),
-    #[error("cannot read {path}: {source}")]
+    // The reason is part of the sentence, not a source: a report that
+    // prints the chain would say it twice.
+    #[error("cannot read {path}: {reason}")]
     /// A file the settings name cannot be read.
     ReadFile {
         /// The file.
         path: String,
         /// What reading it said.
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path} is not {what} in PEM form (no -----BEGIN ... ----- block of that kind)")]
     /// A certificate or key file is not PEM.

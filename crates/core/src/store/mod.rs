@@ -69,9 +69,9 @@ pub(crate) struct Conn {
 const NO_MEMBER: usize = usize::MAX;
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, StoreError> {
-    std::fs::read(path).map_err(|source| StoreError::ReadFile {
+    std::fs::read(path).map_err(|reason| StoreError::ReadFile {
         path: path.display().to_string(),
-        source,
+        reason,
     })
 }
 
