@@ -11,6 +11,7 @@ mod connection;
 mod dump;
 mod edit;
 mod etcd;
+mod examples;
 mod get;
 mod guides;
 mod hardening;
