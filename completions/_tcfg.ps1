@@ -60,6 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
+            [CompletionResult]::new('overrides', 'overrides', [CompletionResultType]::ParameterValue, 'Incident overrides in force (writes made with --for or --until): list, extend, end')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Restore every incident override that is due (for cron or a CI schedule)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from')
             [CompletionResult]::new('upgrade-check', 'upgrade-check', [CompletionResultType]::ParameterValue, 'What a config needs before the servers move to another Temporal release, and the plans that migrate it')
@@ -184,6 +186,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
@@ -225,6 +229,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)')
             [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
@@ -654,6 +660,144 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tcfg;overrides' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the list')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the list')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Give an override a new end (--for from now, or --until)')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End an override now: restore its item (unless it changed since)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tcfg;overrides;extend' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tcfg;overrides;end' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why: kept in the change record (`tcfg log`) with the author and the change')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]')
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when standard input is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tcfg;overrides;help' {
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Give an override a new end (--for from now, or --until)')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End an override now: restore its item (unless it changed since)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tcfg;overrides;help;extend' {
+            break
+        }
+        'tcfg;overrides;help;end' {
+            break
+        }
+        'tcfg;overrides;help;help' {
+            break
+        }
+        'tcfg;expire' {
+            [CompletionResult]::new('--temporal-version', '--temporal-version', [CompletionResultType]::ParameterName, 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line')
+            [CompletionResult]::new('--endpoints', '--endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate (PEM) that signed the etcd server certificates')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for mutual TLS')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'etcd user (also `name:password`); the password is prompted for on a terminal when not given')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'etcd password')
+            [CompletionResult]::new('--dial-timeout', '--dial-timeout', [CompletionResultType]::ParameterName, 'Time to establish a connection [default: 2s]')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'Time for one command''s requests [default: 5s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Which etcdConfigs entry of the config file to use [default: the first]')
+            [CompletionResult]::new('--history-prefix', '--history-prefix', [CompletionResultType]::ParameterName, 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]')
+            [CompletionResult]::new('--history-keep', '--history-keep', [CompletionResultType]::ParameterName, 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]')
+            [CompletionResult]::new('--history-max-age', '--history-max-age', [CompletionResultType]::ParameterName, 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]')
+            [CompletionResult]::new('--require-message', '--require-message', [CompletionResultType]::ParameterName, 'Refuse writes without -m/--message')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tcfg;status' {
             [CompletionResult]::new('--clusters', '--clusters', [CompletionResultType]::ParameterName, 'The clusters of the config file to report on, in this order (default: every one it names)')
             [CompletionResult]::new('--prefixes', '--prefixes', [CompletionResultType]::ParameterName, 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)')
@@ -820,6 +964,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One change in full: its record and its diff')
             [CompletionResult]::new('revert', 'revert', [CompletionResultType]::ParameterValue, 'Undo one change (the keys it touched), with compare-and-swap')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Make the prefix (or some keys) what it was at a revision or time')
+            [CompletionResult]::new('overrides', 'overrides', [CompletionResultType]::ParameterValue, 'Incident overrides in force (writes made with --for or --until): list, extend, end')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Restore every incident override that is due (for cron or a CI schedule)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from')
             [CompletionResult]::new('upgrade-check', 'upgrade-check', [CompletionResultType]::ParameterValue, 'What a config needs before the servers move to another Temporal release, and the plans that migrate it')
@@ -874,6 +1020,20 @@ Register-ArgumentCompleter -Native -CommandName 'tcfg' -ScriptBlock {
             break
         }
         'tcfg;help;rollback' {
+            break
+        }
+        'tcfg;help;overrides' {
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Give an override a new end (--for from now, or --until)')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End an override now: restore its item (unless it changed since)')
+            break
+        }
+        'tcfg;help;overrides;extend' {
+            break
+        }
+        'tcfg;help;overrides;end' {
+            break
+        }
+        'tcfg;help;expire' {
             break
         }
         'tcfg;help;status' {

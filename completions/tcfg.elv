@@ -57,6 +57,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand show 'One change in full: its record and its diff'
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
+            cand overrides 'Incident overrides in force (writes made with --for or --until): list, extend, end'
+            cand expire 'Restore every incident override that is due (for cron or a CI schedule)'
             cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
             cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
@@ -177,6 +179,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
             cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
             cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --for 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)'
+            cand --until 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
             cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
@@ -217,6 +221,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
             cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
             cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --for 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)'
+            cand --until 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
             cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
@@ -634,6 +640,136 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tcfg;overrides'= {
+            cand -o 'Output format of the list'
+            cand --output 'Output format of the list'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --log-format 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand extend 'Give an override a new end (--for from now, or --until)'
+            cand end 'End an override now: restore its item (unless it changed since)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tcfg;overrides;extend'= {
+            cand --for 'Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)'
+            cand --until 'Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)'
+            cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --log-format 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;overrides;end'= {
+            cand -m 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --message 'Why: kept in the change record (`tcfg log`) with the author and the change'
+            cand --wait 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]'
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --log-format 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -y 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (needed when standard input is not a terminal)'
+            cand --dry-run 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tcfg;overrides;help'= {
+            cand extend 'Give an override a new end (--for from now, or --until)'
+            cand end 'End an override now: restore its item (unless it changed since)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tcfg;overrides;help;extend'= {
+        }
+        &'tcfg;overrides;help;end'= {
+        }
+        &'tcfg;overrides;help;help'= {
+        }
+        &'tcfg;expire'= {
+            cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
+            cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --log-format 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line'
+            cand --endpoints 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]'
+            cand --prefix 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]'
+            cand --cacert 'CA certificate (PEM) that signed the etcd server certificates'
+            cand --cert 'Client certificate (PEM) for mutual TLS'
+            cand --key 'Client private key (PEM) for mutual TLS'
+            cand --user 'etcd user (also `name:password`); the password is prompted for on a terminal when not given'
+            cand --password 'etcd password'
+            cand --dial-timeout 'Time to establish a connection [default: 2s]'
+            cand --command-timeout 'Time for one command''s requests [default: 5s]'
+            cand --config 'The seed library''s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]'
+            cand --cluster 'Which etcdConfigs entry of the config file to use [default: the first]'
+            cand --history-prefix 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]'
+            cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
+            cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
+            cand --require-message 'Refuse writes without -m/--message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tcfg;status'= {
             cand --clusters 'The clusters of the config file to report on, in this order (default: every one it names)'
             cand --prefixes 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)'
@@ -795,6 +931,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand show 'One change in full: its record and its diff'
             cand revert 'Undo one change (the keys it touched), with compare-and-swap'
             cand rollback 'Make the prefix (or some keys) what it was at a revision or time'
+            cand overrides 'Incident overrides in force (writes made with --for or --until): list, extend, end'
+            cand expire 'Restore every incident override that is due (for cron or a CI schedule)'
             cand status 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
             cand clusters 'Where tcfg connects: the config file''s clusters, the current one, and where each setting comes from'
             cand upgrade-check 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
@@ -833,6 +971,16 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;help;revert'= {
         }
         &'tcfg;help;rollback'= {
+        }
+        &'tcfg;help;overrides'= {
+            cand extend 'Give an override a new end (--for from now, or --until)'
+            cand end 'End an override now: restore its item (unless it changed since)'
+        }
+        &'tcfg;help;overrides;extend'= {
+        }
+        &'tcfg;help;overrides;end'= {
+        }
+        &'tcfg;help;expire'= {
         }
         &'tcfg;help;status'= {
         }

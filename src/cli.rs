@@ -150,6 +150,10 @@ pub enum Command {
     Revert(commands::undo::RevertArgs),
     /// Make the prefix (or some keys) what it was at a revision or time
     Rollback(commands::undo::RollbackArgs),
+    /// Incident overrides in force (writes made with --for or --until): list, extend, end
+    Overrides(commands::overrides::OverridesArgs),
+    /// Restore every incident override that is due (for cron or a CI schedule)
+    Expire(commands::overrides::ExpireArgs),
     /// Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers
     Status(commands::status::StatusArgs),
     /// Where tcfg connects: the config file's clusters, the current one, and where each setting comes from
@@ -190,6 +194,8 @@ impl Cli {
             Command::Show(args) => app::block_on(commands::log::show(&cli.global, args)),
             Command::Revert(args) => app::block_on(commands::undo::revert(&cli.global, args)),
             Command::Rollback(args) => app::block_on(commands::undo::rollback(&cli.global, args)),
+            Command::Overrides(args) => app::block_on(commands::overrides::list_overrides(&cli.global, args)),
+            Command::Expire(args) => app::block_on(commands::overrides::expire(&cli.global, args)),
             Command::Status(args) => app::block_on(commands::status::run(&cli.global, args)),
             Command::Clusters(args) => commands::clusters::run(&cli.global, args),
             Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),

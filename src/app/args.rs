@@ -306,3 +306,49 @@ fn parse_wait(s: &str) -> std::result::Result<std::time::Duration, String> {
     }
     Ok(std::time::Duration::from_nanos(nanos as u64))
 }
+
+/// `--for`/`--until`: a write that ends by itself (an incident override).
+#[derive(Debug, Clone, Default, Args)]
+pub struct OverrideArgs {
+    /// Make it an incident override that ends after DURATION (2h, 30m): then `tcfg expire` restores the item as it was, unless someone changed it since (needs -m)
+    #[arg(long = "for", help_heading = "Writing", value_name = "DURATION", value_parser = parse_lasting, conflicts_with = "until")]
+    pub lasting: Option<std::time::Duration>,
+
+    /// Make it an incident override that ends at TIME (RFC 3339, such as 2026-12-06T18:00:00Z)
+    #[arg(long, help_heading = "Writing", value_name = "TIME", value_parser = parse_until)]
+    pub until: Option<std::time::SystemTime>,
+}
+
+impl OverrideArgs {
+    /// When the override ends, if this write is one.
+    pub fn ends(&self) -> Option<std::time::SystemTime> {
+        let ends = self
+            .until
+            .or_else(|| self.lasting.map(|d| std::time::SystemTime::now() + d))?;
+        // Kept to the second: rounded up, so it never ends before asked.
+        let since = ends.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(
+            std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(since.as_secs() + u64::from(since.subsec_nanos() > 0)),
+        )
+    }
+}
+
+/// An override's length: a Go duration (2h, 90m, 1h30m), at least a second.
+pub fn parse_lasting(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let nanos = tcfg_core::model::duration::parse_temporal(s)?;
+    if nanos < 1_000_000_000 {
+        return Err(format!("{s}: an override lasts at least 1s"));
+    }
+    Ok(std::time::Duration::from_nanos(nanos as u64))
+}
+
+/// An override's end: an RFC 3339 time in the future.
+pub fn parse_until(s: &str) -> std::result::Result<std::time::SystemTime, String> {
+    let t = humantime::parse_rfc3339_weak(s)
+        .map_err(|e| format!("{s}: not an RFC 3339 time such as 2026-12-06T18:00:00Z ({e})"))?;
+    if t <= std::time::SystemTime::now() {
+        return Err(format!("{s} is past: an override ends in the future"));
+    }
+    Ok(t)
+}

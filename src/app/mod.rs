@@ -7,6 +7,7 @@ pub mod args;
 pub mod complete;
 pub mod connection;
 pub mod input;
+pub mod overriding;
 pub mod prompt;
 pub mod record;
 pub mod runtime;
@@ -15,7 +16,7 @@ pub mod write;
 
 pub use args::{
     key_def, prefix_list, refuse_foreign, refuse_unread_scope, revision_of, unused_scope_fields, written_name,
-    ScopeArgs, TxnArgs, WriteArgs,
+    OverrideArgs, ScopeArgs, TxnArgs, WriteArgs,
 };
 pub use connection::{connect, connection_settings, open_located};
 pub use input::{desired, desired_annotated, desired_files, desired_reviewed, read_input, refuse_stdin_twice};

@@ -6,14 +6,14 @@ use tcfg_core::changes::edit::{read_for_change, remove};
 use tcfg_core::changes::plan::key_plan;
 use tcfg_core::model::value::text::flow;
 
-use crate::app::{commit_key_write, refuse_foreign, ScopeArgs, WriteArgs};
+use crate::app::{commit_key_write, refuse_foreign, OverrideArgs, ScopeArgs, WriteArgs};
 use crate::error::bail;
 use crate::error::Result;
 use crate::global::GlobalArgs;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes          # the whole key: Temporal's default applies\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key."
+    after_help = "Examples:\n  tcfg delete frontend.namespaceRPS --namespace payments   # the item for that namespace\n  tcfg delete frontend.rps                                 # the item with no constraints\n  tcfg delete frontend.rps --all --yes          # the whole key: Temporal's default applies\n  tcfg delete frontend.namespaceRPS --namespace batch --for 30m -m \"INC-42\"  # back in 30m\n\nThe item whose constraints equal the scope flags is removed; removing the last item deletes the key."
 )]
 pub struct DeleteArgs {
     /// The key, in any case (every stored spelling of it)
@@ -29,6 +29,9 @@ pub struct DeleteArgs {
 
     #[command(flatten)]
     pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub overriding: OverrideArgs,
 }
 
 pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
@@ -41,8 +44,15 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         .to_string();
     refuse_foreign(&registry, &name)?;
     let scope = args.scope.constraints()?;
+    let ends = args.overriding.ends();
+    if ends.is_some() && args.all {
+        bail!(
+            "an override (--for, --until) removes one item and restores it: name the item with scope flags, not --all"
+        );
+    }
+    crate::app::overriding::require_message(ends, args.write.message.as_deref())?;
     let settings = crate::app::connection_settings(&global.etcd)?;
-    let intent = crate::app::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "delete",
@@ -56,6 +66,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
     if read.stored.is_empty() {
         bail!("{name} is not stored under {}: nothing to delete", store.prefix());
     }
+    let mut before = Vec::new();
     let new_items = if args.all {
         Vec::new()
     } else {
@@ -71,6 +82,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
                 bail!("{what}: cannot remove one item of it; delete the whole key with `tcfg delete {name} --all`");
             }
         };
+        before = items.clone();
         match remove(items, &scope) {
             Some(kept) => kept,
             None => {
@@ -97,6 +109,10 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         &registry,
         read.revision,
     );
-    let change = Change::of_plan(&plan, &current, &registry);
+    let mut change = Change::of_plan(&plan, &current, &registry);
+    if let Some(ends) = ends {
+        let beside = crate::app::overriding::begin(&store, &name, &scope, &before, None, ends, &mut intent).await?;
+        change = change.with_beside(beside);
+    }
     commit_key_write(&store, &name, &plan, change, &intent, args.write, &place).await
 }

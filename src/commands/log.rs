@@ -252,16 +252,36 @@ fn summary(e: &Entry, prefix: &str) -> String {
         None if !e.keys.is_empty() && e.keys.iter().all(|k| k.new.is_none()) => "delete",
         None => "write",
     };
+    // What an override's records add: its end, an extension, a restore or
+    // a supersession.
+    let marks = e.record.as_ref().map(|r| {
+        let c = &r.command;
+        match (c.extends, c.restores, c.superseded, &c.ends) {
+            (Some(rev), ..) => format!("override {rev} now ends {}", c.ends.as_deref().unwrap_or("?")),
+            (_, Some(rev), ..) => format!("restores override {rev}"),
+            (_, _, Some(rev), _) => format!("override {rev} superseded: nothing restored"),
+            (_, _, _, Some(ends)) => format!("override until {ends}"),
+            _ => String::new(),
+        }
+    });
+    let marked = |text: String| match marks.as_deref() {
+        None | Some("") => text,
+        Some(m) if text.is_empty() => m.to_string(),
+        Some(m) => format!("{text} ({m})"),
+    };
     let names: Vec<String> = e
         .keys
         .iter()
         .map(|k| one_line(k.key.strip_prefix(prefix).unwrap_or(&k.key)))
         .collect();
+    if names.is_empty() && e.record.as_ref().is_some_and(|r| r.keys.is_empty() && r.omitted == 0) {
+        return marked(verb.to_string());
+    }
     let omitted = e.record.as_ref().map_or(0, |r| r.omitted);
     let total = names
         .len()
         .max(e.record.as_ref().map_or(0, |r| r.keys.len() + r.omitted));
-    match names.as_slice() {
+    marked(match names.as_slice() {
         [one] if total == 1 => format!("{verb} {one}"),
         _ => {
             let shown: Vec<&str> = names.iter().take(2).map(String::as_str).collect();
@@ -269,7 +289,7 @@ fn summary(e: &Entry, prefix: &str) -> String {
             let tail = if more > 0 { format!(", +{more}") } else { String::new() };
             format!("{verb}: {total} keys ({}{tail})", shown.join(", "))
         }
-    }
+    })
 }
 
 fn stored_text(s: &Option<Stored>) -> (String, &'static str) {

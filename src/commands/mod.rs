@@ -12,6 +12,7 @@ pub mod edit;
 pub mod get;
 pub mod keys;
 pub mod log;
+pub mod overrides;
 pub mod put;
 pub mod reference;
 pub mod render;

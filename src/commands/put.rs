@@ -12,7 +12,7 @@ use tcfg_core::{parse_items, ConstrainedValue, Document, Key, Level, Value};
 
 use tcfg_core::changes::record::FileDigest;
 
-use crate::app::{commit_key_write, refuse_unread_scope, written_name, ScopeArgs, WriteArgs};
+use crate::app::{commit_key_write, refuse_unread_scope, written_name, OverrideArgs, ScopeArgs, WriteArgs};
 use crate::error::bail;
 use crate::error::Result;
 use crate::global::GlobalArgs;
@@ -21,7 +21,7 @@ use crate::present::report::write_findings;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string. The item whose constraints equal the scope flags is replaced (or added); the key's other items stay. The value is validated first, the change is shown as a diff, and the write fails, changing nothing, if someone else changed the key since it was read."
+    after_help = "Examples:\n  tcfg put frontend.rps 2400\n  tcfg put frontend.namespaceRPS 4000 --namespace payments\n  tcfg put frontend.keepAliveMinTime 10s --yes\n  tcfg put history.defaultActivityRetryPolicy '{InitialIntervalInSeconds: 2, MaximumAttempts: 10}'\n  tcfg put frontend.namespaceRPS -f namespace-rps.yaml     # the whole list\n  tcfg put frontend.namespaceRPS 8000 --namespace payments --for 2h -m \"INC-42\"  # then restored\n  tcfg put system.secondaryVisibilityWritingMode '\"off\"'  # a string that YAML would read as a bool\n\nVALUE is read as YAML: 10 is an int, 10.5 a float, true a bool, 10s a string. The item whose constraints equal the scope flags is replaced (or added); the key's other items stay. The value is validated first, the change is shown as a diff, and the write fails, changing nothing, if someone else changed the key since it was read."
 )]
 pub struct PutArgs {
     /// The key, in any case (stored under its registered spelling)
@@ -41,6 +41,9 @@ pub struct PutArgs {
 
     #[command(flatten)]
     pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub overriding: OverrideArgs,
 
     /// Accept a key the release does not register (custom server builds)
     #[arg(long)]
@@ -65,6 +68,11 @@ fn parse_value(text: &str) -> Result<Value> {
 }
 
 pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
+    let ends = args.overriding.ends();
+    if ends.is_some() && args.file.is_some() {
+        bail!("an override (--for, --until) sets one item: give KEY VALUE and scope flags, not -f");
+    }
+    crate::app::overriding::require_message(ends, args.write.message.as_deref())?;
     let registry = crate::app::registry(global)?;
     let name = written_name(&registry, &args.key_name, args.allow_unknown_keys)?;
     let scope = args.scope.constraints()?;
@@ -96,7 +104,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     };
 
     let settings = crate::app::connection_settings(&global.etcd)?;
-    let intent = crate::app::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "put",
@@ -107,6 +115,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;
+    let mut before = Vec::new();
     let new_items = if from_file {
         file_items
     } else {
@@ -120,6 +129,7 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
                 }
             },
         };
+        before = current.clone();
         upsert(&current, file_items.into_iter().next().expect("one item"))
     };
 
@@ -149,6 +159,11 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         &registry,
         read.revision,
     );
-    let change = Change::of_plan(&plan, &current, &registry);
+    let mut change = Change::of_plan(&plan, &current, &registry);
+    if let Some(ends) = ends {
+        let set = new_items.iter().find(|i| i.constraints == scope);
+        let beside = crate::app::overriding::begin(&store, &name, &scope, &before, set, ends, &mut intent).await?;
+        change = change.with_beside(beside);
+    }
     commit_key_write(&store, &name, &plan, change, &intent, args.write, &place).await
 }

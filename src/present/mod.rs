@@ -5,6 +5,7 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod overrides;
 pub mod plan_view;
 pub mod report;
 pub mod table;

@@ -17,6 +17,7 @@ mod guides;
 mod hardening;
 mod history;
 mod offline;
+mod overrides;
 mod render;
 mod render_follow;
 mod renderers;

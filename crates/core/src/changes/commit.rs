@@ -30,6 +30,9 @@ use crate::temporal::registry::Registry;
 #[derive(Clone, Debug)]
 pub struct Change {
     groups: Vec<Vec<Write>>,
+    /// tcfg's own entries beside the prefix (an override's), written in the
+    /// same transaction as the config writes.
+    beside: Vec<Write>,
     guards: Vec<Guard>,
     findings: Vec<Finding>,
 }
@@ -51,6 +54,7 @@ impl Change {
     pub fn of_plan(plan: &Plan, current: &Snapshot, registry: &Registry) -> Change {
         Change {
             groups: plan.write_groups(),
+            beside: Vec::new(),
             guards: Vec::new(),
             findings: super::review::review(plan, current, registry),
         }
@@ -61,9 +65,18 @@ impl Change {
     pub(crate) fn of_groups(groups: Vec<Vec<Write>>, findings: Vec<Finding>) -> Change {
         Change {
             groups,
+            beside: Vec::new(),
             guards: Vec::new(),
             findings,
         }
+    }
+
+    /// This change with writes of tcfg's own entries beside the prefix
+    /// (under [`Store::overrides_prefix`]) landing with it: a change with
+    /// only those is still written, with its record.
+    pub fn with_beside(mut self, writes: Vec<Write>) -> Change {
+        self.beside.extend(writes);
+        self
     }
 
     /// This change, holding only if `guard` still holds when it lands.
@@ -85,7 +98,7 @@ impl Change {
 
     /// Whether it writes nothing.
     pub fn is_empty(&self) -> bool {
-        self.groups.iter().all(Vec::is_empty)
+        self.groups.iter().all(Vec::is_empty) && self.beside.is_empty()
     }
 
     /// Every write, in order.
@@ -103,17 +116,31 @@ impl Change {
             return Err(CommitError::Refused { errors });
         }
         let room = Limits {
-            ops: limits.ops,
-            bytes: limits.bytes.saturating_sub(record_bytes(intent)),
+            ops: limits.ops.saturating_sub(self.beside.len()),
+            bytes: limits
+                .bytes
+                .saturating_sub(record_bytes(intent) + self.beside.iter().map(request_bytes).sum::<usize>()),
         };
         let groups: Vec<Vec<Write>> = self.groups.into_iter().filter(|g| !g.is_empty()).collect();
         let transactions = if groups.is_empty() {
-            Vec::new()
+            // Entries alone (an override extended or found superseded).
+            if self.beside.is_empty() {
+                Vec::new()
+            } else {
+                vec![Vec::new()]
+            }
         } else {
+            // An entry belongs with its key's writes: one transaction.
+            let batching = if self.beside.is_empty() {
+                batching
+            } else {
+                Batching::Never
+            };
             transactions(groups, self.guards.len(), room, batching == Batching::WhenTooLarge)?
         };
         Ok(Fitted {
             transactions,
+            beside: self.beside,
             guards: self.guards,
             intent: intent.clone(),
             limits,
@@ -126,6 +153,7 @@ impl Change {
 #[derive(Clone, Debug)]
 pub struct Fitted {
     transactions: Vec<Vec<Write>>,
+    beside: Vec<Write>,
     guards: Vec<Guard>,
     intent: Intent,
     limits: Limits,
@@ -165,7 +193,10 @@ impl Fitted {
         let mut last = None;
         for (index, writes) in self.transactions.iter().enumerate() {
             let intent = self.intent.batch(index, total);
-            match commit_one(store, writes, &self.guards, &intent, self.limits).await {
+            // Entries beside the prefix are written with the first
+            // transaction (there is one whenever there are entries).
+            let beside: &[Write] = if index == 0 { &self.beside } else { &[] };
+            match commit_one(store, writes, beside, &self.guards, &intent, self.limits).await {
                 Ok(revision) => {
                     last = Some(revision);
                     written(Committed {
@@ -367,6 +398,7 @@ async fn prune_point(store: &Store, now: SystemTime) -> Result<Option<String>, S
 async fn commit_one(
     store: &Store,
     changes: &[Write],
+    beside: &[Write],
     guards: &[Guard],
     intent: &Intent,
     limits: Limits,
@@ -383,7 +415,8 @@ async fn commit_one(
     // The user this store logs in as: a sync across clusters writes each
     // cluster as the user its settings name.
     record.author.etcd_user = store.settings().user.clone();
-    let used = bytes_of(changes, guards.len());
+    record.prefix = Some(store.prefix().to_string());
+    let used = bytes_of(changes, guards.len()) + beside.iter().map(request_bytes).sum::<usize>();
     let room = limits.bytes.saturating_sub(
         used + 3 * key.len() + prune_before.as_ref().map_or(0, |p| p.len() + history.as_str().len()) + 64,
     );
@@ -399,7 +432,7 @@ async fn commit_one(
         value: record.to_json(),
         prune_before,
     };
-    match store.commit_recorded(changes, guards, &write).await {
+    match store.commit_recorded(changes, beside, guards, &write).await {
         Err(e @ StoreError::PermissionDenied { .. }) => Err(diagnose(store, e, changes, &write.key).await),
         other => other,
     }

@@ -177,6 +177,7 @@ impl Intent {
             command: self.command.clone(),
             tool: self.tool.clone(),
             temporal_release: self.temporal_release.clone(),
+            prefix: None,
             keys: changes
                 .iter()
                 .map(|c| KeyChange {

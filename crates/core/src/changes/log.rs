@@ -128,7 +128,11 @@ pub async fn records(
             .map_err(|e| format!("the record {} does not read as a change record: {e}", r.key));
         // A history prefix set by hand may hold several prefixes' records.
         if let Ok(rec) = &parsed {
-            if !rec.keys.iter().any(|k| k.key.starts_with(prefix)) {
+            let ours = match &rec.prefix {
+                Some(p) => p == prefix,
+                None => rec.keys.iter().any(|k| k.key.starts_with(prefix)),
+            };
+            if !ours {
                 continue;
             }
         }

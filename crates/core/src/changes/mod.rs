@@ -11,6 +11,7 @@ pub mod effect;
 pub mod intent;
 pub mod log;
 pub mod migrate;
+pub mod overrides;
 pub mod plan;
 pub mod record;
 pub mod review;

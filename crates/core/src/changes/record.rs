@@ -36,6 +36,11 @@ pub struct ChangeRecord {
     pub tool: String,
     /// The Temporal release the values were checked against.
     pub temporal_release: String,
+    /// The config prefix changed (absent in records of older tcfg, which
+    /// tell it by their keys): a record that writes no key, such as an
+    /// override's extension, is still the prefix's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     /// Each key written, with its old and new value.
     pub keys: Vec<KeyChange>,
     /// How many keys' values are kept as digests only (the whole record
@@ -85,7 +90,8 @@ pub struct Ci {
 /// The command that made a change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Command {
-    /// `put`, `delete`, `apply`, `sync`, `revert`, `rollback`.
+    /// `put`, `delete`, `apply`, `sync`, `revert`, `rollback`, `expire`,
+    /// `overrides extend`, `overrides end`.
     pub verb: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     /// The files it read, by digest.
@@ -102,6 +108,21 @@ pub struct Command {
     /// `rollback`: the revision the keys were made to hold again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback_to: Option<i64>,
+    /// An incident override: when it ends (RFC 3339), and what restores it
+    /// then is kept beside the prefix ([`crate::changes::overrides`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<String>,
+    /// `expire`, `overrides end`: the revision of the override restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restores: Option<i64>,
+    /// `expire`: the revision of an override found superseded (its item
+    /// changed since), ended with nothing restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<i64>,
+    /// `overrides extend`: the revision of the override given a new end
+    /// (`ends`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<i64>,
     /// `[n, total]`: batch n of a change written in `total` transactions
     /// (`apply --batch`); absent when the change is one transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,6 +398,7 @@ mod tests {
             },
             tool: "tcfg test".into(),
             temporal_release: "1.31".into(),
+            prefix: None,
             keys: (0..values)
                 .map(|i| KeyChange {
                     key: format!("/p/key{i}"),

@@ -578,6 +578,7 @@ mod tests {
             command: Command::default(),
             tool: "tcfg test".into(),
             temporal_release: "1.31".into(),
+            prefix: None,
             keys: keys
                 .iter()
                 .map(|(name, old, rev)| KeyChange {

@@ -92,6 +92,30 @@ impl Store {
         Ok((resp.count(), keys))
     }
 
+    /// Every key under `prefix` with its value and revisions, in key order
+    /// (the entries tcfg keeps beside a prefix, such as overrides).
+    pub async fn entries_under(&self, prefix: &Prefix) -> Result<(i64, Vec<Entry>), StoreError> {
+        let (from, end) = (prefix.as_str().to_string(), prefix.range_end());
+        let resp = self
+            .read(&format!("reading {prefix}"), 0, move |mut c| {
+                let o = GetOptions::new().with_range(end.clone());
+                let from = from.clone();
+                async move { c.get(from, Some(o)).await }
+            })
+            .await?;
+        let entries = resp
+            .kvs()
+            .iter()
+            .map(|kv| Entry {
+                key: String::from_utf8_lossy(kv.key()).into_owned(),
+                value: kv.value().to_vec(),
+                create_revision: kv.create_revision(),
+                mod_revision: kv.mod_revision(),
+            })
+            .collect();
+        Ok((resp.header().map_or(0, |h| h.revision()), entries))
+    }
+
     /// How many keys under `prefix` were created or changed after
     /// `revision`, and how many there are now, read at one revision.
     pub async fn changed_since(&self, prefix: &Prefix, revision: i64) -> Result<(i64, i64), StoreError> {
@@ -623,4 +647,17 @@ enum Anchor {
         complete_from: i64,
     },
     Compacted(i64),
+}
+
+/// A key beside the config prefix, as [`Store::entries_under`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The etcd key.
+    pub key: String,
+    /// Its value, as stored.
+    pub value: Vec<u8>,
+    /// The revision that created it (for an override: the override's own).
+    pub create_revision: i64,
+    /// The revision of its last change.
+    pub mod_revision: i64,
 }

@@ -420,6 +420,12 @@ impl Store {
         self.settings.history.prefix_for(&self.settings.prefix)
     }
 
+    /// Where this prefix's incident overrides are kept: beside it, never
+    /// under it (no config reader sees them).
+    pub fn overrides_prefix(&self) -> Prefix {
+        self.settings.prefix.beside("overrides")
+    }
+
     /// The settings it connected with.
     pub fn settings(&self) -> &ConnectionSettings {
         &self.settings

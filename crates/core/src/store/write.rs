@@ -82,18 +82,26 @@ impl Store {
     /// revision; on any mismatch nothing is written and the conflicts are
     /// reported. Only [`crate::changes::commit`] calls it (a test there
     /// reads the sources to make sure): it reviews, fits and records.
+    ///
+    /// `beside` are writes of tcfg's own entries beside the prefix (an
+    /// override's), compare-and-swap like the changes, landing with them.
     pub(crate) async fn commit_recorded(
         &self,
         changes: &[Write],
+        beside: &[Write],
         guards: &[Guard],
         record: &RecordWrite,
     ) -> Result<i64, StoreError> {
         for c in changes {
             self.check_writable(&c.etcd_key)?;
         }
+        for b in beside {
+            self.check_beside(&b.etcd_key)?;
+        }
         self.check_record(record)?;
         let mut compares: Vec<Compare> = changes
             .iter()
+            .chain(beside)
             .map(|c| match c.expect {
                 Expect::Absent => Compare::create_revision(c.etcd_key.clone(), CompareOp::Equal, 0),
                 Expect::ModRevision(r) => Compare::mod_revision(c.etcd_key.clone(), CompareOp::Equal, r),
@@ -101,6 +109,7 @@ impl Store {
             .collect();
         let mut ops: Vec<TxnOp> = changes
             .iter()
+            .chain(beside)
             .map(|c| match &c.value {
                 Some(v) => TxnOp::put(c.etcd_key.clone(), v.clone(), None),
                 None => TxnOp::delete(c.etcd_key.clone(), None),
@@ -130,6 +139,7 @@ impl Store {
                 ),
             ));
         }
+        checks.extend(beside.iter().map(|b| TxnOp::get(b.etcd_key.clone(), None)));
         let txn = Txn::new().when(compares).and_then(ops).or_else(checks);
         let what = match changes {
             [one] => format!("writing {}", one.etcd_key),
@@ -142,6 +152,8 @@ impl Store {
             tracing::debug!(%prefix, since, "guard: nothing under the prefix written since");
         }
         tracing::debug!(record = %record.key, "change record");
+        // A lost answer is judged by every key the write touches.
+        let every_write: Vec<Write> = changes.iter().chain(beside).cloned().collect();
         let started = std::time::Instant::now();
         let mut client = self.conn.client.clone();
         let resp = match timeout(self.settings.command_timeout, client.txn(txn)).await {
@@ -156,14 +168,14 @@ impl Store {
                         Err(err)
                     }
                     StoreError::Unreachable { .. } | StoreError::Timeout { .. } | StoreError::Other(_) => {
-                        self.outcome_of(changes, &what, err.to_string()).await
+                        self.outcome_of(&every_write, &what, err.to_string()).await
                     }
                     _ => Err(err),
                 };
             }
             Err(_) => {
                 let reason = format!("no answer within {:?}", self.settings.command_timeout);
-                return self.outcome_of(changes, &what, reason).await;
+                return self.outcome_of(&every_write, &what, reason).await;
             }
         };
         if resp.succeeded() {
@@ -190,8 +202,12 @@ impl Store {
             }
         }
         let mut conflicts = Vec::new();
-        for (change, r) in changes.iter().zip(responses) {
-            let TxnOpResponse::Get(g) = r else { continue };
+        for (i, change) in changes.iter().chain(beside).enumerate() {
+            // The checks: each change's key, each guard's, then each entry's.
+            let at = if i < changes.len() { i } else { i + guards.len() };
+            let Some(TxnOpResponse::Get(g)) = responses.get(at) else {
+                continue;
+            };
             let found = g.kvs().first().map(|kv| kv.mod_revision()).unwrap_or(0);
             let expected = match change.expect {
                 Expect::Absent => 0,
@@ -210,6 +226,25 @@ impl Store {
 }
 
 impl Store {
+    /// tcfg's own entries beside the prefix go directly under the
+    /// overrides prefix, which must not overlap the config prefix.
+    fn check_beside(&self, key: &str) -> Result<(), StoreError> {
+        let (overrides, config) = (self.overrides_prefix(), &self.settings.prefix);
+        let reason =
+            if overrides.as_str().starts_with(config.as_str()) || config.as_str().starts_with(overrides.as_str()) {
+                format!("the overrides prefix {overrides} overlaps the config prefix {config}")
+            } else {
+                match overrides.name_of(key) {
+                    Some(name) if !name.is_empty() && !name.contains('/') => return Ok(()),
+                    _ => format!("it is not an entry under the overrides prefix {overrides}"),
+                }
+            };
+        Err(StoreError::NotDynamicConfig {
+            key: key.to_string(),
+            reason,
+        })
+    }
+
     /// A record goes under the history prefix, which must not overlap the
     /// config prefix (every server would read the records), and prunes
     /// nothing but older records.

@@ -1,0 +1,282 @@
+//! Incident overrides against real etcd, with short durations: restored by
+//! `expire` once due, superseded by a later write and left alone, extended,
+//! ended early, removals restored, one override per item, and two expirers
+//! restoring once.
+
+use crate::common::*;
+
+use std::time::Duration;
+
+use tcfg_testkit::EtcdCluster;
+
+const KEY: &str = "frontend.namespaceRPS";
+
+async fn with_base(cluster: &EtcdCluster) {
+    raw_put(
+        cluster,
+        &format!("{PREFIX}{KEY}"),
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+    )
+    .await;
+}
+
+/// The overrides in force, as `overrides -o json` lists them.
+fn overrides(cluster: &EtcdCluster) -> Vec<serde_json::Value> {
+    let o = tcfg(cluster).args(["overrides", "-o", "json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// Run `tcfg expire` until it ends something (the override comes due);
+/// its stderr.
+fn expire_when_due(cluster: &EtcdCluster) -> String {
+    let mut said = String::new();
+    tcfg_testkit::wait_until(Duration::from_secs(20), "an override to come due", || {
+        let o = tcfg(cluster).arg("expire").output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        said = stderr(&o);
+        !said.contains("is due")
+    });
+    said
+}
+
+async fn stored(cluster: &EtcdCluster) -> String {
+    raw_get(cluster, &format!("{PREFIX}{KEY}"))
+        .await
+        .map(|(v, _)| v)
+        .unwrap_or_default()
+}
+
+fn put_for(cluster: &EtcdCluster, value: &str, lasting: &str) -> i64 {
+    let o = tcfg(cluster)
+        .args(["put", KEY, value, "--namespace", "payments", "--for", lasting])
+        .args(["-m", "INC-42 payments backlog", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("an override of frontend.namespaceRPS"),
+        "{}",
+        stderr(&o)
+    );
+    let list = overrides(cluster);
+    list.last().unwrap()["revision"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_override_is_a_normal_write_restored_by_expire_once_due() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "2s");
+    // Every reader sees a normal value.
+    assert!(stored(&cluster).await.contains("value: 8000"));
+    let list = overrides(&cluster);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["value"], "8000");
+    assert_eq!(list[0]["restores"], "4000");
+    assert_eq!(list[0]["scope"], "{namespace: payments}");
+    assert_eq!(list[0]["message"], "INC-42 payments backlog");
+    // Not due yet: nothing happens.
+    let o = tcfg(&cluster).arg("expire").output().unwrap();
+    assert!(
+        stderr(&o).contains("no override under /temporal/dynamicconfig/ is due"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stored(&cluster).await.contains("value: 8000"));
+    let said = expire_when_due(&cluster);
+    assert!(
+        said.contains("restored frontend.namespaceRPS {namespace: payments} to 4000"),
+        "{said}"
+    );
+    assert_eq!(
+        stored(&cluster).await,
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n"
+    );
+    assert!(overrides(&cluster).is_empty());
+    // Once: a second expire finds nothing due.
+    let o = tcfg(&cluster).arg("expire").output().unwrap();
+    assert!(stderr(&o).contains("is due"), "{}", stderr(&o));
+    // The log tells the override and its end, by tcfg expire.
+    let log = stdout(&tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap());
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let entries = log["changes"].as_array().unwrap();
+    let restore = &entries[0];
+    assert_eq!(restore["record"]["command"]["restores"], rev, "{log}");
+    assert_eq!(restore["record"]["author"]["os_user"], "tcfg expire", "{log}");
+    assert!(restore["record"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("override {rev} (INC-42 payments backlog)")));
+    assert!(entries[1]["record"]["command"]["ends"].is_string(), "{log}");
+    let table = stdout(&tcfg(&cluster).args(["log", "-n", "2"]).output().unwrap());
+    assert!(table.contains(&format!("(restores override {rev})")), "{table}");
+    assert!(table.contains("(override until "), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_changed_since_supersedes_the_override_and_is_left_alone() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "2s");
+    tcfg(&cluster)
+        .args([
+            "put",
+            KEY,
+            "6000",
+            "--namespace",
+            "payments",
+            "--yes",
+            "-m",
+            "settle at 6000",
+        ])
+        .assert()
+        .code(0);
+    let said = expire_when_due(&cluster);
+    assert!(
+        said.contains(&format!("override {rev} of frontend.namespaceRPS")),
+        "{said}"
+    );
+    assert!(said.contains("superseded: the item holds 6000"), "{said}");
+    assert!(stored(&cluster).await.contains("value: 6000"));
+    assert!(overrides(&cluster).is_empty());
+    let table = stdout(&tcfg(&cluster).args(["log", "-n", "1"]).output().unwrap());
+    assert!(
+        table.contains(&format!("override {rev} superseded: nothing restored")),
+        "{table}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_override_extended_outlives_its_first_end_and_one_ended_early_restores_now() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "2s");
+    let first_end = std::time::SystemTime::now() + Duration::from_secs(3);
+    tcfg(&cluster)
+        .args(["overrides", "extend", &rev.to_string(), "--for", "1h"])
+        .args(["-m", "INC-42 still open", "--yes"])
+        .assert()
+        .code(0);
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the first end to pass", || {
+        std::time::SystemTime::now() > first_end
+    });
+    let o = tcfg(&cluster).arg("expire").output().unwrap();
+    assert!(stderr(&o).contains("is due"), "{}", stderr(&o));
+    assert!(stored(&cluster).await.contains("value: 8000"));
+    let list = overrides(&cluster);
+    assert!(list[0]["ends_in_seconds"].as_i64().unwrap() > 3000, "{list:?}");
+    // The extension is in the log.
+    let table = stdout(&tcfg(&cluster).args(["log", "-n", "1"]).output().unwrap());
+    assert!(table.contains(&format!("override {rev} now ends")), "{table}");
+    // Ended early: restored now.
+    let o = tcfg(&cluster)
+        .args(["overrides", "end", &rev.to_string(), "--yes", "-m", "INC-42 resolved"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("restored frontend.namespaceRPS"), "{}", stderr(&o));
+    assert!(stored(&cluster).await.contains("value: 4000"));
+    assert!(overrides(&cluster).is_empty());
+    // An override no longer in force is named so.
+    let o = tcfg(&cluster)
+        .args(["overrides", "end", &rev.to_string(), "--yes", "-m", "again"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("no override {rev} is in force")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removal_for_a_while_comes_back_and_a_second_override_restores_the_first_ones_value() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let o = tcfg(&cluster)
+        .args([
+            "delete",
+            KEY,
+            "--namespace",
+            "payments",
+            "--for",
+            "1h",
+            "-m",
+            "INC-43 shed",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stored(&cluster).await.contains("payments"));
+    // A second override of the same item takes over: ending it brings back
+    // what was there before the first.
+    put_for(&cluster, "9000", "1h");
+    let list = overrides(&cluster);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["restores"], "4000");
+    let rev = list[0]["revision"].as_i64().unwrap();
+    tcfg(&cluster)
+        .args(["overrides", "end", &rev.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        stored(&cluster).await,
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n"
+    );
+}
+
+#[test]
+fn an_override_needs_a_message_one_item_and_a_future_end() {
+    for (args, says) in [
+        (&["put", KEY, "1", "--for", "1h", "--yes"][..], "needs -m"),
+        (&["put", KEY, "-f", "x.yaml", "--for", "1h", "-m", "m"], "not -f"),
+        (&["delete", KEY, "--all", "--for", "1h", "-m", "m"], "not --all"),
+        (
+            &["put", KEY, "1", "--until", "2001-01-01T00:00:00Z", "-m", "m"],
+            "is past",
+        ),
+        (&["put", KEY, "1", "--for", "0s", "-m", "m"], "at least 1s"),
+    ] {
+        let o = tcfg_at("127.0.0.1:1").args(args).output().unwrap();
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_expirers_at_once_restore_once() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "1s");
+    let due = std::time::SystemTime::now() + Duration::from_secs(2);
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the override to come due", || {
+        std::time::SystemTime::now() > due
+    });
+    let spawn = || {
+        tcfg_process(&cluster)
+            .arg("expire")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    let restores = [stderr(&a), stderr(&b)]
+        .iter()
+        .filter(|s| s.contains("restored frontend.namespaceRPS"))
+        .count();
+    assert_eq!(restores, 1, "{}\n{}", stderr(&a), stderr(&b));
+    let log = stdout(&tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap());
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let entries = log["changes"].as_array().unwrap();
+    let ends = entries
+        .iter()
+        .filter(|e| e["record"]["command"]["restores"] == rev)
+        .count();
+    assert_eq!(ends, 1, "{log}");
+}
