@@ -1095,12 +1095,20 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__expire)
-            opts="-h -V --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-h -V --follow --metrics-addr --lease --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --temporal-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -746,6 +746,8 @@ set edit:completion:arg-completer[tcfg] = {|@words|
         &'tcfg;overrides;help;help'= {
         }
         &'tcfg;expire'= {
+            cand --metrics-addr 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address'
+            cand --lease 'With --follow: how long a leader that stops renewing its lease (killed, cut off) keeps the others waiting'
             cand --temporal-version 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)'
             cand --schema 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
@@ -765,6 +767,7 @@ set edit:completion:arg-completer[tcfg] = {|@words|
             cand --history-keep 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]'
             cand --history-max-age 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]'
             cand --require-message 'Refuse writes without -m/--message'
+            cand --follow 'Keep running: restore each override within a second of its end. Several may run; one leads (etcd''s election API), the others wait to take over'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -727,6 +727,8 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_sub
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Give an override a new end (--for from now, or --until)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from help" -f -a "end" -d 'End an override now: restore its item (unless it changed since)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l metrics-addr -d 'With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l lease -d 'With --follow: how long a leader that stops renewing its lease (killed, cut off) keeps the others waiting' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
@@ -750,6 +752,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l history-keep -d 'Ke
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l follow -d 'Keep running: restore each override within a second of its end. Several may run; one leads (etcd\'s election API), the others wait to take over'
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r

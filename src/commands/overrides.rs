@@ -67,9 +67,21 @@ pub struct EndArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tcfg expire                  # from cron or a CI schedule: every override that is due, once\n\nEach due override's item is restored if it still holds the override's value; if anyone changed it since, the override is superseded and nothing is written. Each end is a recorded change (author `tcfg expire`, message naming the override). Exit status 1 when an override could not be ended."
+    after_help = "Examples:\n  tcfg expire                  # from cron or a CI schedule: every override that is due, once\n  tcfg expire --follow --metrics-addr 0.0.0.0:9465   # as a service, on two hosts or more\n\nEach due override's item is restored if it still holds the override's value; if anyone changed it since, the override is superseded and nothing is written. Each end is a recorded change (author `tcfg expire`, message naming the override). Exit status 1 when an override could not be ended."
 )]
-pub struct ExpireArgs {}
+pub struct ExpireArgs {
+    /// Keep running: restore each override within a second of its end. Several may run; one leads (etcd's election API), the others wait to take over
+    #[arg(long)]
+    pub follow: bool,
+
+    /// With --follow: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) on this address
+    #[arg(long, value_name = "ADDR", requires = "follow")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+
+    /// With --follow: how long a leader that stops renewing its lease (killed, cut off) keeps the others waiting
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::app::args::parse_lasting, requires = "follow")]
+    pub lease: std::time::Duration,
+}
 
 #[derive(Serialize)]
 struct OverrideJson<'a> {
@@ -232,24 +244,43 @@ async fn end_one(global: &GlobalArgs, args: EndArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-pub async fn expire(global: &GlobalArgs, _args: ExpireArgs) -> Result<u8> {
+pub async fn expire(global: &GlobalArgs, args: ExpireArgs) -> Result<u8> {
     let registry = crate::app::registry(global)?;
     let settings = crate::app::connection_settings(&global.etcd)?;
     let store = Store::connect(settings.clone()).await?;
-    let (_, active, _) = list(&store).await?;
+    if args.follow {
+        return follow(&store, &registry, &settings, &args).await;
+    }
+    let failed = expire_due(&store, &registry, &settings, false).await?;
+    Ok(if failed > 0 { exit::ERROR } else { exit::OK })
+}
+
+/// End every override due now; how many could not be ended. `quiet`: say
+/// nothing when none is due (a follower checks every half second).
+async fn expire_due(
+    store: &Store,
+    registry: &Registry,
+    settings: &tcfg_core::store::ConnectionSettings,
+    quiet: bool,
+) -> Result<usize> {
+    let store = store.clone();
+    let store = &store;
+    let (_, active, _) = list(store).await?;
     let now = SystemTime::now();
     let due: Vec<&Active> = active.iter().filter(|a| a.is_due(now)).collect();
     if due.is_empty() {
-        writeln!(output::stderr(), "no override under {} is due", store.prefix())?;
-        return Ok(exit::OK);
+        if !quiet {
+            writeln!(output::stderr(), "no override under {} is due", store.prefix())?;
+        }
+        return Ok(0);
     }
     let mut failed = 0;
     for a in due {
-        match expire_one(&store, &registry, &settings, a).await {
+        match expire_one(store, registry, settings, a).await {
             Ok(ending) => say_ending(a, &ending)?,
             // Another expirer got there first: the entry is gone, and the
             // compare-and-swap kept this one from restoring twice.
-            Err(_) if find(&store, a.revision).await.is_ok_and(|f| f.is_none()) => writeln!(
+            Err(_) if find(store, a.revision).await.is_ok_and(|f| f.is_none()) => writeln!(
                 output::stderr(),
                 "override {} of {} {} was ended meanwhile (by another expirer, or `overrides end`)",
                 a.revision,
@@ -269,7 +300,74 @@ pub async fn expire(global: &GlobalArgs, _args: ExpireArgs) -> Result<u8> {
             }
         }
     }
-    Ok(if failed > 0 { exit::ERROR } else { exit::OK })
+    Ok(failed)
+}
+
+/// `expire --follow`: campaign to lead; while leading, end what is due
+/// every half second; on a lost lease, campaign again; on SIGTERM or
+/// Ctrl-C, step down and end.
+async fn follow(
+    store: &Store,
+    registry: &Registry,
+    settings: &tcfg_core::store::ConnectionSettings,
+    args: &ExpireArgs,
+) -> Result<u8> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use tcfg_core::serving::expirer::Leadership;
+    let ready = Arc::new(AtomicBool::new(false));
+    if let Some(addr) = args.metrics_addr {
+        crate::probes::serve(addr, ready.clone()).await?;
+    }
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| anyhow::anyhow!("cannot handle SIGTERM: {e}"))?;
+    let me = format!(
+        "{}/{}",
+        tcfg_core::changes::intent::host_name().unwrap_or_else(|| "?".into()),
+        std::process::id()
+    );
+    loop {
+        ready.store(true, Ordering::SeqCst);
+        tracing::info!(prefix = %store.prefix(), me, "waiting to lead the expirers");
+        let leading = tokio::select! {
+            l = Leadership::campaign(store, &me, args.lease) => l,
+            _ = term.recv() => return Ok(exit::OK),
+            _ = tokio::signal::ctrl_c() => return Ok(exit::OK),
+        };
+        let leadership = match leading {
+            Ok(l) => l,
+            Err(e) => {
+                ready.store(false, Ordering::SeqCst);
+                tracing::warn!("{e}; campaigning again");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        writeln!(output::stderr(), "leading the expirers of {} as {me}", store.prefix())?;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+                _ = term.recv() => {
+                    leadership.resign().await;
+                    return Ok(exit::OK);
+                }
+                _ = tokio::signal::ctrl_c() => {
+                    leadership.resign().await;
+                    return Ok(exit::OK);
+                }
+            }
+            if leadership.is_lost() {
+                writeln!(
+                    output::stderr(),
+                    "warning: the lease lapsed: no longer leading; campaigning again"
+                )?;
+                break;
+            }
+            if let Err(e) = expire_due(store, registry, settings, true).await {
+                tracing::warn!("{:#}; trying again", e.error);
+            }
+        }
+    }
 }
 
 /// End one due override as `tcfg expire` does: its record's author is

@@ -280,3 +280,87 @@ async fn two_expirers_at_once_restore_once() {
         .count();
     assert_eq!(ends, 1, "{log}");
 }
+
+/// The scraped value of the leader gauge of the expirer serving `addr`.
+fn leads(addr: &str) -> Option<bool> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).ok()?;
+    write!(c, "GET /metrics HTTP/1.0\r\n\r\n").ok()?;
+    let mut reply = String::new();
+    c.read_to_string(&mut reply).ok()?;
+    let line = reply.lines().find(|l| l.starts_with("tcfg_expirer_leader "))?;
+    Some(line.ends_with(" 1"))
+}
+
+fn free_addr() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+/// Two `expire --follow`: one leads and restores within a second of the
+/// end, once; killed with SIGKILL, the other takes over when its lease ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_followers_restore_once_and_the_other_takes_over_from_a_killed_leader() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let addrs = [free_addr(), free_addr()];
+    let mut followers: Vec<Spawned> = addrs
+        .iter()
+        .map(|addr| {
+            tcfg_process(&cluster)
+                .args(["expire", "--follow", "--lease", "2s", "--metrics-addr", addr])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn_killed()
+        })
+        .collect();
+    let mut leader = 0;
+    tcfg_testkit::wait_until(Duration::from_secs(20), "one follower to lead", || {
+        let said: Vec<Option<bool>> = addrs.iter().map(|a| leads(a)).collect();
+        match said.as_slice() {
+            [Some(true), Some(false)] => leader = 0,
+            [Some(false), Some(true)] => leader = 1,
+            _ => return false,
+        }
+        true
+    });
+    let rev = put_for(&cluster, "8000", "2s");
+    let ends = overrides(&cluster)[0]["ends"].as_str().unwrap().to_string();
+    let ends = humantime::parse_rfc3339(&ends).unwrap();
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the restore", || {
+        overrides(&cluster).is_empty()
+    });
+    let late = std::time::SystemTime::now().duration_since(ends).unwrap_or_default();
+    assert!(late < Duration::from_secs(3), "restored {late:?} after the end");
+    assert!(stored(&cluster).await.contains("value: 4000"));
+    let restores = |rev: i64| {
+        let log = stdout(&tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap());
+        let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+        log["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["record"]["command"]["restores"] == rev)
+            .count()
+    };
+    assert_eq!(restores(rev), 1);
+    // The leader dies without a word; the other leads once the lease ends.
+    unsafe { libc::kill(followers[leader].id() as i32, libc::SIGKILL) };
+    let _ = followers[leader].wait();
+    let other = 1 - leader;
+    let rev = put_for(&cluster, "9000", "1s");
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the other to lead and restore", || {
+        overrides(&cluster).is_empty()
+    });
+    assert_eq!(leads(&addrs[other]), Some(true));
+    assert_eq!(restores(rev), 1);
+    assert!(stored(&cluster).await.contains("value: 4000"));
+    // SIGTERM: it steps down and ends cleanly.
+    unsafe { libc::kill(followers[other].id() as i32, libc::SIGTERM) };
+    let status = followers[other].wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

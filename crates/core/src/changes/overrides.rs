@@ -262,6 +262,17 @@ pub enum EndError {
 /// the key compare-and-swapped, so two expirers restore once). `intent`
 /// says who ends it and why; its command names the override.
 pub async fn end(store: &Store, registry: &Registry, override_: &Active, intent: &Intent) -> Result<Ending, EndError> {
+    let ended = end_one(store, registry, override_, intent).await;
+    let result = match &ended {
+        Ok(Ending::Restored { .. }) => "restored",
+        Ok(Ending::Superseded { .. }) => "superseded",
+        Err(_) => "failed",
+    };
+    metrics::counter!("tcfg_overrides_ended_total", "result" => result).increment(1);
+    ended
+}
+
+async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent: &Intent) -> Result<Ending, EndError> {
     let entry = &override_.entry;
     let drop_entry = Write {
         etcd_key: override_.entry_key.clone(),
