@@ -126,6 +126,30 @@ pub async fn run(global: &GlobalArgs, args: GetArgs) -> Result<u8> {
             def.name
         )?;
     }
+    // Items under an incident override say so, now (not for a past --at).
+    if at.is_none() {
+        let (_, active, _) = tcfg_core::changes::overrides::list(&store).await?;
+        let now = std::time::SystemTime::now();
+        for a in active
+            .iter()
+            .filter(|a| read.stored.iter().any(|s| s.etcd_key == a.entry.etcd_key))
+        {
+            let ends = a
+                .ends_at()
+                .map_or_else(|| a.entry.ends.clone(), |t| crate::present::overrides::left(t, now));
+            writeln!(
+                err,
+                "{}: {} {} is under override {} by {}, ends in {ends} (then {}): {}",
+                paint(crate::output::NOTE, "note"),
+                def.name,
+                a.entry.scope,
+                a.revision,
+                a.entry.author.short(),
+                a.restore_text(),
+                a.entry.message
+            )?;
+        }
+    }
     let stored = read.registered_or_first(store.prefix(), &def.name);
     // One verdict on a stored value, as render, dump and status give it:
     // a value Temporal would reject is shown with why, and with what its

@@ -92,7 +92,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> Result<u8> {
     write_notes(&report, args.verbose)?;
     Ok(if report.unhealthy() {
         exit::UNREACHABLE
-    } else if report.drifted() {
+    } else if report.drifted() || report.overdue() {
         exit::CHANGES
     } else {
         exit::OK
@@ -260,6 +260,39 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
         }
         write_table(&mut out, &table)?;
     }
+
+    let overrides: Vec<_> = report
+        .prefixes
+        .iter()
+        .filter_map(|p| p.state.as_ref().map(|s| (p, s)))
+        .flat_map(|(p, s)| s.overrides.iter().map(move |o| (p, o)))
+        .collect();
+    if !overrides.is_empty() {
+        writeln!(out)?;
+        let mut table = new_table();
+        table.set_header([
+            "CLUSTER", "PREFIX", "OVERRIDE", "KEY", "SCOPE", "VALUE", "RESTORES", "ENDS", "AUTHOR", "MESSAGE",
+        ]);
+        let now = std::time::SystemTime::now();
+        for (p, o) in overrides {
+            let ends = humantime::parse_rfc3339_weak(&o.ends)
+                .map(|t| crate::present::overrides::left(t, now))
+                .unwrap_or_else(|_| o.ends.clone());
+            table.add_row(vec![
+                Cell::new(&p.cluster),
+                Cell::new(&p.prefix),
+                Cell::new(o.revision),
+                Cell::new(&o.key),
+                Cell::new(&o.scope),
+                Cell::new(&o.value),
+                Cell::new(&o.restores),
+                Cell::new(ends),
+                Cell::new(&o.author),
+                Cell::new(&o.message),
+            ]);
+        }
+        write_table(&mut out, &table)?;
+    }
     Ok(())
 }
 
@@ -285,6 +318,30 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
                 paint(WARNING, "warning"),
                 keys.len(),
                 shown.join(", ")
+            )?;
+        }
+        for o in s
+            .overrides
+            .iter()
+            .filter(|o| o.overdue_seconds > tcfg_core::serving::fleet::OVERDUE.as_secs())
+        {
+            writeln!(
+                err,
+                "{}: {}: override {} of {} {} is {}s past its end: no expirer is running (run `tcfg expire --follow`, or `tcfg expire` from cron)",
+                paint(WARNING, "warning"),
+                p.name,
+                o.revision,
+                o.key,
+                o.scope,
+                o.overdue_seconds
+            )?;
+        }
+        if let Some(e) = &s.overrides_error {
+            writeln!(
+                err,
+                "{}: {}: cannot read its overrides: {e}",
+                paint(WARNING, "warning"),
+                p.name
             )?;
         }
         if let Some(e) = &s.renderers_error {
@@ -374,6 +431,8 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
             WARNING,
             "drift: run `tcfg sync` from the reference, or -v to see the keys",
         )
+    } else if report.overdue() {
+        paint(WARNING, "overrides overdue: no expirer is ending them")
     } else {
         let n = report.clusters.len();
         paint(

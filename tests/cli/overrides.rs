@@ -364,3 +364,51 @@ async fn two_followers_restore_once_and_the_other_takes_over_from_a_killed_leade
     let status = followers[other].wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// `get` marks an item under override; `status` lists overrides, and exits
+/// 2 when one stands more than a minute past its end (no expirer runs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_and_status_show_overrides_and_status_names_an_overdue_one() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "1h");
+    let o = tcfg(&cluster).args(["get", KEY]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{KEY} {{namespace: payments}} is under override {rev} by ")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("(then 4000): INC-42 payments backlog"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tcfg(&cluster).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("INC-42 payments backlog"), "{}", stdout(&o));
+    // An override two minutes past its end: nothing is ending them.
+    let ends = humantime::format_rfc3339_seconds(std::time::SystemTime::now() - Duration::from_secs(120));
+    let entry = serde_json::json!({
+        "format": 1, "key": "frontend.rps", "etcd_key": format!("{PREFIX}frontend.rps"),
+        "scope": "{}", "set": "- value: 9\n", "restore": null, "ends": ends.to_string(),
+        "author": {"os_user": "bob"}, "message": "forgotten",
+    });
+    raw_put(
+        &cluster,
+        "/temporal/dynamicconfig.overrides/2026-12-06T00:00:00Z-00000000",
+        &entry.to_string(),
+    )
+    .await;
+    let o = tcfg(&cluster).args(["status", "-o", "json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("past its end: no expirer is running"),
+        "{}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let listed = v["prefixes"][0]["state"]["overrides"].as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{v}");
+    assert!(listed.iter().any(|o| o["overdue_seconds"].as_u64().unwrap() >= 120));
+}

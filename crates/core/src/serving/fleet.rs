@@ -121,7 +121,41 @@ pub struct PrefixState {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Why their records could not be read.
     pub renderers_error: Option<String>,
+    /// The incident overrides in force (`put --for`), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<OverrideReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the overrides could not be read.
+    pub overrides_error: Option<String>,
 }
+
+/// An incident override in force, as `status` reports it.
+#[derive(Debug, Serialize)]
+pub struct OverrideReport {
+    /// Its revision (its name).
+    pub revision: i64,
+    /// The key.
+    pub key: String,
+    /// The item's constraints.
+    pub scope: String,
+    /// The value it set.
+    pub value: String,
+    /// The value its end restores.
+    pub restores: String,
+    /// When it ends (RFC 3339).
+    pub ends: String,
+    /// Seconds past its end (0 while it stands): an override overdue by
+    /// more than [`OVERDUE`] means no expirer is running.
+    pub overdue_seconds: u64,
+    /// Who made it.
+    pub author: String,
+    /// Why.
+    pub message: String,
+}
+
+/// How long past its end an override may stand before `status` calls it
+/// overdue: an expirer checks every half second, a cron job every minute.
+pub const OVERDUE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What `sync` would change to make a prefix like the reference.
 #[derive(Debug, Serialize)]
@@ -225,6 +259,16 @@ impl FleetReport {
             !s.invalid.is_empty() || !s.spellings.is_empty() || s.drift.as_ref().is_some_and(|d| !d.keys.is_empty())
         })
     }
+
+    /// Some override stands more than [`OVERDUE`] past its end: no expirer
+    /// is ending them.
+    pub fn overdue(&self) -> bool {
+        self.prefixes
+            .iter()
+            .filter_map(|p| p.state.as_ref())
+            .flat_map(|s| &s.overrides)
+            .any(|o| o.overdue_seconds > OVERDUE.as_secs())
+    }
 }
 
 /// A prefix as read: its snapshot and what else is asked of it.
@@ -232,6 +276,7 @@ struct Read {
     snapshot: Snapshot,
     floor: Result<i64, StoreError>,
     renderers: Result<Vec<RendererStatus>, StoreError>,
+    overrides: Result<Vec<crate::changes::overrides::Active>, StoreError>,
     /// Per renderer revision older than the snapshot: how many of the keys
     /// then are gone now (`None`: compacted, cannot be told).
     deleted_since: BTreeMap<i64, Option<usize>>,
@@ -239,11 +284,13 @@ struct Read {
 
 async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String> {
     let store = place.store.as_ref().map_err(|e| e.to_string())?;
-    let (snapshot, floor, renderers) = tokio::join!(
+    let (snapshot, floor, renderers, overrides) = tokio::join!(
         store.snapshot(registry, None),
         store.compaction_floor(),
-        renderers(store)
+        renderers(store),
+        crate::changes::overrides::list(store)
     );
+    let overrides = overrides.map(|(_, active, _)| active);
     let snapshot = snapshot.map_err(|e| e.to_string())?;
     // A key deleted since a renderer's revision leaves no trace in the
     // snapshot: the names then, read at that revision, show it.
@@ -276,6 +323,7 @@ async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String>
         snapshot,
         floor,
         renderers,
+        overrides,
         deleted_since,
     })
 }
@@ -313,6 +361,26 @@ impl Read {
             drift,
             renderers,
             renderers_error,
+            overrides: match &self.overrides {
+                Ok(list) => {
+                    let now = std::time::SystemTime::now();
+                    list.iter()
+                        .map(|a| OverrideReport {
+                            revision: a.revision,
+                            key: a.entry.key.clone(),
+                            scope: a.entry.scope.clone(),
+                            value: a.set_text(),
+                            restores: a.restore_text(),
+                            ends: a.entry.ends.clone(),
+                            overdue_seconds: a.overdue_by(now).as_secs(),
+                            author: a.entry.author.short(),
+                            message: a.entry.message.clone(),
+                        })
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            },
+            overrides_error: self.overrides.as_ref().err().map(|e| e.to_string()),
         }
     }
 }
