@@ -67,6 +67,8 @@ complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "revert" -d 'Undo one chan
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "overrides" -d 'Incident overrides in force (writes made with --for or --until): list, extend, end'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "expire" -d 'Restore every incident override that is due (for cron or a CI schedule)'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "freeze" -d 'Refuse every write to the prefix for a while (a release freeze), but --break-freeze'
+complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "unfreeze" -d 'Lift a freeze'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "clusters" -d 'Where tcfg connects: the config file\'s clusters, the current one, and where each setting comes from'
 complete -c tcfg -n "__fish_tcfg_needs_command" -f -a "upgrade-check" -d 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
@@ -211,6 +213,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l require-message -d 'Re
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand put" -s V -l version -d 'Print version'
@@ -252,6 +255,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l all -d 'Delete the whole key, every item of it'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l namespace -d 'Namespace name' -r
@@ -289,6 +293,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l require-message -d 'R
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -l allow-unknown-keys -d 'Accept a key the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand edit" -s V -l version -d 'Print version'
@@ -392,6 +397,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l create-only -d 'Only
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -l allow-unknown-keys -d 'Accept keys the release does not register (custom server builds)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand apply" -s V -l version -d 'Print version'
@@ -430,6 +436,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l keep-extra -d 'Keep k
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l allow-empty-source -d 'Sync from a source that holds no dynamic config keys (which empties the targets, unless --keep-extra)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand watch" -l prefixes -d 'Watch several prefixes at once (a short root such as /active means /active/temporal/dynamicconfig/; CLUSTER:PREFIX or CLUSTER: for a cluster of the config file)' -r
@@ -598,6 +605,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l force -d 'Revert ev
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand revert" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l to -d 'The point to go back to: an etcd revision (1234), a duration ago (2h) or an RFC 3339 time' -r
@@ -632,6 +640,7 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l batch -d 'Split a change too big for one transaction into batches (not atomic)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and not __fish_seen_subcommand_from extend end help" -s o -l output -d 'Output format of the list' -r -f -a "table\t''
@@ -693,6 +702,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_sub
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from extend" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from extend" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from extend" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from extend" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
@@ -722,6 +732,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_sub
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from end" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand overrides; and __fish_seen_subcommand_from help" -f -a "extend" -d 'Give an override a new end (--for from now, or --until)'
@@ -755,6 +766,68 @@ false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -l follow -d 'Keep running: restore each override within a second of its end. Several may run; one leads (etcd\'s election API), the others wait to take over'
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand expire" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l for -d 'How long the freeze lasts (3d, 12h)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l until -d 'When the freeze ends (RFC 3339)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -s V -l version -d 'Print version'
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -s m -l message -d 'Why: kept in the change record (`tcfg log`) with the author and the change' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l wait -d 'After writing, wait until every renderer of the prefix (`tcfg render --follow`) reports the write, for at most TIMEOUT [default: 60s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l temporal-version -d 'Temporal release whose keys apply (1.27 to 1.31; default: the newest), or OLD..NEW during a rolling upgrade (the config must suit both)' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l schema -d 'Key registry file (TSV: key, type, precedence, default, constrained_defaults) for a custom or newer server build' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l log-format -d 'Log lines (TCFG_LOG=debug; `render --follow` logs at info) as text or JSON, one object per line' -r -f -a "text\t''
+json\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l endpoints -d 'etcd endpoints, host:port or http(s):// URLs, comma-separated [default: 127.0.0.1:2379]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l prefix -d 'Key prefix of the dynamic config (a trailing / is added) [default: /temporal/dynamicconfig/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l cacert -d 'CA certificate (PEM) that signed the etcd server certificates' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l cert -d 'Client certificate (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l user -d 'etcd user (also `name:password`); the password is prompted for on a terminal when not given' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l password -d 'etcd password' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l dial-timeout -d 'Time to establish a connection [default: 2s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l command-timeout -d 'Time for one command\'s requests [default: 5s]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l config -d 'The seed library\'s YAML config file (etcdConfigs, globalKeyPrefix, TLS files) [default: $XDG_CONFIG_HOME/tcfg/config.yaml when present]' -r -F
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l cluster -d 'Which etcdConfigs entry of the config file to use [default: the first]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l history-prefix -d 'Where change records go [default: beside the prefix, e.g. /temporal/dynamicconfig.history/]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l history-keep -d 'Keep the newest N change records; a writer prunes older ones (0: no limit) [default: 10000]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
+false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -s V -l version -d 'Print version'
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l clusters -d 'The clusters of the config file to report on, in this order (default: every one it names)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -l prefixes -d 'The prefixes to report on instead (each PREFIX, CLUSTER:PREFIX or CLUSTER:)' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -899,29 +972,31 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand reference" -l require-message 
 false\t''"
 complete -c tcfg -n "__fish_tcfg_using_subcommand reference" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcfg -n "__fish_tcfg_using_subcommand reference" -s V -l version -d 'Print version'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "edit" -d 'Edit a key\'s items (or one item\'s value) in your editor, validated before it is written'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "dump" -d 'Print every key under the prefix as one document'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "show" -d 'One change in full: its record and its diff'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "overrides" -d 'Incident overrides in force (writes made with --for or --until): list, extend, end'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "expire" -d 'Restore every incident override that is due (for cron or a CI schedule)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "clusters" -d 'Where tcfg connects: the config file\'s clusters, the current one, and where each setting comes from'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "upgrade-check" -d 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "reference" -d 'Write the command reference and man pages (for maintainers)'
-complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire status clusters upgrade-check completions reference help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "validate" -d 'Check dynamic config files as Temporal would read them, and for what Temporal misses'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "keys" -d 'List the keys a Temporal release registers, or show one key in full'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "get" -d 'Show a key\'s stored items, or its effective value for a namespace, task queue...'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "put" -d 'Set one item of a key (or, with -f, its whole list)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "delete" -d 'Remove one item of a key, or the whole key with --all'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "edit" -d 'Edit a key\'s items (or one item\'s value) in your editor, validated before it is written'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "dump" -d 'Print every key under the prefix as one document'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "diff" -d 'Show what apply would change (exit 0: nothing, 2: changes)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "apply" -d 'Make the prefix hold the given files, in one atomic, conflict-checked transaction'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "sync" -d 'Make other prefixes (clusters) identical to a source prefix'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "watch" -d 'Follow changes as they happen (several prefixes at once, with drift reports)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "render" -d 'Write the prefix as the YAML file a stock Temporal server reads (dynamicConfigClient.filepath)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "log" -d 'Who changed what, when and why: the changes under the prefix, newest first'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "show" -d 'One change in full: its record and its diff'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "revert" -d 'Undo one change (the keys it touched), with compare-and-swap'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "rollback" -d 'Make the prefix (or some keys) what it was at a revision or time'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "overrides" -d 'Incident overrides in force (writes made with --for or --until): list, extend, end'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "expire" -d 'Restore every incident override that is due (for cron or a CI schedule)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "freeze" -d 'Refuse every write to the prefix for a while (a release freeze), but --break-freeze'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "unfreeze" -d 'Lift a freeze'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "status" -d 'Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "clusters" -d 'Where tcfg connects: the config file\'s clusters, the current one, and where each setting comes from'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "upgrade-check" -d 'What a config needs before the servers move to another Temporal release, and the plans that migrate it'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "reference" -d 'Write the command reference and man pages (for maintainers)'
+complete -c tcfg -n "__fish_tcfg_using_subcommand help; and not __fish_seen_subcommand_from validate keys get put delete edit dump diff apply sync watch render log show revert rollback overrides expire freeze unfreeze status clusters upgrade-check completions reference help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand help; and __fish_seen_subcommand_from overrides" -f -a "extend" -d 'Give an override a new end (--for from now, or --until)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand help; and __fish_seen_subcommand_from overrides" -f -a "end" -d 'End an override now: restore its item (unless it changed since)'

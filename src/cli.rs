@@ -154,6 +154,10 @@ pub enum Command {
     Overrides(commands::overrides::OverridesArgs),
     /// Restore every incident override that is due (for cron or a CI schedule)
     Expire(commands::overrides::ExpireArgs),
+    /// Refuse every write to the prefix for a while (a release freeze), but --break-freeze
+    Freeze(commands::freeze::FreezeArgs),
+    /// Lift a freeze
+    Unfreeze(commands::freeze::UnfreezeArgs),
     /// Every etcd cluster and prefix at a glance: members, alarms, compaction, drift, renderers
     Status(commands::status::StatusArgs),
     /// Where tcfg connects: the config file's clusters, the current one, and where each setting comes from
@@ -196,6 +200,8 @@ impl Cli {
             Command::Rollback(args) => app::block_on(commands::undo::rollback(&cli.global, args)),
             Command::Overrides(args) => app::block_on(commands::overrides::list_overrides(&cli.global, args)),
             Command::Expire(args) => app::block_on(commands::overrides::expire(&cli.global, args)),
+            Command::Freeze(args) => app::block_on(commands::freeze::freeze(&cli.global, args)),
+            Command::Unfreeze(args) => app::block_on(commands::freeze::unfreeze(&cli.global, args)),
             Command::Status(args) => app::block_on(commands::status::run(&cli.global, args)),
             Command::Clusters(args) => commands::clusters::run(&cli.global, args),
             Command::UpgradeCheck(args) => app::block_on(commands::upgrade_check::run(&cli.global, args)),

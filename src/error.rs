@@ -150,6 +150,12 @@ impl From<StoreError> for CommandError {
         if let Some(r) = e.remedy() {
             hints.push(remedy_hint(r).to_string());
         }
+        if matches!(e, StoreError::Frozen { .. }) {
+            hints.push(
+                "wait for the freeze to end (tcfg status shows it), or pass --break-freeze -m \"INC-...\" to write anyway: the change record says so"
+                    .into(),
+            );
+        }
         if kind == Kind::OutcomeUnknown {
             hints.push(
                 "look before writing again: `tcfg get KEY` shows a key's value and mod revision, `tcfg diff -f FILE` what is still to change"

@@ -296,6 +296,19 @@ pub struct WriteArgs {
         conflicts_with = "dry_run"
     )]
     pub wait: Option<std::time::Duration>,
+
+    /// Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so
+    #[arg(long, help_heading = "Writing")]
+    pub break_freeze: bool,
+}
+
+/// Whether a write says it breaks a freeze: only with a message, which
+/// its record keeps beside the fact.
+pub fn breaks_freeze(write: &WriteArgs) -> Result<bool> {
+    if write.break_freeze && write.message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+        bail!("--break-freeze needs -m: why the freeze is broken (an incident, say), kept in the change record");
+    }
+    Ok(write.break_freeze)
 }
 
 /// A `--wait` time: a Go duration such as 90s or 2m, or seconds.

@@ -15,8 +15,8 @@ pub mod wait;
 pub mod write;
 
 pub use args::{
-    key_def, prefix_list, refuse_foreign, refuse_unread_scope, revision_of, unused_scope_fields, written_name,
-    OverrideArgs, ScopeArgs, TxnArgs, WriteArgs,
+    breaks_freeze, key_def, prefix_list, refuse_foreign, refuse_unread_scope, revision_of, unused_scope_fields,
+    written_name, OverrideArgs, ScopeArgs, TxnArgs, WriteArgs,
 };
 pub use connection::{connect, connection_settings, open_located};
 pub use input::{desired, desired_annotated, desired_files, desired_reviewed, read_input, refuse_stdin_twice};

@@ -88,7 +88,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
     } else {
         crate::app::desired_files(&registry, &args.file, args.allow_unknown_keys)?
     };
-    let intent = crate::app::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "apply",
@@ -96,6 +96,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let registry = std::sync::Arc::new(registry);
     let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;
@@ -168,6 +169,7 @@ async fn apply_saved(global: &GlobalArgs, args: &ApplyArgs, path: &PathBuf) -> R
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     intent.command.plan = Some(FileDigest::of(path.display().to_string(), text.as_bytes()));
     let store = Store::connect(settings).await?;
     let snapshot = store.snapshot(&registry, None).await?;

@@ -60,6 +60,7 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;

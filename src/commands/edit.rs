@@ -54,7 +54,7 @@ pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
         Target::List
     };
     let settings = crate::app::connection_settings(&global.etcd)?;
-    let intent = crate::app::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "edit",
@@ -62,6 +62,7 @@ pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     let (read, current) = read_for_change(&store, &name).await?;

@@ -256,6 +256,12 @@ fn summary(e: &Entry, prefix: &str) -> String {
     // a supersession.
     let marks = e.record.as_ref().map(|r| {
         let c = &r.command;
+        if c.breaks_freeze {
+            return "broke a freeze".to_string();
+        }
+        if c.verb == "freeze" {
+            return format!("until {}", c.ends.as_deref().unwrap_or("?"));
+        }
         match (c.extends, c.restores, c.superseded, &c.ends) {
             (Some(rev), ..) => format!("override {rev} now ends {}", c.ends.as_deref().unwrap_or("?")),
             (_, Some(rev), ..) => format!("restores override {rev}"),

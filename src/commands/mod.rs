@@ -9,6 +9,7 @@ pub mod delete;
 pub mod diff;
 pub mod dump;
 pub mod edit;
+pub mod freeze;
 pub mod get;
 pub mod keys;
 pub mod log;

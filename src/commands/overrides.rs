@@ -166,7 +166,7 @@ async fn extend_one(global: &GlobalArgs, args: ExtendArgs) -> Result<u8> {
     crate::app::overriding::require_message(Some(ends), args.write.message.as_deref())?;
     let registry = crate::app::registry(global)?;
     let settings = crate::app::connection_settings(&global.etcd)?;
-    let intent = crate::app::intent(
+    let mut intent = crate::app::intent(
         &settings,
         &registry,
         "overrides extend",
@@ -174,6 +174,7 @@ async fn extend_one(global: &GlobalArgs, args: ExtendArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = Store::connect(settings).await?;
     let a = named(&store, args.revision).await?;
@@ -216,6 +217,7 @@ async fn end_one(global: &GlobalArgs, args: EndArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = Store::connect(settings).await?;
     let a = named(&store, args.revision).await?;

@@ -336,6 +336,17 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
                 o.overdue_seconds
             )?;
         }
+        if let Some(f) = &s.freeze {
+            writeln!(
+                err,
+                "{}: {} is frozen until {} by {}: {} (writes need --break-freeze -m)",
+                paint(WARNING, "frozen"),
+                p.name,
+                f.ends,
+                f.author.short(),
+                f.message
+            )?;
+        }
         if let Some(e) = &s.overrides_error {
             writeln!(
                 err,

@@ -81,6 +81,7 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> Result<u8> {
         args.write.message.as_deref(),
         false,
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let (source, source_store) = located.remove(0);
     let source_store = source_store
         .map_err(|e| crate::error::CommandError::from(e).context(format!("cannot connect to the source {source}")))?;

@@ -79,6 +79,7 @@ pub async fn revert(global: &GlobalArgs, args: RevertArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run && args.out.is_none(),
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     intent.command.reverts = Some(args.revision);
     intent
         .message
@@ -142,6 +143,7 @@ pub async fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<u8> {
         args.write.message.as_deref(),
         !args.write.dry_run && args.out.is_none(),
     )?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
     let store = Store::connect(settings).await?;
     let undo = undo::rollback(&store, &registry, to, &args.keys).await?;
     intent.command.rollback_to = Some(undo.target);

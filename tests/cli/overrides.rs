@@ -412,3 +412,90 @@ async fn get_and_status_show_overrides_and_status_names_an_overdue_one() {
     assert_eq!(listed.len(), 2, "{v}");
     assert!(listed.iter().any(|o| o["overdue_seconds"].as_u64().unwrap() >= 120));
 }
+
+/// A freeze refuses every writing command, naming it; --break-freeze -m
+/// goes ahead and is recorded; the end of an override proceeds; status
+/// shows it; unfreeze lifts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freeze_refuses_every_writer_but_yields_to_break_freeze_and_to_override_ends() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let dir = tempfile::tempdir().unwrap();
+    let rev = put_for(&cluster, "8000", "1h");
+    let doc = file(&dir, "p.yaml", "frontend.rps:\n  - value: 77\n");
+    tcfg(&cluster)
+        .args(["freeze", "--for", "1h", "-m", "release REL-7", "--yes"])
+        .assert()
+        .code(0);
+    let first = raw_get(&cluster, &format!("{PREFIX}{KEY}")).await;
+    let sync_to = "/other/temporal/dynamicconfig/";
+    for args in [
+        vec!["put", "frontend.rps", "5", "--yes"],
+        vec!["delete", KEY, "--namespace", "payments", "--yes"],
+        vec!["apply", "-f", doc.to_str().unwrap(), "--yes"],
+        vec!["revert", &rev.to_string(), "--yes", "--force"],
+        vec!["rollback", "--to", "1", "--yes"],
+        vec!["put", "frontend.rps", "5", "--for", "1h", "-m", "m", "--yes"],
+    ] {
+        let o = tcfg(&cluster).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is frozen until") && stderr(&o).contains("release REL-7"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}{KEY}")).await, first);
+    // A frozen target refuses a sync into it too.
+    let o = tcfg(&cluster)
+        .args(["--prefix", sync_to, "freeze", "--for", "1h", "-m", "theirs", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = tcfg(&cluster)
+        .args([
+            "sync",
+            "--prefixes",
+            &format!("{PREFIX},{sync_to}"),
+            "--yes",
+            "--break-freeze",
+        ])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("--break-freeze needs -m"), "{}", stderr(&o));
+    let o = tcfg(&cluster)
+        .args(["sync", "--prefixes", &format!("{PREFIX},{sync_to}"), "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("frozen until"), "{}", stderr(&o));
+    // Status shows it.
+    let o = tcfg(&cluster).arg("status").output().unwrap();
+    assert!(
+        stderr(&o).contains("is frozen until") && stderr(&o).contains("release REL-7"),
+        "{}",
+        stderr(&o)
+    );
+    // Breaking it is recorded.
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "5", "--yes", "--break-freeze", "-m", "INC-9"])
+        .assert()
+        .code(0);
+    let log = stdout(&tcfg(&cluster).args(["log", "-o", "json", "-n", "1"]).output().unwrap());
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    assert_eq!(log["changes"][0]["record"]["command"]["breaks_freeze"], true, "{log}");
+    // An override ends during a freeze.
+    tcfg(&cluster)
+        .args(["overrides", "end", &rev.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    assert!(stored(&cluster).await.contains("value: 4000"));
+    tcfg(&cluster)
+        .args(["unfreeze", "-m", "shipped", "--yes"])
+        .assert()
+        .code(0);
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "6", "--yes"])
+        .assert()
+        .code(0);
+}

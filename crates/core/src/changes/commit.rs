@@ -136,7 +136,8 @@ impl Change {
             } else {
                 Batching::Never
             };
-            transactions(groups, self.guards.len(), room, batching == Batching::WhenTooLarge)?
+            // Every transaction is also guarded on the freeze entry.
+            transactions(groups, self.guards.len() + 1, room, batching == Batching::WhenTooLarge)?
         };
         Ok(Fitted {
             transactions,
@@ -406,6 +407,25 @@ async fn commit_one(
     let history = store.history_prefix();
     check_message_rule(store.settings(), intent.message.as_deref())?;
     let now = SystemTime::now();
+    // A freeze refuses the write, unless the write goes ahead of freezes;
+    // either way the write holds only while the freeze is as read.
+    let (freeze, freeze_revision) = super::freeze::read(store).await?;
+    if let Some(f) = freeze.filter(|f| f.holds(now)) {
+        if !super::freeze::passes(intent) {
+            return Err(StoreError::Frozen {
+                prefix: store.prefix().to_string(),
+                ends: f.ends,
+                author: f.author.short(),
+                message: f.message,
+            });
+        }
+    }
+    let mut guards = guards.to_vec();
+    guards.push(Guard::Key {
+        key: super::freeze::freeze_key(store),
+        mod_revision: freeze_revision,
+    });
+    let guards = guards.as_slice();
     let key = record_key(&history, now);
     let prune_before = match prune_point(store, now).await {
         Err(e @ StoreError::PermissionDenied { .. }) => return Err(diagnose(store, e, changes, &key).await),

@@ -8,6 +8,7 @@ pub mod buffer;
 pub mod commit;
 pub mod edit;
 pub mod effect;
+pub mod freeze;
 pub mod intent;
 pub mod log;
 pub mod migrate;

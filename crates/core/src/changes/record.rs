@@ -123,6 +123,10 @@ pub struct Command {
     /// (`ends`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<i64>,
+    /// The write broke a change freeze (`--break-freeze`): it went ahead of
+    /// one, and says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub breaks_freeze: bool,
     /// `[n, total]`: batch n of a change written in `total` transactions
     /// (`apply --batch`); absent when the change is one transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -121,6 +121,9 @@ pub struct PrefixState {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Why their records could not be read.
     pub renderers_error: Option<String>,
+    /// The change freeze in force, if any (`tcfg freeze`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freeze: Option<crate::changes::freeze::Freeze>,
     /// The incident overrides in force (`put --for`), oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideReport>,
@@ -277,6 +280,7 @@ struct Read {
     floor: Result<i64, StoreError>,
     renderers: Result<Vec<RendererStatus>, StoreError>,
     overrides: Result<Vec<crate::changes::overrides::Active>, StoreError>,
+    freeze: Option<crate::changes::freeze::Freeze>,
     /// Per renderer revision older than the snapshot: how many of the keys
     /// then are gone now (`None`: compacted, cannot be told).
     deleted_since: BTreeMap<i64, Option<usize>>,
@@ -284,12 +288,15 @@ struct Read {
 
 async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String> {
     let store = place.store.as_ref().map_err(|e| e.to_string())?;
-    let (snapshot, floor, renderers, overrides) = tokio::join!(
+    let (snapshot, floor, renderers, overrides, freeze) = tokio::join!(
         store.snapshot(registry, None),
         store.compaction_floor(),
         renderers(store),
-        crate::changes::overrides::list(store)
+        crate::changes::overrides::list(store),
+        crate::changes::freeze::read(store)
     );
+    let now = std::time::SystemTime::now();
+    let freeze = freeze.ok().and_then(|(f, _)| f).filter(|f| f.holds(now));
     let overrides = overrides.map(|(_, active, _)| active);
     let snapshot = snapshot.map_err(|e| e.to_string())?;
     // A key deleted since a renderer's revision leaves no trace in the
@@ -324,6 +331,7 @@ async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String>
         floor,
         renderers,
         overrides,
+        freeze,
         deleted_since,
     })
 }
@@ -361,6 +369,7 @@ impl Read {
             drift,
             renderers,
             renderers_error,
+            freeze: self.freeze.clone(),
             overrides: match &self.overrides {
                 Ok(list) => {
                     let now = std::time::SystemTime::now();

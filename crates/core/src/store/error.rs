@@ -206,6 +206,18 @@ pub enum StoreError {
         /// The keys changed since.
         keys: Vec<String>,
     },
+    #[error("{prefix} is frozen until {ends} by {author}: {message}; nothing written")]
+    /// A change freeze holds: the write was refused.
+    Frozen {
+        /// The frozen prefix.
+        prefix: String,
+        /// When the freeze ends.
+        ends: String,
+        /// Who froze it.
+        author: String,
+        /// Why.
+        message: String,
+    },
     #[error("etcd refused the request: {reason}")]
     /// etcd refused the request.
     Rejected {

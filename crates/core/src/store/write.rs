@@ -54,6 +54,14 @@ pub enum Guard {
         /// The revision it was read at.
         since: i64,
     },
+    /// One key beside the prefix (a freeze) is still as it was read: at
+    /// this mod revision, 0 when absent.
+    Key {
+        /// The etcd key.
+        key: String,
+        /// Its mod revision when read (0: absent).
+        mod_revision: i64,
+    },
 }
 
 impl Store {
@@ -125,19 +133,27 @@ impl Store {
         }
         let mut checks: Vec<TxnOp> = changes.iter().map(|c| TxnOp::get(c.etcd_key.clone(), None)).collect();
         for g in guards {
-            let Guard::Unchanged { prefix, since } = g;
-            compares.push(
-                Compare::mod_revision(prefix.as_str(), CompareOp::Less, since + 1).with_range(prefix.range_end()),
-            );
-            checks.push(TxnOp::get(
-                prefix.as_str(),
-                Some(
-                    GetOptions::new()
-                        .with_range(prefix.range_end())
-                        .with_keys_only()
-                        .with_min_mod_revision(since + 1),
-                ),
-            ));
+            match g {
+                Guard::Unchanged { prefix, since } => {
+                    compares.push(
+                        Compare::mod_revision(prefix.as_str(), CompareOp::Less, since + 1)
+                            .with_range(prefix.range_end()),
+                    );
+                    checks.push(TxnOp::get(
+                        prefix.as_str(),
+                        Some(
+                            GetOptions::new()
+                                .with_range(prefix.range_end())
+                                .with_keys_only()
+                                .with_min_mod_revision(since + 1),
+                        ),
+                    ));
+                }
+                Guard::Key { key, mod_revision } => {
+                    compares.push(Compare::mod_revision(key.as_str(), CompareOp::Equal, *mod_revision));
+                    checks.push(TxnOp::get(key.as_str(), Some(GetOptions::new().with_keys_only())));
+                }
+            }
         }
         checks.extend(beside.iter().map(|b| TxnOp::get(b.etcd_key.clone(), None)));
         let txn = Txn::new().when(compares).and_then(ops).or_else(checks);
@@ -148,8 +164,13 @@ impl Store {
         for c in changes {
             tracing::debug!(key = %c.etcd_key, expect = ?c.expect, delete = c.value.is_none(), "compare-and-swap guard");
         }
-        for Guard::Unchanged { prefix, since } in guards {
-            tracing::debug!(%prefix, since, "guard: nothing under the prefix written since");
+        for g in guards {
+            match g {
+                Guard::Unchanged { prefix, since } => {
+                    tracing::debug!(%prefix, since, "guard: nothing under the prefix written since")
+                }
+                Guard::Key { key, mod_revision } => tracing::debug!(key, mod_revision, "guard: a key as read"),
+            }
         }
         tracing::debug!(record = %record.key, "change record");
         // A lost answer is judged by every key the write touches.
@@ -186,6 +207,19 @@ impl Store {
         tracing::debug!(elapsed = ?started.elapsed(), "{what}: a guard failed, nothing written");
         let responses = resp.op_responses();
         for (g, r) in guards.iter().zip(responses.iter().skip(changes.len())) {
+            if let (Guard::Key { key, mod_revision }, TxnOpResponse::Get(got)) = (g, r) {
+                let found = got.kvs().first().map_or(0, |kv| kv.mod_revision());
+                if found != *mod_revision {
+                    return Err(StoreError::Conflict {
+                        conflicts: vec![Conflict {
+                            key: key.clone(),
+                            expected: *mod_revision,
+                            found,
+                        }],
+                    });
+                }
+                continue;
+            }
             let (Guard::Unchanged { prefix, since }, TxnOpResponse::Get(got)) = (g, r) else {
                 continue;
             };
@@ -229,6 +263,10 @@ impl Store {
     /// tcfg's own entries beside the prefix go directly under the
     /// overrides prefix, which must not overlap the config prefix.
     fn check_beside(&self, key: &str) -> Result<(), StoreError> {
+        let freeze = self.settings.prefix.beside("freeze");
+        if freeze.name_of(key) == Some("current") {
+            return Ok(());
+        }
         let (overrides, config) = (self.overrides_prefix(), &self.settings.prefix);
         let reason =
             if overrides.as_str().starts_with(config.as_str()) || config.as_str().starts_with(overrides.as_str()) {
