@@ -66,6 +66,9 @@ fn now() -> String {
 }
 
 /// The JSON lines `watch -o json` prints.
+// Each line is built, written and dropped at once: the size of its largest
+// variant is never held more than once, so boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 enum Line<'a> {
@@ -99,6 +102,12 @@ enum Line<'a> {
         author: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<&'a str>,
+        /// An incident override: when it ends (`tcfg overrides`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        override_ends: Option<&'a str>,
+        /// The end of an override: its revision.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ends_override: Option<i64>,
     },
     Drift {
         time: String,
@@ -188,6 +197,10 @@ impl Printer {
                 effective,
                 author: record.map(|r| r.author.short()),
                 message: record.and_then(|r| r.message.as_deref()),
+                override_ends: record
+                    .and_then(|r| r.command.ends.as_deref())
+                    .filter(|_| record.is_some_and(|r| matches!(r.command.verb.as_str(), "put" | "delete"))),
+                ends_override: record.and_then(|r| r.command.restores),
             }),
             Output::Text => {
                 let mut out = output::styled_stdout();
@@ -204,6 +217,14 @@ impl Printer {
                 if let (Some(r), true) = (record, first) {
                     let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                     writeln!(out, "  by {} ({}){message}", r.author.short(), r.command.verb)?;
+                    match (&r.command.ends, r.command.restores) {
+                        (Some(ends), _) if matches!(r.command.verb.as_str(), "put" | "delete") => writeln!(
+                            out,
+                            "  an override: restored at {ends} unless changed since (tcfg overrides)"
+                        )?,
+                        (_, Some(rev)) => writeln!(out, "  the end of override {rev}: the item as it was before it")?,
+                        _ => {}
+                    }
                 }
                 if let Some(e) = effective {
                     writeln!(out, "  effective for {}: {} -> {}", e.scope, e.old, e.new)?;

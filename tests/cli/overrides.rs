@@ -499,3 +499,25 @@ async fn a_freeze_refuses_every_writer_but_yields_to_break_freeze_and_to_overrid
         .assert()
         .code(0);
 }
+
+/// `watch` marks an override as it lands, and its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_marks_an_override_and_its_end() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let w = Watch::start(&cluster.endpoints(), &[]);
+    w.expect("ready", |v| v["type"] == "ready");
+    let rev = put_for(&cluster, "8000", "1h");
+    let line = w.expect("the override", |v| v["type"] == "change" && v["revision"] == rev);
+    assert!(line["override_ends"].is_string(), "{line}");
+    tcfg(&cluster)
+        .args(["overrides", "end", &rev.to_string(), "--yes"])
+        .assert()
+        .code(0);
+    let line = w.expect("its end", |v| v["type"] == "change" && v["ends_override"] == rev);
+    assert_eq!(
+        line["author"].as_str().map(|a| a.starts_with("tcfg expire")),
+        Some(false),
+        "{line}"
+    );
+}
