@@ -335,7 +335,9 @@ async fn two_followers_restore_once_and_the_other_takes_over_from_a_killed_leade
         overrides(&cluster).is_empty()
     });
     let late = std::time::SystemTime::now().duration_since(ends).unwrap_or_default();
-    assert!(late < Duration::from_secs(3), "restored {late:?} after the end");
+    // Within a second or so (a check every half second), with room for a
+    // loaded machine.
+    assert!(late < Duration::from_secs(4), "restored {late:?} after the end");
     assert!(stored(&cluster).await.contains("value: 4000"));
     let restores = |rev: i64| {
         let log = stdout(&tcfg(&cluster).args(["log", "-o", "json"]).output().unwrap());

@@ -77,7 +77,19 @@ fn normalize(line: &str) -> String {
                 }
             }
         } else if c.is_ascii_digit() {
-            while chars.peek().is_some_and(|c| c.is_ascii_digit() || *c == '.') {
+            // A number with its decimal points (3.5.34, 48.1), but not a
+            // `...` after it: a dot counts only when a digit follows.
+            loop {
+                let mut ahead = chars.clone();
+                let (next, after) = (ahead.next(), ahead.next());
+                let more = match next {
+                    Some(d) if d.is_ascii_digit() => true,
+                    Some('.') => after.is_some_and(|d| d.is_ascii_digit()),
+                    _ => false,
+                };
+                if !more {
+                    break;
+                }
                 chars.next();
             }
             out.push('#');
@@ -168,6 +180,7 @@ fn transcripts_are_read_and_compared_as_documented() {
     assert!(line_matches("held back x: …; kept", "held back x: why; kept"));
     assert!(line_matches("prefix ...", "prefix and more"));
     assert!(line_matches("size 48.1 MB", "size 28.7 kB"));
+    assert!(line_matches("up 3.5.34… leader", "up 3.4.23 (!) leader"));
     assert!(!line_matches("wrote k", "wrote k at revision 9"));
     assert!(!line_matches("wrote k at", "rewrote k at"));
     assert!(!line_matches("a ... c", "a bbb d"));
