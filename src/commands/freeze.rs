@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::SystemTime;
 
 use clap::Args;
-use tcfg_core::changes::freeze::{read, set};
+use tcfg_core::changes::freeze::read;
+use tcfg_core::changes::freezing::set;
 use tcfg_core::store::Store;
 
 use crate::app::{OverrideArgs, WriteArgs};

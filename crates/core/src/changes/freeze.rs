@@ -4,13 +4,12 @@
 //! incident overrides proceed: they only bring back what was there. The
 //! freeze is one entry beside the prefix; each write is guarded on it, so
 //! a freeze that lands while a write is on its way stops that write too.
+//! Writing the entry itself is [`crate::changes::freezing`]'s.
 
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use super::budget::Limits;
-use super::commit::{Batching, Change, CommitError};
 use super::intent::Intent;
 use super::record::Author;
 use crate::store::{Expect, Store, StoreError, Write};
@@ -96,19 +95,6 @@ pub fn write(store: &Store, ends: Option<SystemTime>, intent: &Intent, mod_revis
         expect,
         old: None,
     }
-}
-
-/// Freeze the prefix until `ends`, or (`None`) unfreeze it: a recorded
-/// change through [`crate::changes::commit`] (the entry compare-and-swapped
-/// against the one read). Returns its revision.
-pub async fn set(store: &Store, ends: Option<SystemTime>, intent: &Intent) -> Result<i64, CommitError> {
-    let (_, mod_revision) = read(store).await?;
-    let mut intent = intent.clone();
-    intent.command.ends = ends.map(|t| humantime::format_rfc3339_seconds(t).to_string());
-    let write = write(store, ends, &intent, mod_revision);
-    let change = Change::of_groups(Vec::new(), Vec::new()).with_beside(vec![write]);
-    let fitted = change.fit(&intent, Limits::default(), Batching::Never)?;
-    Ok(fitted.commit(store, |_| {}).await?.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod commit;
 pub mod edit;
 pub mod effect;
 pub mod freeze;
+pub mod freezing;
 pub mod intent;
 pub mod log;
 pub mod migrate;

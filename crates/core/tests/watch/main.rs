@@ -183,7 +183,7 @@ async fn change_sets_arrive_per_revision_in_order() {
 /// them as it refuses `tcfg put`, until it is lifted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_librarys_write_is_refused_while_the_prefix_is_frozen() {
-    use tcfg_core::changes::{freeze, intent::Intent};
+    use tcfg_core::changes::{freezing as freeze, intent::Intent};
     let cluster = EtcdCluster::single();
     let store = store(cluster.endpoint_list()).await;
     let client = Client::start(store.clone(), registry(), fast()).await.unwrap();

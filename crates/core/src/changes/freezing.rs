@@ -1,0 +1,24 @@
+//! Freezing and unfreezing a prefix: the recorded change that writes the
+//! freeze entry ([`crate::changes::freeze`]) through
+//! [`crate::changes::commit`].
+
+use std::time::SystemTime;
+
+use super::budget::Limits;
+use super::commit::{Batching, Change, CommitError};
+use super::freeze::{read, write};
+use super::intent::Intent;
+use crate::store::Store;
+
+/// Freeze the prefix until `ends`, or (`None`) unfreeze it: a recorded
+/// change through [`crate::changes::commit`] (the entry compare-and-swapped
+/// against the one read). Returns its revision.
+pub async fn set(store: &Store, ends: Option<SystemTime>, intent: &Intent) -> Result<i64, CommitError> {
+    let (_, mod_revision) = read(store).await?;
+    let mut intent = intent.clone();
+    intent.command.ends = ends.map(|t| humantime::format_rfc3339_seconds(t).to_string());
+    let write = write(store, ends, &intent, mod_revision);
+    let change = Change::of_groups(Vec::new(), Vec::new()).with_beside(vec![write]);
+    let fitted = change.fit(&intent, Limits::default(), Batching::Never)?;
+    Ok(fitted.commit(store, |_| {}).await?.unwrap_or_default())
+}
