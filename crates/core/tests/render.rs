@@ -164,8 +164,10 @@ async fn a_wait_ends_when_every_live_renderer_reaches_the_revision() {
         .unwrap();
     a.report(status("a", 10));
     b.report(status("b", 3));
-    record_until(&store, "b", "b never reported", |r| r.is_some()).await;
-    record_until(&store, "a", "a never reported", |r| r.is_some()).await;
+    // Each at the revision it reported (a record may first be written before
+    // the report reaches it: a wait then would see a behind too).
+    record_until(&store, "b", "b never reported", |r| r.is_some_and(|(rev, _)| rev == 3)).await;
+    record_until(&store, "a", "a never reported", |r| r.is_some_and(|(rev, _)| rev == 10)).await;
     // b stays behind: the wait says so once, and ends at its limit naming it.
     let mut told = Vec::new();
     let late = wait_for_renderers(&store, 10, Duration::from_millis(300), |c| {
