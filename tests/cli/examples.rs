@@ -17,16 +17,6 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// A loopback address nobody listens on now, for `0.0.0.0:PORT`.
-fn free_addr() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
-
 /// The status of `GET path` on `addr`.
 fn http_status(addr: &str, path: &str) -> Option<u16> {
     use std::io::{Read, Write};

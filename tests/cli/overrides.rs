@@ -292,15 +292,6 @@ fn leads(addr: &str) -> Option<bool> {
     Some(line.ends_with(" 1"))
 }
 
-fn free_addr() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
-
 /// Two `expire --follow`: one leads and restores within a second of the
 /// end, once; killed with SIGKILL, the other takes over when its lease ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

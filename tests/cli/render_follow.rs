@@ -27,16 +27,6 @@ pub(crate) fn follower_logging_to(
         .spawn_killed()
 }
 
-/// A loopback address nobody listens on now.
-fn free_addr() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
-
 /// Wait until `ok()` holds; `what` names it when it never does.
 fn until(what: &str, ok: impl FnMut() -> bool) {
     tcfg_testkit::wait_until(std::time::Duration::from_secs(20), what, ok);

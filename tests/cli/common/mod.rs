@@ -311,3 +311,13 @@ pub fn etcd_progress_in_order() -> bool {
     tcfg_core::store::Release::parse(&tcfg_testkit::etcd_release())
         .is_some_and(|r| r.progress_answers() == tcfg_core::store::ProgressAnswers::InOrder)
 }
+
+/// A loopback address nobody listens on now.
+pub fn free_addr() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
