@@ -159,25 +159,38 @@ async fn named(store: &Store, revision: i64) -> Result<Active> {
     }
 }
 
-async fn extend_one(global: &GlobalArgs, args: ExtendArgs) -> Result<u8> {
-    let Some(ends) = args.overriding.ends() else {
-        bail!("say the new end: --for DURATION (from now) or --until TIME");
-    };
-    crate::app::overriding::require_message(Some(ends), args.write.message.as_deref())?;
+/// What `overrides extend` and `overrides end` start from: the registry,
+/// the intent (verb, message, --break-freeze), where they write, the
+/// store, and the override named.
+async fn open(
+    global: &GlobalArgs,
+    write: &WriteArgs,
+    verb: &str,
+    revision: i64,
+) -> Result<(Registry, tcfg_core::changes::intent::Intent, String, Store, Active)> {
     let registry = crate::app::registry(global)?;
     let settings = crate::app::connection_settings(&global.etcd)?;
     let mut intent = crate::app::intent(
         &settings,
         &registry,
-        "overrides extend",
+        verb,
         Vec::new(),
-        args.write.message.as_deref(),
-        !args.write.dry_run,
+        write.message.as_deref(),
+        !write.dry_run,
     )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
+    intent.command.breaks_freeze = crate::app::breaks_freeze(write)?;
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = Store::connect(settings).await?;
-    let a = named(&store, args.revision).await?;
+    let a = named(&store, revision).await?;
+    Ok((registry, intent, place, store, a))
+}
+
+async fn extend_one(global: &GlobalArgs, args: ExtendArgs) -> Result<u8> {
+    let Some(ends) = args.overriding.ends() else {
+        bail!("say the new end: --for DURATION (from now) or --until TIME");
+    };
+    crate::app::overriding::require_message(Some(ends), args.write.message.as_deref())?;
+    let (_registry, intent, place, store, a) = open(global, &args.write, "overrides extend", args.revision).await?;
     let ends_text = humantime::format_rfc3339_seconds(ends).to_string();
     writeln!(
         output::stdout(),
@@ -207,20 +220,7 @@ async fn extend_one(global: &GlobalArgs, args: ExtendArgs) -> Result<u8> {
 }
 
 async fn end_one(global: &GlobalArgs, args: EndArgs) -> Result<u8> {
-    let registry = crate::app::registry(global)?;
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let mut intent = crate::app::intent(
-        &settings,
-        &registry,
-        "overrides end",
-        Vec::new(),
-        args.write.message.as_deref(),
-        !args.write.dry_run,
-    )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = Store::connect(settings).await?;
-    let a = named(&store, args.revision).await?;
+    let (registry, mut intent, place, store, a) = open(global, &args.write, "overrides end", args.revision).await?;
     writeln!(
         output::stdout(),
         "end override {} of {} {}: restore {} (it holds {} while the override stands)",
