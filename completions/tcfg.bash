@@ -1205,7 +1205,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__freeze)
-            opts="-m -y -h -V --for --until --message --yes --dry-run --wait --break-freeze --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-m -y -h -V --for --until --whole-cluster --message --yes --dry-run --wait --break-freeze --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3377,7 +3377,7 @@ _tcfg() {
             return 0
             ;;
         tcfg__subcmd__unfreeze)
-            opts="-m -y -h -V --message --yes --dry-run --wait --break-freeze --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
+            opts="-m -y -h -V --whole-cluster --message --yes --dry-run --wait --break-freeze --temporal-version --schema --color --log-format --endpoints --prefix --cacert --cert --key --user --password --dial-timeout --command-timeout --config --cluster --history-prefix --history-keep --history-max-age --require-message --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

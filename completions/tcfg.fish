@@ -793,6 +793,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l history-keep -d 'Ke
 complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l whole-cluster -d 'Freeze every prefix on this etcd cluster, not only --prefix (the change record is kept with --prefix)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand freeze" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'
@@ -823,6 +824,7 @@ complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l history-keep -d '
 complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l history-max-age -d 'Keep change records no older than this, e.g. 90d (0: no limit) [default: 365d]' -r
 complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l require-message -d 'Refuse writes without -m/--message' -r -f -a "true\t''
 false\t''"
+complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l whole-cluster -d 'Lift the whole etcd cluster\'s freeze (tcfg freeze --whole-cluster), not the prefix\'s'
 complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -s y -l yes -d 'Do not ask for confirmation (needed when standard input is not a terminal)'
 complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l dry-run -d 'Show the plan on stdout and write nothing; exit status 2 when there are changes, 0 when none'
 complete -c tcfg -n "__fish_tcfg_using_subcommand unfreeze" -l break-freeze -d 'Write even though the prefix is frozen (tcfg freeze); needs -m, and the change record says so'

@@ -39,6 +39,7 @@ pub async fn commit_key_write(
     crate::present::plan_view::write_plan(&mut output::styled_stdout(), plan, &plan.prefix.to_string())?;
     show_review(change.findings())?;
     let fitted = change.fit(intent, tcfg_core::changes::budget::Limits::default(), Batching::Never)?;
+    told_of_freeze(store, intent, opts.dry_run).await?;
     if opts.dry_run {
         writeln!(output::stderr(), "dry run: nothing written")?;
         return Ok(exit::CHANGES);
@@ -85,6 +86,7 @@ pub async fn commit_plan(w: PlanWrite<'_>) -> Result<u8> {
         Batching::Never
     };
     let fitted = change.fit(intent, txn.limits(), batching)?;
+    told_of_freeze(store, intent, opts.dry_run).await?;
     if opts.dry_run {
         writeln!(output::stderr(), "dry run: nothing written")?;
         return Ok(exit::CHANGES);
@@ -218,4 +220,32 @@ fn escape_spellings(e: &tcfg_core::store::Spellings) -> String {
         tcfg_core::model::key::escaped(&e.prefix),
         keys.join("; ")
     )
+}
+
+/// A freeze that would refuse the write is told before the prompt (the
+/// write is refused then, not after a yes), and in a dry run as what the
+/// write would meet (a CI review shows it); so is a freeze this user may
+/// not read. The write checks again.
+pub async fn told_of_freeze(store: &Store, intent: &Intent, dry_run: bool) -> Result<()> {
+    let outlook = tcfg_core::changes::freeze::outlook(store, intent, std::time::SystemTime::now()).await;
+    for range in &outlook.unchecked {
+        writeln!(
+            output::stderr(),
+            "{}: this etcd user may not read {range}, so a change freeze there cannot be checked: grant it read on {range}",
+            paint(crate::output::WARNING, "warning")
+        )?;
+    }
+    let Some(refused) = outlook.refused else {
+        return Ok(());
+    };
+    if !dry_run {
+        return Err(refused.into());
+    }
+    writeln!(
+        output::stderr(),
+        "{}: {}: without --break-freeze -m this write would be refused",
+        paint(crate::output::WARNING, "frozen"),
+        refused.to_string().trim_end_matches("; nothing written")
+    )?;
+    Ok(())
 }

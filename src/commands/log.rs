@@ -259,8 +259,17 @@ fn summary(e: &Entry, prefix: &str) -> String {
         if c.breaks_freeze {
             return "broke a freeze".to_string();
         }
+        let cluster = if c.whole_cluster { "whole cluster" } else { "" };
         if c.verb == "freeze" {
-            return format!("until {}", c.ends.as_deref().unwrap_or("?"));
+            let until = format!("until {}", c.ends.as_deref().unwrap_or("?"));
+            return if c.whole_cluster {
+                format!("{cluster}, {until}")
+            } else {
+                until
+            };
+        }
+        if c.verb == "unfreeze" {
+            return cluster.to_string();
         }
         match (c.extends, c.restores, c.superseded, &c.ends) {
             (Some(rev), ..) => format!("override {rev} now ends {}", c.ends.as_deref().unwrap_or("?")),

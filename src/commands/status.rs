@@ -339,9 +339,10 @@ fn write_notes(report: &FleetReport, verbose: bool) -> Result<()> {
         if let Some(f) = &s.freeze {
             writeln!(
                 err,
-                "{}: {} is frozen until {} by {}: {} (writes need --break-freeze -m)",
+                "{}: {} is frozen{} until {} by {}: {} (writes need --break-freeze -m)",
                 paint(WARNING, "frozen"),
                 p.name,
+                if f.cluster { " (its whole etcd cluster)" } else { "" },
                 f.ends,
                 f.author.short(),
                 f.message

@@ -429,8 +429,10 @@ async fn a_freeze_refuses_every_writer_but_yields_to_break_freeze_and_to_overrid
         vec!["revert", &rev.to_string(), "--yes", "--force"],
         vec!["rollback", "--to", "1", "--yes"],
         vec!["put", "frontend.rps", "5", "--for", "1h", "-m", "m", "--yes"],
+        vec!["edit", KEY, "--yes"],
     ] {
-        let o = tcfg(&cluster).args(&args).output().unwrap();
+        // An editor that would change nothing, should one open.
+        let o = tcfg(&cluster).env("EDITOR", "true").args(&args).output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert!(
             stderr(&o).contains("is frozen until") && stderr(&o).contains("release REL-7"),
@@ -513,4 +515,142 @@ async fn watch_marks_an_override_and_its_end() {
         Some(false),
         "{line}"
     );
+}
+
+/// A freeze of the whole etcd cluster, made through any prefix on it,
+/// refuses writes to every prefix (an edit and a sync among them); status
+/// shows it on each; unfreezing one prefix leaves it and says so;
+/// `unfreeze --whole-cluster` lifts it. A prefix that would hold the
+/// cluster's entry cannot write it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_cluster_freeze_stops_every_prefix_on_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let dir = tempfile::tempdir().unwrap();
+    let staging = "/staging/";
+    let editor = dir.path().join("editor.sh");
+    let opened = dir.path().join("opened");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\necho opened >> {}\nsed -i 's/value: 4000$/value: 4100/' \"$1\"\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = tcfg(&cluster)
+        .args(["--prefix", staging, "freeze", "--whole-cluster", "--for", "1h"])
+        .args(["-m", "etcd upgrade", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("freeze every prefix on"), "{}", stdout(&o));
+    let before = raw_get(&cluster, &format!("{PREFIX}{KEY}")).await;
+    for (prefix, args) in [
+        (PREFIX, vec!["put", "frontend.rps", "5", "--yes"]),
+        (staging, vec!["put", "frontend.rps", "5", "--yes"]),
+        (PREFIX, vec!["edit", KEY, "--yes"]),
+        (
+            staging,
+            vec!["sync", "--prefixes", &format!("{PREFIX},{staging}"), "--yes"],
+        ),
+    ] {
+        let o = tcfg(&cluster)
+            .env("EDITOR", &editor)
+            .args(["--prefix", prefix])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("its etcd cluster (every prefix on it) is frozen") && err.contains("etcd upgrade"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}{KEY}")).await, before);
+    assert_eq!(raw_get(&cluster, &format!("{staging}frontend.rps")).await, None);
+    // The edit was refused before its editor opened: no work lost in it.
+    assert!(!opened.exists());
+    // A write is refused before it asks (not after a yes); a dry run (a CI
+    // review) says what the write would meet, and exits 2 as ever.
+    let o = tcfg(&cluster).args(["put", "frontend.rps", "7"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is frozen until") && !stderr(&o).contains("--yes"),
+        "{}",
+        stderr(&o)
+    );
+    let doc = file(&dir, "p.yaml", "frontend.rps:\n  - value: 77\n");
+    for args in [
+        vec!["apply", "-f", doc.to_str().unwrap(), "--dry-run"],
+        vec!["put", "frontend.rps", "7", "--dry-run"],
+    ] {
+        let o = tcfg(&cluster).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("without --break-freeze -m this write would be refused")
+                && stderr(&o).contains("dry run: nothing written"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // Status shows it on each prefix.
+    let o = tcfg(&cluster)
+        .args(["status", "--prefixes", &format!("{PREFIX},{staging}")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&o).matches("frozen (its whole etcd cluster) until").count(),
+        2,
+        "{}",
+        stderr(&o)
+    );
+    // A prefix's unfreeze is not the cluster's.
+    let o = tcfg(&cluster).args(["unfreeze", "-m", "x", "--yes"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not frozen: nothing to write")
+            && stderr(&o).contains("its etcd cluster is frozen until")
+            && stderr(&o).contains("unfreeze --whole-cluster"),
+        "{}",
+        stderr(&o)
+    );
+    // Breaking it is recorded; the freeze is in the log of the prefix that made it.
+    tcfg(&cluster)
+        .args(["put", "frontend.rps", "5", "--yes", "--break-freeze", "-m", "INC-9"])
+        .assert()
+        .code(0);
+    let o = tcfg(&cluster).args(["--prefix", staging, "log"]).output().unwrap();
+    assert!(stdout(&o).contains("whole cluster, until"), "{}", stdout(&o));
+    // Its entry is no prefix's key: a prefix over it cannot write it.
+    let o = tcfg(&cluster)
+        .args(["--prefix", "/tcfg/", "unfreeze", "--whole-cluster", "-m", "x", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("where tcfg writes only dynamic config"),
+        "{}",
+        stderr(&o)
+    );
+    tcfg(&cluster)
+        .args([
+            "--prefix",
+            staging,
+            "unfreeze",
+            "--whole-cluster",
+            "-m",
+            "upgraded",
+            "--yes",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(raw_get(&cluster, "/tcfg/freeze/current").await, None);
+    tcfg(&cluster)
+        .args(["--prefix", staging, "put", "frontend.rps", "6", "--yes"])
+        .assert()
+        .code(0);
 }

@@ -136,8 +136,9 @@ impl Change {
             } else {
                 Batching::Never
             };
-            // Every transaction is also guarded on the freeze entry.
-            transactions(groups, self.guards.len() + 1, room, batching == Batching::WhenTooLarge)?
+            // Every transaction is also guarded on the freeze entries (the
+            // prefix's and the cluster's).
+            transactions(groups, self.guards.len() + 2, room, batching == Batching::WhenTooLarge)?
         };
         Ok(Fitted {
             transactions,
@@ -408,38 +409,9 @@ async fn commit_one(
     check_message_rule(store.settings(), intent.message.as_deref())?;
     let now = SystemTime::now();
     // A freeze refuses the write, unless the write goes ahead of freezes;
-    // either way the write holds only while the freeze is as read.
-    // A user whose role predates freezes (no read on the freeze entry) still
-    // writes, unchecked: etcd's roles are the security boundary, a freeze
-    // is a process one. Said once per write, at warn.
-    let (freeze, freeze_revision) = match super::freeze::read(store).await {
-        Ok((freeze, revision)) => (freeze, Some(revision)),
-        Err(e @ StoreError::PermissionDenied { .. }) => {
-            tracing::warn!(
-                "{e}: a change freeze cannot be checked for this user; grant it read on {}",
-                store.prefix().beside("freeze")
-            );
-            (None, None)
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(f) = freeze.filter(|f| f.holds(now)) {
-        if !super::freeze::passes(intent) {
-            return Err(StoreError::Frozen {
-                prefix: store.prefix().to_string(),
-                ends: f.ends,
-                author: f.author.short(),
-                message: f.message,
-            });
-        }
-    }
+    // either way the write holds only while the freezes are as read.
     let mut guards = guards.to_vec();
-    if let Some(mod_revision) = freeze_revision {
-        guards.push(Guard::Key {
-            key: super::freeze::freeze_key(store),
-            mod_revision,
-        });
-    }
+    guards.extend(super::freeze::check(store, intent, now).await?);
     let guards = guards.as_slice();
     let key = record_key(&history, now);
     let prune_before = match prune_point(store, now).await {

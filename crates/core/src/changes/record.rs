@@ -127,6 +127,10 @@ pub struct Command {
     /// one, and says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub breaks_freeze: bool,
+    /// `freeze`, `unfreeze`: of the whole etcd cluster (every prefix on
+    /// it), not of the prefix the record is kept with.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_cluster: bool,
     /// `[n, total]`: batch n of a change written in `total` transactions
     /// (`apply --batch`); absent when the change is one transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]

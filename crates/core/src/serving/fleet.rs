@@ -293,10 +293,9 @@ async fn read_prefix(place: &Place, registry: &Registry) -> Result<Read, String>
         store.compaction_floor(),
         renderers(store),
         crate::changes::overrides::list(store),
-        crate::changes::freeze::read(store)
+        crate::changes::freeze::holding(store, std::time::SystemTime::now())
     );
-    let now = std::time::SystemTime::now();
-    let freeze = freeze.ok().and_then(|(f, _)| f).filter(|f| f.holds(now));
+    let freeze = freeze.ok().flatten();
     let overrides = overrides.map(|(_, active, _)| active);
     let snapshot = snapshot.map_err(|e| e.to_string())?;
     // A key deleted since a renderer's revision leaves no trace in the

@@ -206,11 +206,16 @@ pub enum StoreError {
         /// The keys changed since.
         keys: Vec<String>,
     },
-    #[error("{prefix} is frozen until {ends} by {author}: {message}; nothing written")]
+    #[error(
+        "{}{prefix} is frozen until {ends} by {author}: {message}; nothing written",
+        if *cluster { "its etcd cluster (every prefix on it) is frozen, so " } else { "" }
+    )]
     /// A change freeze holds: the write was refused.
     Frozen {
-        /// The frozen prefix.
+        /// The prefix written.
         prefix: String,
+        /// The freeze is the whole etcd cluster's, not the prefix's.
+        cluster: bool,
         /// When the freeze ends.
         ends: String,
         /// Who froze it.

@@ -267,6 +267,12 @@ impl Store {
         if freeze.name_of(key) == Some("current") {
             return Ok(());
         }
+        // The cluster's freeze, unless this prefix holds it (a prefix of
+        // `/` or `/tcfg/`): then it is a key under the prefix tcfg did not
+        // make, and tcfg writes none of those.
+        if key == crate::changes::freeze::CLUSTER_FREEZE_KEY && self.settings.prefix.name_of(key).is_none() {
+            return Ok(());
+        }
         let (overrides, config) = (self.overrides_prefix(), &self.settings.prefix);
         let reason =
             if overrides.as_str().starts_with(config.as_str()) || config.as_str().starts_with(overrides.as_str()) {

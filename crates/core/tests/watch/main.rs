@@ -180,28 +180,42 @@ async fn change_sets_arrive_per_revision_in_order() {
 }
 
 /// A service's writes go through the one write path: a freeze refuses
-/// them as it refuses `tcfg put`, until it is lifted.
+/// them as it refuses `tcfg put`, until it is lifted; so does a freeze of
+/// the whole etcd cluster made through another prefix.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_librarys_write_is_refused_while_the_prefix_is_frozen() {
+async fn the_librarys_write_is_refused_while_the_prefix_or_its_cluster_is_frozen() {
+    use tcfg_core::changes::freeze::Scope;
     use tcfg_core::changes::{freezing as freeze, intent::Intent};
     let cluster = EtcdCluster::single();
     let store = store(cluster.endpoint_list()).await;
+    let staging = Store::connect(ConnectionSettings {
+        prefix: tcfg_core::store::Prefix::new("/staging/"),
+        ..store.settings().clone()
+    })
+    .await
+    .unwrap();
     let client = Client::start(store.clone(), registry(), fast()).await.unwrap();
     let mut intent = Intent::from_env(None, "freeze", "tcfg test", "v1.31.2");
     intent.message = Some("release REL-7".into());
-    let ends = std::time::SystemTime::now() + Duration::from_secs(3600);
-    freeze::set(&store, Some(ends), &intent).await.unwrap();
-    let items = vec![tcfg_core::ConstrainedValue::new(Value::Int(77), Constraints::default())];
-    match client.write("frontend.rps", items.clone()).await {
-        Err(ClientError::Store(tcfg_core::store::StoreError::Frozen { message, .. })) => {
-            assert_eq!(message, "release REL-7")
-        }
-        other => panic!("not refused by the freeze: {other:?}"),
-    }
     let mut lift = intent.clone();
     lift.command.verb = "unfreeze".into();
-    freeze::set(&store, None, &lift).await.unwrap();
-    client.write("frontend.rps", items).await.unwrap();
+    let ends = std::time::SystemTime::now() + Duration::from_secs(3600);
+    for (value, scope, through, whole) in [(77, Scope::Prefix, &store, false), (78, Scope::Cluster, &staging, true)] {
+        // A value not stored yet: a write of what is there writes nothing.
+        let items = vec![tcfg_core::ConstrainedValue::new(
+            Value::Int(value),
+            Constraints::default(),
+        )];
+        freeze::set(through, scope, Some(ends), &intent).await.unwrap();
+        match client.write("frontend.rps", items.clone()).await {
+            Err(ClientError::Store(tcfg_core::store::StoreError::Frozen { message, cluster, .. })) => {
+                assert_eq!((message.as_str(), cluster), ("release REL-7", whole))
+            }
+            other => panic!("not refused by the {scope:?} freeze: {other:?}"),
+        }
+        freeze::set(through, scope, None, &lift).await.unwrap();
+        client.write("frontend.rps", items).await.unwrap();
+    }
     client.shutdown().await;
 }
 
