@@ -654,3 +654,162 @@ async fn a_whole_cluster_freeze_stops_every_prefix_on_it() {
         .assert()
         .code(0);
 }
+
+/// Where overrides meet the rest: a dry run writes neither the value nor
+/// the entry; a key stored in another spelling is overridden and restored
+/// under its registered one; a sync copies the raised value but not the
+/// override (the target keeps it until a sync after the end); a renderer
+/// following the prefix shows the override and then the restore.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
+    let cluster = EtcdCluster::single();
+    let lower = format!("{PREFIX}frontend.namespacerps");
+    raw_put(
+        &cluster,
+        &lower,
+        "- value: 4000\n  constraints:\n    namespace: payments\n- value: 1200\n",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let rendered = dir.path().join("dynamicconfig.yaml");
+    let _renderer = crate::render_follow::follower(&cluster, &rendered, &[]);
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the first render", || {
+        std::fs::read_to_string(&rendered).is_ok_and(|t| t.contains("4000"))
+    });
+    // A dry run: nothing, the entry with it.
+    let o = tcfg(&cluster)
+        .args(["put", KEY, "8000", "--namespace", "payments", "--for", "1h"])
+        .args(["-m", "INC-42", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(overrides(&cluster).is_empty());
+    assert!(raw_get(&cluster, &lower).await.is_some());
+    // The override moves the key to its registered spelling, as any put.
+    let rev = put_for(&cluster, "8000", "2s");
+    assert_eq!(raw_get(&cluster, &lower).await, None);
+    assert!(stored(&cluster).await.contains("value: 8000"));
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the renderer showing the override", || {
+        std::fs::read_to_string(&rendered).is_ok_and(|t| t.contains("8000"))
+    });
+    // A sync copies the value, not the override.
+    let passive = "/passive/";
+    let sync = |dry: bool| {
+        let mut c = tcfg(&cluster);
+        c.args([
+            "sync",
+            "--prefixes",
+            &format!("{PREFIX},{passive}"),
+            "-m",
+            "to passive",
+            "--yes",
+        ]);
+        if dry {
+            c.arg("--dry-run");
+        }
+        c.output().unwrap()
+    };
+    assert_eq!(sync(false).status.code(), Some(0));
+    let theirs = || async { raw_get(&cluster, &format!("{passive}{KEY}")).await.unwrap().0 };
+    assert!(theirs().await.contains("value: 8000"));
+    let o = tcfg(&cluster)
+        .args(["--prefix", passive, "overrides", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).trim(), "[]", "{}", stderr(&o));
+    // The end restores the source, once, under the registered spelling;
+    // the renderer follows; the target drifts until the next sync.
+    let said = expire_when_due(&cluster);
+    assert!(said.contains(&format!("override {rev}")), "{said}");
+    assert!(stored(&cluster).await.contains("value: 4000"));
+    assert_eq!(raw_get(&cluster, &lower).await, None);
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the renderer showing the restore", || {
+        std::fs::read_to_string(&rendered).is_ok_and(|t| t.contains("4000") && !t.contains("8000"))
+    });
+    assert!(theirs().await.contains("value: 8000"));
+    assert_eq!(sync(true).status.code(), Some(2));
+    assert_eq!(sync(false).status.code(), Some(0));
+    assert!(theirs().await.contains("value: 4000"));
+}
+
+/// Reverting an override's own write restores the value at once; the
+/// override is then superseded (its item changed since), and its end
+/// writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reverted_override_ends_superseded_and_writes_nothing() {
+    let cluster = EtcdCluster::single();
+    with_base(&cluster).await;
+    let rev = put_for(&cluster, "8000", "2s");
+    tcfg(&cluster)
+        .args(["revert", &rev.to_string(), "-m", "wrong key", "--yes"])
+        .assert()
+        .code(0);
+    let reverted = raw_get(&cluster, &format!("{PREFIX}{KEY}")).await.unwrap();
+    assert!(reverted.0.contains("value: 4000"));
+    let said = expire_when_due(&cluster);
+    assert!(said.contains("superseded"), "{said}");
+    assert_eq!(raw_get(&cluster, &format!("{PREFIX}{KEY}")).await.unwrap(), reverted);
+    assert!(overrides(&cluster).is_empty());
+}
+
+/// A named cluster's override lives on that cluster, whatever an etcdctl
+/// variable points at: it is listed, and ended, there only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_clusters_override_is_kept_and_ended_on_that_cluster() {
+    let (us, eu) = (EtcdCluster::single(), EtcdCluster::single());
+    with_base(&us).await;
+    with_base(&eu).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        &dir,
+        "tcfg.yaml",
+        &format!(
+            "disableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [{}]\n  - name: eu-west\n    endpoints: [{}]\n",
+            us.endpoints(),
+            eu.endpoints()
+        ),
+    );
+    let run = |cluster: &str, args: &[&str]| {
+        let mut c = tcfg_bare();
+        c.arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("ETCDCTL_ENDPOINTS", eu.endpoints())
+            .env("TCFG_CLUSTER", cluster);
+        with_deadline(assert_cmd::Command::from_std(c)).output().unwrap()
+    };
+    let o = run(
+        "us-east",
+        &[
+            "put",
+            KEY,
+            "8000",
+            "--namespace",
+            "payments",
+            "--for",
+            "2s",
+            "-m",
+            "INC-42",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let listed = |cluster: &str| -> Vec<serde_json::Value> {
+        serde_json::from_str(&stdout(&run(cluster, &["overrides", "-o", "json"]))).unwrap()
+    };
+    assert_eq!(listed("us-east").len(), 1);
+    assert!(listed("eu-west").is_empty());
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the override to end", || {
+        let o = run("us-east", &["expire"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stderr(&o).contains("restored")
+    });
+    assert!(raw_get(&us, &format!("{PREFIX}{KEY}"))
+        .await
+        .unwrap()
+        .0
+        .contains("value: 4000"));
+    assert!(listed("us-east").is_empty());
+    // eu-west was never written.
+    assert_eq!(raw_get(&eu, &format!("{PREFIX}{KEY}")).await.unwrap().1, 2);
+}
