@@ -10,8 +10,8 @@ use serde_json::Value;
 use tcfg_testkit::{EtcdCluster, Options, Perm, TlsFiles, User};
 
 use crate::common::{
-    answer, contents_with, file, int_keys_document, raw_get, raw_put, stderr, stdout, tcfg_bare, with_deadline,
-    SpawnExt, Watch, PREFIX,
+    answer, contents_with, int_keys_document, raw_get, raw_put, stderr, stdout, tcfg_bare, us_and_eu_config,
+    with_deadline, SpawnExt, Watch, PREFIX,
 };
 
 /// One region's etcd cluster.
@@ -629,15 +629,7 @@ async fn etcdctl_variables_never_point_a_named_cluster_at_another_etcd() {
     raw_put(&us, &format!("{PREFIX}frontend.rps"), "- value: 1\n").await;
     raw_put(&eu, &format!("{PREFIX}frontend.rps"), "- value: 2\n").await;
     let dir = tempfile::tempdir().unwrap();
-    let config = file(
-        &dir,
-        "tcfg.yaml",
-        &format!(
-            "disableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [{}]\n  - name: eu-west\n    endpoints: [{}]\n",
-            us.endpoints(),
-            eu.endpoints()
-        ),
-    );
+    let config = us_and_eu_config(&dir, &us, &eu);
     let run = |args: &[&str]| {
         let mut c = tcfg_bare();
         c.arg("--config")

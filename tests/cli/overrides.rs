@@ -693,7 +693,7 @@ async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
         std::fs::read_to_string(&rendered).is_ok_and(|t| t.contains("8000"))
     });
     // A sync copies the value, not the override.
-    let passive = "/passive/";
+    let passive = "/passive/temporal/dynamicconfig/";
     let sync = |dry: bool| {
         let mut c = tcfg(&cluster);
         c.args([
@@ -709,9 +709,15 @@ async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
         }
         c.output().unwrap()
     };
-    assert_eq!(sync(false).status.code(), Some(0));
-    let theirs = || async { raw_get(&cluster, &format!("{passive}{KEY}")).await.unwrap().0 };
-    assert!(theirs().await.contains("value: 8000"));
+    let o = sync(false);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let theirs = || async {
+        raw_get(&cluster, &format!("{passive}{KEY}"))
+            .await
+            .map(|(v, _)| v)
+            .unwrap_or_default()
+    };
+    assert!(theirs().await.contains("value: 8000"), "{}{}", stdout(&o), stderr(&o));
     let o = tcfg(&cluster)
         .args(["--prefix", passive, "overrides", "-o", "json"])
         .output()
@@ -760,15 +766,7 @@ async fn a_named_clusters_override_is_kept_and_ended_on_that_cluster() {
     with_base(&us).await;
     with_base(&eu).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = file(
-        &dir,
-        "tcfg.yaml",
-        &format!(
-            "disableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [{}]\n  - name: eu-west\n    endpoints: [{}]\n",
-            us.endpoints(),
-            eu.endpoints()
-        ),
-    );
+    let config = us_and_eu_config(&dir, &us, &eu);
     let run = |cluster: &str, args: &[&str]| {
         let mut c = tcfg_bare();
         c.arg("--config")

@@ -132,6 +132,20 @@ pub fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// A config file naming two clusters, `us-east` and `eu-west`, each its
+/// private etcd (no TLS).
+pub fn us_and_eu_config(dir: &tempfile::TempDir, us: &EtcdCluster, eu: &EtcdCluster) -> PathBuf {
+    file(
+        dir,
+        "tcfg.yaml",
+        &format!(
+            "disableTLS: true\netcdConfigs:\n  - name: us-east\n    endpoints: [{}]\n  - name: eu-west\n    endpoints: [{}]\n",
+            us.endpoints(),
+            eu.endpoints()
+        ),
+    )
+}
+
 /// Every key and value under a prefix, read directly.
 pub async fn prefix_contents(cluster: &EtcdCluster, prefix: &str) -> Vec<(String, String)> {
     contents_with(&mut cluster.client().await, prefix).await

@@ -14,11 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::intent::Intent;
 use super::record::Author;
+pub use crate::store::CLUSTER_FREEZE_KEY;
 use crate::store::{Expect, Guard, Prefix, Store, StoreError, Write};
-
-/// The etcd key of a whole cluster's freeze: one fixed key outside every
-/// prefix tcfg writes, so each prefix on the cluster finds it.
-pub const CLUSTER_FREEZE_KEY: &str = "/tcfg/freeze/current";
 
 /// The range the cluster's freeze entry is read from (a role grants read
 /// on it as on a prefix's freeze range).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::model::duration;
 
-pub use super::prefix::{Prefix, DEFAULT_PREFIX};
+pub use super::prefix::{Prefix, CLUSTER_FREEZE_KEY, DEFAULT_PREFIX};
 
 /// Whether an endpoint is `host:port` or an `http(s)://host:port` URL.
 fn check_endpoint(e: &str) -> Result<(), String> {

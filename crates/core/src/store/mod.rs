@@ -27,7 +27,9 @@ use tokio::sync::OnceCell;
 use tokio::time::timeout;
 
 pub use crate::model::key::is_key_shaped;
-pub use config::{ConnectionSettings, HistorySettings, Layer, Prefix, SettingSource, TlsSettings, DEFAULT_PREFIX};
+pub use config::{
+    ConnectionSettings, HistorySettings, Layer, Prefix, SettingSource, TlsSettings, CLUSTER_FREEZE_KEY, DEFAULT_PREFIX,
+};
 pub use error::{Conflict, Remedy, StoreError};
 pub use read::{Chunks, KeyRead, PrefixChunk, PrefixRead};
 pub use release::{KnownProblem, ProgressAnswers, Release};

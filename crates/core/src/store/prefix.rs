@@ -5,6 +5,11 @@ use std::fmt;
 /// The default key prefix, as the seed library recommends.
 pub const DEFAULT_PREFIX: &str = "/temporal/dynamicconfig/";
 
+/// The etcd key of a whole cluster's change freeze
+/// ([`crate::changes::freeze`]): one fixed key outside every prefix tcfg
+/// writes, so each prefix on the cluster finds it.
+pub const CLUSTER_FREEZE_KEY: &str = "/tcfg/freeze/current";
+
 /// A key prefix, always ending with `/` so that `/prod` never also matches
 /// `/production/`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

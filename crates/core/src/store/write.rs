@@ -270,7 +270,7 @@ impl Store {
         // The cluster's freeze, unless this prefix holds it (a prefix of
         // `/` or `/tcfg/`): then it is a key under the prefix tcfg did not
         // make, and tcfg writes none of those.
-        if key == crate::changes::freeze::CLUSTER_FREEZE_KEY && self.settings.prefix.name_of(key).is_none() {
+        if key == super::CLUSTER_FREEZE_KEY && self.settings.prefix.name_of(key).is_none() {
             return Ok(());
         }
         let (overrides, config) = (self.overrides_prefix(), &self.settings.prefix);
