@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use tcfg_core::changes::overrides::{end, extend, find, list, restore_message, Active, EndError, Ending};
+use tcfg_core::changes::overrides::{
+    end, extend, find, list, restore_message, standing, Active, EndError, Ending, Standing,
+};
 use tcfg_core::store::Store;
 use tcfg_core::Registry;
 
@@ -91,6 +93,9 @@ struct OverrideJson<'a> {
     scope: &'a str,
     value: String,
     restores: String,
+    /// What the item holds now, when it no longer holds `value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    superseded: Option<String>,
     ends: &'a str,
     ends_in_seconds: Option<i64>,
     author: String,
@@ -103,21 +108,32 @@ pub async fn list_overrides(global: &GlobalArgs, args: OverridesArgs) -> Result<
         Some(Action::End(a)) => return end_one(global, a).await,
         None => {}
     }
+    let registry = crate::app::registry(global)?;
     let store = crate::app::connect(global).await?;
     let (revision, active, unreadable) = list(&store).await?;
+    // Where each stands: its item as read now.
+    let snapshot = store.snapshot(&registry, None).await?;
+    let active: Vec<(Active, Standing)> = active
+        .into_iter()
+        .map(|a| {
+            let standing = standing(&a, &snapshot);
+            (a, standing)
+        })
+        .collect();
     let now = SystemTime::now();
     let mut out = output::stdout();
     match args.output {
         Output::Json => {
             let rows: Vec<OverrideJson> = active
                 .iter()
-                .map(|a| OverrideJson {
+                .map(|(a, standing)| OverrideJson {
                     revision: a.revision,
                     key: &a.entry.key,
                     etcd_key: &a.entry.etcd_key,
                     scope: &a.entry.scope,
                     value: a.set_text(),
                     restores: a.restore_text(),
+                    superseded: standing.changed_to().map(str::to_string),
                     ends: &a.entry.ends,
                     ends_in_seconds: a.ends_at().map(|t| match t.duration_since(now) {
                         Ok(d) => d.as_secs() as i64,

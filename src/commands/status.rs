@@ -284,7 +284,10 @@ fn write_tables(report: &FleetReport, verbose: bool) -> Result<()> {
                 Cell::new(o.revision),
                 Cell::new(&o.key),
                 Cell::new(&o.scope),
-                Cell::new(&o.value),
+                Cell::new(crate::present::overrides::value_shown(
+                    o.value.clone(),
+                    o.superseded.as_deref(),
+                )),
                 Cell::new(&o.restores),
                 Cell::new(ends),
                 Cell::new(&o.author),

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::{Duration, SystemTime};
 
-use tcfg_core::changes::overrides::Active;
+use tcfg_core::changes::overrides::{Active, Standing};
 
 use super::table::{new_table, write_table};
 
@@ -28,19 +28,28 @@ fn short(d: Duration) -> String {
     }
 }
 
-/// The overrides in force, a row each.
-pub fn write_table_of(out: &mut impl Write, active: &[Active], now: SystemTime) -> std::io::Result<()> {
+/// The value an override set, as a listing shows it: with what its item
+/// holds now when someone changed it since.
+pub fn value_shown(set: String, superseded: Option<&str>) -> String {
+    match superseded {
+        Some(now) => format!("{set} (superseded: now {now})"),
+        None => set,
+    }
+}
+
+/// The overrides in force (each with where it stands), a row each.
+pub fn write_table_of(out: &mut impl Write, active: &[(Active, Standing)], now: SystemTime) -> std::io::Result<()> {
     let mut table = new_table();
     table.set_header([
         "REVISION", "KEY", "SCOPE", "VALUE", "RESTORES", "ENDS IN", "AUTHOR", "MESSAGE",
     ]);
-    for a in active {
+    for (a, standing) in active {
         let ends = a.ends_at().map_or_else(|| a.entry.ends.clone(), |t| left(t, now));
         table.add_row([
             a.revision.to_string(),
             a.entry.key.clone(),
             a.entry.scope.clone(),
-            a.set_text(),
+            value_shown(a.set_text(), standing.changed_to()),
             a.restore_text(),
             ends,
             a.entry.author.short(),

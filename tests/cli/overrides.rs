@@ -752,6 +752,12 @@ async fn a_reverted_override_ends_superseded_and_writes_nothing() {
         .code(0);
     let reverted = raw_get(&cluster, &format!("{PREFIX}{KEY}")).await.unwrap();
     assert!(reverted.0.contains("value: 4000"));
+    // Until its end the listings say it no longer holds.
+    assert_eq!(overrides(&cluster)[0]["superseded"], "4000");
+    let o = tcfg(&cluster).arg("status").output().unwrap();
+    assert!(stdout(&o).contains("8000 (superseded: now 4000)"), "{}", stdout(&o));
+    let o = tcfg(&cluster).arg("overrides").output().unwrap();
+    assert!(stdout(&o).contains("8000 (superseded: now 4000)"), "{}", stdout(&o));
     let said = expire_when_due(&cluster);
     assert!(said.contains("superseded"), "{said}");
     assert_eq!(raw_get(&cluster, &format!("{PREFIX}{KEY}")).await.unwrap(), reverted);

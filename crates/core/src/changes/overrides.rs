@@ -291,17 +291,8 @@ async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent:
         Some(Ok(items)) => items.clone(),
         Some(Err(_)) => return Err(EndError::Unreadable { key: entry.key.clone() }),
     };
-    let set = entry.set.as_deref().and_then(|t| one_item(t, &entry.key));
+    let (holds, constraints, now_item) = standing_in(entry, &items);
     let restore = entry.restore.as_deref().and_then(|t| one_item(t, &entry.key));
-    // The item is told by its constraints: the override's own, as kept.
-    let constraints = set
-        .as_ref()
-        .or(restore.as_ref())
-        .map(|i| i.constraints.clone())
-        .unwrap_or_default();
-    let now_item = items.iter().find(|i| i.constraints == constraints);
-    let as_text = |i: Option<&ConstrainedValue>| i.map(|i| items_to_yaml(std::slice::from_ref(i)));
-    let holds = as_text(now_item) == as_text(set.as_ref());
     let mut intent = intent.clone();
     if !holds {
         intent.command.superseded = Some(override_.revision);
@@ -310,7 +301,7 @@ async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent:
         let revision = commit(store, change, &intent).await?;
         return Ok(Ending::Superseded {
             revision,
-            now: now_item.map_or("(removed)".into(), |i| crate::model::value::text::flow(&i.value)),
+            now: now_text(now_item),
         });
     }
     intent.command.restores = Some(override_.revision);
@@ -329,6 +320,75 @@ async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent:
     let change = Change::of_plan(&plan, &current, registry).with_beside(vec![drop_entry]);
     let revision = commit(store, change, &intent).await?;
     Ok(Ending::Restored { revision })
+}
+
+/// Whether the override's item in `items` still holds the value it set;
+/// the item's constraints (the override's own, as kept); the item now.
+fn standing_in<'a>(
+    entry: &Override,
+    items: &'a [ConstrainedValue],
+) -> (bool, Constraints, Option<&'a ConstrainedValue>) {
+    let set = entry.set.as_deref().and_then(|t| one_item(t, &entry.key));
+    let restore = entry.restore.as_deref().and_then(|t| one_item(t, &entry.key));
+    // The item is told by its constraints: the override's own, as kept.
+    let constraints = set
+        .as_ref()
+        .or(restore.as_ref())
+        .map(|i| i.constraints.clone())
+        .unwrap_or_default();
+    let now_item = items.iter().find(|i| i.constraints == constraints);
+    let as_text = |i: Option<&ConstrainedValue>| i.map(|i| items_to_yaml(std::slice::from_ref(i)));
+    (as_text(now_item) == as_text(set.as_ref()), constraints, now_item)
+}
+
+fn now_text(item: Option<&ConstrainedValue>) -> String {
+    item.map_or("(removed)".into(), |i| crate::model::value::text::flow(&i.value))
+}
+
+/// Where an override stands now, against the prefix as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Its item holds the value it set.
+    Holds,
+    /// Its item changed since (a later write, a revert): its end will
+    /// write nothing. What the item holds now, as flow text.
+    Superseded(String),
+    /// Its key does not parse as stored: its end cannot be told.
+    Unreadable,
+}
+
+impl Standing {
+    /// What its item holds now, when that is not the value it set (flow
+    /// text, or `(does not parse)`).
+    pub fn changed_to(&self) -> Option<&str> {
+        match self {
+            Standing::Holds => None,
+            Standing::Superseded(now) => Some(now),
+            Standing::Unreadable => Some("(does not parse)"),
+        }
+    }
+}
+
+/// Where `override_` stands in `snapshot` (the prefix as read): for a
+/// listing to say an override whose item changed since is superseded
+/// before its end says so.
+pub fn standing(override_: &Active, snapshot: &crate::store::Snapshot) -> Standing {
+    let entry = &override_.entry;
+    let stored = snapshot.keys.iter().find(|k| k.etcd_key == entry.etcd_key).or_else(|| {
+        snapshot
+            .keys
+            .iter()
+            .find(|k| k.key.as_str().eq_ignore_ascii_case(&entry.key))
+    });
+    let items = match stored.map(|s| &s.items) {
+        None => Vec::new(),
+        Some(Ok(items)) => items.clone(),
+        Some(Err(_)) => return Standing::Unreadable,
+    };
+    match standing_in(entry, &items) {
+        (true, ..) => Standing::Holds,
+        (false, _, now) => Standing::Superseded(now_text(now)),
+    }
 }
 
 async fn commit(store: &Store, change: Change, intent: &Intent) -> Result<i64, EndError> {
@@ -396,5 +456,18 @@ mod tests {
         assert!(active("soon").is_due(at("2026-12-06T09:00:00Z")));
         assert_eq!(a.set_text(), "4000");
         assert_eq!(a.restore_text(), "(removed)");
+    }
+
+    #[test]
+    fn an_override_holds_while_its_item_has_its_value_and_no_other() {
+        use crate::model::value::Value;
+        let a = active("2026-12-06T10:00:00Z");
+        let item = |v: i64| ConstrainedValue::new(Value::Int(v), Constraints::default());
+        assert!(standing_in(&a.entry, &[item(4000)]).0);
+        let changed = [item(3000)];
+        let (holds, _, now) = standing_in(&a.entry, &changed);
+        assert_eq!((holds, now_text(now)), (false, "3000".to_string()));
+        let (holds, _, now) = standing_in(&a.entry, &[]);
+        assert_eq!((holds, now_text(now)), (false, "(removed)".to_string()));
     }
 }

@@ -145,6 +145,10 @@ pub struct OverrideReport {
     pub value: String,
     /// The value its end restores.
     pub restores: String,
+    /// What its item holds now when that is no longer the value it set (a
+    /// later write, a revert): it is superseded, and its end writes nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<String>,
     /// When it ends (RFC 3339).
     pub ends: String,
     /// Seconds past its end (0 while it stands): an override overdue by
@@ -379,6 +383,9 @@ impl Read {
                             scope: a.entry.scope.clone(),
                             value: a.set_text(),
                             restores: a.restore_text(),
+                            superseded: crate::changes::overrides::standing(a, s)
+                                .changed_to()
+                                .map(str::to_string),
                             ends: a.entry.ends.clone(),
                             overdue_seconds: a.overdue_by(now).as_secs(),
                             author: a.entry.author.short(),
