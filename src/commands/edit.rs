@@ -66,8 +66,10 @@ pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
     let place = crate::app::connection::place(&global.etcd, &settings);
     let store = tcfg_core::store::Store::connect(settings).await?;
     // A freeze is told before the editor opens, not after the work in it
-    // (the write checks again).
-    crate::app::write::told_of_freeze(&store, &intent, false).await?;
+    // (the write checks again); a dry run is told with its diff.
+    if !args.write.dry_run {
+        crate::app::write::told_of_freeze(&store, &intent, false).await?;
+    }
     let (read, current) = read_for_change(&store, &name).await?;
     let stored = read.registered_or_first(store.prefix(), &name);
     let where_ = format!("{} on {place}", store.prefix());

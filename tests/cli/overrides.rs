@@ -574,6 +574,20 @@ async fn a_whole_cluster_freeze_stops_every_prefix_on_it() {
     assert_eq!(raw_get(&cluster, &format!("{staging}frontend.rps")).await, None);
     // The edit was refused before its editor opened: no work lost in it.
     assert!(!opened.exists());
+    // A dry run of an edit shows its diff and what the write would meet.
+    let o = tcfg(&cluster)
+        .env("EDITOR", &editor)
+        .args(["edit", KEY, "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+- value: 4100"), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o).matches("this write would be refused").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
     // A write is refused before it asks (not after a yes); a dry run (a CI
     // review) says what the write would meet, and exits 2 as ever.
     let o = tcfg(&cluster).args(["put", "frontend.rps", "7"]).output().unwrap();
