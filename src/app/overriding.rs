@@ -46,32 +46,21 @@ pub async fn begin(
         author: &intent.author,
         active: &active,
     };
-    let writes = begin.writes(store);
-    let ends_text = humantime::format_rfc3339_seconds(ends).to_string();
-    intent.command.ends = Some(ends_text.clone());
-    let restores = before
-        .iter()
-        .find(|i| &i.constraints == constraints)
-        .map_or("(removed)".to_string(), |i| {
-            tcfg_core::model::value::text::flow(&i.value)
-        });
-    let earlier = active
-        .iter()
-        .find(|a| a.entry.etcd_key == etcd_key && a.entry.scope == constraints.to_string());
-    let restores = earlier.map_or(restores, |a| a.restore_text());
+    let begun = begin.begin(store);
+    begun.mark(intent);
     let mut err = output::stderr();
     writeln!(
         err,
-        "an override of {name} {constraints}: it ends at {ends_text} (in {}); then `tcfg expire` restores {}",
+        "an override of {name} {constraints}: it ends at {} (in {}); then `tcfg expire` restores {}",
+        begun.entry.ends,
         crate::present::overrides::left(ends, SystemTime::now()),
-        restores
+        begun.restore_text()
     )?;
-    if let Some(a) = earlier {
+    if let Some(revision) = begun.replaces {
         writeln!(
             err,
-            "it replaces override {} of the same item, and restores what that one would have",
-            a.revision
+            "it replaces override {revision} of the same item, and restores what that one would have"
         )?;
     }
-    Ok(writes)
+    Ok(begun.writes)
 }

@@ -108,7 +108,12 @@ async fn an_override_is_a_normal_write_restored_by_expire_once_due() {
         .as_str()
         .unwrap()
         .contains(&format!("override {rev} (INC-42 payments backlog)")));
+    // The override's own record carries its end and what its end restores.
     assert!(entries[1]["record"]["command"]["ends"].is_string(), "{log}");
+    assert_eq!(
+        entries[1]["record"]["command"]["restore_item"], "- value: 4000\n  constraints:\n    namespace: payments\n",
+        "{log}"
+    );
     let table = stdout(&tcfg(&cluster).args(["log", "-n", "2"]).output().unwrap());
     assert!(table.contains(&format!("(restores override {rev})")), "{table}");
     assert!(table.contains("(override until "), "{table}");

@@ -165,9 +165,35 @@ pub struct Begin<'a> {
     pub active: &'a [Active],
 }
 
+/// An override as begun: what goes beside the prefix with its write.
+#[derive(Clone, Debug)]
+pub struct Begun {
+    /// The writes beside the prefix: its entry, and the removal of the
+    /// entry of an override of the same item it replaces.
+    pub writes: Vec<Write>,
+    /// Its entry.
+    pub entry: Override,
+    /// The revision of the override of the same item it replaces.
+    pub replaces: Option<i64>,
+}
+
+impl Begun {
+    /// The value its end restores, as flow text, or `(removed)`.
+    pub fn restore_text(&self) -> String {
+        item_value_text(self.entry.restore.as_deref(), &self.entry.key)
+    }
+
+    /// Mark the write's change record as this override's: its end and the
+    /// item its end restores.
+    pub fn mark(&self, intent: &mut Intent) {
+        intent.command.ends = Some(self.entry.ends.clone());
+        intent.command.restore_item = self.entry.restore.clone();
+    }
+}
+
 impl Begin<'_> {
-    /// The writes beside the prefix.
-    pub fn writes(&self, store: &Store) -> Vec<Write> {
+    /// The override begun: its writes beside the prefix and its entry.
+    pub fn begin(&self, store: &Store) -> Begun {
         let mut writes = Vec::new();
         let earlier = self.active.iter().find(|a| a.is_of(self.etcd_key, self.constraints));
         let restore = match earlier {
@@ -203,7 +229,11 @@ impl Begin<'_> {
             expect: Expect::Absent,
             old: None,
         });
-        writes
+        Begun {
+            writes,
+            entry,
+            replaces: earlier.map(|a| a.revision),
+        }
     }
 }
 

@@ -112,6 +112,11 @@ pub struct Command {
     /// then is kept beside the prefix ([`crate::changes::overrides`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends: Option<String>,
+    /// An incident override: the item its end puts back (the canonical
+    /// YAML of a one-item list); absent beside `ends`: its end removes the
+    /// item (there was none before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_item: Option<String>,
     /// `expire`, `overrides end`: the revision of the override restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restores: Option<i64>,
