@@ -24,4 +24,6 @@ pub use prompt::confirm_write as confirm;
 pub use record::intent;
 pub use runtime::block_on;
 pub use runtime::{huge_pages, registry, RegistryLoad};
-pub use write::{commit_key_write, commit_plan, refuse_spellings, save_plan, show_review, PlanWrite};
+pub use write::{
+    commit_key_write, commit_plan, open_write, refuse_spellings, save_plan, show_review, Opened, PlanWrite,
+};

@@ -14,6 +14,39 @@ use tcfg_core::store::Store;
 
 use super::{confirm, WriteArgs};
 
+/// What a command that writes one prefix starts from: its intent (verb,
+/// files read, message, `--break-freeze`), where it writes (for prompts
+/// and reports), and the store.
+pub struct Opened {
+    pub intent: Intent,
+    pub place: String,
+    pub store: Store,
+}
+
+/// Open a write of one prefix: the intent is refused at once where the
+/// cluster requires a message and none is given, before anything is read.
+pub async fn open_write(
+    global: &crate::global::GlobalArgs,
+    registry: &tcfg_core::Registry,
+    verb: &str,
+    files: Vec<tcfg_core::changes::record::FileDigest>,
+    write: &WriteArgs,
+) -> Result<Opened> {
+    let settings = super::connection_settings(&global.etcd)?;
+    let mut intent = super::intent(
+        &settings,
+        registry,
+        verb,
+        files,
+        write.message.as_deref(),
+        !write.dry_run,
+    )?;
+    intent.command.breaks_freeze = super::breaks_freeze(write)?;
+    let place = super::connection::place(&global.etcd, &settings);
+    let store = Store::connect(settings).await?;
+    Ok(Opened { intent, place, store })
+}
+
 /// One key's write as `put` and `delete` make it (`plan` holds that key's
 /// change, or nothing when it is already so): show its diff and review,
 /// confirm, and commit it as one compare-and-swap transaction.

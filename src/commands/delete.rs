@@ -51,18 +51,11 @@ pub async fn run(global: &GlobalArgs, args: DeleteArgs) -> Result<u8> {
         );
     }
     crate::app::overriding::require_message(ends, args.write.message.as_deref())?;
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let mut intent = crate::app::intent(
-        &settings,
-        &registry,
-        "delete",
-        Vec::new(),
-        args.write.message.as_deref(),
-        !args.write.dry_run,
-    )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = tcfg_core::store::Store::connect(settings).await?;
+    let crate::app::Opened {
+        mut intent,
+        place,
+        store,
+    } = crate::app::open_write(global, &registry, "delete", Vec::new(), &args.write).await?;
     let (read, current) = read_for_change(&store, &name).await?;
     if read.stored.is_empty() {
         bail!("{name} is not stored under {}: nothing to delete", store.prefix());

@@ -53,18 +53,8 @@ pub async fn run(global: &GlobalArgs, args: EditArgs) -> Result<u8> {
     } else {
         Target::List
     };
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let mut intent = crate::app::intent(
-        &settings,
-        &registry,
-        "edit",
-        Vec::new(),
-        args.write.message.as_deref(),
-        !args.write.dry_run,
-    )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = tcfg_core::store::Store::connect(settings).await?;
+    let crate::app::Opened { intent, place, store } =
+        crate::app::open_write(global, &registry, "edit", Vec::new(), &args.write).await?;
     // A freeze is told before the editor opens, not after the work in it
     // (the write checks again); a dry run is told with its diff.
     if !args.write.dry_run {

@@ -8,7 +8,6 @@ use std::time::SystemTime;
 use clap::Args;
 use tcfg_core::changes::freeze::{read, Scope, CLUSTER_FREEZE_KEY};
 use tcfg_core::changes::freezing::set;
-use tcfg_core::store::Store;
 
 use crate::app::{OverrideArgs, WriteArgs};
 use crate::error::{bail, Result};
@@ -97,17 +96,14 @@ async fn change(
     what: &str,
 ) -> Result<u8> {
     let registry = crate::app::registry(global)?;
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let intent = crate::app::intent(
-        &settings,
-        &registry,
-        verb,
-        Vec::new(),
-        write.message.as_deref(),
-        !write.dry_run,
-    )?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = Store::connect(settings).await?;
+    let crate::app::Opened {
+        mut intent,
+        place,
+        store,
+    } = crate::app::open_write(global, &registry, verb, Vec::new(), &write).await?;
+    // A freeze goes ahead of freezes as it is: its record says freeze,
+    // not that it broke one.
+    intent.command.breaks_freeze = false;
     if scope == Scope::Cluster && store.prefix().name_of(CLUSTER_FREEZE_KEY).is_some() {
         bail!(
             "the whole cluster's freeze is kept at {CLUSTER_FREEZE_KEY}, under the prefix {}, where tcfg writes only dynamic config; freeze the prefix instead",

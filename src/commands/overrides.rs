@@ -185,18 +185,8 @@ async fn open(
     revision: i64,
 ) -> Result<(Registry, tcfg_core::changes::intent::Intent, String, Store, Active)> {
     let registry = crate::app::registry(global)?;
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let mut intent = crate::app::intent(
-        &settings,
-        &registry,
-        verb,
-        Vec::new(),
-        write.message.as_deref(),
-        !write.dry_run,
-    )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(write)?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = Store::connect(settings).await?;
+    let crate::app::Opened { intent, place, store } =
+        crate::app::open_write(global, &registry, verb, Vec::new(), write).await?;
     let a = named(&store, revision).await?;
     Ok((registry, intent, place, store, a))
 }

@@ -103,18 +103,11 @@ pub async fn run(global: &GlobalArgs, args: PutArgs) -> Result<u8> {
         }
     };
 
-    let settings = crate::app::connection_settings(&global.etcd)?;
-    let mut intent = crate::app::intent(
-        &settings,
-        &registry,
-        "put",
-        files,
-        args.write.message.as_deref(),
-        !args.write.dry_run,
-    )?;
-    intent.command.breaks_freeze = crate::app::breaks_freeze(&args.write)?;
-    let place = crate::app::connection::place(&global.etcd, &settings);
-    let store = tcfg_core::store::Store::connect(settings).await?;
+    let crate::app::Opened {
+        mut intent,
+        place,
+        store,
+    } = crate::app::open_write(global, &registry, "put", files, &args.write).await?;
     let (read, current) = read_for_change(&store, &name).await?;
     let mut before = Vec::new();
     let new_items = if from_file {
