@@ -678,7 +678,8 @@ async fn a_whole_cluster_freeze_stops_every_prefix_on_it() {
 /// the entry; a key stored in another spelling is overridden and restored
 /// under its registered one; a sync copies the raised value but not the
 /// override (the target keeps it until a sync after the end); a renderer
-/// following the prefix shows the override and then the restore.
+/// following the prefix shows the override and then the restore, made and
+/// reported during a freeze of the whole cluster.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
     let cluster = EtcdCluster::single();
@@ -742,8 +743,14 @@ async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
         .output()
         .unwrap();
     assert_eq!(stdout(&o).trim(), "[]", "{}", stderr(&o));
-    // The end restores the source, once, under the registered spelling;
-    // the renderer follows; the target drifts until the next sync.
+    // The end restores the source, once, under the registered spelling,
+    // even with the whole cluster frozen; the renderer follows, and its
+    // record (not a change: no freeze stops it) reaches the restore; the
+    // target drifts until the next sync.
+    tcfg(&cluster)
+        .args(["freeze", "--whole-cluster", "--for", "1h", "-m", "release", "--yes"])
+        .assert()
+        .code(0);
     let said = expire_when_due(&cluster);
     assert!(said.contains(&format!("override {rev}")), "{said}");
     assert!(stored(&cluster).await.contains("value: 4000"));
@@ -751,6 +758,16 @@ async fn an_override_meets_dry_runs_spellings_syncs_and_renderers() {
     tcfg_testkit::wait_until(Duration::from_secs(20), "the renderer showing the restore", || {
         std::fs::read_to_string(&rendered).is_ok_and(|t| t.contains("4000") && !t.contains("8000"))
     });
+    let restored_at = raw_get(&cluster, &format!("{PREFIX}{KEY}")).await.unwrap().1;
+    tcfg_testkit::wait_until(Duration::from_secs(20), "the renderer's record at the restore", || {
+        let o = tcfg(&cluster).args(["status", "-o", "json"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        v["prefixes"][0]["state"]["renderers"][0]["revision"].as_i64() >= Some(restored_at)
+    });
+    tcfg(&cluster)
+        .args(["unfreeze", "--whole-cluster", "-m", "shipped", "--yes"])
+        .assert()
+        .code(0);
     assert!(theirs().await.contains("value: 8000"));
     assert_eq!(sync(true).status.code(), Some(2));
     assert_eq!(sync(false).status.code(), Some(0));
@@ -784,7 +801,8 @@ async fn a_reverted_override_ends_superseded_and_writes_nothing() {
 }
 
 /// A named cluster's override lives on that cluster, whatever an etcdctl
-/// variable points at: it is listed, and ended, there only.
+/// variable points at: it is listed, and ended, there only; so does its
+/// whole-cluster freeze.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_named_clusters_override_is_kept_and_ended_on_that_cluster() {
     let (us, eu) = (EtcdCluster::single(), EtcdCluster::single());
@@ -835,4 +853,20 @@ async fn a_named_clusters_override_is_kept_and_ended_on_that_cluster() {
     assert!(listed("us-east").is_empty());
     // eu-west was never written.
     assert_eq!(raw_get(&eu, &format!("{PREFIX}{KEY}")).await.unwrap().1, 2);
+    // A named cluster's whole-cluster freeze is that cluster's: eu-west
+    // still takes writes, us-east refuses them.
+    let o = run(
+        "us-east",
+        &["freeze", "--whole-cluster", "--for", "1h", "-m", "upgrade", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run("eu-west", &["put", "frontend.rps", "5", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run("us-east", &["put", "frontend.rps", "5", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("its etcd cluster (every prefix on it) is frozen"),
+        "{}",
+        stderr(&o)
+    );
 }
