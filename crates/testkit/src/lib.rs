@@ -441,6 +441,30 @@ impl EtcdCluster {
             c.user_grant_role(u.name, role).await.expect("grant role");
         }
         c.auth_enable().await.expect("enable auth");
+        // Each member applies the users and the enabling in its own time;
+        // a login on one that has not yet is refused ("wrong user name or
+        // password"). Set-up waits until every member takes every login.
+        let logins = std::iter::once(("root", "root")).chain(users.iter().map(|u| (u.name, u.password)));
+        for (name, password) in logins {
+            for m in &self.members {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+                loop {
+                    let mut opts = etcd_client::ConnectOptions::new().with_user(name, password);
+                    if let Some(tls) = &self.options.tls {
+                        opts = opts.with_tls(tls.client_options());
+                    }
+                    if etcd_client::Client::connect([m.url()], Some(opts)).await.is_ok() {
+                        break;
+                    }
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "member {} never took the login of {name}",
+                        m.url()
+                    );
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        }
     }
 
     /// Grant a role made by [`EtcdCluster::enable_auth`] (`<user>-role`) a
