@@ -233,17 +233,18 @@ async fn faults_on_a_three_member_cluster_under_a_busy_writer() {
     cluster.members[0].signal(libc::SIGSTOP);
     // The pinned client's stream goes silent: its liveness check must find
     // that out (its member stays frozen until it does).
+    let mut seen = Vec::new();
     let stalled = timeout(Duration::from_secs(20), async {
         loop {
             match pinned_notices.recv().await {
                 Some(Notice::Interrupted { reason, .. }) if reason.contains("no word from etcd") => return reason,
-                Some(_) => continue,
+                Some(other) => seen.push(format!("{other:?}")),
                 None => panic!("the pinned client stopped"),
             }
         }
     })
     .await
-    .expect("the liveness check finds the frozen member");
+    .unwrap_or_else(|_| panic!("the liveness check finds the frozen member; notices meanwhile: {seen:?}"));
     assert!(stalled.starts_with("no word from etcd for"), "{stalled}");
     // A duration as people read it (5s 999ms), not 5.999669578s.
     assert!(!stalled.contains('.'), "{stalled}");

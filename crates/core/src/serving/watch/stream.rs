@@ -379,7 +379,12 @@ impl Inner {
             let msg = tokio::select! {
                 m = stream.message() => m,
                 _ = tick.tick() => {
-                    if !current {
+                    // Silence is a stall only where etcd owes an answer: to
+                    // a progress request once current, or before that the
+                    // catch-up from a revision known to hold an event (a
+                    // member frozen between accepting the watch and sending
+                    // it would otherwise go unnoticed until the keep-alive).
+                    if !current && start == from {
                         // Not asked, so not expected to answer: the
                         // connection's keep-alive finds a dead peer.
                         heard = Instant::now();
@@ -388,7 +393,9 @@ impl Inner {
                     if heard.elapsed() > self.options.liveness * 2 {
                         return Ended::Broken { reason: format!("no word from etcd for {}", humantime::format_duration(std::time::Duration::from_millis(heard.elapsed().as_millis() as u64))), reason_tag: "stalled" };
                     }
-                    let _ = stream.request_progress().await;
+                    if current {
+                        let _ = stream.request_progress().await;
+                    }
                     continue;
                 }
                 _ = stop.changed() => return Ended::Stopped,
