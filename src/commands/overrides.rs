@@ -360,6 +360,8 @@ async fn follow(
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+                // A lease lost while waiting: step down now, not at the next look.
+                _ = leadership.lost() => {}
                 _ = term.recv() => {
                     leadership.resign().await;
                     return Ok(exit::OK);

@@ -6,10 +6,9 @@
 //! ([`crate::changes::overrides::end`]), so even two leaders for a moment
 //! restore an override once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
@@ -26,7 +25,8 @@ pub struct Leadership {
     client: etcd_client::Client,
     leader: Option<etcd_client::LeaderKey>,
     lease: i64,
-    lost: Arc<AtomicBool>,
+    /// `true` once the lease ended; set by the keeper.
+    lost: watch::Receiver<bool>,
     keeper: JoinHandle<()>,
 }
 
@@ -50,8 +50,8 @@ impl Leadership {
                 })
             }
         };
-        let lost = Arc::new(AtomicBool::new(false));
-        let keeper = tokio::spawn(keep(client.clone(), lease, ttl, lost.clone()));
+        let (lose, lost) = watch::channel(false);
+        let keeper = tokio::spawn(keep(client.clone(), lease, ttl, lose));
         let name = election_name(store.prefix());
         // Campaigning waits while another leads: no timeout here, but a
         // lease lost meanwhile ends the wait.
@@ -84,11 +84,19 @@ impl Leadership {
     /// Whether the lease ended (not renewed in time): this process no
     /// longer leads and must campaign again.
     pub fn is_lost(&self) -> bool {
-        let lost = self.lost.load(Ordering::SeqCst);
+        let lost = *self.lost.borrow();
         if lost {
             metrics::gauge!("tcfg_expirer_leader").set(0.0);
         }
         lost
+    }
+
+    /// Returns once the lease has ended (at once if it already has): a
+    /// leader waits on this beside its work, to step down the moment it
+    /// no longer leads.
+    pub async fn lost(&self) {
+        wait_lost(self.lost.clone()).await;
+        metrics::gauge!("tcfg_expirer_leader").set(0.0);
     }
 
     /// Step down now (a stop): the next in line leads without waiting for
@@ -114,15 +122,15 @@ impl Drop for Leadership {
     }
 }
 
-async fn wait_lost(lost: Arc<AtomicBool>) {
-    while !lost.load(Ordering::SeqCst) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+async fn wait_lost(mut lost: watch::Receiver<bool>) {
+    // The keeper gone without a word (aborted) counts as lost: nothing
+    // renews the lease any more.
+    let _ = lost.wait_for(|l| *l).await;
 }
 
 /// Renew the lease a third of its time apart; when a renewal is refused,
 /// or none succeeds for the lease's whole time, it is lost.
-async fn keep(mut client: etcd_client::Client, lease: i64, ttl: Duration, lost: Arc<AtomicBool>) {
+async fn keep(mut client: etcd_client::Client, lease: i64, ttl: Duration, lost: watch::Sender<bool>) {
     let every = ttl / 3;
     let mut last_ok = tokio::time::Instant::now();
     let mut stream: Option<(etcd_client::LeaseKeeper, etcd_client::LeaseKeepAliveStream)> = None;
@@ -158,5 +166,5 @@ async fn keep(mut client: etcd_client::Client, lease: i64, ttl: Duration, lost: 
             None => {}
         }
     }
-    lost.store(true, Ordering::SeqCst);
+    lost.send_replace(true);
 }
