@@ -23,7 +23,7 @@ use crate::model::constraints::Constraints;
 use crate::model::document::ConstrainedValue;
 use crate::model::parse::parse_items;
 use crate::model::serialize::items_to_yaml;
-use crate::store::{Expect, Store, StoreError, Write};
+use crate::store::{Expect, Prefix, Store, StoreError, StoredKey, Write};
 use crate::temporal::registry::Registry;
 
 /// The entry format this tcfg writes.
@@ -311,15 +311,8 @@ async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent:
         old: None,
     };
     let (read, current) = read_for_change(store, &entry.key).await?;
-    let stored = read
-        .stored
-        .iter()
-        .find(|s| s.etcd_key == entry.etcd_key)
-        .or_else(|| read.registered_or_first(store.prefix(), &entry.key));
-    let items: Vec<ConstrainedValue> = match stored.map(|s| &s.items) {
-        None => Vec::new(),
-        Some(Ok(items)) => items.clone(),
-        Some(Err(_)) => return Err(EndError::Unreadable { key: entry.key.clone() }),
+    let Some(items) = items_now(entry, store.prefix(), read.stored.iter()) else {
+        return Err(EndError::Unreadable { key: entry.key.clone() });
     };
     let (holds, constraints, now_item) = standing_in(entry, &items);
     let restore = entry.restore.as_deref().and_then(|t| one_item(t, &entry.key));
@@ -350,6 +343,29 @@ async fn end_one(store: &Store, registry: &Registry, override_: &Active, intent:
     let change = Change::of_plan(&plan, &current, registry).with_beside(vec![drop_entry]);
     let revision = commit(store, change, &intent).await?;
     Ok(Ending::Restored { revision })
+}
+
+/// The items of the override's key as stored now, from `spellings` (every
+/// stored spelling of it): under the etcd key the override wrote, else the
+/// registered spelling, else the first; empty when none is stored, `None`
+/// when that one does not parse. The end and the listings judge the same
+/// list.
+fn items_now<'a>(
+    entry: &Override,
+    prefix: &Prefix,
+    spellings: impl Iterator<Item = &'a StoredKey> + Clone,
+) -> Option<Vec<ConstrainedValue>> {
+    let registered = prefix.key_path(&entry.key);
+    let stored = spellings
+        .clone()
+        .find(|s| s.etcd_key == entry.etcd_key)
+        .or_else(|| spellings.clone().find(|s| s.etcd_key == registered))
+        .or_else(|| spellings.clone().next());
+    match stored.map(|s| &s.items) {
+        None => Some(Vec::new()),
+        Some(Ok(items)) => Some(items.clone()),
+        Some(Err(_)) => None,
+    }
 }
 
 /// Whether the override's item in `items` still holds the value it set;
@@ -404,16 +420,12 @@ impl Standing {
 /// before its end says so.
 pub fn standing(override_: &Active, snapshot: &crate::store::Snapshot) -> Standing {
     let entry = &override_.entry;
-    let stored = snapshot.keys.iter().find(|k| k.etcd_key == entry.etcd_key).or_else(|| {
-        snapshot
-            .keys
-            .iter()
-            .find(|k| k.key.as_str().eq_ignore_ascii_case(&entry.key))
-    });
-    let items = match stored.map(|s| &s.items) {
-        None => Vec::new(),
-        Some(Ok(items)) => items.clone(),
-        Some(Err(_)) => return Standing::Unreadable,
+    let spellings = snapshot
+        .keys
+        .iter()
+        .filter(|k| k.key.as_str().eq_ignore_ascii_case(&entry.key));
+    let Some(items) = items_now(entry, &snapshot.prefix, spellings) else {
+        return Standing::Unreadable;
     };
     match standing_in(entry, &items) {
         (true, ..) => Standing::Holds,
