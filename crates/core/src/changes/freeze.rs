@@ -120,9 +120,8 @@ pub struct Outlook {
 /// before it asks for confirmation (or in a dry run). Other errors are
 /// not told here; the write reads again, and says.
 pub async fn outlook(store: &Store, intent: &Intent, now: SystemTime) -> Outlook {
-    let (prefix, cluster) = tokio::join!(read(store, Scope::Prefix), read(store, Scope::Cluster));
     let mut outlook = Outlook::default();
-    for (scope, read) in [(Scope::Prefix, prefix), (Scope::Cluster, cluster)] {
+    for (scope, read) in read_both(store).await {
         match read {
             Ok((Some(f), _)) if f.holds(now) && !passes(intent) && outlook.refused.is_none() => {
                 outlook.refused = Some(f.refusal(store))
@@ -138,12 +137,19 @@ pub async fn outlook(store: &Store, intent: &Intent, now: SystemTime) -> Outlook
 /// prefix's own, else its cluster's. Errors reading either are the
 /// caller's to judge (`tcfg status` shows what it could read).
 pub async fn holding(store: &Store, now: SystemTime) -> Result<Option<Freeze>, StoreError> {
-    let (prefix, cluster) = tokio::join!(read(store, Scope::Prefix), read(store, Scope::Cluster));
+    let [(_, prefix), (_, cluster)] = read_both(store).await;
     let prefix = prefix?.0.filter(|f| f.holds(now));
     Ok(match prefix {
         Some(f) => Some(f),
         None => cluster?.0.filter(|f| f.holds(now)),
     })
+}
+
+/// Both freeze entries that hold a write to the store's prefix, read at
+/// once: the prefix's, then its cluster's.
+async fn read_both(store: &Store) -> [(Scope, Result<(Option<Freeze>, i64), StoreError>); 2] {
+    let (prefix, cluster) = tokio::join!(read(store, Scope::Prefix), read(store, Scope::Cluster));
+    [(Scope::Prefix, prefix), (Scope::Cluster, cluster)]
 }
 
 /// What the one write path asks before each transaction: refused when a
@@ -153,9 +159,8 @@ pub async fn holding(store: &Store, now: SystemTime) -> Result<Option<Freeze>, S
 /// unchecked for that entry: etcd's roles are the security boundary, a
 /// freeze is a process one. Said at warn, naming what to grant.
 pub async fn check(store: &Store, intent: &Intent, now: SystemTime) -> Result<Vec<Guard>, StoreError> {
-    let (prefix, cluster) = tokio::join!(read(store, Scope::Prefix), read(store, Scope::Cluster));
     let mut guards = Vec::new();
-    for (scope, read) in [(Scope::Prefix, prefix), (Scope::Cluster, cluster)] {
+    for (scope, read) in read_both(store).await {
         let key = freeze_key(store, scope);
         let (freeze, mod_revision) = match read {
             Ok(read) => read,
